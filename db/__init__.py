@@ -1,0 +1,1 @@
+"""Tables, engine and sessions, migrations. Imports nothing from journey/ or streamlit."""

@@ -1,0 +1,277 @@
+"""The tables: personas, journeys and their stages and emails, A/B variants, metrics.
+
+Every editable row carries `version` for optimistic concurrency: services update
+with `WHERE id = ? AND version = ?` (see db.crud.update_versioned) and refuse a save
+made against a stale version. Child rows go with their parent (ON DELETE CASCADE).
+The schema is created and changed only by the Alembic migrations in db/migrations.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlmodel import JSON, Column, Field, SQLModel
+
+
+def utcnow() -> datetime:
+    """Now, in UTC, without microseconds noise in exports."""
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+class MapType(StrEnum):
+    current_state = "current_state"
+    future_state = "future_state"
+    day_in_the_life = "day_in_the_life"
+
+
+MAP_TYPE_LABELS = {
+    MapType.current_state: "Current state",
+    MapType.future_state: "Future state",
+    MapType.day_in_the_life: "Day in the life",
+}
+
+
+class Trigger(StrEnum):
+    """What starts an email's delay clock."""
+
+    signup = "signup"
+    previous_email = "previous_email"
+    product_view = "product_view"
+    trial_started = "trial_started"
+    cart_abandoned = "cart_abandoned"
+    purchase = "purchase"
+    shipped = "shipped"
+    delivered = "delivered"
+    inactivity = "inactivity"
+    birthday = "birthday"
+    date = "date"
+    manual = "manual"
+
+
+TRIGGER_LABELS = {
+    Trigger.signup: "Signs up",
+    Trigger.previous_email: "After the previous email",
+    Trigger.product_view: "Views a product",
+    Trigger.trial_started: "Starts a free trial",
+    Trigger.cart_abandoned: "Abandons a cart",
+    Trigger.purchase: "Buys",
+    Trigger.shipped: "Order shipped",
+    Trigger.delivered: "Order delivered",
+    Trigger.inactivity: "Goes inactive",
+    Trigger.birthday: "Birthday",
+    Trigger.date: "On a date",
+    Trigger.manual: "Sent by hand (newsletter)",
+}
+
+
+class EmailStatus(StrEnum):
+    draft = "draft"
+    ready = "ready"
+
+
+LANES = ("customer_goals", "motivations", "actions", "obstacles", "opportunities", "touchpoints")
+LANE_LABELS = {
+    "customer_goals": "Customer goals",
+    "motivations": "Motivations",
+    "actions": "Actions",
+    "obstacles": "Obstacles",
+    "opportunities": "Opportunities",
+    "touchpoints": "Touchpoints",
+    "emotion": "Emotion",
+}
+
+
+class Versioned(SQLModel):
+    """Timestamps and the optimistic-concurrency version every editable row has."""
+
+    created_at: datetime = Field(default_factory=utcnow, nullable=False)
+    updated_at: datetime = Field(default_factory=utcnow, nullable=False)
+    version: int = Field(default=1, nullable=False)
+
+
+# --- personas ---------------------------------------------------------------
+
+
+class PersonaBase(SQLModel):
+    name: str = Field(max_length=120)
+    description: str = ""
+    goals: str = ""
+    motivations: str = ""
+    segment: str = Field(default="", max_length=200)
+    # Sample merge data that previews use: {"first_name": "Maya", "company": "Brightside"}.
+    merge_data: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class Persona(PersonaBase, Versioned, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    __table_args__ = (sa.UniqueConstraint("name", name="uq_persona_name"),)
+
+
+# --- journeys ---------------------------------------------------------------
+
+
+class JourneyBase(SQLModel):
+    name: str = Field(max_length=120)
+    goal: str = ""
+    target_kpi: str = Field(default="", max_length=200)
+    map_type: str = Field(default=MapType.current_state.value, max_length=32)
+    # Journey check: most emails a persona may receive in any 7 days of a walk-through.
+    max_emails_per_week: int = Field(default=3)
+
+
+class Journey(JourneyBase, Versioned, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    # Set on a journey duplicated as the future state of another one.
+    source_journey_id: int | None = Field(
+        default=None,
+        sa_column=Column(sa.Integer, sa.ForeignKey("journey.id", ondelete="SET NULL"), nullable=True),
+    )
+    __table_args__ = (sa.UniqueConstraint("name", name="uq_journey_name"),)
+
+
+class JourneyPersona(SQLModel, table=True):
+    """Which personas a journey follows."""
+
+    __tablename__ = "journey_persona"
+
+    journey_id: int = Field(
+        sa_column=Column(sa.Integer, sa.ForeignKey("journey.id", ondelete="CASCADE"), primary_key=True)
+    )
+    persona_id: int = Field(
+        sa_column=Column(sa.Integer, sa.ForeignKey("persona.id", ondelete="CASCADE"), primary_key=True)
+    )
+
+
+# --- stages -----------------------------------------------------------------
+
+
+class StageBase(SQLModel):
+    name: str = Field(max_length=80)
+    position: int = 0
+    # Lanes: free text, one item per line.
+    customer_goals: str = ""
+    motivations: str = ""
+    actions: str = ""
+    obstacles: str = ""
+    opportunities: str = ""
+    touchpoints: str = ""
+    emotion: int = Field(default=0)  # -2 (frustrated) … +2 (delighted)
+
+
+class Stage(StageBase, Versioned, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    journey_id: int = Field(
+        sa_column=Column(
+            sa.Integer, sa.ForeignKey("journey.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    __table_args__ = (
+        sa.UniqueConstraint("journey_id", "name", name="uq_stage_journey_name"),
+        sa.CheckConstraint("emotion BETWEEN -2 AND 2", name="ck_stage_emotion"),
+    )
+
+
+# --- emails -----------------------------------------------------------------
+
+
+class EmailBase(SQLModel):
+    name: str = Field(max_length=120)
+    position: int = 0
+    purpose: str = ""
+    trigger: str = Field(default=Trigger.signup.value, max_length=32)
+    # Extra for the trigger: days of inactivity for "inactivity", an ISO date for "date".
+    trigger_detail: str = Field(default="", max_length=64)
+    delay_hours: int = Field(default=0)
+    subject: str = Field(default="", max_length=300)
+    preheader: str = Field(default="", max_length=300)
+    mjml: str = ""
+    cta_label: str = Field(default="", max_length=120)
+    cta_url: str = Field(default="", max_length=2000)
+    status: str = Field(default=EmailStatus.draft.value, max_length=16)
+    esp_campaign_id: str | None = Field(default=None, max_length=200)
+
+
+class Email(EmailBase, Versioned, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    stage_id: int = Field(
+        sa_column=Column(
+            sa.Integer, sa.ForeignKey("stage.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    __table_args__ = (sa.CheckConstraint("delay_hours >= 0", name="ck_email_delay"),)
+
+
+class EmailVariantBase(SQLModel):
+    label: str = Field(max_length=40)  # "A", "B", "Short subject"… metric imports refer to it
+    subject: str | None = Field(default=None, max_length=300)  # None: the email's own
+    preheader: str | None = Field(default=None, max_length=300)
+    mjml: str | None = None
+    esp_campaign_id: str | None = Field(default=None, max_length=200)
+
+
+class EmailVariant(EmailVariantBase, Versioned, table=True):
+    __tablename__ = "email_variant"
+    id: int | None = Field(default=None, primary_key=True)
+    email_id: int = Field(
+        sa_column=Column(
+            sa.Integer, sa.ForeignKey("email.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    __table_args__ = (sa.UniqueConstraint("email_id", "label", name="uq_variant_email_label"),)
+
+
+# --- metrics ----------------------------------------------------------------
+
+
+class MetricDaily(SQLModel, table=True):
+    """Unique counts for one email, variant and day: a re-import replaces the row."""
+
+    __tablename__ = "metric_daily"
+    id: int | None = Field(default=None, primary_key=True)
+    email_id: int = Field(
+        sa_column=Column(sa.Integer, sa.ForeignKey("email.id", ondelete="CASCADE"), nullable=False)
+    )
+    variant: str = Field(default="", max_length=40)  # "" when the email had no A/B test
+    day: date
+    sent: int = 0
+    delivered: int = 0
+    opens: int = 0
+    machine_opens: int = 0  # flagged machine (Apple MPP) opens, counted apart from `opens`
+    clicks: int = 0
+    conversions: int = 0
+    unsubscribes: int = 0
+    bounces: int = 0
+    complaints: int = 0
+    revenue: float = 0.0
+    source: str = Field(default="", max_length=32)  # the import format
+    imported_at: datetime = Field(default_factory=utcnow, nullable=False)
+    __table_args__ = (
+        sa.UniqueConstraint("email_id", "variant", "day", name="uq_metric_email_variant_day"),
+        sa.Index("ix_metric_day_email", "day", "email_id"),
+    )
+
+
+class WeeklyNote(SQLModel, table=True):
+    """What the team decided in a weekly review."""
+
+    __tablename__ = "weekly_note"
+    id: int | None = Field(default=None, primary_key=True)
+    journey_id: int = Field(
+        sa_column=Column(sa.Integer, sa.ForeignKey("journey.id", ondelete="CASCADE"), nullable=False)
+    )
+    week: str = Field(max_length=8)  # ISO week, "2026-W47"
+    notes: str = ""
+    created_at: datetime = Field(default_factory=utcnow, nullable=False)
+    updated_at: datetime = Field(default_factory=utcnow, nullable=False)
+    version: int = Field(default=1, nullable=False)
+    __table_args__ = (sa.UniqueConstraint("journey_id", "week", name="uq_note_journey_week"),)
+
+
+class Setting(SQLModel, table=True):
+    """Workspace settings as JSON values, e.g. key "alert_thresholds"."""
+
+    key: str = Field(primary_key=True, max_length=80)
+    value: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    updated_at: datetime = Field(default_factory=utcnow, nullable=False)

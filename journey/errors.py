@@ -1,0 +1,80 @@
+"""Every error a marketer can cause, in one tree.
+
+    JourneyError                 the root: pages catch this and show str(exc)
+    ├── NotFound                 a persona, journey, stage or email that is not there
+    ├── InvalidInput             a field breaks a rule (empty, too long, wrong type…)
+    │   └── DuplicateName        a name already taken where names must be unique
+    ├── StaleEdit                someone saved the same row since it was loaded
+    ├── InvalidJourneyFile       a journey JSON file that cannot be imported
+    ├── InvalidMJML              MJML that cannot be rendered (with line and column)
+    ├── TemplateError            a merge tag that cannot be rendered (with line and column)
+    ├── InputTooLarge            input over a size or nesting limit
+    ├── ImportRejected           a metrics file rejected as a whole (with the row)
+    └── SendError                a test send that the SMTP server refused
+
+Each carries where it happened (field, line, column, row) so a page can put the
+message beside the right widget. Messages are written for a marketer: what is
+wrong, where, and how to fix it.
+"""
+
+from __future__ import annotations
+
+
+class JourneyError(Exception):
+    """Something the user can fix; str(exc) is the message to show."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str | None = None,
+        line: int | None = None,
+        column: int | None = None,
+        row: int | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        self.line = line
+        self.column = column
+        self.row = row
+
+
+class NotFound(JourneyError):
+    """A persona, journey, stage or email that does not exist (any more)."""
+
+
+class InvalidInput(JourneyError):
+    """A field value breaks a rule; `field` names the field."""
+
+
+class DuplicateName(InvalidInput):
+    """A name that is already taken where names must be unique."""
+
+
+class StaleEdit(JourneyError):
+    """The row changed since it was loaded; nothing was overwritten."""
+
+
+class InvalidJourneyFile(JourneyError):
+    """A journey JSON file with missing keys, wrong types or bad references."""
+
+
+class InvalidMJML(JourneyError):
+    """MJML the renderer cannot parse; `line` and `column` say where."""
+
+
+class TemplateError(JourneyError):
+    """A merge tag that cannot be rendered; `line` and `column` say where."""
+
+
+class InputTooLarge(JourneyError):
+    """Input over a size or nesting limit, refused before any work is done."""
+
+
+class ImportRejected(JourneyError):
+    """A metrics file rejected as a whole; `row` says where when one row is to blame."""
+
+
+class SendError(JourneyError):
+    """A test send that failed: SMTP not configured, refused or unreachable."""

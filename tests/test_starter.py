@@ -1,0 +1,188 @@
+"""The starter journey: five complete stages, every email valid, mobile-friendly and renderable."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from html import unescape
+
+import mjml
+import pytest
+from liquid import Environment, StrictDefaultUndefined
+
+from db.models import Trigger
+from journey.starter import DEMO_JOURNEY, DEMO_PERSONAS, STARTER_STAGES, blank_email_mjml
+
+STAGE_NAMES = ("Awareness", "Consideration", "Decision", "Retention", "Advocacy")
+LANES = ("customer_goals", "motivations", "actions", "obstacles", "opportunities", "touchpoints")
+STANDARD_TAGS = {
+    "unsubscribe_url": "https://fernhillcoffee.example/u/abc",
+    "view_in_browser_url": "https://fernhillcoffee.example/v/abc",
+}
+# Strict undefined but `| default:` allowed: a tag without a fallback and without data fails.
+LIQUID = Environment(undefined=StrictDefaultUndefined, autoescape=True)
+
+EMAILS = [
+    pytest.param(stage.name, email, id=f"{stage.name}-{email.name}")
+    for stage in STARTER_STAGES
+    for email in stage.emails
+]
+ALL_EMAILS = [email for stage in STARTER_STAGES for email in stage.emails]
+MERGE_DATA = [
+    pytest.param({}, id="no-persona-data"),
+    *(pytest.param(p["merge_data"], id=p["name"]) for p in DEMO_PERSONAS),
+]
+
+
+def _body(mjml_source: str) -> str:
+    return mjml_source.split("<mj-body", 1)[1]
+
+
+def test_starter_has_the_five_stages_in_order_with_full_lanes():
+    assert tuple(stage.name for stage in STARTER_STAGES) == STAGE_NAMES
+    for stage in STARTER_STAGES:
+        for lane in LANES:
+            items = getattr(stage, lane).splitlines()
+            assert len(items) >= 2, f"{stage.name}.{lane} needs at least two items"
+            assert all(item.strip() for item in items), f"{stage.name}.{lane} has a blank line"
+        assert -2 <= stage.emotion <= 2
+
+
+def test_emotion_curve_dips_at_decision_and_peaks_at_advocacy():
+    emotion = {stage.name: stage.emotion for stage in STARTER_STAGES}
+    assert emotion["Decision"] == min(emotion.values())
+    assert emotion["Advocacy"] == max(emotion.values())
+
+
+def test_each_stage_has_the_emails_that_serve_it():
+    counts = {stage.name: len(stage.emails) for stage in STARTER_STAGES}
+    assert counts == {"Awareness": 3, "Consideration": 4, "Decision": 4, "Retention": 5, "Advocacy": 3}
+    awareness = STARTER_STAGES[0].emails
+    assert [e.trigger for e in awareness] == ["signup", "previous_email", "previous_email"]
+    triggers = {e.trigger for e in ALL_EMAILS}
+    for needed in ("trial_started", "cart_abandoned", "purchase", "shipped", "inactivity", "birthday"):
+        assert needed in triggers
+
+
+def test_names_subjects_purposes_and_bodies_are_unique():
+    for field in ("name", "subject", "purpose", "preheader", "mjml"):
+        values = [getattr(e, field) for e in ALL_EMAILS]
+        assert len(set(values)) == len(values), f"duplicate {field}"
+
+
+@pytest.mark.parametrize(("stage_name", "email"), EMAILS)
+def test_email_fields_are_valid(stage_name, email):
+    assert email.name.strip()
+    assert len(email.purpose) >= 60, "a purpose says what the email is for, in a sentence"
+    assert Trigger(email.trigger)
+    if email.trigger == "inactivity":
+        assert email.trigger_detail == "60"
+    else:
+        assert email.trigger_detail == ""
+    assert isinstance(email.delay_hours, int)
+    assert 0 <= email.delay_hours <= 24 * 60
+    assert 0 < len(email.subject) <= 60
+    assert "{{" not in email.subject
+    assert 40 <= len(email.preheader) <= 100
+    assert email.cta_url.startswith("https://")
+    assert 1 <= len(email.cta_label.split()) <= 5
+
+
+@pytest.mark.parametrize(("stage_name", "email"), EMAILS)
+def test_email_has_one_primary_button_pointing_at_the_cta(stage_name, email):
+    body = _body(email.mjml)
+    buttons = re.findall(r"<mj-button\b([^>]*)>(.*?)</mj-button>", body, re.DOTALL)
+    assert len(buttons) == 1
+    attributes, label = buttons[0]
+    assert re.search(r'href="([^"]*)"', attributes).group(1).replace("&amp;", "&") == email.cta_url
+    assert unescape(label.strip()) == email.cta_label
+    # Tap target: 14 px padding top and bottom around a 20 px line = 48 px.
+    assert 'inner-padding="14px 28px"' in attributes
+    assert 'line-height="20px"' in attributes
+
+
+@pytest.mark.parametrize(("stage_name", "email"), EMAILS)
+def test_email_is_mobile_friendly_personal_and_compliant(stage_name, email):
+    source = email.mjml
+    assert '<mj-body width="600px"' in source
+    sizes = [int(size) for size in re.findall(r'font-size="(\d+)px"', source)]
+    assert sizes
+    assert min(sizes) >= 14
+    assert '{{ first_name | default: "' in source
+    assert "{{ unsubscribe_url }}" in source
+    assert "Portland, OR 97209" in source
+    for image in re.findall(r"<mj-image\b[^>]*>", source):
+        assert re.search(r'alt="[^"]+"', image)
+        assert 'src="https://' in image
+
+
+@pytest.mark.parametrize(("stage_name", "email"), EMAILS)
+@pytest.mark.parametrize("merge_data", MERGE_DATA)
+def test_email_renders_after_merge_for_any_persona(stage_name, email, merge_data):
+    merged = LIQUID.from_string(email.mjml).render(**STANDARD_TAGS, **merge_data)
+    html = mjml.mjml2html(merged)
+    assert "{{" not in html
+    assert STANDARD_TAGS["unsubscribe_url"] in html
+    assert email.cta_url.replace("&", "&amp;") in html or email.cta_url in html
+    assert merge_data.get("first_name", "") in html
+    assert len(html.encode()) < 90_000
+
+
+def test_demo_personas_have_merge_data_for_every_tag_used():
+    assert len(DEMO_PERSONAS) == 2
+    used = set()
+    for email in ALL_EMAILS:
+        used |= set(re.findall(r"\{\{\s*(\w+)", email.mjml))
+    used -= set(STANDARD_TAGS)
+    for persona in DEMO_PERSONAS:
+        for key in ("name", "description", "goals", "motivations", "segment"):
+            assert persona[key].strip()
+        data = persona["merge_data"]
+        assert all(isinstance(k, str) and isinstance(v, str) for k, v in data.items())
+        assert used <= set(data), f"{persona['name']} lacks {used - set(data)}"
+
+
+def test_demo_journey_is_a_current_state_map():
+    assert DEMO_JOURNEY["map_type"] == "current_state"
+    assert DEMO_JOURNEY["name"]
+    assert DEMO_JOURNEY["goal"]
+    assert DEMO_JOURNEY["target_kpi"]
+
+
+@pytest.mark.parametrize(
+    ("label", "url"),
+    [
+        pytest.param("Find out more", "https://example.com", id="defaults"),
+        pytest.param('Say "hi" & <go>', "https://example.com/?a=1&b=2", id="needs-escaping"),
+    ],
+)
+def test_blank_email_is_a_valid_skeleton_with_one_button_and_footer(label, url):
+    source = blank_email_mjml(label, url)
+    assert len(re.findall(r"<mj-button\b", _body(source))) == 1
+    assert '{{ first_name | default: "there" }}' in source
+    assert "{{ unsubscribe_url }}" in source
+    html = mjml.mjml2html(LIQUID.from_string(source).render(**STANDARD_TAGS))
+    assert 'href="https://example.com' in html
+    assert "Portland, OR 97209" in html
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("journey.email_checks") is None, reason="journey.email_checks not built yet"
+)
+@pytest.mark.parametrize(("stage_name", "email"), EMAILS)
+@pytest.mark.parametrize("persona", DEMO_PERSONAS, ids=lambda p: p["name"])
+def test_starter_email_passes_the_pre_send_checks_without_errors(stage_name, email, persona):
+    from journey.email_checks import check_email
+    from journey.render import standard_merge_data
+
+    findings = check_email(
+        email.mjml,
+        subject=email.subject,
+        preheader=email.preheader,
+        data=standard_merge_data(persona["merge_data"]),
+        cta_label=email.cta_label,
+        cta_url=email.cta_url,
+    )
+    errors = [f for f in findings if f.severity == "error"]
+    assert errors == []
+    assert not [f for f in findings if f.severity == "warning"], findings

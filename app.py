@@ -1,0 +1,17 @@
+"""Email Journey Map: the entry point. `streamlit run app.py`."""
+
+import streamlit as st
+
+st.set_page_config(page_title="Email Journey Map", page_icon="✉️", layout="wide")
+
+PAGES = {
+    "Plan": [
+        st.Page("pages/journeys.py", title="Journeys", icon="🗺️", default=True),
+        st.Page("pages/editor.py", title="Journey editor", icon="✏️"),
+        st.Page("pages/personas.py", title="Personas", icon="🧑"),
+    ],
+    "Write": [],
+    "Measure": [],
+}
+
+st.navigation({section: pages for section, pages in PAGES.items() if pages}).run()

@@ -81,3 +81,15 @@ def app_db(tmp_path, monkeypatch) -> str:
     monkeypatch.setenv("DATABASE_URL", url)
     monkeypatch.setenv("JOURNEY_SEED_DEMO", "0")
     return url
+
+
+# Real-browser fixtures (tests marked `browser`), registered here for every test module.
+from browser_support import app_url, browser, page, start_app  # noqa: E402, F401
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test item, so `page` can screenshot failures."""
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report

@@ -362,7 +362,6 @@ def check_tree(
                     f"(the cap is {cap} in any 7 days): {', '.join(names)}.",
                     "Respect the inbox: space the delays out, stop a series when the customer acts, or raise "
                     "the journey's weekly cap if this is intended.",
-                    stage=next((d.stage for d in walk.deliveries if d.day >= first_day), None),
                 )
             )
     return sorted_findings(findings)

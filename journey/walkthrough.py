@@ -274,7 +274,7 @@ def walk_journey(
                 if index == 0:
                     reason = "It waits for the previous email, but it is the first email of its stage."
                 elif previous is None:
-                    reason = f"The email before it never goes out ({previous_reason})"
+                    reason = f"It follows “{previous_reason}”, which never goes out on this path."
                 else:
                     at = previous[0] + email.delay_hours
                     why = f"{human_delay(email.delay_hours, trigger)} “{previous[1]}”"
@@ -317,11 +317,7 @@ def walk_journey(
                 at = None
             if at is None:
                 result.unreached.append(Unreached(stage, email.name, trigger, reason, email.id))
-                previous, previous_reason, previous_cart = (
-                    None,
-                    f"“{email.name}”: {reason.rstrip('.')}",
-                    False,
-                )
+                previous, previous_reason, previous_cart = None, email.name, False
                 continue
             subject, error = _render_subject(email.subject, merge_data)
             day, hour = divmod(at, 24)

@@ -1,0 +1,154 @@
+"""Merge tags: Liquid (`{{ first_name | default: "there" }}`) in a sandboxed engine with limits.
+
+One syntax, python-liquid 2:
+
+- `{{ first_name }}` inserts a value, HTML-escaped (autoescape), so a persona field can never
+  inject markup into the email.
+- `{{ first_name | default: "there" }}` falls back when the field is missing or empty.
+- `{% if city %}…{% endif %}`, `{% for %}`, `{% assign %}` and the standard Liquid filters work.
+- An unknown variable is an error with its line and column (strict undefined), never a blank.
+- No template can reach Python internals (Liquid has no attribute access to Python objects),
+  read files (`include`/`render` have no loader to read from), or run away: loops stop after
+  `LOOP_ITERATION_LIMIT` iterations, output after `OUTPUT_STREAM_LIMIT` bytes, `assign`/`capture`
+  after `LOCAL_NAMESPACE_LIMIT` bytes.
+
+`merge_tags(source, data)` is the one entry point; it raises `TemplateError` (with line and column).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from functools import lru_cache
+
+from liquid import Environment
+from liquid.exceptions import (
+    LiquidError,
+    LiquidSyntaxError,
+    LoopIterationLimitError,
+    OutputStreamLimitError,
+    ResourceLimitError,
+    TemplateNotFoundError,
+    UndefinedError,
+    UnknownFilterError,
+)
+from liquid.loader import BaseLoader
+from liquid.template import BoundTemplate
+from liquid.undefined import StrictDefaultUndefined
+
+from journey.errors import TemplateError
+
+LOOP_ITERATION_LIMIT = 1_000
+OUTPUT_STREAM_LIMIT = 1_000_000  # bytes: twice the MJML input limit
+LOCAL_NAMESPACE_LIMIT = 100_000  # bytes held by assign/capture
+
+MERGE_TAG_RE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
+
+
+class _NoFilesLoader(BaseLoader):
+    """Refuses every `{% include %}` / `{% render %}`: merge tags never read files."""
+
+    def get_source(self, env, template_name, *, context=None, **kwargs):
+        raise TemplateNotFoundError(template_name)
+
+
+class _SandboxEnvironment(Environment):
+    """Liquid with strict undefined, autoescape and resource limits."""
+
+    loop_iteration_limit = LOOP_ITERATION_LIMIT
+    output_stream_limit = OUTPUT_STREAM_LIMIT
+    local_namespace_limit = LOCAL_NAMESPACE_LIMIT
+    context_depth_limit = 10
+    block_nesting_limit = 30
+
+
+ENV = _SandboxEnvironment(
+    undefined=StrictDefaultUndefined,
+    autoescape=True,
+    strict_filters=True,
+    loader=_NoFilesLoader(),
+)
+
+
+def _position(exc: LiquidError) -> tuple[int | None, int | None]:
+    """1-based line and column of a Liquid error, when it has a token."""
+    context = exc.context()
+    if context is None:
+        return None, None
+    line, column, *_ = context
+    return line, column + 1
+
+
+def _message(exc: LiquidError) -> tuple[str, str]:
+    """A marketer-readable message and the kind of problem, for a Liquid error."""
+    if isinstance(exc, UndefinedError):
+        name = str(exc.message).replace(" is undefined", "").strip("'")
+        return (
+            f"Unknown merge tag '{name}': this persona has no such field. "
+            f'Add the field to the persona or give a fallback: {{{{ {name} | default: "…" }}}}.',
+            "merge-tag-unknown",
+        )
+    if isinstance(exc, TemplateNotFoundError):
+        return (
+            "Merge tags cannot include other templates ({% include %} and {% render %} are disabled).",
+            "merge-tag-include",
+        )
+    if isinstance(exc, LoopIterationLimitError):
+        return (
+            f"A {{% for %}} loop ran past {LOOP_ITERATION_LIMIT:,} iterations; shorten the loop.",
+            "merge-tag-limit",
+        )
+    if isinstance(exc, OutputStreamLimitError):
+        return (
+            f"The merge tags produced more than {OUTPUT_STREAM_LIMIT:,} bytes; shorten loops or repeated text.",
+            "merge-tag-limit",
+        )
+    if isinstance(exc, ResourceLimitError):
+        return (f"The merge tags went over a safety limit ({exc.message}).", "merge-tag-limit")
+    if isinstance(exc, UnknownFilterError):
+        return (f"Unknown merge-tag filter: {exc.message}.", "merge-tag-syntax")
+    if isinstance(exc, LiquidSyntaxError):
+        return (f"Merge-tag syntax error: {exc.message}.", "merge-tag-syntax")
+    return (f"Merge tag error: {exc.message}.", "merge-tag-syntax")
+
+
+def template_error(exc: LiquidError) -> TemplateError:
+    """Wrap a Liquid error as TemplateError with line, column and a readable message."""
+    line, column = _position(exc)
+    message, rule = _message(exc)
+    where = f"Line {line}, column {column}: " if line else ""
+    error = TemplateError(where + message, line=line, column=column, field="mjml")
+    error.rule = rule  # type: ignore[attr-defined]
+    return error
+
+
+@lru_cache(maxsize=64)
+def _parse(source: str) -> BoundTemplate:
+    return ENV.from_string(source)
+
+
+def has_merge_tags(source: str) -> bool:
+    """True when the source holds any `{{ … }}` or `{% … %}`."""
+    return "{{" in source or "{%" in source
+
+
+def merge_tags(source: str, data: Mapping[str, object]) -> str:
+    """Render the Liquid merge tags in `source` with `data`; raises TemplateError with line and column."""
+    if not has_merge_tags(source):
+        return source
+    try:
+        return _parse(source).render(**dict(data))
+    except LiquidError as exc:
+        raise template_error(exc) from exc
+    except RecursionError as exc:  # pathological nesting inside expressions
+        raise TemplateError("The merge tags are nested too deeply.", field="mjml") from exc
+
+
+def merge_variables(source: str) -> list[str]:
+    """The names of the variables the merge tags read (e.g. ['first_name', 'unsubscribe_url'])."""
+    if not has_merge_tags(source):
+        return []
+    try:
+        return sorted(_parse(source).global_variables())
+    except LiquidError as exc:
+        raise template_error(exc) from exc

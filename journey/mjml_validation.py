@@ -1,0 +1,599 @@
+"""MJML validation like the official renderer's soft mode, with lines, plus the safety guards.
+
+mjml-python renders without validating anything, so the studio parses the MJML itself:
+
+- `parse_mjml(source)` → `MJMLDocument`: the tree of `mj-*` components (tag, attributes, line,
+  column, raw content of ending tags such as mj-text) and the structural problems found on the way
+  (a tag never closed, a stray closing tag, an unclosed quote, a bare `<`…). Merge tags may sit in
+  attribute values and text; they are left alone.
+- `validate_mjml(source)` → findings: unknown `mj-*` tags, attributes a component does not accept,
+  invalid values (units, colours, alignments…), components in a parent that does not allow them,
+  `mj-include` (never read in the studio). Each with its line and a fix. The schema is
+  `journey.mjml_schema` (from the official component sources).
+- `guard_input(source)` raises `InputTooLarge` before anything reaches the renderer when the source
+  is over `MAX_INPUT_BYTES` or nests deeper than `MAX_NESTING` (mjml-python crashes the whole
+  process with SIGSEGV at about 1,850 levels).
+- `locate_parse_error(source)` explains why the renderer refused a source, with line and column.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from functools import cache
+
+from journey.errors import InputTooLarge
+from journey.findings import Finding
+from journey.mjml_schema import (
+    ALL_ATTRIBUTE_NAMES,
+    ATTRIBUTES,
+    CHILDREN,
+    COMMON_ATTRIBUTES,
+    ENDING_TAGS,
+    HEAD_ONLY,
+)
+
+MAX_INPUT_BYTES = 500_000
+MAX_NESTING = 200
+
+VOID_ELEMENTS = frozenset(
+    {
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "param",
+        "source",
+        "track",
+        "wbr",
+    }
+)
+
+_ATTR = r"""[^\s=/>"']+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>"'=`]+))?"""
+_TAG_RE = re.compile(rf"<(/?)([A-Za-z][\w:.-]*)((?:\s+{_ATTR})*)\s*(/?)>")
+_ATTR_RE = re.compile(r"""([^\s=/>"']+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"'=`]+)))?""")
+_UNQUOTED_RE = re.compile(r"""\s[^\s=/>"']+\s*=\s*[^\s>"'=`]""")
+_CLOSE_RE_CACHE: dict[str, re.Pattern[str]] = {}
+# Any tag, for the nesting guard (C-speed finditer, no attribute parsing).
+_ANY_TAG_RE = re.compile(
+    r"<(/?)([A-Za-z][\w:.-]*)(?:[^<>\"']|\"[^\"]*\"|'[^']*')*?(/?)>|<!--.*?-->", re.DOTALL
+)
+
+
+@dataclass
+class MJMLNode:
+    """One mj-* component in the source."""
+
+    tag: str
+    attributes: dict[str, str]
+    offset: int  # index of '<' in the source
+    line: int
+    column: int
+    parent: MJMLNode | None = None
+    children: list[MJMLNode] = field(default_factory=list)
+    content: str = ""  # raw content of an ending tag (mj-text, mj-button, mj-raw…)
+    content_offset: int = 0
+    attribute_offsets: dict[str, int] = field(default_factory=dict)
+
+    def iter(self):
+        """This node and all its descendants, in document order."""
+        yield self
+        for child in self.children:
+            yield from child.iter()
+
+
+@dataclass
+class MJMLDocument:
+    source: str
+    root: MJMLNode | None
+    nodes: list[MJMLNode]
+    problems: list[tuple[int, str]]  # (offset, message): why a renderer would refuse it
+    line_starts: list[int]
+
+    def position(self, offset: int) -> tuple[int, int]:
+        return position(self.line_starts, offset)
+
+    def find(self, tag: str) -> list[MJMLNode]:
+        return [node for node in self.nodes if node.tag == tag]
+
+
+def line_starts_of(source: str) -> list[int]:
+    starts = [0]
+    index = source.find("\n")
+    while index != -1:
+        starts.append(index + 1)
+        index = source.find("\n", index + 1)
+    return starts
+
+
+def position(line_starts: list[int], offset: int) -> tuple[int, int]:
+    """1-based (line, column) of a character offset."""
+    line = bisect_right(line_starts, offset)
+    return line, offset - line_starts[line - 1] + 1
+
+
+def _attributes(raw: str, base: int) -> tuple[dict[str, str], dict[str, int]]:
+    values: dict[str, str] = {}
+    offsets: dict[str, int] = {}
+    for match in _ATTR_RE.finditer(raw):
+        name = match.group(1).lower()
+        value = next((g for g in match.group(2, 3, 4) if g is not None), "")
+        values[name] = value
+        offsets[name] = base + match.start()
+    return values, offsets
+
+
+def _close_re(tag: str) -> re.Pattern[str]:
+    pattern = _CLOSE_RE_CACHE.get(tag)
+    if pattern is None:
+        pattern = _CLOSE_RE_CACHE[tag] = re.compile(rf"</{re.escape(tag)}\s*>")
+    return pattern
+
+
+def _html_problems(content: str, base: int, problems: list[tuple[int, str]]) -> None:
+    """Unclosed HTML elements, bare '<' and unquoted attributes inside an ending tag's content."""
+    stack: list[tuple[str, int]] = []
+    pos = 0
+    while True:
+        lt = content.find("<", pos)
+        if lt == -1:
+            break
+        if content.startswith("<!--", lt):
+            end = content.find("-->", lt + 4)
+            if end == -1:
+                problems.append((base + lt, "an HTML comment <!-- is never closed with -->"))
+                return
+            pos = end + 3
+            continue
+        match = _TAG_RE.match(content, lt)
+        if match is None:
+            if content.startswith("<!", lt):
+                pos = lt + 2
+                continue
+            nxt = content[lt + 1 : lt + 2]
+            if nxt.isalpha() or nxt == "/":
+                raw = content[lt : content.find(">", lt) + 1 or None]
+                if _UNQUOTED_RE.search(raw):
+                    problems.append((base + lt, 'an attribute value without quotes; write name="value"'))
+                else:
+                    problems.append(
+                        (base + lt, "a tag that is not closed properly (check its quotes and '>')")
+                    )
+            else:
+                problems.append((base + lt, "a bare '<' in the text; write &lt; instead"))
+            pos = lt + 1
+            continue
+        closing, name, _, self_closing = match.groups()
+        name = name.lower()
+        if closing:
+            for index in range(len(stack) - 1, -1, -1):
+                if stack[index][0] == name:
+                    for unclosed, offset in stack[index + 1 :]:
+                        problems.append((base + offset, f"<{unclosed}> is opened but never closed"))
+                    del stack[index:]
+                    break
+        elif not self_closing and name not in VOID_ELEMENTS:
+            stack.append((name, lt))
+        pos = match.end()
+    for unclosed, offset in stack:
+        problems.append((base + offset, f"<{unclosed}> is opened but never closed"))
+
+
+def parse_mjml(source: str, *, html_problems: bool = False) -> MJMLDocument:
+    """Parse the mj-* structure of `source`; never raises. `html_problems` also checks HTML inside ending tags."""
+    line_starts = line_starts_of(source)
+    nodes: list[MJMLNode] = []
+    problems: list[tuple[int, str]] = []
+    stack: list[MJMLNode] = []
+    root: MJMLNode | None = None
+    pos = 0
+    length = len(source)
+    while pos < length:
+        lt = source.find("<", pos)
+        if lt == -1:
+            break
+        if source.startswith("<!--", lt):
+            end = source.find("-->", lt + 4)
+            if end == -1:
+                problems.append((lt, "an HTML comment <!-- is never closed with -->"))
+                break
+            pos = end + 3
+            continue
+        match = _TAG_RE.match(source, lt)
+        if match is None:
+            if source.startswith("<!", lt) or source.startswith("<?", lt):
+                pos = lt + 2
+                continue
+            nxt = source[lt + 1 : lt + 2]
+            if nxt.isalpha() or nxt == "/":
+                gt = source.find(">", lt)
+                raw = source[lt : gt + 1] if gt != -1 else source[lt:]
+                if _UNQUOTED_RE.search(raw):
+                    problems.append((lt, 'an attribute value without quotes; write name="value"'))
+                else:
+                    problems.append((lt, "a tag that is not closed properly (check its quotes and its '>')"))
+            else:
+                problems.append((lt, "a bare '<' in the text; write &lt; instead"))
+            pos = lt + 1
+            continue
+        closing, tag, raw_attributes, self_closing = match.groups()
+        tag = tag.lower()
+        pos = match.end()
+        is_component = tag == "mjml" or tag.startswith("mj-")
+        if closing:
+            if not is_component:
+                continue
+            for index in range(len(stack) - 1, -1, -1):
+                if stack[index].tag == tag:
+                    for unclosed in stack[index + 1 :]:
+                        problems.append((unclosed.offset, f"<{unclosed.tag}> is opened but never closed"))
+                    del stack[index:]
+                    break
+            else:
+                problems.append((lt, f"</{tag}> closes a tag that is not open"))
+            continue
+        if not is_component:
+            continue
+        line, column = position(line_starts, lt)
+        attributes, attribute_offsets = _attributes(raw_attributes, lt + len(tag) + 1)
+        parent = stack[-1] if stack else None
+        node = MJMLNode(tag, attributes, lt, line, column, parent, attribute_offsets=attribute_offsets)
+        nodes.append(node)
+        if parent is not None:
+            parent.children.append(node)
+        elif root is None:
+            root = node
+        else:
+            problems.append((lt, f"<{tag}> comes after the closing </{root.tag}>"))
+        if self_closing:
+            continue
+        if tag in ENDING_TAGS:
+            close = _close_re(tag).search(source, pos)
+            if close is None:
+                problems.append((lt, f"<{tag}> is opened but never closed"))
+                node.content, node.content_offset = source[pos:], pos
+                break
+            node.content, node.content_offset = source[pos : close.start()], pos
+            if html_problems and tag not in ("mj-style", "mj-title", "mj-preview"):
+                _html_problems(node.content, pos, problems)
+            pos = close.end()
+            continue
+        stack.append(node)
+    for unclosed in stack:
+        problems.append((unclosed.offset, f"<{unclosed.tag}> is opened but never closed"))
+    if root is not None:
+        tail = source[_root_end(source, root) :].strip()
+        if tail and not tail.startswith("<!--") and not tail.startswith("{%") and not tail.startswith("{{"):
+            problems.append((source.rfind(tail[:20]), "there is text after the closing </mjml>"))
+    problems.sort()
+    return MJMLDocument(source, root, nodes, problems, line_starts)
+
+
+def _root_end(source: str, root: MJMLNode) -> int:
+    end = source.rfind(f"</{root.tag}")
+    if end == -1:
+        return len(source)
+    gt = source.find(">", end)
+    return gt + 1 if gt != -1 else len(source)
+
+
+# --- guards ------------------------------------------------------------------------------------
+
+
+def nesting_depth(source: str) -> int:
+    """The deepest element nesting in `source` (all tags, mj-* and HTML alike; void elements don't nest)."""
+    depth = deepest = 0
+    for match in _ANY_TAG_RE.finditer(source):
+        name = match.group(2)
+        if name is None:  # a comment
+            continue
+        if match.group(1):
+            if depth:
+                depth -= 1
+        elif not match.group(3) and name.lower() not in VOID_ELEMENTS:
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+    return deepest
+
+
+def guard_input(source: str, *, what: str = "The email") -> None:
+    """Raise InputTooLarge when `source` is over the size or nesting limit (before any renderer sees it)."""
+    size = len(source.encode("utf-8", "surrogatepass"))
+    if size > MAX_INPUT_BYTES:
+        raise InputTooLarge(
+            f"{what} is {size / 1000:,.0f} KB; the limit is {MAX_INPUT_BYTES // 1000} KB. "
+            "Split it or remove inline images and repeated blocks.",
+            field="mjml",
+        )
+    if source.count("<") <= MAX_NESTING:
+        return
+    depth = nesting_depth(source)
+    if depth > MAX_NESTING:
+        raise InputTooLarge(
+            f"{what} nests elements {depth:,} levels deep; the limit is {MAX_NESTING}. "
+            "Close your tags, or flatten the layout.",
+            field="mjml",
+        )
+
+
+def locate_parse_error(source: str) -> tuple[int | None, int | None, str]:
+    """Why a renderer refused `source`: (line, column, message) of the first structural problem."""
+    document = parse_mjml(source, html_problems=True)
+    if document.root is None:
+        return 1, 1, "there is no <mjml> root element; an email starts with <mjml> and ends with </mjml>"
+    if document.problems:
+        offset, message = document.problems[0]
+        line, column = document.position(offset)
+        return line, column, message
+    return None, None, ""
+
+
+# --- value types -------------------------------------------------------------------------------
+
+_NAMED_COLOURS = frozenset(
+    """aliceblue antiquewhite aqua aquamarine azure beige bisque black blanchedalmond blue blueviolet brown
+    burlywood cadetblue chartreuse chocolate coral cornflowerblue cornsilk crimson cyan darkblue darkcyan
+    darkgoldenrod darkgray darkgreen darkgrey darkkhaki darkmagenta darkolivegreen darkorange darkorchid darkred
+    darksalmon darkseagreen darkslateblue darkslategray darkslategrey darkturquoise darkviolet deeppink
+    deepskyblue dimgray dimgrey dodgerblue firebrick floralwhite forestgreen fuchsia gainsboro ghostwhite gold
+    goldenrod gray green greenyellow grey honeydew hotpink indianred indigo ivory khaki lavender lavenderblush
+    lawngreen lemonchiffon lightblue lightcoral lightcyan lightgoldenrodyellow lightgray lightgreen lightgrey
+    lightpink lightsalmon lightseagreen lightskyblue lightslategray lightslategrey lightsteelblue lightyellow lime
+    limegreen linen magenta maroon mediumaquamarine mediumblue mediumorchid mediumpurple mediumseagreen
+    mediumslateblue mediumspringgreen mediumturquoise mediumvioletred midnightblue mintcream mistyrose moccasin
+    navajowhite navy oldlace olive olivedrab orange orangered orchid palegoldenrod palegreen paleturquoise
+    palevioletred papayawhip peachpuff peru pink plum powderblue purple rebeccapurple red rosybrown royalblue
+    saddlebrown salmon sandybrown seagreen seashell sienna silver skyblue slateblue slategray slategrey snow
+    springgreen steelblue tan teal thistle tomato turquoise violet wheat white whitesmoke yellow yellowgreen
+    transparent inherit initial currentcolor none""".split()  # noqa: SIM905
+)
+_COLOUR_RE = re.compile(
+    r"#(?:[0-9a-f]{3}|[0-9a-f]{4}|[0-9a-f]{6}|[0-9a-f]{8})|"
+    r"rgba?\(\s*\d{1,3}%?\s*,\s*\d{1,3}%?\s*,\s*\d{1,3}%?\s*(?:,\s*(?:\d*\.)?\d+%?\s*)?\)|"
+    r"hsla?\(\s*\d{1,3}(?:deg)?\s*,\s*\d{1,3}%\s*,\s*\d{1,3}%\s*(?:,\s*(?:\d*\.)?\d+%?\s*)?\)",
+    re.IGNORECASE,
+)
+_TYPE_RE = re.compile(r"^(unitWithNegative|unit|enum)\(([^)]*)\)(?:\{(\d+),(\d+)\})?$")
+
+
+@dataclass(frozen=True)
+class ValueType:
+    kind: str  # string, color, boolean, integer, enum, unit
+    options: tuple[str, ...] = ()
+    least: int = 1
+    most: int = 1
+    pattern: re.Pattern[str] | None = None
+
+    def accepts(self, value: str) -> bool:
+        value = value.strip()
+        if self.kind == "string":
+            return True
+        if self.kind == "color":
+            return value.lower() in _NAMED_COLOURS or _COLOUR_RE.fullmatch(value) is not None
+        if self.kind == "boolean":
+            return value in ("true", "false")
+        if self.kind == "integer":
+            return value.isdigit()
+        if self.kind == "enum":
+            return value in self.options
+        return self.pattern is not None and self.pattern.fullmatch(value) is not None
+
+    def describe(self) -> str:
+        if self.kind == "color":
+            return "a colour such as #1a73e8, rgb(26,115,232) or a colour name"
+        if self.kind == "boolean":
+            return "true or false"
+        if self.kind == "integer":
+            return "a whole number"
+        if self.kind == "enum":
+            return "one of " + ", ".join(repr(o) for o in self.options if o)
+        units = [u for u in self.options if u]
+        bare = "" in self.options
+        what = " or ".join(units) + (" or a bare number" if bare else "")
+        count = "a size" if self.most == 1 else f"{self.least} to {self.most} sizes (e.g. '10px 25px')"
+        return f"{count} in {what}"
+
+
+@cache
+def value_type(spec: str) -> ValueType:
+    """Compile an official type spec such as `unit(px,%){1,4}` (cached)."""
+    if spec in ("string", "color", "boolean", "integer"):
+        return ValueType(spec)
+    match = _TYPE_RE.match(spec)
+    if match is None:
+        return ValueType("string")
+    kind, raw_options, least, most = match.groups()
+    options = tuple(o.strip() for o in raw_options.split(","))
+    if kind == "enum":
+        return ValueType("enum", options)
+    least_n, most_n = int(least or 1), int(most or 1)
+    sign = "-?" if kind == "unitWithNegative" else ""
+    units = "|".join(re.escape(u) for u in sorted((u for u in options if u), key=len, reverse=True))
+    words = [u for u in options if u.isalpha() and u not in ("px", "em", "rem", "pt")]
+    number = rf"{sign}(?:\d+(?:\.\d+)?|\.\d+)"
+    unit_part = f"(?:{units})" if units else ""
+    if "" in options:
+        unit_part += "?"
+    one = rf"(?:{number}{unit_part}|{sign}0|{'|'.join(words) if words else '(?!)'})"
+    pattern = re.compile(rf"{one}(?:\s+{one}){{{least_n - 1},{most_n - 1}}}", re.IGNORECASE)
+    return ValueType("unit", options, least_n, most_n, pattern)
+
+
+# --- validation --------------------------------------------------------------------------------
+
+
+def _has_merge_tag(value: str) -> bool:
+    return "{{" in value or "{%" in value
+
+
+def _suggest(word: str, choices) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.75)
+    return f" Did you mean '{close[0]}'?" if close else ""
+
+
+def _finding(
+    rule: str, severity: str, message: str, fix: str, node: MJMLNode, line: int | None = None
+) -> Finding:
+    return Finding(rule=rule, severity=severity, message=message, fix=fix, line=line or node.line)  # type: ignore[arg-type]
+
+
+def _check_attributes(
+    document: MJMLDocument, node: MJMLNode, allowed: dict[str, str], findings: list[Finding]
+):
+    for name, value in node.attributes.items():
+        line = document.position(node.attribute_offsets.get(name, node.offset))[0]
+        spec = allowed.get(name)
+        if spec is None:
+            if name in COMMON_ATTRIBUTES or _has_merge_tag(name):
+                continue
+            findings.append(
+                _finding(
+                    "mjml-unknown-attribute",
+                    "warning",
+                    f"<{node.tag}> does not accept the attribute '{name}'; the renderer ignores it.",
+                    "Remove it or use an attribute this component accepts." + _suggest(name, allowed),
+                    node,
+                    line,
+                )
+            )
+            continue
+        if _has_merge_tag(value):
+            continue
+        kind = value_type(spec)
+        if not kind.accepts(value):
+            findings.append(
+                _finding(
+                    "mjml-invalid-value",
+                    "warning",
+                    f"<{node.tag} {name}=\"{value}\">: '{value}' is not a valid {name}.",
+                    f"Use {kind.describe()}.",
+                    node,
+                    line,
+                )
+            )
+
+
+def validate_document(document: MJMLDocument) -> list[Finding]:
+    """Findings for a parsed document (see module docstring)."""
+    findings: list[Finding] = []
+    root = document.root
+    if root is None:
+        return [
+            Finding(
+                "mjml-no-root",
+                "error",
+                "There is no <mjml> root element.",
+                "Start the email with <mjml><mj-body> and end it with </mj-body></mjml>.",
+                1,
+            )
+        ]
+    if root.tag != "mjml":
+        findings.append(
+            _finding(
+                "mjml-no-root",
+                "error",
+                f"The email starts with <{root.tag}>, not <mjml>.",
+                "Wrap everything in <mjml>…</mjml>.",
+                root,
+            )
+        )
+    if not document.find("mj-body"):
+        findings.append(
+            _finding(
+                "mjml-no-body",
+                "error",
+                "The email has no <mj-body>.",
+                "Put the content inside <mj-body>…</mj-body>.",
+                root,
+            )
+        )
+    for node in document.nodes:
+        tag = node.tag
+        parent = node.parent
+        in_attributes = parent is not None and parent.tag in ("mj-attributes", "mj-class", "mj-all")
+        if tag == "mj-include":
+            findings.append(
+                _finding(
+                    "mjml-include",
+                    "error",
+                    f'<mj-include path="{node.attributes.get("path", "")}"> is not supported: the studio never reads files.',
+                    "Paste the included MJML in its place.",
+                    node,
+                )
+            )
+            continue
+        if in_attributes:
+            if tag in ("mj-all", "mj-class"):
+                extra = {"name": "string"} if tag == "mj-class" else {}
+                allowed = {name: "string" for name in ALL_ATTRIBUTE_NAMES} | extra
+                _check_attributes(document, node, allowed, findings)
+            elif tag in ATTRIBUTES:
+                _check_attributes(document, node, ATTRIBUTES[tag], findings)
+            else:
+                findings.append(
+                    _finding(
+                        "mjml-unknown-tag",
+                        "warning",
+                        f"<{tag}> inside <mj-attributes> is not an MJML component.",
+                        "Use mj-all, mj-class or a component name." + _suggest(tag, ATTRIBUTES),
+                        node,
+                    )
+                )
+            continue
+        schema = ATTRIBUTES.get(tag)
+        if schema is None or tag in ("mj-all", "mj-class"):
+            findings.append(
+                _finding(
+                    "mjml-unknown-tag",
+                    "error",
+                    f"<{tag}> is not an MJML component; email renderers drop or mangle it.",
+                    "Use a standard component." + _suggest(tag, ATTRIBUTES),
+                    node,
+                )
+            )
+            continue
+        if parent is not None and parent.tag in CHILDREN and parent.tag in ATTRIBUTES:
+            if tag not in CHILDREN[parent.tag]:
+                homes = sorted(p for p, kids in CHILDREN.items() if tag in kids)
+                where = ", ".join(f"<{h}>" for h in homes) or "nowhere in the body"
+                findings.append(
+                    _finding(
+                        "mjml-invalid-parent",
+                        "error",
+                        f"<{tag}> cannot be used inside <{parent.tag}>.",
+                        f"Put it inside {where}."
+                        + (
+                            " For example: <mj-section><mj-column>…</mj-column></mj-section>."
+                            if "mj-column" in homes
+                            else ""
+                        ),
+                        node,
+                    )
+                )
+        elif parent is None and tag != "mjml":
+            pass  # reported as mjml-no-root
+        elif parent is not None and parent.tag in ENDING_TAGS:
+            pass  # unreachable: the parser does not look inside ending tags
+        if (
+            tag in HEAD_ONLY
+            and parent is not None
+            and parent.tag not in ("mj-head",)
+            and parent.tag != "mj-attributes"
+        ):
+            pass  # covered by the parent rule
+        _check_attributes(document, node, schema, findings)
+    return findings
+
+
+def validate_mjml(source: str) -> list[Finding]:
+    """MJML validation findings for `source`, each with its line and a fix."""
+    return validate_document(parse_mjml(source))

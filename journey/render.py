@@ -1,0 +1,280 @@
+"""The email rendering pipeline: merge tags → MJML → sanitised HTML + plain text, with findings.
+
+One pure pipeline that the studio page, the CLI and the tests all call:
+
+    render_email(mjml, data, preheader="") -> RenderedEmail(html, text, findings)
+        raises TemplateError (merge tags; line, column), InvalidMJML (line, column) or InputTooLarge
+    preview(mjml, data, preheader="") -> Preview
+        never raises for bad input: the same work, with the error (if any) kept as `error` and the
+        parsed MJML document, so `journey.email_checks.check_email` does not render twice
+    standard_merge_data(persona_merge_data, unsubscribe_url=..., view_in_browser_url=...) -> dict
+    preview_src(html) -> "data:text/html;base64,…" with a CSP meta, for st.iframe
+
+Steps: (1) size and nesting guard (mjml-python crashes the process on deep nesting);
+(2) MJML validation on the source as written, so lines match the editor; (3) Liquid merge tags in a
+sandbox (`journey.merge`); (4) the guard again on the merged text; (5) mjml-python with an
+`include_loader` that never reads a file; (6) the preheader, if given, replaces `<mj-preview>`;
+(7) nh3 with an email allowlist (`journey.sanitize`); (8) a plain-text alternative from the clean HTML.
+`data` is laid over `standard_merge_data()`, so `unsubscribe_url` and `view_in_browser_url` always exist.
+"""
+
+from __future__ import annotations
+
+import base64
+import html as html_lib
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+import mjml
+
+from journey.errors import InputTooLarge, InvalidMJML, JourneyError, TemplateError
+from journey.findings import Finding
+from journey.merge import merge_tags
+from journey.mjml_validation import (
+    MJMLDocument,
+    guard_input,
+    line_starts_of,
+    locate_parse_error,
+    parse_mjml,
+    position,
+    validate_document,
+)
+from journey.sanitize import sanitize_html
+
+DEFAULT_UNSUBSCRIBE_URL = "https://example.com/unsubscribe"
+DEFAULT_VIEW_IN_BROWSER_URL = "https://example.com/view-in-browser"
+
+PREVIEW_CSP = "default-src 'none'; img-src https: data:; style-src 'unsafe-inline'"
+
+_POSITION_RE = re.compile(r"at position (\d+):(\d+)")
+_BODY_OPEN_RE = re.compile(r"<body\b[^>]*>", re.IGNORECASE)
+_PREVIEW_DIV_RE = re.compile(r'\A<div style="display:none;font-size:1px;[^"]*">.*?</div>', re.DOTALL)
+_PREVIEW_STYLE = "display:none;font-size:1px;color:#ffffff;line-height:1px;max-height:0px;max-width:0px;opacity:0;overflow:hidden;"
+
+
+@dataclass(frozen=True)
+class RenderedEmail:
+    html: str  # sanitised HTML, safe to show
+    text: str  # plain-text alternative
+    findings: list[Finding] = field(
+        default_factory=list
+    )  # validation + sanitiser (+ merge issues), with lines
+
+
+@dataclass(frozen=True)
+class Preview:
+    """Everything one pipeline run learned; `email` is None when `error` says why it could not render."""
+
+    source: str
+    document: MJMLDocument | None  # the MJML as written (None when the guard refused it)
+    merged: str  # the MJML after merge tags ("" when the merge failed)
+    data: dict[str, object]
+    email: RenderedEmail | None
+    error: JourneyError | None
+
+    @property
+    def findings(self) -> list[Finding]:
+        """Every finding, the error included (as an error finding with its line)."""
+        findings = list(self.email.findings) if self.email else []
+        if self.error is not None:
+            findings.insert(0, error_finding(self.error))
+        return findings
+
+
+def error_finding(exc: JourneyError) -> Finding:
+    """A JourneyError from the pipeline as an error Finding (rule from its kind)."""
+    rule = getattr(exc, "rule", None) or {
+        InvalidMJML: "mjml-invalid",
+        TemplateError: "merge-tag-error",
+        InputTooLarge: "input-too-large",
+    }.get(type(exc), "render-error")
+    fixes = {
+        "mjml-invalid": "Fix the MJML at that line: close every tag, quote attribute values, write &lt; for a bare <.",
+        "input-too-large": "Make the email smaller or flatter.",
+    }
+    return Finding(
+        rule=rule,
+        severity="error",
+        message=str(exc),
+        fix=fixes.get(rule, "Fix the merge tag at that line."),
+        line=exc.line,
+    )
+
+
+def standard_merge_data(
+    persona_merge_data: Mapping[str, str] | None = None,
+    *,
+    unsubscribe_url: str = DEFAULT_UNSUBSCRIBE_URL,
+    view_in_browser_url: str = DEFAULT_VIEW_IN_BROWSER_URL,
+) -> dict[str, str]:
+    """The merge data every email gets: unsubscribe_url, view_in_browser_url and the persona's fields."""
+    data = {"unsubscribe_url": unsubscribe_url, "view_in_browser_url": view_in_browser_url}
+    for name, value in (persona_merge_data or {}).items():
+        data[str(name)] = "" if value is None else str(value)
+    return data
+
+
+def _refuse_include(path: str) -> str:
+    """mj-include never reads a file in the studio (validation reports it as an error finding)."""
+    return ""
+
+
+def _mjml_error(exc: ValueError, source: str, merged: str) -> InvalidMJML:
+    """Turn mjml-python's bare ValueError into InvalidMJML with a line, column and readable message."""
+    line, column, reason = locate_parse_error(source)
+    if line is None and merged != source:
+        line, column, reason = locate_parse_error(merged)
+    if line is None:
+        match = _POSITION_RE.search(str(exc))
+        if match:
+            offset = len(merged.encode("utf-8")[: int(match.group(1))].decode("utf-8", "ignore"))
+            line, column = position(line_starts_of(merged), offset)
+    detail = str(exc).replace(" in root template", "")
+    if reason:
+        message = f"Line {line}, column {column}: the MJML cannot be rendered: {reason}."
+    elif line is not None:
+        message = f"Line {line}, column {column}: the MJML cannot be rendered ({detail})."
+    else:
+        message = f"The MJML cannot be rendered ({detail}). Check that every tag is closed and attribute values are quoted."
+    return InvalidMJML(message, line=line, column=column, field="mjml")
+
+
+def _set_preheader(html: str, preheader: str) -> str:
+    body = _BODY_OPEN_RE.search(html)
+    if body is None:
+        return html
+    div = f'<div style="{_PREVIEW_STYLE}">{html_lib.escape(preheader)}</div>'
+    rest = html[body.end() :]
+    rest = _PREVIEW_DIV_RE.sub("", rest, count=1)
+    return html[: body.end()] + div + rest
+
+
+class _TextExtractor(HTMLParser):
+    """Plain text from email HTML: blocks become lines, links keep their URL, hidden parts are dropped."""
+
+    BLOCKS = frozenset(
+        {
+            "p",
+            "div",
+            "tr",
+            "table",
+            "h1",
+            "h2",
+            "h3",
+            "h4",
+            "h5",
+            "h6",
+            "li",
+            "ul",
+            "ol",
+            "blockquote",
+            "hr",
+            "center",
+        }
+    )
+    SKIP = frozenset({"head", "style", "title", "script"})
+    VOID = frozenset({"br", "img", "hr", "meta", "link", "input", "col", "wbr", "source", "area", "base"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skip_depth = 0
+        self.stack: list[tuple[str, bool, str | None]] = []  # (tag, hidden, href)
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag in self.VOID:
+            if tag == "br" and not self.skip_depth:
+                self.parts.append("\n")
+            elif tag == "hr" and not self.skip_depth:
+                self.parts.append("\n---\n")
+            return
+        hidden = tag in self.SKIP or "display:none" in (attributes.get("style") or "").replace(" ", "")
+        if hidden:
+            self.skip_depth += 1
+        self.stack.append((tag, hidden, attributes.get("href") if tag == "a" else None))
+        if tag in self.BLOCKS and not self.skip_depth:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag):
+        while self.stack:
+            open_tag, hidden, href = self.stack.pop()
+            if hidden:
+                self.skip_depth -= 1
+            if open_tag == "a" and href and not self.skip_depth and not href.startswith("mailto:"):
+                self.parts.append(f" ({href})")
+            if open_tag in self.BLOCKS and not self.skip_depth:
+                self.parts.append("\n")
+            if open_tag == tag:
+                break
+
+    def handle_data(self, data):
+        if not self.skip_depth:
+            self.parts.append(data)
+
+    def text(self) -> str:
+        raw = "".join(self.parts)
+        lines = [" ".join(line.split()) for line in raw.splitlines()]
+        text = "\n".join(lines)
+        return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+
+
+def html_to_text(html: str) -> str:
+    """A plain-text alternative for `html`."""
+    extractor = _TextExtractor()
+    extractor.feed(html)
+    extractor.close()
+    return extractor.text()
+
+
+def preview(mjml_source: str, data: Mapping[str, object] | None = None, *, preheader: str = "") -> Preview:
+    """Run the whole pipeline once; never raises for bad input (the error is kept in `.error`)."""
+    merge_data: dict[str, object] = {**standard_merge_data(), **(data or {})}
+    try:
+        guard_input(mjml_source)
+    except InputTooLarge as exc:
+        return Preview(mjml_source, None, "", merge_data, None, exc)
+    document = parse_mjml(mjml_source)
+    findings = validate_document(document)
+    try:
+        merged = merge_tags(mjml_source, merge_data)
+    except TemplateError as exc:
+        return Preview(mjml_source, document, "", merge_data, None, exc)
+    if merged is not mjml_source:
+        try:
+            guard_input(merged, what="The email after merge tags")
+        except InputTooLarge as exc:
+            return Preview(mjml_source, document, merged, merge_data, None, exc)
+    try:
+        raw_html = mjml.mjml2html(merged, include_loader=_refuse_include)
+    except ValueError as exc:
+        return Preview(mjml_source, document, merged, merge_data, None, _mjml_error(exc, mjml_source, merged))
+    if preheader:
+        raw_html = _set_preheader(raw_html, preheader)
+    clean_html, removed = sanitize_html(raw_html, source=mjml_source)
+    email = RenderedEmail(html=clean_html, text=html_to_text(clean_html), findings=findings + removed)
+    return Preview(mjml_source, document, merged, merge_data, email, None)
+
+
+def render_email(
+    mjml_source: str, data: Mapping[str, object] | None = None, *, preheader: str = ""
+) -> RenderedEmail:
+    """Merge tags → MJML → sanitised HTML and text. Raises TemplateError, InvalidMJML or InputTooLarge."""
+    result = preview(mjml_source, data, preheader=preheader)
+    if result.error is not None:
+        raise result.error
+    assert result.email is not None
+    return result.email
+
+
+def preview_src(html: str) -> str:
+    """A data: URL for st.iframe: the HTML with a CSP meta that blocks scripts and remote loads (opaque origin)."""
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{PREVIEW_CSP}">'
+    match = re.search(r"<head\b[^>]*>", html, re.IGNORECASE)
+    if match:
+        document = html[: match.end()] + meta + html[match.end() :]
+    else:
+        document = f"<!doctype html><html><head>{meta}</head><body>{html}</body></html>"
+    return "data:text/html;base64," + base64.b64encode(document.encode("utf-8")).decode("ascii")

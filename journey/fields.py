@@ -25,8 +25,8 @@ def clean_name(value: Any, *, field: str = "name", label: str = "Name", max_leng
     return name
 
 
-def clean_text(value: Any, *, field: str, label: str, max_length: int = MAX_TEXT) -> str:
-    """Optional free text, trimmed, refused (not cut) when over `max_length` characters."""
+def clean_text(value: Any, *, field: str, label: str, max_length: int = MAX_TEXT, strip: bool = True) -> str:
+    """Optional free text, trimmed unless `strip` is False, refused (not cut) when over `max_length`."""
     if value is None:
         return ""
     if not isinstance(value, str):
@@ -37,7 +37,7 @@ def clean_text(value: Any, *, field: str, label: str, max_length: int = MAX_TEXT
             "Shorten it or keep the long version in a linked document.",
             field=field,
         )
-    return value.strip()
+    return value.strip() if strip else value
 
 
 def clean_int(value: Any, *, field: str, label: str, minimum: int, maximum: int) -> int:

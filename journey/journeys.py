@@ -450,7 +450,9 @@ def _clean_email(values: dict[str, Any]) -> dict[str, Any]:
         if name in values:
             cleaned[name] = clean_text(values[name], field=name, label=label, max_length=limit)
     if "mjml" in values:
-        cleaned["mjml"] = clean_text(values["mjml"], field="mjml", label="MJML body", max_length=MAX_MJML)
+        cleaned["mjml"] = clean_text(
+            values["mjml"], field="mjml", label="MJML body", max_length=MAX_MJML, strip=False
+        )
     if "trigger" in values:
         cleaned["trigger"] = clean_choice(
             values["trigger"], field="trigger", label="Trigger", choices=TRIGGERS

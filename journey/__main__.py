@@ -12,7 +12,10 @@ import sys
 
 from journey.errors import JourneyError
 
-COMMAND_MODULES = ("journey.commands.workspace",)
+COMMAND_MODULES = (
+    "journey.commands.workspace",
+    "journey.commands.journey_map",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

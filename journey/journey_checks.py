@@ -407,20 +407,20 @@ def _obstacle_findings(node) -> list[Finding]:
 
 
 def unsubscribe_threshold(session) -> float:
-    """The alert threshold for unsubscribe rate: Setting "alert_thresholds" → "unsubscribe_rate"."""
-    try:  # the weekly review's loader, when it exists
-        from journey.review import load_thresholds  # type: ignore[attr-defined]
-
-        value = load_thresholds(session).get("unsubscribe_rate")
-    except ImportError:
+    """The unsubscribe-rate alert threshold: the weekly review's saved thresholds (Setting "alert_thresholds")."""
+    try:
+        from journey.review import load_thresholds
+    except ImportError:  # no review module: read the setting directly
         from db.models import Setting
 
         setting = session.get(Setting, "alert_thresholds")
-        value = (setting.value or {}).get("unsubscribe_rate") if setting else None
-    try:
-        return float(value) if value is not None else DEFAULT_UNSUBSCRIBE_THRESHOLD
-    except (TypeError, ValueError):
-        return DEFAULT_UNSUBSCRIBE_THRESHOLD
+        saved = (setting.value or {}) if setting else {}
+        value = saved.get("unsubscribe_rate_max", saved.get("unsubscribe_rate"))
+        try:
+            return float(value) if value is not None else DEFAULT_UNSUBSCRIBE_THRESHOLD
+        except (TypeError, ValueError):
+            return DEFAULT_UNSUBSCRIBE_THRESHOLD
+    return load_thresholds(session).unsubscribe_rate_max
 
 
 def check_journey(session, journey_id: int) -> list[Finding]:

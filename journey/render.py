@@ -43,6 +43,7 @@ from journey.mjml_validation import (
 )
 from journey.sanitize import sanitize_html
 
+STANDARD_MERGE_TAGS = ("unsubscribe_url", "view_in_browser_url")
 DEFAULT_UNSUBSCRIBE_URL = "https://example.com/unsubscribe"
 DEFAULT_VIEW_IN_BROWSER_URL = "https://example.com/view-in-browser"
 

@@ -15,6 +15,7 @@ from journey.errors import JourneyError
 COMMAND_MODULES = (
     "journey.commands.workspace",
     "journey.commands.journey_map",
+    "journey.commands.metrics_report",
 )
 
 

@@ -3,7 +3,10 @@
 `check_email(mjml, subject=..., preheader=..., data=..., cta_label=..., cta_url=...)` runs the rendering
 pipeline once (`journey.render.preview`) and returns every finding: these rules, MJML validation and
 sanitiser removals. It never raises for bad input: an email that cannot be rendered becomes an error
-finding with its line (and the checks that need no rendering still run).
+finding with its line (and the checks that need no rendering still run). `subject=None` skips the
+subject rules (the CLI without --subject); an empty preheader falls back to the `<mj-preview>` text.
+`findings_for(preview_result, ...)` checks an already rendered `journey.render.preview(...)` result, so a
+page that shows the preview and the findings renders once.
 
 Rules (id: severity):
     subject-missing: error             subject-too-long: warning (> 60 characters)
@@ -635,8 +638,8 @@ def check_links_live(links: list[_Link], *, timeout: float = 3.0) -> list[Findin
 def check_email(
     mjml: str,
     *,
-    subject: str,
-    preheader: str,
+    subject: str | None,
+    preheader: str | None,
     data: Mapping[str, object] | None = None,
     cta_label: str = "",
     cta_url: str = "",
@@ -644,7 +647,7 @@ def check_email(
     link_timeout: float = 3.0,
 ) -> list[Finding]:
     """Every finding for the email (pre-send rules + MJML validation + sanitiser); never raises for bad input."""
-    result = preview(mjml, data, preheader=preheader)
+    result = preview(mjml, data, preheader=preheader or "")
     return findings_for(
         result,
         subject=subject,
@@ -659,15 +662,17 @@ def check_email(
 def findings_for(
     result: Preview,
     *,
-    subject: str,
-    preheader: str,
+    subject: str | None,
+    preheader: str | None,
     cta_label: str = "",
     cta_url: str = "",
     check_links: bool = False,
     link_timeout: float = 3.0,
 ) -> list[Finding]:
     """The pre-send findings for an already rendered `preview(...)` result (render once, check once)."""
-    findings = result.findings + _subject_rules(subject) + _preheader_rules(preheader or _mj_preview(result))
+    findings = result.findings + _preheader_rules(preheader or _mj_preview(result))
+    if subject is not None:
+        findings += _subject_rules(subject)
     document = result.document
     if document is None or document.root is None or result.email is None:
         return findings

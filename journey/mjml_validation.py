@@ -95,7 +95,7 @@ class MJMLDocument:
     source: str
     root: MJMLNode | None
     nodes: list[MJMLNode]
-    problems: list[tuple[int, str]]  # (offset, message): why a renderer would refuse it
+    problems: list[tuple[int, str]]  # (offset, message) in the order found: why a renderer would refuse it
     line_starts: list[int]
 
     def position(self, offset: int) -> tuple[int, int]:
@@ -267,13 +267,12 @@ def parse_mjml(source: str, *, html_problems: bool = False) -> MJMLDocument:
             pos = close.end()
             continue
         stack.append(node)
-    for unclosed in stack:
+    for unclosed in reversed(stack):  # innermost first: that is the one to close
         problems.append((unclosed.offset, f"<{unclosed.tag}> is opened but never closed"))
     if root is not None:
         tail = source[_root_end(source, root) :].strip()
         if tail and not tail.startswith("<!--") and not tail.startswith("{%") and not tail.startswith("{{"):
             problems.append((source.rfind(tail[:20]), "there is text after the closing </mjml>"))
-    problems.sort()
     return MJMLDocument(source, root, nodes, problems, line_starts)
 
 

@@ -88,10 +88,11 @@ with right, st.form("personas_form", border=True):
 
 if saved:
     values = {name: st.session_state[f"personas_{name}"] for name in FIELDS}
+    # Rows left blank (like the first_name hint) are not stored.
     values["merge_data"] = {
         (row.get("field") or "").strip(): row.get("value") or ""
         for row in merge_rows
-        if (row.get("field") or "").strip()
+        if (row.get("field") or "").strip() and (row.get("value") or "").strip()
     }
     try:
         with db_session() as session:

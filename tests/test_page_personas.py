@@ -1,0 +1,82 @@
+"""Personas page: create, edit, validation beside the field with the input kept, stale saves, delete."""
+
+from page_support import click, in_db, open_page, texts
+
+from journey import personas
+
+
+def test_empty_workspace_says_what_to_do(app_db):
+    at = open_page("personas")
+    assert not at.exception
+    assert "No personas yet" in texts(at)
+
+
+def test_create_a_persona_and_see_it_listed(app_db):
+    at = open_page("personas")
+    at.text_input(key="personas_name").input("Maya the maker")
+    at.text_input(key="personas_segment").input("Etsy sellers")
+    at.text_area(key="personas_goals").input("Sell more in December")
+    click(at, "Create persona")
+    assert not at.exception
+    assert "Maya the maker" in texts(at)
+    with in_db(app_db) as session:
+        (maya,) = personas.list_personas(session)
+        assert (maya.segment, maya.goals, maya.merge_data) == ("Etsy sellers", "Sell more in December", {})
+
+
+def test_an_empty_name_is_flagged_beside_the_field_and_the_rest_is_kept(app_db):
+    at = open_page("personas")
+    at.text_area(key="personas_description").input("Runs a small shop")
+    click(at, "Create persona")
+    assert not at.exception
+    assert any("Persona name is empty" in c.value for c in at.caption)
+    assert at.text_area(key="personas_description").value == "Runs a small shop"
+    with in_db(app_db) as session:
+        assert personas.list_personas(session) == []
+
+
+def test_a_duplicate_name_is_refused(app_db):
+    with in_db(app_db) as session:
+        personas.create_persona(session, name="Maya")
+    at = open_page("personas")
+    at.text_input(key="personas_name").input("maya")
+    click(at, "Create persona")
+    assert any("already exists" in c.value for c in at.caption)
+    assert at.text_input(key="personas_name").value == "maya"
+
+
+def test_edit_a_persona_and_a_stale_save_is_refused(app_db):
+    with in_db(app_db) as session:
+        persona_id = personas.create_persona(session, name="Maya", goals="Old goal").id
+    at = open_page("personas")
+    at.selectbox(key="personas_selected").select(persona_id).run()
+    assert at.text_area(key="personas_goals").value == "Old goal"
+    at.text_area(key="personas_goals").input("New goal")
+    click(at, "Save changes")
+    assert not at.exception
+    with in_db(app_db) as session:
+        assert personas.get_persona(session, persona_id).goals == "New goal"
+
+    # A teammate saves in between: my next save is refused and my text stays in the form.
+    at.text_area(key="personas_goals").input("My goal")
+    with in_db(app_db) as session:
+        current = personas.get_persona(session, persona_id)
+        personas.update_persona(session, persona_id, current.version, goals="Teammate goal")
+    click(at, "Save changes")
+    assert "changed by someone else" in texts(at)
+    assert at.text_area(key="personas_goals").value == "My goal"
+    with in_db(app_db) as session:
+        assert personas.get_persona(session, persona_id).goals == "Teammate goal"
+
+
+def test_delete_needs_confirmation(app_db):
+    with in_db(app_db) as session:
+        persona_id = personas.create_persona(session, name="Maya").id
+    at = open_page("personas")
+    at.selectbox(key="personas_selected").select(persona_id).run()
+    assert at.button(key="personas_delete").disabled
+    at.checkbox(key=f"personas_confirm_delete_{persona_id}").check().run()
+    at.button(key="personas_delete").click().run()
+    assert not at.exception
+    with in_db(app_db) as session:
+        assert personas.list_personas(session) == []

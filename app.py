@@ -9,6 +9,8 @@ PAGES = {
         st.Page("pages/journeys.py", title="Journeys", icon="🗺️", default=True),
         st.Page("pages/editor.py", title="Journey editor", icon="✏️"),
         st.Page("pages/personas.py", title="Personas", icon="🧑"),
+        st.Page("pages/journey_map.py", title="Journey map", icon="🧭"),
+        st.Page("pages/walkthrough.py", title="Walk-through", icon="🚶"),
     ],
     "Write": [],
     "Measure": [],

@@ -93,3 +93,401 @@ def record_error(key: str, exc: JourneyError) -> None:
     errors = form_errors(key)
     errors.clear()
     errors[exc.field or "_form"] = str(exc)
+
+
+# --- journey map ---
+
+
+def load_map_view(journey_id: int):
+    """The journey's map (with its latest stage rates), its check findings and its source journey id."""
+    from journey import journey_checks, journey_map
+
+    with db_session() as session:
+        tree = journeys.load_tree(session, journey_id)
+        rates = journey_map.stage_rates(session, journey_id)
+        findings = journey_checks.check_tree(
+            tree,
+            unsubscribe_rates={
+                n.stage.name: rates[n.stage.id].rates.get("unsubscribe_rate")
+                for n in tree.stages
+                if n.stage.id in rates
+            },
+            unsubscribe_threshold=journey_checks.unsubscribe_threshold(session),
+        )
+        return journey_map.build_map(tree, rates), findings, tree.journey.source_journey_id
+
+
+def show_findings(findings) -> None:
+    """Journey-check findings as a table, errors first, with a one-line summary above."""
+    if not findings:
+        st.success("No findings: this journey follows every rule we check.", icon="✅")
+        return
+    counts = {s: sum(f.severity == s for f in findings) for s in ("error", "warning", "info")}
+    st.markdown(
+        f"**{counts['error']}** errors · **{counts['warning']}** warnings · **{counts['info']}** hints"
+    )
+    icons = {"error": "🛑 error", "warning": "⚠️ warning", "info": "💡 info"}
+    st.dataframe(
+        [
+            {
+                "Severity": icons[f.severity],
+                "Rule": f.rule,
+                "Stage": f.stage or "–",
+                "Email": f.email or "–",
+                "What": f.message,
+                "Fix": f.fix,
+            }
+            for f in findings
+        ],
+        hide_index=True,
+        width="stretch",
+        key="map_findings",
+    )
+
+
+def map_downloads(journey_map) -> None:
+    """A download button for each export of the map; PNG and SVG are rendered only when clicked."""
+    from functools import partial
+
+    from journey import map_export
+
+    stem = "".join(c if c.isalnum() else "-" for c in journey_map.name.lower()).strip("-") or "journey"
+    buttons = (
+        ("PNG image", partial(map_export.map_png, journey_map), f"{stem}-map.png", "image/png", "map_png"),
+        (
+            "SVG image",
+            partial(map_export.map_svg, journey_map),
+            f"{stem}-map.svg",
+            "image/svg+xml",
+            "map_svg",
+        ),
+        (
+            "Printable page (A4)",
+            map_export.printable_html(journey_map),
+            f"{stem}-map.html",
+            "text/html",
+            "map_print",
+        ),
+        ("CSV (lanes)", map_export.map_csv(journey_map), f"{stem}-lanes.csv", "text/csv", "map_csv"),
+        (
+            "Empty template (CSV)",
+            map_export.template_csv(),
+            "journey-map-template.csv",
+            "text/csv",
+            "map_tpl_csv",
+        ),
+        (
+            "Empty template (printable)",
+            map_export.template_html(),
+            "journey-map-template.html",
+            "text/html",
+            "map_tpl_html",
+        ),
+    )
+    columns = st.columns(3)
+    for i, (label, data, name, mime, key) in enumerate(buttons):
+        columns[i % 3].download_button(
+            label, data, file_name=name, mime=mime, key=key, icon="⬇️", width="stretch", on_click="ignore"
+        )
+
+
+def load_comparison(current_id: int, future_id: int):
+    from journey.journey_map import compare_trees
+
+    with db_session() as session:
+        return compare_trees(journeys.load_tree(session, current_id), journeys.load_tree(session, future_id))
+
+
+def walk_personas(journey_id: int) -> list[tuple[int, str]]:
+    """(id, label) of every persona: the journey's own first."""
+    from journey import personas
+
+    with db_session() as session:
+        own = set(journeys.journey_persona_ids(session, journey_id))
+        everyone = personas.list_personas(session)
+    ordered = [p for p in everyone if p.id in own] + [p for p in everyone if p.id not in own]
+    return [(p.id, p.name + ("" if p.id in own else " (other journey)")) for p in ordered]
+
+
+def load_walkthrough(journey_id: int, path, persona_id: int | None, start):
+    """The walk-through of a journey on `path` as the persona (its merge data), and the stage names."""
+    from journey import personas
+    from journey.render import standard_merge_data
+    from journey.walkthrough import walk_journey
+
+    with db_session() as session:
+        tree = journeys.load_tree(session, journey_id)
+        merge = personas.get_persona(session, persona_id).merge_data if persona_id else {}
+        walk = walk_journey(tree, path, standard_merge_data(merge), start=start)
+        return walk, [n.stage.name for n in tree.stages], tree.journey.max_emails_per_week
+
+
+# --- studio ---
+
+STUDIO_EMAIL = "studio_email_id"  # the email open in the studio (the journey editor sets it too)
+STUDIO_FIELDS = ("subject", "preheader", "mjml")
+DESKTOP_PREVIEW_WIDTH = 680  # 600 px content plus the email's own margins
+MOBILE_PREVIEW_WIDTH = 375
+PREVIEW_HEIGHT = 900
+
+
+def studio_drafts() -> dict[int, dict]:
+    """Unsaved studio edits, by email id: {"subject", "preheader", "mjml", "version", "saved": {...}}."""
+    return st.session_state.setdefault("studio_drafts", {})
+
+
+def studio_is_dirty(email_id: int | None) -> bool:
+    """True when the email has edits in this browser session that are not saved."""
+    draft = studio_drafts().get(email_id)
+    return bool(draft) and any(draft[f] != draft["saved"][f] for f in STUDIO_FIELDS)
+
+
+def studio_open_draft(email) -> dict:
+    """The draft of `email`: kept from earlier in this session, else loaded; put into the editor widgets.
+
+    The editor widgets (`studio_subject`, `studio_preheader`, `studio_mjml`) are filled from the draft
+    when another email is opened or when Streamlit dropped them on a page switch, so edits survive both.
+    """
+    drafts = studio_drafts()
+    draft = drafts.get(email.id)
+    if draft is None:
+        saved = {f: getattr(email, f) or "" for f in STUDIO_FIELDS}
+        draft = drafts[email.id] = {**saved, "version": email.version, "saved": saved}
+    if st.session_state.get("studio_widgets_for") != email.id or "studio_mjml" not in st.session_state:
+        for field in STUDIO_FIELDS:
+            st.session_state[f"studio_{field}"] = draft[field]
+        st.session_state["studio_widgets_for"] = email.id
+    return draft
+
+
+def studio_capture(draft: dict) -> None:
+    """Copy what is in the editor widgets into the draft (call after the widgets)."""
+    for field in STUDIO_FIELDS:
+        draft[field] = st.session_state.get(f"studio_{field}") or ""
+
+
+def studio_mark_saved(email_id: int, version: int) -> None:
+    """After a save: the draft's values are the saved ones, at the row's new version."""
+    draft = studio_drafts()[email_id]
+    draft["version"] = version
+    draft["saved"] = {f: draft[f] for f in STUDIO_FIELDS}
+
+
+def studio_discard(email_id: int) -> None:
+    """Forget the unsaved edits of an email; it is reloaded from the database on the next run."""
+    studio_drafts().pop(email_id, None)
+    st.session_state.pop("studio_widgets_for", None)
+
+
+def _studio_point_picker(email_id: int) -> None:
+    """Set the journey, stage and email pickers to `email_id` (before they are drawn, or in a callback)."""
+    with db_session() as session:
+        stage = journeys.get_stage(session, journeys.get_email(session, email_id).stage_id)
+    st.session_state["studio_journey"] = st.session_state[CURRENT_JOURNEY] = stage.journey_id
+    st.session_state["studio_stage"] = stage.id
+    st.session_state["studio_email"] = email_id
+    st.session_state["studio_picker_for"] = email_id
+
+
+def _studio_switch(email_id: int) -> None:
+    st.session_state[STUDIO_EMAIL] = email_id
+    st.session_state["studio_picker_for"] = email_id
+
+
+def studio_email_picker() -> int | None:
+    """Journey → stage → email; the id of the email to edit, or None.
+
+    The email can also come from the journey editor (`st.session_state["studio_email_id"]`) or the
+    URL (`?email=ID`). Switching away from an email with unsaved edits asks first; the draft is kept
+    in this browser session either way and comes back when the email is reopened.
+    """
+    from journey.errors import NotFound
+
+    query = st.query_params.get("email")
+    if query and query.isdigit() and int(query) != st.session_state.get("studio_query_seen"):
+        st.session_state["studio_query_seen"] = int(query)
+        st.session_state[STUDIO_EMAIL] = int(query)
+    open_id = st.session_state.get(STUDIO_EMAIL)
+    if open_id is not None and (
+        "studio_email" not in st.session_state or st.session_state.get("studio_picker_for") != open_id
+    ):
+        try:
+            _studio_point_picker(open_id)
+        except NotFound as exc:
+            st.warning(str(exc))
+            st.session_state.pop(STUDIO_EMAIL, None)
+            open_id = None
+    columns = st.columns(3)
+    with columns[0]:
+        journey = journey_picker(key="studio_journey")
+    if journey is None:
+        return None
+    with db_session() as session:
+        tree = journeys.load_tree(session, journey.id)
+    stages = {node.stage.id: node for node in tree.stages}
+    if not stages:
+        st.info("This journey has no stages yet: add them in the Journey editor.")
+        return open_id if studio_is_dirty(open_id) else None
+    if st.session_state.get("studio_stage") not in stages:
+        st.session_state["studio_stage"] = next(iter(stages))
+    stage_id = columns[1].selectbox(
+        "Stage", list(stages), key="studio_stage", format_func=lambda i: stages[i].stage.name
+    )
+    emails = {e.id: e for e in stages[stage_id].emails}
+    if not emails:
+        columns[2].selectbox("Email", [], key="studio_email_none", placeholder="No emails in this stage")
+        st.info("This stage has no emails yet: add one in the Journey editor.")
+        return open_id if studio_is_dirty(open_id) else None
+    if st.session_state.get("studio_email") not in emails:
+        st.session_state["studio_email"] = next(iter(emails))
+    picked = columns[2].selectbox(
+        "Email",
+        list(emails),
+        key="studio_email",
+        format_func=lambda i: f"{emails[i].name} · {emails[i].status}" + (" · unsaved" if studio_is_dirty(i) else ""),
+    )
+    if picked == open_id:
+        return open_id
+    if open_id is None or not studio_is_dirty(open_id):
+        _studio_switch(picked)
+        return picked
+    name = studio_drafts()[open_id].get("name", "this email")
+    st.warning(
+        f"**Unsaved changes** to {name}. Switch to “{emails[picked].name}” anyway? Your edits stay in "
+        "this browser session and come back when you reopen the email, but are not saved.",
+        icon="⚠️",
+    )
+    go, stay = st.columns(2)
+    go.button("Switch and keep my draft", key="studio_switch_confirm", on_click=_studio_switch, args=(picked,))
+    stay.button(f"Stay on {name}", key="studio_switch_cancel", on_click=_studio_point_picker, args=(open_id,))
+    return open_id
+
+
+def studio_persona_data(tree_personas, *, key: str = "studio_persona") -> dict[str, str]:
+    """A persona picker for merge data (the journey's personas first); the standard merge data."""
+    from journey import personas
+    from journey.render import standard_merge_data
+
+    with db_session() as session:
+        everyone = personas.list_personas(session)
+    own = {p.id for p in tree_personas}
+    ordered = [p for p in everyone if p.id in own] + [p for p in everyone if p.id not in own]
+    by_id = {p.id: p for p in ordered}
+    options = [*by_id, 0]
+    if st.session_state.get(key) not in options:
+        st.session_state[key] = options[0]
+    chosen = st.selectbox(
+        "Preview as persona",
+        options,
+        key=key,
+        format_func=lambda i: by_id[i].name if i else "No persona (merge-tag fallbacks)",
+        help="Merge tags like {{ first_name }} are filled with this persona's sample merge data.",
+    )
+    return standard_merge_data(by_id[chosen].merge_data if chosen else {})
+
+
+class StudioRender:
+    """One pipeline run for the studio: sanitised HTML and text (None when it cannot render), findings."""
+
+    def __init__(self, html: str | None, text: str | None, findings: list) -> None:
+        self.html, self.text, self.findings = html, text, findings
+
+    @property
+    def errors(self) -> list:
+        return [f for f in self.findings if f.severity == "error"]
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def load_studio_render(
+    mjml: str, subject: str | None, preheader: str, data: dict, cta_label: str, cta_url: str
+) -> StudioRender:
+    """Merge tags → MJML → sanitised HTML + text, and every pre-send finding (one render)."""
+    from journey.email_checks import findings_for
+    from journey.findings import sorted_findings
+    from journey.render import preview
+
+    result = preview(mjml, data, preheader=preheader)
+    findings = findings_for(
+        result, subject=subject, preheader=preheader, cta_label=cta_label, cta_url=cta_url
+    )
+    email = result.email
+    return StudioRender(email.html if email else None, email.text if email else None, sorted_findings(findings))
+
+
+def studio_preview(html: str | None, *, width: int, caption: str, height: int = PREVIEW_HEIGHT) -> None:
+    """One sandboxed preview: sanitised HTML with a CSP in a data: URL (opaque origin), no app CSS."""
+    from journey.render import preview_src
+
+    st.caption(caption)
+    if html is None:
+        st.info("No preview: fix the error in the findings first.")
+        return
+    st.iframe(preview_src(html), width=width, height=height)
+
+
+def studio_previews(html: str | None) -> None:
+    """Desktop (600 px content) and mobile (375 px viewport) previews side by side."""
+    desktop, mobile = st.columns([DESKTOP_PREVIEW_WIDTH, MOBILE_PREVIEW_WIDTH])
+    with desktop:
+        studio_preview(html, width=DESKTOP_PREVIEW_WIDTH, caption="Desktop · 600 px content")
+    with mobile:
+        studio_preview(html, width=MOBILE_PREVIEW_WIDTH, caption="Mobile · 375 px screen")
+
+
+def studio_findings(findings) -> None:
+    """Pre-send findings, errors first, each with its line and how to fix it."""
+    if not findings:
+        st.success("No problems found: ready to mark as ready.", icon="✅")
+        return
+    counts = {s: sum(f.severity == s for f in findings) for s in ("error", "warning", "info")}
+    st.markdown(f"**{counts['error']}** errors · **{counts['warning']}** warnings · **{counts['info']}** hints")
+    show = {"error": st.error, "warning": st.warning, "info": st.info}
+    icons = {"error": "🛑", "warning": "⚠️", "info": "💡"}
+    for finding in findings:
+        where = f"Line {finding.line}: " if finding.line else ""
+        fix = f"  \n*Fix:* {finding.fix}" if finding.fix else ""
+        show[finding.severity](f"{where}{finding.message} `{finding.rule}`{fix}", icon=icons[finding.severity])
+
+
+def studio_downloads(name: str, mjml: str, rendered: StudioRender) -> None:
+    """Download the HTML, the plain text and the MJML source of the email as it is in the editor."""
+    import re
+
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "email"
+    html_col, text_col, mjml_col = st.columns(3)
+    html_col.download_button(
+        "⬇️ HTML", rendered.html or "", f"{slug}.html", "text/html",
+        key="studio_download_html", disabled=rendered.html is None, on_click="ignore",
+    )
+    text_col.download_button(
+        "⬇️ Plain text", rendered.text or "", f"{slug}.txt", "text/plain",
+        key="studio_download_text", disabled=rendered.text is None, on_click="ignore",
+    )
+    mjml_col.download_button(
+        "⬇️ MJML", mjml, f"{slug}.mjml", "application/xml", key="studio_download_mjml", on_click="ignore"
+    )
+
+
+def smtp_settings():
+    """(SmtpConfig or None, why not) from the [smtp] table of .streamlit/secrets.toml, else SMTP_* env vars."""
+    from journey.send import smtp_config, smtp_settings_from_env
+
+    table: dict = {}
+    try:
+        if "smtp" in st.secrets:
+            table = dict(st.secrets["smtp"])
+    except Exception:  # no secrets.toml, or one that does not parse: fall back to the environment
+        table = {}
+    if not table:
+        table = smtp_settings_from_env(os.environ)
+    try:
+        config = smtp_config(table)
+    except JourneyError as exc:
+        return None, f"SMTP is misconfigured: {exc}"
+    if config is None:
+        return None, (
+            "Test sends are off: no SMTP server is configured. Add an `[smtp]` table (host, port, starttls, "
+            "user, password, from) to `.streamlit/secrets.toml`, or set SMTP_HOST, SMTP_PORT, SMTP_STARTTLS, "
+            "SMTP_USER, SMTP_PASSWORD and SMTP_FROM, then restart the app."
+        )
+    return config, None

@@ -23,6 +23,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from html import unescape
+
+import altair as alt
 
 from db.models import TRIGGER_LABELS, Trigger
 from journey.errors import InvalidInput, TemplateError
@@ -42,6 +45,7 @@ PATH_EVENTS: dict[str, str] = {
     "inactive": "Stays inactive (detail: days)",
     "birthday": "Has a birthday",
 }
+EVENT_BY_LABEL = {label: event for event, label in PATH_EVENTS.items()}
 EVENT_TRIGGERS = {
     "signup",
     "product_view",
@@ -184,7 +188,9 @@ def clean_path(rows: Sequence[Mapping[str, object]]) -> list[PathEvent]:
     """Path events from editor rows ({"event", "day", "detail"}); blank rows are skipped."""
     events: list[PathEvent] = []
     for number, row in enumerate(rows, start=1):
+        row = {k: (None if isinstance(v, float) and v != v else v) for k, v in row.items()}  # NaN: blank
         event = str(row.get("event") or "").strip()
+        event = EVENT_BY_LABEL.get(event, event)
         raw_day = row.get("day")
         if not event and raw_day in (None, ""):
             continue
@@ -225,7 +231,7 @@ def _days(text: str) -> int | None:
 
 def _render_subject(subject: str, merge_data: Mapping[str, object]) -> tuple[str, str]:
     try:
-        return merge_tags(subject, merge_data), ""
+        return unescape(merge_tags(subject, merge_data)), ""  # a subject is text: undo autoescape
     except TemplateError as exc:
         return subject, str(exc)
 
@@ -338,3 +344,68 @@ def busiest_week(walkthrough: Walkthrough) -> tuple[int, int]:
         if count > best[1]:
             best = (first_day, count)
     return best
+
+
+def path_rows(events: Sequence[PathEvent]) -> list[dict]:
+    """Editor rows for a path: event label, day, detail."""
+    return [{"event": PATH_EVENTS[e.event], "day": e.day, "detail": e.detail} for e in events]
+
+
+def inbox_rows(walkthrough: Walkthrough) -> list[dict]:
+    """The inbox as table rows, in the order the persona receives the emails."""
+    return [
+        {
+            "Day": d.day,
+            "Time": f"{d.hour:02d}:00",
+            "Stage": d.stage,
+            "Email": d.email,
+            "Subject": d.subject,
+            "Why": d.why + (f" (subject not rendered: {d.subject_error})" if d.subject_error else ""),
+        }
+        for d in walkthrough.deliveries
+    ]
+
+
+def unreached_rows(walkthrough: Walkthrough) -> list[dict]:
+    return [
+        {
+            "Stage": u.stage,
+            "Email": u.email,
+            "Trigger": TRIGGER_LABELS.get(u.trigger, u.trigger),
+            "Why": u.reason,
+        }
+        for u in walkthrough.unreached
+    ]
+
+
+def walkthrough_chart(walkthrough: Walkthrough, stages: Sequence[str]) -> alt.Chart:
+    """The inbox as a timeline: x = day, y = stage, one point per email with its subject in the tooltip."""
+    records = [
+        {
+            "day": d.day + d.hour / 24,
+            "shown_day": d.day,
+            "time": f"{d.hour:02d}:00",
+            "stage": d.stage,
+            "email": d.email,
+            "subject": d.subject,
+            "why": d.why,
+        }
+        for d in walkthrough.deliveries
+    ]
+    return (
+        alt.Chart(alt.Data(values=records), title="The persona's inbox, day by day")
+        .mark_point(size=140, filled=True, opacity=0.85, color="#8a4b2a")
+        .encode(
+            x=alt.X("day:Q", title="Day of the path", scale=alt.Scale(zero=True)),
+            y=alt.Y("stage:N", sort=list(stages), title=None),
+            tooltip=[
+                alt.Tooltip("shown_day:Q", title="Day"),
+                alt.Tooltip("time:N", title="Time"),
+                alt.Tooltip("stage:N", title="Stage"),
+                alt.Tooltip("email:N", title="Email"),
+                alt.Tooltip("subject:N", title="Subject"),
+                alt.Tooltip("why:N", title="Why"),
+            ],
+        )
+        .properties(width="container", height=alt.Step(48))
+    )

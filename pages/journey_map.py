@@ -1,0 +1,117 @@
+"""Journey map: stages × lanes, the emotion curve, each stage's emails and rates; checks; compare; exports."""
+
+import streamlit as st
+
+from journey import journeys, map_export
+from journey.errors import JourneyError
+from journey.journey_map import comparison_html, emotion_chart, map_html
+from ui import (
+    db_session,
+    journey_picker,
+    load_comparison,
+    load_map_view,
+    map_downloads,
+    run_write,
+    show_findings,
+)
+
+st.title("Journey map")
+summary = journey_picker(key="map_journey")
+if summary is None:
+    st.stop()
+try:
+    journey_map, findings, source_id = load_map_view(summary.id)
+except JourneyError as exc:
+    st.error(str(exc))
+    st.stop()
+
+errors = sum(f.severity == "error" for f in findings)
+st.markdown(
+    f"**Map type:** {journey_map.map_type_label} · **Goal:** {journey_map.goal or '–'} · "
+    f"**Personas:** {', '.join(journey_map.personas) or '–'}"
+)
+map_tab, checks_tab, compare_tab, export_tab = st.tabs(
+    [
+        "🗺️ Map",
+        f"✅ Checks ({len(findings)}{f', {errors} errors' if errors else ''})",
+        "↔️ Compare",
+        "⬇️ Export & import",
+    ]
+)
+
+with map_tab:
+    if not journey_map.stages:
+        st.info(
+            "This journey has no stages yet. Add stages on the **Journey editor** page, or import a lane CSV."
+        )
+    else:
+        st.altair_chart(emotion_chart(journey_map), width="stretch", key="map_emotion_chart")
+        if not journey_map.has_rates:
+            st.caption(
+                "No metrics for this journey yet: import an ESP export on the Metrics page to see each stage's "
+                "latest open, click, conversion and unsubscribe rates here."
+            )
+        st.html(map_html(journey_map))
+    with st.form("map_future_form"):
+        st.markdown(
+            "**Duplicate as future state**: copy stages, lanes and emails to plan what should happen."
+        )
+        future_name = st.text_input(
+            "Name of the future-state journey", value=f"{summary.name} (future state)", key="map_future_name"
+        )
+        if st.form_submit_button("Duplicate as future state", icon="➕"):
+            copy = run_write(
+                journeys.duplicate_journey,
+                summary.id,
+                name=future_name,
+                as_future_state=True,
+                success=f"Created “{future_name}”.",
+            )
+            if copy is not None:
+                st.session_state["map_compare_current"] = summary.id
+                st.session_state["map_compare_future"] = copy.id
+
+with checks_tab:
+    show_findings(findings)
+
+with compare_tab:
+    with db_session() as session:
+        everything = journeys.list_journeys(session)
+    names = {s.id: s.name for s in everything}
+    ids = list(names)
+    future_ids = [s.id for s in everything if s.map_type == "future_state" and s.id != summary.id]
+    st.session_state.setdefault("map_compare_current", source_id if source_id in names else summary.id)
+    st.session_state.setdefault("map_compare_future", future_ids[0] if future_ids else summary.id)
+    left, right = st.columns(2)
+    current_id = left.selectbox("Current state", ids, format_func=names.get, key="map_compare_current")
+    future_id = right.selectbox("Future state", ids, format_func=names.get, key="map_compare_future")
+    if current_id == future_id:
+        st.info("Pick two different journeys: e.g. this one and the future state you duplicated from it.")
+    else:
+        try:
+            comparison = load_comparison(current_id, future_id)
+        except JourneyError as exc:
+            st.error(str(exc))
+        else:
+            st.caption(f"{comparison.differences} stages or emails differ.")
+            st.html(comparison_html(comparison))
+
+with export_tab:
+    st.markdown("**Download the map**, or an empty template to fill in at a workshop.")
+    map_downloads(journey_map)
+    st.divider()
+    st.markdown(
+        "**Import lanes from CSV** (one row per stage, one column per lane, as in the template). Stages are "
+        "matched by name; new names add stages. Nothing changes if any row is wrong."
+    )
+    upload = st.file_uploader("Lane CSV", type=["csv"], key="map_import_file")
+    if upload is not None and st.button("Import lanes", key="map_import_button", icon="⬆️"):
+        result = run_write(map_export.import_lanes_csv, summary.id, upload.getvalue())
+        if result is not None:
+            added = f"; added {', '.join(result.created)}" if result.created else ""
+            st.session_state["map_import_done"] = (
+                f"Imported the lanes of {len(result.updated)} stage(s){added}."
+            )
+            st.rerun()
+    if done := st.session_state.pop("map_import_done", None):
+        st.success(done, icon="✅")

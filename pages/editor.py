@@ -171,7 +171,7 @@ for index, node in enumerate(tree.stages):
                     "↓", key=f"{ep}down", disabled=e_index == len(node.emails) - 1, help="Move down"
                 ):
                     act(journeys.move_email, email.id, index=e_index + 1)
-                if not st.toggle("Edit", key=f"{ep}open"):
+                if not st.toggle("Edit", key=f"editor_open_e{email.id}"):
                     continue
                 load_once(ep, email, (*EMAIL_FIELDS, "delay_hours"))
                 errors = form_errors(ep)

@@ -10,10 +10,11 @@ from db.migrate import upgrade
 
 
 def open_page(name: str, **state) -> AppTest:
-    """Run pages/<name>.py once, with session state preset (e.g. a selected journey)."""
-    at = AppTest.from_file(str(ROOT / "pages" / f"{name}.py"), default_timeout=60)
+    """Open pages/<name>.py through app.py's navigation, with session state preset."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     for key, value in state.items():
         at.session_state[key] = value
+    at.switch_page(f"pages/{name}.py")
     return at.run()
 
 

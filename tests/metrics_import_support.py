@@ -1,0 +1,64 @@
+"""A small journey the metric-import tests import into, and a dump of metric_daily to compare."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import text
+from sqlmodel import Session
+
+from db.models import EmailVariant
+from journey import journeys
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "metrics"
+JOURNEY = "Onboarding"
+METRIC_COLUMNS = (
+    "sent, delivered, opens, machine_opens, clicks, conversions, unsubscribes, bounces, complaints, revenue"
+)
+
+
+def make_journey(session: Session) -> int:
+    """Onboarding: Awareness (Welcome 1 [id mc-a1b2c3], Welcome 2), Consideration (Case study, A/B),
+    Decision (empty), Retention (Win-back)."""
+    journey = journeys.create_journey(session, name=JOURNEY, template="blank")
+    stages = {}
+    for name in ("Awareness", "Consideration", "Decision", "Retention"):
+        stages[name] = journeys.add_stage(session, journey.id, name=name)
+    journeys.add_email(session, stages["Awareness"].id, name="Welcome 1", esp_campaign_id="mc-a1b2c3")
+    journeys.add_email(session, stages["Awareness"].id, name="Welcome 2")
+    case = journeys.add_email(session, stages["Consideration"].id, name="Case study")
+    journeys.add_email(session, stages["Retention"].id, name="Win-back")
+    session.add(EmailVariant(email_id=case.id, label="A"))
+    session.add(EmailVariant(email_id=case.id, label="B"))
+    session.commit()
+    return journey.id
+
+
+def dump(session: Session) -> list[tuple]:
+    """Every metric_daily row (email name, variant, day, counts, revenue, source), sorted."""
+    rows = session.execute(
+        text(
+            f"SELECT e.name, m.variant, m.day, {METRIC_COLUMNS.replace(', ', ', m.').join(['m.', ''])}, "
+            "m.source, m.imported_at FROM metric_daily m JOIN email e ON e.id = m.email_id "
+            "ORDER BY e.name, m.variant, m.day"
+        )
+    ).all()
+    return [tuple(str(value) for value in row) for row in rows]
+
+
+def counts(session: Session) -> dict[tuple[str, str, str], dict]:
+    """(email name, variant, ISO day) → {count: value} for asserting hand-computed numbers."""
+    names = [n.strip() for n in METRIC_COLUMNS.split(",")]
+    rows = session.execute(
+        text(
+            f"SELECT e.name, m.variant, m.day, {', '.join('m.' + n for n in names)} "
+            "FROM metric_daily m JOIN email e ON e.id = m.email_id"
+        )
+    ).all()
+    result = {}
+    for row in rows:
+        day = row[2] if isinstance(row[2], str) else row[2].isoformat()
+        values = dict(zip(names, row[3:], strict=True))
+        values["revenue"] = round(float(values["revenue"]), 2)
+        result[(row[0], row[1], day)] = values
+    return result

@@ -12,7 +12,9 @@ PAGES = {
         st.Page("pages/journey_map.py", title="Journey map", icon="🧭"),
         st.Page("pages/walkthrough.py", title="Walk-through", icon="🚶"),
     ],
-    "Write": [],
+    "Write": [
+        st.Page("pages/studio.py", title="Email studio", icon="💌"),
+    ],
     "Measure": [],
 }
 

@@ -253,6 +253,7 @@ def studio_open_draft(email) -> dict:
     if draft is None:
         saved = {f: getattr(email, f) or "" for f in STUDIO_FIELDS}
         draft = drafts[email.id] = {**saved, "version": email.version, "saved": saved}
+    draft["name"] = email.name
     if st.session_state.get("studio_widgets_for") != email.id or "studio_mjml" not in st.session_state:
         for field in STUDIO_FIELDS:
             st.session_state[f"studio_{field}"] = draft[field]
@@ -277,6 +278,7 @@ def studio_discard(email_id: int) -> None:
     """Forget the unsaved edits of an email; it is reloaded from the database on the next run."""
     studio_drafts().pop(email_id, None)
     st.session_state.pop("studio_widgets_for", None)
+    st.session_state["studio_reload_requested"] = True
 
 
 def _studio_point_picker(email_id: int) -> None:
@@ -344,7 +346,9 @@ def studio_email_picker() -> int | None:
         "Email",
         list(emails),
         key="studio_email",
-        format_func=lambda i: f"{emails[i].name} · {emails[i].status}" + (" · unsaved" if studio_is_dirty(i) else ""),
+        format_func=lambda i: (
+            f"{emails[i].name} · {emails[i].status}" + (" · unsaved" if studio_is_dirty(i) else "")
+        ),
     )
     if picked == open_id:
         return open_id
@@ -358,7 +362,9 @@ def studio_email_picker() -> int | None:
         icon="⚠️",
     )
     go, stay = st.columns(2)
-    go.button("Switch and keep my draft", key="studio_switch_confirm", on_click=_studio_switch, args=(picked,))
+    go.button(
+        "Switch and keep my draft", key="studio_switch_confirm", on_click=_studio_switch, args=(picked,)
+    )
     stay.button(f"Stay on {name}", key="studio_switch_cancel", on_click=_studio_point_picker, args=(open_id,))
     return open_id
 
@@ -411,7 +417,9 @@ def load_studio_render(
         result, subject=subject, preheader=preheader, cta_label=cta_label, cta_url=cta_url
     )
     email = result.email
-    return StudioRender(email.html if email else None, email.text if email else None, sorted_findings(findings))
+    return StudioRender(
+        email.html if email else None, email.text if email else None, sorted_findings(findings)
+    )
 
 
 def studio_preview(html: str | None, *, width: int, caption: str, height: int = PREVIEW_HEIGHT) -> None:
@@ -440,13 +448,17 @@ def studio_findings(findings) -> None:
         st.success("No problems found: ready to mark as ready.", icon="✅")
         return
     counts = {s: sum(f.severity == s for f in findings) for s in ("error", "warning", "info")}
-    st.markdown(f"**{counts['error']}** errors · **{counts['warning']}** warnings · **{counts['info']}** hints")
+    st.markdown(
+        f"**{counts['error']}** errors · **{counts['warning']}** warnings · **{counts['info']}** hints"
+    )
     show = {"error": st.error, "warning": st.warning, "info": st.info}
     icons = {"error": "🛑", "warning": "⚠️", "info": "💡"}
     for finding in findings:
         where = f"Line {finding.line}: " if finding.line else ""
         fix = f"  \n*Fix:* {finding.fix}" if finding.fix else ""
-        show[finding.severity](f"{where}{finding.message} `{finding.rule}`{fix}", icon=icons[finding.severity])
+        show[finding.severity](
+            f"{where}{finding.message} `{finding.rule}`{fix}", icon=icons[finding.severity]
+        )
 
 
 def studio_downloads(name: str, mjml: str, rendered: StudioRender) -> None:
@@ -456,12 +468,22 @@ def studio_downloads(name: str, mjml: str, rendered: StudioRender) -> None:
     slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "email"
     html_col, text_col, mjml_col = st.columns(3)
     html_col.download_button(
-        "⬇️ HTML", rendered.html or "", f"{slug}.html", "text/html",
-        key="studio_download_html", disabled=rendered.html is None, on_click="ignore",
+        "⬇️ HTML",
+        rendered.html or "",
+        f"{slug}.html",
+        "text/html",
+        key="studio_download_html",
+        disabled=rendered.html is None,
+        on_click="ignore",
     )
     text_col.download_button(
-        "⬇️ Plain text", rendered.text or "", f"{slug}.txt", "text/plain",
-        key="studio_download_text", disabled=rendered.text is None, on_click="ignore",
+        "⬇️ Plain text",
+        rendered.text or "",
+        f"{slug}.txt",
+        "text/plain",
+        key="studio_download_text",
+        disabled=rendered.text is None,
+        on_click="ignore",
     )
     mjml_col.download_button(
         "⬇️ MJML", mjml, f"{slug}.mjml", "application/xml", key="studio_download_mjml", on_click="ignore"
@@ -491,3 +513,65 @@ def smtp_settings():
             "SMTP_USER, SMTP_PASSWORD and SMTP_FROM, then restart the app."
         )
     return config, None
+
+
+VARIANT_FIELDS = ("label", "subject", "preheader", "mjml", "esp_campaign_id")
+
+
+def _variant_saved(variant_id: int) -> None:
+    st.session_state.setdefault("studio_variant_drafts", {}).pop(variant_id, None)
+
+
+def studio_variant_editor(email, row):
+    """Edit one A/B variant (label, overrides, ESP id): save (versioned) or delete; its content as edited.
+
+    Edits are kept in session state (by variant id), so they survive reruns and page switches.
+    """
+    from journey import variants
+
+    prefix = f"studio_variant_{row.id}_"
+    drafts = st.session_state.setdefault("studio_variant_drafts", {})
+    state = drafts.get(row.id)
+    if state is None:
+        loaded = {f: getattr(row, f) or "" for f in VARIANT_FIELDS}
+        state = drafts[row.id] = {"values": dict(loaded), "saved": loaded, "version": row.version}
+        for field, value in loaded.items():
+            st.session_state[prefix + field] = value
+    for field, value in state["values"].items():
+        st.session_state.setdefault(prefix + field, value)
+    top = st.columns([1, 3, 3])
+    top[0].text_input("Label", key=prefix + "label", max_chars=40)
+    top[1].text_input("Subject override", key=prefix + "subject", placeholder=email.subject)
+    top[2].text_input("Preheader override", key=prefix + "preheader", placeholder=email.preheader)
+    st.text_area("Body override (MJML; empty uses the email's body)", key=prefix + "mjml", height=240)
+    st.text_input("ESP campaign id", key=prefix + "esp_campaign_id")
+    state["values"] = {f: st.session_state.get(prefix + f) or "" for f in VARIANT_FIELDS}
+    if state["values"] != state["saved"]:
+        st.warning(f"**Unsaved changes** to variant {row.label}.", icon="✏️")
+    save_col, confirm_col, delete_col = st.columns(3)
+    if save_col.button("Save variant", key=prefix + "save"):
+        try:
+            with db_session() as session:
+                variants.update_variant(session, row.id, state["version"], **state["values"])
+        except JourneyError as exc:
+            st.error(f"{exc} Your edits are still here, unsaved.", icon="⚠️")
+        else:
+            _variant_saved(row.id)
+            st.rerun()
+    sure = confirm_col.checkbox("Yes, delete it", key=prefix + "confirm_delete")
+    if delete_col.button("Delete variant", key=prefix + "delete", disabled=not sure):
+        try:
+            with db_session() as session:
+                variants.delete_variant(session, row.id)
+        except JourneyError as exc:
+            st.error(str(exc))
+        else:
+            _variant_saved(row.id)
+            st.rerun()
+    values = state["values"]
+    return variants.VariantContent(
+        label=values["label"],
+        subject=values["subject"] or email.subject,
+        preheader=values["preheader"] or email.preheader,
+        mjml=values["mjml"] or email.mjml,
+    )

@@ -36,6 +36,10 @@ ENV_KEYS = {
 }
 # A pragmatic address check: one @, no spaces or angle brackets, a dot in the domain.
 _ADDRESS = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+$")
+NOT_CONFIGURED = (
+    "Test sends need an SMTP server: add an [smtp] table to .streamlit/secrets.toml "
+    "or set SMTP_HOST, SMTP_PORT, SMTP_USER, SMTP_PASSWORD and SMTP_FROM."
+)
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
@@ -178,10 +182,7 @@ def send_test(
 ) -> SendResult:
     """Send one test email to `recipients` (≤ 5) through `config`; SendError when nothing was sent."""
     if config is None:
-        raise SendError(
-            "Test sends need an SMTP server: add an [smtp] table to .streamlit/secrets.toml "
-            "or set SMTP_HOST, SMTP_PORT, SMTP_USER, SMTP_PASSWORD and SMTP_FROM."
-        )
+        raise SendError(NOT_CONFIGURED)
     if not recipients:
         raise SendError("Add at least one test address.")
     if len(recipients) > MAX_TEST_RECIPIENTS:
@@ -244,3 +245,34 @@ def _reason(response: tuple[int, bytes | str]) -> str:
     if isinstance(detail, bytes):
         detail = detail.decode("utf-8", "replace")
     return f"{code} {_one_line(detail)}"
+
+
+def send_test_email(
+    config: SmtpConfig | None,
+    *,
+    addresses: str,
+    mjml: str,
+    subject: str,
+    preheader: str,
+    data: Mapping[str, object],
+) -> SendResult:
+    """Render the email as the persona in `data` and send it, subject marked [Test], to `addresses`."""
+    from html import unescape
+
+    from journey.merge import merge_tags
+    from journey.render import render_email, standard_merge_data
+
+    if config is None:
+        raise SendError(NOT_CONFIGURED)
+    recipients = parse_test_addresses(addresses)
+    merge_data = {**standard_merge_data(), **data}
+    rendered = render_email(mjml, merge_data, preheader=preheader)
+    merged_subject = unescape(merge_tags(subject, merge_data)) if subject else ""
+    return send_test(
+        config,
+        recipients=recipients,
+        subject=f"[Test] {merged_subject}",
+        html=rendered.html,
+        text=rendered.text,
+        unsubscribe_url=str(merge_data["unsubscribe_url"]),
+    )

@@ -333,6 +333,18 @@ def aggregate(session: Session, by: Sequence[str] = (), where: MetricFilter | No
 
     `by` names the groups: journey, stage, email, variant, week (its Monday) or day.
     """
+    query = aggregate_query(by, where)
+    result = []
+    for row in session.execute(query):
+        key = tuple(row[: len(by)])
+        if not by and row._mapping["sent"] is None:
+            continue
+        result.append((key, _to_counts(row)))
+    return result
+
+
+def aggregate_query(by: Sequence[str] = (), where: MetricFilter | None = None) -> sa.Select:
+    """The SELECT … SUM … GROUP BY that `aggregate` runs."""
     where = where or MetricFilter()
     unknown = [name for name in by if name not in GROUPS]
     if unknown:
@@ -361,13 +373,7 @@ def aggregate(session: Session, by: Sequence[str] = (), where: MetricFilter | No
         query = query.where(MetricDaily.day <= where.end)
     if keys:
         query = query.group_by(*keys).order_by(*keys)
-    result = []
-    for row in session.execute(query):
-        key = tuple(row[: len(keys)])
-        if not keys and row._mapping["sent"] is None:
-            continue
-        result.append((key, _to_counts(row)))
-    return result
+    return query
 
 
 def total(session: Session, where: MetricFilter) -> Counts:

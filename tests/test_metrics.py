@@ -1,0 +1,361 @@
+"""Rates against hand-computed values, ISO weeks, and the SQL aggregation on each backend."""
+
+from datetime import date
+
+import pytest
+from sqlalchemy import text
+
+from db.models import MetricDaily
+from journey import journeys, metrics, personas
+from journey.errors import InvalidInput
+from journey.metrics import Counts, MetricFilter, Period, rate
+
+# --- rates (pure) -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("numerator", "denominator", "expected"),
+    [
+        pytest.param(30, 108, 30 / 108, id="mailchimp-open-27.78%"),
+        pytest.param(45_587, 64_386, 45_587 / 64_386, id="klaviyo-open-70.80%"),
+        pytest.param(0, 10, 0.0, id="zero-numerator-is-zero"),
+        pytest.param(0, 0, None, id="zero-denominator-is-undefined"),
+        pytest.param(5, 0, None, id="numerator-without-denominator-is-undefined"),
+    ],
+)
+def test_rate_divides_or_is_undefined(numerator, denominator, expected):
+    assert rate(numerator, denominator) == expected
+
+
+HAND = Counts(
+    sent=200, delivered=190, opens=57, clicks=19, conversions=4, unsubscribes=2, bounces=10, complaints=1
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        pytest.param("open_rate", 57 / 190, id="open-opens-over-delivered"),
+        pytest.param("click_rate", 19 / 190, id="click-clicks-over-delivered"),
+        pytest.param("click_to_open_rate", 19 / 57, id="ctor-clicks-over-opens"),
+        pytest.param("conversion_rate", 4 / 190, id="conversion-over-delivered"),
+        pytest.param("unsubscribe_rate", 2 / 190, id="unsubscribe-over-delivered"),
+        pytest.param("bounce_rate", 10 / 200, id="bounce-over-sent"),
+        pytest.param("complaint_rate", 1 / 190, id="complaint-over-delivered"),
+    ],
+)
+def test_each_rate_uses_the_reference_denominator(name, expected):
+    assert HAND.rate(name) == pytest.approx(expected)
+    assert HAND.rates[name] == pytest.approx(expected)
+    assert getattr(metrics, name)(HAND) == pytest.approx(expected)
+
+
+def test_hand_computed_rates_in_percent():
+    assert metrics.format_rate(HAND.rate("open_rate")) == "30.00 %"
+    assert metrics.format_rate(HAND.rate("click_rate")) == "10.00 %"
+    assert metrics.format_rate(HAND.rate("click_to_open_rate")) == "33.33 %"
+    assert metrics.format_rate(HAND.rate("bounce_rate")) == "5.00 %"
+
+
+def test_nothing_sent_leaves_every_rate_undefined_and_shown_as_a_dash():
+    assert all(value is None for value in Counts().rates.values())
+    assert metrics.format_rate(None) == "–"
+
+
+def test_all_bounced_gives_a_bounce_rate_but_no_delivered_rates():
+    counts = Counts(sent=5, bounces=5, delivered=0)
+    assert counts.rate("bounce_rate") == 1.0
+    for name in ("open_rate", "click_rate", "conversion_rate", "unsubscribe_rate", "complaint_rate"):
+        assert counts.rate(name) is None
+
+
+def test_click_to_open_is_undefined_without_opens_while_open_rate_is_zero():
+    counts = Counts(sent=10, delivered=10)
+    assert counts.rate("open_rate") == 0.0
+    assert counts.rate("click_to_open_rate") is None
+
+
+def test_relative_change_and_its_undefined_cases():
+    assert metrics.relative_change(0.12, 0.10) == pytest.approx(0.2)
+    assert metrics.relative_change(0.08, 0.10) == pytest.approx(-0.2)
+    assert metrics.relative_change(0.1, 0.0) is None
+    assert metrics.relative_change(None, 0.1) is None
+    assert metrics.format_change(-0.2) == "-20 %"
+
+
+def test_counts_add_up():
+    assert (HAND + HAND).delivered == 380
+    assert (HAND + Counts()).rates == HAND.rates
+
+
+# --- ISO weeks (pure) ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("day", "label"),
+    [
+        pytest.param(date(2026, 11, 16), "2026-W47", id="monday"),
+        pytest.param(date(2026, 11, 22), "2026-W47", id="sunday-same-week"),
+        pytest.param(date(2021, 1, 1), "2020-W53", id="new-year-in-previous-iso-year-week-53"),
+        pytest.param(date(2024, 12, 30), "2025-W01", id="december-in-next-iso-year"),
+        pytest.param(date(2026, 12, 31), "2026-W53", id="2026-has-53-weeks"),
+    ],
+)
+def test_iso_week_labels_follow_the_iso_year(day, label):
+    assert metrics.iso_week_label(day) == label
+
+
+def test_week_53_spans_the_year_boundary():
+    week = metrics.parse_week("2020-W53")
+    assert week == Period(date(2020, 12, 28), date(2021, 1, 3))
+    assert week.is_iso_week
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        pytest.param("2025-W53", id="2025-has-no-week-53"),
+        pytest.param("2026-W00", id="week-zero"),
+        pytest.param("2026-47", id="missing-W"),
+        pytest.param("last week", id="words"),
+        pytest.param("", id="empty"),
+    ],
+)
+def test_bad_weeks_are_refused_with_the_format(bad):
+    with pytest.raises(InvalidInput, match="W"):
+        metrics.parse_week(bad)
+
+
+@pytest.mark.parametrize(
+    ("today", "expected"),
+    [
+        pytest.param(date(2026, 11, 23), "2026-W47", id="monday-gives-the-week-just-ended"),
+        pytest.param(date(2026, 11, 22), "2026-W46", id="sunday-week-not-complete-yet"),
+        pytest.param(date(2021, 1, 4), "2020-W53", id="after-week-53"),
+        pytest.param(date(2021, 1, 3), "2020-W52", id="during-week-53"),
+        pytest.param(date(2025, 1, 6), "2025-W01", id="week-1-starting-in-december"),
+    ],
+)
+def test_last_complete_week_is_monday_to_sunday_before_today(today, expected):
+    week = metrics.last_complete_week(today)
+    assert metrics.iso_week_label(week.start) == expected
+    assert week.start.isoweekday() == 1
+    assert week.end.isoweekday() == 7
+    assert week.end < today
+
+
+def test_a_period_that_ends_before_it_starts_is_refused():
+    with pytest.raises(InvalidInput, match="before it starts"):
+        metrics.make_period(date(2026, 11, 2), date(2026, 11, 1))
+
+
+# --- SQL aggregation on each backend -----------------------------------------
+
+
+def row(email_id, day, variant="", **counts):
+    return MetricDaily(email_id=email_id, day=day, variant=variant, **counts)
+
+
+@pytest.fixture
+def shop(session):
+    """Two journeys; the first with stages Welcome (emails w1, w2), Buy (b1) and an empty stage Keep."""
+    olivia = personas.create_persona(session, name="Olivia")
+    journey = journeys.create_journey(session, name="Shop", template="blank", persona_ids=[olivia.id])
+    welcome = journeys.add_stage(session, journey.id, name="Welcome")
+    buy = journeys.add_stage(session, journey.id, name="Buy")
+    keep = journeys.add_stage(session, journey.id, name="Keep")
+    w1 = journeys.add_email(session, welcome.id, name="Hello")
+    w2 = journeys.add_email(session, welcome.id, name="Guide")
+    b1 = journeys.add_email(session, buy.id, name="Cart")
+    other = journeys.create_journey(session, name="Other", template="blank")
+    other_stage = journeys.add_stage(session, other.id, name="Welcome")
+    o1 = journeys.add_email(session, other_stage.id, name="Elsewhere")
+    session.add_all(
+        [
+            # ISO week 2026-W46 (9-15 Nov)
+            row(
+                w1.id,
+                date(2026, 11, 9),
+                sent=100,
+                delivered=98,
+                opens=40,
+                clicks=10,
+                conversions=1,
+                bounces=2,
+            ),
+            row(w1.id, date(2026, 11, 15), sent=50, delivered=50, opens=20, clicks=5, unsubscribes=1),
+            row(w2.id, date(2026, 11, 12), sent=20, delivered=20, opens=4, clicks=0),
+            row(b1.id, date(2026, 11, 10), sent=10, delivered=10, opens=6, clicks=3, conversions=2),
+            # ISO week 2026-W47 (16-22 Nov), with an A/B test on w1
+            row(w1.id, date(2026, 11, 16), "A", sent=60, delivered=60, opens=30, clicks=6, complaints=1),
+            row(w1.id, date(2026, 11, 16), "B", sent=60, delivered=58, opens=29, clicks=12, bounces=2),
+            row(b1.id, date(2026, 11, 22), sent=5, delivered=5, opens=5, clicks=1),
+            # The next week, and another journey: never counted in W46/W47 of Shop
+            row(w1.id, date(2026, 11, 23), sent=999, delivered=999),
+            row(o1.id, date(2026, 11, 16), sent=777, delivered=777, opens=700),
+        ]
+    )
+    session.flush()
+    return {
+        "journey": journey,
+        "other": other,
+        "persona": olivia,
+        "stages": (welcome, buy, keep),
+        "emails": (w1, w2, b1),
+    }
+
+
+W46 = Period(date(2026, 11, 9), date(2026, 11, 15))
+W47 = Period(date(2026, 11, 16), date(2026, 11, 22))
+
+
+def test_stage_sums_for_a_week_match_hand_totals_in_journey_order(session, shop):
+    result = metrics.stage_metrics(session, shop["journey"].id, W46)
+    assert [s.stage for s in result] == ["Welcome", "Buy", "Keep"]
+    welcome, buy, keep = result
+    assert welcome.counts == Counts(
+        sent=170, delivered=168, opens=64, clicks=15, conversions=1, unsubscribes=1, bounces=2
+    )
+    assert welcome.rates["open_rate"] == pytest.approx(64 / 168)
+    assert welcome.rates["bounce_rate"] == pytest.approx(2 / 170)
+    assert buy.counts.conversions == 2
+    assert buy.rates["click_to_open_rate"] == pytest.approx(3 / 6)
+    assert keep.counts == Counts()
+    assert all(v is None for v in keep.rates.values())
+
+
+def test_variants_sum_into_the_email_and_stay_apart_by_variant(session, shop):
+    journey_id = shop["journey"].id
+    per_email = {e.email: e.counts for e in metrics.email_metrics(session, journey_id, W47)}
+    assert per_email["Hello"].delivered == 118
+    assert per_email["Hello"].clicks == 18
+    assert per_email["Guide"] == Counts()
+    per_variant = {
+        (e.email, e.variant): e.counts
+        for e in metrics.email_metrics(session, journey_id, W47, by_variant=True)
+    }
+    assert per_variant[("Hello", "A")].clicks == 6
+    assert per_variant[("Hello", "B")].delivered == 58
+    assert ("Guide", "") not in per_variant
+
+
+def test_weekly_grouping_is_done_by_the_database_per_iso_week(session, shop):
+    rows = metrics.stage_weekly(session, shop["journey"].id, Period(W46.start, W47.end))
+    by_key = {(r.week, r.name): r.counts for r in rows}
+    assert set(by_key) == {
+        ("2026-W46", "Welcome"),
+        ("2026-W46", "Buy"),
+        ("2026-W47", "Welcome"),
+        ("2026-W47", "Buy"),
+    }
+    assert by_key[("2026-W46", "Welcome")].delivered == 168
+    assert by_key[("2026-W47", "Welcome")].delivered == 118
+    assert by_key[("2026-W47", "Buy")].opens == 5
+    assert rows[0].week_start == date(2026, 11, 9)
+
+
+def test_weeks_across_new_year_group_into_week_53_and_week_1(session, shop):
+    w1 = shop["emails"][0]
+    session.add_all(
+        [
+            row(w1.id, date(2020, 12, 28), sent=1, delivered=1),
+            row(w1.id, date(2021, 1, 1), sent=2, delivered=2),
+            row(w1.id, date(2021, 1, 3), sent=4, delivered=4),
+            row(w1.id, date(2021, 1, 4), sent=8, delivered=8),
+        ]
+    )
+    session.flush()
+    rows = metrics.stage_weekly(session, shop["journey"].id, Period(date(2020, 12, 1), date(2021, 1, 31)))
+    assert [(r.week, r.counts.sent) for r in rows] == [("2020-W53", 7), ("2021-W01", 8)]
+    assert rows[0].week_start == date(2020, 12, 28)
+
+
+def test_filters_by_date_stage_and_persona(session, shop):
+    journey_id = shop["journey"].id
+    welcome, buy, _ = shop["stages"]
+    only_buy = metrics.stage_metrics(session, journey_id, W46, stage_ids=[buy.id])
+    assert [s.stage for s in only_buy] == ["Buy"]
+    assert (
+        metrics.total(session, MetricFilter(journey_id=journey_id, start=W46.start, end=W46.end)).sent == 180
+    )
+    follows = MetricFilter(persona_id=shop["persona"].id, start=W47.start, end=W47.end)
+    assert metrics.total(session, follows).sent == 125  # the persona follows Shop only
+    nobody = personas.create_persona(session, name="Nobody")
+    assert metrics.total(session, MetricFilter(persona_id=nobody.id)) == Counts()
+    assert (
+        metrics.total(session, MetricFilter(stage_ids=(welcome.id,), start=W47.start, end=W47.end)).sent
+        == 120
+    )
+
+
+def test_data_range_and_journey_weekly(session, shop):
+    span = metrics.data_range(session, MetricFilter(journey_id=shop["journey"].id))
+    assert span == Period(date(2026, 11, 9), date(2026, 11, 23))
+    assert metrics.data_range(session, MetricFilter(journey_id=shop["other"].id)).end == date(2026, 11, 16)
+    weekly = metrics.journey_weekly(session, MetricFilter(journey_id=shop["journey"].id, end=W47.end))
+    assert [(w.week, w.counts.sent) for w in weekly] == [("2026-W46", 180), ("2026-W47", 125)]
+
+
+def test_report_rows_have_the_cli_keys_with_null_where_undefined(session, shop):
+    rows = metrics.report_rows(session, shop["journey"].id, W47)
+    assert [r["stage"] for r in rows] == ["Welcome", "Buy", "Keep"]
+    assert list(rows[0]) == [
+        "stage",
+        "sent",
+        "delivered",
+        "opens",
+        "clicks",
+        "conversions",
+        "unsubscribes",
+        "bounces",
+        "open_rate",
+        "click_rate",
+        "click_to_open_rate",
+        "conversion_rate",
+        "unsubscribe_rate",
+        "bounce_rate",
+    ]
+    assert rows[0]["click_rate"] == pytest.approx(18 / 118)
+    assert rows[0]["bounce_rate"] == pytest.approx(2 / 120)
+    assert rows[2]["open_rate"] is None
+    assert rows[2]["sent"] == 0
+
+
+def test_latest_stage_rates_use_the_latest_week_and_say_which_way_each_moved(session, shop):
+    latest = metrics.latest_stage_rates(session, shop["journey"].id)
+    welcome, buy, keep = shop["stages"]
+    # The latest data (23 Nov) is in 2026-W48, where only Welcome sent.
+    assert set(latest) == {welcome.id}
+    assert latest[welcome.id].week == "2026-W48"
+    assert latest[welcome.id].rates["open_rate"] == 0.0
+    assert latest[welcome.id].direction["open_rate"] == "down"  # 59/118 → 0/999
+    assert latest[welcome.id].direction["click_to_open_rate"] is None  # no opens this week
+
+
+def test_direction_of_rates():
+    assert metrics.direction_of(0.11, 0.10) == "up"
+    assert metrics.direction_of(0.09, 0.10) == "down"
+    assert metrics.direction_of(0.101, 0.10) == "flat"
+    assert metrics.direction_of(None, 0.1) is None
+    assert metrics.latest_stage_rates.__doc__
+
+
+def test_a_journey_without_metrics_has_no_latest_rates(session, shop):
+    empty = journeys.create_journey(session, name="Empty", template="blank")
+    assert metrics.latest_stage_rates(session, empty.id) == {}
+    assert metrics.data_range(session, MetricFilter(journey_id=empty.id)) is None
+
+
+@pytest.mark.parametrize(
+    "by", [pytest.param(("stage",), id="per-stage"), pytest.param(("stage", "week"), id="per-stage-and-week")]
+)
+def test_the_weekly_report_query_reads_metric_daily_through_an_index(session, shop, by):
+    bind = session.get_bind()
+    if bind.dialect.name != "sqlite":
+        pytest.skip("EXPLAIN QUERY PLAN is SQLite's (the benchmark covers PostgreSQL)")
+    query = metrics.aggregate_query(
+        by, MetricFilter(journey_id=shop["journey"].id, start=W47.start, end=W47.end)
+    )
+    sql = str(query.compile(bind, compile_kwargs={"literal_binds": True}))
+    plan = " ".join(str(r[-1]) for r in session.execute(text(f"EXPLAIN QUERY PLAN {sql}")))
+    assert "metric_daily USING INDEX" in plan or "metric_daily USING COVERING INDEX" in plan, plan

@@ -1,0 +1,258 @@
+"""The weekly review: changes, each alert triggered and not, A/B verdicts, thresholds, notes, exports."""
+
+from datetime import date, timedelta
+
+import pytest
+
+from db.models import EmailVariant, MetricDaily
+from journey import journeys, review
+from journey.errors import InvalidInput, StaleEdit
+from journey.metrics import Counts
+from journey.review import Thresholds, stage_alerts
+
+DEFAULTS = Thresholds()
+# Four quiet weeks: open 40 %, click 4 %, CTOR 10 %, conversion 1 %, unsub 0.2 %, bounce 1 %, complaints 0.
+BASE = Counts(
+    sent=40_400, delivered=40_000, opens=16_000, clicks=1_600, conversions=400, unsubscribes=80, bounces=400
+)
+
+
+def week(**changes) -> Counts:
+    """One week shaped like a quarter of BASE, with `changes`."""
+    values = {
+        "sent": 10_100,
+        "delivered": 10_000,
+        "opens": 4_000,
+        "clicks": 400,
+        "conversions": 100,
+        "unsubscribes": 20,
+        "bounces": 100,
+    }
+    values.update(changes)
+    return Counts(**values)
+
+
+def rules(counts: Counts, four_weeks: Counts = BASE, thresholds: Thresholds = DEFAULTS) -> list[str]:
+    return [a.rule for a in stage_alerts("Retention", counts, four_weeks, thresholds)]
+
+
+def test_a_normal_week_raises_no_alert():
+    assert rules(week()) == []
+
+
+@pytest.mark.parametrize(
+    ("changes", "rule"),
+    [
+        pytest.param({"unsubscribes": 51}, "unsubscribe_high", id="unsubscribes-over-0.5%"),
+        pytest.param({"sent": 10_300, "bounces": 300}, "bounce_high", id="bounces-over-2%"),
+        pytest.param({"complaints": 11}, "complaint_high", id="complaints-over-0.1%"),
+        pytest.param({"opens": 3_000, "clicks": 300}, "open_rate_drop", id="opens-25%-below-average"),
+        pytest.param({"clicks": 300}, "click_rate_drop", id="clicks-25%-below-average"),
+        pytest.param({"conversions": 70}, "conversion_rate_drop", id="conversions-30%-below-average"),
+        pytest.param({"opens": 4_600, "clicks": 340}, "machine_opens", id="opens-up-clicks-down"),
+    ],
+)
+def test_each_alert_fires_past_its_threshold_with_a_cause_and_what_to_try(changes, rule):
+    alerts = stage_alerts("Retention", week(**changes), BASE, DEFAULTS)
+    assert rule in [a.rule for a in alerts]
+    alert = next(a for a in alerts if a.rule == rule)
+    assert alert.stage == "Retention"
+    assert alert.likely_cause
+    assert alert.what_to_try
+    assert "%" in alert.message
+
+
+@pytest.mark.parametrize(
+    ("changes", "rule"),
+    [
+        pytest.param({"unsubscribes": 50}, "unsubscribe_high", id="unsubscribes-exactly-0.5%"),
+        pytest.param({"sent": 10_204, "bounces": 204}, "bounce_high", id="bounces-under-2%"),
+        pytest.param({"complaints": 10}, "complaint_high", id="complaints-exactly-0.1%"),
+        pytest.param({"opens": 3_300, "clicks": 330}, "open_rate_drop", id="opens-17%-below-average"),
+        pytest.param({"clicks": 330}, "click_rate_drop", id="clicks-17%-below-average"),
+        pytest.param({"opens": 4_600, "clicks": 400}, "machine_opens", id="opens-up-clicks-steady"),
+        pytest.param({"opens": 4_100, "clicks": 380}, "machine_opens", id="opens-up-only-2%"),
+    ],
+)
+def test_no_alert_short_of_the_threshold(changes, rule):
+    assert rule not in rules(week(**changes))
+
+
+def test_a_drop_on_a_handful_of_events_is_not_an_alert():
+    # 2 conversions instead of the usual 4 on 400 delivered: -50 %, but well within chance.
+    tiny_base = Counts(sent=1_600, delivered=1_600, opens=640, clicks=64, conversions=16)
+    tiny = Counts(sent=400, delivered=400, opens=160, clicks=16, conversions=2)
+    assert rules(tiny, tiny_base) == []
+
+
+def test_no_drop_alert_without_a_four_week_history():
+    assert rules(week(clicks=100), Counts()) == []
+
+
+def test_thresholds_are_configurable():
+    strict = Thresholds(unsubscribe_rate_max=0.001)
+    assert rules(week(), thresholds=strict) == ["unsubscribe_high"]
+
+
+# --- thresholds and notes in the database -----------------------------------
+
+
+def test_thresholds_default_then_save_and_load(session):
+    assert review.load_thresholds(session) == Thresholds()
+    saved = review.save_thresholds(session, {"unsubscribe_rate_max": 0.003, "bounce_rate_max": "0.05"})
+    assert saved.unsubscribe_rate_max == 0.003
+    assert saved.complaint_rate_max == DEFAULTS.complaint_rate_max
+    session.expire_all()
+    assert review.load_thresholds(session) == saved
+    review.save_thresholds(session, Thresholds(drop_vs_average=0.3))
+    assert review.load_thresholds(session).drop_vs_average == 0.3
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        pytest.param({"bounce_rate_max": 2}, id="over-100%"),
+        pytest.param({"unsubscribe_rate_max": -0.1}, id="negative"),
+        pytest.param({"complaint_rate_max": "lots"}, id="not-a-number"),
+    ],
+)
+def test_invalid_thresholds_are_refused_and_the_old_ones_kept(session, values):
+    review.save_thresholds(session, {"unsubscribe_rate_max": 0.004})
+    with pytest.raises(InvalidInput) as caught:
+        review.save_thresholds(session, values)
+    assert caught.value.field in values
+    assert review.load_thresholds(session).unsubscribe_rate_max == 0.004
+
+
+@pytest.fixture
+def journey(session):
+    return journeys.create_journey(session, name="Shop", template="blank")
+
+
+def test_notes_are_saved_per_week_and_versioned(session, journey):
+    empty = review.load_note(session, journey.id, "2026-W47")
+    assert (empty.text, empty.version) == ("", 0)
+    first = review.save_note(session, journey.id, "2026-W47", "Cut Retention to one email a week.", 0)
+    assert first.version == 1
+    second = review.save_note(
+        session, journey.id, "2026-W47", "Cut Retention to one email a week. Test B.", 1
+    )
+    assert second.version == 2
+    assert review.load_note(session, journey.id, "2026-W47").text.endswith("Test B.")
+    assert review.load_note(session, journey.id, "2026-W46").version == 0
+
+
+def test_a_stale_note_save_is_refused_and_nothing_is_overwritten(session, journey):
+    review.save_note(session, journey.id, "2026-W47", "Mine", 0)
+    review.save_note(session, journey.id, "2026-W47", "Teammate's", 1)
+    with pytest.raises(StaleEdit, match="teammate saved notes"):
+        review.save_note(session, journey.id, "2026-W47", "Mine, edited", 1)
+    with pytest.raises(StaleEdit):
+        review.save_note(session, journey.id, "2026-W47", "A first save that is not first", 0)
+    assert review.load_note(session, journey.id, "2026-W47").text == "Teammate's"
+
+
+def test_notes_for_a_bad_week_are_refused(session, journey):
+    with pytest.raises(InvalidInput):
+        review.save_note(session, journey.id, "week 47", "x", 0)
+
+
+# --- the review on real rows -------------------------------------------------
+
+W47 = date(2026, 11, 16)
+
+
+@pytest.fixture
+def reviewed(session, journey):
+    """Stages Welcome (email Hello, A/B tested in W47) and Keep; five weeks of history for Keep."""
+    welcome = journeys.add_stage(session, journey.id, name="Welcome")
+    keep = journeys.add_stage(session, journey.id, name="Keep")
+    hello = journeys.add_email(session, welcome.id, name="Hello", subject="Welcome aboard")
+    tips = journeys.add_email(session, keep.id, name="Tips")
+    session.add(EmailVariant(email_id=hello.id, label="A"))
+    session.add(EmailVariant(email_id=hello.id, label="B", subject="Your guide is inside"))
+    rows = []
+    for weeks_back in range(1, 5):  # 4 weeks before: 1,000 delivered, 40 clicks, 1 unsub each
+        day = W47 - timedelta(weeks=weeks_back)
+        rows.append(
+            MetricDaily(
+                email_id=tips.id, day=day, sent=1_000, delivered=1_000, opens=400, clicks=40, unsubscribes=1
+            )
+        )
+    # The previous week differs from the 4-week average so the two comparisons can be told apart.
+    rows[0].clicks = 50
+    rows.append(
+        MetricDaily(
+            email_id=tips.id, day=W47, sent=1_000, delivered=1_000, opens=400, clicks=20, unsubscribes=8
+        )
+    )
+    rows.append(
+        MetricDaily(email_id=hello.id, day=W47, variant="A", sent=673, delivered=673, opens=300, clicks=26)
+    )
+    rows.append(
+        MetricDaily(email_id=hello.id, day=W47, variant="B", sent=642, delivered=642, opens=320, clicks=58)
+    )
+    session.add_all(rows)
+    session.flush()
+    return review.weekly_review(session, journey.id, "2026-W47")
+
+
+def test_review_compares_each_stage_with_the_previous_week_and_the_four_week_average(reviewed):
+    assert reviewed.week == "2026-W47"
+    assert [s.stage for s in reviewed.stages] == ["Welcome", "Keep"]
+    keep = reviewed.stages[1]
+    assert keep.rates["click_rate"] == pytest.approx(0.02)
+    assert keep.previous["click_rate"] == pytest.approx(0.05)
+    assert keep.average["click_rate"] == pytest.approx(170 / 4_000)
+    assert keep.change_vs_previous["click_rate"] == pytest.approx(-0.6)
+    assert keep.change_vs_average["click_rate"] == pytest.approx(0.02 / (170 / 4_000) - 1)
+    assert keep.change_vs_average["open_rate"] == pytest.approx(0.0)
+    assert {a.rule for a in keep.alerts} == {"unsubscribe_high", "click_rate_drop", "click_to_open_rate_drop"}
+    welcome = reviewed.stages[0]
+    assert welcome.previous["open_rate"] is None
+    assert welcome.change_vs_previous["open_rate"] is None
+    assert welcome.alerts == []
+
+
+def test_review_reports_the_ab_winner_on_clicks(reviewed):
+    (test,) = reviewed.ab_tests
+    assert test.email == "Hello"
+    assert [label for label, _ in test.variants] == ["A", "B"]
+    assert test.verdict.winner == "B"
+    assert test.subjects == {"B": "Your guide is inside"}
+
+
+def test_review_of_a_week_without_metrics_is_empty(session, reviewed):
+    later = review.weekly_review(session, reviewed.journey_id, "2026-W50")
+    assert later.is_empty
+    assert later.alerts == []
+    assert later.ab_tests == []
+    assert "No metrics for this week yet" in review.review_markdown(later)
+
+
+def test_default_week_is_the_last_complete_one(session, reviewed):
+    assert review.weekly_review(session, reviewed.journey_id, today=date(2026, 11, 23)).week == "2026-W47"
+    assert review.weekly_review(session, reviewed.journey_id, date(2026, 11, 18)).week == "2026-W47"
+
+
+def test_markdown_export_has_every_stage_alert_test_and_the_notes(reviewed):
+    markdown = review.review_markdown(reviewed, notes="Send Retention less often.")
+    assert markdown.startswith("# Weekly review: Shop, 2026-W47")
+    for stage in ("Welcome", "Keep"):
+        assert f"| {stage} |" in markdown
+    assert "Unsubscribe rate 0.80 % is above 0.50 %." in markdown
+    assert "Likely cause: Too many emails" in markdown
+    assert "B wins" in markdown
+    assert "not opens" in markdown
+    assert "Send Retention less often." in markdown
+
+
+def test_html_export_is_printable_escaped_and_has_every_stage(session, reviewed):
+    page = review.review_html(reviewed, notes="<script>alert(1)</script> & keep going")
+    assert page.startswith("<!DOCTYPE html>")
+    assert "@media print" in page
+    for stage in ("Welcome", "Keep"):
+        assert f"<td>{stage}</td>" in page
+    assert "<script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; keep going" in page
+    assert "B wins" in page

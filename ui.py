@@ -346,9 +346,7 @@ def studio_email_picker() -> int | None:
         "Email",
         list(emails),
         key="studio_email",
-        format_func=lambda i: (
-            f"{emails[i].name} · {emails[i].status}" + (" · unsaved" if studio_is_dirty(i) else "")
-        ),
+        format_func=lambda i: emails[i].name,
     )
     if picked == open_id:
         return open_id

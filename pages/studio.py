@@ -41,7 +41,7 @@ except JourneyError as exc:
     st.stop()
 draft = studio_open_draft(email)
 st.caption(
-    f"**Purpose:** {email.purpose or '–'} · **CTA:** {email.cta_label or '–'} → {email.cta_url or '–'}"
+    f"**Status:** {email.status} · **Purpose:** {email.purpose or '–'} · **CTA:** {email.cta_label or '–'} → {email.cta_url or '–'}"
 )
 
 

@@ -1,0 +1,308 @@
+"""Email studio page (AppTest): open an email, edit, preview as a persona, save, stale saves, drafts, A/B, send."""
+
+from __future__ import annotations
+
+import base64
+import email as email_lib
+import socket
+from email import policy
+from pathlib import Path
+
+import pytest
+from aiosmtpd.controller import Controller
+from streamlit.testing.v1 import AppTest
+
+from db.engine import make_engine, session_scope
+from db.migrate import upgrade
+from journey import journeys, personas, variants
+from journey.starter import STARTER_STAGES, blank_email_mjml
+
+ROOT = Path(__file__).resolve().parent.parent
+STUDIO = str(ROOT / "pages" / "studio.py")
+WELCOME = STARTER_STAGES[0].emails[0]
+BROKEN_MJML = "<mjml><mj-body><mj-section><mj-column><mj-text>Hi</mj-text></mj-section></mj-body></mjml>"
+
+
+@pytest.fixture
+def workspace(app_db):
+    """A journey with one persona (Olivia), one stage and two emails; their ids."""
+    engine = make_engine(app_db)
+    upgrade(engine)
+    with session_scope(engine) as session:
+        persona = personas.create_persona(
+            session,
+            name="Office manager Olivia",
+            merge_data={"first_name": "Olivia", "company": "Brightside"},
+        )
+        journey = journeys.create_journey(session, name="Coffee", template="blank", persona_ids=[persona.id])
+        stage = journeys.add_stage(session, journey.id, name="Awareness")
+        first = journeys.add_email(
+            session,
+            stage.id,
+            name="Welcome",
+            subject=WELCOME.subject,
+            preheader=WELCOME.preheader,
+            mjml=WELCOME.mjml,
+            cta_label=WELCOME.cta_label,
+            cta_url=WELCOME.cta_url,
+        )
+        second = journeys.add_email(
+            session,
+            stage.id,
+            name="Second",
+            subject="A second email for the team",
+            preheader="Everything you need to know about the second email, in one place.",
+            mjml=blank_email_mjml("Read more", "https://fernhillcoffee.example/more"),
+            cta_label="Read more",
+            cta_url="https://fernhillcoffee.example/more",
+        )
+        ids = {"journey": journey.id, "first": first.id, "second": second.id}
+    engine.dispose()
+    return {"url": app_db, **ids}
+
+
+def _load(workspace, email_id):
+    engine = make_engine(workspace["url"])
+    try:
+        with session_scope(engine) as session:
+            return journeys.get_email(session, email_id)
+    finally:
+        engine.dispose()
+
+
+def _open(workspace, email_key: str = "first") -> AppTest:
+    at = AppTest.from_file(STUDIO, default_timeout=60)
+    at.session_state["studio_email_id"] = workspace[email_key]
+    at.run()
+    assert not at.exception
+    return at
+
+
+def _previews(at: AppTest) -> list[str]:
+    """The decoded HTML of every preview iframe on the page."""
+    documents = []
+    for frame in at.get("iframe"):
+        src = frame.proto.src
+        assert src.startswith("data:text/html;base64,")
+        documents.append(base64.b64decode(src.split(",", 1)[1]).decode("utf-8"))
+    return documents
+
+
+def _edit(at: AppTest, mjml: str) -> AppTest:
+    at.text_area(key="studio_mjml").set_value(mjml)
+    at.button(key="studio_apply").click().run()
+    assert not at.exception
+    return at
+
+
+def _texts(elements) -> str:
+    return "\n".join(str(e.value) for e in elements)
+
+
+def test_studio_shows_desktop_and_mobile_previews_with_the_personas_name(workspace):
+    at = _open(workspace)
+
+    documents = _previews(at)
+    assert len(documents) == 2
+    assert all("Welcome to Fernhill, Olivia" in d for d in documents)
+    assert all("Content-Security-Policy" in d for d in documents)
+    assert at.text_input(key="studio_subject").value == WELCOME.subject
+    assert "No problems found" in _texts(at.success)
+
+
+def test_edit_and_apply_updates_the_preview_and_warns_of_unsaved_changes(workspace):
+    at = _open(workspace)
+
+    _edit(at, WELCOME.mjml.replace("Thanks for asking", "Fresh beans, {{ company }}! Thanks for asking"))
+
+    assert all("Fresh beans, Brightside!" in d for d in _previews(at))
+    assert "Unsaved changes" in _texts(at.warning)
+    assert _load(workspace, workspace["first"]).mjml == WELCOME.mjml
+
+
+def test_save_draft_writes_the_edit_and_clears_the_warning(workspace):
+    at = _open(workspace)
+    _edit(at, WELCOME.mjml.replace("Thanks for asking", "Thank you for asking"))
+
+    at.button(key="studio_save_draft").click().run()
+
+    saved = _load(workspace, workspace["first"])
+    assert "Thank you for asking" in saved.mjml
+    assert saved.status == "draft"
+    assert saved.version == 2
+    assert "Unsaved changes" not in _texts(at.warning)
+    assert "Saved “Welcome” as draft" in _texts(at.success)
+
+
+def test_mark_ready_saves_a_clean_email_as_ready(workspace):
+    at = _open(workspace)
+    at.text_input(key="studio_subject").set_value("Your coffee guide is here").run()
+
+    at.button(key="studio_mark_ready").click().run()
+
+    saved = _load(workspace, workspace["first"])
+    assert saved.subject == "Your coffee guide is here"
+    assert saved.status == "ready"
+
+
+def test_stale_save_is_refused_and_keeps_the_draft(workspace):
+    at = _open(workspace)
+    engine = make_engine(workspace["url"])
+    with session_scope(engine) as session:  # a teammate saves first
+        journeys.update_email(session, workspace["first"], 1, subject="Teammate's subject line here")
+    engine.dispose()
+    mine = WELCOME.mjml.replace("Thanks for asking", "My edit")
+    _edit(at, mine)
+
+    at.button(key="studio_save_draft").click().run()
+
+    assert not at.exception
+    assert "changed by someone else" in _texts(at.error)
+    saved = _load(workspace, workspace["first"])
+    assert saved.subject == "Teammate's subject line here"
+    assert "My edit" not in saved.mjml
+    assert at.text_area(key="studio_mjml").value == mine
+    assert "Unsaved changes" in _texts(at.warning)
+
+
+def test_broken_mjml_shows_an_error_and_can_only_be_saved_as_draft(workspace):
+    at = _open(workspace)
+    _edit(at, BROKEN_MJML)
+
+    assert "cannot be rendered" in _texts(at.error)
+    assert at.button(key="studio_mark_ready").disabled
+    assert "No preview" in _texts(at.info)
+
+    at.button(key="studio_save_draft").click().run()
+
+    saved = _load(workspace, workspace["first"])
+    assert saved.mjml == BROKEN_MJML
+    assert saved.status == "draft"
+    assert "can be saved only as a draft" in _texts(at.error)
+
+
+def test_downloads_offer_html_text_and_mjml(workspace):
+    at = _open(workspace)
+
+    assert len(at.get("download_button")) == 3
+    labels = {button.proto.label for button in at.get("download_button")}
+    assert labels == {"⬇️ HTML", "⬇️ Plain text", "⬇️ MJML"}
+    assert all(not button.proto.disabled for button in at.get("download_button"))
+
+
+def test_switching_email_with_unsaved_edits_asks_and_the_draft_comes_back(workspace):
+    at = _open(workspace)
+    mine = WELCOME.mjml.replace("Thanks for asking", "Draft that must survive")
+    _edit(at, mine)
+
+    at.selectbox(key="studio_email").set_value(workspace["second"]).run()
+
+    assert "Unsaved changes** to Welcome" in _texts(at.warning)
+    assert at.text_area(key="studio_mjml").value == mine  # still on the first email
+    at.button(key="studio_switch_confirm").click().run()
+    assert "Read more" in at.text_area(key="studio_mjml").value
+
+    at.selectbox(key="studio_email").set_value(workspace["first"]).run()
+
+    assert at.text_area(key="studio_mjml").value == mine
+    assert "Unsaved changes" in _texts(at.warning)
+
+
+def test_staying_on_the_email_keeps_the_picker_on_it(workspace):
+    at = _open(workspace)
+    _edit(at, WELCOME.mjml.replace("Thanks for asking", "Stay here"))
+    at.selectbox(key="studio_email").set_value(workspace["second"]).run()
+
+    at.button(key="studio_switch_cancel").click().run()
+
+    assert at.selectbox(key="studio_email").value == workspace["first"]
+    assert "Stay here" in at.text_area(key="studio_mjml").value
+
+
+def test_add_preview_and_delete_an_ab_variant(workspace):
+    at = _open(workspace)
+    at.text_input(key="studio_variant_new_label").set_value("B")
+    at.text_input(key="studio_variant_new_subject").set_value("Olivia, your coffee guide")
+    at.checkbox(key="studio_variant_new_body").check()
+    at.button(key="FormSubmitter:studio_variant_new-Add variant").click().run()
+    assert not at.exception
+
+    engine = make_engine(workspace["url"])
+    with session_scope(engine) as session:
+        [variant] = variants.list_variants(session, workspace["first"])
+    assert variant.subject == "Olivia, your coffee guide"
+    assert variant.mjml == WELCOME.mjml.strip()
+    assert len(_previews(at)) == 4  # editor: desktop + mobile; variant: base + B
+    prefix = f"studio_variant_{variant.id}_"
+    assert at.text_input(key=prefix + "subject").value == "Olivia, your coffee guide"
+
+    at.text_area(key=prefix + "mjml").set_value(WELCOME.mjml.replace("Thanks for asking", "Variant B body"))
+    at.button(key=prefix + "save").click().run()
+    with session_scope(engine) as session:
+        assert "Variant B body" in variants.get_variant(session, variant.id).mjml
+    assert any("Variant B body" in d for d in _previews(at))
+
+    at.checkbox(key=prefix + "confirm_delete").check().run()
+    at.button(key=prefix + "delete").click().run()
+    with session_scope(engine) as session:
+        assert variants.list_variants(session, workspace["first"]) == []
+    engine.dispose()
+
+
+def test_duplicate_variant_label_shows_an_error(workspace):
+    engine = make_engine(workspace["url"])
+    with session_scope(engine) as session:
+        variants.add_variant(session, workspace["first"], label="B")
+    engine.dispose()
+    at = _open(workspace)
+    at.text_input(key="studio_variant_new_label").set_value("b")
+    at.button(key="FormSubmitter:studio_variant_new-Add variant").click().run()
+
+    assert "already has a variant labelled" in _texts(at.error)
+
+
+def test_test_send_is_disabled_with_an_explanation_without_smtp(workspace, monkeypatch):
+    for name in ("SMTP_HOST", "SMTP_PORT", "SMTP_USER", "SMTP_PASSWORD", "SMTP_FROM", "SMTP_STARTTLS"):
+        monkeypatch.delenv(name, raising=False)
+    at = _open(workspace)
+
+    assert at.button(key="studio_send").disabled
+    assert "no SMTP server is configured" in _texts(at.info)
+
+
+class _Inbox:
+    def __init__(self):
+        self.envelopes = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.envelopes.append(envelope)
+        return "250 OK"
+
+
+def test_test_send_delivers_the_edited_email_as_the_persona(workspace, monkeypatch):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    inbox = _Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        monkeypatch.setenv("SMTP_HOST", "127.0.0.1")
+        monkeypatch.setenv("SMTP_PORT", str(port))
+        monkeypatch.setenv("SMTP_STARTTLS", "false")
+        monkeypatch.setenv("SMTP_FROM", "studio@fernhillcoffee.example")
+        at = _open(workspace)
+        at.text_area(key="studio_send_to").set_value("olivia@brightside.example")
+        at.button(key="studio_send").click().run()
+    finally:
+        controller.stop()
+
+    assert not at.exception
+    assert "Sent to olivia@brightside.example" in _texts(at.success)
+    [envelope] = inbox.envelopes
+    assert envelope.rcpt_tos == ["olivia@brightside.example"]
+    message = email_lib.message_from_bytes(envelope.original_content, policy=policy.default)
+    assert message["Subject"] == f"[Test] {WELCOME.subject}"
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    html = message.get_body(("html",)).get_content()
+    assert "Welcome to Fernhill, Olivia" in html

@@ -1,0 +1,381 @@
+"""import_metrics: all-or-nothing, row numbers, encodings, idempotence, matching, creation, progress."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from sqlalchemy import func, select
+
+from db.models import Email, MetricDaily
+from journey.errors import ImportRejected
+from journey.import_formats import read_header
+from journey.importers import import_metrics
+from metrics_import_support import FIXTURES, counts, dump, make_journey
+
+HEADER = (
+    "date,stage,email,variant,sent,delivered,opens,clicks,conversions,unsubscribes,bounces,complaints,revenue"
+)
+GOOD = "2026-11-09,Awareness,Welcome 1,,100,90,30,5,1,0,10,0,0"
+
+
+def csv_bytes(*lines: str, encoding: str = "utf-8") -> io.BytesIO:
+    return io.BytesIO(("\r\n".join(lines) + "\r\n").encode(encoding))
+
+
+@pytest.fixture
+def journey_id(session):
+    journey_id = make_journey(session)
+    import_metrics(session, journey_id, FIXTURES / "generic.csv")  # something to keep intact
+    return journey_id
+
+
+@pytest.mark.parametrize(
+    ("lines", "row", "reason"),
+    [
+        pytest.param(
+            [HEADER, GOOD, "2026-11-10,Awareness,Welcome 1,,100,90,-3,5,1,0,10,0,0"],
+            3,
+            "opens is negative",
+            id="negative-count",
+        ),
+        pytest.param(
+            [HEADER, GOOD, "2026-11-10,Awareness,Welcome 1,,100,90,thirty,5,1,0,10,0,0"],
+            3,
+            "opens: “thirty” is not a number",
+            id="text-in-number",
+        ),
+        pytest.param(
+            [HEADER, "2026-02-30,Awareness,Welcome 1,,100,90,30,5,1,0,10,0,0", GOOD],
+            2,
+            "not a real date",
+            id="impossible-date",
+        ),
+        pytest.param(
+            [HEADER, GOOD, "2026-11-10,Awareness,Welcome 1,,100,90,95,5,1,0,10,0,0"],
+            3,
+            "opens (95) are more than delivered (90)",
+            id="opens-over-delivered",
+        ),
+        pytest.param(
+            [HEADER, GOOD, "2026-11-10,Awareness,Welcome 1,,100,90,30,91,1,0,10,0,0"],
+            3,
+            "clicks (91) are more than delivered (90)",
+            id="clicks-over-delivered",
+        ),
+        pytest.param(
+            [HEADER, GOOD, "2026-11-10,Awareness,Welcome 1,,100,101,30,5,1,0,10,0,0"],
+            3,
+            "delivered (101) is more than sent (100)",
+            id="delivered-over-sent",
+        ),
+        pytest.param(
+            [HEADER, GOOD, "2026-11-10,Onboarding,Welcome 1,,100,90,30,5,1,0,10,0,0"],
+            3,
+            "unknown stage “Onboarding”",
+            id="unknown-stage",
+        ),
+        pytest.param([HEADER, GOOD, GOOD], 3, "duplicate of row 2", id="duplicated-row"),
+        pytest.param(
+            [HEADER, GOOD, "2026-11-10,Awareness,Welcome 1,,=A1+B1,90,30,5,1,0,10,0,0"],
+            3,
+            "formula",
+            id="formula-cell",
+        ),
+        pytest.param(
+            [HEADER, GOOD, "2026-11-10,Awareness,Welcome 1,,1,751,90,30,5,1,0,10,0,0"],
+            3,
+            "cells but the header has 13",
+            id="unquoted-thousands",
+        ),
+        pytest.param(
+            [HEADER, GOOD, "2026-11-10,Consideration,Welcome 1,,100,90,30,5,1,0,10,0,0"],
+            3,
+            "not in the stage “Consideration”",
+            id="wrong-stage",
+        ),
+    ],
+)
+def test_a_rejected_row_is_named_and_nothing_is_written(session, journey_id, lines, row, reason):
+    before = dump(session)
+    result = import_metrics(session, journey_id, csv_bytes(*lines))
+    assert not result.written and result.imported == 0
+    assert [r.row for r in result.rejected] == [row]
+    assert reason in result.rejected[0].error
+    assert dump(session) == before
+
+
+@pytest.mark.parametrize(
+    ("payload", "message"),
+    [
+        pytest.param(b"", "The file is empty", id="empty"),
+        pytest.param(b"\xef\xbb\xbf", "The file is empty", id="bom-only"),
+        pytest.param((HEADER + "\r\n").encode(), "no data rows", id="header-only"),
+        pytest.param(
+            b"when,what,how many\r\n2026-11-02,x,3\r\n", "header is not one we recognise", id="bad-header"
+        ),
+        pytest.param(
+            b"date,email,sent,delivered,opens,clicks\r\n2026-11-02,Welcome 1,1,1,1,1\r\n",
+            "“stage”",
+            id="generic-missing-columns",
+        ),
+        pytest.param(
+            (HEADER + ",opens\r\n" + GOOD + ",3\r\n").encode(),
+            "duplicated column “opens”",
+            id="duplicated-header",
+        ),
+        pytest.param(b"date,stage,email,sent\xff\r\n", "not UTF-8", id="not-utf8"),
+    ],
+)
+def test_a_file_rejected_as_a_whole_raises_and_changes_nothing(session, journey_id, payload, message):
+    before = dump(session)
+    with pytest.raises(ImportRejected, match=message):
+        import_metrics(session, journey_id, io.BytesIO(payload))
+    assert dump(session) == before
+
+
+@pytest.mark.parametrize(
+    "encoding",
+    [
+        pytest.param("utf-8", id="utf-8"),
+        pytest.param("utf-8-sig", id="utf-8-bom"),
+        pytest.param("utf-16", id="utf-16-bom-le"),
+        pytest.param("utf-16-be-bom", id="utf-16-bom-be"),
+    ],
+)
+def test_encodings_as_excel_writes_them(session, journey_id, encoding):
+    text = "\r\n".join([HEADER, GOOD.replace("Welcome 1", "Wélcome ☕")]) + "\r\n"
+    data = b"\xfe\xff" + text.encode("utf-16-be") if encoding == "utf-16-be-bom" else text.encode(encoding)
+    result = import_metrics(
+        session, journey_id, io.BytesIO(data), create_missing_stage="Awareness", dry_run=True
+    )
+    assert result.rejected == []
+    assert result.created_emails == ["Wélcome ☕"]
+
+
+def test_utf16_tab_separated_excel_unicode_text(session, journey_id):
+    text = "\r\n".join([HEADER.replace(",", "\t"), GOOD.replace(",", "\t")]) + "\r\n"
+    result = import_metrics(session, journey_id, io.BytesIO(text.encode("utf-16")))
+    assert (result.delimiter, result.imported, result.encoding) == ("\t", 1, "utf-16")
+
+
+def test_many_bad_rows_are_all_listed_with_their_rows(session, journey_id):
+    lines = [HEADER] + [f"2026-11-{d:02d},Awareness,Welcome 1,,10,9,-1,0,0,0,1,0,0" for d in range(10, 20)]
+    result = import_metrics(session, journey_id, csv_bytes(*lines))
+    assert [r.row for r in result.rejected] == list(range(2, 12))
+    assert result.rejected_total == 10
+
+
+def test_reimport_replaces_rows_and_never_double_counts(session, journey_id):
+    first = dump(session)
+    again = import_metrics(session, journey_id, FIXTURES / "generic.csv")
+    assert again.imported == 5
+    assert [r[:13] for r in dump(session)] == [r[:13] for r in first]  # same numbers, new imported_at
+    assert session.scalar(select(func.count()).select_from(MetricDaily)) == 5
+
+
+def test_overlapping_file_replaces_the_overlap_and_keeps_the_rest(session, journey_id):
+    overlap = csv_bytes(
+        HEADER,
+        "2026-11-03,Awareness,Welcome 1,,1100,1090,500,60,11,2,10,0,0",  # replaces Nov 3
+        "2026-11-04,Awareness,Welcome 1,,900,890,300,40,8,1,10,0,0",  # new
+    )
+    result = import_metrics(session, journey_id, overlap)
+    assert result.imported == 2
+    got = counts(session)
+    assert len(got) == 6
+    assert got[("Welcome 1", "", "2026-11-02")]["sent"] == 1200  # untouched
+    assert got[("Welcome 1", "", "2026-11-03")]["sent"] == 1100  # replaced, not added
+    assert got[("Welcome 1", "", "2026-11-03")]["revenue"] == 0.0
+    assert got[("Welcome 1", "", "2026-11-04")]["sent"] == 900
+
+
+def test_dry_run_returns_the_summary_and_writes_nothing(session, journey_id):
+    before = dump(session)
+    result = import_metrics(session, journey_id, FIXTURES / "mailchimp.csv", dry_run=True)
+    assert (result.dry_run, result.written, result.imported, result.rows_read) == (True, False, 4, 6)
+    assert [u.name for u in result.unmatched] == ["Black Friday teaser"]
+    assert dump(session) == before
+
+
+def test_unmatched_emails_are_listed_and_skipped_without_create(session, journey_id):
+    result = import_metrics(session, journey_id, FIXTURES / "mailchimp.csv")
+    assert result.written and result.created_emails == []
+    assert ("Black Friday teaser", "", "2026-11-05") not in counts(session)
+
+
+def test_create_missing_stage_creates_the_emails_in_one_transaction(session, journey_id):
+    result = import_metrics(session, journey_id, FIXTURES / "mailchimp.csv", create_missing_stage="retention")
+    assert result.created_emails == ["Black Friday teaser"]
+    assert result.imported == 5
+    assert counts(session)[("Black Friday teaser", "", "2026-11-05")]["delivered"] == 1980
+    email = session.execute(select(Email).where(Email.name == "Black Friday teaser")).scalar_one()
+    assert email.esp_campaign_id == "mc-bf"  # a later import matches it by id
+    again = import_metrics(session, journey_id, FIXTURES / "mailchimp.csv")
+    assert again.unmatched == [] and again.imported == 5
+
+
+def test_create_missing_uses_the_rows_own_stage_in_the_generic_format(session, journey_id):
+    result = import_metrics(
+        session,
+        journey_id,
+        csv_bytes(HEADER, "2026-11-09,Decision,Cart reminder,,100,90,30,5,1,0,10,0,0"),
+        create_missing_stage="Retention",
+    )
+    assert result.created_emails == ["Cart reminder"]
+    email = session.execute(select(Email).where(Email.name == "Cart reminder")).scalar_one()
+    from db.models import Stage
+
+    assert session.get(Stage, email.stage_id).name == "Decision"
+
+
+def test_create_missing_into_an_unknown_stage_is_refused(session, journey_id):
+    with pytest.raises(ImportRejected, match="no stage named “Loyalty”"):
+        import_metrics(session, journey_id, FIXTURES / "mailchimp.csv", create_missing_stage="Loyalty")
+
+
+def test_rejected_rows_also_block_email_creation(session, journey_id):
+    emails = session.scalar(select(func.count()).select_from(Email))
+    lines = [
+        HEADER,
+        "2026-11-09,Decision,Cart reminder,,100,90,30,5,1,0,10,0,0",
+        "2026-11-09,Awareness,Welcome 1,,1,2,0,0,0,0,0,0,0",
+    ]
+    result = import_metrics(session, journey_id, csv_bytes(*lines), create_missing_stage="Retention")
+    assert result.rejected[0].row == 3 and not result.written
+    assert session.scalar(select(func.count()).select_from(Email)) == emails
+
+
+def test_same_campaign_twice_in_a_report_is_a_duplicate(session, journey_id):
+    lines = (FIXTURES / "mailchimp.csv").read_text(encoding="utf-8").splitlines()
+    result = import_metrics(session, journey_id, csv_bytes(*lines, lines[1]))
+    assert [(r.row, r.error) for r in result.rejected] == [
+        (8, "duplicate of row 2 (the same campaign twice)")
+    ]
+
+
+def test_two_names_resolving_to_one_email_and_day_are_duplicates_in_generic(session, journey_id):
+    lines = [HEADER, GOOD, GOOD.replace("Welcome 1", "WELCOME 1")]
+    result = import_metrics(session, journey_id, csv_bytes(*lines))
+    assert [r.row for r in result.rejected] == [3]
+
+
+def test_column_mapping_reads_any_csv(session, journey_id):
+    data = csv_bytes(
+        "Day;Message;Recipients;Delivered;Opened;Clicked;Revenue (€)",
+        "09.11.2026;Welcome 2;1.000;980;400;50;12,50",
+    )
+    with pytest.raises(ImportRejected) as excinfo:
+        import_metrics(session, journey_id, data)
+    assert excinfo.value.field == "header"
+    assert read_header(data) == [
+        "Day",
+        "Message",
+        "Recipients",
+        "Delivered",
+        "Opened",
+        "Clicked",
+        "Revenue (€)",
+    ]
+    mapping = {
+        "date": "Day",
+        "email": "Message",
+        "sent": "Recipients",
+        "delivered": "Delivered",
+        "opens": "Opened",
+        "clicks": "Clicked",
+        "revenue": "Revenue (€)",
+    }
+    result = import_metrics(session, journey_id, data, mapping=mapping)
+    # a dotted date is not a date we guess at: the row is rejected, not misread
+    assert result.format == "mapped" and "not a date" in result.rejected[0].error
+    data = csv_bytes(
+        "Day;Message;Recipients;Delivered;Opened;Clicked;Revenue (€)",
+        "2026-11-09;Welcome 2;1.000;980;400;50;12,50",
+    )
+    result = import_metrics(session, journey_id, data, mapping=mapping)
+    assert result.imported == 1
+    assert counts(session)[("Welcome 2", "", "2026-11-09")] == {
+        "sent": 1000,
+        "delivered": 980,
+        "opens": 400,
+        "machine_opens": 0,
+        "clicks": 50,
+        "conversions": 0,
+        "unsubscribes": 0,
+        "bounces": 0,
+        "complaints": 0,
+        "revenue": 12.5,
+    }
+
+
+def test_mapping_must_name_real_columns_and_the_required_fields(session, journey_id):
+    data = csv_bytes("Day,Message,Recipients", "2026-11-09,Welcome 2,10")
+    with pytest.raises(ImportRejected, match="no column “Nope”"):
+        import_metrics(session, journey_id, data, mapping={"date": "Nope"})
+    with pytest.raises(ImportRejected, match="Map a column to each of: sent, delivered, opens, clicks"):
+        import_metrics(session, journey_id, data, mapping={"date": "Day", "email": "Message"})
+
+
+def test_esp_campaign_id_on_a_variant_gives_the_variant(session, journey_id):
+    from db.models import EmailVariant
+
+    variant = session.execute(select(EmailVariant).where(EmailVariant.label == "B")).scalar_one()
+    variant.esp_campaign_id = "01HCASE-B"
+    session.commit()
+    data = csv_bytes(
+        "email,timestamp,event,campaign_id",
+        "z@example.com,1793610000,delivered,01HCASE-B",
+        "z@example.com,1793610100,open,01HCASE-B",
+    )
+    result = import_metrics(session, journey_id, data)
+    assert result.imported == 1
+    assert counts(session)[("Case study", "B", "2026-11-02")]["opens"] == 1
+
+
+def test_events_with_an_open_but_no_delivery_are_rejected_with_the_reason(session, journey_id):
+    before = dump(session)
+    data = csv_bytes("email,timestamp,event,category", "z@example.com,1793610000,open,Welcome 1")
+    result = import_metrics(session, journey_id, data)
+    assert result.rejected[0].row == 2
+    assert "opens (1) are more than delivered (0)" in result.rejected[0].error
+    assert dump(session) == before
+
+
+def test_events_unknown_event_names_are_rejected_and_known_noise_ignored(session, journey_id):
+    data = csv_bytes(
+        "email,timestamp,event,category",
+        "z@example.com,1793610000,deferred,Welcome 1",
+        "z@example.com,1793610000,teleported,Welcome 1",
+    )
+    result = import_metrics(session, journey_id, data)
+    assert [(r.row, r.error) for r in result.rejected] == [(3, "unknown event “teleported”")]
+
+
+def test_events_file_without_an_email_column_is_refused(session, journey_id):
+    with pytest.raises(ImportRejected, match="needs a column naming the email"):
+        import_metrics(session, journey_id, csv_bytes("email,timestamp,event", "a@x.com,1793610000,open"))
+
+
+def test_progress_reports_fractions_up_to_one(session, journey_id):
+    seen = []
+    lines = [HEADER] + [
+        f"2026-{m:02d}-{d:02d},Awareness,Welcome 2,,10,9,3,1,0,0,1,0,0"
+        for m in range(1, 13)
+        for d in range(1, 29)
+    ]
+    import_metrics(session, journey_id, csv_bytes(*lines), progress=lambda f, m: seen.append((f, m)))
+    fractions = [f for f, _ in seen]
+    assert fractions == sorted(fractions) and fractions[-1] == 1.0
+    assert all(0.0 <= f <= 1.0 for f in fractions)
+    assert seen[-1][1] == "Imported 336 rows."
+
+
+def test_unknown_format_name_is_refused(session, journey_id):
+    with pytest.raises(ImportRejected, match="Unknown format"):
+        import_metrics(session, journey_id, FIXTURES / "generic.csv", format="excel")
+
+
+def test_wrong_explicit_format_names_the_missing_columns(session, journey_id):
+    with pytest.raises(ImportRejected, match="“send date”"):
+        import_metrics(session, journey_id, FIXTURES / "generic.csv", format="mailchimp")

@@ -1,4 +1,4 @@
-"""The demo workspace: two personas and the five-stage starter journey, loaded on first start."""
+"""The demo workspace: two personas, the five-stage starter journey and 12 weeks of its metrics."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from sqlmodel import Session
 
 from db.models import Journey, Persona, Setting, utcnow
 from journey import journeys, personas
+from journey.demo_metrics import load_demo_metrics
 from journey.errors import DuplicateName, NotFound
 
 WORKSPACE_KEY = "workspace"
@@ -39,6 +40,7 @@ def load_demo(session: Session, *, replace: bool = False) -> int:
             persona = personas.create_persona(session, **values)
         persona_ids.append(persona.id)
     journey = journeys.create_journey(session, persona_ids=persona_ids, template="starter", **DEMO_JOURNEY)
+    load_demo_metrics(session, journey.id)
     mark_seeded(session)
     return journey.id
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from metrics_import_support import FIXTURES, counts, make_journey
 
 from journey.import_formats import (
     CellError,
@@ -18,7 +19,6 @@ from journey.import_formats import (
     sniff_delimiter,
 )
 from journey.importers import import_metrics
-from metrics_import_support import FIXTURES, counts, make_journey
 
 
 def row(sent, delivered, opens, clicks, *, machine=0, conv=0, unsub=0, bounces=0, complaints=0, revenue=0.0):
@@ -158,7 +158,8 @@ def journey_id(session):
 def test_generic_file_imports_hand_computed_counts(session, journey_id):
     result = import_metrics(session, journey_id, FIXTURES / "generic.csv")
     assert (result.format, result.detected, result.rows_read, result.imported) == ("generic", True, 5, 5)
-    assert result.rejected == [] and result.unmatched == []
+    assert result.rejected == []
+    assert result.unmatched == []
     assert counts(session) == {
         ("Welcome 1", "", "2026-11-02"): row(
             1200, 1180, 472, 59, conv=12, unsub=3, bounces=20, complaints=1, revenue=480.0

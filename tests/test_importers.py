@@ -5,13 +5,13 @@ from __future__ import annotations
 import io
 
 import pytest
+from metrics_import_support import FIXTURES, counts, dump, make_journey
 from sqlalchemy import func, select
 
 from db.models import Email, MetricDaily
 from journey.errors import ImportRejected
 from journey.import_formats import read_header
 from journey.importers import import_metrics
-from metrics_import_support import FIXTURES, counts, dump, make_journey
 
 HEADER = (
     "date,stage,email,variant,sent,delivered,opens,clicks,conversions,unsubscribes,bounces,complaints,revenue"
@@ -99,7 +99,8 @@ def journey_id(session):
 def test_a_rejected_row_is_named_and_nothing_is_written(session, journey_id, lines, row, reason):
     before = dump(session)
     result = import_metrics(session, journey_id, csv_bytes(*lines))
-    assert not result.written and result.imported == 0
+    assert not result.written
+    assert result.imported == 0
     assert [r.row for r in result.rejected] == [row]
     assert reason in result.rejected[0].error
     assert dump(session) == before
@@ -200,7 +201,8 @@ def test_dry_run_returns_the_summary_and_writes_nothing(session, journey_id):
 
 def test_unmatched_emails_are_listed_and_skipped_without_create(session, journey_id):
     result = import_metrics(session, journey_id, FIXTURES / "mailchimp.csv")
-    assert result.written and result.created_emails == []
+    assert result.written
+    assert result.created_emails == []
     assert ("Black Friday teaser", "", "2026-11-05") not in counts(session)
 
 
@@ -212,7 +214,8 @@ def test_create_missing_stage_creates_the_emails_in_one_transaction(session, jou
     email = session.execute(select(Email).where(Email.name == "Black Friday teaser")).scalar_one()
     assert email.esp_campaign_id == "mc-bf"  # a later import matches it by id
     again = import_metrics(session, journey_id, FIXTURES / "mailchimp.csv")
-    assert again.unmatched == [] and again.imported == 5
+    assert again.unmatched == []
+    assert again.imported == 5
 
 
 def test_create_missing_uses_the_rows_own_stage_in_the_generic_format(session, journey_id):
@@ -242,7 +245,8 @@ def test_rejected_rows_also_block_email_creation(session, journey_id):
         "2026-11-09,Awareness,Welcome 1,,1,2,0,0,0,0,0,0,0",
     ]
     result = import_metrics(session, journey_id, csv_bytes(*lines), create_missing_stage="Retention")
-    assert result.rejected[0].row == 3 and not result.written
+    assert result.rejected[0].row == 3
+    assert not result.written
     assert session.scalar(select(func.count()).select_from(Email)) == emails
 
 
@@ -288,7 +292,8 @@ def test_column_mapping_reads_any_csv(session, journey_id):
     }
     result = import_metrics(session, journey_id, data, mapping=mapping)
     # a dotted date is not a date we guess at: the row is rejected, not misread
-    assert result.format == "mapped" and "not a date" in result.rejected[0].error
+    assert result.format == "mapped"
+    assert "not a date" in result.rejected[0].error
     data = csv_bytes(
         "Day;Message;Recipients;Delivered;Opened;Clicked;Revenue (€)",
         "2026-11-09;Welcome 2;1.000;980;400;50;12,50",
@@ -366,7 +371,8 @@ def test_progress_reports_fractions_up_to_one(session, journey_id):
     ]
     import_metrics(session, journey_id, csv_bytes(*lines), progress=lambda f, m: seen.append((f, m)))
     fractions = [f for f, _ in seen]
-    assert fractions == sorted(fractions) and fractions[-1] == 1.0
+    assert fractions == sorted(fractions)
+    assert fractions[-1] == 1.0
     assert all(0.0 <= f <= 1.0 for f in fractions)
     assert seen[-1][1] == "Imported 336 rows."
 

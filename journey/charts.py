@@ -254,7 +254,7 @@ def frame_csv(frame: pd.DataFrame) -> bytes:
     """A chart's data as UTF-8 CSV (formula-looking text escaped; lists written as `a;b;c`)."""
     out = frame.copy()
     for column in out.columns:
-        if out[column].dtype == object:
+        if not pd.api.types.is_numeric_dtype(out[column]):
             out[column] = out[column].map(
                 lambda v: (
                     ";".join("" if pd.isna(x) else f"{x:.6g}" for x in v)

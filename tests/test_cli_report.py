@@ -1,0 +1,167 @@
+"""`python -m journey report`: JSON per stage in journey order, the table, and one-line errors."""
+
+import json
+import subprocess
+import sys
+from datetime import date
+
+import pytest
+from conftest import ROOT
+
+from db.engine import make_engine, session_scope
+from db.migrate import upgrade
+from db.models import MetricDaily
+from journey import journeys
+
+KEYS = [
+    "stage",
+    "sent",
+    "delivered",
+    "opens",
+    "clicks",
+    "conversions",
+    "unsubscribes",
+    "bounces",
+    "open_rate",
+    "click_rate",
+    "click_to_open_rate",
+    "conversion_rate",
+    "unsubscribe_rate",
+    "bounce_rate",
+]
+
+
+def cli(*args, db):
+    return subprocess.run(
+        [sys.executable, "-m", "journey", "--database-url", db, "report", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory):
+    url = f"sqlite:///{tmp_path_factory.mktemp('cli') / 'report.db'}"
+    engine = make_engine(url)
+    upgrade(engine)
+    with session_scope(engine) as session:
+        journey = journeys.create_journey(session, name="Shop", template="blank")
+        welcome = journeys.add_stage(session, journey.id, name="Welcome")
+        journeys.add_stage(session, journey.id, name="Keep")
+        buy = journeys.add_stage(session, journey.id, name="Buy")
+        hello = journeys.add_email(session, welcome.id, name="Hello")
+        cart = journeys.add_email(session, buy.id, name="Cart")
+        session.add_all(
+            [
+                MetricDaily(
+                    email_id=hello.id,
+                    day=date(2026, 11, 16),
+                    sent=200,
+                    delivered=190,
+                    opens=57,
+                    clicks=19,
+                    conversions=4,
+                    unsubscribes=2,
+                    bounces=10,
+                ),
+                MetricDaily(
+                    email_id=hello.id, day=date(2026, 11, 22), sent=10, delivered=10, opens=3, clicks=1
+                ),
+                MetricDaily(email_id=cart.id, day=date(2026, 11, 9), sent=5, delivered=5, opens=5, clicks=5),
+                MetricDaily(email_id=cart.id, day=date(2026, 11, 23), sent=7, delivered=0, bounces=7),
+            ]
+        )
+    engine.dispose()
+    return url
+
+
+def test_json_report_for_a_week_lists_every_stage_in_journey_order(db):
+    result = cli("--journey", "Shop", "--week", "2026-W47", "--json", db=db)
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(result.stdout)
+    assert [r["stage"] for r in rows] == ["Welcome", "Keep", "Buy"]
+    assert all(list(r) == KEYS for r in rows)
+    welcome, keep, buy = rows
+    assert welcome["sent"] == 210
+    assert welcome["delivered"] == 200
+    assert welcome["open_rate"] == pytest.approx(60 / 200)
+    assert welcome["click_rate"] == pytest.approx(20 / 200)
+    assert welcome["click_to_open_rate"] == pytest.approx(20 / 60)
+    assert welcome["conversion_rate"] == pytest.approx(4 / 200)
+    assert welcome["unsubscribe_rate"] == pytest.approx(2 / 200)
+    assert welcome["bounce_rate"] == pytest.approx(10 / 210)
+    assert keep["sent"] == 0
+    assert keep["open_rate"] is None
+    assert buy["delivered"] == 0
+
+
+def test_json_report_for_a_date_range(db):
+    result = cli("--journey", "Shop", "--from", "2026-11-01", "--to", "2026-11-30", "--json", db=db)
+    assert result.returncode == 0, result.stderr
+    buy = json.loads(result.stdout)[2]
+    assert (buy["sent"], buy["delivered"], buy["bounces"]) == (12, 5, 7)
+    assert buy["bounce_rate"] == pytest.approx(7 / 12)
+    assert buy["click_to_open_rate"] == 1.0
+
+
+def test_the_table_shows_rates_in_percent_and_dashes(db):
+    result = cli("--journey", "Shop", "--week", "2026-W47", db=db)
+    assert result.returncode == 0, result.stderr
+    assert "Shop: 2026-W47 (16 Nov – 22 Nov 2026)" in result.stdout
+    welcome = next(line for line in result.stdout.splitlines() if line.startswith("Welcome"))
+    assert "30.00 %" in welcome
+    keep = next(line for line in result.stdout.splitlines() if line.startswith("Keep"))
+    assert "–" in keep
+
+
+def test_default_period_is_the_last_complete_week(db):
+    result = cli("--journey", "Shop", db=db)
+    assert result.returncode == 0, result.stderr
+    assert "-W" in result.stdout.splitlines()[0]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        pytest.param(["--journey", "Shop", "--week", "2026-47"], "is not an ISO week", id="bad-week-format"),
+        pytest.param(
+            ["--journey", "Shop", "--week", "2025-W53"], "has no ISO week 53", id="week-53-in-52-week-year"
+        ),
+        pytest.param(
+            ["--journey", "Nope", "--week", "2026-W47"], 'No journey named "Nope"', id="unknown-journey"
+        ),
+        pytest.param(["--journey", "Shop", "--from", "2026-11-01"], "go together", id="from-without-to"),
+        pytest.param(
+            ["--journey", "Shop", "--from", "2026-13-01", "--to", "2026-12-01"],
+            "is not a date",
+            id="bad-date",
+        ),
+        pytest.param(
+            ["--journey", "Shop", "--from", "2026-12-01", "--to", "2026-11-01"],
+            "before it starts",
+            id="reversed",
+        ),
+        pytest.param(
+            ["--journey", "Shop", "--week", "2026-W47", "--from", "2026-11-01", "--to", "2026-11-02"],
+            "not both",
+            id="week-and-range",
+        ),
+    ],
+)
+def test_user_errors_print_one_line_to_stderr_and_exit_1(db, args, message):
+    result = cli(*args, "--json", db=db)
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert message in result.stderr
+
+
+def test_report_is_listed_in_the_help(db):
+    result = subprocess.run(
+        [sys.executable, "-m", "journey", "report", "--help"], cwd=ROOT, capture_output=True, text=True
+    )
+    assert result.returncode == 0
+    for option in ("--journey", "--week", "--from", "--to", "--json"):
+        assert option in result.stdout

@@ -69,6 +69,7 @@ class StageColumn:
     lanes: dict[str, list[str]]  # lane → items
     emails: list[EmailCard]
     rates: StageRatesView | None = None
+    lane_text: dict[str, str] = field(default_factory=dict)  # lane → text as typed (for CSV export)
 
 
 @dataclass
@@ -129,6 +130,7 @@ def build_map(tree: JourneyTree, rates: dict | None = None) -> JourneyMap:
                 lanes={lane: lane_items(getattr(stage, lane)) for lane in LANES},
                 emails=[email_card(e) for e in node.emails],
                 rates=view,
+                lane_text={lane: (getattr(stage, lane) or "").strip() for lane in LANES},
             )
         )
     try:

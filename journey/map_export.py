@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from html import escape
 
@@ -28,6 +29,7 @@ STAGE_COLUMN = "Stage"
 EMOTION_COLUMN = "Emotion"
 CSV_COLUMNS = [STAGE_COLUMN] + [LANE_LABELS[lane] for lane in LANES] + [EMOTION_COLUMN]
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
 MAX_CSV_BYTES = 2_000_000
 TEMPLATE_STAGES = ("Awareness", "Consideration", "Decision", "Retention", "Advocacy")
 STAGE_WIDTH = 230  # px per stage column in the exported chart
@@ -235,8 +237,10 @@ def template_html(stages: tuple[str, ...] = TEMPLATE_STAGES) -> str:
 
 
 def escape_cell(value: str) -> str:
-    """A cell a spreadsheet will not run as a formula: a leading apostrophe before = + - @."""
-    return "'" + value if value.startswith(FORMULA_START) else value
+    """A cell a spreadsheet will not run as a formula: a leading apostrophe before = + - @ (not numbers)."""
+    if value.startswith(FORMULA_START) and not NUMBER.match(value):
+        return "'" + value
+    return value
 
 
 def unescape_cell(value: str) -> str:
@@ -252,9 +256,9 @@ def _csv(rows: list[list[str]]) -> str:
 
 
 def map_csv(journey_map: JourneyMap) -> str:
-    """One row per stage, one column per lane (items on separate lines in the cell) and the emotion."""
+    """One row per stage, one column per lane (as typed: one item per line) and the emotion."""
     return _csv(
-        [[s.name, *("\n".join(s.lanes[lane]) for lane in LANES), str(s.emotion)] for s in journey_map.stages]
+        [[s.name, *(s.lane_text[lane] for lane in LANES), str(s.emotion)] for s in journey_map.stages]
     )
 
 

@@ -106,3 +106,12 @@ def test_start_blank_removes_the_demo(app_db):
     assert not at.exception
     with in_db(app_db) as session:
         assert journeys.list_journeys(session) == []
+
+
+def test_the_first_start_of_the_app_loads_the_demo_journey(app_db, monkeypatch):
+    monkeypatch.setenv("JOURNEY_SEED_DEMO", "1")
+    at = open_page("journeys")
+    assert not at.exception
+    assert list(at.dataframe[0].value["Journey"]) == ["Office coffee subscription"]
+    with in_db(app_db) as session:
+        assert len(journeys.list_journeys(session)) == 1

@@ -433,11 +433,12 @@ def studio_preview(html: str | None, *, width: int, caption: str, height: int = 
 
 def studio_previews(html: str | None) -> None:
     """Desktop (600 px content) and mobile (375 px viewport) previews side by side."""
-    desktop, mobile = st.columns([DESKTOP_PREVIEW_WIDTH, MOBILE_PREVIEW_WIDTH])
-    with desktop:
-        studio_preview(html, width=DESKTOP_PREVIEW_WIDTH, caption="Desktop · 600 px content")
-    with mobile:
-        studio_preview(html, width=MOBILE_PREVIEW_WIDTH, caption="Mobile · 375 px screen")
+    # Fixed-width boxes in a wrapping row: each preview keeps its true width (columns would squeeze them).
+    with st.container(horizontal=True, gap="medium"):
+        with st.container(width=DESKTOP_PREVIEW_WIDTH):
+            studio_preview(html, width=DESKTOP_PREVIEW_WIDTH, caption="Desktop · 600 px content")
+        with st.container(width=MOBILE_PREVIEW_WIDTH):
+            studio_preview(html, width=MOBILE_PREVIEW_WIDTH, caption="Mobile · 375 px screen")
 
 
 def studio_findings(findings) -> None:
@@ -572,4 +573,138 @@ def studio_variant_editor(email, row):
         subject=values["subject"] or email.subject,
         preheader=values["preheader"] or email.preheader,
         mjml=values["mjml"] or email.mjml,
+    )
+
+
+# --- metrics ---
+
+
+def _metrics_db() -> str:
+    """Cached metric loaders key on the database too, so two workspaces never share a cache entry."""
+    return database_url()
+
+
+@st.cache_data(ttl=300, show_spinner=False)
+def _load_metric_scope(url: str) -> dict:
+    from journey import personas
+
+    with db_session() as session:
+        return {
+            "personas": [(p.id, p.name) for p in personas.list_personas(session)],
+            "journeys": [(j.id, j.name, tuple(j.personas)) for j in journeys.list_journeys(session)],
+        }
+
+
+def load_metric_scope() -> dict:
+    """Personas as (id, name) and journeys as (id, name, persona names), for the dashboard's filters."""
+    return _load_metric_scope(_metrics_db())
+
+
+@st.cache_data(ttl=300, show_spinner=False)
+def _load_journey_span(url: str, journey_id: int):
+    from journey import metrics
+
+    with db_session() as session:
+        span = metrics.data_range(session, metrics.MetricFilter(journey_id=journey_id))
+        stages = [(n.stage.id, n.stage.name) for n in journeys.load_tree(session, journey_id).stages]
+    return (span.start, span.end) if span else None, stages
+
+
+def load_journey_span(journey_id: int):
+    """((first day, last day) with metrics or None, [(stage id, name)] in journey order)."""
+    return _load_journey_span(_metrics_db(), journey_id)
+
+
+@st.cache_data(ttl=300, show_spinner="Summing the metrics…")
+def _load_dashboard(url, journey_id, start, end, stage_ids, trend_rates, table_rate) -> dict:
+    from journey import charts, metrics
+
+    period = metrics.Period(start, end)
+    with db_session() as session:
+        stages = metrics.stage_metrics(session, journey_id, period, stage_ids)
+        weekly = metrics.stage_weekly(session, journey_id, period, stage_ids)
+        emails = metrics.email_metrics(session, journey_id, period, stage_ids)
+        email_weeks = metrics.email_weekly(session, journey_id, period, stage_ids)
+    total = metrics.Counts()
+    for stage in stages:
+        total = total + stage.counts
+    return {
+        "total": total,
+        "stage_rates": charts.stage_rates_frame(stages),
+        "trend": charts.stage_trend_frame(weekly, trend_rates),
+        "funnel": charts.funnel_frame(stages),
+        "emails": charts.email_table_frame(emails, email_weeks, table_rate),
+    }
+
+
+def load_dashboard(journey_id, start, end, stage_ids=None, trend_rates=(), table_rate="click_rate") -> dict:
+    """The dashboard's data for one journey and period: totals and one DataFrame per chart."""
+    ids = tuple(stage_ids) if stage_ids else None
+    return _load_dashboard(_metrics_db(), journey_id, start, end, ids, tuple(trend_rates), table_rate)
+
+
+@st.cache_data(ttl=300, show_spinner="Preparing the review…")
+def _load_weekly_review(url: str, journey_id: int, week: str):
+    from journey import charts, metrics, review
+
+    with db_session() as session:
+        weekly = review.weekly_review(session, journey_id, week)
+    stages = [metrics.StageMetrics(s.stage_id, s.stage, i, s.counts) for i, s in enumerate(weekly.stages)]
+    return weekly, charts.stage_rates_frame(stages), charts.funnel_frame(stages)
+
+
+def load_weekly_review(journey_id: int, week: str):
+    """(WeeklyReview, stage-rates frame, funnel frame) for one journey and ISO week."""
+    return _load_weekly_review(_metrics_db(), journey_id, week)
+
+
+def clear_metric_caches() -> None:
+    """Forget cached metrics: call after an import, a threshold change or the demo reload."""
+    for loader in (_load_metric_scope, _load_journey_span, _load_dashboard, _load_weekly_review):
+        loader.clear()
+
+
+def review_week_options(journey_id: int) -> list[str]:
+    """ISO weeks to review, newest first: from the last complete week (or the latest data) back to the first data."""
+    from datetime import timedelta
+
+    from journey import metrics
+
+    span, _ = load_journey_span(journey_id)
+    newest = metrics.last_complete_week().start
+    oldest = newest - timedelta(weeks=11)
+    if span:
+        newest = max(newest, metrics.week_start_of(span[1]))
+        oldest = min(oldest, metrics.week_start_of(span[0]))
+    weeks, monday = [], newest
+    while monday >= oldest and len(weeks) < 260:
+        weeks.append(metrics.iso_week_label(monday))
+        monday -= timedelta(weeks=1)
+    return weeks
+
+
+def chart_downloads(chart, frame, *, stem: str, key: str) -> None:
+    """PNG (rendered only when clicked) and CSV downloads for one chart."""
+    from functools import partial
+
+    from journey import charts
+
+    left, right, _ = st.columns([1, 1, 4])
+    left.download_button(
+        "PNG",
+        partial(charts.chart_png, chart),
+        file_name=f"{stem}.png",
+        mime="image/png",
+        key=f"{key}_png",
+        icon="⬇️",
+        on_click="ignore",
+    )
+    right.download_button(
+        "CSV",
+        charts.frame_csv(frame),
+        file_name=f"{stem}.csv",
+        mime="text/csv",
+        key=f"{key}_csv",
+        icon="⬇️",
+        on_click="ignore",
     )

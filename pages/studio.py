@@ -6,6 +6,7 @@ from journey import journeys, variants
 from journey.errors import JourneyError, StaleEdit
 from journey.send import MAX_TEST_RECIPIENTS, send_test_email
 from ui import (
+    MOBILE_PREVIEW_WIDTH,
     STUDIO_EMAIL,
     db_session,
     load_studio_render,
@@ -156,13 +157,17 @@ with variants_tab:
             shown = load_studio_render(
                 content.mjml, content.subject, content.preheader, data, email.cta_label, email.cta_url
             )
-            left, right = st.columns(2)
-            with left:
-                studio_preview(base.html, width=375, caption=f"Base (saved) · {email.subject}", height=700)
-            with right:
-                studio_preview(shown.html, width=375, caption=f"{row.label} · {content.subject}", height=700)
-                if shown.errors:
-                    st.error(f"Variant {row.label}: {shown.errors[0].message}")
+            with st.container(horizontal=True, gap="medium"):
+                with st.container(width=MOBILE_PREVIEW_WIDTH):
+                    studio_preview(
+                        base.html, width=MOBILE_PREVIEW_WIDTH, caption=f"Base (saved) · {email.subject}"
+                    )
+                with st.container(width=MOBILE_PREVIEW_WIDTH):
+                    studio_preview(
+                        shown.html, width=MOBILE_PREVIEW_WIDTH, caption=f"{row.label} · {content.subject}"
+                    )
+            if shown.errors:
+                st.error(f"Variant {row.label}: {shown.errors[0].message}")
 
 with send_tab:
     config, problem = smtp_settings()

@@ -306,3 +306,47 @@ def test_test_send_delivers_the_edited_email_as_the_persona(workspace, monkeypat
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     html = message.get_body(("html",)).get_content()
     assert "Welcome to Fernhill, Olivia" in html
+
+
+def test_discarding_after_a_stale_save_loads_the_teammates_version(workspace):
+    at = _open(workspace)
+    engine = make_engine(workspace["url"])
+    with session_scope(engine) as session:
+        journeys.update_email(session, workspace["first"], 1, subject="Teammate's subject line here")
+    engine.dispose()
+    _edit(at, WELCOME.mjml.replace("Thanks for asking", "My edit"))
+    at.button(key="studio_save_draft").click().run()
+
+    at.button(key="studio_reload").click().run()
+
+    assert not at.exception
+    assert at.text_input(key="studio_subject").value == "Teammate's subject line here"
+    assert "My edit" not in at.text_area(key="studio_mjml").value
+    assert "Unsaved changes" not in _texts(at.warning)
+
+
+def test_the_email_can_be_opened_from_the_url(workspace):
+    at = AppTest.from_file(STUDIO, default_timeout=60)
+    at.query_params["email"] = str(workspace["second"])
+    at.run()
+
+    assert not at.exception
+    assert at.selectbox(key="studio_email").value == workspace["second"]
+    assert "Read more" in at.text_area(key="studio_mjml").value
+
+
+def test_unsaved_edits_survive_a_page_switch(workspace):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.session_state["studio_email_id"] = workspace["first"]
+    at.run()
+    at.switch_page("pages/studio.py").run()
+    mine = WELCOME.mjml.replace("Thanks for asking", "Kept across pages")
+    _edit(at, mine)
+
+    at.switch_page("pages/personas.py").run()
+    assert not at.exception
+    at.switch_page("pages/studio.py").run()
+
+    assert not at.exception
+    assert at.text_area(key="studio_mjml").value == mine
+    assert "Unsaved changes" in _texts(at.warning)

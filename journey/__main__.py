@@ -16,6 +16,7 @@ COMMAND_MODULES = (
     "journey.commands.workspace",
     "journey.commands.journey_map",
     "journey.commands.metrics_report",
+    "journey.commands.metrics_import",
     "journey.commands.studio",
 )
 

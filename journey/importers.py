@@ -319,7 +319,7 @@ def import_metrics(
             days = [key[2] for key in rows]
             result.first_day, result.last_day = min(days), max(days)
         if result.rejected_total or dry_run:
-            if result.rejected_total:
+            if result.rejected_total and result.created_emails and not dry_run:
                 session.rollback()  # emails created before a duplicate was found
             result.imported = len(rows) if not result.rejected_total else 0
             return result

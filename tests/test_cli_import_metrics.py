@@ -1,0 +1,133 @@
+"""`python -m journey import-metrics`: JSON contract, exit codes, help."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from metrics_import_support import FIXTURES, JOURNEY, counts, dump, make_journey
+from sqlmodel import Session
+
+from db.engine import make_engine
+
+ROOT = FIXTURES.parent.parent.parent
+
+
+@pytest.fixture
+def cli_db(tmp_path):
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    engine = make_engine(url)
+    from db.migrate import upgrade
+
+    upgrade(engine)
+    with Session(engine) as session:
+        make_journey(session)
+    yield url, engine
+    engine.dispose()
+
+
+def run(url: str, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "DATABASE_URL": url}
+    return subprocess.run(
+        [sys.executable, "-m", "journey", "import-metrics", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_json_output_and_exit_zero(cli_db):
+    url, engine = cli_db
+    done = run(url, str(FIXTURES / "generic.csv"), "--journey", JOURNEY, "--json")
+    assert done.returncode == 0, done.stderr
+    payload = json.loads(done.stdout)
+    assert list(payload)[:3] == ["format", "imported", "rejected"]
+    assert (payload["format"], payload["imported"], payload["rejected"]) == ("generic", 5, [])
+    with Session(engine) as session:
+        assert counts(session)[("Win-back", "", "2026-11-03")]["opens"] == 60
+
+
+def test_human_summary_lists_unmatched_and_creates_with_create_missing(cli_db):
+    url, engine = cli_db
+    done = run(url, str(FIXTURES / "mailchimp.csv"), "--journey", JOURNEY)
+    assert done.returncode == 0
+    assert "Mailchimp all-campaigns report (mailchimp, detected)" in done.stdout
+    assert "Imported 4 rows" in done.stdout
+    assert "Black Friday teaser: 1 rows, 2,000 sent" in done.stdout
+    done = run(url, str(FIXTURES / "mailchimp.csv"), "--journey", JOURNEY, "--create-missing", "Retention")
+    assert done.returncode == 0
+    assert "created email “Black Friday teaser”" in done.stdout
+    with Session(engine) as session:
+        assert ("Black Friday teaser", "", "2026-11-05") in counts(session)
+
+
+def test_rejected_rows_exit_one_and_write_nothing(cli_db, tmp_path):
+    url, engine = cli_db
+    bad = tmp_path / "bad.csv"
+    lines = (FIXTURES / "generic.csv").read_text(encoding="utf-8").splitlines()
+    lines[3] = lines[3].replace(",170,", ",-170,")
+    bad.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    done = run(url, str(bad), "--journey", JOURNEY, "--json")
+    assert done.returncode == 1
+    payload = json.loads(done.stdout)
+    assert payload["imported"] == 0
+    assert payload["rejected"] == [{"row": 4, "error": "opens is negative (-170)"}]
+    with Session(engine) as session:
+        assert dump(session) == []
+    human = run(url, str(bad), "--journey", JOURNEY)
+    assert human.returncode == 1
+    assert "row 4: opens is negative (-170)" in human.stdout
+    assert "nothing was imported" in human.stdout
+
+
+def test_file_rejected_as_a_whole_prints_one_error_line_and_exits_one(cli_db, tmp_path):
+    url, _ = cli_db
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    done = run(url, str(empty), "--journey", JOURNEY)
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines() == [
+        "error: The file is empty: export the report again with its header row."
+    ]
+    done = run(url, str(empty), "--journey", JOURNEY, "--json")
+    assert done.returncode == 1
+    assert json.loads(done.stdout)["rejected"][0]["row"] == 1
+
+
+def test_unknown_journey_and_missing_file_are_one_line_errors(cli_db, tmp_path):
+    url, _ = cli_db
+    done = run(url, str(FIXTURES / "generic.csv"), "--journey", "Nope")
+    assert done.returncode == 1
+    assert done.stderr.startswith('error: No journey named "Nope"')
+    done = run(url, str(tmp_path / "missing.csv"), "--journey", JOURNEY)
+    assert done.returncode == 1
+    assert "no such file" in done.stderr
+
+
+def test_dry_run_and_explicit_format(cli_db):
+    url, engine = cli_db
+    done = run(
+        url, str(FIXTURES / "events_sendgrid.csv"), "--journey", JOURNEY, "--format", "events", "--dry-run"
+    )
+    assert done.returncode == 0
+    assert "(events, chosen)" in done.stdout
+    assert "Would import 2 rows" in done.stdout
+    with Session(engine) as session:
+        assert dump(session) == []
+
+
+def test_help_documents_every_option():
+    done = subprocess.run(
+        [sys.executable, "-m", "journey", "import-metrics", "--help"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0
+    for option in ("--journey", "--format", "--create-missing", "--dry-run", "--json", "row 1"):
+        assert option in done.stdout

@@ -242,7 +242,7 @@ def _links(document: MJMLDocument, data: Mapping[str, object]) -> list[_Link]:
             if node.tag == "mj-social-element" and "href" not in node.attributes:
                 continue
             raw = node.attributes.get("href")
-            line = document.position(node.attribute_offsets.get("href", node.offset))[0]
+            line = document.position(node.attribute_offset("href"))[0]
             label = (
                 _text_of(node.content) or node.attributes.get("alt", "") or node.attributes.get("title", "")
             )

@@ -112,9 +112,17 @@ def _message(exc: LiquidError) -> tuple[str, str]:
     return (f"Merge tag error: {exc.message}.", "merge-tag-syntax")
 
 
-def template_error(exc: LiquidError) -> TemplateError:
-    """Wrap a Liquid error as TemplateError with line, column and a readable message."""
-    line, column = _position(exc)
+def template_error(exc: LiquidError, *, source: str | None = None, offset: int = 0) -> TemplateError:
+    """Wrap a Liquid error as TemplateError with line, column and a readable message.
+
+    `source` and `offset` place an error found in one `{{ … }}` snippet within the whole source.
+    """
+    if source is not None and exc.token is not None and exc.token.start_index >= 0:
+        index = offset + exc.token.start_index
+        line = source.count("\n", 0, index) + 1
+        column: int | None = index - (source.rfind("\n", 0, index) + 1) + 1
+    else:
+        line, column = _position(exc)
     message, rule = _message(exc)
     where = f"Line {line}, column {column}: " if line else ""
     error = TemplateError(where + message, line=line, column=column, field="mjml")
@@ -127,17 +135,59 @@ def _parse(source: str) -> BoundTemplate:
     return ENV.from_string(source)
 
 
+@lru_cache(maxsize=1024)
+def _parse_snippet(snippet: str) -> BoundTemplate:
+    return ENV.from_string(snippet)
+
+
+_OUTPUT_RE = re.compile(r"\{\{.*?\}\}", re.DOTALL)
+
+
 def has_merge_tags(source: str) -> bool:
     """True when the source holds any `{{ … }}` or `{% … %}`."""
     return "{{" in source or "{%" in source
+
+
+def _snippets(source: str) -> list[re.Match[str]] | None:
+    """The `{{ … }}` output statements, when they are all there is (no tags, no whitespace control).
+
+    Then each statement is compiled once and cached, whatever text surrounds it: an edit elsewhere in
+    the email does not re-parse the template. Otherwise (None) the whole source is one template.
+    """
+    if "{%" in source or "{{-" in source or "-}}" in source:
+        return None
+    matches = list(_OUTPUT_RE.finditer(source))
+    if len(matches) != source.count("{{"):
+        return None  # an unclosed {{: the whole-template parse reports it with its position
+    return matches
 
 
 def merge_tags(source: str, data: Mapping[str, object]) -> str:
     """Render the Liquid merge tags in `source` with `data`; raises TemplateError with line and column."""
     if not has_merge_tags(source):
         return source
+    context = dict(data)
+    snippets = _snippets(source)
     try:
-        return _parse(source).render(**dict(data))
+        if snippets is None:
+            return _parse(source).render(**context)
+        pieces: list[str] = []
+        last = 0
+        for match in snippets:
+            pieces.append(source[last : match.start()])
+            try:
+                pieces.append(_parse_snippet(match.group(0)).render(**context))
+            except LiquidError as exc:
+                raise template_error(exc, source=source, offset=match.start()) from exc
+            last = match.end()
+        pieces.append(source[last:])
+        merged = "".join(pieces)
+        if len(merged) > OUTPUT_STREAM_LIMIT:
+            raise TemplateError(
+                f"The merge tags produced more than {OUTPUT_STREAM_LIMIT:,} bytes; shorten the merge values.",
+                field="mjml",
+            )
+        return merged
     except LiquidError as exc:
         raise template_error(exc) from exc
     except RecursionError as exc:  # pathological nesting inside expressions
@@ -148,7 +198,16 @@ def merge_variables(source: str) -> list[str]:
     """The names of the variables the merge tags read (e.g. ['first_name', 'unsubscribe_url'])."""
     if not has_merge_tags(source):
         return []
+    snippets = _snippets(source)
     try:
-        return sorted(_parse(source).global_variables())
+        if snippets is None:
+            return sorted(_parse(source).global_variables())
+        names: set[str] = set()
+        for match in snippets:
+            try:
+                names.update(_parse_snippet(match.group(0)).global_variables())
+            except LiquidError as exc:
+                raise template_error(exc, source=source, offset=match.start()) from exc
+        return sorted(names)
     except LiquidError as exc:
         raise template_error(exc) from exc

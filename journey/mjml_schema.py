@@ -1,9 +1,10 @@
 """The MJML 4 components: which attributes each accepts (with value types) and which children it allows.
 
-Built from the official renderer's sources (github.com/mjmlio/mjml, MJML 4.x):
-`packages/mjml-*/src/*.js` `static allowedAttributes` and `packages/mjml-preset-core/src/dependencies.js`
-(the validator's `dependencies`), plus the attributes later 4.x releases added (mj-social-element
-`alt`/`title`/`icon-height`…, mj-wrapper `gap`) so templates written for recent MJML are not flagged.
+Built from the official renderer's sources (github.com/mjmlio/mjml, MJML 4.x, the version mjml-python's
+MRML follows): `packages/mjml-*/src/*.js` `static allowedAttributes` and
+`packages/mjml-preset-core/src/dependencies.js` (the validator's `dependencies`), and checked equal to
+the installed `mjml` 4.15.3 (`require('mjml-core').components`, `require('mjml-validator').dependencies`)
+by tests/test_mjml_validation.py against tests/fixtures/mjml/official_schema.json.
 Types use the official notation: `color`, `string`, `boolean`, `integer`, `enum(a,b)`,
 `unit(px,%)` (one value) / `unit(px,%){1,4}` (one to four values), `unitWithNegative(px,em)`;
 a trailing empty unit (`unit(px,%,)`) also accepts a bare number.
@@ -62,7 +63,7 @@ ATTRIBUTES: dict[str, dict[str, str]] = {
     "mj-title": {},
     # body
     "mj-section": _SECTION,
-    "mj-wrapper": {**_SECTION, "gap": "unit(px)"},
+    "mj-wrapper": _SECTION,
     "mj-group": {
         "background-color": "color",
         "direction": "enum(ltr,rtl)",
@@ -86,7 +87,7 @@ ATTRIBUTES: dict[str, dict[str, str]] = {
         "width": "unit(px,%)",
     },
     "mj-hero": {
-        "mode": "enum(fixed-height,fluid-height)",
+        "mode": "string",
         "height": "unit(px,%)",
         "background-url": "string",
         "background-width": "unit(px,%)",
@@ -194,14 +195,13 @@ ATTRIBUTES: dict[str, dict[str, str]] = {
         "color": "color",
         "font-family": "string",
         "font-size": "unit(px)",
-        "font-style": "string",
         "font-weight": "string",
         "line-height": "unit(px,%,)",
         **_PADDING,
         "role": "enum(none,presentation)",
         "table-layout": "enum(auto,fixed,initial,inherit)",
         "vertical-align": "enum(top,bottom,middle)",
-        "width": "unit(px,%,auto)",
+        "width": "unit(px,%)",
     },
     "mj-raw": {"position": "enum(file-start)"},
     "mj-social": {
@@ -232,14 +232,13 @@ ATTRIBUTES: dict[str, dict[str, str]] = {
         "color": "color",
         "border-radius": "unit(px)",
         "font-family": "string",
-        "font-size": "unit(px,%)",
+        "font-size": "unit(px)",
         "font-style": "string",
         "font-weight": "string",
         "href": "string",
         "icon-size": "unit(px,%)",
         "icon-height": "unit(px,%)",
         "icon-padding": "unit(px,%){1,4}",
-        "icon-position": "enum(left,right)",
         "line-height": "unit(px,%,)",
         "name": "string",
         **_PADDING,
@@ -321,7 +320,6 @@ ATTRIBUTES: dict[str, dict[str, str]] = {
         "color": "color",
         "font-size": "unit(px)",
         "font-family": "string",
-        "font-weight": "string",
         **_PADDING,
     },
     "mj-accordion-text": {
@@ -342,7 +340,7 @@ ATTRIBUTES: dict[str, dict[str, str]] = {
         "left-icon": "string",
         **_PADDING,
         "right-icon": "string",
-        "thumbnails": "enum(visible,hidden,supported)",
+        "thumbnails": "enum(visible,hidden)",
         "tb-border": "string",
         "tb-border-radius": "unit(px,%)",
         "tb-hover-border-color": "color",
@@ -407,7 +405,7 @@ ENDING_TAGS = frozenset(
     {
         "mj-text", "mj-button", "mj-raw", "mj-table", "mj-navbar-link", "mj-social-element",
         "mj-accordion-title", "mj-accordion-text", "mj-style", "mj-title", "mj-preview",
-        "mj-html-attribute",
+        "mj-html-attribute", "mj-carousel-image", "mj-breakpoint",
     }
 )  # fmt: skip
 

@@ -62,10 +62,8 @@ _TAG_RE = re.compile(rf"<(/?)([A-Za-z][\w:.-]*)((?:\s+{_ATTR})*)\s*(/?)>")
 _ATTR_RE = re.compile(r"""([^\s=/>"']+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"'=`]+)))?""")
 _UNQUOTED_RE = re.compile(r"""\s[^\s=/>"']+\s*=\s*[^\s>"'=`]""")
 _CLOSE_RE_CACHE: dict[str, re.Pattern[str]] = {}
-# Any tag, for the nesting guard (C-speed finditer, no attribute parsing).
-_ANY_TAG_RE = re.compile(
-    r"<(/?)([A-Za-z][\w:.-]*)(?:[^<>\"']|\"[^\"]*\"|'[^']*')*?(/?)>|<!--.*?-->", re.DOTALL
-)
+# Any tag, for the nesting guard (C-speed findall, no attribute parsing).
+_DEPTH_TAG_RE = re.compile(r"<(/?)([A-Za-z][\w:.-]*)[^<>]*?(/?)>")
 
 
 @dataclass
@@ -81,7 +79,15 @@ class MJMLNode:
     children: list[MJMLNode] = field(default_factory=list)
     content: str = ""  # raw content of an ending tag (mj-text, mj-button, mj-raw…)
     content_offset: int = 0
-    attribute_offsets: dict[str, int] = field(default_factory=dict)
+    raw_attributes: str = ""  # the attribute text as written, starting at raw_offset
+    raw_offset: int = 0
+
+    def attribute_offset(self, name: str) -> int:
+        """Where attribute `name` is written (the tag's '<' when it is not there)."""
+        for match in _ATTR_RE.finditer(self.raw_attributes):
+            if match.group(1).lower() == name:
+                return self.raw_offset + match.start()
+        return self.offset
 
     def iter(self):
         """This node and all its descendants, in document order."""
@@ -120,15 +126,10 @@ def position(line_starts: list[int], offset: int) -> tuple[int, int]:
     return line, offset - line_starts[line - 1] + 1
 
 
-def _attributes(raw: str, base: int) -> tuple[dict[str, str], dict[str, int]]:
-    values: dict[str, str] = {}
-    offsets: dict[str, int] = {}
-    for match in _ATTR_RE.finditer(raw):
-        name = match.group(1).lower()
-        value = next((g for g in match.group(2, 3, 4) if g is not None), "")
-        values[name] = value
-        offsets[name] = base + match.start()
-    return values, offsets
+def _attributes(raw: str) -> dict[str, str]:
+    if not raw:
+        return {}
+    return {name.lower(): double or single or bare for name, double, single, bare in _ATTR_RE.findall(raw)}
 
 
 def _close_re(tag: str) -> re.Pattern[str]:
@@ -243,9 +244,11 @@ def parse_mjml(source: str, *, html_problems: bool = False) -> MJMLDocument:
         if not is_component:
             continue
         line, column = position(line_starts, lt)
-        attributes, attribute_offsets = _attributes(raw_attributes, lt + len(tag) + 1)
         parent = stack[-1] if stack else None
-        node = MJMLNode(tag, attributes, lt, line, column, parent, attribute_offsets=attribute_offsets)
+        node = MJMLNode(
+            tag, _attributes(raw_attributes), lt, line, column, parent,
+            raw_attributes=raw_attributes, raw_offset=lt + len(tag) + 1,
+        )  # fmt: skip
         nodes.append(node)
         if parent is not None:
             parent.children.append(node)
@@ -288,16 +291,18 @@ def _root_end(source: str, root: MJMLNode) -> int:
 
 
 def nesting_depth(source: str) -> int:
-    """The deepest element nesting in `source` (all tags, mj-* and HTML alike; void elements don't nest)."""
+    """The deepest element nesting in `source` (all tags, mj-* and HTML alike; void elements don't nest).
+
+    Deliberately simple and conservative (tags inside comments count too): it only has to keep input
+    that could crash the renderer away from it.
+    """
     depth = deepest = 0
-    for match in _ANY_TAG_RE.finditer(source):
-        name = match.group(2)
-        if name is None:  # a comment
-            continue
-        if match.group(1):
+    void = VOID_ELEMENTS
+    for closing, name, self_closing in _DEPTH_TAG_RE.findall(source):
+        if closing:
             if depth:
                 depth -= 1
-        elif not match.group(3) and name.lower() not in VOID_ELEMENTS:
+        elif not self_closing and name.lower() not in void:
             depth += 1
             if depth > deepest:
                 deepest = depth
@@ -449,7 +454,11 @@ def _check_attributes(
     document: MJMLDocument, node: MJMLNode, allowed: dict[str, str], findings: list[Finding]
 ):
     for name, value in node.attributes.items():
-        line = document.position(node.attribute_offsets.get(name, node.offset))[0]
+        line = (
+            document.position(node.attribute_offset(name))[0]
+            if node.raw_attributes.count("\n")
+            else node.line
+        )
         spec = allowed.get(name)
         if spec is None:
             if name in COMMON_ATTRIBUTES or _has_merge_tag(name):

@@ -25,7 +25,6 @@ import html as html_lib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 
 import mjml
 
@@ -152,82 +151,47 @@ def _set_preheader(html: str, preheader: str) -> str:
     return html[: body.end()] + div + rest
 
 
-class _TextExtractor(HTMLParser):
-    """Plain text from email HTML: blocks become lines, links keep their URL, hidden parts are dropped."""
+_COMMENT_RE = re.compile(r"<!--.*?-->", re.DOTALL)
+_HIDDEN_RE = re.compile(
+    r"<(style|head|title|script)\b.*?</\1\s*>|<div\b[^>]*display:\s*none[^>]*>.*?</div\s*>",
+    re.DOTALL | re.IGNORECASE,
+)
+_LINK_RE = re.compile(
+    r"""<a\b[^>]*?\bhref\s*=\s*(?:"([^"]*)"|'([^']*)')[^>]*>(.*?)</a\s*>""", re.DOTALL | re.IGNORECASE
+)
+_BREAK_RE = re.compile(r"<br\b[^>]*>", re.IGNORECASE)
+_RULE_RE = re.compile(r"<hr\b[^>]*>", re.IGNORECASE)
+_BLOCK_RE = re.compile(
+    r"</?(?:p|div|tr|table|h[1-6]|li|ul|ol|blockquote|center|section|header|footer|article)\b[^>]*>",
+    re.IGNORECASE,
+)
+_ANY_TAG_RE = re.compile(r"<[^>]*>")
+_SPACES_RE = re.compile(r"[ \t\r\f\v\xa0]+")
+_BLANK_LINES_RE = re.compile(r"\n\s*\n\s*(?:\n\s*)+")
 
-    BLOCKS = frozenset(
-        {
-            "p",
-            "div",
-            "tr",
-            "table",
-            "h1",
-            "h2",
-            "h3",
-            "h4",
-            "h5",
-            "h6",
-            "li",
-            "ul",
-            "ol",
-            "blockquote",
-            "hr",
-            "center",
-        }
-    )
-    SKIP = frozenset({"head", "style", "title", "script"})
-    VOID = frozenset({"br", "img", "hr", "meta", "link", "input", "col", "wbr", "source", "area", "base"})
 
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.skip_depth = 0
-        self.stack: list[tuple[str, bool, str | None]] = []  # (tag, hidden, href)
-
-    def handle_starttag(self, tag, attrs):
-        attributes = dict(attrs)
-        if tag in self.VOID:
-            if tag == "br" and not self.skip_depth:
-                self.parts.append("\n")
-            elif tag == "hr" and not self.skip_depth:
-                self.parts.append("\n---\n")
-            return
-        hidden = tag in self.SKIP or "display:none" in (attributes.get("style") or "").replace(" ", "")
-        if hidden:
-            self.skip_depth += 1
-        self.stack.append((tag, hidden, attributes.get("href") if tag == "a" else None))
-        if tag in self.BLOCKS and not self.skip_depth:
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag):
-        while self.stack:
-            open_tag, hidden, href = self.stack.pop()
-            if hidden:
-                self.skip_depth -= 1
-            if open_tag == "a" and href and not self.skip_depth and not href.startswith("mailto:"):
-                self.parts.append(f" ({href})")
-            if open_tag in self.BLOCKS and not self.skip_depth:
-                self.parts.append("\n")
-            if open_tag == tag:
-                break
-
-    def handle_data(self, data):
-        if not self.skip_depth:
-            self.parts.append(data)
-
-    def text(self) -> str:
-        raw = "".join(self.parts)
-        lines = [" ".join(line.split()) for line in raw.splitlines()]
-        text = "\n".join(lines)
-        return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+def _link_text(match: re.Match[str]) -> str:
+    href = html_lib.unescape(match.group(1) if match.group(1) is not None else match.group(2) or "")
+    label = match.group(3)
+    if not href or href.startswith(("mailto:", "tel:", "#")):
+        return label
+    return f"{label} ({href})"
 
 
 def html_to_text(html: str) -> str:
-    """A plain-text alternative for `html`."""
-    extractor = _TextExtractor()
-    extractor.feed(html)
-    extractor.close()
-    return extractor.text()
+    """A plain-text alternative for `html`: blocks become lines, links keep their URL, hidden parts are dropped."""
+    body = _BODY_OPEN_RE.search(html)
+    text = html[body.end() :] if body else html
+    text = _COMMENT_RE.sub("", text)
+    text = _HIDDEN_RE.sub("", text)
+    text = _LINK_RE.sub(_link_text, text)
+    text = _BREAK_RE.sub("\n", text)
+    text = _RULE_RE.sub("\n---\n", text)
+    text = _BLOCK_RE.sub("\n", text)
+    text = html_lib.unescape(_ANY_TAG_RE.sub("", text))
+    lines = (_SPACES_RE.sub(" ", line).strip() for line in text.split("\n"))
+    text = "\n".join(lines)
+    return _BLANK_LINES_RE.sub("\n\n", text).strip() + "\n"
 
 
 def preview(mjml_source: str, data: Mapping[str, object] | None = None, *, preheader: str = "") -> Preview:

@@ -100,6 +100,10 @@ class _Danger:
     label: str
     html_re: re.Pattern[str]  # what to look for in the HTML before cleaning
     source_re: re.Pattern[str]  # where to find it in the MJML source (for the line)
+    probes: tuple[str, ...] = ()  # lowercase substrings one of which must be present (a fast pre-check)
+
+    def maybe_in(self, lowered: str) -> bool:
+        return not self.probes or any(probe in lowered for probe in self.probes)
 
 
 def _both(pattern: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
@@ -107,16 +111,19 @@ def _both(pattern: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
     return compiled, compiled
 
 
+_CSS_PROBES = ("expression", "javascript", "vbscript", "binding", "behavio", "text/html")
+
+
 _DANGERS = [
-    _Danger("unsafe-script", "a <script> element", *_both(r"<script\b")),
-    _Danger("unsafe-event-handler", "an event-handler attribute (on…=)", *_both(r"<[a-z][^>]*?\son[a-z]+\s*=")),
-    _Danger("unsafe-javascript-url", "a javascript: URL", *_both(r"(?:java|vb)script\s*:")),
-    _Danger("unsafe-iframe", "an <iframe>, <object> or <embed>", *_both(r"<(?:iframe|object|embed|frame)\b")),
-    _Danger("unsafe-form", "a form or form control", *_both(r"<(?:form|input|button|select|textarea)\b")),
-    _Danger("unsafe-base", "a <base> element", *_both(r"<base\b")),
-    _Danger("unsafe-meta-refresh", 'a <meta http-equiv="refresh">', *_both(r"<meta\b[^>]*http-equiv\s*=\s*['\"]?refresh")),
-    _Danger("unsafe-svg", "an <svg> or <math> element", *_both(r"<(?:svg|math)\b")),
-    _Danger("unsafe-css", "dangerous CSS (expression(), javascript: in url(), -moz-binding, behavior)", _CSS_DANGER_RE, _CSS_DANGER_RE),
+    _Danger("unsafe-script", "a <script> element", *_both(r"<script\b"), ("<script",)),
+    _Danger("unsafe-event-handler", "an event-handler attribute (on…=)", *_both(r"<[a-z][^>]*?\son[a-z]+\s*="), (" on", "\ton", "\non", "/on")),
+    _Danger("unsafe-javascript-url", "a javascript: URL", *_both(r"(?:java|vb)script\s*:"), ("javascript", "vbscript")),
+    _Danger("unsafe-iframe", "an <iframe>, <object> or <embed>", *_both(r"<(?:iframe|object|embed|frame)\b"), ("<iframe", "<object", "<embed", "<frame")),
+    _Danger("unsafe-form", "a form or form control", *_both(r"<(?:form|input|button|select|textarea)\b"), ("<form", "<input", "<button", "<select", "<textarea")),
+    _Danger("unsafe-base", "a <base> element", *_both(r"<base\b"), ("<base",)),
+    _Danger("unsafe-meta-refresh", 'a <meta http-equiv="refresh">', *_both(r"<meta\b[^>]*http-equiv\s*=\s*['\"]?refresh"), ("refresh",)),
+    _Danger("unsafe-svg", "an <svg> or <math> element", *_both(r"<(?:svg|math)\b"), ("<svg", "<math")),
+    _Danger("unsafe-css", "dangerous CSS (expression(), javascript: in url(), -moz-binding, behavior)", _CSS_DANGER_RE, _CSS_DANGER_RE, _CSS_PROBES),
 ]  # fmt: skip
 
 
@@ -131,7 +138,8 @@ def _clean_css(css: str) -> str:
 
 def _clean_fragment(fragment: str) -> str:
     cleaned = _CLEANER.clean(fragment)
-    if _CSS_DANGER_RE.search(cleaned):
+    lowered = cleaned.lower()
+    if any(probe in lowered for probe in _CSS_PROBES) and _CSS_DANGER_RE.search(cleaned):
         cleaned = _STYLE_BLOCK_RE.sub(lambda m: m.group(1) + _clean_css(m.group(2)) + m.group(3), cleaned)
         cleaned = _STYLE_ATTR_RE.sub(lambda m: ' style="' + _clean_css(m.group(1)) + '"', cleaned)
     return cleaned
@@ -157,15 +165,27 @@ def _clean_document(html: str) -> str:
 
 
 def sanitize_html(html: str, *, source: str = "") -> tuple[str, list[Finding]]:
-    """Clean `html` with the email allowlist; one Finding per kind of hostile content removed."""
+    """Clean `html` with the email allowlist; one Finding per kind of hostile content removed.
+
+    With `source` (the MJML as written) a finding is reported only for what the author wrote (not for
+    markup the renderer generates, such as mj-navbar's hamburger checkbox) and carries its line.
+    """
     cleaned = _clean_document(html)
     findings = []
+    lowered = source.lower() if source else html.lower()
     for danger in _DANGERS:
+        if not danger.maybe_in(lowered):
+            continue
+        if source:
+            where = danger.source_re.search(source)
+            if where is None:
+                continue
+            line: int | None = line_of(source, where.start())
+        else:
+            line = None
         before = len(danger.html_re.findall(html))
         if not before or len(danger.html_re.findall(cleaned)) >= before:
             continue  # nothing of this kind was removed (e.g. the words "javascript:" in text)
-        where = danger.source_re.search(source) if source else None
-        line = line_of(source, where.start()) if where else None
         findings.append(
             Finding(
                 rule=danger.rule,

@@ -331,10 +331,13 @@ class MapComparison:
     stages: list[StageDiff]
 
     @property
-    def differences(self) -> int:
-        return sum(s.status != "same" for s in self.stages) + sum(
-            e.status != "same" for s in self.stages for e in s.emails
-        )
+    def summary(self) -> str:
+        """ "2 stages and 1 email differ" (a stage differs when a lane, its emotion or an email changed)."""
+        stages = sum(s.status != "same" for s in self.stages)
+        emails = sum(e.status != "same" for s in self.stages for e in s.emails)
+        if not stages:
+            return "The two journeys are the same."
+        return f"{stages} stage{'s' if stages != 1 else ''} and {emails} email{'s' if emails != 1 else ''} differ."
 
 
 def compare_trees(current: JourneyTree, future: JourneyTree) -> MapComparison:

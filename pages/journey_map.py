@@ -93,7 +93,7 @@ with compare_tab:
         except JourneyError as exc:
             st.error(str(exc))
         else:
-            st.caption(f"{comparison.differences} stages or emails differ.")
+            st.caption(comparison.summary)
             st.html(comparison_html(comparison))
 
 with export_tab:

@@ -83,7 +83,7 @@ def test_duplicate_as_future_state_then_compare_marks_the_differences(app_db):
     assert "Future: Spring 2027" in comparison
     assert "jm-card jm-draft jm-added" in comparison  # a new email starts as a draft
     assert "Invoice reminder" in comparison
-    assert "1 stages or emails differ" in texts(at)
+    assert "1 stage and 1 email differ." in texts(at)
 
 
 def test_comparing_a_journey_with_itself_asks_for_two(app_db):

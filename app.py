@@ -15,7 +15,10 @@ PAGES = {
     "Write": [
         st.Page("pages/studio.py", title="Email studio", icon="💌"),
     ],
-    "Measure": [],
+    "Measure": [
+        st.Page("pages/dashboard.py", title="Metrics", icon="📊"),
+        st.Page("pages/review.py", title="Weekly review", icon="🗓️"),
+    ],
 }
 
 st.navigation({section: pages for section, pages in PAGES.items() if pages}).run()

@@ -708,3 +708,166 @@ def chart_downloads(chart, frame, *, stem: str, key: str) -> None:
         icon="⬇️",
         on_click="ignore",
     )
+
+
+def studio_side_by_side(*previews: tuple[str | None, str]) -> None:
+    """Mobile-width previews in a row, e.g. the base email and an A/B variant: (html, caption) each."""
+    with st.container(horizontal=True, gap="medium"):
+        for html, caption in previews:
+            with st.container(width=MOBILE_PREVIEW_WIDTH):
+                studio_preview(html, width=MOBILE_PREVIEW_WIDTH, caption=caption)
+
+
+def studio_test_send(draft: dict, data: dict) -> None:
+    """The test-send form: up to 5 addresses; disabled, with how to configure SMTP, when it is not set up."""
+    from journey.send import MAX_TEST_RECIPIENTS, send_test_email
+
+    config, problem = smtp_settings()
+    st.text_area(
+        f"Test addresses (up to {MAX_TEST_RECIPIENTS})",
+        key="studio_send_to",
+        placeholder="you@yourbrand.com, colleague@yourbrand.com",
+    )
+    if config is None:
+        st.info(problem)
+    else:
+        st.caption(f"Sends through {config.describe()}: the editor's current version, as the chosen persona.")
+    if not st.button("Send test", key="studio_send", disabled=config is None):
+        return
+    try:
+        result = send_test_email(
+            config,
+            addresses=st.session_state.get("studio_send_to", ""),
+            mjml=draft["mjml"],
+            subject=draft["subject"],
+            preheader=draft["preheader"],
+            data=data,
+        )
+    except JourneyError as exc:
+        st.error(str(exc))
+        return
+    st.success(f"Sent to {', '.join(result.accepted)}.")
+    for address, reason in result.refused.items():
+        st.warning(f"The server refused {address}: {reason}")
+
+
+# --- metrics import ---
+
+
+def import_stage_names(journey_id: int) -> list[str]:
+    """The journey's stage names in order, for "create missing emails in stage"."""
+    with db_session() as session:
+        return [node.stage.name for node in journeys.load_tree(session, journey_id).stages]
+
+
+def run_import(journey_id: int, upload, **options):
+    """import_metrics on an uploaded file with a progress bar: (ImportResult, None) or (None, JourneyError)."""
+    from journey.importers import import_metrics
+
+    bar = st.progress(0.0, text="Reading the file…")
+    try:
+        with db_session() as session:
+            result = import_metrics(
+                session,
+                journey_id,
+                upload,
+                progress=lambda fraction, message: bar.progress(min(max(fraction, 0.0), 1.0), text=message),
+                **options,
+            )
+    except JourneyError as exc:
+        bar.empty()
+        return None, exc
+    bar.empty()
+    if result.written:
+        clear_metric_caches()
+    return result, None
+
+
+def import_mapping_form(columns: list[str], *, key: str = "import_map") -> dict[str, str] | None:
+    """Pick which of the file's columns holds each of our fields; the mapping once submitted."""
+    from journey.import_formats import GENERIC, MAPPING_FIELDS, MAPPING_REQUIRED, normalize_header
+
+    by_name = {normalize_header(c): c for c in columns}
+    with st.form(key):
+        st.markdown(
+            "**Map the columns.** The header is not one we know: say which column holds what "
+            "(fields marked * are needed; dates as YYYY-MM-DD; counts are unique recipients)."
+        )
+        picked = {}
+        grid = st.columns(3)
+        for index, name in enumerate(MAPPING_FIELDS):
+            guess = next((by_name[a] for a in GENERIC.columns[name] if a in by_name), None)
+            options = ["—", *columns]
+            picked[name] = grid[index % 3].selectbox(
+                f"{name}{' *' if name in MAPPING_REQUIRED else ''}",
+                options,
+                index=options.index(guess) if guess else 0,
+                key=f"{key}_{name}",
+            )
+        if not st.form_submit_button("Use this mapping", type="primary"):
+            return None
+    return {name: column for name, column in picked.items() if column != "—"}
+
+
+def show_import_summary(result) -> None:
+    """What a dry run found: format, counts, rejected rows with their reasons, unmatched emails."""
+    how = "detected from the header" if result.detected else "chosen"
+    separator = {"\t": "tab", ",": "comma", ";": "semicolon"}[result.delimiter]
+    st.markdown(f"**Format:** {result.format_label} ({how}) · {result.encoding} · {separator}-separated")
+    left, middle, right, last = st.columns(4)
+    left.metric("Rows read", f"{result.rows_read:,}")
+    middle.metric("Rows to import", f"{result.imported:,}", help="One per email, variant and day.")
+    right.metric("Rejected rows", f"{result.rejected_total:,}")
+    last.metric("Emails not in the journey", f"{len(result.unmatched):,}")
+    if result.rejected_total:
+        st.error(
+            f"{result.rejected_total:,} rows break a rule, so nothing will be imported. Fix them in the file "
+            "and upload it again. Row numbers are as a spreadsheet shows them (the header is row 1)."
+        )
+        st.dataframe(
+            [{"Row": r.row, "Reason": r.error} for r in result.rejected],
+            hide_index=True,
+            width="stretch",
+        )
+    if result.unmatched:
+        st.warning(
+            "These emails are not in the journey: their rows are skipped unless you create them below."
+        )
+        st.dataframe(
+            [
+                {
+                    "Email": u.name,
+                    "Campaign id": u.campaign_id,
+                    "Rows": u.rows,
+                    "Sent": u.sent,
+                    "Delivered": u.delivered,
+                    "Opens": u.opens,
+                    "Clicks": u.clicks,
+                }
+                for u in result.unmatched
+            ],
+            hide_index=True,
+            width="stretch",
+        )
+
+
+def studio_add_variant(email_id: int, current_mjml: str) -> None:
+    """The form that adds an A/B variant: label, subject override, optionally the current body to edit."""
+    from journey import variants
+
+    with st.form("studio_variant_new", clear_on_submit=True):
+        st.markdown("**Add a variant** (leave a field empty to use the email's own)")
+        label = st.text_input("Label", key="studio_variant_new_label", placeholder="B", max_chars=40)
+        subject = st.text_input("Subject override", key="studio_variant_new_subject")
+        copy_body = st.checkbox("Start a body override from the current MJML", key="studio_variant_new_body")
+        if not st.form_submit_button("Add variant"):
+            return
+        try:
+            with db_session() as session:
+                variants.add_variant(
+                    session, email_id, label=label, subject=subject, mjml=current_mjml if copy_body else None
+                )
+        except JourneyError as exc:
+            st.error(str(exc))
+            return
+    st.rerun()

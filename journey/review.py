@@ -595,3 +595,36 @@ def review_html(review: WeeklyReview, notes: str = "") -> str:
 def thresholds_as_percent(thresholds: Thresholds) -> dict[str, float]:
     """Thresholds in percent, for the settings form."""
     return {f.name: getattr(thresholds, f.name) * 100 for f in fields(thresholds)}
+
+
+def review_rows(review: WeeklyReview) -> list[dict[str, str]]:
+    """The per-stage table of the review page: counts, rates and both changes, as text ("–" where undefined)."""
+    rows = []
+    for s in review.stages:
+        row = {"Stage": s.stage}
+        row.update({c.capitalize(): f"{getattr(s.counts, c):,}" for c in TABLE_COUNTS})
+        for name in TABLE_RATES:
+            label = RATE_DEFINITIONS[name].label
+            row[label] = format_rate(s.rates[name])
+            row[f"{label} vs previous"] = format_change(s.change_vs_previous[name])
+            row[f"{label} vs 4-week avg"] = format_change(s.change_vs_average[name])
+        row["Alerts"] = str(len(s.alerts)) if s.alerts else ""
+        rows.append(row)
+    return rows
+
+
+def variant_rows(test: ABTest) -> list[dict[str, str]]:
+    """One A/B test's variants as text rows."""
+    return [
+        {
+            "Variant": label,
+            "Subject": test.subjects.get(label, "(the email's own)"),
+            "Delivered": f"{counts.delivered:,}",
+            "Opens": f"{counts.opens:,}",
+            "Clicks": f"{counts.clicks:,}",
+            "Open rate": format_rate(counts.rate("open_rate")),
+            "Click rate": format_rate(counts.rate("click_rate")),
+            "Winner": "🏆" if test.verdict.winner == label else "",
+        }
+        for label, counts in test.variants
+    ]

@@ -1,0 +1,148 @@
+"""Metrics: each stage's rates side by side, over weeks, the funnel and a per-email table with its trend."""
+
+from datetime import timedelta
+
+import streamlit as st
+
+from journey import charts
+from journey.metrics import RATE_DEFINITIONS, format_rate
+from ui import chart_downloads, load_dashboard, load_journey_span, load_metric_scope
+
+st.title("Metrics")
+st.caption(
+    "Rates follow the usual definitions: open, click, conversion, unsubscribe and complaint rates divide by "
+    "delivered; click-to-open by opens; bounce by sent. “–” means nothing to divide by. Hover a chart for details."
+)
+
+scope = load_metric_scope()
+if not scope["journeys"]:
+    st.info(
+        "No journeys yet. Create one on the **Journeys** page, or load the demo with `python -m journey demo`."
+    )
+    st.stop()
+
+persona_names = dict(scope["personas"])
+left, middle = st.columns(2)
+persona_id = left.selectbox(
+    "Persona",
+    [None, *persona_names],
+    format_func=lambda i: "All personas" if i is None else persona_names[i],
+    key="dashboard_persona",
+    help="Shows the journeys that follow this persona.",
+)
+choices = {
+    j_id: name
+    for j_id, name, followers in scope["journeys"]
+    if persona_id is None or persona_names[persona_id] in followers
+}
+if not choices:
+    st.info(
+        "No journey follows this persona yet: add the persona to a journey on the **Journey editor** page."
+    )
+    st.stop()
+if st.session_state.get("dashboard_journey") not in choices:
+    current = st.session_state.get("current_journey_id")
+    st.session_state["dashboard_journey"] = current if current in choices else next(iter(choices))
+journey_id = middle.selectbox("Journey", list(choices), format_func=choices.get, key="dashboard_journey")
+st.session_state["current_journey_id"] = journey_id
+
+span, stages = load_journey_span(journey_id)
+if span is None:
+    st.info(
+        "No metrics for this journey yet — import a CSV on the **Import metrics** page, "
+        "or load the demo with `python -m journey demo`."
+    )
+    st.stop()
+
+first, last = span
+left, middle = st.columns(2)
+dates = left.date_input(
+    "Dates",
+    value=(max(first, last - timedelta(weeks=12) + timedelta(days=1)), last),
+    min_value=first - timedelta(days=366),
+    max_value=last + timedelta(days=366),
+    key="dashboard_dates",
+)
+if not isinstance(dates, tuple) or len(dates) != 2:
+    st.info("Pick the last day of the range too.")
+    st.stop()
+stage_names = dict(stages)
+stage_ids = middle.multiselect(
+    "Stages", list(stage_names), format_func=stage_names.get, key="dashboard_stages", placeholder="All stages"
+)
+
+rate_names = list(RATE_DEFINITIONS)
+with st.expander("Chart options"):
+    trend_rates = st.multiselect(
+        "Rates over weeks",
+        rate_names,
+        default=list(charts.TREND_RATES),
+        format_func=lambda n: RATE_DEFINITIONS[n].label,
+        key="dashboard_trend_rates",
+    )
+    table_rate = st.selectbox(
+        "Trend in the email table",
+        rate_names,
+        index=rate_names.index("click_rate"),
+        format_func=lambda n: RATE_DEFINITIONS[n].label,
+        key="dashboard_table_rate",
+    )
+
+data = load_dashboard(
+    journey_id, dates[0], dates[1], stage_ids, trend_rates or charts.TREND_RATES, table_rate
+)
+total = data["total"]
+if total.is_empty:
+    st.info("No metrics in these dates — widen the range, or import a CSV on the **Import metrics** page.")
+    st.stop()
+
+stem = "".join(c if c.isalnum() else "-" for c in choices[journey_id].lower()).strip("-") or "journey"
+columns = st.columns(5)
+columns[0].metric("Delivered", f"{total.delivered:,}", help="Sent − bounces")
+for column, name in zip(
+    columns[1:], ("open_rate", "click_rate", "conversion_rate", "unsubscribe_rate"), strict=True
+):
+    column.metric(
+        RATE_DEFINITIONS[name].label, format_rate(total.rate(name)), help=RATE_DEFINITIONS[name].help
+    )
+
+st.subheader("Rates per stage")
+chart = charts.stage_rates_chart(data["stage_rates"])
+st.altair_chart(chart, width="stretch", key="dashboard_stage_rates")
+chart_downloads(chart, data["stage_rates"], stem=f"{stem}-rates-per-stage", key="dashboard_stage_rates")
+
+st.subheader("Over ISO weeks")
+chart = charts.stage_trend_chart(data["trend"])
+st.altair_chart(chart, key="dashboard_trend")
+chart_downloads(chart, data["trend"], stem=f"{stem}-rates-per-week", key="dashboard_trend")
+
+st.subheader("Funnel")
+chart = charts.funnel_chart(data["funnel"])
+st.altair_chart(chart, width="stretch", key="dashboard_funnel")
+chart_downloads(chart, data["funnel"], stem=f"{stem}-funnel", key="dashboard_funnel")
+
+st.subheader("Emails")
+percent = {n: st.column_config.NumberColumn(RATE_DEFINITIONS[n].label, format="percent") for n in rate_names}
+st.dataframe(
+    data["emails"],
+    hide_index=True,
+    width="stretch",
+    key="dashboard_emails",
+    column_config={
+        "stage": "Stage",
+        "email": "Email",
+        "sent": st.column_config.NumberColumn("Sent", format="localized"),
+        "delivered": st.column_config.NumberColumn("Delivered", format="localized"),
+        **percent,
+        "trend": st.column_config.LineChartColumn(f"{RATE_DEFINITIONS[table_rate].label} per week", y_min=0),
+    },
+)
+st.download_button(
+    "CSV",
+    charts.frame_csv(data["emails"]),
+    file_name=f"{stem}-emails.csv",
+    mime="text/csv",
+    key="dashboard_emails_csv",
+    icon="⬇️",
+    on_click="ignore",
+)

@@ -1,0 +1,85 @@
+"""The Metrics dashboard page (AppTest): filters, the four charts, the email table and the empty states."""
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from db.engine import make_engine, session_scope
+from db.migrate import upgrade
+from journey import journeys, personas
+from journey.demo_metrics import load_demo_metrics
+
+PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "dashboard.py")
+
+
+def seed(url: str, *, with_metrics: bool = True) -> dict:
+    """A journey following Olivia (ids of its stages by name), and a persona no journey follows."""
+    engine = make_engine(url)
+    upgrade(engine)
+    with session_scope(engine) as session:
+        olivia = personas.create_persona(session, name="Olivia")
+        nobody = personas.create_persona(session, name="Nobody")
+        journey = journeys.create_journey(session, name="Demo", persona_ids=[olivia.id])
+        if with_metrics:
+            load_demo_metrics(session, journey.id)
+        ids = {n.stage.name: n.stage.id for n in journeys.load_tree(session, journey.id).stages}
+        ids["Nobody"] = nobody.id
+    engine.dispose()
+    return ids
+
+
+def run_page() -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.run()
+    assert not at.exception
+    return at
+
+
+def test_dashboard_shows_every_chart_and_the_email_table(app_db):
+    seed(app_db)
+    at = run_page()
+    assert [t.value for t in at.title] == ["Metrics"]
+    assert len(at.get("vega_lite_chart")) == 3
+    headers = [s.value for s in at.subheader]
+    assert headers == ["Rates per stage", "Over ISO weeks", "Funnel", "Emails"]
+    table = at.dataframe[0].value
+    assert "Welcome" in set(table["email"])
+    assert {"open_rate", "click_rate", "trend"} <= set(table.columns)
+    assert at.metric[0].label == "Delivered"
+    labels = {b.proto.label for b in at.get("download_button")}
+    assert {"PNG", "CSV"} <= labels
+
+
+def test_filtering_to_one_stage_narrows_the_table(app_db):
+    ids = seed(app_db)
+    at = run_page()
+    assert "Retention" in at.multiselect(key="dashboard_stages").options
+    at.multiselect(key="dashboard_stages").select(ids["Retention"]).run()
+    assert not at.exception
+    assert set(at.dataframe[0].value["stage"]) == {"Retention"}
+
+
+def test_a_persona_no_journey_follows_says_so(app_db):
+    ids = seed(app_db)
+    at = run_page()
+    at.selectbox(key="dashboard_persona").set_value(ids["Nobody"]).run()
+    assert not at.exception
+    assert "No journey follows this persona" in at.info[0].value
+    assert not at.get("vega_lite_chart")
+
+
+def test_a_journey_without_metrics_points_to_the_import_page(app_db):
+    seed(app_db, with_metrics=False)
+    at = run_page()
+    assert "import a CSV on the **Import metrics** page" in at.info[0].value
+    assert not at.get("vega_lite_chart")
+
+
+@pytest.mark.parametrize("rates", [pytest.param(["bounce_rate"], id="one-rate")])
+def test_choosing_the_rates_over_weeks_redraws_the_trend(app_db, rates):
+    seed(app_db)
+    at = run_page()
+    at.multiselect(key="dashboard_trend_rates").set_value(rates).run()
+    assert not at.exception
+    assert len(at.get("vega_lite_chart")) == 3

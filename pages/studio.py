@@ -4,13 +4,11 @@ import streamlit as st
 
 from journey import journeys, variants
 from journey.errors import JourneyError, StaleEdit
-from journey.send import MAX_TEST_RECIPIENTS, send_test_email
 from ui import (
-    MOBILE_PREVIEW_WIDTH,
     STUDIO_EMAIL,
     db_session,
     load_studio_render,
-    smtp_settings,
+    studio_add_variant,
     studio_capture,
     studio_discard,
     studio_downloads,
@@ -20,8 +18,9 @@ from ui import (
     studio_mark_saved,
     studio_open_draft,
     studio_persona_data,
-    studio_preview,
     studio_previews,
+    studio_side_by_side,
+    studio_test_send,
     studio_variant_editor,
 )
 
@@ -125,25 +124,7 @@ with variants_tab:
     data = st.session_state.get("studio_data", {})
     with db_session() as session:
         rows = variants.list_variants(session, email.id)
-    with st.form("studio_variant_new", clear_on_submit=True):
-        st.markdown("**Add a variant** (leave a field empty to use the email's own)")
-        label = st.text_input("Label", key="studio_variant_new_label", placeholder="B", max_chars=40)
-        subject = st.text_input("Subject override", key="studio_variant_new_subject")
-        copy_body = st.checkbox("Start a body override from the current MJML", key="studio_variant_new_body")
-        if st.form_submit_button("Add variant"):
-            try:
-                with db_session() as session:
-                    variants.add_variant(
-                        session,
-                        email.id,
-                        label=label,
-                        subject=subject,
-                        mjml=draft["mjml"] if copy_body else None,
-                    )
-            except JourneyError as exc:
-                st.error(str(exc))
-            else:
-                st.rerun()
+    studio_add_variant(email.id, draft["mjml"])
     if not rows:
         st.info(
             "No variants yet. Add one to A/B test a subject or a body; metric imports refer to its label."
@@ -157,42 +138,12 @@ with variants_tab:
             shown = load_studio_render(
                 content.mjml, content.subject, content.preheader, data, email.cta_label, email.cta_url
             )
-            with st.container(horizontal=True, gap="medium"):
-                with st.container(width=MOBILE_PREVIEW_WIDTH):
-                    studio_preview(
-                        base.html, width=MOBILE_PREVIEW_WIDTH, caption=f"Base (saved) · {email.subject}"
-                    )
-                with st.container(width=MOBILE_PREVIEW_WIDTH):
-                    studio_preview(
-                        shown.html, width=MOBILE_PREVIEW_WIDTH, caption=f"{row.label} · {content.subject}"
-                    )
+            studio_side_by_side(
+                (base.html, f"Base (saved) · {email.subject}"),
+                (shown.html, f"{row.label} · {content.subject}"),
+            )
             if shown.errors:
                 st.error(f"Variant {row.label}: {shown.errors[0].message}")
 
 with send_tab:
-    config, problem = smtp_settings()
-    st.text_area(
-        f"Test addresses (up to {MAX_TEST_RECIPIENTS})",
-        key="studio_send_to",
-        placeholder="you@yourbrand.com, colleague@yourbrand.com",
-    )
-    if config is None:
-        st.info(problem)
-    else:
-        st.caption(f"Sends through {config.describe()}. Uses the editor's current version and persona.")
-    if st.button("Send test", key="studio_send", disabled=config is None):
-        try:
-            result = send_test_email(
-                config,
-                addresses=st.session_state.get("studio_send_to", ""),
-                mjml=draft["mjml"],
-                subject=draft["subject"],
-                preheader=draft["preheader"],
-                data=st.session_state.get("studio_data", {}),
-            )
-        except JourneyError as exc:
-            st.error(str(exc))
-        else:
-            st.success(f"Sent to {', '.join(result.accepted)}.")
-            for address, reason in result.refused.items():
-                st.warning(f"The server refused {address}: {reason}")
+    studio_test_send(draft, st.session_state.get("studio_data", {}))

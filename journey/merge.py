@@ -108,6 +108,13 @@ def _message(exc: LiquidError) -> tuple[str, str]:
     if isinstance(exc, UnknownFilterError):
         return (f"Unknown merge-tag filter: {exc.message}.", "merge-tag-syntax")
     if isinstance(exc, LiquidSyntaxError):
+        unclosed = re.match(r"expected tag end(\w+)", str(exc.message))
+        if unclosed:
+            block = unclosed.group(1)
+            return (
+                f"A {{% {block} %}} block is never closed; add {{% end{block} %}} after it.",
+                "merge-tag-syntax",
+            )
         return (f"Merge-tag syntax error: {exc.message}.", "merge-tag-syntax")
     return (f"Merge tag error: {exc.message}.", "merge-tag-syntax")
 
@@ -117,12 +124,17 @@ def template_error(exc: LiquidError, *, source: str | None = None, offset: int =
 
     `source` and `offset` place an error found in one `{{ … }}` snippet within the whole source.
     """
+    line: int | None
+    column: int | None
     if source is not None and exc.token is not None and exc.token.start_index >= 0:
         index = offset + exc.token.start_index
         line = source.count("\n", 0, index) + 1
-        column: int | None = index - (source.rfind("\n", 0, index) + 1) + 1
+        column = index - (source.rfind("\n", 0, index) + 1) + 1
     else:
         line, column = _position(exc)
+    if line is None and source is not None:  # e.g. a block never closed: it fails at the end
+        line = source.count("\n") + 1
+        column = len(source) - (source.rfind("\n") + 1) + 1
     message, rule = _message(exc)
     where = f"Line {line}, column {column}: " if line else ""
     error = TemplateError(where + message, line=line, column=column, field="mjml")
@@ -189,7 +201,7 @@ def merge_tags(source: str, data: Mapping[str, object]) -> str:
             )
         return merged
     except LiquidError as exc:
-        raise template_error(exc) from exc
+        raise template_error(exc, source=source) from exc
     except RecursionError as exc:  # pathological nesting inside expressions
         raise TemplateError("The merge tags are nested too deeply.", field="mjml") from exc
 
@@ -210,4 +222,4 @@ def merge_variables(source: str) -> list[str]:
                 raise template_error(exc, source=source, offset=match.start()) from exc
         return sorted(names)
     except LiquidError as exc:
-        raise template_error(exc) from exc
+        raise template_error(exc, source=source) from exc

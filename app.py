@@ -18,6 +18,7 @@ PAGES = {
     "Measure": [
         st.Page("pages/dashboard.py", title="Metrics", icon="📊"),
         st.Page("pages/review.py", title="Weekly review", icon="🗓️"),
+        st.Page("pages/import_metrics.py", title="Import metrics", icon="📥"),
     ],
 }
 

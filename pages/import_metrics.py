@@ -1,0 +1,111 @@
+"""Import metrics: upload an ESP export, check it (nothing written), then commit it in one go."""
+
+import streamlit as st
+
+from journey.errors import JourneyError
+from journey.import_formats import FORMATS, read_header
+from ui import import_mapping_form, import_stage_names, journey_picker, run_import, show_import_summary
+
+FORMAT_CHOICES = ("auto", "generic", "mailchimp", "klaviyo", "klaviyo_flow", "events")
+KEEP = "Don't create them (skip their rows)"
+
+st.title("Import metrics")
+st.caption(
+    "Upload the CSV your email service exported: a Mailchimp all-campaigns report, a Klaviyo campaign or flow "
+    "export, per-recipient events (SendGrid, Mailgun, Postmark) or the generic format. The file is checked "
+    "first and nothing is written until you commit. Importing the same days again replaces them."
+)
+state = st.session_state.setdefault("import_state", {})
+
+journey = journey_picker(key="import_journey")
+if journey is None:
+    st.stop()
+upload = st.file_uploader(
+    "Metrics CSV",
+    type=["csv", "tsv", "txt"],
+    key="import_file",
+    help="UTF-8 (with or without BOM) or UTF-16 as Excel saves it; comma, semicolon or tab separated.",
+)
+chosen = st.selectbox(
+    "Format",
+    FORMAT_CHOICES,
+    format_func=lambda f: "Detect from the header" if f == "auto" else FORMATS[f],
+    key="import_format",
+)
+if upload is None:
+    st.info("Choose a CSV file to see what it holds before anything is imported.")
+    st.stop()
+
+fingerprint = (upload.file_id, upload.name, journey.id, chosen)
+if state.get("fingerprint") != fingerprint:
+    state.clear()
+    state["fingerprint"] = fingerprint
+
+
+def check(mapping=None) -> None:
+    """Dry run: the summary, or the error (and the file's columns when its header is unknown)."""
+    result, error = run_import(journey.id, upload, format=chosen, mapping=mapping, dry_run=True)
+    state.update(preview=result, error=str(error) if error else None, mapping=mapping, done=None)
+    if error is not None and error.field == "header" and not mapping:
+        try:
+            state["columns"] = read_header(upload)
+        except JourneyError:
+            state["columns"] = None
+
+
+if "preview" not in state:
+    check()
+
+if state.get("columns"):
+    mapping = import_mapping_form(state["columns"])
+    if mapping is not None:
+        check(mapping)
+if state.get("error"):
+    st.error(state["error"])
+
+preview = state.get("preview")
+if preview is not None and state.get("done") is None:
+    show_import_summary(preview)
+    create_in = KEEP
+    if preview.unmatched and preview.ok:
+        create_in = st.selectbox(
+            "Create the missing emails in stage",
+            [KEEP, *import_stage_names(journey.id)],
+            key="import_create_stage",
+        )
+    if (
+        preview.ok
+        and preview.rows_read
+        and st.button("Commit the import", key="import_commit", type="primary")
+    ):
+        result, error = run_import(
+            journey.id,
+            upload,
+            format=chosen,
+            mapping=state.get("mapping"),
+            create_missing_stage=None if create_in == KEEP else create_in,
+        )
+        if error is not None:
+            st.error(str(error))
+        elif not result.ok:  # the file changed since the check
+            state["preview"] = result
+            st.rerun()
+        else:
+            state["done"] = result
+            st.rerun()
+
+done = state.get("done")
+if done is not None:
+    created = (
+        f" Created {len(done.created_emails)} emails: {', '.join(done.created_emails)}."
+        if done.created_emails
+        else ""
+    )
+    span = f" from {done.first_day} to {done.last_day}" if done.first_day else ""
+    st.success(
+        f"Imported {done.imported:,} rows ({done.format_label}){span} into “{journey.name}”.{created} "
+        "See them on the **Weekly review** and **Metrics** pages."
+    )
+    skipped = [u.name for u in done.unmatched] if not done.created_emails else []
+    if skipped:
+        st.info(f"Skipped the rows of emails not in the journey: {', '.join(skipped)}.")

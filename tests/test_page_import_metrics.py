@@ -1,0 +1,121 @@
+"""The Import metrics page: upload, check (dry run), mapping, rejected rows, create missing, commit."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import ROOT
+from metrics_import_support import FIXTURES, counts, dump, make_journey
+from page_support import in_db, texts
+from streamlit.testing.v1 import AppTest
+
+PAGE = str(ROOT / "pages" / "import_metrics.py")
+
+
+@pytest.fixture
+def page(app_db):
+    with in_db(app_db) as session:
+        make_journey(session)
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.run()
+    assert not at.exception
+    return at
+
+
+def upload(at: AppTest, name: str, content: bytes) -> AppTest:
+    at.file_uploader(key="import_file").set_value((name, content, "text/csv"))
+    return at.run()
+
+
+def db_counts(url):
+    with in_db(url) as session:
+        return counts(session)
+
+
+def test_page_asks_for_a_file_first(page):
+    assert "Choose a CSV file" in texts(page)
+    assert [b for b in page.button if b.key == "import_commit"] == []
+
+
+def test_check_then_commit_imports_and_says_where_to_look(page, app_db):
+    at = upload(page, "mailchimp.csv", (FIXTURES / "mailchimp.csv").read_bytes())
+    assert not at.exception
+    shown = texts(at)
+    assert "Mailchimp all-campaigns report (detected from the header)" in shown
+    assert "These emails are not in the journey" in shown
+    assert [m.value for m in at.metric] == ["6", "4", "0", "1"]
+    assert db_counts(app_db) == {}  # the check writes nothing
+    at.selectbox(key="import_create_stage").set_value("Retention")
+    at = at.button(key="import_commit").click().run()
+    assert not at.exception
+    assert (
+        "Imported 5 rows (Mailchimp all-campaigns report) from 2026-11-02 to 2026-11-05"
+        in at.success[0].value
+    )
+    assert "Black Friday teaser" in at.success[0].value
+    assert "Weekly review" in at.success[0].value
+    got = db_counts(app_db)
+    assert got[("Welcome 2", "", "2026-11-03")]["sent"] == 150
+    assert got[("Black Friday teaser", "", "2026-11-05")]["sent"] == 2000
+
+
+def test_rejected_rows_are_listed_and_there_is_no_commit(page, app_db):
+    lines = (FIXTURES / "generic.csv").read_text(encoding="utf-8").splitlines()
+    lines[2] = lines[2].replace("2026-11-02", "2026-02-30")
+    at = upload(page, "bad.csv", ("\n".join(lines) + "\n").encode("utf-16"))
+    assert not at.exception
+    assert "nothing will be imported" in at.error[0].value
+    table = at.dataframe[0].value
+    assert list(table["Row"]) == [3]
+    assert "not a real date" in table["Reason"][0]
+    assert [b for b in at.button if b.key == "import_commit"] == []
+    assert db_counts(app_db) == {}
+
+
+def test_a_file_rejected_as_a_whole_shows_the_error_and_keeps_the_file(page):
+    at = upload(page, "empty.csv", b"")
+    assert not at.exception
+    assert "The file is empty" in at.error[0].value
+    assert at.file_uploader(key="import_file").value is not None
+    at = at.run()
+    assert "The file is empty" in at.error[0].value
+
+
+def test_unknown_header_gets_a_mapping_form(page, app_db):
+    content = "Day;Message;Recipients;Delivered;Opened;Clicked\n2026-11-09;Welcome 2;1.000;980;400;50\n"
+    at = upload(page, "export.csv", content.encode())
+    assert not at.exception
+    assert "header is not one we recognise" in at.error[0].value
+    # the obvious columns are guessed; the rest are picked by hand
+    assert at.selectbox(key="import_map_date").value == "Day"
+    assert at.selectbox(key="import_map_delivered").value == "Delivered"
+    at.selectbox(key="import_map_email").set_value("Message")
+    at.selectbox(key="import_map_sent").set_value("Recipients")
+    at.selectbox(key="import_map_opens").set_value("Opened")
+    at.selectbox(key="import_map_clicks").set_value("Clicked")
+    at = [b for b in at.button if b.label == "Use this mapping"][0].click().run()
+    assert not at.exception
+    assert "Mapped columns" in texts(at)
+    at = at.button(key="import_commit").click().run()
+    assert not at.exception
+    assert db_counts(app_db)[("Welcome 2", "", "2026-11-09")]["sent"] == 1000
+
+
+def test_reimport_on_the_page_replaces_rather_than_adds(page, app_db):
+    data = (FIXTURES / "generic.csv").read_bytes()
+    at = upload(page, "generic.csv", data)
+    at = at.button(key="import_commit").click().run()
+    with in_db(app_db) as session:
+        first = [row[:13] for row in dump(session)]
+    at = upload(at, "generic-again.csv", data)
+    at = at.button(key="import_commit").click().run()
+    assert not at.exception
+    with in_db(app_db) as session:
+        assert [row[:13] for row in dump(session)] == first
+
+
+def test_the_page_is_in_the_app_navigation(app_db):
+    from page_support import open_page
+
+    at = open_page("import_metrics")
+    assert not at.exception
+    assert at.title[0].value == "Import metrics"

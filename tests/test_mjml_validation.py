@@ -1,0 +1,233 @@
+"""MJML validation (like the official soft mode), its schema, and the size and nesting guards."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from journey.errors import InputTooLarge
+from journey.mjml_schema import ATTRIBUTES, CHILDREN, ENDING_TAGS
+from journey.mjml_validation import (
+    MAX_INPUT_BYTES,
+    MAX_NESTING,
+    guard_input,
+    nesting_depth,
+    parse_mjml,
+    validate_mjml,
+    value_type,
+)
+from journey.render import render_email
+
+FIXTURES = Path(__file__).parent / "fixtures" / "mjml"
+TEMPLATES = sorted(FIXTURES.glob("*.mjml"))
+OFFICIAL = json.loads((FIXTURES / "official_validation.json").read_text(encoding="utf-8"))
+
+
+def _body(inner: str) -> str:
+    return f"<mjml>\n<mj-body>\n<mj-section>\n<mj-column>\n{inner}\n</mj-column>\n</mj-section>\n</mj-body>\n</mjml>\n"
+
+
+def _rules(findings) -> list[tuple[str, int | None]]:
+    return [(f.rule, f.line) for f in findings]
+
+
+# --- real templates ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("template", TEMPLATES, ids=lambda p: p.stem)
+def test_real_mjml_templates_give_no_error_findings(template):
+    findings = validate_mjml(template.read_text(encoding="utf-8"))
+    assert [f for f in findings if f.severity == "error"] == []
+
+
+@pytest.mark.parametrize("template", TEMPLATES, ids=lambda p: p.stem)
+def test_real_templates_get_exactly_the_official_renderers_findings(template):
+    """Same elements, same kinds, same attributes as mjml 4.15.3 in soft mode (tests/fixtures/mjml/README.md)."""
+    source = template.read_text(encoding="utf-8")
+    document = parse_mjml(source)
+    expected = set()
+    for error in OFFICIAL["templates"][template.name]:
+        message = error["message"]
+        if "has invalid value" in message:
+            name = re.match(r"Attribute (\S+) has invalid value", message).group(1)
+            expected.add((error["line"], "mjml-invalid-value", name))
+        elif "illegal" in message:
+            names = re.match(r"Attributes? (.+?) (?:is|are) illegal", message).group(1).split(", ")
+            expected |= {(error["line"], "mjml-unknown-attribute", name) for name in names}
+        else:
+            expected.add((error["line"], "other", error["tagName"]))
+    ours = set()
+    for finding in validate_mjml(source):
+        # our line is the attribute's own line; the official one is the element's first line
+        element = max((n for n in document.nodes if n.line <= finding.line), key=lambda n: n.offset)
+        name = re.search(r"'([\w-]+)'|(\w[\w-]*)=\"", finding.message)
+        ours.add((element.line, finding.rule, name.group(1) or name.group(2)))
+    assert ours == expected
+
+
+def test_schema_is_the_official_mjml_4_schema():
+    official = json.loads((FIXTURES / "official_schema.json").read_text(encoding="utf-8"))
+    for name, component in official["components"].items():
+        assert ATTRIBUTES[name] == component["allowedAttributes"], name
+        assert (name in ENDING_TAGS) == component["endingTag"], name
+    for parent, children in official["dependencies"].items():
+        if parent == "mj-attributes":
+            continue  # any child: handled by the mj-attributes rules
+        assert CHILDREN.get(parent, frozenset()) == frozenset(children), parent
+
+
+def test_starter_emails_validate_without_findings():
+    from journey import starter
+
+    emails = [v for v in vars(starter).values() if isinstance(v, starter.StarterEmail)]
+    assert emails
+    for email in emails:
+        assert validate_mjml(email.mjml) == [], email.name
+
+
+# --- each kind of finding, with its line -------------------------------------------------------
+
+
+def test_unknown_tag_is_an_error_with_its_line_and_a_suggestion():
+    findings = validate_mjml(_body('<mj-txt font-size="16px">Hi</mj-txt>'))
+    assert _rules(findings) == [("mjml-unknown-tag", 5)]
+    assert findings[0].severity == "error"
+    assert "mj-text" in findings[0].fix
+
+
+def test_unknown_attribute_is_reported_on_the_attributes_own_line():
+    source = _body('<mj-text\n  color="#000000"\n  font-colour="red"\n>Hi</mj-text>')
+    findings = validate_mjml(source)
+    assert _rules(findings) == [("mjml-unknown-attribute", 7)]
+    assert "font-colour" in findings[0].message
+
+
+def test_mj_class_and_css_class_are_accepted_everywhere():
+    assert validate_mjml(_body('<mj-text mj-class="note" css-class="intro">Hi</mj-text>')) == []
+
+
+@pytest.mark.parametrize(
+    ("tag", "attribute", "value"),
+    [
+        pytest.param("mj-text", "padding", "banana", id="padding-word"),
+        pytest.param("mj-text", "padding", "10px 10px 10px 10px 10px", id="padding-five-values"),
+        pytest.param("mj-text", "font-size", "16", id="font-size-without-unit"),
+        pytest.param("mj-text", "font-size", "1.2em", id="font-size-em"),
+        pytest.param("mj-text", "color", "blurple", id="colour-name"),
+        pytest.param("mj-text", "color", "#12345", id="colour-hex-5"),
+        pytest.param("mj-text", "align", "middle", id="align"),
+        pytest.param("mj-button", "vertical-align", "center", id="vertical-align"),
+        pytest.param("mj-image", "fluid-on-mobile", "yes", id="boolean"),
+        pytest.param("mj-image", "width", "50%", id="image-width-percent"),
+    ],
+)
+def test_invalid_values_are_warnings_with_their_line(tag, attribute, value):
+    findings = validate_mjml(_body(f'<{tag} {attribute}="{value}">x</{tag}>'))
+    assert _rules(findings) == [("mjml-invalid-value", 5)]
+    assert findings[0].severity == "warning"
+    assert value in findings[0].message
+
+
+@pytest.mark.parametrize(
+    ("spec", "value"),
+    [
+        pytest.param("unit(px,%){1,4}", "10px 25px", id="two-values"),
+        pytest.param("unit(px,%){1,4}", "0", id="zero"),
+        pytest.param("unit(px,%){1,4}", "0 15px 0 15px", id="four-values"),
+        pytest.param("unit(px,%)", "12.5%", id="decimal-percent"),
+        pytest.param("unit(px,%,)", "1.5", id="unitless-line-height"),
+        pytest.param("unitWithNegative(px,em)", "-0.5px", id="negative"),
+        pytest.param("unit(px,auto)", "auto", id="auto"),
+        pytest.param("color", "#ABC", id="short-hex"),
+        pytest.param("color", "rgb(165, 176, 184)", id="rgb-with-spaces"),
+        pytest.param("color", "rgba(0,0,0,0.5)", id="rgba"),
+        pytest.param("color", "transparent", id="transparent"),
+        pytest.param("color", "white", id="named"),
+        pytest.param("enum(left,right,center,justify)", "justify", id="enum"),
+    ],
+)
+def test_valid_values_are_accepted(spec, value):
+    assert value_type(spec).accepts(value)
+
+
+def test_component_in_a_parent_that_does_not_allow_it_is_an_error():
+    source = "<mjml>\n<mj-body>\n<mj-text>Hi</mj-text>\n<mj-section><mj-column>\n<mj-section></mj-section>\n</mj-column></mj-section>\n</mj-body>\n</mjml>"
+    findings = validate_mjml(source)
+    assert _rules(findings) == [("mjml-invalid-parent", 3), ("mjml-invalid-parent", 5)]
+    assert "<mj-column>" in findings[0].fix
+
+
+def test_merge_tags_in_attribute_values_are_not_validated():
+    assert validate_mjml(_body('<mj-text color="{{ brand_colour }}" padding="{{ pad }}">Hi</mj-text>')) == []
+
+
+def test_mj_attributes_children_are_checked_against_their_component():
+    source = (
+        '<mjml>\n<mj-head>\n<mj-attributes>\n<mj-all font-family="Arial" />\n<mj-text font-size="16px" colour="red" />\n'
+        '<mj-class name="x" color="red" />\n</mj-attributes>\n</mj-head>\n<mj-body></mj-body>\n</mjml>'
+    )
+    assert _rules(validate_mjml(source)) == [("mjml-unknown-attribute", 5)]
+
+
+def test_mj_include_is_reported_and_never_read(tmp_path):
+    secret = tmp_path / "secret.mjml"
+    secret.write_text("<mj-text>TOP SECRET</mj-text>")
+    source = _body(f'<mj-include path="{secret}" />')
+    findings = validate_mjml(source)
+    assert _rules(findings) == [("mjml-include", 5)]
+    email = render_email(source)
+    assert "TOP SECRET" not in email.html
+    assert "mjml-include" in [f.rule for f in email.findings]
+
+
+def test_missing_mjml_root_and_body_are_errors():
+    assert _rules(validate_mjml("just some text")) == [("mjml-no-root", 1)]
+    assert [r for r, _ in _rules(validate_mjml("<mjml><mj-head></mj-head></mjml>"))] == ["mjml-no-body"]
+
+
+def test_html_inside_mj_text_is_not_mistaken_for_components():
+    assert (
+        validate_mjml(_body("<mj-text><p>Hi <b>there</b><br/><mj-foo>literal</mj-foo></p></mj-text>")) == []
+    )
+
+
+# --- guards ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("tag", ["mj-section", "mj-wrapper"])
+def test_ten_thousand_nested_sections_are_refused_and_the_process_lives(tag):
+    source = "<mjml><mj-body>" + f"<{tag}>" * 10_000 + f"</{tag}>" * 10_000 + "</mj-body></mjml>"
+    with pytest.raises(InputTooLarge) as caught:
+        render_email(source)
+    assert "10,002 levels" in str(caught.value)
+    assert render_email(_body("<mj-text>still alive</mj-text>")).html  # this process did not crash
+
+
+def test_deep_html_inside_mj_text_is_refused_before_the_renderer():
+    inner = "<div>" * 20_000 + "x" + "</div>" * 20_000
+    with pytest.raises(InputTooLarge):
+        render_email(_body(f"<mj-text>{inner}</mj-text>"))
+
+
+def test_nesting_at_the_limit_still_renders():
+    depth = MAX_NESTING - 10
+    inner = "<span>" * depth + "deep" + "</span>" * depth
+    source = _body(f"<mj-text>{inner}</mj-text>")
+    assert nesting_depth(source) <= MAX_NESTING
+    assert "deep" in render_email(source).text
+
+
+def test_input_over_the_size_limit_is_refused():
+    source = _body("<mj-text>" + "x" * (MAX_INPUT_BYTES + 1) + "</mj-text>")
+    with pytest.raises(InputTooLarge) as caught:
+        guard_input(source)
+    assert "KB" in str(caught.value)
+
+
+def test_merge_tags_cannot_grow_the_email_past_the_guard():
+    source = _body("<mj-text>{% for i in (1..999) %}<div>{% endfor %}</mj-text>")
+    with pytest.raises(InputTooLarge):
+        render_email(source)

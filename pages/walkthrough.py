@@ -39,10 +39,11 @@ if summary is None:
     st.stop()
 options = walk_personas(summary.id)
 labels = dict(options)
+NO_PERSONA = 0
 persona_id = st.selectbox(
     "Persona (their merge data fills the subjects)",
-    [None, *labels],
-    format_func=lambda i: "No persona (fallbacks only)" if i is None else labels[i],
+    [NO_PERSONA, *labels],
+    format_func=lambda i: labels.get(i, "No persona (merge-tag fallbacks only)"),
     index=1 if options else 0,
     key="walk_persona",
 )
@@ -68,7 +69,7 @@ edited = st.data_editor(
 )
 try:
     path = clean_path(edited.to_dict("records"))
-    walk, stages, cap = load_walkthrough(summary.id, path, persona_id, start)
+    walk, stages, cap = load_walkthrough(summary.id, path, persona_id or None, start)
 except JourneyError as exc:
     st.error(str(exc))
     st.stop()

@@ -350,3 +350,17 @@ def test_unsaved_edits_survive_a_page_switch(workspace):
     assert not at.exception
     assert at.text_area(key="studio_mjml").value == mine
     assert "Unsaved changes" in _texts(at.warning)
+
+
+def test_open_in_studio_from_the_journey_editor_opens_that_email(workspace):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    at.switch_page("pages/editor.py").run()
+    assert not at.exception
+    at.toggle(key=f"editor_open_e{workspace['second']}").set_value(True).run()
+
+    at.button(key=f"editor_e{workspace['second']}_studio").click().run()
+
+    assert not at.exception
+    assert at.selectbox(key="studio_email").value == workspace["second"]
+    assert "Read more" in at.text_area(key="studio_mjml").value

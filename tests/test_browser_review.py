@@ -1,0 +1,35 @@
+"""The weekly review in a real browser: the demo's last complete week, its alerts, charts drawn, notes saved."""
+
+import pytest
+from browser_support import app_url, browser, page, start_app, wait_for_app  # noqa: F401 - fixtures
+
+pytestmark = pytest.mark.browser
+
+
+def test_weekly_review_draws_its_charts_and_saves_notes(app_url, page):  # noqa: F811
+    page.goto(f"{app_url}/review")
+    wait_for_app(page)
+    page.get_by_role("heading", name="Weekly review").wait_for()
+    page.get_by_text("Needs attention").wait_for()
+    page.get_by_text("Unsubscribe rate").first.wait_for()
+    page.get_by_text("B wins").first.wait_for()
+
+    drawn = page.locator(".vega-embed canvas, .vega-embed svg.marks")
+    drawn.nth(1).wait_for(state="visible")
+    assert drawn.count() == 2
+    for index in range(2):
+        drawn.nth(index).scroll_into_view_if_needed()
+        box = drawn.nth(index).bounding_box()
+        assert box["width"] > 200
+        assert box["height"] > 100
+
+    notes = page.get_by_label("What did the team decide this week?")
+    notes.fill("Cut Retention to one email a week; ship subject B.")
+    notes.press("Control+Enter")
+    page.get_by_role("button", name="Save notes").click()
+    page.get_by_text("Saved version 1.").wait_for()
+
+    page.reload()
+    wait_for_app(page)
+    page.get_by_text("Saved version 1.").wait_for()
+    assert page.get_by_label("What did the team decide this week?").input_value().startswith("Cut Retention")

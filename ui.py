@@ -119,6 +119,8 @@ def load_map_view(journey_id: int):
 
 def show_findings(findings) -> None:
     """Journey-check findings as a table, errors first, with a one-line summary above."""
+    import pandas as pd
+
     if not findings:
         st.success("No findings: this journey follows every rule we check.", icon="✅")
         return
@@ -127,22 +129,18 @@ def show_findings(findings) -> None:
         f"**{counts['error']}** errors · **{counts['warning']}** warnings · **{counts['info']}** hints"
     )
     icons = {"error": "🛑 error", "warning": "⚠️ warning", "info": "💡 info"}
-    st.dataframe(
-        [
-            {
-                "Severity": icons[f.severity],
-                "Rule": f.rule,
-                "Stage": f.stage or "–",
-                "Email": f.email or "–",
-                "What": f.message,
-                "Fix": f.fix,
-            }
-            for f in findings
-        ],
-        hide_index=True,
-        width="stretch",
-        key="map_findings",
-    )
+    rows = [
+        {
+            "Severity": icons[f.severity],
+            "Rule": f.rule,
+            "Stage": f.stage or "–",
+            "Email": f.email or "–",
+            "What": f.message,
+            "Fix": f.fix,
+        }
+        for f in findings
+    ]
+    st.table(pd.DataFrame(rows).set_index("Severity"))  # a table wraps long messages
 
 
 def map_downloads(journey_map) -> None:

@@ -55,7 +55,7 @@ def test_checks_are_listed_with_rule_stage_and_fix(app_db):
         stage = journeys.add_stage(session, journey.id, name="Awareness")
         journeys.add_email(session, stage.id, name="Hello", mjml="<mjml><mj-body></mj-body></mjml>")
     at = open_page("journey_map")
-    table = at.dataframe[0].value
+    table = at.table[0].value
     row = table[table["Rule"] == "email-no-unsubscribe"].iloc[0]
     assert (row["Stage"], row["Email"]) == ("Awareness", "Hello")
     assert "unsubscribe_url" in row["Fix"]

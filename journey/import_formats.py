@@ -162,8 +162,8 @@ def open_csv(source: BinaryIO | Path | str, *, delimiter: str | None = None) -> 
             close()
         raise ImportRejected("The file is empty: export the report again with its header row.", row=1)
     delimiter = delimiter or sniff_delimiter(first)
-    reader = csv.reader(_chain_first(first, text), delimiter=delimiter)
-    header = next(reader)
+    header = next(csv.reader([first], delimiter=delimiter))
+    reader = csv.reader(text, delimiter=delimiter)
     return CsvStream(
         header=header,
         rows=reader,
@@ -174,11 +174,6 @@ def open_csv(source: BinaryIO | Path | str, *, delimiter: str | None = None) -> 
         header_row=header_row,
         _closers=closers,
     )
-
-
-def _chain_first(first: str, rest) -> Iterator[str]:
-    yield first
-    yield from rest
 
 
 def read_header(source: BinaryIO | Path | str) -> list[str]:

@@ -39,7 +39,7 @@ from datetime import date
 from pathlib import Path
 from typing import BinaryIO
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
@@ -426,7 +426,7 @@ def _read_aggregate(
     row = stream.header_row
     for cells in stream.rows:
         row += 1
-        if not any(cells):
+        if not cells or (not cells[0] and not any(cells)):
             continue
         result.rows_read += 1
         if not result.rows_read % PROGRESS_EVERY:
@@ -836,36 +836,49 @@ def _merge(
 def _write(
     session: Session, rows: dict[tuple[int, str, date], list], source: str, progress: Progress | None
 ) -> None:
-    """Upsert every row: INSERT … ON CONFLICT (email_id, variant, day) DO UPDATE, in batches."""
+    """Upsert every row: INSERT … ON CONFLICT (email_id, variant, day) DO UPDATE, in batches.
+
+    The statement is built and compiled once by SQLAlchemy for the session's dialect, then
+    run with the driver's executemany on plain tuples (per-row parameter processing in
+    SQLAlchemy cost more than the database's own work; see docs/BENCHMARKS.md).
+    """
     table = MetricDaily.__table__
     connection = session.connection()
-    insert = sqlite_insert if connection.dialect.name == "sqlite" else pg_insert
-    statement = insert(table)
+    dialect = connection.dialect
+    insert = sqlite_insert if dialect.name == "sqlite" else pg_insert
+    columns = ("email_id", "variant", "day", *COUNT_NAMES, "revenue", "source", "imported_at")
+    statement = insert(table).values({name: bindparam(name) for name in columns})
     replaced = (*COUNT_NAMES, "revenue", "source", "imported_at")
     statement = statement.on_conflict_do_update(
         index_elements=["email_id", "variant", "day"],
         set_={name: statement.excluded[name] for name in replaced},
     )
-    now = utcnow()
+    compiled = statement.compile(dialect=dialect)
+    order = list(compiled.positiontup) if compiled.positional else list(compiled.bind_names.values())
+    day_bind = table.c.day.type.dialect_impl(dialect).bind_processor(dialect) or (lambda value: value)
+    time_bind = table.c.imported_at.type.dialect_impl(dialect).bind_processor(dialect) or (lambda value: value)
+    now = time_bind(utcnow())
+    # Where each statement parameter comes from in (email_id, variant, day, 9 counts, revenue, source, now).
+    where = [columns.index(name) for name in order]
     total = len(rows)
-    batch: list[dict] = []
+    batch: list = []
     done = 0
+    days: dict[date, object] = {}
     for (email_id, variant, day), counts in rows.items():
-        values = dict(zip(COUNT_NAMES, counts, strict=False))
-        values.update(
-            email_id=email_id,
-            variant=variant,
-            day=day,
-            revenue=float(counts[REVENUE_I]),
-            source=source,
-            imported_at=now,
+        bound_day = days.get(day)
+        if bound_day is None:
+            bound_day = days[day] = day_bind(day)
+        values = (email_id, variant, bound_day, *counts[:REVENUE_I], float(counts[REVENUE_I]), source, now)
+        batch.append(
+            tuple(values[i] for i in where)
+            if compiled.positional
+            else dict(zip(order, (values[i] for i in where), strict=True))
         )
-        batch.append(values)
         if len(batch) >= WRITE_BATCH:
-            connection.execute(statement, batch)
+            connection.exec_driver_sql(compiled.string, batch)
             done += len(batch)
             batch = []
             if progress is not None:
                 progress(0.9 + 0.1 * done / total, f"Writing: {done:,} of {total:,} rows")
     if batch:
-        connection.execute(statement, batch)
+        connection.exec_driver_sql(compiled.string, batch)

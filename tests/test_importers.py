@@ -385,3 +385,14 @@ def test_unknown_format_name_is_refused(session, journey_id):
 def test_wrong_explicit_format_names_the_missing_columns(session, journey_id):
     with pytest.raises(ImportRejected, match="“send date”"):
         import_metrics(session, journey_id, FIXTURES / "generic.csv", format="mailchimp")
+
+
+def test_rows_written_by_the_bulk_upsert_read_back_through_the_orm(session, journey_id):
+    from datetime import date, datetime
+
+    rows = session.execute(select(MetricDaily).order_by(MetricDaily.day)).scalars().all()
+    assert len(rows) == 5
+    assert rows[0].day == date(2026, 11, 2)
+    assert isinstance(rows[0].imported_at, datetime)
+    assert rows[0].source == "generic"
+    assert {(r.variant, r.day.isoformat()) for r in rows} >= {("A", "2026-11-02"), ("", "2026-11-03")}

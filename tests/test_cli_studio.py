@@ -1,0 +1,201 @@
+"""CLI: `python -m journey render` and `python -m journey check`, run as a user would (subprocess)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+EMAIL = """<mjml>
+  <mj-body>
+    <mj-section>
+      <mj-column>
+        <mj-text font-size="16px">Hi {{ first_name | default: "there" }}, your beans ship today.</mj-text>
+        <mj-button href="https://fernhill.example/track" font-size="16px" line-height="20px" inner-padding="14px 28px">Track your box</mj-button>
+        <mj-text font-size="14px"><a href="{{ unsubscribe_url }}">Unsubscribe</a></mj-text>
+        <mj-text font-size="14px">Fernhill Coffee Roasters, 214 Alder Street, Portland, OR 97209</mj-text>
+      </mj-column>
+    </mj-section>
+  </mj-body>
+</mjml>
+"""
+
+
+def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run(
+        [sys.executable, "-m", "journey", *args],
+        cwd=ROOT,
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+@pytest.fixture
+def email_file(tmp_path) -> Path:
+    path = tmp_path / "shipping.mjml"
+    path.write_text(EMAIL, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def data_file(tmp_path) -> Path:
+    path = tmp_path / "olivia.json"
+    path.write_text(json.dumps({"first_name": "Olivia"}), encoding="utf-8")
+    return path
+
+
+def test_render_prints_sanitised_html_with_merge_tags_filled(email_file, data_file):
+    result = run("render", str(email_file), "--data", str(data_file))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("<!doctype html>")
+    assert "Hi Olivia, your beans ship today." in result.stdout
+    assert result.stderr == ""
+
+
+def test_render_text_prints_the_plain_text_alternative(email_file):
+    result = run("render", str(email_file), "--text")
+    assert result.returncode == 0, result.stderr
+    assert "Hi there, your beans ship today." in result.stdout
+    assert "Track your box (https://fernhill.example/track)" in result.stdout
+    assert "<" not in result.stdout
+
+
+def test_render_reads_standard_input():
+    result = run("render", "-", "--text", stdin=EMAIL)
+    assert result.returncode == 0, result.stderr
+    assert "your beans ship today" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("source", "words"),
+    [
+        pytest.param(EMAIL.replace("</mj-column>", ""), "Line 4, column 7", id="unclosed-column"),
+        pytest.param(
+            EMAIL.replace('{{ first_name | default: "there" }}', "{{ frist_name }}"),
+            "frist_name",
+            id="unknown-merge-tag",
+        ),
+        pytest.param(
+            "<mjml><mj-body>" + "<mj-wrapper>" * 3000 + "</mj-body></mjml>", "levels deep", id="too-deep"
+        ),
+    ],
+)
+def test_render_exits_1_with_one_line_on_stderr_for_invalid_input(tmp_path, source, words):
+    path = tmp_path / "bad.mjml"
+    path.write_text(source, encoding="utf-8")
+    result = run("render", str(path))
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert result.stderr.startswith("error: ")
+    assert words in result.stderr
+
+
+def test_missing_file_and_bad_data_are_one_line_errors(tmp_path, email_file):
+    missing = run("render", str(tmp_path / "nope.mjml"))
+    assert missing.returncode == 1
+    assert "no such file" in missing.stderr
+    bad = tmp_path / "bad.json"
+    bad.write_text("{first_name: Olivia}")
+    result = run("check", str(email_file), "--data", str(bad))
+    assert result.returncode == 1
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "not valid JSON (line 1, column 2" in result.stderr
+    not_object = tmp_path / "list.json"
+    not_object.write_text("[1, 2]")
+    assert "JSON object" in run("render", str(email_file), "--data", str(not_object)).stderr
+
+
+def test_check_json_prints_rule_severity_message_line_and_exits_0_without_errors(email_file):
+    result = run(
+        "check",
+        str(email_file),
+        "--subject",
+        "Your beans ship today",
+        "--preheader",
+        "Freshly roasted on Monday, at your office by Thursday: track the box here.",
+        "--json",
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == []
+
+
+def test_check_json_rows_have_exactly_rule_severity_message_line(email_file):
+    result = run("check", str(email_file), "--json")  # no preheader: one warning
+    assert result.returncode == 0, result.stderr
+    findings = json.loads(result.stdout)
+    assert findings == [
+        {
+            "rule": "preheader-missing",
+            "severity": "warning",
+            "message": "The email has no preheader, so inboxes show the first words of the body instead.",
+            "line": None,
+        }
+    ]
+
+
+def test_check_exits_1_when_any_finding_is_an_error(tmp_path):
+    path = tmp_path / "no-unsubscribe.mjml"
+    path.write_text(EMAIL.replace('<a href="{{ unsubscribe_url }}">Unsubscribe</a>', "Bye"), encoding="utf-8")
+    result = run("check", str(path), "--subject", "Your beans ship today", "--json")
+    assert result.returncode == 1
+    findings = json.loads(result.stdout)
+    assert {"rule": "unsubscribe-missing", "severity": "error"}.items() <= next(
+        f for f in findings if f["rule"] == "unsubscribe-missing"
+    ).items()
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_check_reports_broken_mjml_as_an_error_finding_with_its_line(tmp_path):
+    path = tmp_path / "broken.mjml"
+    path.write_text(EMAIL.replace("</mj-column>", ""), encoding="utf-8")
+    result = run("check", str(path), "--json")
+    assert result.returncode == 1
+    findings = json.loads(result.stdout)
+    assert findings[0] == {
+        "rule": "mjml-invalid",
+        "severity": "error",
+        "message": findings[0]["message"],
+        "line": 4,
+    }
+
+
+def test_check_without_json_prints_readable_lines(email_file):
+    result = run("check", str(email_file), "--subject", "")
+    assert result.returncode == 1
+    assert "error   subject-missing: The email has no subject." in result.stdout
+
+
+def test_every_studio_option_has_help_text():
+    from journey.__main__ import build_parser
+
+    parser = build_parser()
+    subparsers = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    for name in ("render", "check"):
+        command = subparsers.choices[name]
+        for action in command._actions:
+            if isinstance(action, argparse._HelpAction):
+                continue
+            assert action.help, f"{name} {action.dest} has no help"
+    help_text = run("check", "--help").stdout
+    for option in (
+        "--data",
+        "--subject",
+        "--preheader",
+        "--cta-label",
+        "--cta-url",
+        "--check-links",
+        "--json",
+    ):
+        assert option in help_text

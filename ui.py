@@ -12,6 +12,7 @@ from contextlib import contextmanager
 import streamlit as st
 from sqlalchemy import Engine
 from sqlmodel import Session
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from db.engine import database_url, make_engine, session_scope
 from db.migrate import upgrade
@@ -19,6 +20,23 @@ from journey import demo, journeys
 from journey.errors import JourneyError
 
 CURRENT_JOURNEY = "current_journey_id"
+
+
+def _leave_legacy_multipage_mode() -> None:
+    """Send a deep link that arrived before app.py ever ran through app.py's navigation.
+
+    Streamlit starts every server in its legacy multipage mode when a `pages/` folder sits
+    beside the entry point, and only app.py's first `st.navigation` call switches that off.
+    So if the first request after a start is a bookmark such as /review, Streamlit runs
+    pages/review.py by itself: raw file names in the sidebar, no page config. Every page
+    imports this module, so the first such run ends the legacy mode and reruns the same URL
+    through app.py.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory and get_script_run_ctx() is not None:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
 
 
 @st.cache_resource(show_spinner="Opening the workspace…")
@@ -93,6 +111,9 @@ def record_error(key: str, exc: JourneyError) -> None:
     errors = form_errors(key)
     errors.clear()
     errors[exc.field or "_form"] = str(exc)
+
+
+_leave_legacy_multipage_mode()
 
 
 # --- journey map ---

@@ -11,6 +11,10 @@ def test_a_persona_created_in_the_browser_survives_a_reload(start_app, page):
     page.goto(f"{url}/personas")
     wait_for_app(page)
     page.get_by_text("No personas yet").wait_for()
+    # A deep link as the first request still gets app.py's navigation, not raw file names.
+    nav = page.locator("[data-testid='stSidebarNav']")
+    nav.get_by_text("Journey editor").wait_for()
+    assert nav.get_by_text("editor", exact=True).count() == 0
     page.get_by_label("Name", exact=True).fill("Rosa the retailer")
     page.get_by_label("Segment").fill("Independent shops")
     page.get_by_role("button", name="Create persona").click()

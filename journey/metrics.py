@@ -316,10 +316,17 @@ class MetricFilter:
     email_ids: tuple[int, ...] | None = None
     start: date | None = None
     end: date | None = None
+    labelled_variants_only: bool = False  # only A/B rows (variant != "")
 
     def for_period(self, period: Period) -> MetricFilter:
         return MetricFilter(
-            self.journey_id, self.persona_id, self.stage_ids, self.email_ids, period.start, period.end
+            self.journey_id,
+            self.persona_id,
+            self.stage_ids,
+            self.email_ids,
+            period.start,
+            period.end,
+            self.labelled_variants_only,
         )
 
 
@@ -328,28 +335,53 @@ def _to_counts(row: Any) -> Counts:
     return Counts(**{f: (float(v) if f == "revenue" else int(v)) for f, v in values.items()})
 
 
-def aggregate(session: Session, by: Sequence[str] = (), where: MetricFilter | None = None) -> list[tuple]:
+def aggregate(
+    session: Session,
+    by: Sequence[str] = (),
+    where: MetricFilter | None = None,
+    periods: Sequence[Period] | None = None,
+) -> list[tuple]:
     """Sums per group, computed in the database: a list of (group key tuple, Counts).
 
-    `by` names the groups: journey, stage, email, variant, week (its Monday) or day.
+    `by` names the groups: journey, stage, email, variant, week (its Monday) or day. With
+    `periods`, rows are also grouped by the index of the (non-overlapping) period they fall in,
+    as the key's first item, in one query.
     """
-    query = aggregate_query(by, where)
+    query = aggregate_query(by, where, periods)
+    width = len(by) + (1 if periods else 0)
     result = []
     for row in session.execute(query):
-        key = tuple(row[: len(by)])
-        if not by and row._mapping["sent"] is None:
+        key = tuple(row[:width])
+        if not width and row._mapping["sent"] is None:
             continue
         result.append((key, _to_counts(row)))
     return result
 
 
-def aggregate_query(by: Sequence[str] = (), where: MetricFilter | None = None) -> sa.Select:
+def aggregate_query(
+    by: Sequence[str] = (), where: MetricFilter | None = None, periods: Sequence[Period] | None = None
+) -> sa.Select:
     """The SELECT … SUM … GROUP BY that `aggregate` runs."""
     where = where or MetricFilter()
     unknown = [name for name in by if name not in GROUPS]
     if unknown:
         raise ValueError(f"Unknown grouping {unknown}; use {sorted(GROUPS)}")
     keys = [GROUPS[name].label(f"g_{name}") for name in by]
+    if periods:
+        bucket = sa.case(
+            *((MetricDaily.day.between(p.start, p.end), index) for index, p in enumerate(periods)),
+            else_=-1,
+        )
+        keys.insert(0, bucket.label("g_period"))
+        where = MetricFilter(
+            where.journey_id,
+            where.persona_id,
+            where.stage_ids,
+            where.email_ids,
+            max(filter(None, (where.start, min(p.start for p in periods)))),
+            min(filter(None, (where.end, max(p.end for p in periods)))),
+            where.labelled_variants_only,
+        )
     sums = [func.sum(getattr(MetricDaily, f)).label(f) for f in COUNT_FIELDS]
     query = select(*keys, *sums).select_from(MetricDaily)
     needs_email = where.stage_ids is not None or any(n in ("stage", "journey") for n in by)
@@ -371,6 +403,8 @@ def aggregate_query(by: Sequence[str] = (), where: MetricFilter | None = None) -
         query = query.where(MetricDaily.day >= where.start)
     if where.end is not None:
         query = query.where(MetricDaily.day <= where.end)
+    if where.labelled_variants_only:
+        query = query.where(MetricDaily.variant != "")
     if keys:
         query = query.group_by(*keys).order_by(*keys)
     return query
@@ -450,10 +484,39 @@ class WeekMetrics:
         return self.counts.rates
 
 
-def _stages_in_order(session: Session, journey_id: int, stage_ids: Iterable[int] | None = None):
-    tree = journeys.load_tree(session, journey_id)
+@dataclass(frozen=True)
+class _Ref:
+    id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class _Node:
+    stage: _Ref
+    emails: list[_Ref]
+
+
+def _stages_in_order(
+    session: Session, journey_id: int, stage_ids: Iterable[int] | None = None
+) -> list[_Node]:
+    """The journey's stages in order with their emails' ids and names: one light query, no ORM objects."""
+    journeys.get_journey(session, journey_id)
+    rows = session.execute(
+        select(Stage.id, Stage.name, Email.id, Email.name)
+        .select_from(Stage)
+        .outerjoin(Email, Email.stage_id == Stage.id)
+        .where(Stage.journey_id == journey_id)
+        .order_by(Stage.position, Stage.id, Email.position, Email.id)
+    ).all()
     wanted = set(stage_ids) if stage_ids is not None else None
-    return [node for node in tree.stages if wanted is None or node.stage.id in wanted]
+    nodes: dict[int, _Node] = {}
+    for stage_id, stage_name, email_id, email_name in rows:
+        if wanted is not None and stage_id not in wanted:
+            continue
+        node = nodes.setdefault(stage_id, _Node(_Ref(stage_id, stage_name), []))
+        if email_id is not None:
+            node.emails.append(_Ref(email_id, email_name))
+    return list(nodes.values())
 
 
 def stage_metrics(
@@ -474,6 +537,25 @@ def stage_metrics(
     return [
         StageMetrics(node.stage.id, node.stage.name, index, sums.get(node.stage.id, Counts()))
         for index, node in enumerate(nodes)
+    ]
+
+
+def stage_metrics_by_period(
+    session: Session,
+    journey_id: int,
+    periods: Sequence[Period],
+    stage_ids: Sequence[int] | None = None,
+) -> list[list[StageMetrics]]:
+    """stage_metrics for several non-overlapping periods at once (one query): one list per period."""
+    nodes = _stages_in_order(session, journey_id, stage_ids)
+    where = MetricFilter(journey_id=journey_id, stage_ids=tuple(stage_ids) if stage_ids is not None else None)
+    sums = {key: counts for key, counts in aggregate(session, ("stage",), where, periods)}
+    return [
+        [
+            StageMetrics(node.stage.id, node.stage.name, index, sums.get((p, node.stage.id), Counts()))
+            for index, node in enumerate(nodes)
+        ]
+        for p in range(len(periods))
     ]
 
 
@@ -507,14 +589,17 @@ def email_metrics(
     stage_ids: Sequence[int] | None = None,
     *,
     by_variant: bool = False,
+    labelled_variants_only: bool = False,
 ) -> list[EmailMetrics]:
-    """Each email of the journey (in journey order) with its counts; per variant when `by_variant`."""
+    """Each email of the journey (in journey order) with its counts; per variant when `by_variant`
+    (only the A/B variants, not the "" rows, with `labelled_variants_only`)."""
     nodes = _stages_in_order(session, journey_id, stage_ids)
     where = MetricFilter(
         journey_id=journey_id,
         stage_ids=tuple(stage_ids) if stage_ids is not None else None,
         start=period.start if period else None,
         end=period.end if period else None,
+        labelled_variants_only=labelled_variants_only,
     )
     if not by_variant:
         sums = {key[0]: counts for key, counts in aggregate(session, ("email",), where)}

@@ -34,7 +34,7 @@ from journey.metrics import (
     last_complete_week,
     parse_week,
     relative_change,
-    stage_metrics,
+    stage_metrics_by_period,
 )
 from journey.stats import ALPHA, WHY_CLICKS, ABVerdict, VariantOutcome, compare_variants, two_proportion_ztest
 
@@ -316,10 +316,13 @@ def weekly_review(
     period = resolve_week(week, today)
     thresholds = thresholds or load_thresholds(session)
     journey = journeys.get_journey(session, journey_id)
-    current = stage_metrics(session, journey_id, period)
-    previous = {s.stage_id: s.counts for s in stage_metrics(session, journey_id, period.shifted(-1))}
     four_weeks = Period(period.shifted(-4).start, period.shifted(-1).end)
-    average = {s.stage_id: s.counts for s in stage_metrics(session, journey_id, four_weeks)}
+    # One query: this week, and the four weeks before (the previous week is the last of those).
+    current, before_rows, earlier_rows = stage_metrics_by_period(
+        session, journey_id, [period, period.shifted(-1), Period(four_weeks.start, period.shifted(-2).end)]
+    )
+    previous = {s.stage_id: s.counts for s in before_rows}
+    average = {s.stage_id: s.counts + e.counts for s, e in zip(before_rows, earlier_rows, strict=True)}
     stages = []
     for stage in current:
         rates = stage.counts.rates
@@ -354,29 +357,30 @@ def weekly_review(
 def ab_tests(session: Session, journey_id: int, period: Period) -> list[ABTest]:
     """Every email with two or more labelled variants sending in `period`, compared on clicks ÷ delivered."""
     per_email: dict[int, list] = {}
-    for row in email_metrics(session, journey_id, period, by_variant=True):
+    for row in email_metrics(session, journey_id, period, by_variant=True, labelled_variants_only=True):
         if row.variant and not row.counts.is_empty:
             per_email.setdefault(row.email_id, []).append(row)
+    tested = {email_id: rows for email_id, rows in per_email.items() if len(rows) >= 2}
+    subjects: dict[int, dict[str, str]] = {}
+    if tested:
+        for variant in session.execute(
+            select(EmailVariant).where(EmailVariant.email_id.in_(list(tested)))
+        ).scalars():
+            if variant.subject:
+                subjects.setdefault(variant.email_id, {})[variant.label] = variant.subject
     tests = []
-    for email_id, rows in per_email.items():
-        if len(rows) < 2:
-            continue
+    for email_id, rows in tested.items():
         outcomes = [VariantOutcome(r.variant, r.counts.clicks, r.counts.delivered) for r in rows]
         verdict = compare_variants(outcomes)
         if verdict is None:
             continue
-        subjects = {
-            v.label: v.subject
-            for v in session.execute(select(EmailVariant).where(EmailVariant.email_id == email_id)).scalars()
-            if v.subject
-        }
         tests.append(
             ABTest(
                 email_id=email_id,
                 email=rows[0].email,
                 stage=rows[0].stage,
                 variants=[(r.variant, r.counts) for r in rows],
-                subjects=subjects,
+                subjects=subjects.get(email_id, {}),
                 verdict=verdict,
             )
         )

@@ -28,7 +28,10 @@ one such word with the stage's emails. It is a hint (info), never an error.
 
 from __future__ import annotations
 
+import hashlib
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping
 from html.parser import HTMLParser
 
@@ -141,12 +144,36 @@ class _BodyScan(HTMLParser):
 
 
 def scan_body(mjml: str) -> tuple[int, bool]:
-    """(number of `<mj-button>` tags, has an unsubscribe link) for an MJML body."""
+    """(number of `<mj-button>` tags, has an unsubscribe link) for an MJML body.
+
+    Results are remembered by a digest of the body (not the body itself), so re-checking a journey
+    on every page rerun only parses the emails that changed.
+    """
+    mjml = mjml or ""
+    key = hashlib.blake2b(mjml.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+    with _SCAN_LOCK:
+        if key in _SCANS:
+            _SCANS.move_to_end(key)
+            return _SCANS[key]
+    result = _scan(mjml)
+    with _SCAN_LOCK:
+        _SCANS[key] = result
+        if len(_SCANS) > _SCAN_CACHE_SIZE:
+            _SCANS.popitem(last=False)
+    return result
+
+
+_SCANS: OrderedDict[bytes, tuple[int, bool]] = OrderedDict()
+_SCAN_LOCK = threading.Lock()
+_SCAN_CACHE_SIZE = 4096
+
+
+def _scan(mjml: str) -> tuple[int, bool]:
     scan = _BodyScan()
-    scan.feed(mjml or "")
+    scan.feed(mjml)
     scan.close()
     # A bare {{ unsubscribe_url }} (e.g. in an mj-raw or a plain-text footer) counts as a link too.
-    has_unsubscribe = scan.unsubscribe or bool(re.search(r"\{\{\s*unsubscribe_url\b", mjml or ""))
+    has_unsubscribe = scan.unsubscribe or bool(re.search(r"\{\{\s*unsubscribe_url\b", mjml))
     return scan.buttons, has_unsubscribe
 
 
@@ -350,7 +377,7 @@ def check_tree(
     # --- frequency over the presets' walk-throughs -------------------------------------------------
     cap = journey.max_emails_per_week or 3
     for walk_preset in PRESETS:
-        walk = walk_journey(tree, walk_preset.events, {})
+        walk = walk_journey(tree, walk_preset.events, {}, render_subjects=False)
         first_day, count = busiest_week(walk)
         if count > cap:
             names = [d.email for d in walk.deliveries if first_day <= d.day < first_day + 7]

@@ -242,10 +242,12 @@ def walk_journey(
     merge_data: Mapping[str, object] | None = None,
     *,
     start: date | None = None,
+    render_subjects: bool = True,
 ) -> Walkthrough:
     """The inbox a persona gets on `path`: deliveries by time, and the emails that never go out (why).
 
-    `tree` is a journeys.JourneyTree; `start` is the calendar date of day 0 (for "date" triggers).
+    `tree` is a journeys.JourneyTree; `start` is the calendar date of day 0 (for "date" triggers);
+    `render_subjects=False` leaves the subjects' merge tags as typed (for checks that only count).
     """
     merge_data = dict(merge_data or {})
     start = start or date.today()
@@ -325,7 +327,9 @@ def walk_journey(
                 result.unreached.append(Unreached(stage, email.name, trigger, reason, email.id))
                 previous, previous_reason, previous_cart = None, email.name, False
                 continue
-            subject, error = _render_subject(email.subject, merge_data)
+            subject, error = (
+                _render_subject(email.subject, merge_data) if render_subjects else (email.subject, "")
+            )
             day, hour = divmod(at, 24)
             result.deliveries.append(
                 Delivery(day, hour, stage, email.name, subject, trigger, why, email.id, error)

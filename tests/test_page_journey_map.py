@@ -106,3 +106,33 @@ def test_a_download_button_for_each_export(app_db):
         "Empty template (CSV)",
         "Empty template (printable)",
     }
+
+
+def test_import_lanes_from_a_csv_updates_the_map(app_db):
+    with in_db(app_db) as session:
+        journey = journeys.create_journey(session, name="Spring")
+    at = open_page("journey_map")
+    csv_text = b"Stage,Obstacles,Emotion\nDecision,Shipping costs too high,-2\nWin-back,Forgot about us,\n"
+    at.file_uploader(key="map_import_file").set_value(("workshop.csv", csv_text, "text/csv")).run()
+    at.button(key="map_import_button").click().run()
+    assert not at.exception
+    assert "Imported the lanes of 1 stage(s); added Win-back." in texts(at)
+    assert "Shipping costs too high" in map_html(at)
+    with in_db(app_db) as session:
+        stages = {n.stage.name: n.stage for n in journeys.load_tree(session, journey.id).stages}
+    assert (stages["Decision"].obstacles, stages["Decision"].emotion) == ("Shipping costs too high", -2)
+    assert "Win-back" in stages
+
+
+def test_a_bad_lane_csv_shows_the_row_and_changes_nothing(app_db):
+    with in_db(app_db) as session:
+        journey = journeys.create_journey(session, name="Spring")
+        before = [n.stage.obstacles for n in journeys.load_tree(session, journey.id).stages]
+    at = open_page("journey_map")
+    csv_text = b"Stage,Obstacles,Emotion\nDecision,changed,1\nRetention,changed,9\n"
+    at.file_uploader(key="map_import_file").set_value(("workshop.csv", csv_text, "text/csv")).run()
+    at.button(key="map_import_button").click().run()
+    assert not at.exception
+    assert any("Row 3, column “Emotion”" in e.value for e in at.error)
+    with in_db(app_db) as session:
+        assert [n.stage.obstacles for n in journeys.load_tree(session, journey.id).stages] == before

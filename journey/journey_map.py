@@ -24,6 +24,7 @@ SHOWN_RATES = {
     "unsubscribe_rate": "Unsubscribe",
 }
 ARROWS = {"up": "↑", "down": "↓", "flat": "→", None: ""}
+HIGHER_IS_BETTER = {"open_rate": True, "click_rate": True, "conversion_rate": True, "unsubscribe_rate": False}
 EMAIL_FIELDS = {
     "purpose": "purpose",
     "trigger": "trigger",
@@ -214,6 +215,8 @@ MAP_CSS = """
 .jm-removed{background:#fbe6e4 !important;border-color:#c5473a !important;text-decoration:line-through}
 .jm-changed{background:#fff3dc !important;border-color:#d08b12 !important}
 .jm-legend span{margin-right:10px}
+.jm-better{color:#1e7b34;font-weight:700}
+.jm-worse{color:#b3261e;font-weight:700}
 .jm-head.jm-added,.jm-head.jm-removed,.jm-head.jm-changed{color:#2b2118}
 """
 
@@ -251,10 +254,19 @@ def rates_html(view: StageRatesView | None) -> str:
     if view is None:
         return '<span class="jm-empty">no metrics</span>'
     rows = "".join(
-        f"<div>{label}: <b>{format_rate(view.rates.get(key))}</b> {ARROWS.get(view.direction.get(key), '')}</div>"
+        f"<div>{label}: <b>{format_rate(view.rates.get(key))}</b> {_arrow(key, view.direction.get(key))}</div>"
         for key, label in SHOWN_RATES.items()
     )
     return f'<div class="jm-rates">{rows}<div class="jm-meta">{escape(view.week)}</div></div>'
+
+
+def _arrow(rate: str, direction: str | None) -> str:
+    """↑ ↓ → since the week before, green when it moved the good way and red when the bad way."""
+    if direction in (None, "flat"):
+        return ARROWS[direction]
+    good = (direction == "up") == HIGHER_IS_BETTER[rate]
+    word = "better" if good else "worse"
+    return f'<span class="jm-{word}" title="{word} than the week before">{ARROWS[direction]}</span>'
 
 
 def map_html(journey_map: JourneyMap) -> str:

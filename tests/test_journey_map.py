@@ -5,12 +5,14 @@ from datetime import date, timedelta
 from db.models import MetricDaily
 from journey import journeys
 from journey.journey_map import (
+    StageRatesView,
     build_map,
     compare_trees,
     comparison_html,
     emotion_chart,
     lane_items,
     map_html,
+    rates_html,
     stage_rates,
 )
 
@@ -107,7 +109,7 @@ def test_each_stage_shows_its_latest_rates_and_their_direction(session):
     assert journey_map.stages[1].rates is None
     html = map_html(journey_map)
     assert "Latest rates" in html
-    assert "Open: <b>45.0%</b> ↑" in html
+    assert 'Open: <b>45.0%</b> <span class="jm-better" title="better than the week before">↑</span>' in html
 
 
 def test_a_future_state_duplicate_compares_with_its_source_marking_what_differs(session):
@@ -149,3 +151,21 @@ def test_a_future_state_duplicate_compares_with_its_source_marking_what_differs(
     assert "changed: subject" in html
     assert "Current: Spring" in html
     assert "Future: Spring (future)" in html
+
+
+def test_rising_unsubscribes_are_marked_worse_and_rising_clicks_better():
+    view = StageRatesView(
+        week="2026-W47",
+        rates={"open_rate": None, "click_rate": 0.05, "conversion_rate": 0.01, "unsubscribe_rate": 0.004},
+        direction={
+            "open_rate": None,
+            "click_rate": "up",
+            "conversion_rate": "flat",
+            "unsubscribe_rate": "up",
+        },
+    )
+    html = rates_html(view)
+    assert "Open: <b>–</b>" in html  # no rate: a dash, never 0 %
+    assert 'Click: <b>5.00%</b> <span class="jm-better"' in html
+    assert "Conversion: <b>1.00%</b> →" in html
+    assert 'Unsubscribe: <b>0.40%</b> <span class="jm-worse"' in html

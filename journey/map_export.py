@@ -143,7 +143,7 @@ ul { margin: 0; padding-left: 4mm; }
 .card.draft { border-left-color: #b0a69c; }
 .subject { font-weight: bold; }
 .small { color: #555; font-size: 8pt; }
-.write { height: 28mm; }
+.write { height: 19mm; }
 .scale span { display: inline-block; border: 0.3mm solid #999; width: 7mm; text-align: center; margin-right: 1mm; }
 @media screen { body { margin: 12px; } }
 """

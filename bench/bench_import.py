@@ -269,6 +269,17 @@ def in_subprocess(*args: str) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def pg_schema_url(url: str) -> str:
+    """`url` pointed at its own schema, bench_import, so nothing else in that database is touched."""
+    from db.engine import make_engine
+
+    admin = make_engine(url)
+    with admin.begin() as connection:
+        connection.exec_driver_sql("CREATE SCHEMA IF NOT EXISTS bench_import")
+    admin.dispose()
+    return f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3Dbench_import"
+
+
 def machine() -> str:
     model = "unknown CPU"
     try:
@@ -300,7 +311,7 @@ def main() -> None:
             print(f"writing {path.relative_to(ROOT)} …", flush=True)
             (write_events if kind == "events" else write_generic)(path)
     print(f"machine: {machine()}")
-    backends = [("sqlite", None)] + ([("postgresql", args.pg)] if args.pg else [])
+    backends = [("sqlite", None)] + ([("postgresql", pg_schema_url(args.pg))] if args.pg else [])
     for kind, path in files.items():
         names = event_email_names() if kind == "events" else generic_email_names()
         size = path.stat().st_size / 1e6

@@ -77,13 +77,18 @@ _STREET_WORDS = (
     r"rue|via|calle|weg|laan|gasse|platz|allee|avenida|rua|piazza|floor"
 )
 _ADDRESS_RES = [
-    re.compile(rf"\b\d{{1,6}}[A-Za-z]?\s+(?:[A-Z][\w.'-]*\s+){{0,4}}(?:{_STREET_WORDS})\b\.?", re.IGNORECASE),
-    re.compile(rf"\b(?:[A-Z][\w.'-]*\s?){{1,3}}(?:{_STREET_WORDS})\.?\s+\d{{1,5}}[a-z]?\b", re.IGNORECASE),
+    # 214 Alder Street / 10 Downing St / 1600 Amphitheatre Pkwy
+    re.compile(rf"\b\d{{1,6}}[a-z]?\s+(?:[\w.'-]+\s+){{0,4}}?(?:{_STREET_WORDS})\b", re.IGNORECASE),
+    # Rue de Rivoli 12 / Via Roma 5 / Calle Mayor 3
+    re.compile(rf"\b(?:{_STREET_WORDS})\.?(?:\s+[\w.'-]+){{0,3}}?\s+\d{{1,5}}[a-z]?\b", re.IGNORECASE),
+    # Hauptstraße 5 / Kerkweg 12
+    re.compile(r"\w(?:straße|strasse|str\.|weg|gasse|platz|allee|laan|gracht)\s+\d{1,5}[a-z]?\b", re.IGNORECASE),
     re.compile(r"\bP\.?\s?O\.?\s+Box\s+\d+", re.IGNORECASE),
     re.compile(r"\b[A-Z]{2}\s+\d{5}(?:-\d{4})?\b"),  # US state + ZIP
     re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b"),  # UK postcode
     re.compile(r"\b[A-Z]\d[A-Z]\s?\d[A-Z]\d\b"),  # Canadian postcode
-    re.compile(r"\b\d{4,5}\s+[A-ZÄÖÜÉ][a-zäöüßéèà-]+"),  # EU postcode + city
+    # EU postcode + city after a comma or at a line start (75001 Paris, D-10115 Berlin), not "© 2024 Acme"
+    re.compile(r"(?:^|[,;])[ \t]*(?:[A-Z]{1,2}-)?\d{4,5}[ \t]+[A-ZÄÖÜÉ][a-zäöüßéèà-]+", re.MULTILINE),
 ]
 _FOOTER_CHARS = 800  # the postal address must be in the last part of the text
 

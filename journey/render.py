@@ -167,7 +167,8 @@ _BLOCK_RE = re.compile(
 )
 _ANY_TAG_RE = re.compile(r"<[^>]*>")
 _SPACES_RE = re.compile(r"[ \t\r\f\v\xa0]+")
-_BLANK_LINES_RE = re.compile(r"\n\s*\n\s*(?:\n\s*)+")
+_LINE_EDGES_RE = re.compile(r" ?\n ?")
+_BLANK_LINES_RE = re.compile(r"\n\n\n+")
 
 
 def _link_text(match: re.Match[str]) -> str:
@@ -189,8 +190,7 @@ def html_to_text(html: str) -> str:
     text = _RULE_RE.sub("\n---\n", text)
     text = _BLOCK_RE.sub("\n", text)
     text = html_lib.unescape(_ANY_TAG_RE.sub("", text))
-    lines = (_SPACES_RE.sub(" ", line).strip() for line in text.split("\n"))
-    text = "\n".join(lines)
+    text = _LINE_EDGES_RE.sub("\n", _SPACES_RE.sub(" ", text))
     return _BLANK_LINES_RE.sub("\n\n", text).strip() + "\n"
 
 

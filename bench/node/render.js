@@ -1,39 +1,55 @@
 // Baseline for bench/bench_preview.py: the official mjml renderer, in-process (node start-up not counted).
 //
-//   node render.js SOURCES.json [--repeat N] [--warmup N]   -> {"timings_ms": [[...per source...]], "version": "..."}
-//   node render.js SOURCES.json --validate                   -> {"errors": [[{line, tagName, message}], ...]}
+//   node render.js SOURCES.json [--package mjml|mjml5] [--repeat N] [--warmup N]
+//       -> {"version": "...", "timings_ms": [[...per source...]]}
+//   node render.js SOURCES.json --validate
+//       -> {"version": "...", "errors": [[{line, tagName, message}], ...]}   (mjml 4, soft mode)
 //
-// SOURCES.json holds a JSON array of MJML strings. Timings are per mjml2html call (process.hrtime.bigint).
+// SOURCES.json holds a JSON array of MJML strings. Timings are per mjml2html call (process.hrtime.bigint),
+// each on a fresh copy of the source (a round comment appended), after warm-up calls. mjml 5 returns a
+// promise; it is awaited inside the timed span.
 'use strict'
 const fs = require('fs')
-const mjml2html = require('mjml')
-const version = require('mjml/package.json').version
 
 const args = process.argv.slice(2)
-const sources = JSON.parse(fs.readFileSync(args[0], 'utf8'))
 const option = (name, fallback) => {
   const i = args.indexOf(name)
-  return i === -1 ? fallback : Number(args[i + 1])
+  return i === -1 ? fallback : args[i + 1]
 }
+const packageName = option('--package', 'mjml')
+const mjml2html = require(packageName)
+const version = require(`${packageName}/package.json`).version
+const sources = JSON.parse(fs.readFileSync(args[0], 'utf8'))
+const options = { validationLevel: 'soft' }
 
-if (args.includes('--validate')) {
-  const errors = sources.map((source) => {
-    const { errors: found } = mjml2html(source, { validationLevel: 'soft' })
-    return found.map((e) => ({ line: e.line, tagName: e.tagName, message: e.message }))
-  })
-  process.stdout.write(JSON.stringify({ version, errors }))
-} else {
-  const repeat = option('--repeat', 50)
-  const warmup = option('--warmup', 5)
-  const timings = sources.map((source) => {
-    for (let i = 0; i < warmup; i += 1) mjml2html(source, { validationLevel: 'soft' })
+async function main() {
+  if (args.includes('--validate')) {
+    const errors = []
+    for (const source of sources) {
+      const { errors: found } = await mjml2html(source, options)
+      errors.push(found.map((e) => ({ line: e.line, tagName: e.tagName, message: e.message })))
+    }
+    process.stdout.write(JSON.stringify({ version, errors }))
+    return
+  }
+  const repeat = Number(option('--repeat', 50))
+  const warmup = Number(option('--warmup', 5))
+  const timings = []
+  for (const source of sources) {
+    for (let i = 0; i < warmup; i += 1) await mjml2html(`${source}<!-- warm-up ${i} -->`, options)
     const runs = []
     for (let i = 0; i < repeat; i += 1) {
+      const fresh = `${source}<!-- round ${i} -->` // a new string each round, as the Python side does
       const start = process.hrtime.bigint()
-      mjml2html(source, { validationLevel: 'soft' })
+      await mjml2html(fresh, options)
       runs.push(Number(process.hrtime.bigint() - start) / 1e6)
     }
-    return runs
-  })
+    timings.push(runs)
+  }
   process.stdout.write(JSON.stringify({ version, timings_ms: timings }))
 }
+
+main().catch((error) => {
+  process.stderr.write(`${error.stack || error}\n`)
+  process.exit(1)
+})

@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 
 from journey import journeys
-from journey.errors import ImportRejected
+from journey.errors import ImportRejected, StaleEdit
 from journey.journey_map import build_map
 from journey.map_export import (
     CSV_COLUMNS,
@@ -176,4 +176,25 @@ def test_an_import_that_fails_half_way_writes_nothing(session):
     content = f"Stage,Obstacles\nAwareness,changed\nDecision,{'x' * 20_001}\n"
     with pytest.raises(ImportRejected, match="Row 3, column “Obstacles”"):
         import_lanes_csv(session, journey.id, content)
+    assert lanes_of(session, journey.id) == before
+
+
+def test_a_stage_refused_by_the_service_rolls_back_the_stages_written_before_it(session, monkeypatch):
+    journey = journeys.create_journey(session, name="Spring")
+    before = lanes_of(session, journey.id)
+    real_update = journeys.update_stage
+    calls = []
+
+    def update_then_refuse(*args, **kwargs):
+        calls.append(args)
+        if len(calls) == 2:
+            raise StaleEdit("This stage was changed by someone else since you opened it.")
+        return real_update(*args, **kwargs)
+
+    monkeypatch.setattr(journeys, "update_stage", update_then_refuse)
+    with pytest.raises(StaleEdit):
+        import_lanes_csv(
+            session, journey.id, "Stage,Obstacles\nAwareness,first\nDecision,second\nNew,third\n"
+        )
+    session.expire_all()
     assert lanes_of(session, journey.id) == before

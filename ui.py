@@ -598,13 +598,32 @@ def studio_variant_editor(email, row):
 # --- metrics ---
 
 
-def _metrics_db() -> str:
-    """Cached metric loaders key on the database too, so two workspaces never share a cache entry."""
-    return database_url()
+def _metrics_db() -> tuple:
+    """The cache key of every metric loader: the database, and a stamp that changes with its metrics.
+
+    The stamp (row count, latest import, thresholds saved) is one cheap query, so an import from
+    the page, the CLI or a teammate shows at once without anyone clearing the caches.
+    """
+    from sqlalchemy import func, select
+
+    from db.models import Email, Journey, JourneyPersona, MetricDaily, Persona, Setting, Stage
+
+    columns = [
+        select(func.count()).select_from(MetricDaily).scalar_subquery(),
+        select(func.max(MetricDaily.imported_at)).scalar_subquery(),
+        select(func.count()).select_from(JourneyPersona).scalar_subquery(),
+        select(Setting.updated_at).where(Setting.key == "alert_thresholds").scalar_subquery(),
+    ]
+    for table in (Journey, Stage, Email, Persona):
+        columns.append(select(func.count()).select_from(table).scalar_subquery())
+        columns.append(select(func.max(table.updated_at)).scalar_subquery())
+    with db_session() as session:
+        stamp = session.execute(select(*columns)).one()
+    return (database_url(), *(str(value) for value in stamp))
 
 
 @st.cache_data(ttl=300, show_spinner=False)
-def _load_metric_scope(url: str) -> dict:
+def _load_metric_scope(stamp: tuple) -> dict:
     from journey import personas
 
     with db_session() as session:
@@ -620,7 +639,7 @@ def load_metric_scope() -> dict:
 
 
 @st.cache_data(ttl=300, show_spinner=False)
-def _load_journey_span(url: str, journey_id: int):
+def _load_journey_span(stamp: tuple, journey_id: int):
     from journey import metrics
 
     with db_session() as session:
@@ -635,7 +654,7 @@ def load_journey_span(journey_id: int):
 
 
 @st.cache_data(ttl=300, show_spinner="Summing the metrics…")
-def _load_dashboard(url, journey_id, start, end, stage_ids, trend_rates, table_rate) -> dict:
+def _load_dashboard(stamp, journey_id, start, end, stage_ids, trend_rates, table_rate) -> dict:
     from journey import charts, metrics
 
     period = metrics.Period(start, end)
@@ -663,7 +682,7 @@ def load_dashboard(journey_id, start, end, stage_ids=None, trend_rates=(), table
 
 
 @st.cache_data(ttl=300, show_spinner="Preparing the review…")
-def _load_weekly_review(url: str, journey_id: int, week: str):
+def _load_weekly_review(stamp: tuple, journey_id: int, week: str):
     from journey import charts, metrics, review
 
     with db_session() as session:

@@ -83,3 +83,20 @@ def test_choosing_the_rates_over_weeks_redraws_the_trend(app_db, rates):
     at.multiselect(key="dashboard_trend_rates").set_value(rates).run()
     assert not at.exception
     assert len(at.get("vega_lite_chart")) == 3
+
+
+def test_metrics_changed_elsewhere_show_on_the_next_rerun_without_a_stale_cache(app_db):
+    from sqlalchemy import delete
+
+    from db.models import MetricDaily
+
+    seed(app_db)
+    at = run_page()
+    assert len(at.get("vega_lite_chart")) == 3
+    engine = make_engine(app_db)
+    with session_scope(engine) as session:
+        session.execute(delete(MetricDaily))
+    engine.dispose()
+    at.run()
+    assert not at.exception
+    assert "No metrics for this journey yet" in at.info[0].value

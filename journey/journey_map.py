@@ -353,6 +353,22 @@ class MapComparison:
         return f"{stages} stage{'s' if stages != 1 else ''} and {emails} email{'s' if emails != 1 else ''} differ."
 
 
+def compare_pair(session, journey_id: int) -> tuple[int, int | None]:
+    """Which two journeys to compare by default: (source, this) for a future state, else (this, its
+    newest future state), or (this, None) when it has none."""
+    from sqlalchemy import select
+
+    from db.models import Journey
+
+    journey = session.get(Journey, journey_id)
+    if journey is not None and journey.source_journey_id is not None:
+        return journey.source_journey_id, journey_id
+    newest = session.execute(
+        select(Journey.id).where(Journey.source_journey_id == journey_id).order_by(Journey.id.desc()).limit(1)
+    ).scalar_one_or_none()
+    return journey_id, newest
+
+
 def compare_trees(current: JourneyTree, future: JourneyTree) -> MapComparison:
     """Stages matched by name, emails by name within the stage: lanes and emails added, removed, changed."""
     cur_nodes = {n.stage.name.casefold(): n for n in current.stages}

@@ -4,7 +4,7 @@ import streamlit as st
 
 from journey import journeys, map_export
 from journey.errors import JourneyError
-from journey.journey_map import comparison_html, emotion_chart, map_html
+from journey.journey_map import compare_pair, comparison_html, emotion_chart, map_html
 from ui import (
     db_session,
     journey_picker,
@@ -20,7 +20,7 @@ summary = journey_picker(key="map_journey")
 if summary is None:
     st.stop()
 try:
-    journey_map, findings, source_id = load_map_view(summary.id)
+    journey_map, findings, _source_id = load_map_view(summary.id)
 except JourneyError as exc:
     st.error(str(exc))
     st.stop()
@@ -77,11 +77,16 @@ with checks_tab:
 with compare_tab:
     with db_session() as session:
         everything = journeys.list_journeys(session)
+        current_default, future_default = compare_pair(session, summary.id)
     names = {s.id: s.name for s in everything}
     ids = list(names)
-    future_ids = [s.id for s in everything if s.map_type == "future_state" and s.id != summary.id]
-    st.session_state.setdefault("map_compare_current", source_id if source_id in names else summary.id)
-    st.session_state.setdefault("map_compare_future", future_ids[0] if future_ids else summary.id)
+    if st.session_state.get("map_compare_for") != summary.id:  # a new journey: compare it with its pair
+        st.session_state["map_compare_for"] = summary.id
+        st.session_state["map_compare_current"] = current_default
+        st.session_state["map_compare_future"] = future_default or current_default
+    for key in ("map_compare_current", "map_compare_future"):  # a journey deleted meanwhile
+        if st.session_state.get(key) not in names:
+            st.session_state[key] = summary.id
     left, right = st.columns(2)
     current_id = left.selectbox("Current state", ids, format_func=names.get, key="map_compare_current")
     future_id = right.selectbox("Future state", ids, format_func=names.get, key="map_compare_future")

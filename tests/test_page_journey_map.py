@@ -136,3 +136,21 @@ def test_a_bad_lane_csv_shows_the_row_and_changes_nothing(app_db):
     assert any("Row 3, column “Emotion”" in e.value for e in at.error)
     with in_db(app_db) as session:
         assert [n.stage.obstacles for n in journeys.load_tree(session, journey.id).stages] == before
+
+
+def test_opening_a_future_state_compares_it_with_its_source(app_db):
+    with in_db(app_db) as session:
+        current = journeys.create_journey(session, name="Spring")
+        journeys.create_journey(session, name="Autumn")
+        future = journeys.duplicate_journey(session, current.id, name="Spring 2027", as_future_state=True)
+    at = open_page("journey_map")
+    at.selectbox(key="map_journey").set_value(future.id).run()
+    assert not at.exception
+    assert at.selectbox(key="map_compare_current").value == current.id
+    assert at.selectbox(key="map_compare_future").value == future.id
+    assert "The two journeys are the same." in texts(at)
+    at.selectbox(key="map_journey").set_value(current.id).run()
+    assert (at.selectbox(key="map_compare_current").value, at.selectbox(key="map_compare_future").value) == (
+        current.id,
+        future.id,
+    )

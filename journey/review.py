@@ -601,20 +601,33 @@ def thresholds_as_percent(thresholds: Thresholds) -> dict[str, float]:
     return {f.name: getattr(thresholds, f.name) * 100 for f in fields(thresholds)}
 
 
-def review_rows(review: WeeklyReview) -> list[dict[str, str]]:
-    """The per-stage table of the review page: counts, rates and both changes, as text ("–" where undefined)."""
+def count_rows(review: WeeklyReview) -> list[dict[str, str]]:
+    """The review page's counts table: one row per stage, numbers as text, with its number of alerts."""
     rows = []
     for s in review.stages:
         row = {"Stage": s.stage}
         row.update({c.capitalize(): f"{getattr(s.counts, c):,}" for c in TABLE_COUNTS})
-        for name in TABLE_RATES:
-            label = RATE_DEFINITIONS[name].label
-            row[label] = format_rate(s.rates[name])
-            row[f"{label} vs previous"] = format_change(s.change_vs_previous[name])
-            row[f"{label} vs 4-week avg"] = format_change(s.change_vs_average[name])
-        row["Alerts"] = str(len(s.alerts)) if s.alerts else ""
+        row["Alerts"] = f"⚠️ {len(s.alerts)}" if s.alerts else ""
         rows.append(row)
     return rows
+
+
+def rate_rows(review: WeeklyReview) -> list[dict[str, str]]:
+    """The review page's rates table: one row per stage and rate, with both changes ("–" where undefined)."""
+    return [
+        {
+            "Stage": s.stage,
+            "Rate": RATE_DEFINITIONS[name].label,
+            "This week": format_rate(s.rates[name]),
+            "Previous week": format_rate(s.previous[name]),
+            "vs previous": format_change(s.change_vs_previous[name]),
+            "4-week average": format_rate(s.average[name]),
+            "vs 4-week average": format_change(s.change_vs_average[name]),
+            "Definition": RATE_DEFINITIONS[name].formula,
+        }
+        for s in review.stages
+        for name in TABLE_RATES
+    ]
 
 
 def variant_rows(test: ABTest) -> list[dict[str, str]]:

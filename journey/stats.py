@@ -71,6 +71,11 @@ class ABVerdict:
     message: str
 
 
+def format_p(p_value: float) -> str:
+    """ "p = 0.012", or "p < 0.001" rather than a misleading "p = 0.000"."""
+    return "p < 0.001" if p_value < 0.001 else f"p = {p_value:.3f}"
+
+
 WHY_CLICKS = (
     "Judged on clicks ÷ delivered, not opens: Apple Mail Privacy Protection pre-loads images, "
     "so opens are inflated by machine opens while clicks are not."
@@ -92,11 +97,11 @@ def compare_variants(variants: list[VariantOutcome], *, alpha: float = ALPHA) ->
             best.label,
             None,
             f"{best.label} wins: click rate {best.rate:.2%} vs {runner_up.rate:.2%} "
-            f"(p = {test.p_value:.3f}, significant at 95 %).",
+            f"({format_p(test.p_value)}, significant at 95 %).",
         )
     needed = sample_size_per_variant(best.rate, runner_up.rate, alpha=alpha)
     have = min(best.trials, runner_up.trials)
-    p_text = f"p = {test.p_value:.2f}" if test else "no test possible yet"
+    p_text = format_p(test.p_value) if test else "no test possible yet"
     if needed is None:
         more = None
         message = (

@@ -51,7 +51,8 @@ else:
     st.caption(
         "Changes are relative: against the previous week and against the average of the 4 weeks before."
     )
-    st.dataframe(review.review_rows(weekly), hide_index=True, width="stretch", key="review_stages")
+    st.dataframe(review.count_rows(weekly), hide_index=True, width="stretch", key="review_counts")
+    st.dataframe(review.rate_rows(weekly), hide_index=True, width="stretch", key="review_rates", height=400)
     chart = charts.stage_rates_chart(rates_frame)
     st.altair_chart(chart, width="stretch", key="review_stage_rates")
     chart_downloads(chart, rates_frame, stem=f"{stem}-rates", key="review_stage_rates")

@@ -48,9 +48,13 @@ def test_review_defaults_to_the_last_complete_week_and_shows_alerts_charts_and_t
     assert at.selectbox(key="review_week").value == LAST_WEEK
     assert any("**Retention**: Unsubscribe rate" in w.value for w in at.warning)
     assert any("Likely cause:" in w.value and "What to try:" in w.value for w in at.warning)
-    stages = at.dataframe[0].value
-    assert list(stages["Stage"]) == ["Awareness", "Consideration", "Decision", "Retention", "Advocacy"]
-    assert "Click rate vs 4-week avg" in stages.columns
+    counts, rates = at.dataframe[0].value, at.dataframe[1].value
+    assert list(counts["Stage"]) == ["Awareness", "Consideration", "Decision", "Retention", "Advocacy"]
+    assert counts.loc[3, "Alerts"] == "⚠️ 1"
+    retention_unsub = rates[(rates["Stage"] == "Retention") & (rates["Rate"] == "Unsubscribe rate")].iloc[0]
+    assert retention_unsub["This week"].endswith("%")
+    assert retention_unsub["vs 4-week average"].startswith("+")
+    assert retention_unsub["Definition"] == "unsubscribes ÷ delivered"
     assert len(at.get("vega_lite_chart")) == 2
     assert any("B wins" in s.value for s in at.success)
     assert any("not opens" in c.value for c in at.caption)

@@ -256,3 +256,18 @@ def test_html_export_is_printable_escaped_and_has_every_stage(session, reviewed)
     assert "<script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; keep going" in page
     assert "B wins" in page
+
+
+def test_page_tables_hold_counts_per_stage_and_each_rate_with_both_changes(reviewed):
+    counts = review.count_rows(reviewed)
+    assert [row["Stage"] for row in counts] == ["Welcome", "Keep"]
+    assert counts[1]["Delivered"] == "1,000"
+    assert counts[1]["Alerts"] == "⚠️ 3"
+    rates = {(row["Stage"], row["Rate"]): row for row in review.rate_rows(reviewed)}
+    keep_clicks = rates[("Keep", "Click rate")]
+    assert keep_clicks["This week"] == "2.00 %"
+    assert keep_clicks["Previous week"] == "5.00 %"
+    assert keep_clicks["vs previous"] == "-60 %"
+    assert keep_clicks["4-week average"] == "4.25 %"
+    assert keep_clicks["vs 4-week average"] == "-53 %"
+    assert rates[("Welcome", "Click rate")]["Previous week"] == "–"

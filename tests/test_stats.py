@@ -89,3 +89,10 @@ def test_with_three_variants_the_best_is_compared_with_the_runner_up():
     assert verdict.best.label == "B"
     assert verdict.runner_up.label == "C"
     assert verdict.winner is None
+
+
+def test_p_values_are_never_shown_as_zero():
+    from journey.stats import format_p
+
+    assert format_p(0.0000001) == "p < 0.001"
+    assert format_p(0.0123) == "p = 0.012"

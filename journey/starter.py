@@ -206,9 +206,10 @@ _HINT = _starter_email(
 _CASE_STUDY = _starter_email(
     "Case study: Northwind Design",
     "Prove value with a team like theirs: how a 14-person design studio switched from pods to "
-    "Fernhill, cut its coffee bill and got happier mornings.",
-    "previous_email",
-    96,
+    "Fernhill, cut its coffee bill and got happier mornings. Goes out ten days after signup, once "
+    "the welcome series is over.",
+    "signup",
+    240,
     "How a 14-person studio cut its coffee bill by 30%",
     "Northwind Design swapped pods for fresh beans. Here's what changed, and what it cost.",
     "Read Northwind's story",

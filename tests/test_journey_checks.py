@@ -312,6 +312,11 @@ def test_the_starter_journey_has_no_errors(session):
     assert [f for f in findings if f.severity == "error"] == []
 
 
+def test_every_starter_email_has_a_trigger_that_can_fire(session):
+    journey = starter_journey(session)
+    assert "email-chain-never-starts" not in rules(check_journey(session, journey.id))
+
+
 def test_check_journey_uses_the_latest_unsubscribe_rate_and_the_saved_threshold(session):
     journey = starter_journey(session)
     tree = journeys.load_tree(session, journey.id)

@@ -32,6 +32,7 @@ Rules:
 
 from __future__ import annotations
 
+import csv
 import json
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -303,12 +304,13 @@ def import_metrics(
                 _read_aggregate(run, spec, columns, names, targets)
         except UnicodeDecodeError:
             raise ImportRejected(
-                "The file is not UTF-8 or UTF-16 text. In Excel, save it as “CSV UTF-8”."
+                f"The file is not UTF-8 or UTF-16 text (after row {result.rows_read + 1:,}). "
+                "In Excel, save it as “CSV UTF-8”."
             ) from None
-        except Exception as exc:
-            if exc.__class__.__name__ == "Error" and exc.__class__.__module__ == "_csv":
-                raise ImportRejected(f"The file is not valid CSV: {exc}.") from None
-            raise
+        except csv.Error as exc:
+            raise ImportRejected(
+                f"The file is not valid CSV after row {result.rows_read + 1:,}: {exc}."
+            ) from None
     finally:
         stream.close()
     if result.rows_read == 0:

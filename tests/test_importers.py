@@ -126,6 +126,16 @@ def test_a_rejected_row_is_named_and_nothing_is_written(session, journey_id, lin
             id="duplicated-header",
         ),
         pytest.param(b"date,stage,email,sent\xff\r\n", "not UTF-8", id="not-utf8"),
+        pytest.param(
+            (HEADER + "\r\n" + GOOD + "\r\n" + GOOD.replace("Welcome 1", "W" * 1_100_000)).encode(),
+            "not valid CSV after row 2: field larger than field limit",
+            id="giant-cell",
+        ),
+        pytest.param(
+            (HEADER + "\r\n" + GOOD + "\r\n").encode() + "2026-11-10,Awareness,Café".encode("latin-1"),
+            "not UTF-8 or UTF-16 text",
+            id="latin-1-row",
+        ),
     ],
 )
 def test_a_file_rejected_as_a_whole_raises_and_changes_nothing(session, journey_id, payload, message):

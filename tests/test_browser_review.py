@@ -1,7 +1,10 @@
 """The weekly review in a real browser: the demo's last complete week, its alerts, charts drawn, notes saved."""
 
+import re
+
 import pytest
 from browser_support import app_url, browser, page, start_app, wait_for_app  # noqa: F401 - fixtures
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -32,4 +35,6 @@ def test_weekly_review_draws_its_charts_and_saves_notes(app_url, page):  # noqa:
     page.reload()
     wait_for_app(page)
     page.get_by_text("Saved version 1.").wait_for()
-    assert page.get_by_label("What did the team decide this week?").input_value().startswith("Cut Retention")
+    expect(page.get_by_label("What did the team decide this week?")).to_have_value(
+        re.compile(r"^Cut Retention"), timeout=15_000
+    )

@@ -72,6 +72,7 @@ if preview is not None and state.get("done") is None:
             "Create the missing emails in stage",
             [KEEP, *import_stage_names(journey.id)],
             key="import_create_stage",
+            help="Rows of the generic format create their email in the stage the row names.",
         )
     if (
         preview.ok

@@ -6,7 +6,7 @@ import streamlit as st
 
 from journey import charts
 from journey.metrics import RATE_DEFINITIONS, format_rate
-from ui import chart_downloads, load_dashboard, load_journey_span, load_metric_scope
+from ui import CURRENT_JOURNEY, chart_downloads, load_dashboard, load_journey_span, load_metric_scope
 
 st.title("Metrics")
 st.caption(
@@ -41,10 +41,10 @@ if not choices:
     )
     st.stop()
 if st.session_state.get("dashboard_journey") not in choices:
-    current = st.session_state.get("current_journey_id")
+    current = st.session_state.get(CURRENT_JOURNEY)
     st.session_state["dashboard_journey"] = current if current in choices else next(iter(choices))
 journey_id = middle.selectbox("Journey", list(choices), format_func=choices.get, key="dashboard_journey")
-st.session_state["current_journey_id"] = journey_id
+st.session_state[CURRENT_JOURNEY] = journey_id
 
 span, stages = load_journey_span(journey_id)
 if span is None:

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date
@@ -87,6 +88,9 @@ MAX_REJECTED_LISTED = 1_000
 MAX_VARIANT = 40
 WRITE_BATCH = 5_000
 PROGRESS_EVERY = 1 << 15
+VARIANT_SUFFIX = re.compile(
+    r"(?:(?:variant|variation|version|combination|combo|test|group|option|split)\s*)?([a-z0-9]{1,2})", re.I
+)
 # Counts in metric_daily order; revenue follows at index 9.
 SENT_I, DELIVERED_I, OPENS_I, MACHINE_I, CLICKS_I, CONV_I, UNSUB_I, BOUNCES_I, COMPLAINTS_I, REVENUE_I = (
     range(10)
@@ -214,10 +218,21 @@ class _Targets:
             folded = name.casefold()
             for known, email_id in self.names:
                 if len(folded) > len(known) and folded.startswith(known) and not folded[len(known)].isalnum():
-                    suffix = name[len(known) :].strip(" -–—:|/_()[]#")
-                    if suffix and len(suffix) <= MAX_VARIANT:
-                        return email_id, self._variant(email_id, suffix)
+                    label = self._suffix_variant(email_id, name[len(known) :].strip(" -–—:|/_()[]#"))
+                    if label:
+                        return email_id, label
         return None
+
+    def _suffix_variant(self, email_id: int, suffix: str) -> str | None:
+        """The variant a title suffix names: one of the email's variants, or a short tag like "B",
+        "Variant B", "Combination 2". Anything else ("December edition") is not a variant."""
+        known = self.variants.get(email_id, {})
+        if suffix.casefold() in known:
+            return known[suffix.casefold()]
+        match = VARIANT_SUFFIX.fullmatch(suffix)
+        if match is None:
+            return None
+        return known.get(match[1].casefold(), match[1])
 
     def _variant(self, email_id: int, label: str) -> str:
         return self.variants.get(email_id, {}).get(label.casefold(), label) if label else ""

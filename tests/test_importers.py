@@ -406,3 +406,28 @@ def test_rows_written_by_the_bulk_upsert_read_back_through_the_orm(session, jour
     assert isinstance(rows[0].imported_at, datetime)
     assert rows[0].source == "generic"
     assert {(r.variant, r.day.isoformat()) for r in rows} >= {("A", "2026-11-02"), ("", "2026-11-03")}
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        pytest.param("Case study (B)", ("Case study", "B"), id="letter-in-brackets"),
+        pytest.param("Case study - Variant b", ("Case study", "B"), id="variant-word-known-label"),
+        pytest.param("Case study | Combination 2", ("Case study", "2"), id="combination"),
+        pytest.param("case study", ("Case study", ""), id="exact-name-any-case"),
+        pytest.param("Case study — December edition", None, id="not-a-variant"),
+        pytest.param("Case studying (A)", None, id="prefix-inside-a-word"),
+    ],
+)
+def test_mailchimp_title_suffixes_map_to_variants_only_when_they_look_like_one(
+    session, journey_id, title, expected
+):
+    line = (FIXTURES / "mailchimp.csv").read_text(encoding="utf-8").splitlines()
+    row = line[4].replace('"Case study (A)"', f'"{title}"')
+    result = import_metrics(session, journey_id, csv_bytes(line[0], row), dry_run=True)
+    if expected is None:
+        assert [u.name for u in result.unmatched] == [title]
+    else:
+        assert result.unmatched == []
+        import_metrics(session, journey_id, csv_bytes(line[0], row))
+        assert (expected[0], expected[1], "2026-11-04") in counts(session)

@@ -409,8 +409,4 @@ ENDING_TAGS = frozenset(
     }
 )  # fmt: skip
 
-HEAD_ONLY = frozenset(
-    {"mj-attributes", "mj-breakpoint", "mj-html-attributes", "mj-font", "mj-preview", "mj-style", "mj-title"}
-)
-
 ALL_ATTRIBUTE_NAMES = frozenset(name for attributes in ATTRIBUTES.values() for name in attributes)

@@ -32,7 +32,6 @@ from journey.mjml_schema import (
     CHILDREN,
     COMMON_ATTRIBUTES,
     ENDING_TAGS,
-    HEAD_ONLY,
 )
 
 MAX_INPUT_BYTES = 500_000
@@ -580,35 +579,23 @@ def validate_document(document: MJMLDocument) -> list[Finding]:
                 )
             )
             continue
-        if parent is not None and parent.tag in CHILDREN and parent.tag in ATTRIBUTES:
-            if tag not in CHILDREN[parent.tag]:
-                homes = sorted(p for p, kids in CHILDREN.items() if tag in kids)
-                where = ", ".join(f"<{h}>" for h in homes) or "nowhere in the body"
-                findings.append(
-                    _finding(
-                        "mjml-invalid-parent",
-                        "error",
-                        f"<{tag}> cannot be used inside <{parent.tag}>.",
-                        f"Put it inside {where}."
-                        + (
-                            " For example: <mj-section><mj-column>…</mj-column></mj-section>."
-                            if "mj-column" in homes
-                            else ""
-                        ),
-                        node,
-                    )
+        if parent is not None and parent.tag in CHILDREN and tag not in CHILDREN[parent.tag]:
+            homes = sorted(p for p, kids in CHILDREN.items() if tag in kids)
+            where = ", ".join(f"<{h}>" for h in homes) or "nowhere in the body"
+            findings.append(
+                _finding(
+                    "mjml-invalid-parent",
+                    "error",
+                    f"<{tag}> cannot be used inside <{parent.tag}>.",
+                    f"Put it inside {where}."
+                    + (
+                        " For example: <mj-section><mj-column>…</mj-column></mj-section>."
+                        if "mj-column" in homes
+                        else ""
+                    ),
+                    node,
                 )
-        elif parent is None and tag != "mjml":
-            pass  # reported as mjml-no-root
-        elif parent is not None and parent.tag in ENDING_TAGS:
-            pass  # unreachable: the parser does not look inside ending tags
-        if (
-            tag in HEAD_ONLY
-            and parent is not None
-            and parent.tag not in ("mj-head",)
-            and parent.tag != "mj-attributes"
-        ):
-            pass  # covered by the parent rule
+            )
         _check_attributes(document, node, schema, findings)
     return findings
 

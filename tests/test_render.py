@@ -199,3 +199,14 @@ def test_html_to_text_keeps_link_targets_and_line_breaks():
         '<body><p>One<br>two</p><a href="https://x.example/a?b=1&amp;c=2">Go</a><style>p{}</style></body>'
     )
     assert text == "One\ntwo\nGo (https://x.example/a?b=1&c=2)\n"
+
+
+def test_liquid_inside_a_tag_does_not_cause_false_validation_findings():
+    source = (
+        '<mjml>\n<mj-body>\n<mj-section {% if vip %}background-color="#ffd700"{% endif %}>\n<mj-column>\n'
+        "<mj-text>Hi</mj-text>\n</mj-column>\n</mj-section>\n</mj-body>\n</mjml>"
+    )
+    vip = render_email(source, {"vip": True})
+    assert vip.findings == []
+    assert "#ffd700" in vip.html
+    assert "#ffd700" not in render_email(source, {"vip": False}).html

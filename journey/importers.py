@@ -463,6 +463,8 @@ def _read_aggregate(
                     day = parse_day(raw_day).toordinal()
                 except CellError as exc:
                     raise CellError(f"{header[date_i]}: {exc}") from None
+                if len(day_cache) > 10_000:  # report timestamps are mostly unique: keep it bounded
+                    day_cache.clear()
                 day_cache[raw_day] = day
             name = clean_label(cells[email_i]) if email_i is not None else ""
             campaign_id = cells[campaign_i].strip() if campaign_i is not None else ""

@@ -431,3 +431,11 @@ def test_mailchimp_title_suffixes_map_to_variants_only_when_they_look_like_one(
         assert result.unmatched == []
         import_metrics(session, journey_id, csv_bytes(line[0], row))
         assert (expected[0], expected[1], "2026-11-04") in counts(session)
+
+
+def test_the_same_flow_message_twice_on_one_day_is_a_duplicate(session, journey_id):
+    lines = (FIXTURES / "klaviyo_flow.csv").read_text(encoding="utf-8").splitlines()
+    result = import_metrics(session, journey_id, csv_bytes(*lines, lines[1]))
+    assert [(r.row, r.error) for r in result.rejected] == [
+        (4, "duplicate of row 2 (the same email, variant and day)")
+    ]

@@ -439,3 +439,12 @@ def test_the_same_flow_message_twice_on_one_day_is_a_duplicate(session, journey_
     assert [(r.row, r.error) for r in result.rejected] == [
         (4, "duplicate of row 2 (the same email, variant and day)")
     ]
+
+
+def test_excels_sep_line_sets_the_delimiter_and_is_not_counted_as_a_row(session, journey_id):
+    lines = ["sep=;", HEADER.replace(",", ";"), GOOD.replace(",", ";"), GOOD.replace(",", ";")]
+    result = import_metrics(session, journey_id, csv_bytes(*lines))
+    assert result.delimiter == ";"
+    assert [(r.row, r.error) for r in result.rejected] == [
+        (3, "duplicate of row 2 (the same email, variant and day)")
+    ]

@@ -36,7 +36,7 @@ import urllib.request
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from journey.errors import TemplateError
 from journey.findings import Finding
@@ -270,6 +270,14 @@ def _links(document: MJMLDocument, data: Mapping[str, object]) -> list[_Link]:
     return links
 
 
+def _split(url: str) -> SplitResult | None:
+    """urlsplit, or None for an address it cannot parse (e.g. 'http://[::1')."""
+    try:
+        return urlsplit(url)
+    except ValueError:
+        return None
+
+
 def _malformed(url: str, parts) -> bool:
     if re.search(r"\s", url):
         return True
@@ -302,9 +310,19 @@ def _link_rules(links: list[_Link]) -> list[Finding]:
                 )
             )
             continue
-        parts = urlsplit(url)
-        scheme = parts.scheme.lower()
-        if not scheme:
+        parts = _split(url)
+        scheme = parts.scheme.lower() if parts else ""
+        if parts is None:
+            findings.append(
+                _f(
+                    "link-malformed",
+                    "error",
+                    f"The {what}{name} points to '{url[:80]}', which is not a valid address.",
+                    "Check the address for brackets, spaces or typos.",
+                    link.line,
+                )
+            )
+        elif not scheme:
             findings.append(
                 _f(
                     "link-malformed",
@@ -619,7 +637,7 @@ def _head_ok(url: str, timeout: float) -> str | None:
 
 def check_links_live(links: list[_Link], *, timeout: float = 3.0) -> list[Finding]:
     """HEAD every distinct http(s) link (GET when HEAD is refused); a warning for each that fails."""
-    urls = sorted({link.url for link in links if urlsplit(link.url).scheme in ("http", "https")})
+    urls = sorted({link.url for link in links if (p := _split(link.url)) and p.scheme in ("http", "https")})
     if not urls:
         return []
     with ThreadPoolExecutor(max_workers=min(8, len(urls))) as pool:

@@ -56,9 +56,10 @@ VOID_ELEMENTS = frozenset(
     }
 )
 
-_ATTR = r"""[^\s=/>"']+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>"'=`]+))?"""
+_ATTR = r"""[^\s=/<>"']+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>"'=`]+))?"""
 _TAG_RE = re.compile(rf"<(/?)([A-Za-z][\w:.-]*)((?:\s+{_ATTR})*)\s*(/?)>")
-_ATTR_RE = re.compile(r"""([^\s=/>"']+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"'=`]+)))?""")
+_ATTR_RE = re.compile(r"""([^\s=/<>"']+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"'=`]+)))?""")
+_ATTR_NAME_RE = re.compile(r"[A-Za-z_:][\w:.-]*")
 _UNQUOTED_RE = re.compile(r"""\s[^\s=/>"']+\s*=\s*[^\s>"'=`]""")
 _CLOSE_RE_CACHE: dict[str, re.Pattern[str]] = {}
 # Any tag, for the nesting guard (C-speed findall, no attribute parsing).
@@ -139,10 +140,18 @@ def _close_re(tag: str) -> re.Pattern[str]:
 
 
 def _unquoted_problem(raw_attributes: str, offset: int, problems: list[tuple[int, str]]) -> None:
-    """mjml-python refuses attribute values without quotes (HTML allows them)."""
+    """Attributes mjml-python refuses (HTML allows them): values without quotes, odd characters in names."""
     match = _UNQUOTED_RE.search(raw_attributes)
     if match is not None:
         problems.append((offset + match.start() + 1, 'an attribute value without quotes; write name="value"'))
+        return
+    for match in _ATTR_RE.finditer(raw_attributes):
+        name = match.group(1)
+        if _ATTR_NAME_RE.fullmatch(name) is None and "{{" not in name and "{%" not in name:
+            problems.append(
+                (offset + match.start(), f"the attribute name '{name[:30]}' has characters MJML cannot read")
+            )
+            return
 
 
 def _html_problems(content: str, base: int, problems: list[tuple[int, str]]) -> None:
@@ -180,7 +189,9 @@ def _html_problems(content: str, base: int, problems: list[tuple[int, str]]) -> 
             continue
         closing, name, raw_attributes, self_closing = match.groups()
         name = name.lower()
-        if raw_attributes and "=" in raw_attributes:
+        if closing and (name == "mjml" or name.startswith("mj-")):
+            problems.append((base + lt, f"</{name}> inside the text of a component; close the text first"))
+        if raw_attributes:
             _unquoted_problem(raw_attributes, base + lt + 1 + len(name), problems)
         if closing:
             for index in range(len(stack) - 1, -1, -1):
@@ -202,6 +213,7 @@ def parse_mjml(source: str, *, html_problems: bool = False) -> MJMLDocument:
     nodes: list[MJMLNode] = []
     problems: list[tuple[int, str]] = []
     stack: list[MJMLNode] = []
+    html_open: list[tuple[str, int, int]] = []  # HTML elements outside ending tags: (tag, offset, depth)
     root: MJMLNode | None = None
     pos = 0
     length = len(source)
@@ -237,21 +249,30 @@ def parse_mjml(source: str, *, html_problems: bool = False) -> MJMLDocument:
         tag = tag.lower()
         pos = match.end()
         is_component = tag == "mjml" or tag.startswith("mj-")
-        if raw_attributes and "=" in raw_attributes:
+        if raw_attributes:
             _unquoted_problem(raw_attributes, lt + 1 + len(tag), problems)
+        if not is_component:
+            # HTML outside mj-text/mj-raw: mjml-python accepts it, but not when it is left open
+            if closing:
+                for index in range(len(html_open) - 1, -1, -1):
+                    if html_open[index][0] == tag:
+                        del html_open[index:]
+                        break
+            elif not self_closing and tag not in VOID_ELEMENTS:
+                html_open.append((tag, lt, len(stack)))
+            continue
         if closing:
-            if not is_component:
-                continue
             for index in range(len(stack) - 1, -1, -1):
                 if stack[index].tag == tag:
+                    while html_open and html_open[-1][2] > index:
+                        unclosed_tag, offset, _ = html_open.pop()
+                        problems.append((offset, f"<{unclosed_tag}> is opened but never closed"))
                     for unclosed in stack[index + 1 :]:
                         problems.append((unclosed.offset, f"<{unclosed.tag}> is opened but never closed"))
                     del stack[index:]
                     break
             else:
                 problems.append((lt, f"</{tag}> closes a tag that is not open"))
-            continue
-        if not is_component:
             continue
         line, column = position(line_starts, lt)
         parent = stack[-1] if stack else None
@@ -280,6 +301,8 @@ def parse_mjml(source: str, *, html_problems: bool = False) -> MJMLDocument:
             pos = close.end()
             continue
         stack.append(node)
+    for unclosed_tag, offset, _ in reversed(html_open):
+        problems.append((offset, f"<{unclosed_tag}> is opened but never closed"))
     for unclosed in reversed(stack):  # innermost first: that is the one to close
         problems.append((unclosed.offset, f"<{unclosed.tag}> is opened but never closed"))
     if root is not None:
@@ -341,6 +364,10 @@ def guard_input(source: str, *, what: str = "The email") -> None:
 
 def locate_parse_error(source: str) -> tuple[int | None, int | None, str]:
     """Why a renderer refused `source`: (line, column, message) of the first structural problem."""
+    nul = source.find("\x00")
+    if nul != -1:
+        line, column = position(line_starts_of(source), nul)
+        return line, column, "there is an invisible NUL character; delete it"
     document = parse_mjml(source, html_problems=True)
     if document.root is None:
         return 1, 1, "there is no <mjml> root element; an email starts with <mjml> and ends with </mjml>"

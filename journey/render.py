@@ -216,6 +216,17 @@ def preview(mjml_source: str, data: Mapping[str, object] | None = None, *, prehe
         raw_html = mjml.mjml2html(merged, include_loader=_refuse_include)
     except ValueError as exc:
         return Preview(mjml_source, document, merged, merge_data, None, _mjml_error(exc, mjml_source, merged))
+    except BaseException as exc:  # a Rust panic surfaces as pyo3's PanicException (a BaseException)
+        if type(exc).__name__ != "PanicException":
+            raise
+        return Preview(
+            mjml_source,
+            document,
+            merged,
+            merge_data,
+            None,
+            _mjml_error(ValueError(str(exc)), mjml_source, merged),
+        )
     if document.problems and merged != mjml_source:
         # The renderer took it, so what confused our parser was Liquid (e.g. {% if %} inside a tag):
         # validate the merged MJML instead (lines are then those of the merged text).

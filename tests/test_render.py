@@ -140,6 +140,34 @@ def test_standard_merge_data_has_the_standard_tags_and_the_personas_fields():
             id="text-after-root",
         ),
         pytest.param("Hello, world", 1, 1, "no <mjml> root", id="not-mjml"),
+        pytest.param(
+            "<mjml>\n<mj-body>\n<mj-section><script>\n<mj-column>\n<mj-text>x</mj-text>\n</mj-column>\n</mj-section>\n</mj-body>\n</mjml>",
+            3,
+            13,
+            "<script> is opened but never closed",
+            id="html-left-open-outside-text",
+        ),
+        pytest.param(
+            '<mjml>\n<mj-body>\n<mj-section>\n<mj-column>\n<mj-text mj-cl&ass="x">x</mj-text>\n</mj-column>\n</mj-section>\n</mj-body>\n</mjml>',
+            5,
+            10,
+            "attribute name 'mj-cl&ass'",
+            id="odd-attribute-name",
+        ),
+        pytest.param(
+            "<mjml>\n<mj-body>\n<mj-section>\n<mj-column>\n<mj-text>Hi</mj-column> there</mj-text>\n</mj-column>\n</mj-section>\n</mj-body>\n</mjml>",
+            5,
+            12,
+            "</mj-column> inside the text",
+            id="closing-tag-inside-text",
+        ),
+        pytest.param(
+            '<mjml>\n<mj-body>\n<mj-section>\n<mj-column>\n<mj-text align="cen\x00ter">x</mj-text>\n</mj-column>\n</mj-section>\n</mj-body>\n</mjml>',
+            5,
+            20,
+            "NUL character",
+            id="nul-character",
+        ),
     ],
 )
 def test_invalid_mjml_raises_with_line_column_and_a_readable_message(source, line, column, words):

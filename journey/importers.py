@@ -44,9 +44,10 @@ from typing import BinaryIO
 from sqlalchemy import Column, MetaData, Table, bindparam, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from db.models import EmailVariant, MetricDaily, Stage, utcnow
+from db.models import EmailVariant, MetricDaily, utcnow
 from journey import journeys
 from journey.errors import ImportRejected, JourneyError
 from journey.import_formats import (
@@ -163,6 +164,12 @@ class ImportResult:
 # --- the journey's emails -----------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class StageRef:
+    id: int
+    name: str
+
+
 @dataclass
 class _Targets:
     journey_id: int
@@ -170,7 +177,7 @@ class _Targets:
     by_name: dict[str, int]
     names: list[tuple[str, int]]  # longest first, for "title + suffix" matches
     stage_of: dict[int, int]
-    stages: dict[str, Stage]
+    stages: dict[str, StageRef]
     variants: dict[int, dict[str, str]]
 
     @classmethod
@@ -196,7 +203,7 @@ class _Targets:
             by_name=by_name,
             names=sorted(by_name.items(), key=lambda item: -len(item[0])),
             stage_of={e.id: e.stage_id for e in emails},
-            stages={node.stage.name.casefold(): node.stage for node in tree.stages},
+            stages={n.stage.name.casefold(): StageRef(n.stage.id, n.stage.name) for n in tree.stages},
             variants=variants,
         )
 
@@ -293,6 +300,10 @@ def import_metrics(
     if format not in ("auto", *FORMATS):
         raise ImportRejected(f"Unknown format “{format}”: choose auto, {', '.join(FORMATS)}.", field="format")
     targets = _Targets.load(session, journey_id)
+    if not (session.new or session.dirty or session.deleted):
+        # End the read: on SQLite every transaction holds the write lock (BEGIN IMMEDIATE), and
+        # reading a big file should not block teammates' saves. Writing opens a new transaction.
+        session.rollback()
     if create_missing_stage is not None and create_missing_stage.casefold() not in targets.stages:
         raise ImportRejected(
             f"This journey has no stage named “{create_missing_stage}” to create missing emails in "
@@ -342,6 +353,12 @@ def import_metrics(
             return result
         _write(session, rows, chosen, progress)
         session.commit()
+    except IntegrityError:
+        session.rollback()
+        raise ImportRejected(
+            "An email or stage of this journey was deleted while the file was read: nothing was "
+            "imported. Import the file again."
+        ) from None
     except BaseException:
         session.rollback()
         raise

@@ -448,3 +448,22 @@ def test_excels_sep_line_sets_the_delimiter_and_is_not_counted_as_a_row(session,
     assert [(r.row, r.error) for r in result.rejected] == [
         (3, "duplicate of row 2 (the same email, variant and day)")
     ]
+
+
+def test_an_email_deleted_while_the_file_is_read_rejects_the_import(session, engine, journey_id):
+    from sqlmodel import Session
+
+    from journey import journeys
+
+    before = dump(session)
+
+    def delete_welcome(fraction, message):
+        if message.startswith("Reading"):  # the file is read without holding a transaction
+            with Session(engine) as other:
+                email = other.execute(select(Email).where(Email.name == "Win-back")).scalar_one()
+                journeys.delete_email(other, email.id)
+                other.commit()
+
+    with pytest.raises(ImportRejected, match="deleted while the file was read"):
+        import_metrics(session, journey_id, FIXTURES / "generic.csv", progress=delete_welcome)
+    assert [row for row in dump(session) if row[0] != "Win-back"] == [r for r in before if r[0] != "Win-back"]

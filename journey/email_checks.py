@@ -58,14 +58,14 @@ _DEFAULTS = {
     "mj-button": {"font-size": "13px", "line-height": "120%", "inner-padding": "10px 25px"},
     "mj-body": {"width": "600px"},
 }
-_HREF_RE = re.compile(r"""<a\b([^>]*?)\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
-_IMG_RE = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+_HREF_RE = re.compile(r"""<a\b([^<>]*?)\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s<>]+))""", re.IGNORECASE)
+_IMG_RE = re.compile(r"<img\b[^<>]*>", re.IGNORECASE)
 _ALT_RE = re.compile(r"\balt\s*=", re.IGNORECASE)
 _INLINE_FONT_RE = re.compile(r"font-size\s*:\s*(\d+(?:\.\d+)?)px", re.IGNORECASE)
 _INLINE_WIDTH_RE = re.compile(r"""(?<![-\w])width\s*(?::\s*|=\s*["']?)(\d+(?:\.\d+)?)(px)?""", re.IGNORECASE)
 _TAG_STRIP_RE = re.compile(r"<[^>]+>")
 _ESP_TAG_RE = re.compile(
-    r"\*\|[A-Z0-9_:]+\|\*|%%[A-Za-z0-9_]+%%|\{\{\s*[^}]*\}\}|\{%.*?%\}|\[\[[A-Za-z0-9_ ]+\]\]"
+    r"\*\|[A-Z0-9_:]+\|\*|%%[A-Za-z0-9_]+%%|\{\{\s*[^}]*\}\}|\{%[^%]*%\}|\[\[[A-Za-z0-9_ ]+\]\]"
 )
 _UNSUBSCRIBE_WORDS_RE = re.compile(
     r"unsubscribe|opt[- ]?out|manage (?:your )?(?:preferences|subscription)", re.I
@@ -82,7 +82,9 @@ _ADDRESS_RES = [
     # Rue de Rivoli 12 / Via Roma 5 / Calle Mayor 3
     re.compile(rf"\b(?:{_STREET_WORDS})\.?(?:\s+[\w.'-]+){{0,3}}?\s+\d{{1,5}}[a-z]?\b", re.IGNORECASE),
     # Hauptstraße 5 / Kerkweg 12
-    re.compile(r"\w(?:straße|strasse|str\.|weg|gasse|platz|allee|laan|gracht)\s+\d{1,5}[a-z]?\b", re.IGNORECASE),
+    re.compile(
+        r"\w(?:straße|strasse|str\.|weg|gasse|platz|allee|laan|gracht)\s+\d{1,5}[a-z]?\b", re.IGNORECASE
+    ),
     re.compile(r"\bP\.?\s?O\.?\s+Box\s+\d+", re.IGNORECASE),
     re.compile(r"\b[A-Z]{2}\s+\d{5}(?:-\d{4})?\b"),  # US state + ZIP
     re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b"),  # UK postcode

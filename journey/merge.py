@@ -42,8 +42,6 @@ LOOP_ITERATION_LIMIT = 1_000
 OUTPUT_STREAM_LIMIT = 1_000_000  # bytes: twice the MJML input limit
 LOCAL_NAMESPACE_LIMIT = 100_000  # bytes held by assign/capture
 
-MERGE_TAG_RE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
-
 
 class _NoFilesLoader(BaseLoader):
     """Refuses every `{% include %}` / `{% render %}`: merge tags never read files."""
@@ -152,26 +150,33 @@ def _parse_snippet(snippet: str) -> BoundTemplate:
     return ENV.from_string(snippet)
 
 
-_OUTPUT_RE = re.compile(r"\{\{.*?\}\}", re.DOTALL)
-
-
 def has_merge_tags(source: str) -> bool:
     """True when the source holds any `{{ … }}` or `{% … %}`."""
     return "{{" in source or "{%" in source
 
 
-def _snippets(source: str) -> list[re.Match[str]] | None:
-    """The `{{ … }}` output statements, when they are all there is (no tags, no whitespace control).
+def _snippets(source: str) -> list[tuple[int, int]] | None:
+    """The (start, end) of each `{{ … }}` output statement, when they are all there is.
 
     Then each statement is compiled once and cached, whatever text surrounds it: an edit elsewhere in
-    the email does not re-parse the template. Otherwise (None) the whole source is one template.
+    the email does not re-parse the template. Otherwise (None: tags, whitespace control, an unclosed or
+    nested `{{`) the whole source is one template, which reports errors with their position.
+    Linear: one pass of str.find.
     """
     if "{%" in source or "{{-" in source or "-}}" in source:
         return None
-    matches = list(_OUTPUT_RE.finditer(source))
-    if len(matches) != source.count("{{"):
-        return None  # an unclosed {{: the whole-template parse reports it with its position
-    return matches
+    spans: list[tuple[int, int]] = []
+    start = source.find("{{")
+    while start != -1:
+        end = source.find("}}", start + 2)
+        if end == -1:
+            return None
+        following = source.find("{{", start + 2)
+        if following != -1 and following < end:
+            return None
+        spans.append((start, end + 2))
+        start = source.find("{{", end + 2)
+    return spans
 
 
 def merge_tags(source: str, data: Mapping[str, object]) -> str:
@@ -185,13 +190,13 @@ def merge_tags(source: str, data: Mapping[str, object]) -> str:
             return _parse(source).render(**context)
         pieces: list[str] = []
         last = 0
-        for match in snippets:
-            pieces.append(source[last : match.start()])
+        for start, end in snippets:
+            pieces.append(source[last:start])
             try:
-                pieces.append(_parse_snippet(match.group(0)).render(**context))
+                pieces.append(_parse_snippet(source[start:end]).render(**context))
             except LiquidError as exc:
-                raise template_error(exc, source=source, offset=match.start()) from exc
-            last = match.end()
+                raise template_error(exc, source=source, offset=start) from exc
+            last = end
         pieces.append(source[last:])
         merged = "".join(pieces)
         if len(merged) > OUTPUT_STREAM_LIMIT:
@@ -215,11 +220,11 @@ def merge_variables(source: str) -> list[str]:
         if snippets is None:
             return sorted(_parse(source).global_variables())
         names: set[str] = set()
-        for match in snippets:
+        for start, end in snippets:
             try:
-                names.update(_parse_snippet(match.group(0)).global_variables())
+                names.update(_parse_snippet(source[start:end]).global_variables())
             except LiquidError as exc:
-                raise template_error(exc, source=source, offset=match.start()) from exc
+                raise template_error(exc, source=source, offset=start) from exc
         return sorted(names)
     except LiquidError as exc:
         raise template_error(exc, source=source) from exc

@@ -139,6 +139,18 @@ def _close_re(tag: str) -> re.Pattern[str]:
     return pattern
 
 
+_RAW_TAG_LIMIT = 4096
+
+
+def _raw_tag(text: str, lt: int) -> str:
+    """The text of a tag that did not parse: up to its '>' or the next '<', at most 4 KB (keeps scans linear)."""
+    end = min(len(text), lt + _RAW_TAG_LIMIT)
+    gt = text.find(">", lt + 1, end)
+    nxt = text.find("<", lt + 1, end)
+    stop = min(gt + 1 if gt != -1 else end, nxt if nxt != -1 else end)
+    return text[lt:stop]
+
+
 def _unquoted_problem(raw_attributes: str, offset: int, problems: list[tuple[int, str]]) -> None:
     """Attributes mjml-python refuses (HTML allows them): values without quotes, odd characters in names."""
     match = _UNQUOTED_RE.search(raw_attributes)
@@ -176,8 +188,7 @@ def _html_problems(content: str, base: int, problems: list[tuple[int, str]]) -> 
                 continue
             nxt = content[lt + 1 : lt + 2]
             if nxt.isalpha() or nxt == "/":
-                raw = content[lt : content.find(">", lt) + 1 or None]
-                if _UNQUOTED_RE.search(raw):
+                if _UNQUOTED_RE.search(_raw_tag(content, lt)):
                     problems.append((base + lt, 'an attribute value without quotes; write name="value"'))
                 else:
                     problems.append(
@@ -235,9 +246,7 @@ def parse_mjml(source: str, *, html_problems: bool = False) -> MJMLDocument:
                 continue
             nxt = source[lt + 1 : lt + 2]
             if nxt.isalpha() or nxt == "/":
-                gt = source.find(">", lt)
-                raw = source[lt : gt + 1] if gt != -1 else source[lt:]
-                if _UNQUOTED_RE.search(raw):
+                if _UNQUOTED_RE.search(_raw_tag(source, lt)):
                     problems.append((lt, 'an attribute value without quotes; write name="value"'))
                 else:
                     problems.append((lt, "a tag that is not closed properly (check its quotes and its '>')"))

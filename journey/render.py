@@ -157,7 +157,7 @@ _HIDDEN_RE = re.compile(
     re.DOTALL | re.IGNORECASE,
 )
 _LINK_RE = re.compile(
-    r"""<a\b[^>]*?\bhref\s*=\s*(?:"([^"]*)"|'([^']*)')[^>]*>(.*?)</a\s*>""", re.DOTALL | re.IGNORECASE
+    r"""<a\b[^<>]*?\bhref\s*=\s*(?:"([^"]*)"|'([^']*)')[^>]*>(.*?)</a\s*>""", re.DOTALL | re.IGNORECASE
 )
 _BREAK_RE = re.compile(r"<br\b[^>]*>", re.IGNORECASE)
 _RULE_RE = re.compile(r"<hr\b[^>]*>", re.IGNORECASE)

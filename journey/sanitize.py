@@ -116,12 +116,12 @@ _CSS_PROBES = ("expression", "javascript", "vbscript", "binding", "behavio", "te
 
 _DANGERS = [
     _Danger("unsafe-script", "a <script> element", *_both(r"<script\b"), ("<script",)),
-    _Danger("unsafe-event-handler", "an event-handler attribute (on…=)", *_both(r"<[a-z][^>]*?\son[a-z]+\s*="), (" on", "\ton", "\non", "/on")),
+    _Danger("unsafe-event-handler", "an event-handler attribute (on…=)", *_both(r"<[a-z][^<>]*?\son[a-z]+\s*="), (" on", "\ton", "\non", "/on")),
     _Danger("unsafe-javascript-url", "a javascript: URL", *_both(r"(?:java|vb)script\s*:"), ("javascript", "vbscript")),
     _Danger("unsafe-iframe", "an <iframe>, <object> or <embed>", *_both(r"<(?:iframe|object|embed|frame)\b"), ("<iframe", "<object", "<embed", "<frame")),
     _Danger("unsafe-form", "a form or form control", *_both(r"<(?:form|input|button|select|textarea)\b"), ("<form", "<input", "<button", "<select", "<textarea")),
     _Danger("unsafe-base", "a <base> element", *_both(r"<base\b"), ("<base",)),
-    _Danger("unsafe-meta-refresh", 'a <meta http-equiv="refresh">', *_both(r"<meta\b[^>]*http-equiv\s*=\s*['\"]?refresh"), ("refresh",)),
+    _Danger("unsafe-meta-refresh", 'a <meta http-equiv="refresh">', *_both(r"<meta\b[^<>]*http-equiv\s*=\s*['\"]?refresh"), ("refresh",)),
     _Danger("unsafe-svg", "an <svg> or <math> element", *_both(r"<(?:svg|math)\b"), ("<svg", "<math")),
     _Danger("unsafe-css", "dangerous CSS (expression(), javascript: in url(), -moz-binding, behavior)", _CSS_DANGER_RE, _CSS_DANGER_RE, _CSS_PROBES),
 ]  # fmt: skip

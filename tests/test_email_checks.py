@@ -438,3 +438,28 @@ def test_live_link_check_reports_broken_links_with_their_line(local_server):
 def test_live_link_check_is_off_by_default(local_server):
     source = _swap('href="https://fernhill.example/tips"', f'href="{local_server}/missing"')
     assert "link-broken" not in _rules(_check(source))
+
+
+# --- hostile sizes: every scan stays linear (a hang guard, not a speed test) --------------------
+
+
+def _in_text(inner: str) -> str:
+    return f"<mjml><mj-body><mj-section><mj-column><mj-text>{inner}</mj-text></mj-column></mj-section></mj-body></mjml>"
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize(
+    ("source", "rule"),
+    [
+        pytest.param(_in_text("<a " * 100_000), "mjml-invalid", id="unclosed-anchors"),
+        pytest.param(_in_text('<a href="x" ' * 40_000), "mjml-invalid", id="unclosed-anchors-with-href"),
+        pytest.param(
+            _in_text("<a " * 100_000 + ' onclick="x"'), "mjml-invalid", id="handler-after-many-tags"
+        ),
+        pytest.param(_in_text("{{ " * 100_000), "merge-tag-syntax", id="unclosed-merge-tags"),
+        pytest.param("<mjml><mj-body><mj-section " + 'a="1" ' * 70_000, "mjml-invalid", id="endless-tag"),
+    ],
+)
+def test_pathological_input_gives_findings_without_hanging(source, rule):
+    findings = check_email(source, subject="s", preheader=PREHEADER)
+    assert rule in _rules(findings)

@@ -121,6 +121,12 @@ def _refuse_include(path: str) -> str:
     return ""
 
 
+def byte_position(text: str, byte_offset: int) -> tuple[int, int]:
+    """1-based (line, column in characters) of a UTF-8 byte offset, as mjml-python reports positions."""
+    offset = len(text.encode("utf-8")[:byte_offset].decode("utf-8", "ignore"))
+    return position(line_starts_of(text), offset)
+
+
 def _mjml_error(exc: ValueError, source: str, merged: str) -> InvalidMJML:
     """Turn mjml-python's bare ValueError into InvalidMJML with a line, column and readable message."""
     line, column, reason = locate_parse_error(source)
@@ -129,9 +135,8 @@ def _mjml_error(exc: ValueError, source: str, merged: str) -> InvalidMJML:
     if line is None:
         match = _POSITION_RE.search(str(exc))
         if match:
-            offset = len(merged.encode("utf-8")[: int(match.group(1))].decode("utf-8", "ignore"))
-            line, column = position(line_starts_of(merged), offset)
-    detail = str(exc).replace(" in root template", "")
+            line, column = byte_position(merged, int(match.group(1)))
+    detail = _POSITION_RE.sub("", str(exc)).replace(" in root template", "").strip()
     if reason:
         message = f"Line {line}, column {column}: the MJML cannot be rendered: {reason}."
     elif line is not None:

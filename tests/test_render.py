@@ -12,6 +12,7 @@ from journey.render import (
     DEFAULT_UNSUBSCRIBE_URL,
     PREVIEW_CSP,
     RenderedEmail,
+    byte_position,
     html_to_text,
     preview,
     preview_src,
@@ -238,3 +239,10 @@ def test_liquid_inside_a_tag_does_not_cause_false_validation_findings():
     assert vip.findings == []
     assert "#ffd700" in vip.html
     assert "#ffd700" not in render_email(source, {"vip": False}).html
+
+
+def test_renderer_byte_positions_become_line_and_character_column():
+    text = "<mjml>\n  <mj-text>Café crème</mj-text>\n</mjml>"
+    byte_offset = text.encode("utf-8").index(b"</mj-text>")
+    assert byte_position(text, byte_offset) == (2, 22)
+    assert byte_position(text, 0) == (1, 1)

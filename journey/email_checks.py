@@ -22,6 +22,12 @@ Rules (id: severity):
     merge-tag-unresolved: error (merge tags left in the output, e.g. another ESP's *|FNAME|*)
     address-missing: warning (no postal address near the end: CAN-SPAM)
     personalisation-missing: info (no merge tag besides the standard ones)
+Also returned, from the pipeline: mjml-unknown-tag, mjml-invalid-parent, mjml-include, mjml-no-root,
+mjml-no-body (errors), mjml-unknown-attribute, mjml-invalid-value (warnings); unsafe-script,
+unsafe-event-handler, unsafe-javascript-url, unsafe-iframe, unsafe-form, unsafe-base,
+unsafe-meta-refresh, unsafe-svg, unsafe-css (errors: removed by the sanitiser); and when the email cannot
+be rendered one of mjml-invalid, merge-tag-unknown, merge-tag-syntax, merge-tag-limit, merge-tag-include,
+input-too-large (errors).
 Sizes are computed as MJML does: the attribute, else its mj-class, else mj-attributes for the tag,
 else mj-all, else the component's default (mj-text 13 px; mj-button 13 px, line-height 120%,
 inner-padding 10px 25px).

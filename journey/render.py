@@ -13,7 +13,8 @@ One pure pipeline that the studio page, the CLI and the tests all call:
 Steps: (1) size and nesting guard (mjml-python crashes the process on deep nesting);
 (2) MJML validation on the source as written, so lines match the editor; (3) Liquid merge tags in a
 sandbox (`journey.merge`); (4) the guard again on the merged text; (5) mjml-python with an
-`include_loader` that never reads a file; (6) the preheader, if given, replaces `<mj-preview>`;
+`include_loader` that never reads a file; (6) the preheader, if given (its merge tags filled too),
+replaces `<mj-preview>`;
 (7) nh3 with an email allowlist (`journey.sanitize`); (8) a plain-text alternative from the clean HTML.
 `data` is laid over `standard_merge_data()`, so `unsubscribe_url` and `view_in_browser_url` always exist.
 """
@@ -237,6 +238,14 @@ def preview(mjml_source: str, data: Mapping[str, object] | None = None, *, prehe
         # validate the merged MJML instead (lines are then those of the merged text).
         findings = validate_document(parse_mjml(merged))
     if preheader:
+        try:
+            preheader = html_lib.unescape(merge_tags(preheader, merge_data))
+        except TemplateError as exc:
+            error = TemplateError(
+                f"Preheader: {exc.message}", field="preheader", line=None, column=exc.column
+            )
+            error.rule = getattr(exc, "rule", "merge-tag-error")  # type: ignore[attr-defined]
+            return Preview(mjml_source, document, merged, merge_data, None, error)
         raw_html = _set_preheader(raw_html, preheader)
     clean_html, removed = sanitize_html(raw_html, source=mjml_source)
     email = RenderedEmail(html=clean_html, text=html_to_text(clean_html), findings=findings + removed)

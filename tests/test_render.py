@@ -246,3 +246,14 @@ def test_renderer_byte_positions_become_line_and_character_column():
     byte_offset = text.encode("utf-8").index(b"</mj-text>")
     assert byte_position(text, byte_offset) == (2, 22)
     assert byte_position(text, 0) == (1, 1)
+
+
+def test_preheader_merge_tags_are_filled_and_escaped_once():
+    email = render_email(
+        WELCOME, {"company": "F", "first_name": "Jo & Sam"}, preheader="{{ first_name }}, your guide is here"
+    )
+    assert "Jo &amp; Sam, your guide is here" in email.html
+    with pytest.raises(TemplateError) as caught:
+        render_email(WELCOME, {"company": "F"}, preheader="Hi {{ nickname }}")
+    assert caught.value.field == "preheader"
+    assert "nickname" in str(caught.value)

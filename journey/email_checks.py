@@ -25,7 +25,7 @@ Rules (id: severity):
 Also returned, from the pipeline: mjml-unknown-tag, mjml-invalid-parent, mjml-include, mjml-no-root,
 mjml-no-body (errors), mjml-unknown-attribute, mjml-invalid-value (warnings); unsafe-script,
 unsafe-event-handler, unsafe-javascript-url, unsafe-iframe, unsafe-form, unsafe-base,
-unsafe-meta-refresh, unsafe-svg, unsafe-css (errors: removed by the sanitiser); and when the email cannot
+unsafe-meta-refresh, unsafe-svg, unsafe-css, unsafe-url (errors: removed by the sanitiser); and when the email cannot
 be rendered one of mjml-invalid, merge-tag-unknown, merge-tag-syntax, merge-tag-limit, merge-tag-include,
 input-too-large (errors).
 Sizes are computed as MJML does: the attribute, else its mj-class, else mj-attributes for the tag,

@@ -7,7 +7,9 @@ mailto, tel. Comments are kept (MJML's Outlook conditional comments live in them
 
 Never in the output: `<script>`, `on*` attributes, `javascript:` URLs, `<iframe>`, `<object>`,
 `<embed>`, `<form>`, `<base>`, `<meta http-equiv="refresh">`, SVG, CSS `expression(…)`,
-`url(javascript:…)`, `-moz-binding` and `behavior:`.
+`url(javascript:…)`, `-moz-binding` and `behavior:`; link and image addresses with other schemes
+(however entity-encoded, e.g. `&#106;avascript:`, or a `data:` image) are dropped and reported as
+`unsafe-url`.
 
 `sanitize_html(html, source=...)` returns the clean HTML and one Finding per kind of removal,
 with the line in the MJML source where the hostile fragment sits (when it can be found there).
@@ -15,6 +17,7 @@ with the line in the MJML source where the hostile fragment sits (when it can be
 
 from __future__ import annotations
 
+import html as html_lib
 import re
 from dataclasses import dataclass
 
@@ -142,6 +145,29 @@ def _may_be_hostile(text: str) -> bool:
     return any(word in lowered for word in _DANGER_WORDS) or _HANDLER_RE.search(lowered) is not None
 
 
+_URL_ATTR_RE = re.compile(r"""\s(?:href|src)\s*=""", re.IGNORECASE)
+_SOURCE_URL_RE = re.compile(r"""\s(?:href|src|background-url)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
+_SAFE_URL_RE = re.compile(r"(?:https?|mailto|tel):|[^:]*(?:[/?#]|$)", re.IGNORECASE)
+
+
+def _dropped_url_finding(source: str) -> Finding:
+    """A link or image address the allowlist refused (javascript:, data:, … however it is encoded)."""
+    line = None
+    for match in _SOURCE_URL_RE.finditer(source):
+        value = html_lib.unescape(match.group(1) if match.group(1) is not None else match.group(2))
+        value = "".join(ch for ch in value if ch > " ").strip()
+        if "{{" not in value and _SAFE_URL_RE.match(value) is None:
+            line = line_of(source, match.start())
+            break
+    return Finding(
+        rule="unsafe-url",
+        severity="error",
+        message="A link or image address uses a scheme emails cannot use (javascript:, data:, …); it was removed.",
+        fix="Use https:// addresses for links and images (mailto: and tel: for contact links).",
+        line=line,
+    )
+
+
 def line_of(source: str, index: int) -> int:
     """1-based line of a character index in `source`."""
     return source.count("\n", 0, index) + 1
@@ -187,7 +213,10 @@ def sanitize_html(html: str, *, source: str = "") -> tuple[str, list[Finding]]:
     """
     cleaned = _clean_document(html)
     findings: list[Finding] = []
+    dropped_urls = len(_URL_ATTR_RE.findall(html)) - len(_URL_ATTR_RE.findall(cleaned))
     if not _may_be_hostile(source or html):
+        if dropped_urls > 0:  # e.g. an entity-encoded javascript: or a data: image
+            findings.append(_dropped_url_finding(source))
         return cleaned, findings  # the usual case: one pass finds nothing hostile at all
     lowered = source.lower() if source else html.lower()
     for danger in _DANGERS:
@@ -212,4 +241,6 @@ def sanitize_html(html: str, *, source: str = "") -> tuple[str, list[Finding]]:
                 line=line,
             )
         )
+    if dropped_urls > 0 and not any(f.rule == "unsafe-javascript-url" for f in findings):
+        findings.append(_dropped_url_finding(source))
     return cleaned, findings

@@ -42,6 +42,15 @@ HOSTILE = [
         '<a href=" JaVaScRiPt:alert(1)">click</a>', "unsafe-javascript-url", id="javascript-mixed-case"
     ),
     pytest.param('<img src="javascript:alert(1)" alt="" />', "unsafe-javascript-url", id="javascript-img"),
+    pytest.param(
+        '<a href="&#106;avascript:alert(1)">click</a>', "unsafe-url", id="javascript-entity-encoded"
+    ),
+    pytest.param(
+        '<a href="jav&#x09;ascript:alert(1)">click</a>', "unsafe-url", id="javascript-with-tab-entity"
+    ),
+    pytest.param(
+        '<img src="data:image/svg+xml;base64,PHN2Zz48L3N2Zz4=" alt="" />', "unsafe-url", id="data-image"
+    ),
     pytest.param('<svg onload="alert(1)"><circle r="5" /></svg>', "unsafe-svg", id="svg-onload"),
     pytest.param("<svg><script>alert(1)</script></svg>", "unsafe-svg", id="svg-script"),
     pytest.param('<svg><a href="javascript:alert(1)"><text>x</text></a></svg>', "unsafe-svg", id="svg-link"),

@@ -3,13 +3,13 @@
 import re
 
 import pytest
-from browser_support import app_url, browser, page, start_app, wait_for_app  # noqa: F401 - fixtures
+from browser_support import wait_for_app
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
 
-def test_weekly_review_draws_its_charts_and_saves_notes(app_url, page):  # noqa: F811
+def test_weekly_review_draws_its_charts_and_saves_notes(app_url, page):
     page.goto(f"{app_url}/review")
     wait_for_app(page)
     page.get_by_role("heading", name="Weekly review").wait_for()

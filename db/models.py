@@ -250,6 +250,24 @@ class MetricDaily(SQLModel, table=True):
     __table_args__ = (
         sa.UniqueConstraint("email_id", "variant", "day", name="uq_metric_email_variant_day"),
         sa.Index("ix_metric_day_email", "day", "email_id"),
+        # Covering: reports join stage → email → metric_daily by email_id and a day range; with every
+        # summed column in the index, aggregation never reads the table itself.
+        sa.Index(
+            "ix_metric_email_day_covering",
+            "email_id",
+            "day",
+            "variant",
+            "sent",
+            "delivered",
+            "opens",
+            "machine_opens",
+            "clicks",
+            "conversions",
+            "unsubscribes",
+            "bounces",
+            "complaints",
+            "revenue",
+        ),
     )
 
 

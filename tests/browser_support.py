@@ -54,45 +54,54 @@ def _wait_healthy(url: str, process: subprocess.Popen, log: Path) -> None:
     raise RuntimeError(f"streamlit did not become healthy in {START_TIMEOUT_S}s:\n{log.read_text()[-3000:]}")
 
 
+def start_streamlit(folder: Path, *, seed_demo: bool = True, **env: str) -> tuple[str, subprocess.Popen]:
+    """Start `streamlit run app.py` on a free port with a database in `folder`; (base URL, process)."""
+    port = free_port()
+    log = folder / "streamlit.log"
+    environment = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{folder / 'journey.db'}",
+        "JOURNEY_SEED_DEMO": "1" if seed_demo else "0",
+        **env,
+    }
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "app.py"),
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=ROOT,
+        env=environment,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(url, process, log)
+    except BaseException:
+        process.kill()
+        raise
+    return url, process
+
+
 @pytest.fixture(scope="module")
 def start_app(tmp_path_factory):
     """A factory: start_app(seed_demo=True, **env) -> base URL of a running app on its own database."""
     processes: list[subprocess.Popen] = []
 
     def start(*, seed_demo: bool = True, **env: str) -> str:
-        folder = tmp_path_factory.mktemp("app")
-        port = free_port()
-        log = folder / "streamlit.log"
-        environment = {
-            **os.environ,
-            "DATABASE_URL": f"sqlite:///{folder / 'journey.db'}",
-            "JOURNEY_SEED_DEMO": "1" if seed_demo else "0",
-            **env,
-        }
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                str(ROOT / "app.py"),
-                "--server.port",
-                str(port),
-                "--server.address",
-                "127.0.0.1",
-                "--server.headless",
-                "true",
-                "--browser.gatherUsageStats",
-                "false",
-            ],
-            cwd=ROOT,
-            env=environment,
-            stdout=log.open("w"),
-            stderr=subprocess.STDOUT,
-        )
+        url, process = start_streamlit(tmp_path_factory.mktemp("app"), seed_demo=seed_demo, **env)
         processes.append(process)
-        url = f"http://127.0.0.1:{port}"
-        _wait_healthy(url, process, log)
         return url
 
     yield start

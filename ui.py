@@ -113,6 +113,55 @@ def record_error(key: str, exc: JourneyError) -> None:
     errors[exc.field or "_form"] = str(exc)
 
 
+# --- forms that keep what was typed -------------------------------------------
+# A form's widgets are named prefix + field. They are filled from the database once (load_form) and
+# then keep what the user typed across reruns; only a successful save reloads them (submit_form marks
+# the prefix, reload_saved_forms clears it at the top of the next run, before any widget exists).
+
+FORM_RESET = "form_reset"
+
+
+def reload_saved_forms() -> None:
+    """Forget the widget values of the forms saved on the previous run, so they show the database again."""
+    for prefix in st.session_state.pop(FORM_RESET, []):
+        for key in [k for k in st.session_state if isinstance(k, str) and k.startswith(prefix)]:
+            del st.session_state[key]
+
+
+def load_form(prefix: str, row, fields) -> None:
+    """Put `row`'s values into the widgets named prefix + field, once, with the version they came from."""
+    if f"{prefix}version" in st.session_state:
+        return
+    for field in fields:
+        value = getattr(row, field)
+        st.session_state[f"{prefix}{field}"] = "" if value is None else value
+    st.session_state[f"{prefix}version"] = row.version
+
+
+def submit_form(prefix: str, action, *args, **kwargs) -> None:
+    """Save a form with `action(session, …)`: reload it on success, else show the refusal beside its field."""
+    try:
+        with db_session() as session:
+            action(session, *args, **kwargs)
+    except JourneyError as exc:
+        record_error(prefix, exc)
+    else:
+        form_errors(prefix).clear()
+        st.session_state.setdefault(FORM_RESET, []).append(prefix)
+    st.rerun()
+
+
+def run_action(action, *args, **kwargs) -> None:
+    """A one-click write (move, delete): rerun to show the result, or show why it was refused."""
+    try:
+        with db_session() as session:
+            action(session, *args, **kwargs)
+    except JourneyError as exc:
+        st.error(str(exc))
+        return
+    st.rerun()
+
+
 _leave_legacy_multipage_mode()
 
 

@@ -4,8 +4,16 @@ import streamlit as st
 
 from db.models import LANE_LABELS, LANES
 from journey import journeys, personas
-from journey.errors import JourneyError
-from ui import db_session, field_error, form_errors, journey_picker, record_error
+from ui import (
+    db_session,
+    field_error,
+    form_errors,
+    journey_picker,
+    load_form,
+    reload_saved_forms,
+    run_action,
+    submit_form,
+)
 
 EMOTIONS = {-2: "😣 −2", -1: "🙁 −1", 0: "😐 0", 1: "🙂 +1", 2: "😄 +2"}
 JOURNEY_FIELDS = ("name", "goal", "target_kpi", "map_type", "max_emails_per_week")
@@ -22,45 +30,7 @@ EMAIL_FIELDS = (
     "esp_campaign_id",
 )
 
-# Forms reload from the database only after a save (or when first shown); otherwise widgets keep what was typed.
-for prefix in st.session_state.pop("editor_reset", []):
-    for key in [k for k in st.session_state if isinstance(k, str) and k.startswith(prefix)]:
-        del st.session_state[key]
-
-
-def load_once(prefix: str, row, fields) -> None:
-    """Put `row`'s values into the widgets named `prefix + field`, once, with the version they came from."""
-    if f"{prefix}version" in st.session_state:
-        return
-    for field in fields:
-        value = getattr(row, field)
-        st.session_state[f"{prefix}{field}"] = "" if value is None else value
-    st.session_state[f"{prefix}version"] = row.version
-
-
-def save(form: str, prefix: str, action, *args, **kwargs) -> None:
-    """Run a write; on success reload the form's widgets, on a JourneyError show it beside its field."""
-    try:
-        with db_session() as session:
-            action(session, *args, **kwargs)
-    except JourneyError as exc:
-        record_error(form, exc)
-        return
-    form_errors(form).clear()
-    st.session_state.setdefault("editor_reset", []).append(prefix)
-    st.rerun()
-
-
-def act(action, *args, **kwargs) -> None:
-    """Run a one-click write (move, delete); show a refusal, else rerun to show the result."""
-    try:
-        with db_session() as session:
-            action(session, *args, **kwargs)
-    except JourneyError as exc:
-        st.error(str(exc))
-        return
-    st.rerun()
-
+reload_saved_forms()
 
 st.title("Journey editor")
 summary = journey_picker(key="editor_journey")
@@ -75,7 +45,7 @@ stage_names = {node.stage.id: node.stage.name for node in tree.stages}
 
 # --- the journey ------------------------------------------------------------
 jp = f"editor_j{journey.id}_"
-load_once(jp, journey, JOURNEY_FIELDS)
+load_form(jp, journey, JOURNEY_FIELDS)
 st.session_state.setdefault(f"{jp}personas", persona_ids)
 errors = form_errors(jp)
 with st.expander("Goal, KPI, map type and personas", expanded=not journey.goal), st.form(f"{jp}form"):
@@ -110,8 +80,7 @@ with st.expander("Goal, KPI, map type and personas", expanded=not journey.goal),
             journeys.update_journey(session, journey.id, st.session_state[f"{jp}version"], **values)
             journeys.set_journey_personas(session, journey.id, st.session_state[f"{jp}personas"])
 
-        save(jp, jp, save_journey)
-        st.rerun()
+        submit_form(jp, save_journey)
 
 # --- stages -----------------------------------------------------------------
 st.subheader(f"{len(tree.stages)} stages, {len(tree.emails)} emails")
@@ -121,7 +90,7 @@ if not tree.stages:
 for index, node in enumerate(tree.stages):
     stage = node.stage
     sp = f"editor_s{stage.id}_"
-    load_once(sp, stage, ("name", *LANES, "emotion"))
+    load_form(sp, stage, ("name", *LANES, "emotion"))
     errors = form_errors(sp)
     with st.expander(
         f"{index + 1}. {stage.name} — {len(node.emails)} email{'s' if len(node.emails) != 1 else ''}",
@@ -129,14 +98,14 @@ for index, node in enumerate(tree.stages):
     ):
         up, down, delete_box, delete_button = st.columns([1, 1, 3, 2])
         if up.button("↑ Move up", key=f"{sp}up", disabled=index == 0):
-            act(journeys.move_stage, stage.id, index - 1)
+            run_action(journeys.move_stage, stage.id, index - 1)
         if down.button("↓ Move down", key=f"{sp}down", disabled=index == len(tree.stages) - 1):
-            act(journeys.move_stage, stage.id, index + 1)
+            run_action(journeys.move_stage, stage.id, index + 1)
         sure = delete_box.checkbox(
             f"Delete “{stage.name}” and its {len(node.emails)} emails", key=f"{sp}confirm"
         )
         if delete_button.button("Delete stage", key=f"{sp}delete", disabled=not sure):
-            act(journeys.delete_stage, stage.id)
+            run_action(journeys.delete_stage, stage.id)
 
         with st.form(f"{sp}form"):
             if "_form" in errors:
@@ -151,8 +120,7 @@ for index, node in enumerate(tree.stages):
             st.select_slider("Emotion", options=list(EMOTIONS), key=f"{sp}emotion", format_func=EMOTIONS.get)
             if st.form_submit_button("Save stage"):
                 values = {f: st.session_state[f"{sp}{f}"] for f in ("name", *LANES, "emotion")}
-                save(sp, sp, journeys.update_stage, stage.id, st.session_state[f"{sp}version"], **values)
-                st.rerun()
+                submit_form(sp, journeys.update_stage, stage.id, st.session_state[f"{sp}version"], **values)
 
         st.markdown("**Emails in this stage**")
         if not node.emails:
@@ -166,14 +134,14 @@ for index, node in enumerate(tree.stages):
                     f" + {email.delay_hours} h · _{email.status}_  \n{email.subject or ':orange[no subject yet]'}"
                 )
                 if b_up.button("↑", key=f"{ep}up", disabled=e_index == 0, help="Move up"):
-                    act(journeys.move_email, email.id, index=e_index - 1)
+                    run_action(journeys.move_email, email.id, index=e_index - 1)
                 if b_down.button(
                     "↓", key=f"{ep}down", disabled=e_index == len(node.emails) - 1, help="Move down"
                 ):
-                    act(journeys.move_email, email.id, index=e_index + 1)
+                    run_action(journeys.move_email, email.id, index=e_index + 1)
                 if not st.toggle("Edit", key=f"editor_open_e{email.id}"):
                     continue
-                load_once(ep, email, (*EMAIL_FIELDS, "delay_hours"))
+                load_form(ep, email, (*EMAIL_FIELDS, "delay_hours"))
                 errors = form_errors(ep)
                 with st.form(f"{ep}form"):
                     if "_form" in errors:
@@ -226,15 +194,9 @@ for index, node in enumerate(tree.stages):
                     )
                     if st.form_submit_button("Save email", type="primary"):
                         values = {f: st.session_state[f"{ep}{f}"] for f in (*EMAIL_FIELDS, "delay_hours")}
-                        save(
-                            ep,
-                            ep,
-                            journeys.update_email,
-                            email.id,
-                            st.session_state[f"{ep}version"],
-                            **values,
+                        submit_form(
+                            ep, journeys.update_email, email.id, st.session_state[f"{ep}version"], **values
                         )
-                        st.rerun()
                 m1, m2, m3, m4 = st.columns([3, 2, 2, 2])
                 others = [s for s in stage_names if s != stage.id]
                 target = m1.selectbox(
@@ -245,12 +207,12 @@ for index, node in enumerate(tree.stages):
                     disabled=not others,
                 )
                 if m2.button("Move", key=f"{ep}move", disabled=not others):
-                    act(journeys.move_email, email.id, stage_id=target, index=0)
+                    run_action(journeys.move_email, email.id, stage_id=target, index=0)
                 if m3.button("Open in studio", key=f"{ep}studio"):
                     st.session_state["studio_email_id"] = email.id
                     st.switch_page("pages/studio.py")
                 if m4.button("Delete email", key=f"{ep}delete"):
-                    act(journeys.delete_email, email.id)
+                    run_action(journeys.delete_email, email.id)
 
         np_ = f"editor_new_email_s{stage.id}_"
         errors = form_errors(np_)
@@ -272,11 +234,10 @@ for index, node in enumerate(tree.stages):
                 values = {
                     f: st.session_state[f"{np_}{f}"] for f in ("name", "trigger", "delay_hours", "purpose")
                 }
-                save(np_, np_, journeys.add_email, stage.id, mjml=blank_email_mjml(), **values)
-                st.rerun()
+                submit_form(np_, journeys.add_email, stage.id, mjml=blank_email_mjml(), **values)
 
 # --- add a stage ------------------------------------------------------------
-errors = form_errors("editor_new_stage")
+errors = form_errors("editor_new_stage_")
 with st.form("editor_new_stage_form"):
     st.markdown("**Add a stage**")
     c1, c2 = st.columns([3, 1])
@@ -285,12 +246,10 @@ with st.form("editor_new_stage_form"):
     field_error(errors, "name")
     field_error(errors, "position")
     if st.form_submit_button("Add stage"):
-        save(
-            "editor_new_stage",
+        submit_form(
             "editor_new_stage_",
             journeys.add_stage,
             journey.id,
             name=st.session_state["editor_new_stage_name"],
             index=int(st.session_state["editor_new_stage_position"]) - 1,
         )
-        st.rerun()

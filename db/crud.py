@@ -1,10 +1,10 @@
-"""Versioned updates: the optimistic-concurrency write every editable row goes through."""
+"""Versioned updates (the optimistic-concurrency write every editable row goes through) and name checks."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import func, select, update
 from sqlmodel import Session, SQLModel
 
 from db.models import utcnow
@@ -25,3 +25,14 @@ def update_versioned(
     # Keep identity-map copies in step with the row we just wrote.
     cached = session.get(model, row_id, populate_existing=True)
     return cached.version if cached is not None else expected_version + 1
+
+
+def name_taken(
+    session: Session, model: type[SQLModel], name: str, *, exclude_id: int | None = None, where=()
+) -> bool:
+    """True when another row of `model` (within `where`) already has `name`, whatever its case."""
+    table = model.__table__
+    query = select(table.c.id).where(func.lower(table.c.name) == name.lower(), *where)
+    if exclude_id is not None:
+        query = query.where(table.c.id != exclude_id)
+    return session.execute(query.limit(1)).first() is not None

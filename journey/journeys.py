@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlmodel import Session
 
-from db.crud import update_versioned
+from db.crud import name_taken, update_versioned
 from db.models import (
     LANE_LABELS,
     LANES,
@@ -103,10 +103,7 @@ def _clean_journey(values: dict[str, Any]) -> dict[str, Any]:
 
 
 def _ensure_unique_journey(session: Session, name: str, exclude_id: int | None = None) -> None:
-    query = select(Journey.id).where(func.lower(Journey.name) == name.lower())
-    if exclude_id is not None:
-        query = query.where(Journey.id != exclude_id)
-    if session.execute(query).first():
+    if name_taken(session, Journey, name, exclude_id=exclude_id):
         raise DuplicateName(f'A journey named "{name}" already exists: pick another name.', field="name")
 
 
@@ -368,9 +365,8 @@ def _stages(session: Session, journey_id: int) -> list[Stage]:
 
 
 def _ensure_unique_stage(session: Session, journey_id: int, name: str, exclude_id: int | None = None) -> None:
-    for stage in _stages(session, journey_id):
-        if stage.name.lower() == name.lower() and stage.id != exclude_id:
-            raise DuplicateName(f'This journey already has a stage named "{name}".', field="name")
+    if name_taken(session, Stage, name, exclude_id=exclude_id, where=[Stage.journey_id == journey_id]):
+        raise DuplicateName(f'This journey already has a stage named "{name}".', field="name")
 
 
 def add_stage(
@@ -502,13 +498,8 @@ def _emails(session: Session, stage_id: int) -> list[Email]:
 
 
 def _ensure_unique_email(session: Session, journey_id: int, name: str, exclude_id: int | None = None) -> None:
-    clash = session.execute(
-        select(Email.id)
-        .join(Stage, Stage.id == Email.stage_id)
-        .where(Stage.journey_id == journey_id, func.lower(Email.name) == name.lower())
-        .where(Email.id != (exclude_id or -1))
-    ).first()
-    if clash:
+    in_journey = Email.stage_id.in_(select(Stage.id).where(Stage.journey_id == journey_id))
+    if name_taken(session, Email, name, exclude_id=exclude_id, where=[in_journey]):
         raise DuplicateName(f'This journey already has an email named "{name}".', field="name")
 
 

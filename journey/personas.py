@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from db.crud import update_versioned
+from db.crud import name_taken, update_versioned
 from db.models import Persona
 from journey.errors import DuplicateName, NotFound, StaleEdit
 from journey.fields import clean_merge_data, clean_name, clean_text
@@ -30,10 +30,7 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
 
 
 def _ensure_unique(session: Session, name: str, exclude_id: int | None = None) -> None:
-    query = select(Persona.id).where(func.lower(Persona.name) == name.lower())
-    if exclude_id is not None:
-        query = query.where(Persona.id != exclude_id)
-    if session.execute(query).first():
+    if name_taken(session, Persona, name, exclude_id=exclude_id):
         raise DuplicateName(f'A persona named "{name}" already exists: pick another name.', field="name")
 
 

@@ -55,6 +55,14 @@ class DuplicateName(InvalidInput):
 class StaleEdit(JourneyError):
     """The row changed since it was loaded; nothing was overwritten."""
 
+    @classmethod
+    def of(cls, what: str) -> StaleEdit:
+        """The refusal for a stale save of a `what` ("persona", "stage"…)."""
+        return cls(
+            f"This {what} was changed by someone else since you opened it. Nothing was overwritten: "
+            "reload to see their version, then make your change again."
+        )
+
 
 class InvalidJourneyFile(JourneyError):
     """A journey JSON file with missing keys, wrong types or bad references."""

@@ -36,10 +36,6 @@ MAP_TYPES = {m.value: label for m, label in MAP_TYPE_LABELS.items()}
 TRIGGERS = {t.value: label for t, label in TRIGGER_LABELS.items()}
 STATUSES = {EmailStatus.draft.value: "Draft", EmailStatus.ready.value: "Ready"}
 MAX_DELAY_HOURS = 24 * 400
-STALE = (
-    "This {what} was changed by someone else since you opened it. Nothing was overwritten: "
-    "reload to see their version, then make your change again."
-)
 
 
 @dataclass
@@ -246,7 +242,7 @@ def update_journey(session: Session, journey_id: int, expected_version: int, **c
     if "name" in cleaned:
         _ensure_unique_journey(session, cleaned["name"], exclude_id=journey_id)
     if update_versioned(session, Journey, journey_id, expected_version, cleaned) is None:
-        raise StaleEdit(STALE.format(what="journey"))
+        raise StaleEdit.of("journey")
     return get_journey(session, journey_id)
 
 
@@ -392,7 +388,7 @@ def update_stage(session: Session, stage_id: int, expected_version: int, **chang
     if "name" in cleaned:
         _ensure_unique_stage(session, stage.journey_id, cleaned["name"], exclude_id=stage_id)
     if update_versioned(session, Stage, stage_id, expected_version, cleaned) is None:
-        raise StaleEdit(STALE.format(what="stage"))
+        raise StaleEdit.of("stage")
     return get_stage(session, stage_id)
 
 
@@ -522,7 +518,7 @@ def update_email(session: Session, email_id: int, expected_version: int, **chang
         journey_id = get_stage(session, email.stage_id).journey_id
         _ensure_unique_email(session, journey_id, cleaned["name"], exclude_id=email_id)
     if update_versioned(session, Email, email_id, expected_version, cleaned) is None:
-        raise StaleEdit(STALE.format(what="email"))
+        raise StaleEdit.of("email")
     return get_email(session, email_id)
 
 

@@ -70,10 +70,7 @@ def update_persona(session: Session, persona_id: int, expected_version: int, **c
     if "name" in cleaned:
         _ensure_unique(session, cleaned["name"], exclude_id=persona_id)
     if update_versioned(session, Persona, persona_id, expected_version, cleaned) is None:
-        raise StaleEdit(
-            "This persona was changed by someone else since you opened it. Nothing was overwritten: "
-            "reload to see their version, then make your change again."
-        )
+        raise StaleEdit.of("persona")
     return get_persona(session, persona_id)
 
 

@@ -18,7 +18,7 @@ from db.crud import update_versioned
 from db.models import Email, EmailVariant
 from journey.errors import DuplicateName, NotFound, StaleEdit
 from journey.fields import MAX_MJML, clean_name, clean_text
-from journey.journeys import STALE, get_email
+from journey.journeys import get_email
 
 MAX_LABEL = 40
 OVERRIDES = ("subject", "preheader", "mjml")
@@ -101,9 +101,9 @@ def update_variant(session: Session, variant_id: int, expected_version: int, **c
     if "label" in cleaned:
         _ensure_unique(session, variant.email_id, cleaned["label"], exclude_id=variant_id)
     if cleaned and update_versioned(session, EmailVariant, variant_id, expected_version, cleaned) is None:
-        raise StaleEdit(STALE.format(what="variant"))
+        raise StaleEdit.of("variant")
     if not cleaned and variant.version != expected_version:
-        raise StaleEdit(STALE.format(what="variant"))
+        raise StaleEdit.of("variant")
     return get_variant(session, variant_id)
 
 

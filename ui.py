@@ -6,6 +6,7 @@ Pages import from here and from journey/; nothing in journey/ or db/ knows Strea
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -113,6 +114,19 @@ def record_error(key: str, exc: JourneyError) -> None:
     errors[exc.field or "_form"] = str(exc)
 
 
+def file_stem(name: str, default: str) -> str:
+    """A download's file name stem from a journey or email name: lowercase words joined by dashes."""
+    return re.sub(r"[\W_]+", "-", name.lower()).strip("-") or default
+
+
+def finding_counts(findings) -> None:
+    """One line above a findings list: how many errors, warnings and hints."""
+    counts = {s: sum(f.severity == s for f in findings) for s in ("error", "warning", "info")}
+    st.markdown(
+        f"**{counts['error']}** errors · **{counts['warning']}** warnings · **{counts['info']}** hints"
+    )
+
+
 # --- forms that keep what was typed -------------------------------------------
 # A form's widgets are named prefix + field. They are filled from the database once (load_form) and
 # then keep what the user typed across reruns; only a successful save reloads them (submit_form marks
@@ -194,10 +208,7 @@ def show_findings(findings) -> None:
     if not findings:
         st.success("No findings: this journey follows every rule we check.", icon="✅")
         return
-    counts = {s: sum(f.severity == s for f in findings) for s in ("error", "warning", "info")}
-    st.markdown(
-        f"**{counts['error']}** errors · **{counts['warning']}** warnings · **{counts['info']}** hints"
-    )
+    finding_counts(findings)
     icons = {"error": "🛑 error", "warning": "⚠️ warning", "info": "💡 info"}
     rows = [
         {
@@ -219,7 +230,7 @@ def map_downloads(journey_map) -> None:
 
     from journey import map_export
 
-    stem = "".join(c if c.isalnum() else "-" for c in journey_map.name.lower()).strip("-") or "journey"
+    stem = file_stem(journey_map.name, "journey")
     buttons = (
         ("PNG image", partial(map_export.map_png, journey_map), f"{stem}-map.png", "image/png", "map_png"),
         (
@@ -514,10 +525,7 @@ def studio_findings(findings) -> None:
     if not findings:
         st.success("No problems found: ready to mark as ready.", icon="✅")
         return
-    counts = {s: sum(f.severity == s for f in findings) for s in ("error", "warning", "info")}
-    st.markdown(
-        f"**{counts['error']}** errors · **{counts['warning']}** warnings · **{counts['info']}** hints"
-    )
+    finding_counts(findings)
     show = {"error": st.error, "warning": st.warning, "info": st.info}
     icons = {"error": "🛑", "warning": "⚠️", "info": "💡"}
     for finding in findings:
@@ -530,9 +538,7 @@ def studio_findings(findings) -> None:
 
 def studio_downloads(name: str, mjml: str, rendered: StudioRender) -> None:
     """Download the HTML, the plain text and the MJML source of the email as it is in the editor."""
-    import re
-
-    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "email"
+    slug = file_stem(name, "email")
     html_col, text_col, mjml_col = st.columns(3)
     html_col.download_button(
         "⬇️ HTML",

@@ -6,7 +6,14 @@ import streamlit as st
 
 from journey import charts
 from journey.metrics import RATE_DEFINITIONS, format_rate
-from ui import CURRENT_JOURNEY, chart_downloads, load_dashboard, load_journey_span, load_metric_scope
+from ui import (
+    CURRENT_JOURNEY,
+    chart_downloads,
+    file_stem,
+    load_dashboard,
+    load_journey_span,
+    load_metric_scope,
+)
 
 st.title("Metrics")
 st.caption(
@@ -96,7 +103,7 @@ if total.is_empty:
     st.info("No metrics in these dates — widen the range, or import a CSV on the **Import metrics** page.")
     st.stop()
 
-stem = "".join(c if c.isalnum() else "-" for c in choices[journey_id].lower()).strip("-") or "journey"
+stem = file_stem(choices[journey_id], "journey")
 columns = st.columns(5)
 columns[0].metric("Delivered", f"{total.delivered:,}", help="Sent − bounces")
 for column, name in zip(

@@ -6,7 +6,7 @@ import streamlit as st
 
 from journey import demo, journeys, personas, transfer
 from journey.errors import JourneyError
-from ui import CURRENT_JOURNEY, db_session, field_error, form_errors, record_error
+from ui import CURRENT_JOURNEY, db_session, field_error, file_stem, form_errors, record_error
 
 st.title("Journeys")
 st.caption(
@@ -154,7 +154,7 @@ with manage_tab:
         st.download_button(
             "⬇️ Download as JSON",
             exported,
-            file_name=f"{summary.name}.json",
+            file_name=f"{file_stem(summary.name, 'journey')}.json",
             mime="application/json",
             key="journeys_export",
         )

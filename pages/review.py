@@ -10,6 +10,7 @@ from ui import (
     chart_downloads,
     clear_metric_caches,
     db_session,
+    file_stem,
     journey_picker,
     load_weekly_review,
     review_week_options,
@@ -31,7 +32,7 @@ week = st.selectbox(
     help="Defaults to the last complete week.",
 )
 weekly, rates_frame, funnel_frame = load_weekly_review(journey.id, week)
-stem = f"review-{journey.name.lower().replace(' ', '-')}-{week}"
+stem = f"review-{file_stem(journey.name, 'journey')}-{week}"
 
 if weekly.is_empty:
     st.info(f"No metrics for {week} yet — import a CSV on the **Import metrics** page, or pick another week.")

@@ -149,8 +149,12 @@ with manage_tab:
                 st.rerun()
 
         st.markdown("**Export**")
-        with db_session() as session:
-            exported = json.dumps(transfer.export_journey(session, chosen), indent=2, ensure_ascii=False)
+
+        def exported(journey_id: int = chosen) -> str:
+            """The journey file, built only when the button is clicked (not on every rerun)."""
+            with db_session() as session:
+                return json.dumps(transfer.export_journey(session, journey_id), indent=2, ensure_ascii=False)
+
         st.download_button(
             "⬇️ Download as JSON",
             exported,

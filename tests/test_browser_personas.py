@@ -1,4 +1,7 @@
-"""In a real browser: create a persona through the UI, reload, and it is still there."""
+"""In a real browser: a persona survives a reload; the demo opens; a journey downloads as JSON."""
+
+import json
+from pathlib import Path
 
 import pytest
 from browser_support import wait_for_app
@@ -34,3 +37,17 @@ def test_the_app_opens_on_the_demo_journey(app_url, page):
     # The journeys table is a canvas grid: its cells are in the DOM for screen readers, not painted.
     page.locator("td", has_text="Office coffee subscription").first.wait_for(state="attached")
     page.locator("[data-testid='stDataFrame']").wait_for()
+
+
+def test_the_journey_downloads_as_a_json_file(app_url, page):
+    page.goto(app_url)
+    wait_for_app(page)
+    page.get_by_role("tab", name="Duplicate, export, delete").click()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download as JSON").click()
+    path = download.value.path()
+    exported = json.loads(Path(path).read_text(encoding="utf-8"))
+    assert exported["format"] == "email-journey/1"
+    assert exported["journey"]["name"] == "Office coffee subscription"
+    assert len(exported["stages"]) == 5
+    assert download.value.suggested_filename == "office-coffee-subscription.json"

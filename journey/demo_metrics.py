@@ -116,7 +116,7 @@ def _day_row(
 
 
 def _ensure_variants(session: Session, email) -> None:
-    existing = {v.label for v in journeys.list_variants(session, email.id)}
+    existing = {v.label for v in journeys.variants_by_email(session, [email.id]).get(email.id, [])}
     if "A" not in existing:
         session.add(EmailVariant(email_id=email.id, label="A", subject=email.subject or None))
     if "B" not in existing:

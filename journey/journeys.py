@@ -276,6 +276,7 @@ def duplicate_journey(
     session.add(copy)
     session.flush()
     session.add_all(JourneyPersona(journey_id=copy.id, persona_id=p.id) for p in tree.personas)
+    variants = variants_by_email(session, [e.id for e in tree.emails])
     for node in tree.stages:
         stage = Stage(journey_id=copy.id, **_copyable(node.stage, Stage))
         session.add(stage)
@@ -284,7 +285,7 @@ def duplicate_journey(
             new_email = Email(stage_id=stage.id, **_copyable(email, Email))
             session.add(new_email)
             session.flush()
-            for variant in list_variants(session, email.id):
+            for variant in variants.get(email.id, []):
                 session.add(EmailVariant(email_id=new_email.id, **_copyable(variant, EmailVariant)))
     session.flush()
     return copy
@@ -295,12 +296,17 @@ def _copyable(row: Any, model: type) -> dict[str, Any]:
     return {name: getattr(row, name) for name in model.model_fields if name not in skip}
 
 
-def list_variants(session: Session, email_id: int) -> list[EmailVariant]:
-    return list(
-        session.execute(
-            select(EmailVariant).where(EmailVariant.email_id == email_id).order_by(EmailVariant.label)
-        ).scalars()
-    )
+def variants_by_email(session: Session, email_ids: list[int]) -> dict[int, list[EmailVariant]]:
+    """Each email's A/B variants, by label, for many emails in one query (emails without any: absent)."""
+    found: dict[int, list[EmailVariant]] = {}
+    if email_ids:
+        for variant in session.execute(
+            select(EmailVariant)
+            .where(EmailVariant.email_id.in_(email_ids))
+            .order_by(EmailVariant.label, EmailVariant.id)
+        ).scalars():
+            found.setdefault(variant.email_id, []).append(variant)
+    return found
 
 
 def load_tree(session: Session, journey_id: int) -> JourneyTree:

@@ -129,6 +129,7 @@ def _email_dict(email: Email, variants: list[EmailVariant]) -> dict[str, Any]:
 def export_journey(session: Session, journey_id: int) -> dict[str, Any]:
     """The journey as a JSON-ready dict (ids are informative; import ignores them)."""
     tree = journeys.load_tree(session, journey_id)
+    variants = journeys.variants_by_email(session, [e.id for e in tree.emails])
     j = tree.journey
     return {
         "format": FORMAT,
@@ -149,7 +150,7 @@ def export_journey(session: Session, journey_id: int) -> dict[str, Any]:
                 "name": node.stage.name,
                 **{lane: getattr(node.stage, lane) for lane in LANES},
                 "emotion": node.stage.emotion,
-                "emails": [_email_dict(e, journeys.list_variants(session, e.id)) for e in node.emails],
+                "emails": [_email_dict(e, variants.get(e.id, [])) for e in node.emails],
             }
             for node in tree.stages
         ],

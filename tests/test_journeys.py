@@ -186,5 +186,6 @@ def test_duplicate_as_future_state_copies_stages_emails_and_remembers_the_source
     assert duplicate.journey.map_type == "future_state"
     assert duplicate.journey.source_journey_id == source.id
     assert [p.name for p in duplicate.personas] == ["Maya"]
-    assert [v.subject for v in journeys.list_variants(session, duplicate.emails[0].id)] == ["Shorter"]
+    copied = journeys.variants_by_email(session, [duplicate.emails[0].id])[duplicate.emails[0].id]
+    assert [v.subject for v in copied] == ["Shorter"]
     assert {e.id for e in duplicate.emails}.isdisjoint({e.id for e in original.emails})

@@ -161,6 +161,7 @@ with manage_tab:
             file_name=f"{file_stem(summary.name, 'journey')}.json",
             mime="application/json",
             key="journeys_export",
+            on_click="ignore",  # no rerun: it would retire the deferred file before the browser fetched it
         )
 
         st.markdown("**Delete**")

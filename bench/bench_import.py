@@ -117,7 +117,7 @@ def prepare_database(url: str, names: list[str]) -> None:
 
     from db.engine import make_engine
     from db.migrate import upgrade
-    from journey import journeys
+    from journey.plan import journeys
 
     engine = make_engine(url)
     upgrade(engine)
@@ -142,8 +142,8 @@ def child_import(url: str, path: str) -> dict:
     from sqlmodel import Session
 
     from db.engine import make_engine
-    from journey import journeys
-    from journey.importers import import_metrics
+    from journey.measure.imports.importer import import_metrics
+    from journey.plan import journeys
 
     engine = make_engine(url)
     with Session(engine) as session:

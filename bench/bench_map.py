@@ -26,9 +26,10 @@ from sqlalchemy import insert  # noqa: E402
 from db.engine import make_engine, session_scope  # noqa: E402
 from db.migrate import upgrade  # noqa: E402
 from db.models import MetricDaily  # noqa: E402
-from journey import journeys, personas  # noqa: E402
-from journey.journey_checks import check_journey  # noqa: E402
-from journey.starter import STARTER_STAGES  # noqa: E402
+from journey.plan import journeys, personas  # noqa: E402
+from journey.plan.checks import check_journey  # noqa: E402
+from journey.plan.starter import STARTER_STAGES  # noqa: E402
+from ui.navigation import page_path  # noqa: E402
 
 STAGE_TRIGGERS = ("signup", "product_view", "cart_abandoned", "delivered", "delivered")
 
@@ -101,7 +102,7 @@ def median_ms(samples: list[float]) -> float:
 def time_page(journey_id: int, reruns: int) -> float:
     from streamlit.testing.v1 import AppTest
 
-    at = AppTest.from_file(str(ROOT / "pages" / "journey_map.py"), default_timeout=120)
+    at = AppTest.from_file(str(ROOT / page_path("journey_map")), default_timeout=120)
     at.session_state["map_journey"] = journey_id
     at.run()  # warm: engine, imports, first queries
     assert not at.exception, at.exception
@@ -116,7 +117,7 @@ def time_page(journey_id: int, reruns: int) -> float:
 
 def time_checks(url: str, journey_id: int, reruns: int, *, cold: bool = False) -> float:
     """Median time of check_journey; `cold` empties the MJML scan cache before each run."""
-    from journey import journey_checks
+    from journey.plan import checks as journey_checks
 
     engine = make_engine(url)
     samples = []

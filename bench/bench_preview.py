@@ -12,7 +12,7 @@ What is timed, per email, after a warm-up:
   merged sources in-process in node (`validationLevel: "soft"`), per call, node start-up not counted,
   a fresh string each round: mjml 4.15.3 (the MJML 4 that mjml-python follows) and mjml 5.4.1 (current).
 
-Emails: the starter emails (journey/starter.py), the real mjml.io templates of tests/fixtures/mjml, and
+Emails: the starter emails (journey/plan/starter.py), the real mjml.io templates of tests/fixtures/mjml, and
 "large" emails of about 100 KB of MJML built from starter emails by repeating their content section.
 Prints median and p95 in ms, and the ratio official / pipeline (medians).
 """
@@ -34,10 +34,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from journey import starter  # noqa: E402
-from journey.email_checks import check_email  # noqa: E402
-from journey.merge import merge_tags  # noqa: E402
-from journey.render import render_email, standard_merge_data  # noqa: E402
+from journey.plan import starter  # noqa: E402
+from journey.write.checks import check_email  # noqa: E402
+from journey.write.merge import merge_tags  # noqa: E402
+from journey.write.render import render_email, standard_merge_data  # noqa: E402
 
 NODE_DIR = ROOT / "bench" / "node"
 FIXTURES = ROOT / "tests" / "fixtures" / "mjml"

@@ -2,8 +2,8 @@
 
 150 emails (30 per stage, 5 stages) × 2 variants × 365 days ≈ 110k metric_daily rows, on SQLite
 and (when reachable) PostgreSQL. Times, as the median of N runs:
-- `report`: journey.metrics.report_rows for one ISO week (what `python -m journey report` runs);
-- `weekly review`: journey.review.weekly_review (this week, last week, 4-week average, A/B tests);
+- `report`: journey.measure.metrics.report_rows for one ISO week (what `python -m journey report` runs);
+- `weekly review`: journey.measure.review.weekly_review (this week, last week, 4-week average, A/B tests);
 - `stage charts`: stage_metrics + stage_weekly + funnel over the whole year (the dashboard's charts).
 Baseline in the same run: pandas read_csv of the same rows + groupby giving the same numbers
 (checked equal), and the groupby alone on an already-loaded DataFrame.
@@ -34,7 +34,8 @@ from sqlmodel import Session  # noqa: E402
 from db.engine import make_engine  # noqa: E402
 from db.migrate import upgrade  # noqa: E402
 from db.models import MetricDaily  # noqa: E402
-from journey import journeys, metrics, review  # noqa: E402
+from journey.measure import metrics, review
+from journey.plan import journeys  # noqa: E402
 
 STAGES = ("Awareness", "Consideration", "Decision", "Retention", "Advocacy")
 EMAILS_PER_STAGE = 30

@@ -10,14 +10,14 @@ import argparse
 import importlib
 import sys
 
-from journey.errors import JourneyError
+from journey.core.errors import JourneyError
 
 COMMAND_MODULES = (
-    "journey.commands.workspace",
-    "journey.commands.journey_map",
-    "journey.commands.metrics_report",
-    "journey.commands.metrics_import",
-    "journey.commands.studio",
+    "journey.cli.workspace",
+    "journey.cli.journeys",
+    "journey.cli.review",
+    "journey.cli.import_metrics",
+    "journey.cli.studio",
 )
 
 

@@ -4,8 +4,8 @@ from datetime import timedelta
 
 import streamlit as st
 
-from journey import charts
-from journey.metrics import RATE_DEFINITIONS, format_rate
+from journey.measure import charts
+from journey.measure.metrics import RATE_DEFINITIONS, format_rate
 from ui import (
     CURRENT_JOURNEY,
     chart_downloads,

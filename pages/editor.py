@@ -3,7 +3,7 @@
 import streamlit as st
 
 from db.models import LANE_LABELS, LANES
-from journey import journeys, personas
+from journey.plan import journeys, personas
 from ui import (
     db_session,
     field_error,
@@ -14,6 +14,7 @@ from ui import (
     run_action,
     submit_form,
 )
+from ui.navigation import page_path
 
 EMOTIONS = {-2: "😣 −2", -1: "🙁 −1", 0: "😐 0", 1: "🙂 +1", 2: "😄 +2"}
 JOURNEY_FIELDS = ("name", "goal", "target_kpi", "map_type", "max_emails_per_week")
@@ -210,7 +211,7 @@ for index, node in enumerate(tree.stages):
                     run_action(journeys.move_email, email.id, stage_id=target, index=0)
                 if m3.button("Open in studio", key=f"{ep}studio"):
                     st.session_state["studio_email_id"] = email.id
-                    st.switch_page("pages/studio.py")
+                    st.switch_page(page_path("studio"))
                 if m4.button("Delete email", key=f"{ep}delete"):
                     run_action(journeys.delete_email, email.id)
 
@@ -229,7 +230,7 @@ for index, node in enumerate(tree.stages):
             field_error(errors, "name")
             st.text_input("Purpose", key=f"{np_}purpose")
             if st.form_submit_button("Add email"):
-                from journey.starter import blank_email_mjml
+                from journey.plan.starter import blank_email_mjml
 
                 values = {
                     f: st.session_state[f"{np_}{f}"] for f in ("name", "trigger", "delay_hours", "purpose")

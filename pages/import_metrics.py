@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from journey.errors import JourneyError
-from journey.import_formats import FORMATS, read_header
+from journey.core.errors import JourneyError
+from journey.measure.imports.formats import FORMATS, read_header
 from ui import import_mapping_form, import_stage_names, journey_picker, run_import, show_import_summary
 
 FORMAT_CHOICES = ("auto", "generic", "mailchimp", "klaviyo", "klaviyo_flow", "events")

@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from journey import journeys, map_export
-from journey.errors import JourneyError
-from journey.journey_map import compare_pair, comparison_html, emotion_chart, map_html
+from journey.core.errors import JourneyError
+from journey.plan import journeys, map_export
+from journey.plan.maps import compare_pair, comparison_html, emotion_chart, map_html
 from ui import (
     db_session,
     journey_picker,

@@ -4,9 +4,10 @@ import json
 
 import streamlit as st
 
-from journey import demo, journeys, personas, transfer
-from journey.errors import JourneyError
+from journey.core.errors import JourneyError
+from journey.plan import demo, journeys, personas, transfer
 from ui import CURRENT_JOURNEY, db_session, field_error, file_stem, form_errors, record_error
+from ui.navigation import page_path
 
 st.title("Journeys")
 st.caption(
@@ -105,7 +106,7 @@ with create_tab:
         errors.clear()
         st.session_state[CURRENT_JOURNEY] = journey.id
         st.toast(f"Created “{journey.name}”. Opening the editor…", icon="✅")
-        st.switch_page("pages/editor.py")
+        st.switch_page(page_path("editor"))
 
 with manage_tab:
     if not summaries:
@@ -123,7 +124,7 @@ with manage_tab:
         summary = by_id[chosen]
         if st.button("✏️ Open in the editor", key="journeys_open"):
             st.session_state[CURRENT_JOURNEY] = chosen
-            st.switch_page("pages/editor.py")
+            st.switch_page(page_path("editor"))
 
         st.markdown("**Duplicate**")
         copy_name = st.text_input(

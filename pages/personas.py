@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from journey import personas
-from journey.errors import JourneyError
+from journey.core.errors import JourneyError
+from journey.plan import personas
 from ui import db_session, field_error, form_errors, record_error
 
 NEW = 0

@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from journey import charts, review
-from journey.errors import JourneyError
-from journey.metrics import iso_week_label, last_complete_week, parse_week
-from journey.stats import WHY_CLICKS
+from journey.core.errors import JourneyError
+from journey.measure import charts, review
+from journey.measure.metrics import iso_week_label, last_complete_week, parse_week
+from journey.measure.stats import WHY_CLICKS
 from ui import (
     chart_downloads,
     clear_metric_caches,

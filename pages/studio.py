@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from journey import journeys, variants
-from journey.errors import JourneyError, StaleEdit
+from journey.core.errors import JourneyError, StaleEdit
+from journey.plan import journeys
+from journey.write import variants
 from ui import (
     STUDIO_EMAIL,
     db_session,

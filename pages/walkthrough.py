@@ -5,8 +5,8 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from journey.errors import JourneyError
-from journey.walkthrough import (
+from journey.core.errors import JourneyError
+from journey.plan.walkthrough import (
     PATH_EVENTS,
     PRESETS,
     busiest_week,

@@ -8,7 +8,7 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from db.models import EmailVariant
-from journey import journeys
+from journey.plan import journeys
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "metrics"
 JOURNEY = "Onboarding"

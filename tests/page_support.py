@@ -7,14 +7,15 @@ from streamlit.testing.v1 import AppTest
 
 from db.engine import make_engine, session_scope
 from db.migrate import upgrade
+from ui.navigation import page_path
 
 
 def open_page(name: str, **state) -> AppTest:
-    """Open pages/<name>.py through app.py's navigation, with session state preset."""
+    """Open the page registered as `name` (ui.navigation) through app.py's navigation."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     for key, value in state.items():
         at.session_state[key] = value
-    at.switch_page(f"pages/{name}.py")
+    at.switch_page(page_path(name))
     return at.run()
 
 

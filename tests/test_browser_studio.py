@@ -3,7 +3,7 @@
 import pytest
 from browser_support import wait_for_app
 
-from journey.starter import STARTER_STAGES
+from journey.plan.starter import STARTER_STAGES
 
 pytestmark = pytest.mark.browser
 

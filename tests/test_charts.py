@@ -6,8 +6,8 @@ from datetime import date
 import pytest
 from PIL import Image
 
-from journey import charts
-from journey.metrics import Counts, EmailMetrics, StageMetrics, WeekMetrics
+from journey.measure import charts
+from journey.measure.metrics import Counts, EmailMetrics, StageMetrics, WeekMetrics
 
 STAGES = [
     StageMetrics(

@@ -9,8 +9,8 @@ from conftest import ROOT
 
 from db.engine import make_engine, session_scope
 from db.migrate import upgrade
-from journey import journeys, personas
-from journey.starter import DEMO_JOURNEY, DEMO_PERSONAS
+from journey.plan import journeys, personas
+from journey.plan.starter import DEMO_JOURNEY, DEMO_PERSONAS
 
 
 def cli(*args, db):

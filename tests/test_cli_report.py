@@ -11,7 +11,7 @@ from conftest import ROOT
 from db.engine import make_engine, session_scope
 from db.migrate import upgrade
 from db.models import MetricDaily
-from journey import journeys
+from journey.plan import journeys
 
 KEYS = [
     "stage",

@@ -6,7 +6,7 @@ from sqlalchemy import inspect
 from sqlmodel import SQLModel
 
 from db.migrate import is_current
-from journey import demo, journeys, personas
+from journey.plan import demo, journeys, personas
 
 
 def test_first_start_loads_the_demo_and_never_again(session):

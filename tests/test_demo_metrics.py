@@ -6,9 +6,10 @@ import pytest
 from sqlalchemy import func, select
 
 from db.models import EmailVariant, MetricDaily
-from journey import journeys, metrics, review
-from journey.demo_metrics import load_demo_metrics
-from journey.metrics import Period
+from journey.measure import metrics, review
+from journey.measure.metrics import Period
+from journey.plan import journeys
+from journey.plan.demo_metrics import load_demo_metrics
 
 TODAY = date(2026, 11, 23)  # a Monday: the data ends on Sunday 22 November (2026-W47)
 

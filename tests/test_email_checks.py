@@ -8,9 +8,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from journey.email_checks import check_email
-from journey.findings import has_errors
-from journey.render import standard_merge_data
+from journey.core.findings import has_errors
+from journey.write.checks import check_email
+from journey.write.render import standard_merge_data
 
 SUBJECT = "Your Office Coffee Guide is here"
 PREHEADER = "Plus what to expect from us: two short emails this week, then one every two weeks."
@@ -371,7 +371,7 @@ def test_subject_none_skips_subject_rules_and_mj_preview_counts_as_preheader():
 
 
 def test_the_starter_emails_pass_every_check_without_an_error():
-    from journey import starter
+    from journey.plan import starter
 
     emails = [v for v in vars(starter).values() if isinstance(v, starter.StarterEmail)]
     assert emails

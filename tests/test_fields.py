@@ -2,8 +2,8 @@
 
 import pytest
 
-from journey.errors import InvalidInput
-from journey.fields import clean_int, clean_merge_data, clean_name, clean_text
+from journey.core.errors import InvalidInput
+from journey.core.fields import clean_int, clean_merge_data, clean_name, clean_text
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from metrics_import_support import FIXTURES, counts, make_journey
 
-from journey.import_formats import (
+from journey.measure.imports.formats import (
     CellError,
     detect_format,
     normalize_header,
@@ -18,7 +18,7 @@ from journey.import_formats import (
     parse_rate,
     sniff_delimiter,
 )
-from journey.importers import import_metrics
+from journey.measure.imports.importer import import_metrics
 
 
 def row(sent, delivered, opens, clicks, *, machine=0, conv=0, unsub=0, bounces=0, complaints=0, revenue=0.0):

@@ -9,9 +9,9 @@ from metrics_import_support import FIXTURES, counts, dump, make_journey
 from sqlalchemy import func, select
 
 from db.models import Email, MetricDaily
-from journey.errors import ImportRejected
-from journey.import_formats import read_header
-from journey.importers import import_metrics
+from journey.core.errors import ImportRejected
+from journey.measure.imports.formats import read_header
+from journey.measure.imports.importer import import_metrics
 
 HEADER = (
     "date,stage,email,variant,sent,delivered,opens,clicks,conversions,unsubscribes,bounces,complaints,revenue"
@@ -453,7 +453,7 @@ def test_excels_sep_line_sets_the_delimiter_and_is_not_counted_as_a_row(session,
 def test_an_email_deleted_while_the_file_is_read_rejects_the_import(session, engine, journey_id):
     from sqlmodel import Session
 
-    from journey import journeys
+    from journey.plan import journeys
 
     before = dump(session)
 

@@ -6,10 +6,10 @@ from datetime import date, timedelta
 import pytest
 
 from db.models import Email, Journey, MetricDaily, Persona, Setting, Stage
-from journey import journeys, personas
-from journey.journey_checks import check_journey, check_tree, keywords, scan_body
-from journey.journeys import JourneyTree, StageNode
-from journey.starter import DEMO_JOURNEY, DEMO_PERSONAS
+from journey.plan import journeys, personas
+from journey.plan.checks import check_journey, check_tree, keywords, scan_body
+from journey.plan.journeys import JourneyTree, StageNode
+from journey.plan.starter import DEMO_JOURNEY, DEMO_PERSONAS
 
 BUTTON = '<mj-button href="https://shop.example/go">Shop now</mj-button>'
 FOOTER = '<mj-text><a href="{{ unsubscribe_url }}">Unsubscribe</a></mj-text>'

@@ -3,8 +3,8 @@
 from datetime import date, timedelta
 
 from db.models import MetricDaily
-from journey import journeys
-from journey.journey_map import (
+from journey.plan import journeys
+from journey.plan.maps import (
     StageRatesView,
     build_map,
     compare_trees,

@@ -5,9 +5,9 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from db.models import Email, EmailVariant, MetricDaily, Stage
-from journey import journeys, personas
-from journey.errors import DuplicateName, InvalidInput, StaleEdit
-from journey.starter import STARTER_STAGES
+from journey.core.errors import DuplicateName, InvalidInput, StaleEdit
+from journey.plan import journeys, personas
+from journey.plan.starter import STARTER_STAGES
 
 
 def names(tree):

@@ -7,10 +7,9 @@ import xml.etree.ElementTree as ET
 import pytest
 from PIL import Image
 
-from journey import journeys
-from journey.errors import ImportRejected, StaleEdit
-from journey.journey_map import build_map
-from journey.map_export import (
+from journey.core.errors import ImportRejected, StaleEdit
+from journey.plan import journeys
+from journey.plan.map_export import (
     CSV_COLUMNS,
     import_lanes_csv,
     map_chart,
@@ -22,6 +21,7 @@ from journey.map_export import (
     template_csv,
     template_html,
 )
+from journey.plan.maps import build_map
 
 LANES = ("customer_goals", "motivations", "actions", "obstacles", "opportunities", "touchpoints")
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from journey.errors import TemplateError
-from journey.merge import (
+from journey.core.errors import TemplateError
+from journey.write.merge import (
     LOOP_ITERATION_LIMIT,
     OUTPUT_STREAM_LIMIT,
     merge_tags,
@@ -146,7 +146,7 @@ def test_syntax_errors_are_template_errors_with_a_line(source, message):
     ],
 )
 def test_fast_snippet_path_and_whole_template_agree(source):
-    from journey.merge import ENV
+    from journey.write.merge import ENV
 
     data = {"first_name": "Sam", "city": "Seattle"}
     assert merge_tags(source, data) == ENV.from_string(source).render(**data)

@@ -6,9 +6,10 @@ import pytest
 from sqlalchemy import text
 
 from db.models import MetricDaily
-from journey import journeys, metrics, personas
-from journey.errors import InvalidInput
-from journey.metrics import Counts, MetricFilter, Period, rate
+from journey.core.errors import InvalidInput
+from journey.measure import metrics
+from journey.measure.metrics import Counts, MetricFilter, Period, rate
+from journey.plan import journeys, personas
 
 # --- rates (pure) -------------------------------------------------------------
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from journey.errors import InputTooLarge
-from journey.mjml_schema import ATTRIBUTES, CHILDREN, ENDING_TAGS
-from journey.mjml_validation import (
+from journey.core.errors import InputTooLarge
+from journey.write.mjml_schema import ATTRIBUTES, CHILDREN, ENDING_TAGS
+from journey.write.mjml_validation import (
     MAX_INPUT_BYTES,
     MAX_NESTING,
     guard_input,
@@ -19,7 +19,7 @@ from journey.mjml_validation import (
     validate_mjml,
     value_type,
 )
-from journey.render import render_email
+from journey.write.render import render_email
 
 FIXTURES = Path(__file__).parent / "fixtures" / "mjml"
 TEMPLATES = sorted(FIXTURES.glob("*.mjml"))
@@ -80,7 +80,7 @@ def test_schema_is_the_official_mjml_4_schema():
 
 
 def test_starter_emails_validate_without_findings():
-    from journey import starter
+    from journey.plan import starter
 
     emails = [v for v in vars(starter).values() if isinstance(v, starter.StarterEmail)]
     assert emails

@@ -1,16 +1,16 @@
 """The Metrics dashboard page (AppTest): filters, the four charts, the email table and the empty states."""
 
-from pathlib import Path
-
 import pytest
+from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
 from db.engine import make_engine, session_scope
 from db.migrate import upgrade
-from journey import journeys, personas
-from journey.demo_metrics import load_demo_metrics
+from journey.plan import journeys, personas
+from journey.plan.demo_metrics import load_demo_metrics
+from ui.navigation import page_path
 
-PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "dashboard.py")
+PAGE = str(ROOT / page_path("dashboard"))
 
 
 def seed(url: str, *, with_metrics: bool = True) -> dict:

@@ -3,7 +3,7 @@
 import pytest
 from page_support import click, in_db, open_page, texts
 
-from journey import journeys, personas
+from journey.plan import journeys, personas
 
 
 @pytest.fixture

@@ -8,7 +8,9 @@ from metrics_import_support import FIXTURES, counts, dump, make_journey
 from page_support import in_db, texts
 from streamlit.testing.v1 import AppTest
 
-PAGE = str(ROOT / "pages" / "import_metrics.py")
+from ui.navigation import page_path
+
+PAGE = str(ROOT / page_path("import_metrics"))
 
 
 @pytest.fixture

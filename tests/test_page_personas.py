@@ -2,7 +2,7 @@
 
 from page_support import click, in_db, open_page, texts
 
-from journey import personas
+from journey.plan import personas
 
 
 def test_empty_workspace_says_what_to_do(app_db):

@@ -1,16 +1,17 @@
 """The Weekly review page (AppTest): alerts, per-stage table, charts, A/B verdict, notes, thresholds, exports."""
 
-from pathlib import Path
-
+from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
 from db.engine import make_engine, session_scope
 from db.migrate import upgrade
-from journey import journeys, review
-from journey.demo_metrics import load_demo_metrics
-from journey.metrics import iso_week_label, last_complete_week
+from journey.measure import review
+from journey.measure.metrics import iso_week_label, last_complete_week
+from journey.plan import journeys
+from journey.plan.demo_metrics import load_demo_metrics
+from ui.navigation import page_path
 
-PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "review.py")
+PAGE = str(ROOT / page_path("review"))
 LAST_WEEK = iso_week_label(last_complete_week().start)
 
 

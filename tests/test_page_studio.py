@@ -14,11 +14,13 @@ from streamlit.testing.v1 import AppTest
 
 from db.engine import make_engine, session_scope
 from db.migrate import upgrade
-from journey import journeys, personas, variants
-from journey.starter import STARTER_STAGES, blank_email_mjml
+from journey.plan import journeys, personas
+from journey.plan.starter import STARTER_STAGES, blank_email_mjml
+from journey.write import variants
+from ui.navigation import page_path
 
 ROOT = Path(__file__).resolve().parent.parent
-STUDIO = str(ROOT / "pages" / "studio.py")
+STUDIO = str(ROOT / page_path("studio"))
 WELCOME = STARTER_STAGES[0].emails[0]
 BROKEN_MJML = "<mjml><mj-body><mj-section><mj-column><mj-text>Hi</mj-text></mj-section></mj-body></mjml>"
 
@@ -339,13 +341,13 @@ def test_unsaved_edits_survive_a_page_switch(workspace):
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.session_state["studio_email_id"] = workspace["first"]
     at.run()
-    at.switch_page("pages/studio.py").run()
+    at.switch_page(page_path("studio")).run()
     mine = WELCOME.mjml.replace("Thanks for asking", "Kept across pages")
     _edit(at, mine)
 
-    at.switch_page("pages/personas.py").run()
+    at.switch_page(page_path("personas")).run()
     assert not at.exception
-    at.switch_page("pages/studio.py").run()
+    at.switch_page(page_path("studio")).run()
 
     assert not at.exception
     assert at.text_area(key="studio_mjml").value == mine
@@ -355,7 +357,7 @@ def test_unsaved_edits_survive_a_page_switch(workspace):
 def test_open_in_studio_from_the_journey_editor_opens_that_email(workspace):
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.run()
-    at.switch_page("pages/editor.py").run()
+    at.switch_page(page_path("editor")).run()
     assert not at.exception
     at.toggle(key=f"editor_open_e{workspace['second']}").set_value(True).run()
 

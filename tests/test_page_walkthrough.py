@@ -2,7 +2,7 @@
 
 from page_support import in_db, open_page, texts
 
-from journey import journeys, personas
+from journey.plan import journeys, personas
 
 
 def setup_journey(app_db):

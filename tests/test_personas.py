@@ -3,8 +3,8 @@
 import pytest
 from sqlmodel import Session
 
-from journey import personas
-from journey.errors import DuplicateName, InvalidInput, NotFound, StaleEdit
+from journey.core.errors import DuplicateName, InvalidInput, NotFound, StaleEdit
+from journey.plan import personas
 
 
 def test_create_and_read_back_a_persona_with_merge_data(session):

@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from journey.errors import InputTooLarge, InvalidMJML, TemplateError
-from journey.render import (
+from journey.core.errors import InputTooLarge, InvalidMJML, TemplateError
+from journey.write.render import (
     DEFAULT_UNSUBSCRIBE_URL,
     PREVIEW_CSP,
     RenderedEmail,

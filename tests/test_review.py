@@ -5,10 +5,11 @@ from datetime import date, timedelta
 import pytest
 
 from db.models import EmailVariant, MetricDaily
-from journey import journeys, review
-from journey.errors import InvalidInput, StaleEdit
-from journey.metrics import Counts
-from journey.review import Thresholds, stage_alerts
+from journey.core.errors import InvalidInput, StaleEdit
+from journey.measure import review
+from journey.measure.metrics import Counts
+from journey.measure.review import Thresholds, stage_alerts
+from journey.plan import journeys
 
 DEFAULTS = Thresholds()
 # Four quiet weeks: open 40 %, click 4 %, CTOR 10 %, conversion 1 %, unsub 0.2 %, bounce 1 %, complaints 0.

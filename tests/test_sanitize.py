@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from journey.render import render_email
-from journey.sanitize import sanitize_html
+from journey.write.render import render_email
+from journey.write.sanitize import sanitize_html
 
 FORBIDDEN = [
     re.compile(r"<script", re.I),

@@ -10,8 +10,8 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 
-from journey.errors import InvalidInput, SendError
-from journey.send import (
+from journey.core.errors import InvalidInput, SendError
+from journey.write.send import (
     SmtpConfig,
     build_message,
     parse_test_addresses,

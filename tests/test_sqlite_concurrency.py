@@ -7,7 +7,7 @@ from sqlmodel import Session
 
 from db.engine import make_engine
 from db.migrate import upgrade
-from journey import personas
+from journey.plan import personas
 
 
 def test_two_sessions_that_read_then_write_both_succeed(tmp_path):

@@ -11,7 +11,7 @@ import pytest
 from liquid import Environment, StrictDefaultUndefined
 
 from db.models import Trigger
-from journey.starter import DEMO_JOURNEY, DEMO_PERSONAS, STARTER_STAGES, blank_email_mjml
+from journey.plan.starter import DEMO_JOURNEY, DEMO_PERSONAS, STARTER_STAGES, blank_email_mjml
 
 STAGE_NAMES = ("Awareness", "Consideration", "Decision", "Retention", "Advocacy")
 LANES = ("customer_goals", "motivations", "actions", "obstacles", "opportunities", "touchpoints")
@@ -167,13 +167,13 @@ def test_blank_email_is_a_valid_skeleton_with_one_button_and_footer(label, url):
 
 
 @pytest.mark.skipif(
-    importlib.util.find_spec("journey.email_checks") is None, reason="journey.email_checks not built yet"
+    importlib.util.find_spec("journey.write.checks") is None, reason="journey.write.checks not built yet"
 )
 @pytest.mark.parametrize(("stage_name", "email"), EMAILS)
 @pytest.mark.parametrize("persona", DEMO_PERSONAS, ids=lambda p: p["name"])
 def test_starter_email_passes_the_pre_send_checks_without_errors(stage_name, email, persona):
-    from journey.email_checks import check_email
-    from journey.render import standard_merge_data
+    from journey.write.checks import check_email
+    from journey.write.render import standard_merge_data
 
     findings = check_email(
         email.mjml,

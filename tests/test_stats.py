@@ -3,7 +3,12 @@
 import pytest
 from statsmodels.stats.proportion import proportions_ztest
 
-from journey.stats import VariantOutcome, compare_variants, sample_size_per_variant, two_proportion_ztest
+from journey.measure.stats import (
+    VariantOutcome,
+    compare_variants,
+    sample_size_per_variant,
+    two_proportion_ztest,
+)
 
 
 @pytest.mark.parametrize(
@@ -92,7 +97,7 @@ def test_with_three_variants_the_best_is_compared_with_the_runner_up():
 
 
 def test_p_values_are_never_shown_as_zero():
-    from journey.stats import format_p
+    from journey.measure.stats import format_p
 
     assert format_p(0.0000001) == "p < 0.001"
     assert format_p(0.0123) == "p = 0.012"

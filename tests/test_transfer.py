@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import func, select
 
 from db.models import Email, Journey, Persona, Stage
-from journey import demo, journeys, transfer
-from journey.errors import InvalidJourneyFile
+from journey.core.errors import InvalidJourneyFile
+from journey.plan import demo, journeys, transfer
 
 VOLATILE = {"id", "created_at", "updated_at", "exported_at"}
 

@@ -7,9 +7,9 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from db.models import EmailVariant
-from journey import journeys
-from journey.errors import DuplicateName, InvalidInput, NotFound, StaleEdit
-from journey.variants import (
+from journey.core.errors import DuplicateName, InvalidInput, NotFound, StaleEdit
+from journey.plan import journeys
+from journey.write.variants import (
     add_variant,
     delete_variant,
     get_variant,

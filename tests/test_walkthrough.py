@@ -5,9 +5,9 @@ from datetime import date
 import pytest
 
 from db.models import Email, Journey, Persona, Stage
-from journey.errors import InvalidInput
-from journey.journeys import JourneyTree, StageNode
-from journey.walkthrough import (
+from journey.core.errors import InvalidInput
+from journey.plan.journeys import JourneyTree, StageNode
+from journey.plan.walkthrough import (
     PRESETS,
     PathEvent,
     busiest_week,

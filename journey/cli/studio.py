@@ -1,0 +1,142 @@
+"""Email studio commands: render an MJML email to HTML or text, and run the pre-send checks.
+
+    python -m journey render FILE.mjml [--data FILE.json] [--preheader P] [--text]
+    python -m journey check FILE.mjml [--data FILE.json] [--subject S] [--preheader P]
+                            [--cta-label L] [--cta-url URL] [--check-links] [--json]
+
+FILE may be `-` for standard input. `--data` is a JSON object of merge fields laid over the standard
+ones (`unsubscribe_url`, `view_in_browser_url`). `render` exits 1 with one line on stderr when the
+email cannot be rendered; `check` prints every finding and exits 1 when any of them is an error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from journey.core.errors import InvalidInput
+from journey.core.findings import sorted_findings
+from journey.write.checks import check_email
+from journey.write.render import render_email
+
+_DATA_HELP = (
+    'JSON file with an object of merge fields, e.g. {"first_name": "Olivia"}; '
+    "laid over the standard unsubscribe_url and view_in_browser_url"
+)
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    render = subparsers.add_parser(
+        "render",
+        help="render an MJML email (merge tags filled) to sanitised HTML, or plain text",
+        description="Merge tags → MJML → sanitised HTML on stdout (or the plain-text alternative with --text).",
+    )
+    render.add_argument("file", metavar="FILE.mjml", help="the MJML email ('-' reads standard input)")
+    render.add_argument("--data", metavar="FILE.json", help=_DATA_HELP)
+    render.add_argument(
+        "--preheader", metavar="TEXT", default="", help="preheader text (replaces <mj-preview>)"
+    )
+    render.add_argument(
+        "--text", action="store_true", help="print the plain-text alternative instead of the HTML"
+    )
+    render.set_defaults(func=cmd_render)
+
+    check = subparsers.add_parser(
+        "check",
+        help="run the pre-send checks on an MJML email; exit 1 when any finding is an error",
+        description="Pre-send checks, MJML validation and sanitiser findings for one email.",
+    )
+    check.add_argument("file", metavar="FILE.mjml", help="the MJML email ('-' reads standard input)")
+    check.add_argument("--data", metavar="FILE.json", help=_DATA_HELP)
+    check.add_argument(
+        "--subject", metavar="TEXT", help="the subject line to check (without it, subject rules are skipped)"
+    )
+    check.add_argument(
+        "--preheader", metavar="TEXT", help="the preheader to check (default: the <mj-preview> text, if any)"
+    )
+    check.add_argument("--cta-label", metavar="TEXT", default="", help="the planned call-to-action label")
+    check.add_argument("--cta-url", metavar="URL", default="", help="the planned call-to-action URL")
+    check.add_argument(
+        "--check-links",
+        action="store_true",
+        help="also request every http(s) link (HEAD, 3 s timeout) and report the ones that fail",
+    )
+    check.add_argument(
+        "--json", action="store_true", help='print [{"rule", "severity", "message", "line"}] instead of text'
+    )
+    check.set_defaults(func=cmd_check)
+
+
+def _read_source(path: str) -> str:
+    if path == "-":
+        return sys.stdin.read()
+    file = Path(path)
+    if not file.is_file():
+        raise InvalidInput(f"{path}: no such file.", field="file")
+    try:
+        return file.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(f"{path} is not UTF-8 text (byte {exc.start}).", field="file") from exc
+
+
+def _read_data(path: str | None) -> dict[str, object]:
+    if not path:
+        return {}
+    text = _read_source(path)
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InvalidInput(
+            f"{path} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}).",
+            field="data",
+            line=exc.lineno,
+            column=exc.colno,
+        ) from exc
+    if not isinstance(data, dict):
+        raise InvalidInput(
+            f'{path} must hold a JSON object of merge fields, e.g. {{"first_name": "Olivia"}}.'
+        )
+    return data
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    email = render_email(_read_source(args.file), _read_data(args.data), preheader=args.preheader)
+    sys.stdout.write(email.text if args.text else email.html)
+    if not (email.text if args.text else email.html).endswith("\n"):
+        sys.stdout.write("\n")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    findings = sorted_findings(
+        check_email(
+            _read_source(args.file),
+            subject=args.subject,
+            preheader=args.preheader,
+            data=_read_data(args.data),
+            cta_label=args.cta_label,
+            cta_url=args.cta_url,
+            check_links=args.check_links,
+        )
+    )
+    if args.json:
+        rows = [
+            {"rule": f.rule, "severity": f.severity, "message": f.message, "line": f.line} for f in findings
+        ]
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+    else:
+        for f in findings:
+            where = f"line {f.line}: " if f.line else ""
+            print(f"{f.severity:7} {f.rule}: {where}{f.message}" + (f" Fix: {f.fix}" if f.fix else ""))
+        if not findings:
+            print("No findings: the email is ready to send.")
+    errors = sum(f.severity == "error" for f in findings)
+    if errors:
+        print(
+            f"error: {errors} error finding{'s' if errors != 1 else ''}; fix them before sending.",
+            file=sys.stderr,
+        )
+        return 1
+    return 0

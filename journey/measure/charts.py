@@ -1,0 +1,265 @@
+"""Altair charts of a journey's metrics, and the tables behind them.
+
+The `*_frame` functions turn metric results into long, plain DataFrames (what the
+dashboard caches and offers as CSV); the `*_chart` builders draw them. Every
+tooltip names the rate's definition and shows its numerator and denominator, and an
+undefined rate shows "–" (its bar is simply absent). `chart_png` and `frame_csv`
+give the downloads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import altair as alt
+import pandas as pd
+import vl_convert
+
+from journey.measure.metrics import (
+    RATE_DEFINITIONS,
+    EmailMetrics,
+    StageMetrics,
+    WeekMetrics,
+    format_rate,
+    funnel,
+)
+
+DEFAULT_RATES = ("open_rate", "click_rate", "click_to_open_rate", "conversion_rate", "unsubscribe_rate")
+TREND_RATES = ("open_rate", "click_rate", "unsubscribe_rate")
+FUNNEL_STEPS = ["Reached", "Opened", "Clicked", "Converted"]
+RATE_FORMAT = ".2%"
+
+
+def _rate_rows(name: str, position: int, counts, rate_names: Sequence[str], **extra) -> list[dict]:
+    rows = []
+    for rate_name in rate_names:
+        definition = RATE_DEFINITIONS[rate_name]
+        value = counts.rate(rate_name)
+        rows.append(
+            {
+                **extra,
+                "name": name,
+                "order": position,
+                "rate": definition.label,
+                "rate_name": rate_name,
+                "value": value,
+                "value_text": format_rate(value),
+                "definition": definition.help,
+                "numerator": f"{getattr(counts, definition.numerator):,} {definition.numerator}",
+                "denominator": f"{getattr(counts, definition.denominator):,} {definition.denominator}",
+            }
+        )
+    return rows
+
+
+def _frame(rows: list[dict], columns: Sequence[str]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=list(columns))
+    if "value" in frame:
+        frame["value"] = pd.to_numeric(frame["value"], errors="coerce")
+    return frame
+
+
+RATE_COLUMNS = (
+    "stage",
+    "stage_order",
+    "rate",
+    "rate_name",
+    "value",
+    "value_text",
+    "definition",
+    "numerator",
+    "denominator",
+)
+
+
+def stage_rates_frame(
+    stages: Sequence[StageMetrics], rate_names: Sequence[str] = DEFAULT_RATES
+) -> pd.DataFrame:
+    """One row per stage and rate: the value (NaN where undefined), its text, definition and counts."""
+    rows = []
+    for stage in stages:
+        for row in _rate_rows(stage.stage, stage.position, stage.counts, rate_names):
+            row["stage"], row["stage_order"] = row.pop("name"), row.pop("order")
+            rows.append(row)
+    return _frame(rows, RATE_COLUMNS)
+
+
+def _tooltip(*first: alt.Tooltip) -> list[alt.Tooltip]:
+    return [
+        *first,
+        alt.Tooltip("rate:N", title="Rate"),
+        alt.Tooltip("value_text:N", title="Value"),
+        alt.Tooltip("numerator:N", title="Numerator"),
+        alt.Tooltip("denominator:N", title="Denominator"),
+        alt.Tooltip("definition:N", title="Definition"),
+    ]
+
+
+def _stage_order(frame: pd.DataFrame, column: str = "stage", order: str = "stage_order") -> list[str]:
+    if frame.empty:
+        return []
+    return list(frame.sort_values(order)[column].drop_duplicates())
+
+
+def _rate_order(frame: pd.DataFrame) -> list[str]:
+    names = list(dict.fromkeys(frame["rate_name"])) if not frame.empty else []
+    return [RATE_DEFINITIONS[n].label for n in RATE_DEFINITIONS if n in names]
+
+
+def stage_rates_chart(frame: pd.DataFrame) -> alt.Chart:
+    """Each stage's rates side by side (grouped bars), stages in journey order."""
+    rates = _rate_order(frame)
+    return (
+        alt.Chart(frame, title="Rates per stage")
+        .mark_bar()
+        .encode(
+            x=alt.X("stage:N", sort=_stage_order(frame), title="Stage", axis=alt.Axis(labelAngle=0)),
+            xOffset=alt.XOffset("rate:N", sort=rates),
+            y=alt.Y("value:Q", title="Rate", axis=alt.Axis(format="%")),
+            color=alt.Color("rate:N", sort=rates, title="Rate"),
+            tooltip=_tooltip(alt.Tooltip("stage:N", title="Stage")),
+        )
+        .properties(height=320)
+    )
+
+
+TREND_COLUMNS = ("week", "week_start", *RATE_COLUMNS)
+
+
+def stage_trend_frame(weekly: Sequence[WeekMetrics], rate_names: Sequence[str] = TREND_RATES) -> pd.DataFrame:
+    """One row per ISO week, stage and rate."""
+    rows = []
+    for week in weekly:
+        for row in _rate_rows(
+            week.name,
+            week.position,
+            week.counts,
+            rate_names,
+            week=week.week,
+            week_start=week.week_start.isoformat(),
+        ):
+            row["stage"], row["stage_order"] = row.pop("name"), row.pop("order")
+            rows.append(row)
+    return _frame(rows, TREND_COLUMNS)
+
+
+def stage_trend_chart(frame: pd.DataFrame) -> alt.FacetChart:
+    """Each stage's rates over ISO weeks: one panel per rate (own scale), one line per stage."""
+    rates = _rate_order(frame)
+    base = (
+        alt.Chart(frame)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("week:O", title="ISO week", sort="ascending", axis=alt.Axis(labelAngle=-45)),
+            y=alt.Y("value:Q", title=None, axis=alt.Axis(format="%")),
+            color=alt.Color("stage:N", sort=_stage_order(frame), title="Stage"),
+            tooltip=_tooltip(alt.Tooltip("week:N", title="Week"), alt.Tooltip("stage:N", title="Stage")),
+        )
+        .properties(width=320, height=200)
+    )
+    return (
+        base.facet(facet=alt.Facet("rate:N", sort=rates, title=None), columns=2)
+        .resolve_scale(y="independent")
+        .properties(title="Rates per stage over ISO weeks")
+    )
+
+
+FUNNEL_COLUMNS = ("stage", "stage_order", "step", "step_order", "count", "share_of_reached", "share_text")
+
+
+def funnel_frame(stages: Sequence[StageMetrics]) -> pd.DataFrame:
+    """Reached (delivered) → opened → clicked → converted, per stage."""
+    rows = funnel(stages)
+    for row in rows:
+        row["share_text"] = format_rate(row["share_of_reached"])
+    frame = _frame(rows, FUNNEL_COLUMNS)
+    frame["share_of_reached"] = pd.to_numeric(frame["share_of_reached"], errors="coerce")
+    return frame
+
+
+def funnel_chart(frame: pd.DataFrame) -> alt.Chart:
+    """The funnel across stages: per stage, how many were reached, opened, clicked and converted."""
+    return (
+        alt.Chart(frame, title="Funnel per stage: reached → opened → clicked → converted")
+        .mark_bar()
+        .encode(
+            y=alt.Y("stage:N", sort=_stage_order(frame), title="Stage"),
+            yOffset=alt.YOffset("step:N", sort=FUNNEL_STEPS),
+            x=alt.X("count:Q", title="Recipients (unique)"),
+            color=alt.Color(
+                "step:N", sort=FUNNEL_STEPS, title="Step", scale=alt.Scale(scheme="blues", reverse=True)
+            ),
+            tooltip=[
+                alt.Tooltip("stage:N", title="Stage"),
+                alt.Tooltip("step:N", title="Step"),
+                alt.Tooltip("count:Q", title="Count", format=","),
+                alt.Tooltip("share_text:N", title="Share of reached (÷ delivered)"),
+            ],
+        )
+        .properties(height=alt.Step(9))
+    )
+
+
+EMAIL_COLUMNS = (
+    "stage",
+    "email",
+    "sent",
+    "delivered",
+    "open_rate",
+    "click_rate",
+    "click_to_open_rate",
+    "conversion_rate",
+    "unsubscribe_rate",
+    "bounce_rate",
+    "trend",
+)
+
+
+def email_table_frame(
+    emails: Sequence[EmailMetrics], weekly: Sequence[WeekMetrics], trend_rate: str = "click_rate"
+) -> pd.DataFrame:
+    """Per email: counts, rates (fractions; NaN where undefined) and the weekly `trend_rate` as a list."""
+    trend: dict[int, list[float | None]] = {}
+    for week in sorted(weekly, key=lambda w: w.week_start):
+        trend.setdefault(week.key, []).append(week.counts.rate(trend_rate))
+    rows = []
+    for email in emails:
+        row = {"stage": email.stage, "email": email.email, "sent": email.counts.sent}
+        row["delivered"] = email.counts.delivered
+        row.update({name: email.counts.rate(name) for name in EMAIL_COLUMNS[4:-1]})
+        row["trend"] = [v if v is not None else float("nan") for v in trend.get(email.email_id, [])]
+        rows.append(row)
+    frame = pd.DataFrame(rows, columns=list(EMAIL_COLUMNS))
+    for name in EMAIL_COLUMNS[4:-1]:
+        frame[name] = pd.to_numeric(frame[name], errors="coerce")
+    return frame
+
+
+def chart_png(chart: alt.TopLevelMixin, scale: float = 2) -> bytes:
+    """The chart as a PNG image (rendered without a browser by vl-convert)."""
+    return vl_convert.vegalite_to_png(chart.to_dict(), scale=scale)
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _defuse(value):
+    """Cells a spreadsheet would run as a formula get a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def frame_csv(frame: pd.DataFrame) -> bytes:
+    """A chart's data as UTF-8 CSV (formula-looking text escaped; lists written as `a;b;c`)."""
+    out = frame.copy()
+    for column in out.columns:
+        if not pd.api.types.is_numeric_dtype(out[column]):
+            out[column] = out[column].map(
+                lambda v: (
+                    ";".join("" if pd.isna(x) else f"{x:.6g}" for x in v)
+                    if isinstance(v, list)
+                    else _defuse(v)
+                )
+            )
+    return out.to_csv(index=False).encode("utf-8")

@@ -1,0 +1,964 @@
+"""Import metric exports into metric_daily: all-or-nothing, streaming, idempotent.
+
+    import_metrics(session, journey_id, "export.csv")            # auto-detect, write
+    import_metrics(session, journey_id, upload, dry_run=True)    # the summary, nothing written
+
+Formats (journey.measure.imports.formats): generic CSV, Mailchimp all-campaigns report,
+Klaviyo campaign and flow exports, per-recipient events (SendGrid, Mailgun,
+Postmark), or any CSV through `mapping={"date": "Day", "email": "Message", ...}`.
+
+Rules:
+- Rows map to the journey's emails by ESP campaign id (Email.esp_campaign_id, or
+  EmailVariant.esp_campaign_id which also gives the variant), else by email name
+  (case-insensitive). A Mailchimp title "Welcome (B)" maps to the email "Welcome",
+  variant "B", when no email is named "Welcome (B)".
+- A row that breaks a rule is rejected with its row number (header = row 1). If any
+  row is rejected nothing is written: the result lists them and the user fixes the file.
+- Rows of emails the journey does not have are listed as unmatched and skipped, or,
+  with `create_missing_stage`, the emails are created (in the row's own stage for the
+  generic format, else in that stage) in the same transaction.
+- One metric_daily row per email, variant and day: a re-import replaces it. Within a
+  file, two rows for the same email, variant and day are duplicates (rejected) in the
+  generic and flow formats; in per-campaign reports (Mailchimp, Klaviyo campaigns) two
+  different campaigns sent on one day for one email are summed, while the same
+  campaign twice is a duplicate.
+- Events are counted as unique recipients per email, variant and day, where the day
+  is the day the recipient was sent the email (their first processed/accepted,
+  delivered or bounce event in the file; an event with none uses its own UTC day).
+  sent = recipients with processed/accepted events, or delivered ∪ bounced when the
+  file has none for that email. Opens flagged as machine opens (sg_machine_open) go to
+  machine_opens for recipients with no other open.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import BinaryIO
+
+from sqlalchemy import Column, MetaData, Table, bindparam, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from db.models import EmailVariant, MetricDaily, utcnow
+from journey.core.errors import ImportRejected, JourneyError
+from journey.measure.imports.formats import (
+    AGGREGATE_FORMATS,
+    BOUNCE,
+    CLICK,
+    COMPLAINT,
+    DELIVERED,
+    EVENT_COLUMNS,
+    EVENT_KINDS,
+    FORMATS,
+    GENERIC,
+    IGNORED_EVENTS,
+    MACHINE_OPEN,
+    MAPPING_REQUIRED,
+    OPEN,
+    SENT,
+    TRUE_VALUES,
+    UNSUBSCRIBE,
+    AggregateFormat,
+    CellError,
+    CsvStream,
+    all_indexes,
+    clean_label,
+    detect_format,
+    duplicated_headers,
+    find_columns,
+    normalize_header,
+    open_csv,
+    parse_count,
+    parse_day,
+    parse_decimal,
+    parse_event_day,
+    parse_rate,
+)
+from journey.plan import journeys
+
+Progress = Callable[[float, str], None]
+MAX_REJECTED_LISTED = 1_000
+MAX_VARIANT = 40
+WRITE_BATCH = 5_000
+PROGRESS_EVERY = 1 << 15
+VARIANT_SUFFIX = re.compile(
+    r"(?:(?:variant|variation|version|combination|combo|test|group|option|split)\s*)?([a-z0-9]{1,2})", re.I
+)
+# Counts in metric_daily order; revenue follows at index 9.
+SENT_I, DELIVERED_I, OPENS_I, MACHINE_I, CLICKS_I, CONV_I, UNSUB_I, BOUNCES_I, COMPLAINTS_I, REVENUE_I = (
+    range(10)
+)
+COUNT_NAMES = (
+    "sent",
+    "delivered",
+    "opens",
+    "machine_opens",
+    "clicks",
+    "conversions",
+    "unsubscribes",
+    "bounces",
+    "complaints",
+)
+
+
+@dataclass
+class RejectedRow:
+    row: int  # as a spreadsheet shows it: header = row 1, first data row = row 2
+    error: str
+
+
+@dataclass
+class UnmatchedEmail:
+    """An email named in the file that the journey does not have."""
+
+    name: str
+    campaign_id: str
+    rows: int
+    sent: int = 0
+    delivered: int = 0
+    opens: int = 0
+    clicks: int = 0
+
+
+@dataclass
+class ImportResult:
+    format: str
+    rows_read: int = 0
+    imported: int = 0  # metric_daily rows written (or that would be, in a dry run)
+    rejected: list[RejectedRow] = field(default_factory=list)  # the first 1,000
+    unmatched: list[UnmatchedEmail] = field(default_factory=list)
+    created_emails: list[str] = field(default_factory=list)
+    detected: bool = False  # format chosen from the header
+    encoding: str = ""
+    delimiter: str = ","
+    rejected_total: int = 0
+    dry_run: bool = False
+    written: bool = False
+    first_day: date | None = None
+    last_day: date | None = None
+
+    @property
+    def format_label(self) -> str:
+        return FORMATS.get(self.format, self.format)
+
+    @property
+    def ok(self) -> bool:
+        return not self.rejected_total
+
+    def to_dict(self) -> dict:
+        """Plain JSON-ready data (what the CLI prints with --json)."""
+        data = asdict(self)
+        data["first_day"] = self.first_day.isoformat() if self.first_day else None
+        data["last_day"] = self.last_day.isoformat() if self.last_day else None
+        return data
+
+
+# --- the journey's emails -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StageRef:
+    id: int
+    name: str
+
+
+@dataclass
+class _Targets:
+    journey_id: int
+    by_campaign: dict[str, tuple[int, str | None]]
+    by_name: dict[str, int]
+    names: list[tuple[str, int]]  # longest first, for "title + suffix" matches
+    stage_of: dict[int, int]
+    stages: dict[str, StageRef]
+    variants: dict[int, dict[str, str]]
+
+    @classmethod
+    def load(cls, session: Session, journey_id: int) -> _Targets:
+        tree = journeys.load_tree(session, journey_id)
+        emails = tree.emails
+        by_campaign: dict[str, tuple[int, str | None]] = {}
+        variants: dict[int, dict[str, str]] = {e.id: {} for e in emails}
+        if emails:
+            for variant in session.execute(
+                select(EmailVariant).where(EmailVariant.email_id.in_([e.id for e in emails]))
+            ).scalars():
+                variants[variant.email_id][variant.label.casefold()] = variant.label
+                if variant.esp_campaign_id:
+                    by_campaign[variant.esp_campaign_id.strip()] = (variant.email_id, variant.label)
+        for email in emails:
+            if email.esp_campaign_id:
+                by_campaign[email.esp_campaign_id.strip()] = (email.id, None)
+        by_name = {e.name.casefold(): e.id for e in emails}
+        return cls(
+            journey_id=journey_id,
+            by_campaign=by_campaign,
+            by_name=by_name,
+            names=sorted(by_name.items(), key=lambda item: -len(item[0])),
+            stage_of={e.id: e.stage_id for e in emails},
+            stages={n.stage.name.casefold(): StageRef(n.stage.id, n.stage.name) for n in tree.stages},
+            variants=variants,
+        )
+
+    def stage_list(self) -> str:
+        return ", ".join(f"“{s.name}”" for s in self.stages.values()) or "none yet"
+
+    def resolve(
+        self, campaign_id: str, name: str, variant: str, *, suffix_variants: bool
+    ) -> tuple[int, str] | None:
+        """(email id, variant label) for a row, or None when the journey has no such email."""
+        target = self.by_campaign.get(campaign_id) if campaign_id else None
+        if target is not None:
+            email_id, label = target
+            return email_id, label if label is not None else self._variant(email_id, variant)
+        email_id = self.by_name.get(name.casefold()) if name else None
+        if email_id is not None:
+            return email_id, self._variant(email_id, variant)
+        if suffix_variants and name:
+            folded = name.casefold()
+            for known, email_id in self.names:
+                if len(folded) > len(known) and folded.startswith(known) and not folded[len(known)].isalnum():
+                    label = self._suffix_variant(email_id, name[len(known) :].strip(" -–—:|/_()[]#"))
+                    if label:
+                        return email_id, label
+        return None
+
+    def _suffix_variant(self, email_id: int, suffix: str) -> str | None:
+        """The variant a title suffix names: one of the email's variants, or a short tag like "B",
+        "Variant B", "Combination 2". Anything else ("December edition") is not a variant."""
+        known = self.variants.get(email_id, {})
+        if suffix.casefold() in known:
+            return known[suffix.casefold()]
+        match = VARIANT_SUFFIX.fullmatch(suffix)
+        if match is None:
+            return None
+        return known.get(match[1].casefold(), match[1])
+
+    def _variant(self, email_id: int, label: str) -> str:
+        return self.variants.get(email_id, {}).get(label.casefold(), label) if label else ""
+
+
+# --- import ----------------------------------------------------------------------------
+
+
+class _Run:
+    """The state of one import while the file is read."""
+
+    def __init__(self, result: ImportResult, progress: Progress | None, stream: CsvStream) -> None:
+        self.result = result
+        self.progress = progress
+        self.stream = stream
+        # (campaign id, folded name, folded stage) → [name, campaign id, stage, first row, rows, totals…]
+        self.idents: dict[tuple[str, str, str], list] = {}
+        # (ident, folded variant, day ordinal) → [first row, variant, counts (10)]
+        self.entries: dict[tuple, list] = {}
+
+    def reject(self, row: int, error: str) -> None:
+        result = self.result
+        result.rejected_total += 1
+        if len(result.rejected) < MAX_REJECTED_LISTED:
+            result.rejected.append(RejectedRow(row, error))
+
+    def report(self, rows: int) -> None:
+        if self.progress is None:
+            return
+        total = self.stream.total_bytes
+        fraction = min(self.stream.bytes_read / total, 1.0) if total else 0.0
+        self.progress(0.9 * fraction, f"Reading the file: {rows:,} rows so far")
+
+    def ident(self, campaign_id: str, name: str, stage: str, row: int) -> tuple[str, str, str]:
+        key = (campaign_id, name.casefold(), stage.casefold())
+        if key not in self.idents:
+            self.idents[key] = [name, campaign_id, stage, row, 0, 0, 0, 0, 0]
+        return key
+
+
+def import_metrics(
+    session: Session,
+    journey_id: int,
+    source: BinaryIO | Path | str,
+    *,
+    format: str = "auto",
+    mapping: dict[str, str] | None = None,
+    create_missing_stage: str | None = None,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Read a metrics export and upsert its unique counts for `journey_id` (see the module doc).
+
+    Returns the summary; writes only when no row is rejected and not `dry_run`, and
+    commits that write (one transaction, with any emails it creates). Raises
+    ImportRejected when the file as a whole cannot be read (empty, bad header…).
+    """
+    if format not in ("auto", *FORMATS):
+        raise ImportRejected(f"Unknown format “{format}”: choose auto, {', '.join(FORMATS)}.", field="format")
+    targets = _Targets.load(session, journey_id)
+    if not (session.new or session.dirty or session.deleted):
+        # End the read: on SQLite every transaction holds the write lock (BEGIN IMMEDIATE), and
+        # reading a big file should not block teammates' saves. Writing opens a new transaction.
+        session.rollback()
+    if create_missing_stage is not None and create_missing_stage.casefold() not in targets.stages:
+        raise ImportRejected(
+            f"This journey has no stage named “{create_missing_stage}” to create missing emails in "
+            f"(stages: {targets.stage_list()}).",
+            field="create_missing_stage",
+        )
+    stream = open_csv(source)
+    try:
+        names = [normalize_header(cell) for cell in stream.header]
+        chosen, detected = _choose_format(names, format, mapping)
+        result = ImportResult(
+            format=chosen,
+            detected=detected,
+            encoding=stream.encoding,
+            delimiter=stream.delimiter,
+            dry_run=dry_run,
+        )
+        run = _Run(result, progress, stream)
+        try:
+            if chosen == "events":
+                _read_events(run, names, targets)
+            else:
+                spec, columns = _aggregate_columns(chosen, names, mapping, stream.header)
+                _read_aggregate(run, spec, columns, names, targets)
+        except UnicodeDecodeError:
+            raise ImportRejected(
+                f"The file is not UTF-8 or UTF-16 text (after row {result.rows_read + 1:,}). "
+                "In Excel, save it as “CSV UTF-8”."
+            ) from None
+        except csv.Error as exc:
+            raise ImportRejected(
+                f"The file is not valid CSV after row {result.rows_read + 1:,}: {exc}."
+            ) from None
+    finally:
+        stream.close()
+    if result.rows_read == 0:
+        raise ImportRejected("The file has a header but no data rows.", row=2)
+    try:
+        rows = _resolve(run, targets, chosen, create_missing_stage, session, dry_run)
+        if rows and result.rejected_total == 0:
+            days = [key[2] for key in rows]
+            result.first_day, result.last_day = min(days), max(days)
+        if result.rejected_total or dry_run:
+            if result.rejected_total and result.created_emails and not dry_run:
+                session.rollback()  # emails created before a duplicate was found
+            result.imported = len(rows) if not result.rejected_total else 0
+            return result
+        _write(session, rows, chosen, progress)
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        raise ImportRejected(
+            "An email or stage of this journey was deleted while the file was read: nothing was "
+            "imported. Import the file again."
+        ) from None
+    except BaseException:
+        session.rollback()
+        raise
+    result.imported = len(rows)
+    result.written = True
+    if progress is not None:
+        progress(1.0, f"Imported {len(rows):,} rows.")
+    return result
+
+
+def _choose_format(names: list[str], format: str, mapping: dict[str, str] | None) -> tuple[str, bool]:
+    if mapping:
+        return "mapped", False
+    if not any(names):
+        raise ImportRejected("The first row is empty: it must be the header with the column names.", row=1)
+    detected = detect_format(names)
+    if format == "auto":
+        if detected is None:
+            raise ImportRejected(
+                "The header is not one we recognise (generic, Mailchimp, Klaviyo or events): "
+                "map its columns to ours, or check it is the first row of the file.",
+                field="header",
+                row=1,
+            )
+        return detected, True
+    if format == "mapped":
+        raise ImportRejected("The “mapped” format needs a column mapping.", field="mapping")
+    return format, False
+
+
+def _aggregate_columns(
+    chosen: str, names: list[str], mapping: dict[str, str] | None, header: list[str]
+) -> tuple[AggregateFormat, dict[str, int]]:
+    if chosen == "mapped":
+        spec = AggregateFormat(name="mapped", columns=GENERIC.columns, required=MAPPING_REQUIRED)
+        columns = {}
+        for target, column in (mapping or {}).items():
+            if not column:
+                continue
+            if target not in GENERIC.columns:
+                raise ImportRejected(
+                    f"“{target}” is not one of our fields ({', '.join(GENERIC.columns)}).", field="mapping"
+                )
+            wanted = normalize_header(column)
+            if wanted not in names:
+                raise ImportRejected(
+                    f"The file has no column “{column}” (mapped to {target}).", field="mapping"
+                )
+            columns[target] = names.index(wanted)
+        missing = [f for f in MAPPING_REQUIRED if f not in columns]
+        if missing:
+            raise ImportRejected(f"Map a column to each of: {', '.join(missing)}.", field="mapping")
+    else:
+        spec = AGGREGATE_FORMATS[chosen]
+        columns = find_columns(names, spec.columns)
+        for target, options in spec.rates.items():
+            found = find_columns(names, {target: options})
+            if found:
+                columns[f"{target}_rate"] = found[target]
+        missing = [spec.columns[f][0] for f in spec.required if f not in columns]
+        if missing:
+            raise ImportRejected(
+                f"The header lacks column{'s' if len(missing) > 1 else ''} "
+                f"{', '.join(f'“{m}”' for m in missing)} needed for the {FORMATS[chosen]} format.",
+                field="header",
+                row=1,
+            )
+    duplicated = duplicated_headers(names, set(columns.values()))
+    if duplicated:
+        shown = [header[names.index(n)].replace("\ufeff", "").strip() for n in duplicated]
+        raise ImportRejected(
+            f"The header has duplicated column{'s' if len(shown) > 1 else ''} "
+            f"{', '.join(f'“{s}”' for s in shown)}: keep one of each and import again.",
+            field="header",
+            row=1,
+        )
+    return spec, columns
+
+
+def _read_aggregate(
+    run: _Run, spec: AggregateFormat, columns: dict[str, int], names: list[str], targets: _Targets
+) -> None:
+    result, stream = run.result, run.stream
+    header = [cell.replace("\ufeff", "").strip() for cell in stream.header]
+    width = len(header)
+    decimal_comma = stream.delimiter == ";"
+    date_i = columns["date"]
+    email_i = columns.get("email")
+    campaign_i = columns.get("campaign_id")
+    stage_i = columns.get("stage")
+    variant_i = columns.get("variant")
+    counts = [(COUNT_NAMES.index(f), columns[f]) for f in COUNT_NAMES if f in columns]
+    revenue_i = columns.get("revenue")
+    soft_i, hard_i = columns.get("soft_bounces"), columns.get("hard_bounces")
+    rates = [(COUNT_NAMES.index(f), columns[f"{f}_rate"]) for f in spec.rates if f"{f}_rate" in columns]
+    derive_sent = "sent" not in columns
+    day_cache: dict[str, int] = {}
+    sends_seen: dict[tuple, int] = {}
+    row = stream.header_row
+    for cells in stream.rows:
+        row += 1
+        if not cells or (not cells[0] and not any(cells)):
+            continue
+        result.rows_read += 1
+        if not result.rows_read % PROGRESS_EVERY:
+            run.report(result.rows_read)
+        if len(cells) != width and (len(cells) < width or any(cells[width:])):
+            run.reject(
+                row,
+                f"the row has {len(cells)} cells but the header has {width} "
+                "(a number like 1,751 without quotes, or a missing delimiter?)",
+            )
+            continue
+        try:
+            raw_day = cells[date_i]
+            day = day_cache.get(raw_day)
+            if day is None:
+                try:
+                    day = parse_day(raw_day).toordinal()
+                except CellError as exc:
+                    raise CellError(f"{header[date_i]}: {exc}") from None
+                if len(day_cache) > 10_000:  # report timestamps are mostly unique: keep it bounded
+                    day_cache.clear()
+                day_cache[raw_day] = day
+            name = clean_label(cells[email_i]) if email_i is not None else ""
+            campaign_id = cells[campaign_i].strip() if campaign_i is not None else ""
+            if campaign_id.lower() in ("n/a", "-"):
+                campaign_id = ""
+            if not name and not campaign_id:
+                raise CellError(
+                    f"{header[email_i if email_i is not None else date_i]}: the email name is empty"
+                )
+            if name.startswith("="):
+                raise CellError(f"{header[email_i]}: “{name[:40]}” is a formula, not an email name")
+            stage = ""
+            if stage_i is not None:
+                stage = clean_label(cells[stage_i])
+                if stage and stage.casefold() not in targets.stages:
+                    raise CellError(
+                        f"unknown stage “{stage}” (this journey's stages: {targets.stage_list()})"
+                    )
+                if not stage and spec.name == "generic":
+                    raise CellError(f"{header[stage_i]}: the stage is empty")
+            variant = clean_label(cells[variant_i]) if variant_i is not None else ""
+            if len(variant) > MAX_VARIANT:
+                raise CellError(f"{header[variant_i]}: variant names are limited to {MAX_VARIANT} characters")
+            values = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0.0]
+            for position, index in counts:
+                try:
+                    values[position] = int(cells[index])  # the common case, without a call
+                except ValueError:
+                    try:
+                        values[position] = parse_count(cells[index], decimal_comma=decimal_comma)
+                    except CellError as exc:
+                        raise CellError(f"{header[index]}: {exc}") from None
+            if revenue_i is not None:
+                try:
+                    values[REVENUE_I] = round(parse_decimal(cells[revenue_i], decimal_comma=decimal_comma), 2)
+                except CellError as exc:
+                    raise CellError(f"{header[revenue_i]}: {exc}") from None
+            if "bounces" not in columns and (soft_i is not None or hard_i is not None):
+                for index in (soft_i, hard_i):
+                    if index is not None:
+                        values[BOUNCES_I] += parse_count(cells[index], decimal_comma=decimal_comma)
+            for position, index in rates:
+                try:
+                    rate = parse_rate(cells[index], decimal_comma=decimal_comma)
+                except CellError as exc:
+                    raise CellError(f"{header[index]}: {exc}") from None
+                if position == BOUNCES_I:
+                    values[position] = round(rate * values[DELIVERED_I] / (1 - rate)) if rate < 1 else 0
+                else:
+                    values[position] = round(rate * values[DELIVERED_I])
+            if derive_sent:
+                values[SENT_I] = values[DELIVERED_I] + values[BOUNCES_I]
+            problem = _check_counts(values)
+            if problem:
+                raise CellError(problem)
+        except CellError as exc:
+            run.reject(row, str(exc))
+            continue
+        except IndexError:
+            run.reject(row, f"the row has {len(cells)} cells but the header has {width}")
+            continue
+        ident = run.ident(campaign_id, name, stage, row)
+        info = run.idents[ident]
+        info[4] += 1
+        info[5] += values[SENT_I]
+        info[6] += values[DELIVERED_I]
+        info[7] += values[OPENS_I]
+        info[8] += values[CLICKS_I]
+        key = (ident, variant.casefold(), day)
+        if spec.sums_same_day:
+            send = (
+                (campaign_id, variant.casefold())
+                if campaign_id
+                else (name.casefold(), variant.casefold(), raw_day)
+            )
+            if send in sends_seen:
+                run.reject(row, f"duplicate of row {sends_seen[send]} (the same campaign twice)")
+                continue
+            sends_seen[send] = row
+        entry = run.entries.get(key)
+        if entry is None:
+            run.entries[key] = [row, variant, values]
+        elif spec.sums_same_day:
+            entry[2] = [a + b for a, b in zip(entry[2], values, strict=True)]
+        else:
+            run.reject(row, f"duplicate of row {entry[0]} (the same email, variant and day)")
+    run.report(result.rows_read)
+
+
+def _check_counts(values: list) -> str | None:
+    """Why a row's counts cannot be right, or None."""
+    for position, name in enumerate(COUNT_NAMES):
+        if values[position] < 0:
+            return f"{name} is negative ({values[position]:,})"
+    if values[REVENUE_I] < 0:
+        return f"revenue is negative ({values[REVENUE_I]:,})"
+    sent, delivered = values[SENT_I], values[DELIVERED_I]
+    if delivered > sent:
+        return f"delivered ({delivered:,}) is more than sent ({sent:,})"
+    opened = values[OPENS_I] + values[MACHINE_I]
+    if opened > delivered:
+        return f"opens ({opened:,}) are more than delivered ({delivered:,})"
+    if values[CLICKS_I] > delivered:
+        return f"clicks ({values[CLICKS_I]:,}) are more than delivered ({delivered:,})"
+    return None
+
+
+# --- events -----------------------------------------------------------------------------
+
+
+def _read_events(run: _Run, names: list[str], targets: _Targets) -> None:
+    result, stream = run.result, run.stream
+    header = [cell.replace("\ufeff", "").strip() for cell in stream.header]
+    columns = find_columns(names, EVENT_COLUMNS)
+    if "email" not in columns and "campaign_id" not in columns:
+        raise ImportRejected(
+            "An events file needs a column naming the email: one of “email_name”, “campaign”, "
+            "“campaign_name”, “category”, “tag” (email names) or “campaign_id”, "
+            "“marketing_campaign_id”, “singlesend_id” (ESP campaign ids).",
+            field="header",
+            row=1,
+        )
+    time_columns = all_indexes(names, EVENT_COLUMNS["timestamp"])
+    duplicated = duplicated_headers(names, set(columns.values()))
+    if duplicated:
+        shown = [header[names.index(n)] for n in duplicated]
+        raise ImportRejected(
+            f"The header has duplicated columns {', '.join(f'“{s}”' for s in shown)}: keep one of each.",
+            field="header",
+            row=1,
+        )
+    recipient_i, event_i = columns["recipient"], columns["event"]
+    name_i, campaign_i = columns.get("email"), columns.get("campaign_id")
+    variant_i, machine_i, severity_i = columns.get("variant"), columns.get("machine"), columns.get("severity")
+    time_i = time_columns[0]
+    extra_times = time_columns[1:]
+    width = max(columns.values()) + 1
+    kinds = EVENT_KINDS
+    ignored = IGNORED_EVENTS
+    true_values = TRUE_VALUES
+    days: dict[int, int] = {}  # unix day number → date ordinal
+    interned: dict[int, int] = {}  # one int object per day, not one per event
+    # (campaign id, name, variant) as written → [ident, variant, first row, kind dicts (recipient hash → day)]
+    groups: dict[tuple[str, str, str], list] = {}
+    rows_read = 0
+    row = stream.header_row
+    reject = run.reject
+    for cells in stream.rows:
+        row += 1
+        if len(cells) < width:
+            if not any(cells):
+                continue
+            rows_read += 1
+            reject(row, f"the row has {len(cells)} cells but the header has {len(header)}")
+            continue
+        rows_read += 1
+        if not rows_read & (PROGRESS_EVERY - 1):
+            result.rows_read = rows_read
+            run.report(rows_read)
+        event = cells[event_i]
+        kind = kinds.get(event)
+        if kind is None:
+            event = event.strip().lower()
+            kind = kinds.get(event)
+            if kind is None:
+                if event in ignored:
+                    continue
+                reject(row, f"unknown event “{cells[event_i][:40]}”")
+                continue
+        if kind == BOUNCE and severity_i is not None and cells[severity_i].strip().lower() == "temporary":
+            continue
+        if kind == OPEN and machine_i is not None and cells[machine_i].strip().lower() in true_values:
+            kind = MACHINE_OPEN
+        stamp = cells[time_i]
+        try:
+            day = days[int(stamp) // 86_400]
+        except (KeyError, ValueError):
+            if not stamp.strip():
+                for index in extra_times:
+                    if cells[index].strip():
+                        stamp = cells[index]
+                        break
+            try:
+                day = parse_event_day(stamp)
+            except CellError as exc:
+                reject(row, f"{header[time_i]}: {exc}")
+                continue
+            day = interned.setdefault(day, day)
+            if stamp.isdigit() and int(stamp) < 100_000_000_000:  # unix seconds: remember the day
+                days[int(stamp) // 86_400] = day
+        recipient = cells[recipient_i].strip().lower()
+        if not recipient:
+            reject(row, f"{header[recipient_i]}: the recipient is empty")
+            continue
+        key = (
+            cells[campaign_i] if campaign_i is not None else "",
+            cells[name_i] if name_i is not None else "",
+            cells[variant_i] if variant_i is not None else "",
+        )
+        group = groups.get(key)
+        if group is None:
+            group = _new_group(run, key, row, header, name_i, variant_i)
+            if isinstance(group, str):
+                reject(row, group)
+                continue
+            groups[key] = group
+        group[4] += 1
+        seen = group[3][kind]
+        h = hash(recipient)
+        old = seen.get(h)
+        if old is None or day < old:
+            seen[h] = day
+    result.rows_read = rows_read
+    run.report(rows_read)
+    if result.rejected_total:
+        return
+    for key in list(groups):
+        ident, variant, first_row, seen, rows = groups.pop(key)
+        run.idents[ident][4] += rows
+        _count_group(run, ident, variant, first_row, seen)
+
+
+def _new_group(
+    run: _Run,
+    key: tuple[str, str, str],
+    row: int,
+    header: list[str],
+    name_i: int | None,
+    variant_i: int | None,
+) -> list | str:
+    campaign_id, raw_name, raw_variant = key
+    campaign_id = campaign_id.strip()
+    name = clean_label(raw_name)
+    if name.startswith("[") and name.endswith("]"):  # SendGrid categories: ["welcome", "promo"]
+        try:
+            listed = json.loads(name)
+            name = str(listed[0]) if listed else ""
+        except (ValueError, IndexError):
+            pass
+    if not name and not campaign_id:
+        return f"{header[name_i] if name_i is not None else 'campaign'}: no email or campaign named"
+    if name.startswith("="):
+        return f"{header[name_i]}: “{name[:40]}” is a formula, not an email name"
+    variant = clean_label(raw_variant)
+    if len(variant) > MAX_VARIANT:
+        return f"{header[variant_i]}: variant names are limited to {MAX_VARIANT} characters"
+    ident = run.ident(campaign_id, name, "", row)
+    # kinds: SENT, DELIVERED, BOUNCE, OPEN, MACHINE_OPEN, CLICK, UNSUBSCRIBE, COMPLAINT
+    return [ident, variant, row, [{} for _ in range(8)], 0]
+
+
+def _count_group(run: _Run, ident: tuple, variant: str, first_row: int, seen: list[dict]) -> None:
+    """Unique recipients per day and kind, each counted on the day they were sent the email."""
+    sent, delivered, bounced = seen[SENT], seen[DELIVERED], seen[BOUNCE]
+    per_day: dict[int, list] = {}
+
+    def add(day: int, position: int) -> None:
+        counts = per_day.get(day)
+        if counts is None:
+            counts = per_day[day] = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0.0]
+        counts[position] += 1
+
+    def send_day(h: int, own: int) -> int:
+        day = sent.get(h)
+        if day is None:
+            day = delivered.get(h)
+            if day is None:
+                day = bounced.get(h, own)
+        return day
+
+    for day in sent.values():
+        add(day, SENT_I)
+    if not sent:
+        for day in delivered.values():
+            add(day, SENT_I)
+        for h, day in bounced.items():
+            if h not in delivered:
+                add(day, SENT_I)
+    for kind, position in (
+        (DELIVERED, DELIVERED_I),
+        (BOUNCE, BOUNCES_I),
+        (OPEN, OPENS_I),
+        (CLICK, CLICKS_I),
+        (UNSUBSCRIBE, UNSUB_I),
+        (COMPLAINT, COMPLAINTS_I),
+    ):
+        for h, day in seen[kind].items():
+            add(send_day(h, day), position)
+    opened = seen[OPEN]
+    for h, day in seen[MACHINE_OPEN].items():
+        if h not in opened:
+            add(send_day(h, day), MACHINE_I)
+    info = run.idents[ident]
+    for day, counts in per_day.items():
+        problem = _check_counts(counts)
+        if problem:
+            label = info[0] or info[1]
+            run.reject(
+                first_row,
+                f"{label}{f' / {variant}' if variant else ''} on {date.fromordinal(day)}: {problem} "
+                "(does the file hold every event of that send?)",
+            )
+            continue
+        run.entries[(ident, variant.casefold(), day)] = [first_row, variant, counts]
+        info[5] += counts[SENT_I]
+        info[6] += counts[DELIVERED_I]
+        info[7] += counts[OPENS_I]
+        info[8] += counts[CLICKS_I]
+
+
+# --- matching and writing ---------------------------------------------------------
+
+
+def _resolve(
+    run: _Run,
+    targets: _Targets,
+    chosen: str,
+    create_missing_stage: str | None,
+    session: Session,
+    dry_run: bool,
+) -> dict[tuple[int, str, date], list]:
+    """Map entries to (email id, variant, day) → counts; list or create the unmatched emails."""
+    result = run.result
+    sums = chosen == "events" or AGGREGATE_FORMATS.get(chosen, GENERIC).sums_same_day
+    suffix_variants = chosen == "mailchimp"
+    rows: dict[tuple[int, str, date], list] = {}
+    first_rows: dict[tuple[int, str, date], int] = {}
+    cache: dict[tuple, tuple[int, str] | None] = {}
+    unmatched: dict[tuple, list] = {}
+    for (ident, _folded, day), (first_row, variant, counts) in run.entries.items():
+        cache_key = (ident, variant)
+        if cache_key not in cache:
+            campaign_id, _name, _stage = ident
+            cache[cache_key] = targets.resolve(
+                campaign_id, run.idents[ident][0], variant, suffix_variants=suffix_variants
+            )
+        target = cache[cache_key]
+        if target is None:
+            unmatched.setdefault(ident, []).append((day, variant, counts, first_row))
+            continue
+        stage = run.idents[ident][2]
+        if stage and targets.stages[stage.casefold()].id != targets.stage_of[target[0]]:
+            run.reject(first_row, f"the email “{run.idents[ident][0]}” is not in the stage “{stage}”")
+            continue
+        _merge(run, rows, first_rows, (target[0], target[1], date.fromordinal(day)), counts, first_row, sums)
+    for ident in unmatched:
+        name, campaign_id, _stage, _row, count, sent, delivered, opens, clicks = run.idents[ident]
+        result.unmatched.append(
+            UnmatchedEmail(name or campaign_id, campaign_id, count, sent, delivered, opens, clicks)
+        )
+    result.unmatched.sort(key=lambda u: u.name.casefold())
+    if not unmatched or create_missing_stage is None or result.rejected_total:
+        return rows
+    created: dict[str, int] = {}
+    for ident, pending in unmatched.items():
+        name, campaign_id, stage, *_ = run.idents[ident]
+        name = name or campaign_id
+        folded = name.casefold()
+        if folded not in created:
+            stage_row = targets.stages[(stage or create_missing_stage).casefold()]
+            result.created_emails.append(name)
+            if dry_run:
+                created[folded] = -len(created) - 1  # a stand-in id: nothing is written
+            else:
+                try:
+                    email = journeys.add_email(
+                        session, stage_row.id, name=name, esp_campaign_id=campaign_id or None
+                    )
+                except JourneyError as exc:
+                    raise ImportRejected(f"Cannot create the email “{name}”: {exc}") from None
+                created[folded] = email.id
+        for day, variant, counts, first_row in pending:
+            key = (created[folded], variant, date.fromordinal(day))
+            _merge(run, rows, first_rows, key, counts, first_row, sums)
+    return rows
+
+
+def _merge(
+    run: _Run, rows: dict, first_rows: dict, key: tuple, counts: list, first_row: int, sums: bool
+) -> None:
+    existing = rows.get(key)
+    if existing is None:
+        rows[key] = counts
+        first_rows[key] = first_row
+    elif sums:
+        rows[key] = [a + b for a, b in zip(existing, counts, strict=True)]
+    else:
+        run.reject(first_row, f"duplicate of row {first_rows[key]} (the same email, variant and day)")
+
+
+COLUMNS = ("email_id", "variant", "day", *COUNT_NAMES, "revenue", "source", "imported_at")
+REPLACED = (*COUNT_NAMES, "revenue", "source", "imported_at")
+
+
+def _write(
+    session: Session, rows: dict[tuple[int, str, date], list], source: str, progress: Progress | None
+) -> None:
+    """Upsert every row: INSERT … ON CONFLICT (email_id, variant, day) DO UPDATE, in one transaction.
+
+    SQLite: the dialect's upsert, compiled once, run with the driver's executemany on plain
+    tuples in batches. PostgreSQL: COPY into a temporary table, then one INSERT … SELECT …
+    ON CONFLICT DO UPDATE (executemany of upserts ran at ~18k rows/s; see docs/BENCHMARKS.md).
+    """
+    now = utcnow()
+    values = (
+        (email_id, variant, day, *counts[:REVENUE_I], float(counts[REVENUE_I]), source, now)
+        for (email_id, variant, day), counts in rows.items()
+    )
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        _copy_upsert(connection, values, len(rows), progress)
+    else:
+        _executemany_upsert(connection, values, len(rows), progress)
+
+
+def _executemany_upsert(connection, values, total: int, progress: Progress | None) -> None:
+    table = MetricDaily.__table__
+    dialect = connection.dialect
+    insert = sqlite_insert if dialect.name == "sqlite" else pg_insert
+    statement = insert(table).values({name: bindparam(name) for name in COLUMNS})
+    statement = statement.on_conflict_do_update(
+        index_elements=["email_id", "variant", "day"],
+        set_={name: statement.excluded[name] for name in REPLACED},
+    )
+    compiled = statement.compile(dialect=dialect)
+    order = list(compiled.positiontup) if compiled.positional else list(compiled.bind_names.values())
+    where = [COLUMNS.index(name) for name in order]
+    day_bind = table.c.day.type.dialect_impl(dialect).bind_processor(dialect) or (lambda value: value)
+    time_bind = table.c.imported_at.type.dialect_impl(dialect).bind_processor(dialect) or (
+        lambda value: value
+    )
+    days: dict[date, object] = {}
+    batch: list = []
+    done = 0
+    for row in values:
+        day = days.get(row[2])
+        if day is None:
+            day = days[row[2]] = day_bind(row[2])
+        row = (*row[:2], day, *row[3:-1], time_bind(row[-1]))
+        batch.append(
+            tuple(row[i] for i in where)
+            if compiled.positional
+            else dict(zip(order, (row[i] for i in where), strict=True))
+        )
+        if len(batch) >= WRITE_BATCH:
+            connection.exec_driver_sql(compiled.string, batch)
+            done += len(batch)
+            batch = []
+            if progress is not None:
+                progress(0.9 + 0.1 * done / total, f"Writing: {done:,} of {total:,} rows")
+    if batch:
+        connection.exec_driver_sql(compiled.string, batch)
+
+
+def _copy_upsert(connection, values, total: int, progress: Progress | None) -> None:
+    table = MetricDaily.__table__
+    staging = Table(
+        "metric_import",
+        MetaData(),
+        *(Column(name, table.c[name].type) for name in COLUMNS),
+        prefixes=["TEMPORARY"],
+        postgresql_on_commit="DROP",
+    )
+    staging.create(connection)
+    cursor = connection.connection.driver_connection.cursor()
+    try:
+        with cursor.copy(f"COPY metric_import ({', '.join(COLUMNS)}) FROM STDIN") as copy:
+            for done, row in enumerate(values, 1):
+                copy.write_row(row)
+                if progress is not None and not done % WRITE_BATCH:
+                    progress(0.9 + 0.09 * done / total, f"Writing: {done:,} of {total:,} rows")
+    finally:
+        cursor.close()
+    statement = pg_insert(table).from_select(list(COLUMNS), select(*staging.c))
+    statement = statement.on_conflict_do_update(
+        index_elements=["email_id", "variant", "day"],
+        set_={name: statement.excluded[name] for name in REPLACED},
+    )
+    connection.execute(statement)
+    staging.drop(connection)

@@ -1,0 +1,759 @@
+"""Metric counts and rates per email, variant, stage, journey and period, aggregated in SQL.
+
+Rates follow ../shared/REFERENCE.md §2: every rate divides by delivered except
+click-to-open (÷ opens) and bounce (÷ sent). A rate with nothing to divide by is
+None (shown "–", null in JSON), never 0. Sums run in the database
+(SUM … GROUP BY over metric_daily, filtered by `day BETWEEN` on the (day, email_id)
+index); Python only sees one row per group. Weeks are ISO weeks (Monday first): the
+boundaries are computed here and, where rows are grouped by week, the database
+computes each row's Monday with `week_start()` (SQLite and PostgreSQL).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, fields
+from datetime import date, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import func, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.expression import FunctionElement
+from sqlmodel import Session
+
+from db.models import Email, JourneyPersona, MetricDaily, Stage
+from journey.core.errors import InvalidInput
+from journey.plan import journeys
+
+COUNT_FIELDS = (
+    "sent",
+    "delivered",
+    "opens",
+    "machine_opens",
+    "clicks",
+    "conversions",
+    "unsubscribes",
+    "bounces",
+    "complaints",
+    "revenue",
+)
+
+
+@dataclass(frozen=True)
+class RateDefinition:
+    name: str
+    label: str
+    numerator: str
+    denominator: str
+    higher_is_better: bool
+    help: str
+
+    @property
+    def formula(self) -> str:
+        return f"{self.numerator} ÷ {self.denominator}"
+
+
+RATE_DEFINITIONS: dict[str, RateDefinition] = {
+    d.name: d
+    for d in (
+        RateDefinition(
+            "open_rate",
+            "Open rate",
+            "opens",
+            "delivered",
+            True,
+            "Unique opens ÷ delivered. Inflated by Apple Mail Privacy Protection: judge on clicks.",
+        ),
+        RateDefinition("click_rate", "Click rate", "clicks", "delivered", True, "Unique clicks ÷ delivered."),
+        RateDefinition(
+            "click_to_open_rate",
+            "Click-to-open rate",
+            "clicks",
+            "opens",
+            True,
+            "Unique clicks ÷ unique opens: how well the content turns readers into clickers.",
+        ),
+        RateDefinition(
+            "conversion_rate", "Conversion rate", "conversions", "delivered", True, "Conversions ÷ delivered."
+        ),
+        RateDefinition(
+            "unsubscribe_rate",
+            "Unsubscribe rate",
+            "unsubscribes",
+            "delivered",
+            False,
+            "Unsubscribes ÷ delivered.",
+        ),
+        RateDefinition(
+            "bounce_rate",
+            "Bounce rate",
+            "bounces",
+            "sent",
+            False,
+            "Bounces ÷ sent (delivered = sent − bounces).",
+        ),
+        RateDefinition(
+            "complaint_rate",
+            "Spam complaint rate",
+            "complaints",
+            "delivered",
+            False,
+            "Spam complaints ÷ delivered. Gmail and Yahoo require under 0.3 %; aim under 0.1 %.",
+        ),
+    )
+}
+RATE_NAMES = tuple(RATE_DEFINITIONS)
+
+
+def rate(numerator: float, denominator: float) -> float | None:
+    """A rate as a fraction, or None where it is undefined (nothing to divide by)."""
+    return numerator / denominator if denominator else None
+
+
+def format_rate(value: float | None, digits: int = 2) -> str:
+    """A rate for people: "27.78 %", or "–" where it is undefined."""
+    return "–" if value is None else f"{value * 100:.{digits}f} %"
+
+
+def relative_change(current: float | None, reference: float | None) -> float | None:
+    """(current − reference) ÷ reference, or None when either is undefined or the reference is 0."""
+    if current is None or reference is None or reference == 0:
+        return None
+    return (current - reference) / reference
+
+
+def format_change(value: float | None) -> str:
+    return "–" if value is None else f"{value * 100:+.0f} %"
+
+
+@dataclass(frozen=True)
+class Counts:
+    """Unique counts summed over some emails, variants and days."""
+
+    sent: int = 0
+    delivered: int = 0
+    opens: int = 0
+    machine_opens: int = 0
+    clicks: int = 0
+    conversions: int = 0
+    unsubscribes: int = 0
+    bounces: int = 0
+    complaints: int = 0
+    revenue: float = 0.0
+
+    def __add__(self, other: Counts) -> Counts:
+        return Counts(**{f: getattr(self, f) + getattr(other, f) for f in COUNT_FIELDS})
+
+    @property
+    def is_empty(self) -> bool:
+        return self.sent == 0 and self.delivered == 0
+
+    def rate(self, name: str) -> float | None:
+        definition = RATE_DEFINITIONS[name]
+        return rate(getattr(self, definition.numerator), getattr(self, definition.denominator))
+
+    @property
+    def rates(self) -> dict[str, float | None]:
+        return {name: self.rate(name) for name in RATE_NAMES}
+
+    def as_dict(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+def open_rate(c: Counts) -> float | None:
+    return rate(c.opens, c.delivered)
+
+
+def click_rate(c: Counts) -> float | None:
+    return rate(c.clicks, c.delivered)
+
+
+def click_to_open_rate(c: Counts) -> float | None:
+    return rate(c.clicks, c.opens)
+
+
+def conversion_rate(c: Counts) -> float | None:
+    return rate(c.conversions, c.delivered)
+
+
+def unsubscribe_rate(c: Counts) -> float | None:
+    return rate(c.unsubscribes, c.delivered)
+
+
+def bounce_rate(c: Counts) -> float | None:
+    return rate(c.bounces, c.sent)
+
+
+def complaint_rate(c: Counts) -> float | None:
+    return rate(c.complaints, c.delivered)
+
+
+# --- ISO weeks and periods ----------------------------------------------------
+
+WEEK_PATTERN = re.compile(r"^\s*(\d{4})-?W(\d{1,2})\s*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Period:
+    """Days from `start` to `end`, both included."""
+
+    start: date
+    end: date
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    @property
+    def is_iso_week(self) -> bool:
+        return self.start.isoweekday() == 1 and self.days == 7
+
+    @property
+    def label(self) -> str:
+        if self.is_iso_week:
+            return f"{iso_week_label(self.start)} ({self.start:%d %b} – {self.end:%d %b %Y})"
+        return f"{self.start.isoformat()} – {self.end.isoformat()}"
+
+    def shifted(self, weeks: int) -> Period:
+        return Period(self.start + timedelta(weeks=weeks), self.end + timedelta(weeks=weeks))
+
+
+def week_start_of(day: date) -> date:
+    """The Monday of `day`'s ISO week."""
+    return day - timedelta(days=day.weekday())
+
+
+def iso_week_label(day: date) -> str:
+    """ "2026-W47" for any day of that ISO week (the ISO year, which may differ from the calendar year)."""
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def iso_week(day: date) -> Period:
+    start = week_start_of(day)
+    return Period(start, start + timedelta(days=6))
+
+
+def parse_week(text: str) -> Period:
+    """The ISO week "YYYY-Www" (e.g. "2026-W47") as a Period, Monday to Sunday."""
+    match = WEEK_PATTERN.match(text or "")
+    if not match:
+        raise InvalidInput(
+            f'"{text}" is not an ISO week: write it as YYYY-Www, for example 2026-W47.', field="week"
+        )
+    year, week = int(match.group(1)), int(match.group(2))
+    try:
+        start = date.fromisocalendar(year, week, 1)
+    except ValueError:
+        last = date(year, 12, 28).isocalendar()[1]
+        raise InvalidInput(
+            f"{year} has no ISO week {week}: its weeks run from W01 to W{last:02d}.", field="week"
+        ) from None
+    return Period(start, start + timedelta(days=6))
+
+
+def last_complete_week(today: date | None = None) -> Period:
+    """The last ISO week (Monday to Sunday) that ended before `today`."""
+    today = today or date.today()
+    return iso_week(week_start_of(today) - timedelta(days=7))
+
+
+def parse_day(text: str, *, field: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except (AttributeError, ValueError):
+        raise InvalidInput(
+            f'"{text}" is not a date: write it as YYYY-MM-DD, for example 2026-11-16.', field=field
+        ) from None
+
+
+def make_period(start: date, end: date) -> Period:
+    if end < start:
+        raise InvalidInput(f"The period ends ({end}) before it starts ({start}).", field="to")
+    return Period(start, end)
+
+
+class week_start(FunctionElement):  # noqa: N801 - a SQL function
+    """The Monday of a date's ISO week, computed by the database."""
+
+    type = sa.Date()
+    name = "week_start"
+    inherit_cache = True
+
+
+@compiles(week_start)
+def _week_start_default(element, compiler, **kw) -> str:
+    return f"CAST(date_trunc('week', {compiler.process(element.clauses, **kw)}) AS DATE)"
+
+
+@compiles(week_start, "sqlite")
+def _week_start_sqlite(element, compiler, **kw) -> str:
+    # The next Sunday (or the day itself), then back six days: the ISO week's Monday.
+    return f"date({compiler.process(element.clauses, **kw)}, 'weekday 0', '-6 days')"
+
+
+# --- aggregation in SQL -------------------------------------------------------
+
+GROUPS = {
+    "journey": Stage.journey_id,
+    "stage": Email.stage_id,
+    "email": MetricDaily.email_id,
+    "variant": MetricDaily.variant,
+    "week": week_start(MetricDaily.day),
+    "day": MetricDaily.day,
+}
+
+
+@dataclass(frozen=True)
+class MetricFilter:
+    """Which rows to sum: a journey (or the journeys a persona follows), stages, emails and days."""
+
+    journey_id: int | None = None
+    persona_id: int | None = None
+    stage_ids: tuple[int, ...] | None = None
+    email_ids: tuple[int, ...] | None = None
+    start: date | None = None
+    end: date | None = None
+    labelled_variants_only: bool = False  # only A/B rows (variant != "")
+
+    def for_period(self, period: Period) -> MetricFilter:
+        return MetricFilter(
+            self.journey_id,
+            self.persona_id,
+            self.stage_ids,
+            self.email_ids,
+            period.start,
+            period.end,
+            self.labelled_variants_only,
+        )
+
+
+def _to_counts(row: Any) -> Counts:
+    values = {f: row._mapping[f] or 0 for f in COUNT_FIELDS}
+    return Counts(**{f: (float(v) if f == "revenue" else int(v)) for f, v in values.items()})
+
+
+def aggregate(
+    session: Session,
+    by: Sequence[str] = (),
+    where: MetricFilter | None = None,
+    periods: Sequence[Period] | None = None,
+) -> list[tuple]:
+    """Sums per group, computed in the database: a list of (group key tuple, Counts).
+
+    `by` names the groups: journey, stage, email, variant, week (its Monday) or day. With
+    `periods`, rows are also grouped by the index of the (non-overlapping) period they fall in,
+    as the key's first item, in one query.
+    """
+    query = aggregate_query(by, where, periods)
+    width = len(by) + (1 if periods else 0)
+    result = []
+    for row in session.execute(query):
+        key = tuple(row[:width])
+        if not width and row._mapping["sent"] is None:
+            continue
+        result.append((key, _to_counts(row)))
+    return result
+
+
+def aggregate_query(
+    by: Sequence[str] = (), where: MetricFilter | None = None, periods: Sequence[Period] | None = None
+) -> sa.Select:
+    """The SELECT … SUM … GROUP BY that `aggregate` runs."""
+    where = where or MetricFilter()
+    unknown = [name for name in by if name not in GROUPS]
+    if unknown:
+        raise ValueError(f"Unknown grouping {unknown}; use {sorted(GROUPS)}")
+    keys = [GROUPS[name].label(f"g_{name}") for name in by]
+    if periods:
+        bucket = sa.case(
+            *((MetricDaily.day.between(p.start, p.end), index) for index, p in enumerate(periods)),
+            else_=-1,
+        )
+        keys.insert(0, bucket.label("g_period"))
+        where = MetricFilter(
+            where.journey_id,
+            where.persona_id,
+            where.stage_ids,
+            where.email_ids,
+            max(filter(None, (where.start, min(p.start for p in periods)))),
+            min(filter(None, (where.end, max(p.end for p in periods)))),
+            where.labelled_variants_only,
+        )
+    sums = [func.sum(getattr(MetricDaily, f)).label(f) for f in COUNT_FIELDS]
+    query = select(*keys, *sums).select_from(MetricDaily)
+    needs_email = where.stage_ids is not None or any(n in ("stage", "journey") for n in by)
+    needs_stage = where.journey_id is not None or where.persona_id is not None or "journey" in by
+    if needs_email or needs_stage:
+        query = query.join(Email, Email.id == MetricDaily.email_id)
+    if needs_stage:
+        query = query.join(Stage, Stage.id == Email.stage_id)
+    if where.journey_id is not None:
+        query = query.where(Stage.journey_id == where.journey_id)
+    if where.persona_id is not None:
+        followers = select(JourneyPersona.journey_id).where(JourneyPersona.persona_id == where.persona_id)
+        query = query.where(Stage.journey_id.in_(followers))
+    if where.stage_ids is not None:
+        query = query.where(Email.stage_id.in_(list(where.stage_ids)))
+    if where.email_ids is not None:
+        query = query.where(MetricDaily.email_id.in_(list(where.email_ids)))
+    if where.start is not None:
+        query = query.where(MetricDaily.day >= where.start)
+    if where.end is not None:
+        query = query.where(MetricDaily.day <= where.end)
+    if where.labelled_variants_only:
+        query = query.where(MetricDaily.variant != "")
+    if keys:
+        query = query.group_by(*keys).order_by(*keys)
+    return query
+
+
+def total(session: Session, where: MetricFilter) -> Counts:
+    rows = aggregate(session, (), where)
+    return rows[0][1] if rows else Counts()
+
+
+def data_range(session: Session, where: MetricFilter | None = None) -> Period | None:
+    """The first and last day with metrics (for a journey, persona, stages…), or None when there are none."""
+    where = where or MetricFilter()
+    query = select(func.min(MetricDaily.day), func.max(MetricDaily.day)).select_from(MetricDaily)
+    if where.journey_id is not None or where.persona_id is not None or where.stage_ids is not None:
+        query = query.join(Email, Email.id == MetricDaily.email_id).join(Stage, Stage.id == Email.stage_id)
+    if where.journey_id is not None:
+        query = query.where(Stage.journey_id == where.journey_id)
+    if where.persona_id is not None:
+        followers = select(JourneyPersona.journey_id).where(JourneyPersona.persona_id == where.persona_id)
+        query = query.where(Stage.journey_id.in_(followers))
+    if where.stage_ids is not None:
+        query = query.where(Email.stage_id.in_(list(where.stage_ids)))
+    first, last = session.execute(query).one()
+    if first is None:
+        return None
+    return Period(_as_date(first), _as_date(last))
+
+
+def _as_date(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
+# --- per stage, email and week ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StageMetrics:
+    stage_id: int
+    stage: str
+    position: int
+    counts: Counts
+
+    @property
+    def rates(self) -> dict[str, float | None]:
+        return self.counts.rates
+
+
+@dataclass(frozen=True)
+class EmailMetrics:
+    email_id: int
+    email: str
+    stage_id: int
+    stage: str
+    variant: str | None  # None: all variants together
+    counts: Counts
+
+    @property
+    def rates(self) -> dict[str, float | None]:
+        return self.counts.rates
+
+
+@dataclass(frozen=True)
+class WeekMetrics:
+    week_start: date
+    key: int | None  # a stage or email id (None: the whole journey)
+    name: str
+    position: int
+    counts: Counts
+
+    @property
+    def week(self) -> str:
+        return iso_week_label(self.week_start)
+
+    @property
+    def rates(self) -> dict[str, float | None]:
+        return self.counts.rates
+
+
+@dataclass(frozen=True)
+class _Ref:
+    id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class _Node:
+    stage: _Ref
+    emails: list[_Ref]
+
+
+def _stages_in_order(
+    session: Session, journey_id: int, stage_ids: Iterable[int] | None = None
+) -> list[_Node]:
+    """The journey's stages in order with their emails' ids and names: one light query, no ORM objects."""
+    journeys.get_journey(session, journey_id)
+    rows = session.execute(
+        select(Stage.id, Stage.name, Email.id, Email.name)
+        .select_from(Stage)
+        .outerjoin(Email, Email.stage_id == Stage.id)
+        .where(Stage.journey_id == journey_id)
+        .order_by(Stage.position, Stage.id, Email.position, Email.id)
+    ).all()
+    wanted = set(stage_ids) if stage_ids is not None else None
+    nodes: dict[int, _Node] = {}
+    for stage_id, stage_name, email_id, email_name in rows:
+        if wanted is not None and stage_id not in wanted:
+            continue
+        node = nodes.setdefault(stage_id, _Node(_Ref(stage_id, stage_name), []))
+        if email_id is not None:
+            node.emails.append(_Ref(email_id, email_name))
+    return list(nodes.values())
+
+
+def stage_metrics(
+    session: Session,
+    journey_id: int,
+    period: Period | None = None,
+    stage_ids: Sequence[int] | None = None,
+) -> list[StageMetrics]:
+    """Each stage of the journey in order with its counts (empty stages included, with zero counts)."""
+    nodes = _stages_in_order(session, journey_id, stage_ids)
+    where = MetricFilter(
+        journey_id=journey_id,
+        stage_ids=tuple(stage_ids) if stage_ids is not None else None,
+        start=period.start if period else None,
+        end=period.end if period else None,
+    )
+    sums = {key[0]: counts for key, counts in aggregate(session, ("stage",), where)}
+    return [
+        StageMetrics(node.stage.id, node.stage.name, index, sums.get(node.stage.id, Counts()))
+        for index, node in enumerate(nodes)
+    ]
+
+
+def stage_metrics_by_period(
+    session: Session,
+    journey_id: int,
+    periods: Sequence[Period],
+    stage_ids: Sequence[int] | None = None,
+) -> list[list[StageMetrics]]:
+    """stage_metrics for several non-overlapping periods at once (one query): one list per period."""
+    nodes = _stages_in_order(session, journey_id, stage_ids)
+    where = MetricFilter(journey_id=journey_id, stage_ids=tuple(stage_ids) if stage_ids is not None else None)
+    sums = {key: counts for key, counts in aggregate(session, ("stage",), where, periods)}
+    return [
+        [
+            StageMetrics(node.stage.id, node.stage.name, index, sums.get((p, node.stage.id), Counts()))
+            for index, node in enumerate(nodes)
+        ]
+        for p in range(len(periods))
+    ]
+
+
+def stage_weekly(
+    session: Session,
+    journey_id: int,
+    period: Period | None = None,
+    stage_ids: Sequence[int] | None = None,
+) -> list[WeekMetrics]:
+    """Counts per stage and ISO week (weeks with data only), in week then journey order."""
+    nodes = _stages_in_order(session, journey_id, stage_ids)
+    order = {node.stage.id: (index, node.stage.name) for index, node in enumerate(nodes)}
+    where = MetricFilter(
+        journey_id=journey_id,
+        stage_ids=tuple(stage_ids) if stage_ids is not None else None,
+        start=period.start if period else None,
+        end=period.end if period else None,
+    )
+    rows = [
+        WeekMetrics(_as_date(week), stage_id, order[stage_id][1], order[stage_id][0], counts)
+        for (stage_id, week), counts in aggregate(session, ("stage", "week"), where)
+        if stage_id in order
+    ]
+    return sorted(rows, key=lambda r: (r.week_start, r.position))
+
+
+def email_metrics(
+    session: Session,
+    journey_id: int,
+    period: Period | None = None,
+    stage_ids: Sequence[int] | None = None,
+    *,
+    by_variant: bool = False,
+    labelled_variants_only: bool = False,
+) -> list[EmailMetrics]:
+    """Each email of the journey (in journey order) with its counts; per variant when `by_variant`
+    (only the A/B variants, not the "" rows, with `labelled_variants_only`)."""
+    nodes = _stages_in_order(session, journey_id, stage_ids)
+    where = MetricFilter(
+        journey_id=journey_id,
+        stage_ids=tuple(stage_ids) if stage_ids is not None else None,
+        start=period.start if period else None,
+        end=period.end if period else None,
+        labelled_variants_only=labelled_variants_only,
+    )
+    if not by_variant:
+        sums = {key[0]: counts for key, counts in aggregate(session, ("email",), where)}
+        return [
+            EmailMetrics(e.id, e.name, n.stage.id, n.stage.name, None, sums.get(e.id, Counts()))
+            for n in nodes
+            for e in n.emails
+        ]
+    per_variant: dict[int, list[tuple[str, Counts]]] = {}
+    for (email_id, variant), counts in aggregate(session, ("email", "variant"), where):
+        per_variant.setdefault(email_id, []).append((variant, counts))
+    return [
+        EmailMetrics(e.id, e.name, n.stage.id, n.stage.name, variant, counts)
+        for n in nodes
+        for e in n.emails
+        for variant, counts in per_variant.get(e.id, [])
+    ]
+
+
+def email_weekly(
+    session: Session,
+    journey_id: int,
+    period: Period | None = None,
+    stage_ids: Sequence[int] | None = None,
+) -> list[WeekMetrics]:
+    """Counts per email and ISO week (weeks with data only)."""
+    nodes = _stages_in_order(session, journey_id, stage_ids)
+    emails = [e for n in nodes for e in n.emails]
+    order = {e.id: (index, e.name) for index, e in enumerate(emails)}
+    where = MetricFilter(
+        journey_id=journey_id,
+        stage_ids=tuple(stage_ids) if stage_ids is not None else None,
+        start=period.start if period else None,
+        end=period.end if period else None,
+    )
+    rows = [
+        WeekMetrics(_as_date(week), email_id, order[email_id][1], order[email_id][0], counts)
+        for (email_id, week), counts in aggregate(session, ("email", "week"), where)
+        if email_id in order
+    ]
+    return sorted(rows, key=lambda r: (r.position, r.week_start))
+
+
+def journey_weekly(session: Session, where: MetricFilter) -> list[WeekMetrics]:
+    """Counts per ISO week for the journey (or the persona's journeys) as a whole."""
+    return [
+        WeekMetrics(_as_date(week), None, "All stages", 0, counts)
+        for (week,), counts in aggregate(session, ("week",), where)
+    ]
+
+
+def funnel(stages: Sequence[StageMetrics]) -> list[dict[str, Any]]:
+    """Reached (delivered) → opened → clicked → converted, per stage, with each step's share of reached."""
+    rows = []
+    for stage in stages:
+        c = stage.counts
+        for step, (label, count) in enumerate(
+            (
+                ("Reached", c.delivered),
+                ("Opened", c.opens),
+                ("Clicked", c.clicks),
+                ("Converted", c.conversions),
+            )
+        ):
+            rows.append(
+                {
+                    "stage": stage.stage,
+                    "stage_order": stage.position,
+                    "step": label,
+                    "step_order": step,
+                    "count": count,
+                    "share_of_reached": rate(count, c.delivered),
+                }
+            )
+    return rows
+
+
+# --- the CLI report and the journey map -------------------------------------
+
+REPORT_COUNTS = ("sent", "delivered", "opens", "clicks", "conversions", "unsubscribes", "bounces")
+REPORT_RATES = (
+    "open_rate",
+    "click_rate",
+    "click_to_open_rate",
+    "conversion_rate",
+    "unsubscribe_rate",
+    "bounce_rate",
+)
+
+
+def report_rows(session: Session, journey_id: int, period: Period) -> list[dict[str, Any]]:
+    """Per stage in journey order: the counts and rates of `python -m journey report` (rates as fractions)."""
+    rows = []
+    for stage in stage_metrics(session, journey_id, period):
+        row: dict[str, Any] = {"stage": stage.stage}
+        row.update({name: getattr(stage.counts, name) for name in REPORT_COUNTS})
+        row.update({name: stage.counts.rate(name) for name in REPORT_RATES})
+        rows.append(row)
+    return rows
+
+
+FLAT_WITHIN = 0.02  # a relative change under 2 % counts as flat
+
+
+@dataclass(frozen=True)
+class StageRates:
+    """A stage's rates in the latest week with data, and which way each moved since the week before."""
+
+    stage_id: int
+    stage: str
+    week: str  # "2026-W47"
+    counts: Counts
+    rates: dict[str, float | None]
+    previous: dict[str, float | None]
+    # "up", "down" or "flat" (within 2 % relative); None where either week has no rate to compare.
+    direction: dict[str, str | None]
+
+
+def direction_of(current: float | None, previous: float | None) -> str | None:
+    """ "up", "down" or "flat" (relative change within 2 %); None when there is nothing to compare."""
+    if current is None or previous is None:
+        return None
+    if previous == 0:
+        return "flat" if current == 0 else "up"
+    change = (current - previous) / previous
+    if abs(change) < FLAT_WITHIN:
+        return "flat"
+    return "up" if change > 0 else "down"
+
+
+def latest_stage_rates(session: Session, journey_id: int) -> dict[int, StageRates]:
+    """For the journey map: each stage's rates in the journey's latest week with data, and their direction.
+
+    Empty when the journey has no metrics. Stages without data that week are left out.
+    Whether "up" is good depends on the rate: see RATE_DEFINITIONS[name].higher_is_better.
+    """
+    span = data_range(session, MetricFilter(journey_id=journey_id))
+    if span is None:
+        return {}
+    week = iso_week(span.end)
+    current = {s.stage_id: s for s in stage_metrics(session, journey_id, week)}
+    previous = {s.stage_id: s for s in stage_metrics(session, journey_id, week.shifted(-1))}
+    result = {}
+    for stage_id, stage in current.items():
+        if stage.counts.is_empty:
+            continue
+        now, before = stage.counts.rates, previous[stage_id].counts.rates
+        result[stage_id] = StageRates(
+            stage_id=stage_id,
+            stage=stage.stage,
+            week=iso_week_label(week.start),
+            counts=stage.counts,
+            rates=now,
+            previous=before,
+            direction={name: direction_of(now[name], before[name]) for name in RATE_NAMES},
+        )
+    return result

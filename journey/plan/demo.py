@@ -1,0 +1,85 @@
+"""The demo workspace: two personas, the five-stage starter journey and 12 weeks of its metrics."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from db.models import Journey, Persona, Setting, utcnow
+from journey.core.errors import DuplicateName, NotFound
+from journey.plan import journeys, personas
+from journey.plan.demo_metrics import load_demo_metrics
+
+WORKSPACE_KEY = "workspace"
+
+
+def load_demo(session: Session, *, replace: bool = False) -> int:
+    """Load the demo personas and journey (with its metrics); the journey's id.
+
+    Personas that already exist by name are reused. An existing demo journey is an
+    error unless `replace`, which deletes it first.
+    """
+    from journey.plan.starter import DEMO_JOURNEY, DEMO_PERSONAS
+
+    try:
+        existing = journeys.get_journey_by_name(session, DEMO_JOURNEY["name"])
+    except NotFound:
+        existing = None
+    if existing is not None:
+        if not replace:
+            raise DuplicateName(
+                f'The demo journey "{existing.name}" is already loaded: delete it first, or use --replace.',
+                field="name",
+            )
+        journeys.delete_journey(session, existing.id)
+    persona_ids = []
+    for values in DEMO_PERSONAS:
+        try:
+            persona = personas.get_persona_by_name(session, values["name"])
+        except NotFound:
+            persona = personas.create_persona(session, **values)
+        persona_ids.append(persona.id)
+    journey = journeys.create_journey(session, persona_ids=persona_ids, template="starter", **DEMO_JOURNEY)
+    load_demo_metrics(session, journey.id)
+    mark_seeded(session)
+    return journey.id
+
+
+def mark_seeded(session: Session) -> None:
+    """Remember that this workspace has started once, so the demo is never loaded again by itself."""
+    setting = session.get(Setting, WORKSPACE_KEY)
+    if setting is None:
+        session.add(Setting(key=WORKSPACE_KEY, value={"seeded_at": utcnow().isoformat()}))
+    session.flush()
+
+
+def is_first_start(session: Session) -> bool:
+    """True for a workspace that has never started: no journeys, no personas, never seeded."""
+    if session.get(Setting, WORKSPACE_KEY) is not None:
+        return False
+    journeys_count = session.execute(select(func.count(Journey.id))).scalar_one()
+    personas_count = session.execute(select(func.count(Persona.id))).scalar_one()
+    return journeys_count == 0 and personas_count == 0
+
+
+def seed_on_first_start(session: Session, *, with_demo: bool = True) -> bool:
+    """Load the demo into an empty workspace on its first start; True when it did."""
+    if not is_first_start(session):
+        return False
+    if not with_demo:
+        mark_seeded(session)
+        return False
+    load_demo(session)
+    return True
+
+
+def start_blank(session: Session) -> int:
+    """Remove every journey and persona (the demo included); how many journeys were removed."""
+    removed = 0
+    for summary in journeys.list_journeys(session):
+        journeys.delete_journey(session, summary.id)
+        removed += 1
+    for persona in personas.list_personas(session):
+        personas.delete_persona(session, persona.id)
+    mark_seeded(session)
+    return removed

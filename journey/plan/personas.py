@@ -1,0 +1,80 @@
+"""Personas: who the journey is for, and the sample merge data previews use."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from db.crud import name_taken, update_versioned
+from db.models import Persona
+from journey.core.errors import DuplicateName, NotFound, StaleEdit
+from journey.core.fields import clean_merge_data, clean_name, clean_text
+
+TEXT_FIELDS = {"description": "Description", "goals": "Goals", "motivations": "Motivations"}
+
+
+def _clean(values: dict[str, Any]) -> dict[str, Any]:
+    cleaned: dict[str, Any] = {}
+    if "name" in values:
+        cleaned["name"] = clean_name(values["name"], label="Persona name")
+    for field, label in TEXT_FIELDS.items():
+        if field in values:
+            cleaned[field] = clean_text(values[field], field=field, label=label)
+    if "segment" in values:
+        cleaned["segment"] = clean_text(values["segment"], field="segment", label="Segment", max_length=200)
+    if "merge_data" in values:
+        cleaned["merge_data"] = clean_merge_data(values["merge_data"])
+    return cleaned
+
+
+def _ensure_unique(session: Session, name: str, exclude_id: int | None = None) -> None:
+    if name_taken(session, Persona, name, exclude_id=exclude_id):
+        raise DuplicateName(f'A persona named "{name}" already exists: pick another name.', field="name")
+
+
+def list_personas(session: Session) -> list[Persona]:
+    """Every persona, by name."""
+    return list(session.execute(select(Persona).order_by(func.lower(Persona.name))).scalars())
+
+
+def get_persona(session: Session, persona_id: int) -> Persona:
+    persona = session.get(Persona, persona_id)
+    if persona is None:
+        raise NotFound("That persona no longer exists: it may have been deleted by a teammate.")
+    return persona
+
+
+def get_persona_by_name(session: Session, name: str) -> Persona:
+    persona = session.execute(select(Persona).where(Persona.name == name)).scalar_one_or_none()
+    if persona is None:
+        raise NotFound(f'No persona named "{name}".', field="name")
+    return persona
+
+
+def create_persona(session: Session, **values: Any) -> Persona:
+    """A new persona; the name is required and unique."""
+    cleaned = _clean({"name": values.get("name"), **values})
+    _ensure_unique(session, cleaned["name"])
+    persona = Persona(**cleaned)
+    session.add(persona)
+    session.flush()
+    return persona
+
+
+def update_persona(session: Session, persona_id: int, expected_version: int, **changes: Any) -> Persona:
+    """Save `changes` made against `expected_version`; refused if a teammate saved since."""
+    get_persona(session, persona_id)
+    cleaned = _clean(changes)
+    if "name" in cleaned:
+        _ensure_unique(session, cleaned["name"], exclude_id=persona_id)
+    if update_versioned(session, Persona, persona_id, expected_version, cleaned) is None:
+        raise StaleEdit.of("persona")
+    return get_persona(session, persona_id)
+
+
+def delete_persona(session: Session, persona_id: int) -> None:
+    """Delete a persona; journeys that followed it simply stop following it."""
+    session.delete(get_persona(session, persona_id))
+    session.flush()

@@ -1,0 +1,242 @@
+"""One journey as JSON and back: its personas, stages with lanes, emails in order, A/B variants.
+
+The file format ("email-journey/1") is validated with pydantic before anything is
+written, so a malformed file is refused with the field and position named
+(`stages[2].emails[0].delay_hours: …`) and the database is left unchanged.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from sqlmodel import Session
+
+from db.models import LANES, Email, EmailVariant, Persona, utcnow
+from journey.core.errors import InvalidJourneyFile, JourneyError, NotFound
+from journey.core.fields import MAX_MJML, MAX_TEXT
+from journey.plan import journeys, personas
+
+FORMAT = "email-journey/1"
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+Text = Annotated[str, StringConstraints(max_length=MAX_TEXT)]
+Short = Annotated[str, StringConstraints(max_length=300)]
+IGNORED = {"id", "created_at", "updated_at"}
+
+
+class _Strict(BaseModel):
+    # Unknown keys are refused (a typo would otherwise be dropped silently); ids and
+    # timestamps that an export carries are accepted and ignored.
+    model_config = ConfigDict(extra="forbid", strict=True)
+    id: int | None = None
+    created_at: str | None = None
+    updated_at: str | None = None
+
+
+class PersonaFile(_Strict):
+    name: Name
+    description: Text = ""
+    goals: Text = ""
+    motivations: Text = ""
+    segment: Short = ""
+    merge_data: dict[str, Annotated[str, StringConstraints(max_length=500)]] = {}
+
+
+class VariantFile(_Strict):
+    label: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+    subject: Short | None = None
+    preheader: Short | None = None
+    mjml: Annotated[str, StringConstraints(max_length=MAX_MJML)] | None = None
+    esp_campaign_id: Short | None = None
+
+
+class EmailFile(_Strict):
+    name: Name
+    purpose: Text = ""
+    trigger: str
+    trigger_detail: Annotated[str, StringConstraints(max_length=64)] = ""
+    delay_hours: int = Field(default=0, ge=0, le=journeys.MAX_DELAY_HOURS)
+    subject: Short = ""
+    preheader: Short = ""
+    mjml: Annotated[str, StringConstraints(max_length=MAX_MJML)] = ""
+    cta_label: Annotated[str, StringConstraints(max_length=120)] = ""
+    cta_url: Annotated[str, StringConstraints(max_length=2000)] = ""
+    status: Literal["draft", "ready"] = "draft"
+    esp_campaign_id: Short | None = None
+    variants: list[VariantFile] = []
+
+
+class StageFile(_Strict):
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
+    customer_goals: Text = ""
+    motivations: Text = ""
+    actions: Text = ""
+    obstacles: Text = ""
+    opportunities: Text = ""
+    touchpoints: Text = ""
+    emotion: int = Field(default=0, ge=-2, le=2)
+    emails: list[EmailFile] = []
+
+
+class JourneyFile(_Strict):
+    name: Name
+    goal: Annotated[str, StringConstraints(max_length=2000)] = ""
+    target_kpi: Annotated[str, StringConstraints(max_length=200)] = ""
+    map_type: Literal["current_state", "future_state", "day_in_the_life"] = "current_state"
+    max_emails_per_week: int = Field(default=3, ge=1, le=50)
+    personas: list[str] = []
+
+
+class JourneyExport(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+    format: Literal["email-journey/1"]
+    exported_at: str | None = None
+    journey: JourneyFile
+    personas: list[PersonaFile] = []
+    stages: list[StageFile]
+
+
+def _where(loc: tuple[Any, ...]) -> str:
+    path = ""
+    for part in loc:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    return path or "the file"
+
+
+def _persona_dict(persona: Persona) -> dict[str, Any]:
+    return {
+        "name": persona.name,
+        "description": persona.description,
+        "goals": persona.goals,
+        "motivations": persona.motivations,
+        "segment": persona.segment,
+        "merge_data": dict(persona.merge_data or {}),
+    }
+
+
+def _email_dict(email: Email, variants: list[EmailVariant]) -> dict[str, Any]:
+    fields = [
+        name for name in EmailFile.model_fields if name not in ("id", "created_at", "updated_at", "variants")
+    ]
+    data: dict[str, Any] = {"id": email.id, **{name: getattr(email, name) for name in fields}}
+    data["variants"] = [
+        {name: getattr(v, name) for name in ("label", "subject", "preheader", "mjml", "esp_campaign_id")}
+        for v in variants
+    ]
+    return data
+
+
+def export_journey(session: Session, journey_id: int) -> dict[str, Any]:
+    """The journey as a JSON-ready dict (ids are informative; import ignores them)."""
+    tree = journeys.load_tree(session, journey_id)
+    variants = journeys.variants_by_email(session, [e.id for e in tree.emails])
+    j = tree.journey
+    return {
+        "format": FORMAT,
+        "exported_at": utcnow().isoformat(),
+        "journey": {
+            "id": j.id,
+            "name": j.name,
+            "goal": j.goal,
+            "target_kpi": j.target_kpi,
+            "map_type": j.map_type,
+            "max_emails_per_week": j.max_emails_per_week,
+            "personas": [p.name for p in tree.personas],
+        },
+        "personas": [_persona_dict(p) for p in tree.personas],
+        "stages": [
+            {
+                "id": node.stage.id,
+                "name": node.stage.name,
+                **{lane: getattr(node.stage, lane) for lane in LANES},
+                "emotion": node.stage.emotion,
+                "emails": [_email_dict(e, variants.get(e.id, [])) for e in node.emails],
+            }
+            for node in tree.stages
+        ],
+    }
+
+
+def parse_journey_file(payload: Any) -> JourneyExport:
+    """Validate a decoded journey file; InvalidJourneyFile names the first bad field and its position."""
+    if not isinstance(payload, dict):
+        raise InvalidJourneyFile("A journey file must be a JSON object with format, journey and stages.")
+    try:
+        parsed = JourneyExport.model_validate(payload)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        count = exc.error_count()
+        more = f" (and {count - 1} more problem{'s' if count > 2 else ''})" if count > 1 else ""
+        where = _where(first["loc"])
+        raise InvalidJourneyFile(f"{where}: {first['msg']}{more}.", field=where) from None
+    known = {p.name for p in parsed.personas}
+    for index, name in enumerate(parsed.journey.personas):
+        if name not in known:
+            raise InvalidJourneyFile(
+                f'journey.personas[{index}]: persona "{name}" is not in the file\'s personas list.',
+                field=f"journey.personas[{index}]",
+            )
+    for s_index, stage in enumerate(parsed.stages):
+        for e_index, email in enumerate(stage.emails):
+            if email.trigger not in journeys.TRIGGERS:
+                where = f"stages[{s_index}].emails[{e_index}].trigger"
+                raise InvalidJourneyFile(
+                    f"{where}: unknown trigger {email.trigger!r} (use one of {', '.join(journeys.TRIGGERS)}).",
+                    field=where,
+                )
+    return parsed
+
+
+def import_journey(session: Session, payload: Any, *, name: str | None = None) -> int:
+    """Create the journey described by `payload` (personas are reused by name); its new id.
+
+    Nothing is written unless the whole file is valid; the caller commits.
+    """
+    parsed = parse_journey_file(payload)
+    persona_ids: list[int] = []
+    wanted = set(parsed.journey.personas)
+    where = "personas"
+    try:
+        for p_index, persona in enumerate(parsed.personas):
+            where = f"personas[{p_index}]"
+            try:
+                existing = personas.get_persona_by_name(session, persona.name)
+            except NotFound:
+                existing = personas.create_persona(session, **persona.model_dump(exclude=IGNORED))
+            if persona.name in wanted:
+                persona_ids.append(existing.id)
+        where = "journey"
+        journey = journeys.create_journey(
+            session,
+            name=name or parsed.journey.name,
+            goal=parsed.journey.goal,
+            target_kpi=parsed.journey.target_kpi,
+            map_type=parsed.journey.map_type,
+            persona_ids=persona_ids,
+            template="blank",
+        )
+        journey.max_emails_per_week = parsed.journey.max_emails_per_week
+        for s_index, stage_file in enumerate(parsed.stages):
+            where = f"stages[{s_index}]"
+            stage = journeys.add_stage(
+                session,
+                journey.id,
+                name=stage_file.name,
+                emotion=stage_file.emotion,
+                **{lane: getattr(stage_file, lane) for lane in LANES},
+            )
+            for e_index, email_file in enumerate(stage_file.emails):
+                where = f"stages[{s_index}].emails[{e_index}]"
+                values = email_file.model_dump(exclude={*IGNORED, "variants", "name"})
+                email = journeys.add_email(session, stage.id, name=email_file.name, **values)
+                session.add_all(
+                    EmailVariant(email_id=email.id, **variant.model_dump(exclude=IGNORED))
+                    for variant in email_file.variants
+                )
+        session.flush()
+    except InvalidJourneyFile:
+        raise
+    except JourneyError as exc:
+        field = f"{where}.{exc.field}" if exc.field else where
+        raise InvalidJourneyFile(f"{field}: {exc}", field=field) from exc
+    return journey.id

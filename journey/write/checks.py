@@ -1,0 +1,730 @@
+"""Pre-send checks: everything that would hurt an email, as findings with rule, severity, message, fix, line.
+
+`check_email(mjml, subject=..., preheader=..., data=..., cta_label=..., cta_url=...)` runs the rendering
+pipeline once (`journey.write.render.preview`) and returns every finding: these rules, MJML validation and
+sanitiser removals. It never raises for bad input: an email that cannot be rendered becomes an error
+finding with its line (and the checks that need no rendering still run). `subject=None` skips the
+subject rules (the CLI without --subject); an empty preheader falls back to the `<mj-preview>` text.
+`findings_for(preview_result, ...)` checks an already rendered `journey.write.render.preview(...)` result, so a
+page that shows the preview and the findings renders once.
+
+Rules (id: severity):
+    subject-missing: error             subject-too-long: warning (> 60 characters)
+    preheader-missing: warning         preheader-length: warning (outside 40-100 characters)
+    cta-missing: warning               cta-competing: warning (buttons to more than one place)
+    link-empty: error                  link-malformed: error
+    link-scheme: error (not http, https, mailto or tel)
+    link-broken: warning (only with check_links=True: HEAD request, short timeout)
+    image-alt-missing: warning         unsubscribe-missing: error
+    html-too-large: error (> 102 KB, Gmail clips)    html-large: warning (from 90 KB)
+    text-too-small: warning (body text under 14 px)  button-too-small: warning (under 44 px tall)
+    width-too-wide: warning (content wider than 600 px)
+    merge-tag-unresolved: error (merge tags left in the output, e.g. another ESP's *|FNAME|*)
+    address-missing: warning (no postal address near the end: CAN-SPAM)
+    personalisation-missing: info (no merge tag besides the standard ones)
+Also returned, from the pipeline: mjml-unknown-tag, mjml-invalid-parent, mjml-include, mjml-no-root,
+mjml-no-body (errors), mjml-unknown-attribute, mjml-invalid-value (warnings); unsafe-script,
+unsafe-event-handler, unsafe-javascript-url, unsafe-iframe, unsafe-form, unsafe-base,
+unsafe-meta-refresh, unsafe-svg, unsafe-css, unsafe-url (errors: removed by the sanitiser); and when the email cannot
+be rendered one of mjml-invalid, merge-tag-unknown, merge-tag-syntax, merge-tag-limit, merge-tag-include,
+input-too-large (errors).
+Sizes are computed as MJML does: the attribute, else its mj-class, else mj-attributes for the tag,
+else mj-all, else the component's default (mj-text 13 px; mj-button 13 px, line-height 120%,
+inner-padding 10px 25px).
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+import urllib.error
+import urllib.request
+from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from urllib.parse import SplitResult, urlsplit
+
+from journey.core.errors import TemplateError
+from journey.core.findings import Finding
+from journey.write.merge import merge_tags, merge_variables
+from journey.write.mjml_validation import MJMLDocument, MJMLNode
+from journey.write.render import STANDARD_MERGE_TAGS, Preview, preview
+
+SUBJECT_MAX = 60
+PREHEADER_MIN, PREHEADER_MAX = 40, 100
+HTML_CLIP_BYTES = 102 * 1024
+HTML_WARN_BYTES = 90 * 1024
+MIN_TEXT_PX = 14.0
+MIN_TAP_PX = 44.0
+MAX_WIDTH_PX = 600.0
+LINK_SCHEMES = ("http", "https", "mailto", "tel")
+
+_DEFAULTS = {
+    "mj-text": {"font-size": "13px", "line-height": "1"},
+    "mj-button": {"font-size": "13px", "line-height": "120%", "inner-padding": "10px 25px"},
+    "mj-body": {"width": "600px"},
+}
+_HREF_RE = re.compile(r"""<a\b([^<>]*?)\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s<>]+))""", re.IGNORECASE)
+_IMG_RE = re.compile(r"<img\b[^<>]*>", re.IGNORECASE)
+_ALT_RE = re.compile(r"\balt\s*=", re.IGNORECASE)
+_INLINE_FONT_RE = re.compile(r"font-size\s*:\s*(\d+(?:\.\d+)?)px", re.IGNORECASE)
+_INLINE_WIDTH_RE = re.compile(r"""(?<![-\w])width\s*(?::\s*|=\s*["']?)(\d+(?:\.\d+)?)(px)?""", re.IGNORECASE)
+_TAG_STRIP_RE = re.compile(r"<[^>]+>")
+_ESP_TAG_RE = re.compile(
+    r"\*\|[A-Z0-9_:]+\|\*|%%[A-Za-z0-9_]+%%|\{\{\s*[^}]*\}\}|\{%[^%]*%\}|\[\[[A-Za-z0-9_ ]+\]\]"
+)
+_UNSUBSCRIBE_WORDS_RE = re.compile(
+    r"unsubscribe|opt[- ]?out|manage (?:your )?(?:preferences|subscription)", re.I
+)
+
+_STREET_WORDS = (
+    r"street|st|road|rd|avenue|ave|boulevard|blvd|lane|ln|drive|dr|way|court|ct|place|pl|square|sq|"
+    r"suite|ste|highway|hwy|parkway|pkwy|terrace|row|close|crescent|alley|plaza|strasse|straße|str|"
+    r"rue|via|calle|weg|laan|gasse|platz|allee|avenida|rua|piazza|floor"
+)
+_ADDRESS_RES = [
+    # 214 Alder Street / 10 Downing St / 1600 Amphitheatre Pkwy
+    re.compile(rf"\b\d{{1,6}}[a-z]?\s+(?:[\w.'-]+\s+){{0,4}}?(?:{_STREET_WORDS})\b", re.IGNORECASE),
+    # Rue de Rivoli 12 / Via Roma 5 / Calle Mayor 3
+    re.compile(rf"\b(?:{_STREET_WORDS})\.?(?:\s+[\w.'-]+){{0,3}}?\s+\d{{1,5}}[a-z]?\b", re.IGNORECASE),
+    # Hauptstraße 5 / Kerkweg 12
+    re.compile(
+        r"\w(?:straße|strasse|str\.|weg|gasse|platz|allee|laan|gracht)\s+\d{1,5}[a-z]?\b", re.IGNORECASE
+    ),
+    re.compile(r"\bP\.?\s?O\.?\s+Box\s+\d+", re.IGNORECASE),
+    re.compile(r"\b[A-Z]{2}\s+\d{5}(?:-\d{4})?\b"),  # US state + ZIP
+    re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b"),  # UK postcode
+    re.compile(r"\b[A-Z]\d[A-Z]\s?\d[A-Z]\d\b"),  # Canadian postcode
+    # EU postcode + city after a comma or at a line start (75001 Paris, D-10115 Berlin), not "© 2024 Acme"
+    re.compile(r"(?:^|[,;])[ \t]*(?:[A-Z]{1,2}-)?\d{4,5}[ \t]+[A-ZÄÖÜÉ][a-zäöüßéèà-]+", re.MULTILINE),
+]
+_FOOTER_CHARS = 800  # the postal address must be in the last part of the text
+
+
+@dataclass(frozen=True)
+class _Link:
+    url: str  # after merge tags
+    raw: str  # as written
+    line: int
+    label: str
+    source: str  # "mj-button", "a", …
+
+
+def _f(rule, severity, message, fix, line=None) -> Finding:
+    return Finding(rule=rule, severity=severity, message=message, fix=fix, line=line)
+
+
+# --- effective attributes (mj-attributes, mj-class, defaults) ----------------------------------
+
+
+class _Attributes:
+    """Attribute lookup in MJML's order: inline, mj-class, mj-attributes tag, mj-all, default."""
+
+    def __init__(self, document: MJMLDocument) -> None:
+        self.by_tag: dict[str, dict[str, str]] = {}
+        self.all: dict[str, str] = {}
+        self.classes: dict[str, dict[str, str]] = {}
+        for block in document.find("mj-attributes"):
+            for child in block.children:
+                if child.tag == "mj-all":
+                    self.all.update(child.attributes)
+                elif child.tag == "mj-class":
+                    name = child.attributes.get("name", "")
+                    self.classes[name] = {k: v for k, v in child.attributes.items() if k != "name"}
+                else:
+                    self.by_tag.setdefault(child.tag, {}).update(child.attributes)
+
+    def get(self, node: MJMLNode, name: str) -> str | None:
+        if name in node.attributes:
+            return node.attributes[name]
+        for class_name in reversed(node.attributes.get("mj-class", "").split()):
+            if name in self.classes.get(class_name, {}):
+                return self.classes[class_name][name]
+        if name in self.by_tag.get(node.tag, {}):
+            return self.by_tag[node.tag][name]
+        if name in self.all:
+            return self.all[name]
+        return _DEFAULTS.get(node.tag, {}).get(name)
+
+
+def _px(value: str | None, *, relative_to: float | None = None) -> float | None:
+    """A CSS length in px ('16px', '1.5' and '120%' relative to a font size), or None."""
+    if not value:
+        return None
+    value = value.strip().lower()
+    match = re.fullmatch(r"(-?\d+(?:\.\d+)?)(px|%|em|rem|pt)?", value)
+    if match is None:
+        return None
+    number, unit = float(match.group(1)), match.group(2)
+    if unit in (None, "px") and (unit == "px" or relative_to is None):
+        return number
+    if unit == "pt":
+        return number * 4 / 3
+    if relative_to is None:
+        return None
+    if unit == "%":
+        return relative_to * number / 100
+    return relative_to * number  # unitless, em, rem
+
+
+def _box(value: str | None) -> tuple[float, float, float, float]:
+    """CSS padding shorthand → (top, right, bottom, left) in px (percentages count as 0)."""
+    parts = [(_px(p) or 0.0) for p in (value or "").split()]
+    if not parts:
+        return (0.0, 0.0, 0.0, 0.0)
+    if len(parts) == 1:
+        return (parts[0],) * 4  # type: ignore[return-value]
+    if len(parts) == 2:
+        return (parts[0], parts[1], parts[0], parts[1])
+    if len(parts) == 3:
+        return (parts[0], parts[1], parts[2], parts[1])
+    return (parts[0], parts[1], parts[2], parts[3])
+
+
+# --- the rules ---------------------------------------------------------------------------------
+
+
+def _subject_rules(subject: str) -> list[Finding]:
+    subject = subject.strip()
+    if not subject:
+        return [
+            _f(
+                "subject-missing",
+                "error",
+                "The email has no subject.",
+                "Write a subject of about 30-50 characters.",
+            )
+        ]
+    if len(subject) > SUBJECT_MAX:
+        return [
+            _f(
+                "subject-too-long",
+                "warning",
+                f"The subject is {len(subject)} characters; phones show about 30-40 and desktops 60-70.",
+                f"Shorten it to {SUBJECT_MAX} characters or fewer, with the key words first.",
+            )
+        ]
+    return []
+
+
+def _preheader_rules(preheader: str) -> list[Finding]:
+    preheader = preheader.strip()
+    if not preheader:
+        return [
+            _f(
+                "preheader-missing",
+                "warning",
+                "The email has no preheader, so inboxes show the first words of the body instead.",
+                f"Write a preheader of {PREHEADER_MIN}-{PREHEADER_MAX} characters that adds to the subject.",
+            )
+        ]
+    if not PREHEADER_MIN <= len(preheader) <= PREHEADER_MAX:
+        return [
+            _f(
+                "preheader-length",
+                "warning",
+                f"The preheader is {len(preheader)} characters; inboxes show {PREHEADER_MIN}-{PREHEADER_MAX}.",
+                f"Make it {PREHEADER_MIN}-{PREHEADER_MAX} characters long.",
+            )
+        ]
+    return []
+
+
+def _resolve(value: str, data: Mapping[str, object]) -> str:
+    """An attribute value as the reader gets it: merge tags filled, HTML entities decoded."""
+    if "{{" in value or "{%" in value:
+        try:
+            value = merge_tags(value, data)
+        except TemplateError:
+            return value
+    return html_lib.unescape(value) if "&" in value else value
+
+
+def _text_of(html: str) -> str:
+    return " ".join(_TAG_STRIP_RE.sub(" ", html).split())
+
+
+def _links(document: MJMLDocument, data: Mapping[str, object]) -> list[_Link]:
+    links: list[_Link] = []
+    for node in document.nodes:
+        if node.parent is not None and node.parent.tag in ("mj-attributes", "mj-class"):
+            continue
+        if node.tag in ("mj-button", "mj-navbar-link", "mj-social-element") or (
+            node.tag in ("mj-image", "mj-carousel-image") and "href" in node.attributes
+        ):
+            if node.tag == "mj-social-element" and "href" not in node.attributes:
+                continue
+            raw = node.attributes.get("href")
+            line = document.position(node.attribute_offset("href"))[0]
+            label = (
+                _text_of(node.content) or node.attributes.get("alt", "") or node.attributes.get("title", "")
+            )
+            links.append(
+                _Link(
+                    _resolve(raw or "", data).strip() if raw is not None else "",
+                    raw or "",
+                    line,
+                    label,
+                    node.tag,
+                )
+            )
+        if node.content and "href" in node.content:
+            for match in _HREF_RE.finditer(node.content):
+                raw = next((g for g in match.group(2, 3, 4) if g is not None), "")
+                line = document.position(node.content_offset + match.start())[0]
+                end = node.content.find("</a", match.end())
+                label = _text_of(node.content[match.end() + 1 : end]) if end != -1 else ""
+                links.append(_Link(_resolve(raw, data).strip(), raw, line, label, "a"))
+    return links
+
+
+def _split(url: str) -> SplitResult | None:
+    """urlsplit, or None for an address it cannot parse (e.g. 'http://[::1')."""
+    try:
+        return urlsplit(url)
+    except ValueError:
+        return None
+
+
+def _malformed(url: str, parts) -> bool:
+    if re.search(r"\s", url):
+        return True
+    if parts.scheme.lower() in ("mailto", "tel"):
+        return not parts.path.strip()
+    try:
+        host = parts.hostname or ""
+        parts.port  # noqa: B018 - raises ValueError for a bad port
+    except ValueError:
+        return True
+    return not host or ("." not in host and host != "localhost")
+
+
+def _link_rules(links: list[_Link]) -> list[Finding]:
+    findings = []
+    for link in links:
+        url = link.url
+        what = "button" if link.source == "mj-button" else "link"
+        name = f" '{link.label[:40]}'" if link.label else ""
+        if _ESP_TAG_RE.search(url):
+            continue  # reported as merge-tag-unresolved
+        if not url or url == "#":
+            findings.append(
+                _f(
+                    "link-empty",
+                    "error",
+                    f"The {what}{name} has no link (href is empty).",
+                    "Set href to the page it should open (https://…).",
+                    link.line,
+                )
+            )
+            continue
+        parts = _split(url)
+        scheme = parts.scheme.lower() if parts else ""
+        if parts is None:
+            findings.append(
+                _f(
+                    "link-malformed",
+                    "error",
+                    f"The {what}{name} points to '{url[:80]}', which is not a valid address.",
+                    "Check the address for brackets, spaces or typos.",
+                    link.line,
+                )
+            )
+        elif not scheme:
+            findings.append(
+                _f(
+                    "link-malformed",
+                    "error",
+                    f"The {what}{name} points to '{url[:80]}', which is not a full web address.",
+                    "Write the whole address, starting with https://.",
+                    link.line,
+                )
+            )
+        elif scheme not in LINK_SCHEMES:
+            findings.append(
+                _f(
+                    "link-scheme",
+                    "error",
+                    f"The {what}{name} uses '{scheme}:'; emails may only link to http, https, mailto and tel.",
+                    "Link to an https:// page instead.",
+                    link.line,
+                )
+            )
+        elif _malformed(url, parts):
+            findings.append(
+                _f(
+                    "link-malformed",
+                    "error",
+                    f"The {what}{name} points to '{url[:80]}', which is not a valid address.",
+                    "Check the address for spaces, a missing domain or typos.",
+                    link.line,
+                )
+            )
+    return findings
+
+
+def _cta_rules(links: list[_Link], document: MJMLDocument, cta_label: str, cta_url: str) -> list[Finding]:
+    buttons = [link for link in links if link.source == "mj-button"]
+    findings = []
+    cta_found = bool(buttons)
+    if cta_url:
+        wanted = cta_url.strip().rstrip("/")
+        cta_found = any(link.url.rstrip("/") == wanted for link in links)
+    if cta_label and cta_found:
+        label = cta_label.strip().lower()
+        if not any(label in link.label.lower() for link in links):
+            findings.append(
+                _f(
+                    "cta-missing",
+                    "warning",
+                    f"The call to action '{cta_label}' does not appear as a button or link text.",
+                    "Use the planned call-to-action label on the button, or update the plan.",
+                    buttons[0].line if buttons else None,
+                )
+            )
+    if not cta_found:
+        findings.append(
+            _f(
+                "cta-missing",
+                "warning",
+                "The email has no primary call to action"
+                + (f" (nothing links to {cta_url})." if cta_url else " (no button)."),
+                "Add one <mj-button href=\"…\"> with a strong verb, e.g. 'Start your trial'.",
+            )
+        )
+    targets = {link.url.rstrip("/") for link in buttons}
+    if len(targets) > 1:
+        findings.append(
+            _f(
+                "cta-competing",
+                "warning",
+                f"{len(buttons)} buttons lead to {len(targets)} different places; they compete for the click.",
+                "Keep one primary button; make the others plain text links.",
+                buttons[1].line,
+            )
+        )
+    return findings
+
+
+def _image_rules(document: MJMLDocument) -> list[Finding]:
+    findings = []
+    for node in document.nodes:
+        if node.tag in ("mj-image", "mj-carousel-image") and "alt" not in node.attributes:
+            if node.parent is not None and node.parent.tag == "mj-attributes":
+                continue
+            findings.append(
+                _f(
+                    "image-alt-missing",
+                    "warning",
+                    f"The image {node.attributes.get('src', '')[:60]} has no alt text; many inboxes block images.",
+                    'Add alt="…" saying what the image shows (alt="" only for pure decoration).',
+                    node.line,
+                )
+            )
+        if node.content and "<img" in node.content.lower():
+            for match in _IMG_RE.finditer(node.content):
+                if not _ALT_RE.search(match.group(0)):
+                    findings.append(
+                        _f(
+                            "image-alt-missing",
+                            "warning",
+                            "An <img> has no alt text; many inboxes block images.",
+                            'Add alt="…" saying what the image shows.',
+                            document.position(node.content_offset + match.start())[0],
+                        )
+                    )
+    return findings
+
+
+def _unsubscribe_rules(links: list[_Link], data: Mapping[str, object], source: str) -> list[Finding]:
+    unsubscribe_url = str(data.get("unsubscribe_url", "")).strip()
+    for link in links:
+        if "unsubscribe_url" in link.raw or (unsubscribe_url and link.url == unsubscribe_url):
+            return []
+        if _UNSUBSCRIBE_WORDS_RE.search(link.url) or _UNSUBSCRIBE_WORDS_RE.search(link.label):
+            return []
+    if re.search(r"\*\|UNSUB\|\*|%unsubscribe%|\{\{\s*unsubscribe", source, re.IGNORECASE):
+        return []
+    return [
+        _f(
+            "unsubscribe-missing",
+            "error",
+            "The email has no unsubscribe link; Gmail, Yahoo and CAN-SPAM require an easy opt-out.",
+            'Add <a href="{{ unsubscribe_url }}">Unsubscribe</a> to the footer.',
+        )
+    ]
+
+
+def _size_rules(html: str) -> list[Finding]:
+    size = len(html.encode("utf-8"))
+    if size > HTML_CLIP_BYTES:
+        return [
+            _f(
+                "html-too-large",
+                "error",
+                f"The HTML is {size / 1024:.0f} KB; Gmail clips emails over 102 KB, hiding the footer and unsubscribe link.",
+                "Cut content or repeated blocks, and move long text to a web page.",
+            )
+        ]
+    if size >= HTML_WARN_BYTES:
+        return [
+            _f(
+                "html-large",
+                "warning",
+                f"The HTML is {size / 1024:.0f} KB, close to Gmail's 102 KB clipping limit.",
+                "Trim content so edits and tracking don't push it over 102 KB.",
+            )
+        ]
+    return []
+
+
+def _mobile_rules(document: MJMLDocument, attributes: _Attributes) -> list[Finding]:
+    findings = []
+    for node in document.nodes:
+        if node.parent is not None and node.parent.tag in ("mj-attributes",):
+            continue
+        if node.tag == "mj-text":
+            size = _px(attributes.get(node, "font-size"))
+            if size is not None and size < MIN_TEXT_PX:
+                findings.append(
+                    _f(
+                        "text-too-small",
+                        "warning",
+                        f"Text at {size:g} px is hard to read on a phone (at least {MIN_TEXT_PX:g} px, 16 px is better).",
+                        'Set font-size="16px" on the text, its mj-class or <mj-attributes><mj-text>.',
+                        node.line,
+                    )
+                )
+            elif node.content and "font-size" in node.content:
+                for match in _INLINE_FONT_RE.finditer(node.content):
+                    if float(match.group(1)) < MIN_TEXT_PX:
+                        findings.append(
+                            _f(
+                                "text-too-small",
+                                "warning",
+                                f"Inline text at {match.group(1)} px is hard to read on a phone.",
+                                f"Use at least {MIN_TEXT_PX:g} px (16 px is better).",
+                                document.position(node.content_offset + match.start())[0],
+                            )
+                        )
+                        break
+        elif node.tag == "mj-button":
+            font = _px(attributes.get(node, "font-size")) or 13.0
+            line_height = _px(attributes.get(node, "line-height"), relative_to=font) or font * 1.2
+            top, _, bottom, _ = _box(attributes.get(node, "inner-padding"))
+            height = line_height + top + bottom
+            explicit = _px(attributes.get(node, "height"))
+            if explicit is not None:
+                height = max(height, explicit)
+            if height < MIN_TAP_PX:
+                findings.append(
+                    _f(
+                        "button-too-small",
+                        "warning",
+                        f"The button is about {height:.0f} px tall; fingers need at least {MIN_TAP_PX:g} px.",
+                        'Raise inner-padding (e.g. inner-padding="14px 28px" with line-height="20px") or set height="48px".',
+                        node.line,
+                    )
+                )
+    return findings
+
+
+def _width_rules(document: MJMLDocument, attributes: _Attributes) -> list[Finding]:
+    findings = []
+    for node in document.nodes:
+        if node.parent is not None and node.parent.tag == "mj-attributes":
+            continue
+        if node.tag in (
+            "mj-body",
+            "mj-column",
+            "mj-group",
+            "mj-image",
+            "mj-button",
+            "mj-divider",
+            "mj-table",
+            "mj-text",
+        ):
+            raw = attributes.get(node, "width") if node.tag == "mj-body" else node.attributes.get("width")
+            width = _px(raw) if raw and not raw.strip().endswith("%") else None
+            if width is not None and width > MAX_WIDTH_PX:
+                findings.append(
+                    _f(
+                        "width-too-wide",
+                        "warning",
+                        f"<{node.tag}> is {width:g} px wide; emails should be at most {MAX_WIDTH_PX:g} px.",
+                        'Use width="600px" or less (or a percentage).',
+                        node.line,
+                    )
+                )
+        if node.content and "width" in node.content and node.tag in ("mj-raw", "mj-text", "mj-table"):
+            for match in _INLINE_WIDTH_RE.finditer(node.content):
+                if float(match.group(1)) > MAX_WIDTH_PX:
+                    findings.append(
+                        _f(
+                            "width-too-wide",
+                            "warning",
+                            f"An element inside <{node.tag}> is {match.group(1)} px wide; emails should be at most {MAX_WIDTH_PX:g} px.",
+                            "Use a width of 600 px or less, or max-width with width:100%.",
+                            document.position(node.content_offset + match.start())[0],
+                        )
+                    )
+                    break
+    return findings
+
+
+def _merge_rules(result: Preview, source: str) -> list[Finding]:
+    findings = []
+    email = result.email
+    leftovers = _ESP_TAG_RE.findall(email.html) if email else []
+    seen = set()
+    for tag in leftovers:
+        if tag in seen:
+            continue
+        seen.add(tag)
+        index = source.find(tag)
+        line = source.count("\n", 0, index) + 1 if index != -1 else None
+        findings.append(
+            _f(
+                "merge-tag-unresolved",
+                "error",
+                f"The merge tag {tag[:40]} is left unfilled in the email; readers would see it as is.",
+                'Use this studio\'s Liquid syntax, e.g. {{ first_name | default: "there" }}.',
+                line,
+            )
+        )
+    try:
+        variables = merge_variables(source)
+    except TemplateError:
+        variables = ["?"]  # the merge error is reported already
+    if not [name for name in variables if name not in STANDARD_MERGE_TAGS]:
+        findings.append(
+            _f(
+                "personalisation-missing",
+                "info",
+                "The email has no personal merge tag; the same email for everyone reads as generic.",
+                'Greet the reader by name: Hi {{ first_name | default: "there" }},',
+            )
+        )
+    return findings
+
+
+def _address_rules(text: str) -> list[Finding]:
+    footer = text[-_FOOTER_CHARS:]
+    if any(pattern.search(footer) for pattern in _ADDRESS_RES):
+        return []
+    return [
+        _f(
+            "address-missing",
+            "warning",
+            "No postal address found in the footer; CAN-SPAM requires a valid physical postal address.",
+            "Add your street address or PO box to the footer, e.g. '214 Alder Street, Portland, OR 97209'.",
+        )
+    ]
+
+
+def _head_ok(url: str, timeout: float) -> str | None:
+    """None when the link answers below 400, else a short reason."""
+    for method in ("HEAD", "GET"):
+        request = urllib.request.Request(
+            url, method=method, headers={"User-Agent": "email-journey-map link check"}
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - http(s) only
+                if response.status < 400:
+                    return None
+                reason = f"HTTP {response.status}"
+        except urllib.error.HTTPError as exc:
+            reason = f"HTTP {exc.code}"
+            if exc.code in (405, 501) and method == "HEAD":
+                continue
+        except (urllib.error.URLError, TimeoutError, OSError, ValueError) as exc:
+            reason = str(getattr(exc, "reason", exc))[:80]
+        return reason
+    return reason
+
+
+def check_links_live(links: list[_Link], *, timeout: float = 3.0) -> list[Finding]:
+    """HEAD every distinct http(s) link (GET when HEAD is refused); a warning for each that fails."""
+    urls = sorted({link.url for link in links if (p := _split(link.url)) and p.scheme in ("http", "https")})
+    if not urls:
+        return []
+    with ThreadPoolExecutor(max_workers=min(8, len(urls))) as pool:
+        reasons = dict(zip(urls, pool.map(lambda url: _head_ok(url, timeout), urls), strict=True))
+    findings = []
+    for link in links:
+        reason = reasons.pop(link.url, None)
+        if reason:
+            findings.append(
+                _f(
+                    "link-broken",
+                    "warning",
+                    f"The link {link.url[:80]} does not answer ({reason}).",
+                    "Check the address in a browser and fix or remove the link.",
+                    link.line,
+                )
+            )
+    return findings
+
+
+def check_email(
+    mjml: str,
+    *,
+    subject: str | None,
+    preheader: str | None,
+    data: Mapping[str, object] | None = None,
+    cta_label: str = "",
+    cta_url: str = "",
+    check_links: bool = False,
+    link_timeout: float = 3.0,
+) -> list[Finding]:
+    """Every finding for the email (pre-send rules + MJML validation + sanitiser); never raises for bad input."""
+    result = preview(mjml, data, preheader=preheader or "")
+    return findings_for(
+        result,
+        subject=subject,
+        preheader=preheader,
+        cta_label=cta_label,
+        cta_url=cta_url,
+        check_links=check_links,
+        link_timeout=link_timeout,
+    )
+
+
+def findings_for(
+    result: Preview,
+    *,
+    subject: str | None,
+    preheader: str | None,
+    cta_label: str = "",
+    cta_url: str = "",
+    check_links: bool = False,
+    link_timeout: float = 3.0,
+) -> list[Finding]:
+    """The pre-send findings for an already rendered `preview(...)` result (render once, check once)."""
+    findings = result.findings + _preheader_rules(preheader or _mj_preview(result))
+    if subject is not None:
+        findings += _subject_rules(subject)
+    document = result.document
+    if document is None or document.root is None or result.email is None:
+        return findings
+    attributes = _Attributes(document)
+    links = _links(document, result.data)
+    findings += _cta_rules(links, document, cta_label, cta_url)
+    findings += _link_rules(links)
+    findings += _image_rules(document)
+    findings += _unsubscribe_rules(links, result.data, result.source)
+    findings += _size_rules(result.email.html)
+    findings += _mobile_rules(document, attributes)
+    findings += _width_rules(document, attributes)
+    findings += _merge_rules(result, result.source)
+    findings += _address_rules(result.email.text)
+    if check_links:
+        findings += check_links_live(links, timeout=link_timeout)
+    return findings
+
+
+def _mj_preview(result: Preview) -> str:
+    if result.document is None:
+        return ""
+    nodes = result.document.find("mj-preview")
+    return _resolve(_text_of(nodes[0].content), result.data) if nodes else ""

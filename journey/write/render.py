@@ -1,0 +1,274 @@
+"""The email rendering pipeline: merge tags → MJML → sanitised HTML + plain text, with findings.
+
+One pure pipeline that the studio page, the CLI and the tests all call:
+
+    render_email(mjml, data, preheader="") -> RenderedEmail(html, text, findings)
+        raises TemplateError (merge tags; line, column), InvalidMJML (line, column) or InputTooLarge
+    preview(mjml, data, preheader="") -> Preview
+        never raises for bad input: the same work, with the error (if any) kept as `error` and the
+        parsed MJML document, so `journey.write.checks.check_email` does not render twice
+    standard_merge_data(persona_merge_data, unsubscribe_url=..., view_in_browser_url=...) -> dict
+    preview_src(html) -> "data:text/html;base64,…" with a CSP meta, for st.iframe
+
+Steps: (1) size and nesting guard (mjml-python crashes the process on deep nesting);
+(2) MJML validation on the source as written, so lines match the editor; (3) Liquid merge tags in a
+sandbox (`journey.write.merge`); (4) the guard again on the merged text; (5) mjml-python with an
+`include_loader` that never reads a file; (6) the preheader, if given (its merge tags filled too),
+replaces `<mj-preview>`;
+(7) nh3 with an email allowlist (`journey.write.sanitize`); (8) a plain-text alternative from the clean HTML.
+`data` is laid over `standard_merge_data()`, so `unsubscribe_url` and `view_in_browser_url` always exist.
+"""
+
+from __future__ import annotations
+
+import base64
+import html as html_lib
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import mjml
+
+from journey.core.errors import InputTooLarge, InvalidMJML, JourneyError, TemplateError
+from journey.core.findings import Finding
+from journey.write.merge import merge_tags
+from journey.write.mjml_validation import (
+    MJMLDocument,
+    guard_input,
+    line_starts_of,
+    locate_parse_error,
+    parse_mjml,
+    position,
+    validate_document,
+)
+from journey.write.sanitize import sanitize_html
+
+STANDARD_MERGE_TAGS = ("unsubscribe_url", "view_in_browser_url")
+DEFAULT_UNSUBSCRIBE_URL = "https://example.com/unsubscribe"
+DEFAULT_VIEW_IN_BROWSER_URL = "https://example.com/view-in-browser"
+
+PREVIEW_CSP = "default-src 'none'; img-src https: data:; style-src 'unsafe-inline'"
+
+_POSITION_RE = re.compile(r"at position (\d+):(\d+)")
+_BODY_OPEN_RE = re.compile(r"<body\b[^>]*>", re.IGNORECASE)
+_PREVIEW_DIV_RE = re.compile(r'\A<div style="display:none;font-size:1px;[^"]*">.*?</div>', re.DOTALL)
+_PREVIEW_STYLE = "display:none;font-size:1px;color:#ffffff;line-height:1px;max-height:0px;max-width:0px;opacity:0;overflow:hidden;"
+
+
+@dataclass(frozen=True)
+class RenderedEmail:
+    html: str  # sanitised HTML, safe to show
+    text: str  # plain-text alternative
+    findings: list[Finding] = field(
+        default_factory=list
+    )  # validation + sanitiser (+ merge issues), with lines
+
+
+@dataclass(frozen=True)
+class Preview:
+    """Everything one pipeline run learned; `email` is None when `error` says why it could not render."""
+
+    source: str
+    document: MJMLDocument | None  # the MJML as written (None when the guard refused it)
+    merged: str  # the MJML after merge tags ("" when the merge failed)
+    data: dict[str, object]
+    email: RenderedEmail | None
+    error: JourneyError | None
+
+    @property
+    def findings(self) -> list[Finding]:
+        """Every finding, the error included (as an error finding with its line)."""
+        findings = list(self.email.findings) if self.email else []
+        if self.error is not None:
+            findings.insert(0, error_finding(self.error))
+        return findings
+
+
+def error_finding(exc: JourneyError) -> Finding:
+    """A JourneyError from the pipeline as an error Finding (rule from its kind)."""
+    rule = getattr(exc, "rule", None) or {
+        InvalidMJML: "mjml-invalid",
+        TemplateError: "merge-tag-error",
+        InputTooLarge: "input-too-large",
+    }.get(type(exc), "render-error")
+    fixes = {
+        "mjml-invalid": "Fix the MJML at that line: close every tag, quote attribute values, write &lt; for a bare <.",
+        "input-too-large": "Make the email smaller or flatter.",
+    }
+    return Finding(
+        rule=rule,
+        severity="error",
+        message=str(exc),
+        fix=fixes.get(rule, "Fix the merge tag at that line."),
+        line=exc.line,
+    )
+
+
+def standard_merge_data(
+    persona_merge_data: Mapping[str, str] | None = None,
+    *,
+    unsubscribe_url: str = DEFAULT_UNSUBSCRIBE_URL,
+    view_in_browser_url: str = DEFAULT_VIEW_IN_BROWSER_URL,
+) -> dict[str, str]:
+    """The merge data every email gets: unsubscribe_url, view_in_browser_url and the persona's fields."""
+    data = {"unsubscribe_url": unsubscribe_url, "view_in_browser_url": view_in_browser_url}
+    for name, value in (persona_merge_data or {}).items():
+        data[str(name)] = "" if value is None else str(value)
+    return data
+
+
+def _refuse_include(path: str) -> str:
+    """mj-include never reads a file in the studio (validation reports it as an error finding)."""
+    return ""
+
+
+def byte_position(text: str, byte_offset: int) -> tuple[int, int]:
+    """1-based (line, column in characters) of a UTF-8 byte offset, as mjml-python reports positions."""
+    offset = len(text.encode("utf-8")[:byte_offset].decode("utf-8", "ignore"))
+    return position(line_starts_of(text), offset)
+
+
+def _mjml_error(exc: ValueError, source: str, merged: str) -> InvalidMJML:
+    """Turn mjml-python's bare ValueError into InvalidMJML with a line, column and readable message."""
+    line, column, reason = locate_parse_error(source)
+    if line is None and merged != source:
+        line, column, reason = locate_parse_error(merged)
+    if line is None:
+        match = _POSITION_RE.search(str(exc))
+        if match:
+            line, column = byte_position(merged, int(match.group(1)))
+    detail = _POSITION_RE.sub("", str(exc)).replace(" in root template", "").strip()
+    if reason:
+        message = f"Line {line}, column {column}: the MJML cannot be rendered: {reason}."
+    elif line is not None:
+        message = f"Line {line}, column {column}: the MJML cannot be rendered ({detail})."
+    else:
+        message = f"The MJML cannot be rendered ({detail}). Check that every tag is closed and attribute values are quoted."
+    return InvalidMJML(message, line=line, column=column, field="mjml")
+
+
+def _set_preheader(html: str, preheader: str) -> str:
+    body = _BODY_OPEN_RE.search(html)
+    if body is None:
+        return html
+    div = f'<div style="{_PREVIEW_STYLE}">{html_lib.escape(preheader)}</div>'
+    rest = html[body.end() :]
+    rest = _PREVIEW_DIV_RE.sub("", rest, count=1)
+    return html[: body.end()] + div + rest
+
+
+_COMMENT_RE = re.compile(r"<!--.*?-->", re.DOTALL)
+_HIDDEN_RE = re.compile(
+    r"<(style|head|title|script)\b.*?</\1\s*>|<div\b[^>]*display:\s*none[^>]*>.*?</div\s*>",
+    re.DOTALL | re.IGNORECASE,
+)
+_LINK_RE = re.compile(
+    r"""<a\b[^<>]*?\bhref\s*=\s*(?:"([^"]*)"|'([^']*)')[^>]*>(.*?)</a\s*>""", re.DOTALL | re.IGNORECASE
+)
+_BREAK_RE = re.compile(r"<br\b[^>]*>", re.IGNORECASE)
+_RULE_RE = re.compile(r"<hr\b[^>]*>", re.IGNORECASE)
+_BLOCK_RE = re.compile(
+    r"</?(?:p|div|tr|table|h[1-6]|li|ul|ol|blockquote|center|section|header|footer|article)\b[^>]*>",
+    re.IGNORECASE,
+)
+_ANY_TAG_RE = re.compile(r"<[^>]*>")
+_SPACES_RE = re.compile(r"[ \t\r\f\v\xa0]+")
+_LINE_EDGES_RE = re.compile(r" ?\n ?")
+_BLANK_LINES_RE = re.compile(r"\n\n\n+")
+
+
+def _link_text(match: re.Match[str]) -> str:
+    href = html_lib.unescape(match.group(1) if match.group(1) is not None else match.group(2) or "")
+    label = match.group(3)
+    if not href or href.startswith(("mailto:", "tel:", "#")):
+        return label
+    return f"{label} ({href})"
+
+
+def html_to_text(html: str) -> str:
+    """A plain-text alternative for `html`: blocks become lines, links keep their URL, hidden parts are dropped."""
+    body = _BODY_OPEN_RE.search(html)
+    text = html[body.end() :] if body else html
+    text = _COMMENT_RE.sub("", text)
+    text = _HIDDEN_RE.sub("", text)
+    text = _LINK_RE.sub(_link_text, text)
+    text = _BREAK_RE.sub("\n", text)
+    text = _RULE_RE.sub("\n---\n", text)
+    text = _BLOCK_RE.sub("\n", text)
+    text = html_lib.unescape(_ANY_TAG_RE.sub("", text))
+    text = _LINE_EDGES_RE.sub("\n", _SPACES_RE.sub(" ", text))
+    return _BLANK_LINES_RE.sub("\n\n", text).strip() + "\n"
+
+
+def preview(mjml_source: str, data: Mapping[str, object] | None = None, *, preheader: str = "") -> Preview:
+    """Run the whole pipeline once; never raises for bad input (the error is kept in `.error`)."""
+    merge_data: dict[str, object] = {**standard_merge_data(), **(data or {})}
+    try:
+        guard_input(mjml_source)
+    except InputTooLarge as exc:
+        return Preview(mjml_source, None, "", merge_data, None, exc)
+    document = parse_mjml(mjml_source)
+    findings = validate_document(document)
+    try:
+        merged = merge_tags(mjml_source, merge_data)
+    except TemplateError as exc:
+        return Preview(mjml_source, document, "", merge_data, None, exc)
+    if merged is not mjml_source:
+        try:
+            guard_input(merged, what="The email after merge tags")
+        except InputTooLarge as exc:
+            return Preview(mjml_source, document, merged, merge_data, None, exc)
+    try:
+        raw_html = mjml.mjml2html(merged, include_loader=_refuse_include)
+    except ValueError as exc:
+        return Preview(mjml_source, document, merged, merge_data, None, _mjml_error(exc, mjml_source, merged))
+    except BaseException as exc:  # a Rust panic surfaces as pyo3's PanicException (a BaseException)
+        if type(exc).__name__ != "PanicException":
+            raise
+        return Preview(
+            mjml_source,
+            document,
+            merged,
+            merge_data,
+            None,
+            _mjml_error(ValueError(str(exc)), mjml_source, merged),
+        )
+    if document.problems and merged != mjml_source:
+        # The renderer took it, so what confused our parser was Liquid (e.g. {% if %} inside a tag):
+        # validate the merged MJML instead (lines are then those of the merged text).
+        findings = validate_document(parse_mjml(merged))
+    if preheader:
+        try:
+            preheader = html_lib.unescape(merge_tags(preheader, merge_data))
+        except TemplateError as exc:
+            error = TemplateError(
+                f"Preheader: {exc.message}", field="preheader", line=None, column=exc.column
+            )
+            error.rule = getattr(exc, "rule", "merge-tag-error")  # type: ignore[attr-defined]
+            return Preview(mjml_source, document, merged, merge_data, None, error)
+        raw_html = _set_preheader(raw_html, preheader)
+    clean_html, removed = sanitize_html(raw_html, source=mjml_source)
+    email = RenderedEmail(html=clean_html, text=html_to_text(clean_html), findings=findings + removed)
+    return Preview(mjml_source, document, merged, merge_data, email, None)
+
+
+def render_email(
+    mjml_source: str, data: Mapping[str, object] | None = None, *, preheader: str = ""
+) -> RenderedEmail:
+    """Merge tags → MJML → sanitised HTML and text. Raises TemplateError, InvalidMJML or InputTooLarge."""
+    result = preview(mjml_source, data, preheader=preheader)
+    if result.error is not None:
+        raise result.error
+    assert result.email is not None
+    return result.email
+
+
+def preview_src(html: str) -> str:
+    """A data: URL for st.iframe: the HTML with a CSP meta that blocks scripts and remote loads (opaque origin)."""
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{PREVIEW_CSP}">'
+    match = re.search(r"<head\b[^>]*>", html, re.IGNORECASE)
+    if match:
+        document = html[: match.end()] + meta + html[match.end() :]
+    else:
+        document = f"<!doctype html><html><head>{meta}</head><body>{html}</body></html>"
+    return "data:text/html;base64," + base64.b64encode(document.encode("utf-8")).decode("ascii")

@@ -1,0 +1,127 @@
+"""A/B variants of an email: each has a label (metric imports refer to it) and optional overrides.
+
+A variant overrides the email's subject, preheader and/or MJML body; a field left as None uses the
+email's own, so a variant labelled "A" with no overrides is the control. Updates are versioned like
+every editable row: a save against a stale version is refused with StaleEdit and overwrites nothing.
+Functions take an explicit session and leave the commit to the caller.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlmodel import Session
+
+from db.crud import update_versioned
+from db.models import Email, EmailVariant
+from journey.core.errors import DuplicateName, NotFound, StaleEdit
+from journey.core.fields import MAX_MJML, clean_name, clean_text
+from journey.plan.journeys import get_email
+
+MAX_LABEL = 40
+OVERRIDES = ("subject", "preheader", "mjml")
+
+
+@dataclass(frozen=True)
+class VariantContent:
+    """What a variant sends: its overrides, or the email's own where it has none."""
+
+    label: str
+    subject: str
+    preheader: str
+    mjml: str
+
+
+def _clean(values: dict[str, Any]) -> dict[str, Any]:
+    cleaned: dict[str, Any] = {}
+    if "label" in values:
+        cleaned["label"] = clean_name(
+            values["label"], field="label", label="Variant label", max_length=MAX_LABEL
+        )
+    for name, label, limit in (
+        ("subject", "Variant subject", 300),
+        ("preheader", "Variant preheader", 300),
+        ("mjml", "Variant MJML body", MAX_MJML),
+        ("esp_campaign_id", "ESP campaign id", 200),
+    ):
+        if name in values:
+            # Empty means "no override": the email's own value is used.
+            cleaned[name] = clean_text(values[name], field=name, label=label, max_length=limit) or None
+    return cleaned
+
+
+def _ensure_unique(session: Session, email_id: int, label: str, exclude_id: int | None = None) -> None:
+    clash = session.execute(
+        select(EmailVariant.id).where(
+            EmailVariant.email_id == email_id,
+            func.lower(EmailVariant.label) == label.lower(),
+            EmailVariant.id != (exclude_id or -1),
+        )
+    ).first()
+    if clash:
+        raise DuplicateName(f'This email already has a variant labelled "{label}".', field="label")
+
+
+def list_variants(session: Session, email_id: int) -> list[EmailVariant]:
+    """The email's variants, by label."""
+    get_email(session, email_id)
+    return list(
+        session.execute(
+            select(EmailVariant)
+            .where(EmailVariant.email_id == email_id)
+            .order_by(EmailVariant.label, EmailVariant.id)
+        ).scalars()
+    )
+
+
+def get_variant(session: Session, variant_id: int) -> EmailVariant:
+    variant = session.get(EmailVariant, variant_id)
+    if variant is None:
+        raise NotFound("That variant no longer exists: it may have been deleted by a teammate.")
+    return variant
+
+
+def add_variant(session: Session, email_id: int, *, label: str, **overrides: Any) -> EmailVariant:
+    """A new variant of the email with `label` and any of subject, preheader, mjml, esp_campaign_id."""
+    get_email(session, email_id)
+    cleaned = _clean({"label": label, **overrides})
+    _ensure_unique(session, email_id, cleaned["label"])
+    variant = EmailVariant(email_id=email_id, **cleaned)
+    session.add(variant)
+    session.flush()
+    return variant
+
+
+def update_variant(session: Session, variant_id: int, expected_version: int, **changes: Any) -> EmailVariant:
+    """Save changes made against `expected_version`; StaleEdit when someone saved in between."""
+    variant = get_variant(session, variant_id)
+    cleaned = _clean(changes)
+    if "label" in cleaned:
+        _ensure_unique(session, variant.email_id, cleaned["label"], exclude_id=variant_id)
+    if cleaned and update_versioned(session, EmailVariant, variant_id, expected_version, cleaned) is None:
+        raise StaleEdit.of("variant")
+    if not cleaned and variant.version != expected_version:
+        raise StaleEdit.of("variant")
+    return get_variant(session, variant_id)
+
+
+def delete_variant(session: Session, variant_id: int) -> None:
+    """Delete a variant (its imported metrics stay, under its label)."""
+    get_variant(session, variant_id)
+    session.execute(delete(EmailVariant).where(EmailVariant.id == variant_id))
+    session.flush()
+    session.expire_all()
+
+
+def variant_content(email: Email, variant: EmailVariant | None) -> VariantContent:
+    """The subject, preheader and body a variant sends (the email's own where not overridden)."""
+    if variant is None:
+        return VariantContent(label="", subject=email.subject, preheader=email.preheader, mjml=email.mjml)
+    return VariantContent(
+        label=variant.label,
+        subject=variant.subject if variant.subject is not None else email.subject,
+        preheader=variant.preheader if variant.preheader is not None else email.preheader,
+        mjml=variant.mjml if variant.mjml is not None else email.mjml,
+    )

@@ -1,7 +1,9 @@
 """The command line: `python -m journey COMMAND …` (`python -m journey --help` lists them).
 
-Each area registers its subcommands from journey/commands/<area>.py. Exit 0 on
-success; on a user error, one line on stderr and exit 1.
+Each area registers its subcommands from journey/cli/<area>.py (one module per page of the app).
+Building the parser imports only argparse: a command's services, the database and the libraries
+they need are imported by its handler when it runs, so `--help` starts in well under a second.
+Exit 0 on success; on a user error, one line on stderr and exit 1.
 """
 
 from __future__ import annotations

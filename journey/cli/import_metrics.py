@@ -5,12 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from journey.cli.common import cli_session
-from journey.core.errors import ImportRejected
-from journey.measure.imports.formats import FORMATS
-from journey.measure.imports.importer import ImportResult, import_metrics
-from journey.plan import journeys
+if TYPE_CHECKING:
+    from journey.measure.imports.importer import ImportResult
 
 FORMAT_CHOICES = ("auto", "generic", "mailchimp", "klaviyo", "klaviyo_flow", "events")
 
@@ -52,6 +50,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def cmd_import_metrics(args: argparse.Namespace) -> int:
+    from journey.cli.common import cli_session
+    from journey.core.errors import ImportRejected
+    from journey.measure.imports.importer import import_metrics
+    from journey.plan import journeys
+
     if not args.file.is_file():
         raise ImportRejected(f"{args.file}: no such file.")
     with cli_session(args) as session:
@@ -81,6 +84,8 @@ def cmd_import_metrics(args: argparse.Namespace) -> int:
 
 
 def _summary(result: ImportResult, file: Path, journey: str) -> str:
+    from journey.measure.imports.formats import FORMATS
+
     how = "detected" if result.detected else "chosen"
     lines = [
         f"{file.name}: {FORMATS.get(result.format, result.format)} ({result.format}, {how}), "

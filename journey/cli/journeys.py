@@ -1,34 +1,107 @@
-"""`check-journey`: run the journey checks on one journey, as text or JSON; exit 1 when any is an error."""
+"""The Journeys page's commands: list, export, import-journey, and check-journey (the journey checks)."""
 
 from __future__ import annotations
 
 import argparse
 import json
-
-from journey.cli.common import cli_session
-from journey.core.findings import has_errors
-from journey.plan.checks import check_journey
-from journey.plan.journeys import get_journey_by_name
+import sys
+from pathlib import Path
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
+    listing = subparsers.add_parser("list", help="list the journeys with their stage and email counts")
+    listing.add_argument(
+        "--json", action="store_true", help='print [{"id", "name", "map_type", "stages", "emails"}]'
+    )
+    listing.set_defaults(func=cmd_list)
+
+    export = subparsers.add_parser("export", help="print one journey as JSON (personas, stages, emails)")
+    export.add_argument("--journey", required=True, metavar="NAME", help="the journey's name")
+    export.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of stdout")
+    export.set_defaults(func=cmd_export)
+
+    imp = subparsers.add_parser("import-journey", help="create a journey from a JSON file made by export")
+    imp.add_argument("file", metavar="FILE.json", help="the journey file")
+    imp.add_argument("--name", help="import under this name instead of the file's")
+    imp.set_defaults(func=cmd_import)
+
+    check = subparsers.add_parser(
         "check-journey",
         help="check a journey against email best practices (exit 1 when any finding is an error)",
         description="Check a journey against the domain's best practices and common mistakes: stages "
         "without email, missing post-purchase emails, welcome series, CTAs, unsubscribe links, "
         "frequency in the walk-through presets, duplicate subjects, unsubscribe rates.",
     )
-    parser.add_argument("--journey", required=True, metavar="NAME", help="the journey's name")
-    parser.add_argument(
+    check.add_argument("--journey", required=True, metavar="NAME", help="the journey's name")
+    check.add_argument(
         "--json",
         action="store_true",
         help='print [{"rule", "severity", "stage", "email", "message"}] instead of text',
     )
-    parser.set_defaults(func=handle_check_journey)
+    check.set_defaults(func=handle_check_journey)
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from journey.cli.common import cli_session
+    from journey.plan import journeys
+
+    with cli_session(args) as session:
+        summaries = journeys.list_journeys(session)
+    if args.json:
+        rows = [
+            {"id": s.id, "name": s.name, "map_type": s.map_type, "stages": s.stages, "emails": s.emails}
+            for s in summaries
+        ]
+        print(json.dumps(rows, indent=2))
+    elif not summaries:
+        print("No journeys yet: run `python -m journey demo` or create one in the app.")
+    else:
+        for s in summaries:
+            print(
+                f"{s.id:>4}  {s.name}  ({journeys.MAP_TYPES[s.map_type]}, {s.stages} stages, {s.emails} emails)"
+            )
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from journey.cli.common import cli_session
+    from journey.plan import journeys, transfer
+
+    with cli_session(args) as session:
+        journey = journeys.get_journey_by_name(session, args.journey)
+        payload = transfer.export_journey(session, journey.id)
+    text = json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from journey.cli.common import cli_session
+    from journey.core.errors import InvalidJourneyFile
+    from journey.plan import journeys, transfer
+
+    try:
+        payload = json.loads(Path(args.file).read_text(encoding="utf-8-sig"))
+    except json.JSONDecodeError as exc:
+        raise InvalidJourneyFile(
+            f"{args.file} is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}."
+        ) from None
+    with cli_session(args) as session:
+        journey_id = transfer.import_journey(session, payload, name=args.name)
+        name = journeys.get_journey(session, journey_id).name
+    print(f'Imported journey "{name}".')
+    return 0
 
 
 def handle_check_journey(args: argparse.Namespace) -> int:
+    from journey.cli.common import cli_session
+    from journey.core.findings import has_errors
+    from journey.plan.checks import check_journey
+    from journey.plan.journeys import get_journey_by_name
+
     with cli_session(args) as session:
         journey = get_journey_by_name(session, args.journey)
         findings = check_journey(session, journey.id)

@@ -4,22 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
+from typing import TYPE_CHECKING
 
-from journey.cli.common import cli_session
-from journey.core.errors import InvalidInput
-from journey.measure.metrics import (
-    RATE_DEFINITIONS,
-    REPORT_COUNTS,
-    REPORT_RATES,
-    Period,
-    format_rate,
-    last_complete_week,
-    make_period,
-    parse_day,
-    parse_week,
-    report_rows,
-)
-from journey.plan import journeys
+if TYPE_CHECKING:
+    from journey.measure.metrics import Period
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -40,6 +28,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _period(args: argparse.Namespace) -> Period:
+    from journey.core.errors import InvalidInput
+    from journey.measure.metrics import last_complete_week, make_period, parse_day, parse_week
+
     if args.week and (args.start or args.end):
         raise InvalidInput("Give either --week or --from/--to, not both.", field="week")
     if args.week:
@@ -52,6 +43,8 @@ def _period(args: argparse.Namespace) -> Period:
 
 
 def _table(rows: list[dict], title: str) -> str:
+    from journey.measure.metrics import RATE_DEFINITIONS, REPORT_COUNTS, REPORT_RATES, format_rate
+
     headers = [
         "Stage",
         *(c.capitalize() for c in REPORT_COUNTS),
@@ -76,6 +69,10 @@ def _table(rows: list[dict], title: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    from journey.cli.common import cli_session
+    from journey.measure.metrics import report_rows
+    from journey.plan import journeys
+
     period = _period(args)
     with cli_session(args) as session:
         journey = journeys.get_journey_by_name(session, args.journey)

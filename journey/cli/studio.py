@@ -16,11 +16,6 @@ import json
 import sys
 from pathlib import Path
 
-from journey.core.errors import InvalidInput
-from journey.core.findings import sorted_findings
-from journey.write.checks import check_email
-from journey.write.render import render_email
-
 _DATA_HELP = (
     'JSON file with an object of merge fields, e.g. {"first_name": "Olivia"}; '
     "laid over the standard unsubscribe_url and view_in_browser_url"
@@ -70,6 +65,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _read_source(path: str) -> str:
+    from journey.core.errors import InvalidInput
+
     if path == "-":
         return sys.stdin.read()
     file = Path(path)
@@ -82,6 +79,8 @@ def _read_source(path: str) -> str:
 
 
 def _read_data(path: str | None) -> dict[str, object]:
+    from journey.core.errors import InvalidInput
+
     if not path:
         return {}
     text = _read_source(path)
@@ -102,6 +101,8 @@ def _read_data(path: str | None) -> dict[str, object]:
 
 
 def cmd_render(args: argparse.Namespace) -> int:
+    from journey.write.render import render_email
+
     email = render_email(_read_source(args.file), _read_data(args.data), preheader=args.preheader)
     sys.stdout.write(email.text if args.text else email.html)
     if not (email.text if args.text else email.html).endswith("\n"):
@@ -110,6 +111,9 @@ def cmd_render(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from journey.core.findings import sorted_findings
+    from journey.write.checks import check_email
+
     findings = sorted_findings(
         check_email(
             _read_source(args.file),

@@ -1,1 +1,42 @@
-"""write"""
+"""The Write section: merge tags, rendering, sanitising, MJML validation, pre-send checks, variants, test sends.
+
+    merge            Liquid merge tags, sandboxed (merge_tags)
+    mjml_validation  the MJML parser and validator, against mjml_schema (the official mjml 4 schema)
+    render           merge tags → MJML → sanitised HTML and plain text (render_email, preview)
+    sanitize         the HTML sanitiser (nh3)
+    checks           the pre-send email checks (check_email)
+    variants         A/B variants of an email
+    send             test sends over SMTP
+
+Pages, the CLI and other sections use the names below, or import one of these modules.
+"""
+
+from journey.core.lazy import lazy_exports
+
+_EXPORTS = {
+    "Preview": "journey.write.render",
+    "RenderedEmail": "journey.write.render",
+    "SendResult": "journey.write.send",
+    "SmtpConfig": "journey.write.send",
+    "VariantContent": "journey.write.variants",
+    "add_variant": "journey.write.variants",
+    "check_email": "journey.write.checks",
+    "delete_variant": "journey.write.variants",
+    "findings_for": "journey.write.checks",
+    "has_merge_tags": "journey.write.merge",
+    "list_variants": "journey.write.variants",
+    "merge_tags": "journey.write.merge",
+    "parse_mjml": "journey.write.mjml_validation",
+    "preview": "journey.write.render",
+    "render_email": "journey.write.render",
+    "sanitize_html": "journey.write.sanitize",
+    "send_test_email": "journey.write.send",
+    "smtp_config": "journey.write.send",
+    "standard_merge_data": "journey.write.render",
+    "update_variant": "journey.write.variants",
+    "validate_mjml": "journey.write.mjml_validation",
+    "variant_content": "journey.write.variants",
+}
+
+__all__ = list(_EXPORTS)
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

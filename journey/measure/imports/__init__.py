@@ -1,1 +1,22 @@
-"""measure/imports"""
+"""Metrics imports: ESP exports (generic, Mailchimp, Klaviyo, per-recipient events) into metric_daily.
+
+    formats    the formats, their headers and cells: detection, parsing, the CSV reader
+    importer   import_metrics: all-or-nothing, re-imports replace
+
+A new format goes in formats.py, with a test file of its own (see docs/ARCHITECTURE.md).
+"""
+
+from journey.core.lazy import lazy_exports
+
+_EXPORTS = {
+    "FORMATS": "journey.measure.imports.formats",
+    "ImportResult": "journey.measure.imports.importer",
+    "RejectedRow": "journey.measure.imports.importer",
+    "UnmatchedEmail": "journey.measure.imports.importer",
+    "detect_format": "journey.measure.imports.formats",
+    "import_metrics": "journey.measure.imports.importer",
+    "read_header": "journey.measure.imports.formats",
+}
+
+__all__ = list(_EXPORTS)
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from journey.core.errors import InvalidInput
 from journey.core.findings import sorted_findings
+from journey.core.text import decode_text
 from journey.write.checks import check_email
 from journey.write.render import render_email
 
@@ -76,7 +77,7 @@ def _read_source(path: str) -> str:
     if not file.is_file():
         raise InvalidInput(f"{path}: no such file.", field="file")
     try:
-        return file.read_text(encoding="utf-8-sig")
+        return decode_text(file.read_bytes())
     except UnicodeDecodeError as exc:
         raise InvalidInput(f"{path} is not UTF-8 text (byte {exc.start}).", field="file") from exc
 

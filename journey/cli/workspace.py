@@ -11,6 +11,7 @@ from db.engine import make_engine
 from db.migrate import upgrade
 from journey.cli.common import cli_session
 from journey.core.errors import InvalidJourneyFile
+from journey.core.text import decode_text
 from journey.plan import demo, journeys, transfer
 
 
@@ -92,7 +93,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     try:
-        payload = json.loads(Path(args.file).read_text(encoding="utf-8-sig"))
+        payload = json.loads(decode_text(Path(args.file).read_bytes()))
     except json.JSONDecodeError as exc:
         raise InvalidJourneyFile(
             f"{args.file} is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}."

@@ -271,6 +271,16 @@ class MetricDaily(SQLModel, table=True):
     )
 
 
+# The metric names, read from the table: its whole-number columns other than keys are the unique counts
+# (sent … complaints, in column order), then revenue. Imports, sums and reports all use these.
+METRIC_COUNTS: tuple[str, ...] = tuple(
+    column.name
+    for column in MetricDaily.__table__.columns
+    if isinstance(column.type, sa.Integer) and not column.primary_key and not column.foreign_keys
+)
+METRIC_FIELDS: tuple[str, ...] = (*METRIC_COUNTS, "revenue")
+
+
 class WeeklyNote(SQLModel, table=True):
     """What the team decided in a weekly review."""
 

@@ -241,7 +241,7 @@ def test_markdown_export_has_every_stage_alert_test_and_the_notes(reviewed):
     assert markdown.startswith("# Weekly review: Shop, 2026-W47")
     for stage in ("Welcome", "Keep"):
         assert f"| {stage} |" in markdown
-    assert "Unsubscribe rate 0.80 % is above 0.50 %." in markdown
+    assert "Unsubscribe rate 0.8 % is above 0.5 %." in markdown
     assert "Likely cause: Too many emails" in markdown
     assert "B wins" in markdown
     assert "not opens" in markdown
@@ -266,9 +266,9 @@ def test_page_tables_hold_counts_per_stage_and_each_rate_with_both_changes(revie
     assert counts[1]["Alerts"] == "⚠️ 3"
     rates = {(row["Stage"], row["Rate"]): row for row in review.rate_rows(reviewed)}
     keep_clicks = rates[("Keep", "Click rate")]
-    assert keep_clicks["This week"] == "2.00 %"
-    assert keep_clicks["Previous week"] == "5.00 %"
+    assert keep_clicks["This week"] == "2.0 %"
+    assert keep_clicks["Previous week"] == "5.0 %"
     assert keep_clicks["vs previous"] == "-60 %"
-    assert keep_clicks["4-week average"] == "4.25 %"
+    assert keep_clicks["4-week average"] == "4.2 %"
     assert keep_clicks["vs 4-week average"] == "-53 %"
     assert rates[("Welcome", "Click rate")]["Previous week"] == "–"

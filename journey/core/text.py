@@ -7,6 +7,8 @@
 - `escape_formula(value)` / `unescape_formula(value)`: OWASP's rule against CSV formula injection:
   a text cell starting with = + - @, a tab or a carriage return gets a leading apostrophe, so a
   spreadsheet shows it as text instead of running it (numbers are written as numbers, not text).
+- `format_rate(value)`: a rate for people, one decimal and a space before the sign ("27.8 %"), "–" where
+  it is undefined; the map, the review, the dashboard, the charts and the CLI all show rates this way.
 - `detect_encoding(head)` / `decode_text(content)`: UTF-8 with or without BOM, UTF-16 LE/BE with a
   BOM or without one (as Excel writes it), told apart by the first bytes.
 """
@@ -21,6 +23,7 @@ __all__ = [
     "decode_text",
     "detect_encoding",
     "escape_formula",
+    "format_rate",
     "lane_items",
     "line_column",
     "line_of",
@@ -69,6 +72,14 @@ def lane_items(text: str | None) -> list[str]:
         if item and line.strip(_BULLETS):
             items.append(item)
     return items
+
+
+# --- rates ----------------------------------------------------------------------------------
+
+
+def format_rate(value: float | None) -> str:
+    """A rate (a fraction) for people: "27.8 %", or "–" where it is undefined."""
+    return "–" if value is None else f"{value * 100:.1f} %"
 
 
 # --- CSV cells -------------------------------------------------------------------------------

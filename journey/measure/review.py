@@ -23,6 +23,8 @@ from journey.core.errors import InvalidInput, StaleEdit
 from journey.measure.metrics import (
     RATE_DEFINITIONS,
     RATE_NAMES,
+    REPORT_COUNTS,
+    REPORT_RATES,
     Counts,
     Period,
     StageMetrics,
@@ -445,25 +447,6 @@ def save_note(session: Session, journey_id: int, week: str, text: str, expected_
 
 # --- export -------------------------------------------------------------------
 
-TABLE_RATES = (
-    "open_rate",
-    "click_rate",
-    "click_to_open_rate",
-    "conversion_rate",
-    "unsubscribe_rate",
-    "bounce_rate",
-)
-TABLE_COUNTS = (
-    "sent",
-    "delivered",
-    "opens",
-    "clicks",
-    "conversions",
-    "unsubscribes",
-    "bounces",
-    "complaints",
-)
-
 
 def _md_cell(text: Any) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
@@ -481,11 +464,13 @@ def review_markdown(review: WeeklyReview, notes: str = "") -> str:
     if review.is_empty:
         lines += ["No metrics for this week yet.", ""]
     lines += ["## Counts", ""]
-    lines.append("| Stage | " + " | ".join(c.capitalize() for c in TABLE_COUNTS) + " |")
-    lines.append("|---" * (len(TABLE_COUNTS) + 1) + "|")
+    lines.append("| Stage | " + " | ".join(c.capitalize() for c in REPORT_COUNTS) + " |")
+    lines.append("|---" * (len(REPORT_COUNTS) + 1) + "|")
     for s in review.stages:
         lines.append(
-            f"| {_md_cell(s.stage)} | " + " | ".join(f"{getattr(s.counts, c):,}" for c in TABLE_COUNTS) + " |"
+            f"| {_md_cell(s.stage)} | "
+            + " | ".join(f"{getattr(s.counts, c):,}" for c in REPORT_COUNTS)
+            + " |"
         )
     lines += ["", "## Rates", ""]
     lines.append(
@@ -493,7 +478,7 @@ def review_markdown(review: WeeklyReview, notes: str = "") -> str:
     )
     lines.append("|---|---|---|---|---|---|---|")
     for s in review.stages:
-        for name in TABLE_RATES:
+        for name in REPORT_RATES:
             lines.append(
                 f"| {_md_cell(s.stage)} | {RATE_DEFINITIONS[name].label} | {format_rate(s.rates[name])} | "
                 f"{format_rate(s.previous[name])} | {format_change(s.change_vs_previous[name])} | "
@@ -553,17 +538,17 @@ def review_html(review: WeeklyReview, notes: str = "") -> str:
     if review.is_empty:
         parts.append("<p>No metrics for this week yet.</p>")
     parts.append("<h2>Counts</h2><table><tr><th>Stage</th>")
-    parts += [f"<th>{e(c.capitalize())}</th>" for c in TABLE_COUNTS]
+    parts += [f"<th>{e(c.capitalize())}</th>" for c in REPORT_COUNTS]
     parts.append("</tr>")
     for s in review.stages:
-        cells = "".join(f"<td>{getattr(s.counts, c):,}</td>" for c in TABLE_COUNTS)
+        cells = "".join(f"<td>{getattr(s.counts, c):,}</td>" for c in REPORT_COUNTS)
         parts.append(f"<tr><td>{e(s.stage)}</td>{cells}</tr>")
     parts.append("</table><h2>Rates</h2><table><tr><th>Stage</th><th>Rate</th><th>This week</th>")
     parts.append(
         "<th>Previous week</th><th>vs previous</th><th>4-week average</th><th>vs 4-week average</th></tr>"
     )
     for s in review.stages:
-        for name in TABLE_RATES:
+        for name in REPORT_RATES:
             definition = RATE_DEFINITIONS[name]
             parts.append(
                 f"<tr><td>{e(s.stage)}</td><td class='text' title='{e(definition.formula)}'>"
@@ -613,7 +598,7 @@ def count_rows(review: WeeklyReview) -> list[dict[str, str]]:
     rows = []
     for s in review.stages:
         row = {"Stage": s.stage}
-        row.update({c.capitalize(): f"{getattr(s.counts, c):,}" for c in TABLE_COUNTS})
+        row.update({c.capitalize(): f"{getattr(s.counts, c):,}" for c in REPORT_COUNTS})
         row["Alerts"] = f"⚠️ {len(s.alerts)}" if s.alerts else ""
         rows.append(row)
     return rows
@@ -633,7 +618,7 @@ def rate_rows(review: WeeklyReview) -> list[dict[str, str]]:
             "Definition": RATE_DEFINITIONS[name].formula,
         }
         for s in review.stages
-        for name in TABLE_RATES
+        for name in REPORT_RATES
     ]
 
 

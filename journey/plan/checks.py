@@ -33,7 +33,7 @@ from collections.abc import Mapping
 
 from db.models import Trigger
 from journey.core.findings import Finding, sorted_findings
-from journey.core.text import lane_items
+from journey.core.text import format_rate, lane_items
 from journey.plan.journeys import TRIGGERS, JourneyTree
 from journey.plan.walkthrough import PRESETS, busiest_week, walk_journey
 from journey.write.facts import email_facts_of
@@ -184,8 +184,8 @@ def check_tree(
                 Finding(
                     "unsubscribe-rate-high",
                     "warning",
-                    f"Stage “{stage.name}” lost {rate:.2%} of recipients to unsubscribes in the latest week "
-                    f"(threshold {unsubscribe_threshold:.2%}).",
+                    f"Stage “{stage.name}” lost {format_rate(rate)} of recipients to unsubscribes in the latest "
+                    f"week (threshold {format_rate(unsubscribe_threshold)}).",
                     "Usually too many or irrelevant emails: send fewer, segment better, check each email's purpose.",
                     stage=stage.name,
                 )

@@ -21,9 +21,9 @@ from sqlmodel import Session
 from db.models import LANE_LABELS, LANES
 from journey.core.errors import ImportRejected, InputTooLarge
 from journey.core.fields import MAX_TEXT
-from journey.core.text import decode_text, escape_formula, unescape_formula
+from journey.core.text import decode_text, escape_formula, format_rate, unescape_formula
 from journey.plan import journeys
-from journey.plan.maps import EMOTIONS, SHOWN_RATES, JourneyMap, emotion_chart, format_rate
+from journey.plan.maps import EMOTIONS, SHOWN_RATES, JourneyMap, emotion_chart
 
 STAGE_COLUMN = "Stage"
 EMOTION_COLUMN = "Emotion"

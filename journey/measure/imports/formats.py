@@ -32,18 +32,6 @@ FORMATS = {
     "events": "Per-recipient events (SendGrid, Mailgun, Postmark)",
     "mapped": "Mapped columns",
 }
-COUNT_FIELDS = (
-    "sent",
-    "delivered",
-    "opens",
-    "machine_opens",
-    "clicks",
-    "conversions",
-    "unsubscribes",
-    "bounces",
-    "complaints",
-)
-METRIC_FIELDS = (*COUNT_FIELDS, "revenue")
 NA_VALUES = frozenset({"", "n/a", "na", "-", "–", "—", "none", "null", "nan"})
 MAX_CELL = 1_000_000
 csv.field_size_limit(MAX_CELL)

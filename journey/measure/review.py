@@ -20,6 +20,7 @@ from sqlmodel import Session
 from db.crud import update_versioned
 from db.models import EmailVariant, Setting, WeeklyNote, utcnow
 from journey.core.errors import InvalidInput, StaleEdit
+from journey.core.fields import field_limits
 from journey.measure.metrics import (
     RATE_DEFINITIONS,
     RATE_NAMES,
@@ -49,7 +50,7 @@ from journey.plan import journeys
 
 THRESHOLDS_KEY = "alert_thresholds"
 WATCHED_FOR_DROPS = ("open_rate", "click_rate", "click_to_open_rate", "conversion_rate")
-MAX_NOTES = 20_000
+MAX_NOTES = field_limits(WeeklyNote, "notes").max_length
 
 
 # --- thresholds -------------------------------------------------------------

@@ -18,9 +18,9 @@ import altair as alt
 import vl_convert as vlc
 from sqlmodel import Session
 
-from db.models import LANE_LABELS, LANES
+from db.models import LANE_LABELS, LANES, StageCreate
 from journey.core.errors import ImportRejected, InputTooLarge
-from journey.core.fields import MAX_TEXT
+from journey.core.fields import field_limits
 from journey.core.text import decode_text, escape_formula, format_rate, unescape_formula
 from journey.plan import journeys
 from journey.plan.maps import EMOTIONS, SHOWN_RATES, JourneyMap, emotion_chart
@@ -29,6 +29,8 @@ STAGE_COLUMN = "Stage"
 EMOTION_COLUMN = "Emotion"
 CSV_COLUMNS = [STAGE_COLUMN] + [LANE_LABELS[lane] for lane in LANES] + [EMOTION_COLUMN]
 MAX_CSV_BYTES = 2_000_000
+NAME_LIMITS = field_limits(StageCreate, "name")
+EMOTION_LIMITS = field_limits(StageCreate, "emotion")
 TEMPLATE_STAGES = ("Awareness", "Consideration", "Decision", "Retention", "Advocacy")
 STAGE_WIDTH = 230  # px per stage column in the exported chart
 LINE_CHARS = 34
@@ -330,9 +332,10 @@ def parse_lanes_csv(content: bytes | str) -> list[dict]:
                 raise ImportRejected(
                     f"Row {row_number}, column “Stage”: the stage name is empty.", row=row_number
                 )
-            if len(name) > 80:
+            if len(name) > NAME_LIMITS.max_length:
                 raise ImportRejected(
-                    f"Row {row_number}, column “Stage”: the name is over 80 characters.", row=row_number
+                    f"Row {row_number}, column “Stage”: the name is over {NAME_LIMITS.max_length} characters.",
+                    row=row_number,
                 )
             if name.casefold() in seen:
                 raise ImportRejected(
@@ -344,9 +347,10 @@ def parse_lanes_csv(content: bytes | str) -> list[dict]:
             for lane in LANES:
                 if lane in values:
                     lane_text = values[lane].replace("\r\n", "\n").strip()
-                    if len(lane_text) > MAX_TEXT:
+                    limit = field_limits(StageCreate, lane).max_length
+                    if len(lane_text) > limit:
                         raise ImportRejected(
-                            f"Row {row_number}, column “{LANE_LABELS[lane]}”: over {MAX_TEXT:,} characters.",
+                            f"Row {row_number}, column “{LANE_LABELS[lane]}”: over {limit:,} characters.",
                             row=row_number,
                             field=lane,
                         )
@@ -357,9 +361,10 @@ def parse_lanes_csv(content: bytes | str) -> list[dict]:
                     number = int(float(emotion.replace("+", "")))
                 except ValueError:
                     number = None
-                if number is None or not -2 <= number <= 2:
+                if number is None or not EMOTION_LIMITS.ge <= number <= EMOTION_LIMITS.le:
                     raise ImportRejected(
-                        f"Row {row_number}, column “Emotion”: {emotion!r} is not a whole number from -2 to 2.",
+                        f"Row {row_number}, column “Emotion”: {emotion!r} is not a whole number "
+                        f"from {EMOTION_LIMITS.ge} to {EMOTION_LIMITS.le}.",
                         row=row_number,
                         field="emotion",
                     )

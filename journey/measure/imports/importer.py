@@ -49,6 +49,7 @@ from sqlmodel import Session
 
 from db.models import METRIC_COUNTS, METRIC_FIELDS, EmailVariant, MetricDaily, utcnow
 from journey.core.errors import ImportRejected, JourneyError
+from journey.core.fields import field_limits
 from journey.measure.imports.formats import (
     AGGREGATE_FORMATS,
     BOUNCE,
@@ -86,7 +87,7 @@ from journey.plan import journeys
 
 Progress = Callable[[float, str], None]
 MAX_REJECTED_LISTED = 1_000
-MAX_VARIANT = 40
+MAX_VARIANT = field_limits(MetricDaily, "variant").max_length
 WRITE_BATCH = 5_000
 PROGRESS_EVERY = 1 << 15
 VARIANT_SUFFIX = re.compile(

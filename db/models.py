@@ -8,9 +8,10 @@ needs, `XUpdate` the same fields all optional (a save changes only the fields it
 from them. A limit on a text column without a length in the schema is declared with
 `sa_type=AutoString`, so the rule does not change the column.
 
-Every editable row carries `version` for optimistic concurrency: services update
-with `WHERE id = ? AND version = ?` (see db.crud.update_versioned) and refuse a save
-made against a stale version. Child rows go with their parent (ON DELETE CASCADE).
+Every editable row (personas, journeys, stages, emails, variants, weekly notes, settings) carries
+`version` for optimistic concurrency: services update with `WHERE <key> = ? AND version = ?`
+through db.crud.update_versioned, the one way a row is saved, and refuse a save made against a stale
+version. Child rows go with their parent (ON DELETE CASCADE).
 The schema is created and changed only by the Alembic migrations in db/migrations.
 """
 
@@ -373,3 +374,4 @@ class Setting(SQLModel, table=True):
     key: str = Field(primary_key=True, max_length=80)
     value: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     updated_at: datetime = Field(default_factory=utcnow, nullable=False)
+    version: int = Field(default=1, nullable=False)  # saved through db.crud.update_versioned like every row

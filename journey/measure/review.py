@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from db.crud import update_versioned
-from db.models import EmailVariant, Setting, WeeklyNote, utcnow
+from db.models import EmailVariant, Setting, WeeklyNote
 from journey.core.errors import InvalidInput, StaleEdit
 from journey.core.fields import field_limits
 from journey.measure.metrics import (
@@ -105,15 +105,31 @@ def load_thresholds(session: Session) -> Thresholds:
         return Thresholds()
 
 
-def save_thresholds(session: Session, values: dict[str, Any] | Thresholds) -> Thresholds:
-    """Validate and save the alert thresholds for the whole workspace."""
+def thresholds_version(session: Session) -> int:
+    """The version of the saved thresholds (0: never saved), to save against."""
+    setting = session.get(Setting, THRESHOLDS_KEY)
+    return setting.version if setting is not None else 0
+
+
+def save_thresholds(
+    session: Session, values: dict[str, Any] | Thresholds, expected_version: int
+) -> Thresholds:
+    """Validate and save the alert thresholds for the whole workspace, made against `expected_version`
+    (0 for a first save); refused with StaleEdit when a teammate saved in between.
+    """
     thresholds = clean_thresholds(asdict(values) if isinstance(values, Thresholds) else values)
     setting = session.get(Setting, THRESHOLDS_KEY)
-    if setting is None:
+    if setting is None and expected_version == 0:
         session.add(Setting(key=THRESHOLDS_KEY, value=asdict(thresholds)))
-    else:
-        setting.value = asdict(thresholds)
-        setting.updated_at = utcnow()
+    elif (
+        setting is None
+        or update_versioned(session, Setting, THRESHOLDS_KEY, expected_version, {"value": asdict(thresholds)})
+        is None
+    ):
+        raise StaleEdit(
+            "A teammate saved the alert thresholds since you opened them. Nothing was overwritten: "
+            "reload to see theirs, then change them again."
+        )
     session.flush()
     return thresholds
 
@@ -278,6 +294,7 @@ class WeeklyReview:
     stages: list[StageReview]
     ab_tests: list[ABTest]
     thresholds: Thresholds
+    thresholds_version: int = 0  # what a save of the thresholds shown is made against
 
     @property
     def is_empty(self) -> bool:
@@ -361,6 +378,7 @@ def weekly_review(
         stages=stages,
         ab_tests=ab_tests(session, journey_id, period),
         thresholds=thresholds,
+        thresholds_version=thresholds_version(session),
     )
 
 
@@ -435,13 +453,13 @@ def save_note(session: Session, journey_id: int, week: str, text: str, expected_
     row = session.execute(
         select(WeeklyNote).where(WeeklyNote.journey_id == journey_id, WeeklyNote.week == week)
     ).scalar_one_or_none()
-    if row is None:
-        if expected_version != 0:
-            raise stale
+    if row is None and expected_version == 0:
         session.add(WeeklyNote(journey_id=journey_id, week=week, notes=text))
         session.flush()
-        return load_note(session, journey_id, week)
-    if update_versioned(session, WeeklyNote, row.id, expected_version, {"notes": text}) is None:
+    elif (
+        row is None
+        or update_versioned(session, WeeklyNote, row.id, expected_version, {"notes": text}) is None
+    ):
         raise stale
     return load_note(session, journey_id, week)
 

@@ -98,9 +98,7 @@ def update_variant(session: Session, variant_id: int, expected_version: int, **c
     cleaned = _clean(changes)
     if "label" in cleaned:
         _ensure_unique(session, variant.email_id, cleaned["label"], exclude_id=variant_id)
-    if cleaned and update_versioned(session, EmailVariant, variant_id, expected_version, cleaned) is None:
-        raise StaleEdit.of("variant")
-    if not cleaned and variant.version != expected_version:
+    if update_versioned(session, EmailVariant, variant_id, expected_version, cleaned) is None:
         raise StaleEdit.of("variant")
     return get_variant(session, variant_id)
 

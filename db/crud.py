@@ -11,14 +11,22 @@ from db.models import utcnow
 
 
 def update_versioned(
-    session: Session, model: type[SQLModel], row_id: int, expected_version: int, values: dict[str, Any]
+    session: Session, model: type[SQLModel], row_id: Any, expected_version: int, values: dict[str, Any]
 ) -> int | None:
-    """UPDATE … WHERE id = ? AND version = ?; the new version, or None when the row was stale or gone."""
+    """UPDATE … WHERE <primary key> = ? AND version = ?; the new version, or None when the row was stale or gone.
+
+    The one optimistic-concurrency write: every editable table (personas, journeys, stages, emails,
+    variants, weekly notes, settings) saves through it. With no `values` nothing is written, but the
+    version is still checked (a save that changes nothing is refused when stale all the same).
+    """
     table = model.__table__
+    (key,) = table.primary_key.columns
+    where = (key == row_id, table.c.version == expected_version)
+    if not values:
+        found = session.execute(select(table.c.version).where(*where)).first()
+        return expected_version if found is not None else None
     result = session.execute(
-        update(table)
-        .where(table.c.id == row_id, table.c.version == expected_version)
-        .values(**values, version=table.c.version + 1, updated_at=utcnow())
+        update(table).where(*where).values(**values, version=table.c.version + 1, updated_at=utcnow())
     )
     if result.rowcount != 1:
         return None

@@ -1,18 +1,36 @@
 """The tables: personas, journeys and their stages and emails, A/B variants, metrics.
 
-Every editable row carries `version` for optimistic concurrency: services update
-with `WHERE id = ? AND version = ?` (see db.crud.update_versioned) and refuse a save
-made against a stale version. Child rows go with their parent (ON DELETE CASCADE).
+Field rules live here and only here: each table's `XBase` declares its fields with their limits
+(`max_length`, `min_length=1` for a required name, `ge`/`le` for a range); `XCreate` is what a new row
+needs, `XUpdate` the same fields all optional (a save changes only the fields it names), and
+`X(XBase, table=True)` the table. Services clean input against these rules
+(journey.core.fields.clean_field), the journey JSON schema and the importers read their limits
+from them. A limit on a text column without a length in the schema is declared with
+`sa_type=AutoString`, so the rule does not change the column.
+
+Every editable row (personas, journeys, stages, emails, variants, weekly notes, settings) carries
+`version` for optimistic concurrency: services update with `WHERE <key> = ? AND version = ?`
+through db.crud.update_versioned, the one way a row is saved, and refuse a save made against a stale
+version. Child rows go with their parent (ON DELETE CASCADE).
 The schema is created and changed only by the Alembic migrations in db/migrations.
 """
 
 from __future__ import annotations
 
+from copy import copy
 from datetime import UTC, date, datetime
 from enum import StrEnum
 
 import sqlalchemy as sa
-from sqlmodel import JSON, Column, Field, SQLModel
+from pydantic import create_model
+from sqlmodel import JSON, AutoString, Column, Field, SQLModel
+
+MAX_NAME = 120
+MAX_TEXT = 20_000  # a lane, a description: generous, but a 10 MB paste is refused
+MAX_LONG_TEXT = 2_000  # a journey's goal, an email's purpose
+MAX_MJML = 500_000
+MAX_DELAY_HOURS = 24 * 400
+MAX_NOTES = 20_000
 
 
 def utcnow() -> datetime:
@@ -83,6 +101,18 @@ LANE_LABELS = {
 }
 
 
+def _update_model(base: type[SQLModel], name: str, doc: str) -> type[SQLModel]:
+    """`base`'s fields, each optional (default None) with the same rules: an XUpdate model."""
+    fields = {}
+    for field_name, info in base.model_fields.items():
+        optional = copy(info)
+        optional.default, optional.default_factory = None, None
+        fields[field_name] = (info.annotation | None, optional)
+    model = create_model(name, __base__=SQLModel, __doc__=doc, **fields)
+    model.__module__ = __name__
+    return model
+
+
 class Versioned(SQLModel):
     """Timestamps and the optimistic-concurrency version every editable row has."""
 
@@ -95,13 +125,22 @@ class Versioned(SQLModel):
 
 
 class PersonaBase(SQLModel):
-    name: str = Field(max_length=120)
-    description: str = ""
-    goals: str = ""
-    motivations: str = ""
+    name: str = Field(min_length=1, max_length=MAX_NAME)
+    description: str = Field(default="", max_length=MAX_TEXT, sa_type=AutoString)
+    goals: str = Field(default="", max_length=MAX_TEXT, sa_type=AutoString)
+    motivations: str = Field(default="", max_length=MAX_TEXT, sa_type=AutoString)
     segment: str = Field(default="", max_length=200)
     # Sample merge data that previews use: {"first_name": "Maya", "company": "Brightside"}.
     merge_data: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class PersonaCreate(PersonaBase):
+    """A new persona: a name, the rest optional."""
+
+
+PersonaUpdate = _update_model(
+    PersonaBase, "PersonaUpdate", "A save of a persona: only the fields given change."
+)
 
 
 class Persona(PersonaBase, Versioned, table=True):
@@ -113,12 +152,21 @@ class Persona(PersonaBase, Versioned, table=True):
 
 
 class JourneyBase(SQLModel):
-    name: str = Field(max_length=120)
-    goal: str = ""
+    name: str = Field(min_length=1, max_length=MAX_NAME)
+    goal: str = Field(default="", max_length=MAX_LONG_TEXT, sa_type=AutoString)
     target_kpi: str = Field(default="", max_length=200)
     map_type: str = Field(default=MapType.current_state.value, max_length=32)
     # Journey check: most emails a persona may receive in any 7 days of a walk-through.
-    max_emails_per_week: int = Field(default=3)
+    max_emails_per_week: int = Field(default=3, ge=1, le=50)
+
+
+class JourneyCreate(JourneyBase):
+    """A new journey: a name, the rest optional."""
+
+
+JourneyUpdate = _update_model(
+    JourneyBase, "JourneyUpdate", "A save of a journey: only the fields given change."
+)
 
 
 class Journey(JourneyBase, Versioned, table=True):
@@ -148,16 +196,23 @@ class JourneyPersona(SQLModel, table=True):
 
 
 class StageBase(SQLModel):
-    name: str = Field(max_length=80)
+    name: str = Field(min_length=1, max_length=80)
     position: int = 0
     # Lanes: free text, one item per line.
-    customer_goals: str = ""
-    motivations: str = ""
-    actions: str = ""
-    obstacles: str = ""
-    opportunities: str = ""
-    touchpoints: str = ""
-    emotion: int = Field(default=0)  # -2 (frustrated) … +2 (delighted)
+    customer_goals: str = Field(default="", max_length=MAX_TEXT, sa_type=AutoString)
+    motivations: str = Field(default="", max_length=MAX_TEXT, sa_type=AutoString)
+    actions: str = Field(default="", max_length=MAX_TEXT, sa_type=AutoString)
+    obstacles: str = Field(default="", max_length=MAX_TEXT, sa_type=AutoString)
+    opportunities: str = Field(default="", max_length=MAX_TEXT, sa_type=AutoString)
+    touchpoints: str = Field(default="", max_length=MAX_TEXT, sa_type=AutoString)
+    emotion: int = Field(default=0, ge=-2, le=2)  # -2 (frustrated) … +2 (delighted)
+
+
+class StageCreate(StageBase):
+    """A new stage: a name, the rest optional."""
+
+
+StageUpdate = _update_model(StageBase, "StageUpdate", "A save of a stage: only the fields given change.")
 
 
 class Stage(StageBase, Versioned, table=True):
@@ -177,20 +232,27 @@ class Stage(StageBase, Versioned, table=True):
 
 
 class EmailBase(SQLModel):
-    name: str = Field(max_length=120)
+    name: str = Field(min_length=1, max_length=MAX_NAME)
     position: int = 0
-    purpose: str = ""
+    purpose: str = Field(default="", max_length=MAX_LONG_TEXT, sa_type=AutoString)
     trigger: str = Field(default=Trigger.signup.value, max_length=32)
     # Extra for the trigger: days of inactivity for "inactivity", an ISO date for "date".
     trigger_detail: str = Field(default="", max_length=64)
-    delay_hours: int = Field(default=0)
+    delay_hours: int = Field(default=0, ge=0, le=MAX_DELAY_HOURS)
     subject: str = Field(default="", max_length=300)
     preheader: str = Field(default="", max_length=300)
-    mjml: str = ""
+    mjml: str = Field(default="", max_length=MAX_MJML, sa_type=AutoString)
     cta_label: str = Field(default="", max_length=120)
     cta_url: str = Field(default="", max_length=2000)
     status: str = Field(default=EmailStatus.draft.value, max_length=16)
     esp_campaign_id: str | None = Field(default=None, max_length=200)
+
+
+class EmailCreate(EmailBase):
+    """A new email: a name, the rest optional."""
+
+
+EmailUpdate = _update_model(EmailBase, "EmailUpdate", "A save of an email: only the fields given change.")
 
 
 class Email(EmailBase, Versioned, table=True):
@@ -204,11 +266,20 @@ class Email(EmailBase, Versioned, table=True):
 
 
 class EmailVariantBase(SQLModel):
-    label: str = Field(max_length=40)  # "A", "B", "Short subject"… metric imports refer to it
+    label: str = Field(min_length=1, max_length=40)  # "A", "B", "Short subject"… metric imports refer to it
     subject: str | None = Field(default=None, max_length=300)  # None: the email's own
     preheader: str | None = Field(default=None, max_length=300)
-    mjml: str | None = None
+    mjml: str | None = Field(default=None, max_length=MAX_MJML, sa_type=AutoString)
     esp_campaign_id: str | None = Field(default=None, max_length=200)
+
+
+class EmailVariantCreate(EmailVariantBase):
+    """A new variant: a label, and the overrides it has."""
+
+
+EmailVariantUpdate = _update_model(
+    EmailVariantBase, "EmailVariantUpdate", "A save of a variant: only the fields given change."
+)
 
 
 class EmailVariant(EmailVariantBase, Versioned, table=True):
@@ -271,6 +342,16 @@ class MetricDaily(SQLModel, table=True):
     )
 
 
+# The metric names, read from the table: its whole-number columns other than keys are the unique counts
+# (sent … complaints, in column order), then revenue. Imports, sums and reports all use these.
+METRIC_COUNTS: tuple[str, ...] = tuple(
+    column.name
+    for column in MetricDaily.__table__.columns
+    if isinstance(column.type, sa.Integer) and not column.primary_key and not column.foreign_keys
+)
+METRIC_FIELDS: tuple[str, ...] = (*METRIC_COUNTS, "revenue")
+
+
 class WeeklyNote(SQLModel, table=True):
     """What the team decided in a weekly review."""
 
@@ -280,7 +361,7 @@ class WeeklyNote(SQLModel, table=True):
         sa_column=Column(sa.Integer, sa.ForeignKey("journey.id", ondelete="CASCADE"), nullable=False)
     )
     week: str = Field(max_length=8)  # ISO week, "2026-W47"
-    notes: str = ""
+    notes: str = Field(default="", max_length=MAX_NOTES, sa_type=AutoString)
     created_at: datetime = Field(default_factory=utcnow, nullable=False)
     updated_at: datetime = Field(default_factory=utcnow, nullable=False)
     version: int = Field(default=1, nullable=False)
@@ -293,3 +374,4 @@ class Setting(SQLModel, table=True):
     key: str = Field(primary_key=True, max_length=80)
     value: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     updated_at: datetime = Field(default_factory=utcnow, nullable=False)
+    version: int = Field(default=1, nullable=False)  # saved through db.crud.update_versioned like every row

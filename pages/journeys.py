@@ -5,6 +5,7 @@ import json
 import streamlit as st
 
 from journey.core.errors import JourneyError
+from journey.core.text import decode_text
 from journey.plan import demo, journeys, personas, transfer
 from ui import CURRENT_JOURNEY, db_session, field_error, file_stem, form_errors, record_error
 from ui.navigation import page_path
@@ -187,7 +188,7 @@ with import_tab:
     upload = st.file_uploader("Journey file (.json)", type=["json"], key="journeys_import_file")
     if upload is not None and st.button("Import journey", key="journeys_import", type="primary"):
         try:
-            payload = json.loads(upload.getvalue().decode("utf-8-sig"))
+            payload = json.loads(decode_text(upload.getvalue()))
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             st.error(f"{upload.name} is not a JSON file we can read ({exc}). Export it again and retry.")
         else:

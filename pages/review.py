@@ -119,6 +119,7 @@ right.download_button(
     on_click="ignore",
 )
 
+st.session_state.setdefault("review_thresholds_version", weekly.thresholds_version)  # saved against
 with st.expander("Alert thresholds"), st.form("review_thresholds_form"):
     st.caption(
         "Saved for the whole workspace. Defaults: unsubscribe 0.5 %, bounce 2 %, complaints 0.1 %, drop 20 %."
@@ -137,10 +138,15 @@ with st.expander("Alert thresholds"), st.form("review_thresholds_form"):
     if st.form_submit_button("Save thresholds"):
         try:
             with db_session() as session:
-                review.save_thresholds(session, {k: v / 100 for k, v in values.items()})
+                review.save_thresholds(
+                    session,
+                    {k: v / 100 for k, v in values.items()},
+                    st.session_state["review_thresholds_version"],
+                )
         except JourneyError as exc:
             st.error(str(exc))
         else:
             clear_metric_caches()
+            del st.session_state["review_thresholds_version"]  # the next run reads the new version
             st.toast("Thresholds saved", icon="✅")
             st.rerun()

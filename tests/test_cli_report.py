@@ -22,6 +22,7 @@ KEYS = [
     "conversions",
     "unsubscribes",
     "bounces",
+    "complaints",
     "open_rate",
     "click_rate",
     "click_to_open_rate",
@@ -111,7 +112,7 @@ def test_the_table_shows_rates_in_percent_and_dashes(db):
     assert result.returncode == 0, result.stderr
     assert "Shop: 2026-W47 (16 Nov – 22 Nov 2026)" in result.stdout
     welcome = next(line for line in result.stdout.splitlines() if line.startswith("Welcome"))
-    assert "30.00 %" in welcome
+    assert "30.0 %" in welcome
     keep = next(line for line in result.stdout.splitlines() if line.startswith("Keep"))
     assert "–" in keep
 

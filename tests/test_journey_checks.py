@@ -7,9 +7,10 @@ import pytest
 
 from db.models import Email, Journey, MetricDaily, Persona, Setting, Stage
 from journey.plan import journeys, personas
-from journey.plan.checks import check_journey, check_tree, keywords, scan_body
+from journey.plan.checks import check_journey, check_tree, keywords
 from journey.plan.journeys import JourneyTree, StageNode
 from journey.plan.starter import DEMO_JOURNEY, DEMO_PERSONAS
+from journey.write.facts import email_facts_of
 
 BUTTON = '<mj-button href="https://shop.example/go">Shop now</mj-button>'
 FOOTER = '<mj-text><a href="{{ unsubscribe_url }}">Unsubscribe</a></mj-text>'
@@ -290,8 +291,9 @@ def test_errors_come_first_and_carry_the_stage_and_email():
         pytest.param("<mjml><mj-body><mj-text>unclosed", 0, False, id="broken-mjml-does-not-crash"),
     ],
 )
-def test_scan_body_counts_buttons_with_a_parser(mjml, buttons, unsubscribe):
-    assert scan_body(mjml) == (buttons, unsubscribe)
+def test_email_facts_count_buttons_with_a_parser(mjml, buttons, unsubscribe):
+    facts = email_facts_of(mjml)
+    assert (len(facts.buttons), facts.has_unsubscribe) == (buttons, unsubscribe)
 
 
 def test_keywords_drop_short_and_common_words_and_plural_endings():

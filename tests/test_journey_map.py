@@ -109,7 +109,7 @@ def test_each_stage_shows_its_latest_rates_and_their_direction(session):
     assert journey_map.stages[1].rates is None
     html = map_html(journey_map)
     assert "Latest rates" in html
-    assert 'Open: <b>45.0%</b> <span class="jm-better" title="better than the week before">↑</span>' in html
+    assert 'Open: <b>45.0 %</b> <span class="jm-better" title="better than the week before">↑</span>' in html
 
 
 def test_a_future_state_duplicate_compares_with_its_source_marking_what_differs(session):
@@ -166,6 +166,6 @@ def test_rising_unsubscribes_are_marked_worse_and_rising_clicks_better():
     )
     html = rates_html(view)
     assert "Open: <b>–</b>" in html  # no rate: a dash, never 0 %
-    assert 'Click: <b>5.00%</b> <span class="jm-better"' in html
-    assert "Conversion: <b>1.00%</b> →" in html
-    assert 'Unsubscribe: <b>0.40%</b> <span class="jm-worse"' in html
+    assert 'Click: <b>5.0 %</b> <span class="jm-better"' in html
+    assert "Conversion: <b>1.0 %</b> →" in html
+    assert 'Unsubscribe: <b>0.4 %</b> <span class="jm-worse"' in html

@@ -88,11 +88,14 @@ def test_formula_looking_cells_are_escaped_on_export_and_restored_on_import(sess
     journeys.add_stage(
         session, journey.id, name="Awareness", obstacles='=HYPERLINK("http://evil")\n- dash', actions="@me"
     )
+    journeys.add_stage(session, journey.id, name="-Win back", emotion=-2)
     exported = map_csv(build_map(journeys.load_tree(session, journey.id)))
-    row = next(csv.DictReader(io.StringIO(exported)))
+    row, second = csv.DictReader(io.StringIO(exported))
     assert row["Obstacles"].startswith("'=HYPERLINK")
     assert row["Actions"] == "'@me"
-    (parsed,) = parse_lanes_csv(exported)
+    assert (second["Stage"], second["Emotion"]) == ("'-Win back", "-2")  # text escaped, a number left as is
+    parsed, parsed_second = parse_lanes_csv(exported)
+    assert (parsed_second["name"], parsed_second["emotion"]) == ("-Win back", -2)
     assert parsed["obstacles"] == '=HYPERLINK("http://evil")\n- dash'
     assert parsed["actions"] == "@me"
 

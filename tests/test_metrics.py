@@ -52,10 +52,10 @@ def test_each_rate_uses_the_reference_denominator(name, expected):
 
 
 def test_hand_computed_rates_in_percent():
-    assert metrics.format_rate(HAND.rate("open_rate")) == "30.00 %"
-    assert metrics.format_rate(HAND.rate("click_rate")) == "10.00 %"
-    assert metrics.format_rate(HAND.rate("click_to_open_rate")) == "33.33 %"
-    assert metrics.format_rate(HAND.rate("bounce_rate")) == "5.00 %"
+    assert metrics.format_rate(HAND.rate("open_rate")) == "30.0 %"
+    assert metrics.format_rate(HAND.rate("click_rate")) == "10.0 %"
+    assert metrics.format_rate(HAND.rate("click_to_open_rate")) == "33.3 %"
+    assert metrics.format_rate(HAND.rate("bounce_rate")) == "5.0 %"
 
 
 def test_nothing_sent_leaves_every_rate_undefined_and_shown_as_a_dash():
@@ -309,6 +309,7 @@ def test_report_rows_have_the_cli_keys_with_null_where_undefined(session, shop):
         "conversions",
         "unsubscribes",
         "bounces",
+        "complaints",
         "open_rate",
         "click_rate",
         "click_to_open_rate",
@@ -360,3 +361,40 @@ def test_the_weekly_report_query_reads_metric_daily_from_the_covering_index_alon
     sql = str(query.compile(bind, compile_kwargs={"literal_binds": True}))
     plan = " ".join(str(r[-1]) for r in session.execute(text(f"EXPLAIN QUERY PLAN {sql}")))
     assert "metric_daily USING COVERING INDEX ix_metric_email_day_covering" in plan, plan
+
+
+def test_metric_names_are_read_from_the_table_and_counts_mirror_them():
+    from dataclasses import fields
+
+    from db.models import METRIC_COUNTS, METRIC_FIELDS
+
+    assert METRIC_COUNTS == (
+        "sent",
+        "delivered",
+        "opens",
+        "machine_opens",
+        "clicks",
+        "conversions",
+        "unsubscribes",
+        "bounces",
+        "complaints",
+    )
+    assert tuple(f.name for f in fields(metrics.Counts)) == METRIC_FIELDS
+    assert "machine_opens" not in metrics.REPORT_COUNTS
+    assert set(metrics.REPORT_COUNTS) | {"machine_opens"} == set(METRIC_COUNTS)
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        pytest.param(30 / 108, "27.8 %", id="one-decimal"),
+        pytest.param(0.0046, "0.5 %", id="small"),
+        pytest.param(1.0, "100.0 %", id="whole"),
+        pytest.param(None, "–", id="undefined"),
+    ],
+)
+def test_one_rate_format_for_the_map_the_review_and_the_cli(value, shown):
+    from journey.plan import maps
+
+    assert metrics.format_rate(value) == shown
+    assert maps.format_rate is metrics.format_rate

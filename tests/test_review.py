@@ -100,13 +100,35 @@ def test_thresholds_are_configurable():
 
 def test_thresholds_default_then_save_and_load(session):
     assert review.load_thresholds(session) == Thresholds()
-    saved = review.save_thresholds(session, {"unsubscribe_rate_max": 0.003, "bounce_rate_max": "0.05"})
+    assert review.thresholds_version(session) == 0
+    saved = review.save_thresholds(session, {"unsubscribe_rate_max": 0.003, "bounce_rate_max": "0.05"}, 0)
     assert saved.unsubscribe_rate_max == 0.003
     assert saved.complaint_rate_max == DEFAULTS.complaint_rate_max
     session.expire_all()
     assert review.load_thresholds(session) == saved
-    review.save_thresholds(session, Thresholds(drop_vs_average=0.3))
+    review.save_thresholds(session, Thresholds(drop_vs_average=0.3), 1)
     assert review.load_thresholds(session).drop_vs_average == 0.3
+    assert review.thresholds_version(session) == 2
+
+
+@pytest.mark.parametrize(
+    ("saved_first", "expected_version"),
+    [
+        pytest.param(True, 1, id="a-teammate-saved-since"),
+        pytest.param(True, 0, id="first-save-but-a-teammate-saved-first"),
+        pytest.param(False, 3, id="version-of-thresholds-never-saved"),
+    ],
+)
+def test_a_stale_save_of_the_thresholds_is_refused_and_overwrites_nothing(
+    session, saved_first, expected_version
+):
+    if saved_first:
+        review.save_thresholds(session, {"unsubscribe_rate_max": 0.004}, 0)
+        review.save_thresholds(session, {"unsubscribe_rate_max": 0.006}, 1)  # the teammate's save
+    with pytest.raises(StaleEdit, match="A teammate saved the alert thresholds"):
+        review.save_thresholds(session, {"unsubscribe_rate_max": 0.009}, expected_version)
+    kept = 0.006 if saved_first else Thresholds().unsubscribe_rate_max
+    assert review.load_thresholds(session).unsubscribe_rate_max == kept
 
 
 @pytest.mark.parametrize(
@@ -118,9 +140,9 @@ def test_thresholds_default_then_save_and_load(session):
     ],
 )
 def test_invalid_thresholds_are_refused_and_the_old_ones_kept(session, values):
-    review.save_thresholds(session, {"unsubscribe_rate_max": 0.004})
+    review.save_thresholds(session, {"unsubscribe_rate_max": 0.004}, 0)
     with pytest.raises(InvalidInput) as caught:
-        review.save_thresholds(session, values)
+        review.save_thresholds(session, values, 1)
     assert caught.value.field in values
     assert review.load_thresholds(session).unsubscribe_rate_max == 0.004
 
@@ -241,7 +263,7 @@ def test_markdown_export_has_every_stage_alert_test_and_the_notes(reviewed):
     assert markdown.startswith("# Weekly review: Shop, 2026-W47")
     for stage in ("Welcome", "Keep"):
         assert f"| {stage} |" in markdown
-    assert "Unsubscribe rate 0.80 % is above 0.50 %." in markdown
+    assert "Unsubscribe rate 0.8 % is above 0.5 %." in markdown
     assert "Likely cause: Too many emails" in markdown
     assert "B wins" in markdown
     assert "not opens" in markdown
@@ -266,9 +288,9 @@ def test_page_tables_hold_counts_per_stage_and_each_rate_with_both_changes(revie
     assert counts[1]["Alerts"] == "⚠️ 3"
     rates = {(row["Stage"], row["Rate"]): row for row in review.rate_rows(reviewed)}
     keep_clicks = rates[("Keep", "Click rate")]
-    assert keep_clicks["This week"] == "2.00 %"
-    assert keep_clicks["Previous week"] == "5.00 %"
+    assert keep_clicks["This week"] == "2.0 %"
+    assert keep_clicks["Previous week"] == "5.0 %"
     assert keep_clicks["vs previous"] == "-60 %"
-    assert keep_clicks["4-week average"] == "4.25 %"
+    assert keep_clicks["4-week average"] == "4.2 %"
     assert keep_clicks["vs 4-week average"] == "-53 %"
     assert rates[("Welcome", "Click rate")]["Previous week"] == "–"

@@ -66,6 +66,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def _read_source(path: str) -> str:
     from journey.core.errors import InvalidInput
+    from journey.core.text import decode_text
 
     if path == "-":
         return sys.stdin.read()
@@ -73,7 +74,7 @@ def _read_source(path: str) -> str:
     if not file.is_file():
         raise InvalidInput(f"{path}: no such file.", field="file")
     try:
-        return file.read_text(encoding="utf-8-sig")
+        return decode_text(file.read_bytes())
     except UnicodeDecodeError as exc:
         raise InvalidInput(f"{path} is not UTF-8 text (byte {exc.start}).", field="file") from exc
 

@@ -1,16 +1,75 @@
-"""Field rules shared by every form and import: names, free text, numbers, merge-data keys."""
+"""How every form and import cleans a field: names, free text, numbers, choices, merge-data keys.
+
+The limits themselves are declared once, on the models in db/models.py (`max_length`, `min_length=1`
+for a required name, `ge`/`le` for a range); `field_limits(model, name)` reads them and
+`clean_field(model, name, value, label=...)` cleans a value against them with the messages below.
+"""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
+from sqlmodel import SQLModel
+
+from db.models import MAX_MJML, MAX_NAME, MAX_TEXT
 from journey.core.errors import InvalidInput
 
-MAX_NAME = 120
-MAX_TEXT = 20_000  # a lane, a description: generous, but a 10 MB paste is refused
-MAX_MJML = 500_000
+__all__ = [
+    "MAX_MJML",
+    "MAX_NAME",
+    "MAX_TEXT",
+    "MAX_MERGE_VALUE",
+    "FieldLimits",
+    "clean_choice",
+    "clean_field",
+    "clean_int",
+    "clean_merge_data",
+    "clean_name",
+    "clean_text",
+    "field_limits",
+]
+
 MERGE_KEY = re.compile(r"^[a-z_][a-z0-9_]{0,39}$")
+MAX_MERGE_VALUE = 500
+
+
+@dataclass(frozen=True)
+class FieldLimits:
+    """The rules a model declares for one field."""
+
+    max_length: int | None = None
+    min_length: int | None = None
+    ge: int | None = None
+    le: int | None = None
+
+    @property
+    def required(self) -> bool:
+        return bool(self.min_length)
+
+
+def field_limits(model: type[SQLModel], name: str) -> FieldLimits:
+    """The `max_length`, `min_length`, `ge` and `le` that `model` declares for field `name`."""
+    found: dict[str, int] = {}
+    for item in model.model_fields[name].metadata:  # annotated_types' MaxLen, MinLen, Ge, Le
+        for rule in ("max_length", "min_length", "ge", "le"):
+            if isinstance(getattr(item, rule, None), int):
+                found[rule] = getattr(item, rule)
+    return FieldLimits(**found)
+
+
+def clean_field(model: type[SQLModel], name: str, value: Any, *, label: str, strip: bool = True) -> Any:
+    """`value` cleaned by the rules `model` declares for `name`: a range is a whole number, a required
+    text a name (single line, trimmed), any other text free text; refused with InvalidInput naming `name`.
+    """
+    limits = field_limits(model, name)
+    if limits.ge is not None and limits.le is not None:
+        return clean_int(value, field=name, label=label, minimum=limits.ge, maximum=limits.le)
+    max_length = limits.max_length if limits.max_length is not None else MAX_TEXT
+    if limits.required:
+        return clean_name(value, field=name, label=label, max_length=max_length)
+    return clean_text(value, field=name, label=label, max_length=max_length, strip=strip)
 
 
 def clean_name(value: Any, *, field: str = "name", label: str = "Name", max_length: int = MAX_NAME) -> str:
@@ -86,7 +145,9 @@ def clean_merge_data(value: Any, *, field: str = "merge_data") -> dict[str, str]
         if key in cleaned:
             raise InvalidInput(f"Merge field {key!r} appears twice.", field=field)
         text = "" if raw_value is None else str(raw_value)
-        if len(text) > 500:
-            raise InvalidInput(f"The value of merge field {key!r} is over 500 characters.", field=field)
+        if len(text) > MAX_MERGE_VALUE:
+            raise InvalidInput(
+                f"The value of merge field {key!r} is over {MAX_MERGE_VALUE} characters.", field=field
+            )
         cleaned[key] = text
     return cleaned

@@ -15,6 +15,7 @@ import altair as alt
 import pandas as pd
 import vl_convert
 
+from journey.core.text import escape_formula
 from journey.measure.metrics import (
     RATE_DEFINITIONS,
     EmailMetrics,
@@ -27,7 +28,6 @@ from journey.measure.metrics import (
 DEFAULT_RATES = ("open_rate", "click_rate", "click_to_open_rate", "conversion_rate", "unsubscribe_rate")
 TREND_RATES = ("open_rate", "click_rate", "unsubscribe_rate")
 FUNNEL_STEPS = ["Reached", "Opened", "Clicked", "Converted"]
-RATE_FORMAT = ".2%"
 
 
 def _rate_rows(name: str, position: int, counts, rate_names: Sequence[str], **extra) -> list[dict]:
@@ -240,16 +240,6 @@ def chart_png(chart: alt.TopLevelMixin, scale: float = 2) -> bytes:
     return vl_convert.vegalite_to_png(chart.to_dict(), scale=scale)
 
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _defuse(value):
-    """Cells a spreadsheet would run as a formula get a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
-
-
 def frame_csv(frame: pd.DataFrame) -> bytes:
     """A chart's data as UTF-8 CSV (formula-looking text escaped; lists written as `a;b;c`)."""
     out = frame.copy()
@@ -259,7 +249,7 @@ def frame_csv(frame: pd.DataFrame) -> bytes:
                 lambda v: (
                     ";".join("" if pd.isna(x) else f"{x:.6g}" for x in v)
                     if isinstance(v, list)
-                    else _defuse(v)
+                    else escape_formula(v)
                 )
             )
     return out.to_csv(index=False).encode("utf-8")

@@ -23,22 +23,12 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
 from sqlmodel import Session
 
-from db.models import Email, JourneyPersona, MetricDaily, Stage
+from db.models import METRIC_COUNTS, METRIC_FIELDS, Email, JourneyPersona, MetricDaily, Stage
 from journey.core.errors import InvalidInput
+from journey.core.text import format_rate as format_rate  # the one rate format, for measure's users
 from journey.plan import journeys
 
-COUNT_FIELDS = (
-    "sent",
-    "delivered",
-    "opens",
-    "machine_opens",
-    "clicks",
-    "conversions",
-    "unsubscribes",
-    "bounces",
-    "complaints",
-    "revenue",
-)
+COUNT_FIELDS = METRIC_FIELDS  # the counts of metric_daily, then revenue (read from the table)
 
 
 @dataclass(frozen=True)
@@ -110,11 +100,6 @@ RATE_NAMES = tuple(RATE_DEFINITIONS)
 def rate(numerator: float, denominator: float) -> float | None:
     """A rate as a fraction, or None where it is undefined (nothing to divide by)."""
     return numerator / denominator if denominator else None
-
-
-def format_rate(value: float | None, digits: int = 2) -> str:
-    """A rate for people: "27.78 %", or "–" where it is undefined."""
-    return "–" if value is None else f"{value * 100:.{digits}f} %"
 
 
 def relative_change(current: float | None, reference: float | None) -> float | None:
@@ -679,15 +664,10 @@ def funnel(stages: Sequence[StageMetrics]) -> list[dict[str, Any]]:
 
 # --- the CLI report and the journey map -------------------------------------
 
-REPORT_COUNTS = ("sent", "delivered", "opens", "clicks", "conversions", "unsubscribes", "bounces")
-REPORT_RATES = (
-    "open_rate",
-    "click_rate",
-    "click_to_open_rate",
-    "conversion_rate",
-    "unsubscribe_rate",
-    "bounce_rate",
-)
+# What reports show (the CLI report, the review's tables and exports): every count but machine opens
+# (a side count behind the machine-opens alert), and every rate but the complaint rate (an alert).
+REPORT_COUNTS = tuple(name for name in METRIC_COUNTS if name != "machine_opens")
+REPORT_RATES = tuple(name for name in RATE_NAMES if name != "complaint_rate")
 
 
 def report_rows(session: Session, journey_id: int, period: Period) -> list[dict[str, Any]]:

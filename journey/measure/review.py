@@ -18,11 +18,14 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from db.crud import update_versioned
-from db.models import EmailVariant, Setting, WeeklyNote, utcnow
+from db.models import EmailVariant, Setting, WeeklyNote
 from journey.core.errors import InvalidInput, StaleEdit
+from journey.core.fields import field_limits
 from journey.measure.metrics import (
     RATE_DEFINITIONS,
     RATE_NAMES,
+    REPORT_COUNTS,
+    REPORT_RATES,
     Counts,
     Period,
     StageMetrics,
@@ -47,7 +50,7 @@ from journey.plan import journeys
 
 THRESHOLDS_KEY = "alert_thresholds"
 WATCHED_FOR_DROPS = ("open_rate", "click_rate", "click_to_open_rate", "conversion_rate")
-MAX_NOTES = 20_000
+MAX_NOTES = field_limits(WeeklyNote, "notes").max_length
 
 
 # --- thresholds -------------------------------------------------------------
@@ -102,15 +105,31 @@ def load_thresholds(session: Session) -> Thresholds:
         return Thresholds()
 
 
-def save_thresholds(session: Session, values: dict[str, Any] | Thresholds) -> Thresholds:
-    """Validate and save the alert thresholds for the whole workspace."""
+def thresholds_version(session: Session) -> int:
+    """The version of the saved thresholds (0: never saved), to save against."""
+    setting = session.get(Setting, THRESHOLDS_KEY)
+    return setting.version if setting is not None else 0
+
+
+def save_thresholds(
+    session: Session, values: dict[str, Any] | Thresholds, expected_version: int
+) -> Thresholds:
+    """Validate and save the alert thresholds for the whole workspace, made against `expected_version`
+    (0 for a first save); refused with StaleEdit when a teammate saved in between.
+    """
     thresholds = clean_thresholds(asdict(values) if isinstance(values, Thresholds) else values)
     setting = session.get(Setting, THRESHOLDS_KEY)
-    if setting is None:
+    if setting is None and expected_version == 0:
         session.add(Setting(key=THRESHOLDS_KEY, value=asdict(thresholds)))
-    else:
-        setting.value = asdict(thresholds)
-        setting.updated_at = utcnow()
+    elif (
+        setting is None
+        or update_versioned(session, Setting, THRESHOLDS_KEY, expected_version, {"value": asdict(thresholds)})
+        is None
+    ):
+        raise StaleEdit(
+            "A teammate saved the alert thresholds since you opened them. Nothing was overwritten: "
+            "reload to see theirs, then change them again."
+        )
     session.flush()
     return thresholds
 
@@ -275,6 +294,7 @@ class WeeklyReview:
     stages: list[StageReview]
     ab_tests: list[ABTest]
     thresholds: Thresholds
+    thresholds_version: int = 0  # what a save of the thresholds shown is made against
 
     @property
     def is_empty(self) -> bool:
@@ -358,6 +378,7 @@ def weekly_review(
         stages=stages,
         ab_tests=ab_tests(session, journey_id, period),
         thresholds=thresholds,
+        thresholds_version=thresholds_version(session),
     )
 
 
@@ -432,37 +453,18 @@ def save_note(session: Session, journey_id: int, week: str, text: str, expected_
     row = session.execute(
         select(WeeklyNote).where(WeeklyNote.journey_id == journey_id, WeeklyNote.week == week)
     ).scalar_one_or_none()
-    if row is None:
-        if expected_version != 0:
-            raise stale
+    if row is None and expected_version == 0:
         session.add(WeeklyNote(journey_id=journey_id, week=week, notes=text))
         session.flush()
-        return load_note(session, journey_id, week)
-    if update_versioned(session, WeeklyNote, row.id, expected_version, {"notes": text}) is None:
+    elif (
+        row is None
+        or update_versioned(session, WeeklyNote, row.id, expected_version, {"notes": text}) is None
+    ):
         raise stale
     return load_note(session, journey_id, week)
 
 
 # --- export -------------------------------------------------------------------
-
-TABLE_RATES = (
-    "open_rate",
-    "click_rate",
-    "click_to_open_rate",
-    "conversion_rate",
-    "unsubscribe_rate",
-    "bounce_rate",
-)
-TABLE_COUNTS = (
-    "sent",
-    "delivered",
-    "opens",
-    "clicks",
-    "conversions",
-    "unsubscribes",
-    "bounces",
-    "complaints",
-)
 
 
 def _md_cell(text: Any) -> str:
@@ -481,11 +483,13 @@ def review_markdown(review: WeeklyReview, notes: str = "") -> str:
     if review.is_empty:
         lines += ["No metrics for this week yet.", ""]
     lines += ["## Counts", ""]
-    lines.append("| Stage | " + " | ".join(c.capitalize() for c in TABLE_COUNTS) + " |")
-    lines.append("|---" * (len(TABLE_COUNTS) + 1) + "|")
+    lines.append("| Stage | " + " | ".join(c.capitalize() for c in REPORT_COUNTS) + " |")
+    lines.append("|---" * (len(REPORT_COUNTS) + 1) + "|")
     for s in review.stages:
         lines.append(
-            f"| {_md_cell(s.stage)} | " + " | ".join(f"{getattr(s.counts, c):,}" for c in TABLE_COUNTS) + " |"
+            f"| {_md_cell(s.stage)} | "
+            + " | ".join(f"{getattr(s.counts, c):,}" for c in REPORT_COUNTS)
+            + " |"
         )
     lines += ["", "## Rates", ""]
     lines.append(
@@ -493,7 +497,7 @@ def review_markdown(review: WeeklyReview, notes: str = "") -> str:
     )
     lines.append("|---|---|---|---|---|---|---|")
     for s in review.stages:
-        for name in TABLE_RATES:
+        for name in REPORT_RATES:
             lines.append(
                 f"| {_md_cell(s.stage)} | {RATE_DEFINITIONS[name].label} | {format_rate(s.rates[name])} | "
                 f"{format_rate(s.previous[name])} | {format_change(s.change_vs_previous[name])} | "
@@ -553,17 +557,17 @@ def review_html(review: WeeklyReview, notes: str = "") -> str:
     if review.is_empty:
         parts.append("<p>No metrics for this week yet.</p>")
     parts.append("<h2>Counts</h2><table><tr><th>Stage</th>")
-    parts += [f"<th>{e(c.capitalize())}</th>" for c in TABLE_COUNTS]
+    parts += [f"<th>{e(c.capitalize())}</th>" for c in REPORT_COUNTS]
     parts.append("</tr>")
     for s in review.stages:
-        cells = "".join(f"<td>{getattr(s.counts, c):,}</td>" for c in TABLE_COUNTS)
+        cells = "".join(f"<td>{getattr(s.counts, c):,}</td>" for c in REPORT_COUNTS)
         parts.append(f"<tr><td>{e(s.stage)}</td>{cells}</tr>")
     parts.append("</table><h2>Rates</h2><table><tr><th>Stage</th><th>Rate</th><th>This week</th>")
     parts.append(
         "<th>Previous week</th><th>vs previous</th><th>4-week average</th><th>vs 4-week average</th></tr>"
     )
     for s in review.stages:
-        for name in TABLE_RATES:
+        for name in REPORT_RATES:
             definition = RATE_DEFINITIONS[name]
             parts.append(
                 f"<tr><td>{e(s.stage)}</td><td class='text' title='{e(definition.formula)}'>"
@@ -613,7 +617,7 @@ def count_rows(review: WeeklyReview) -> list[dict[str, str]]:
     rows = []
     for s in review.stages:
         row = {"Stage": s.stage}
-        row.update({c.capitalize(): f"{getattr(s.counts, c):,}" for c in TABLE_COUNTS})
+        row.update({c.capitalize(): f"{getattr(s.counts, c):,}" for c in REPORT_COUNTS})
         row["Alerts"] = f"⚠️ {len(s.alerts)}" if s.alerts else ""
         rows.append(row)
     return rows
@@ -633,7 +637,7 @@ def rate_rows(review: WeeklyReview) -> list[dict[str, str]]:
             "Definition": RATE_DEFINITIONS[name].formula,
         }
         for s in review.stages
-        for name in TABLE_RATES
+        for name in REPORT_RATES
     ]
 
 

@@ -12,6 +12,8 @@ import math
 from dataclasses import dataclass
 from statistics import NormalDist
 
+from journey.core.text import format_rate
+
 ALPHA = 0.05
 POWER = 0.8
 
@@ -96,7 +98,7 @@ def compare_variants(variants: list[VariantOutcome], *, alpha: float = ALPHA) ->
             test,
             best.label,
             None,
-            f"{best.label} wins: click rate {best.rate:.2%} vs {runner_up.rate:.2%} "
+            f"{best.label} wins: click rate {format_rate(best.rate)} vs {format_rate(runner_up.rate)} "
             f"({format_p(test.p_value)}, significant at 95 %).",
         )
     needed = sample_size_per_variant(best.rate, runner_up.rate, alpha=alpha)
@@ -105,19 +107,19 @@ def compare_variants(variants: list[VariantOutcome], *, alpha: float = ALPHA) ->
     if needed is None:
         more = None
         message = (
-            f"Not enough data yet: both variants click at {best.rate:.2%} ({p_text}). "
+            f"Not enough data yet: both variants click at {format_rate(best.rate)} ({p_text}). "
             "Keep the test running; no difference has shown up."
         )
     elif needed <= have:
         more = 0
         message = (
             f"No winner ({p_text}): each variant already has about the {needed:,} recipients needed to "
-            f"see a {best.rate:.2%} vs {runner_up.rate:.2%} gap, so the difference is likely chance."
+            f"see a {format_rate(best.rate)} vs {format_rate(runner_up.rate)} gap, so the difference is likely chance."
         )
     else:
         more = needed - have
         message = (
-            f"Not enough data yet ({p_text}): to confirm a {best.rate:.2%} vs {runner_up.rate:.2%} click rate, "
+            f"Not enough data yet ({p_text}): to confirm a {format_rate(best.rate)} vs {format_rate(runner_up.rate)} click rate, "
             f"each variant needs about {needed:,} recipients — roughly {more:,} more per variant."
         )
     return ABVerdict(best, runner_up, test, None, more, message)

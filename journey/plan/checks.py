@@ -28,17 +28,15 @@ one such word with the stage's emails. It is a hint (info), never an error.
 
 from __future__ import annotations
 
-import hashlib
 import re
-import threading
-from collections import OrderedDict
 from collections.abc import Mapping
-from html.parser import HTMLParser
 
 from db.models import Trigger
 from journey.core.findings import Finding, sorted_findings
+from journey.core.text import format_rate, lane_items
 from journey.plan.journeys import TRIGGERS, JourneyTree
 from journey.plan.walkthrough import PRESETS, busiest_week, walk_journey
+from journey.write.facts import email_facts_of
 
 MAX_WELCOME_SERIES = 3
 DEFAULT_UNSUBSCRIBE_THRESHOLD = 0.005
@@ -116,67 +114,6 @@ STOPWORDS = frozenset(
 )
 
 
-class _BodyScan(HTMLParser):
-    """Counts `<mj-button>` tags and finds unsubscribe links in MJML (tolerant of unknown tags)."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.buttons = 0
-        self.unsubscribe = False
-        self._in_link = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "mj-button":
-            self.buttons += 1
-        if tag in ("a", "mj-button", "mj-social-element"):
-            href = dict(attrs).get("href") or ""
-            if "unsub" in href.lower():
-                self.unsubscribe = True
-            self._in_link += 1
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("a", "mj-button", "mj-social-element") and self._in_link:
-            self._in_link -= 1
-
-    def handle_data(self, data: str) -> None:
-        if self._in_link and "unsubscribe" in data.lower():
-            self.unsubscribe = True
-
-
-def scan_body(mjml: str) -> tuple[int, bool]:
-    """(number of `<mj-button>` tags, has an unsubscribe link) for an MJML body.
-
-    Results are remembered by a digest of the body (not the body itself), so re-checking a journey
-    on every page rerun only parses the emails that changed.
-    """
-    mjml = mjml or ""
-    key = hashlib.blake2b(mjml.encode("utf-8", "surrogatepass"), digest_size=16).digest()
-    with _SCAN_LOCK:
-        if key in _SCANS:
-            _SCANS.move_to_end(key)
-            return _SCANS[key]
-    result = _scan(mjml)
-    with _SCAN_LOCK:
-        _SCANS[key] = result
-        if len(_SCANS) > _SCAN_CACHE_SIZE:
-            _SCANS.popitem(last=False)
-    return result
-
-
-_SCANS: OrderedDict[bytes, tuple[int, bool]] = OrderedDict()
-_SCAN_LOCK = threading.Lock()
-_SCAN_CACHE_SIZE = 4096
-
-
-def _scan(mjml: str) -> tuple[int, bool]:
-    scan = _BodyScan()
-    scan.feed(mjml)
-    scan.close()
-    # A bare {{ unsubscribe_url }} (e.g. in an mj-raw or a plain-text footer) counts as a link too.
-    has_unsubscribe = scan.unsubscribe or bool(re.search(r"\{\{\s*unsubscribe_url\b", mjml))
-    return scan.buttons, has_unsubscribe
-
-
 def keywords(text: str) -> set[str]:
     """The obstacle heuristic's words: lowercase, 4+ letters, no stopwords, crude suffixes removed."""
     words = set()
@@ -189,10 +126,6 @@ def keywords(text: str) -> set[str]:
                 break
         words.add(word)
     return words
-
-
-def _lines(text: str) -> list[str]:
-    return [line.strip(" -•*\t") for line in (text or "").splitlines() if line.strip(" -•*\t")]
 
 
 def check_tree(
@@ -251,8 +184,8 @@ def check_tree(
                 Finding(
                     "unsubscribe-rate-high",
                     "warning",
-                    f"Stage “{stage.name}” lost {rate:.2%} of recipients to unsubscribes in the latest week "
-                    f"(threshold {unsubscribe_threshold:.2%}).",
+                    f"Stage “{stage.name}” lost {format_rate(rate)} of recipients to unsubscribes in the latest "
+                    f"week (threshold {format_rate(unsubscribe_threshold)}).",
                     "Usually too many or irrelevant emails: send fewer, segment better, check each email's purpose.",
                     stage=stage.name,
                 )
@@ -330,7 +263,8 @@ def check_tree(
                         **where,
                     )
                 )
-            buttons, unsubscribe = scan_body(email.mjml)
+            facts = email_facts_of(email.mjml)
+            buttons = len(facts.buttons)
             has_cta = bool((email.cta_label or "").strip() and (email.cta_url or "").strip())
             if not has_cta or buttons != 1:
                 problems = []
@@ -348,7 +282,7 @@ def check_tree(
                         **where,
                     )
                 )
-            if not unsubscribe:
+            if not facts.has_unsubscribe:
                 add(
                     Finding(
                         "email-no-unsubscribe",
@@ -410,7 +344,7 @@ def _flush_series(series: list[str], stage: str, add) -> None:
 
 
 def _obstacle_findings(node) -> list[Finding]:
-    obstacles = _lines(node.stage.obstacles)
+    obstacles = lane_items(node.stage.obstacles)
     if not obstacles:
         return []
     email_words: set[str] = set()

@@ -21,21 +21,24 @@ from db.models import (
     TRIGGER_LABELS,
     Email,
     EmailStatus,
+    EmailUpdate,
     EmailVariant,
     Journey,
     JourneyPersona,
+    JourneyUpdate,
     MapType,
     Persona,
     Stage,
+    StageUpdate,
 )
+from db.models import MAX_DELAY_HOURS as MAX_DELAY_HOURS  # for the editor's number input (EmailBase's rule)
 from journey.core.errors import DuplicateName, InvalidInput, NotFound, StaleEdit
-from journey.core.fields import MAX_MJML, clean_choice, clean_int, clean_name, clean_text
+from journey.core.fields import clean_choice, clean_field
 
 STARTER_STAGE_NAMES = ("Awareness", "Consideration", "Decision", "Retention", "Advocacy")
 MAP_TYPES = {m.value: label for m, label in MAP_TYPE_LABELS.items()}
 TRIGGERS = {t.value: label for t, label in TRIGGER_LABELS.items()}
 STATUSES = {EmailStatus.draft.value: "Draft", EmailStatus.ready.value: "Ready"}
-MAX_DELAY_HOURS = 24 * 400
 
 
 @dataclass
@@ -72,28 +75,22 @@ class JourneyTree:
 
 # --- journeys ---------------------------------------------------------------
 
+JOURNEY_LABELS = {
+    "name": "Journey name",
+    "goal": "Goal",
+    "target_kpi": "Target KPI",
+    "max_emails_per_week": "Most emails in any 7 days",
+}
+
 
 def _clean_journey(values: dict[str, Any]) -> dict[str, Any]:
     cleaned: dict[str, Any] = {}
-    if "name" in values:
-        cleaned["name"] = clean_name(values["name"], label="Journey name")
-    if "goal" in values:
-        cleaned["goal"] = clean_text(values["goal"], field="goal", label="Goal", max_length=2_000)
-    if "target_kpi" in values:
-        cleaned["target_kpi"] = clean_text(
-            values["target_kpi"], field="target_kpi", label="Target KPI", max_length=200
-        )
+    for name, label in JOURNEY_LABELS.items():
+        if name in values:
+            cleaned[name] = clean_field(JourneyUpdate, name, values[name], label=label)
     if "map_type" in values:
         cleaned["map_type"] = clean_choice(
             values["map_type"], field="map_type", label="Map type", choices=MAP_TYPES
-        )
-    if "max_emails_per_week" in values:
-        cleaned["max_emails_per_week"] = clean_int(
-            values["max_emails_per_week"],
-            field="max_emails_per_week",
-            label="Most emails in any 7 days",
-            minimum=1,
-            maximum=50,
         )
     return cleaned
 
@@ -336,18 +333,14 @@ def load_tree(session: Session, journey_id: int) -> JourneyTree:
 
 # --- stages -----------------------------------------------------------------
 
+STAGE_LABELS = {"name": "Stage name", **{lane: LANE_LABELS[lane] for lane in LANES}, "emotion": "Emotion"}
+
 
 def _clean_stage(values: dict[str, Any]) -> dict[str, Any]:
     cleaned: dict[str, Any] = {}
-    if "name" in values:
-        cleaned["name"] = clean_name(values["name"], label="Stage name", max_length=80)
-    for lane in LANES:
-        if lane in values:
-            cleaned[lane] = clean_text(values[lane], field=lane, label=LANE_LABELS[lane])
-    if "emotion" in values:
-        cleaned["emotion"] = clean_int(
-            values["emotion"], field="emotion", label="Emotion", minimum=-2, maximum=2
-        )
+    for name, label in STAGE_LABELS.items():
+        if name in values:
+            cleaned[name] = clean_field(StageUpdate, name, values[name], label=label)
     return cleaned
 
 
@@ -432,44 +425,33 @@ def delete_stage(session: Session, stage_id: int) -> None:
 
 # --- emails -----------------------------------------------------------------
 
+EMAIL_LABELS = {
+    "name": "Email name",
+    "purpose": "Purpose",
+    "subject": "Subject",
+    "preheader": "Preheader",
+    "cta_label": "Call-to-action label",
+    "cta_url": "Call-to-action URL",
+    "trigger_detail": "Trigger detail",
+    "mjml": "MJML body",
+    "delay_hours": "Delay (hours)",
+    "esp_campaign_id": "ESP campaign id",
+}
+
 
 def _clean_email(values: dict[str, Any]) -> dict[str, Any]:
     cleaned: dict[str, Any] = {}
-    if "name" in values:
-        cleaned["name"] = clean_name(values["name"], label="Email name")
-    for name, label, limit in (
-        ("purpose", "Purpose", 2_000),
-        ("subject", "Subject", 300),
-        ("preheader", "Preheader", 300),
-        ("cta_label", "Call-to-action label", 120),
-        ("cta_url", "Call-to-action URL", 2_000),
-        ("trigger_detail", "Trigger detail", 64),
-    ):
+    for name, label in EMAIL_LABELS.items():
         if name in values:
-            cleaned[name] = clean_text(values[name], field=name, label=label, max_length=limit)
-    if "mjml" in values:
-        cleaned["mjml"] = clean_text(
-            values["mjml"], field="mjml", label="MJML body", max_length=MAX_MJML, strip=False
-        )
+            cleaned[name] = clean_field(EmailUpdate, name, values[name], label=label, strip=name != "mjml")
     if "trigger" in values:
         cleaned["trigger"] = clean_choice(
             values["trigger"], field="trigger", label="Trigger", choices=TRIGGERS
         )
-    if "delay_hours" in values:
-        cleaned["delay_hours"] = clean_int(
-            values["delay_hours"],
-            field="delay_hours",
-            label="Delay (hours)",
-            minimum=0,
-            maximum=MAX_DELAY_HOURS,
-        )
     if "status" in values:
         cleaned["status"] = clean_choice(values["status"], field="status", label="Status", choices=STATUSES)
-    if "esp_campaign_id" in values:
-        campaign = clean_text(
-            values["esp_campaign_id"], field="esp_campaign_id", label="ESP campaign id", max_length=200
-        )
-        cleaned["esp_campaign_id"] = campaign or None
+    if "esp_campaign_id" in cleaned:
+        cleaned["esp_campaign_id"] = cleaned["esp_campaign_id"] or None
     if cleaned.get("cta_url"):
         url = cleaned["cta_url"]
         if not (url.startswith(("https://", "http://", "mailto:", "tel:")) or "{{" in url):

@@ -2,16 +2,15 @@
 CSV (one row per stage, one column per lane), an empty workshop template (CSV and printable page),
 and the CSV import of lanes into a journey.
 
-CSV cells that a spreadsheet would run as a formula (starting with = + - @, a tab or a carriage
-return) are exported with a leading apostrophe; the import removes it again, so a round trip keeps
-the text as it was.
+CSV text cells that a spreadsheet would run as a formula (starting with = + - @, a tab or a carriage
+return) are exported with a leading apostrophe (journey.core.text.escape_formula); the import removes
+it again, so a round trip keeps the text as it was. The emotion is written as a number.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import re
 from dataclasses import dataclass, field
 from html import escape
 
@@ -19,18 +18,19 @@ import altair as alt
 import vl_convert as vlc
 from sqlmodel import Session
 
-from db.models import LANE_LABELS, LANES
+from db.models import LANE_LABELS, LANES, StageCreate
 from journey.core.errors import ImportRejected, InputTooLarge
-from journey.core.fields import MAX_TEXT
+from journey.core.fields import field_limits
+from journey.core.text import decode_text, escape_formula, format_rate, unescape_formula
 from journey.plan import journeys
-from journey.plan.maps import EMOTIONS, SHOWN_RATES, JourneyMap, emotion_chart, format_rate
+from journey.plan.maps import EMOTIONS, SHOWN_RATES, JourneyMap, emotion_chart
 
 STAGE_COLUMN = "Stage"
 EMOTION_COLUMN = "Emotion"
 CSV_COLUMNS = [STAGE_COLUMN] + [LANE_LABELS[lane] for lane in LANES] + [EMOTION_COLUMN]
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
 MAX_CSV_BYTES = 2_000_000
+NAME_LIMITS = field_limits(StageCreate, "name")
+EMOTION_LIMITS = field_limits(StageCreate, "emotion")
 TEMPLATE_STAGES = ("Awareness", "Consideration", "Decision", "Retention", "Advocacy")
 STAGE_WIDTH = 230  # px per stage column in the exported chart
 LINE_CHARS = 34
@@ -236,30 +236,17 @@ def template_html(stages: tuple[str, ...] = TEMPLATE_STAGES) -> str:
 # --- CSV ------------------------------------------------------------------------------------------
 
 
-def escape_cell(value: str) -> str:
-    """A cell a spreadsheet will not run as a formula: a leading apostrophe before = + - @ (not numbers)."""
-    if value.startswith(FORMULA_START) and not NUMBER.match(value):
-        return "'" + value
-    return value
-
-
-def unescape_cell(value: str) -> str:
-    return value[1:] if value.startswith("'") and value[1:].startswith(FORMULA_START) else value
-
-
-def _csv(rows: list[list[str]]) -> str:
+def _csv(rows: list[list[str | int]]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
-    writer.writerows([[escape_cell(cell) for cell in row] for row in rows])
+    writer.writerows([[escape_formula(cell) for cell in row] for row in rows])
     return buffer.getvalue()
 
 
 def map_csv(journey_map: JourneyMap) -> str:
     """One row per stage, one column per lane (as typed: one item per line) and the emotion."""
-    return _csv(
-        [[s.name, *(s.lane_text[lane] for lane in LANES), str(s.emotion)] for s in journey_map.stages]
-    )
+    return _csv([[s.name, *(s.lane_text[lane] for lane in LANES), s.emotion] for s in journey_map.stages])
 
 
 def template_csv(stages: tuple[str, ...] = TEMPLATE_STAGES) -> str:
@@ -277,16 +264,12 @@ class LaneImport:
 
 
 def _decode(content: bytes | str) -> str:
-    if isinstance(content, str):
-        return content.lstrip("\ufeff")
-    if len(content) > MAX_CSV_BYTES:
+    if isinstance(content, bytes) and len(content) > MAX_CSV_BYTES:
         raise InputTooLarge(
             f"The file is {len(content):,} bytes; a journey map CSV is at most {MAX_CSV_BYTES:,}."
         )
-    if content.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return content.decode("utf-16")
     try:
-        return content.decode("utf-8-sig")
+        return decode_text(content)
     except UnicodeDecodeError as exc:
         raise ImportRejected("The file is not UTF-8 text: save it as “CSV UTF-8” and try again.") from exc
 
@@ -343,15 +326,16 @@ def parse_lanes_csv(content: bytes | str) -> list[dict]:
                     f"Row {row_number}: {len(cells)} cells but only {len(keys)} columns in the header.",
                     row=row_number,
                 )
-            values = {key: unescape_cell(cell) for key, cell in zip(keys, cells, strict=False)}
+            values = {key: unescape_formula(cell) for key, cell in zip(keys, cells, strict=False)}
             name = " ".join(values.get("name", "").split())
             if not name:
                 raise ImportRejected(
                     f"Row {row_number}, column “Stage”: the stage name is empty.", row=row_number
                 )
-            if len(name) > 80:
+            if len(name) > NAME_LIMITS.max_length:
                 raise ImportRejected(
-                    f"Row {row_number}, column “Stage”: the name is over 80 characters.", row=row_number
+                    f"Row {row_number}, column “Stage”: the name is over {NAME_LIMITS.max_length} characters.",
+                    row=row_number,
                 )
             if name.casefold() in seen:
                 raise ImportRejected(
@@ -363,9 +347,10 @@ def parse_lanes_csv(content: bytes | str) -> list[dict]:
             for lane in LANES:
                 if lane in values:
                     lane_text = values[lane].replace("\r\n", "\n").strip()
-                    if len(lane_text) > MAX_TEXT:
+                    limit = field_limits(StageCreate, lane).max_length
+                    if len(lane_text) > limit:
                         raise ImportRejected(
-                            f"Row {row_number}, column “{LANE_LABELS[lane]}”: over {MAX_TEXT:,} characters.",
+                            f"Row {row_number}, column “{LANE_LABELS[lane]}”: over {limit:,} characters.",
                             row=row_number,
                             field=lane,
                         )
@@ -376,9 +361,10 @@ def parse_lanes_csv(content: bytes | str) -> list[dict]:
                     number = int(float(emotion.replace("+", "")))
                 except ValueError:
                     number = None
-                if number is None or not -2 <= number <= 2:
+                if number is None or not EMOTION_LIMITS.ge <= number <= EMOTION_LIMITS.le:
                     raise ImportRejected(
-                        f"Row {row_number}, column “Emotion”: {emotion!r} is not a whole number from -2 to 2.",
+                        f"Row {row_number}, column “Emotion”: {emotion!r} is not a whole number "
+                        f"from {EMOTION_LIMITS.ge} to {EMOTION_LIMITS.le}.",
                         row=row_number,
                         field="emotion",
                     )

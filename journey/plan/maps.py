@@ -13,6 +13,7 @@ from html import escape
 import altair as alt
 
 from db.models import LANE_LABELS, LANES, MAP_TYPE_LABELS, TRIGGER_LABELS, MapType
+from journey.core.text import format_rate, lane_items
 from journey.plan.journeys import JourneyTree
 from journey.plan.walkthrough import human_delay
 
@@ -37,11 +38,6 @@ EMAIL_FIELDS = {
     "cta_url": "CTA URL",
     "mjml": "body",
 }
-
-
-def lane_items(text: str) -> list[str]:
-    """A lane's items: one per non-empty line, bullets stripped."""
-    return [line.strip().lstrip("-•*").strip() for line in (text or "").splitlines() if line.strip(" -•*")]
 
 
 @dataclass
@@ -147,10 +143,6 @@ def build_map(tree: JourneyTree, rates: dict | None = None) -> JourneyMap:
         personas=[p.name for p in tree.personas],
         stages=stages,
     )
-
-
-def format_rate(value: float | None) -> str:
-    return "–" if value is None else f"{value:.1%}" if value >= 0.1 else f"{value:.2%}"
 
 
 # --- chart ------------------------------------------------------------------------------------

@@ -8,22 +8,24 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from db.crud import name_taken, update_versioned
-from db.models import Persona
+from db.models import Persona, PersonaUpdate
 from journey.core.errors import DuplicateName, NotFound, StaleEdit
-from journey.core.fields import clean_merge_data, clean_name, clean_text
+from journey.core.fields import clean_field, clean_merge_data
 
-TEXT_FIELDS = {"description": "Description", "goals": "Goals", "motivations": "Motivations"}
+LABELS = {
+    "name": "Persona name",
+    "description": "Description",
+    "goals": "Goals",
+    "motivations": "Motivations",
+    "segment": "Segment",
+}
 
 
 def _clean(values: dict[str, Any]) -> dict[str, Any]:
     cleaned: dict[str, Any] = {}
-    if "name" in values:
-        cleaned["name"] = clean_name(values["name"], label="Persona name")
-    for field, label in TEXT_FIELDS.items():
+    for field, label in LABELS.items():
         if field in values:
-            cleaned[field] = clean_text(values[field], field=field, label=label)
-    if "segment" in values:
-        cleaned["segment"] = clean_text(values["segment"], field="segment", label="Segment", max_length=200)
+            cleaned[field] = clean_field(PersonaUpdate, field, values[field], label=label)
     if "merge_data" in values:
         cleaned["merge_data"] = clean_merge_data(values["merge_data"])
     return cleaned

@@ -2,7 +2,8 @@
 
 The file format ("email-journey/1") is validated with pydantic before anything is
 written, so a malformed file is refused with the field and position named
-(`stages[2].emails[0].delay_hours: …`) and the database is left unchanged.
+(`stages[2].emails[0].delay_hours: …`) and the database is left unchanged. Its limits are the
+models' (db/models.py `XCreate`), read with journey.core.fields.field_limits.
 """
 
 from __future__ import annotations
@@ -12,16 +13,48 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 from sqlmodel import Session
 
-from db.models import LANES, Email, EmailVariant, Persona, utcnow
+from db.models import (
+    LANES,
+    Email,
+    EmailCreate,
+    EmailVariant,
+    EmailVariantCreate,
+    JourneyCreate,
+    Persona,
+    PersonaCreate,
+    StageCreate,
+    utcnow,
+)
 from journey.core.errors import InvalidJourneyFile, JourneyError, NotFound
-from journey.core.fields import MAX_MJML, MAX_TEXT
+from journey.core.fields import MAX_MERGE_VALUE, field_limits
 from journey.plan import journeys, personas
 
 FORMAT = "email-journey/1"
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
-Text = Annotated[str, StringConstraints(max_length=MAX_TEXT)]
-Short = Annotated[str, StringConstraints(max_length=300)]
 IGNORED = {"id", "created_at", "updated_at"}
+
+
+def _name(model: type) -> Any:
+    """The file's type for a required name: trimmed, then the model's limits."""
+    limits = field_limits(model, "name" if "name" in model.model_fields else "label")
+    return Annotated[
+        str,
+        StringConstraints(strip_whitespace=True, min_length=limits.min_length, max_length=limits.max_length),
+    ]
+
+
+def _field(model: type, name: str) -> Any:
+    """The file's field `name`: the model's default and limits (length or range)."""
+    limits = field_limits(model, name)
+    return Field(
+        default=model.model_fields[name].default, max_length=limits.max_length, ge=limits.ge, le=limits.le
+    )
+
+
+PersonaName = _name(PersonaCreate)
+VariantLabel = _name(EmailVariantCreate)
+EmailName = _name(EmailCreate)
+StageName = _name(StageCreate)
+JourneyName = _name(JourneyCreate)
 
 
 class _Strict(BaseModel):
@@ -34,56 +67,56 @@ class _Strict(BaseModel):
 
 
 class PersonaFile(_Strict):
-    name: Name
-    description: Text = ""
-    goals: Text = ""
-    motivations: Text = ""
-    segment: Short = ""
-    merge_data: dict[str, Annotated[str, StringConstraints(max_length=500)]] = {}
+    name: PersonaName
+    description: str = _field(PersonaCreate, "description")
+    goals: str = _field(PersonaCreate, "goals")
+    motivations: str = _field(PersonaCreate, "motivations")
+    segment: str = _field(PersonaCreate, "segment")
+    merge_data: dict[str, Annotated[str, StringConstraints(max_length=MAX_MERGE_VALUE)]] = {}
 
 
 class VariantFile(_Strict):
-    label: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
-    subject: Short | None = None
-    preheader: Short | None = None
-    mjml: Annotated[str, StringConstraints(max_length=MAX_MJML)] | None = None
-    esp_campaign_id: Short | None = None
+    label: VariantLabel
+    subject: str | None = _field(EmailVariantCreate, "subject")
+    preheader: str | None = _field(EmailVariantCreate, "preheader")
+    mjml: str | None = _field(EmailVariantCreate, "mjml")
+    esp_campaign_id: str | None = _field(EmailVariantCreate, "esp_campaign_id")
 
 
 class EmailFile(_Strict):
-    name: Name
-    purpose: Text = ""
+    name: EmailName
+    purpose: str = _field(EmailCreate, "purpose")
     trigger: str
-    trigger_detail: Annotated[str, StringConstraints(max_length=64)] = ""
-    delay_hours: int = Field(default=0, ge=0, le=journeys.MAX_DELAY_HOURS)
-    subject: Short = ""
-    preheader: Short = ""
-    mjml: Annotated[str, StringConstraints(max_length=MAX_MJML)] = ""
-    cta_label: Annotated[str, StringConstraints(max_length=120)] = ""
-    cta_url: Annotated[str, StringConstraints(max_length=2000)] = ""
+    trigger_detail: str = _field(EmailCreate, "trigger_detail")
+    delay_hours: int = _field(EmailCreate, "delay_hours")
+    subject: str = _field(EmailCreate, "subject")
+    preheader: str = _field(EmailCreate, "preheader")
+    mjml: str = _field(EmailCreate, "mjml")
+    cta_label: str = _field(EmailCreate, "cta_label")
+    cta_url: str = _field(EmailCreate, "cta_url")
     status: Literal["draft", "ready"] = "draft"
-    esp_campaign_id: Short | None = None
+    esp_campaign_id: str | None = _field(EmailCreate, "esp_campaign_id")
     variants: list[VariantFile] = []
 
 
 class StageFile(_Strict):
-    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
-    customer_goals: Text = ""
-    motivations: Text = ""
-    actions: Text = ""
-    obstacles: Text = ""
-    opportunities: Text = ""
-    touchpoints: Text = ""
-    emotion: int = Field(default=0, ge=-2, le=2)
+    name: StageName
+    customer_goals: str = _field(StageCreate, "customer_goals")
+    motivations: str = _field(StageCreate, "motivations")
+    actions: str = _field(StageCreate, "actions")
+    obstacles: str = _field(StageCreate, "obstacles")
+    opportunities: str = _field(StageCreate, "opportunities")
+    touchpoints: str = _field(StageCreate, "touchpoints")
+    emotion: int = _field(StageCreate, "emotion")
     emails: list[EmailFile] = []
 
 
 class JourneyFile(_Strict):
-    name: Name
-    goal: Annotated[str, StringConstraints(max_length=2000)] = ""
-    target_kpi: Annotated[str, StringConstraints(max_length=200)] = ""
+    name: JourneyName
+    goal: str = _field(JourneyCreate, "goal")
+    target_kpi: str = _field(JourneyCreate, "target_kpi")
     map_type: Literal["current_state", "future_state", "day_in_the_life"] = "current_state"
-    max_emails_per_week: int = Field(default=3, ge=1, le=50)
+    max_emails_per_week: int = _field(JourneyCreate, "max_emails_per_week")
     personas: list[str] = []
 
 

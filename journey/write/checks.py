@@ -35,18 +35,18 @@ inner-padding 10px 25px).
 
 from __future__ import annotations
 
-import html as html_lib
 import re
 import urllib.error
 import urllib.request
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from urllib.parse import SplitResult, urlsplit
 
 from journey.core.errors import TemplateError
 from journey.core.findings import Finding
-from journey.write.merge import merge_tags, merge_variables
+from journey.core.text import line_of
+from journey.write.facts import EmailFacts, Link, email_facts, has_postal_address, resolve, text_of
+from journey.write.merge import merge_variables
 from journey.write.mjml_validation import MJMLDocument, MJMLNode
 from journey.write.render import STANDARD_MERGE_TAGS, Preview, preview
 
@@ -64,50 +64,11 @@ _DEFAULTS = {
     "mj-button": {"font-size": "13px", "line-height": "120%", "inner-padding": "10px 25px"},
     "mj-body": {"width": "600px"},
 }
-_HREF_RE = re.compile(r"""<a\b([^<>]*?)\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s<>]+))""", re.IGNORECASE)
-_IMG_RE = re.compile(r"<img\b[^<>]*>", re.IGNORECASE)
-_ALT_RE = re.compile(r"\balt\s*=", re.IGNORECASE)
 _INLINE_FONT_RE = re.compile(r"font-size\s*:\s*(\d+(?:\.\d+)?)px", re.IGNORECASE)
 _INLINE_WIDTH_RE = re.compile(r"""(?<![-\w])width\s*(?::\s*|=\s*["']?)(\d+(?:\.\d+)?)(px)?""", re.IGNORECASE)
-_TAG_STRIP_RE = re.compile(r"<[^>]+>")
 _ESP_TAG_RE = re.compile(
     r"\*\|[A-Z0-9_:]+\|\*|%%[A-Za-z0-9_]+%%|\{\{\s*[^}]*\}\}|\{%[^%]*%\}|\[\[[A-Za-z0-9_ ]+\]\]"
 )
-_UNSUBSCRIBE_WORDS_RE = re.compile(
-    r"unsubscribe|opt[- ]?out|manage (?:your )?(?:preferences|subscription)", re.I
-)
-
-_STREET_WORDS = (
-    r"street|st|road|rd|avenue|ave|boulevard|blvd|lane|ln|drive|dr|way|court|ct|place|pl|square|sq|"
-    r"suite|ste|highway|hwy|parkway|pkwy|terrace|row|close|crescent|alley|plaza|strasse|straße|str|"
-    r"rue|via|calle|weg|laan|gasse|platz|allee|avenida|rua|piazza|floor"
-)
-_ADDRESS_RES = [
-    # 214 Alder Street / 10 Downing St / 1600 Amphitheatre Pkwy
-    re.compile(rf"\b\d{{1,6}}[a-z]?\s+(?:[\w.'-]+\s+){{0,4}}?(?:{_STREET_WORDS})\b", re.IGNORECASE),
-    # Rue de Rivoli 12 / Via Roma 5 / Calle Mayor 3
-    re.compile(rf"\b(?:{_STREET_WORDS})\.?(?:\s+[\w.'-]+){{0,3}}?\s+\d{{1,5}}[a-z]?\b", re.IGNORECASE),
-    # Hauptstraße 5 / Kerkweg 12
-    re.compile(
-        r"\w(?:straße|strasse|str\.|weg|gasse|platz|allee|laan|gracht)\s+\d{1,5}[a-z]?\b", re.IGNORECASE
-    ),
-    re.compile(r"\bP\.?\s?O\.?\s+Box\s+\d+", re.IGNORECASE),
-    re.compile(r"\b[A-Z]{2}\s+\d{5}(?:-\d{4})?\b"),  # US state + ZIP
-    re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b"),  # UK postcode
-    re.compile(r"\b[A-Z]\d[A-Z]\s?\d[A-Z]\d\b"),  # Canadian postcode
-    # EU postcode + city after a comma or at a line start (75001 Paris, D-10115 Berlin), not "© 2024 Acme"
-    re.compile(r"(?:^|[,;])[ \t]*(?:[A-Z]{1,2}-)?\d{4,5}[ \t]+[A-ZÄÖÜÉ][a-zäöüßéèà-]+", re.MULTILINE),
-]
-_FOOTER_CHARS = 800  # the postal address must be in the last part of the text
-
-
-@dataclass(frozen=True)
-class _Link:
-    url: str  # after merge tags
-    raw: str  # as written
-    line: int
-    label: str
-    source: str  # "mj-button", "a", …
 
 
 def _f(rule, severity, message, fix, line=None) -> Finding:
@@ -230,54 +191,6 @@ def _preheader_rules(preheader: str) -> list[Finding]:
     return []
 
 
-def _resolve(value: str, data: Mapping[str, object]) -> str:
-    """An attribute value as the reader gets it: merge tags filled, HTML entities decoded."""
-    if "{{" in value or "{%" in value:
-        try:
-            value = merge_tags(value, data)
-        except TemplateError:
-            return value
-    return html_lib.unescape(value) if "&" in value else value
-
-
-def _text_of(html: str) -> str:
-    return " ".join(_TAG_STRIP_RE.sub(" ", html).split())
-
-
-def _links(document: MJMLDocument, data: Mapping[str, object]) -> list[_Link]:
-    links: list[_Link] = []
-    for node in document.nodes:
-        if node.parent is not None and node.parent.tag in ("mj-attributes", "mj-class"):
-            continue
-        if node.tag in ("mj-button", "mj-navbar-link", "mj-social-element") or (
-            node.tag in ("mj-image", "mj-carousel-image") and "href" in node.attributes
-        ):
-            if node.tag == "mj-social-element" and "href" not in node.attributes:
-                continue
-            raw = node.attributes.get("href")
-            line = document.position(node.attribute_offset("href"))[0]
-            label = (
-                _text_of(node.content) or node.attributes.get("alt", "") or node.attributes.get("title", "")
-            )
-            links.append(
-                _Link(
-                    _resolve(raw or "", data).strip() if raw is not None else "",
-                    raw or "",
-                    line,
-                    label,
-                    node.tag,
-                )
-            )
-        if node.content and "href" in node.content:
-            for match in _HREF_RE.finditer(node.content):
-                raw = next((g for g in match.group(2, 3, 4) if g is not None), "")
-                line = document.position(node.content_offset + match.start())[0]
-                end = node.content.find("</a", match.end())
-                label = _text_of(node.content[match.end() + 1 : end]) if end != -1 else ""
-                links.append(_Link(_resolve(raw, data).strip(), raw, line, label, "a"))
-    return links
-
-
 def _split(url: str) -> SplitResult | None:
     """urlsplit, or None for an address it cannot parse (e.g. 'http://[::1')."""
     try:
@@ -299,7 +212,7 @@ def _malformed(url: str, parts) -> bool:
     return not host or ("." not in host and host != "localhost")
 
 
-def _link_rules(links: list[_Link]) -> list[Finding]:
+def _link_rules(links: tuple[Link, ...]) -> list[Finding]:
     findings = []
     for link in links:
         url = link.url
@@ -363,8 +276,8 @@ def _link_rules(links: list[_Link]) -> list[Finding]:
     return findings
 
 
-def _cta_rules(links: list[_Link], document: MJMLDocument, cta_label: str, cta_url: str) -> list[Finding]:
-    buttons = [link for link in links if link.source == "mj-button"]
+def _cta_rules(facts: EmailFacts, cta_label: str, cta_url: str) -> list[Finding]:
+    links, buttons = facts.links, facts.buttons
     findings = []
     cta_found = bool(buttons)
     if cta_url:
@@ -406,44 +319,25 @@ def _cta_rules(links: list[_Link], document: MJMLDocument, cta_label: str, cta_u
     return findings
 
 
-def _image_rules(document: MJMLDocument) -> list[Finding]:
-    findings = []
-    for node in document.nodes:
-        if node.tag in ("mj-image", "mj-carousel-image") and "alt" not in node.attributes:
-            if node.parent is not None and node.parent.tag == "mj-attributes":
-                continue
-            findings.append(
-                _f(
-                    "image-alt-missing",
-                    "warning",
-                    f"The image {node.attributes.get('src', '')[:60]} has no alt text; many inboxes block images.",
-                    'Add alt="…" saying what the image shows (alt="" only for pure decoration).',
-                    node.line,
-                )
-            )
-        if node.content and "<img" in node.content.lower():
-            for match in _IMG_RE.finditer(node.content):
-                if not _ALT_RE.search(match.group(0)):
-                    findings.append(
-                        _f(
-                            "image-alt-missing",
-                            "warning",
-                            "An <img> has no alt text; many inboxes block images.",
-                            'Add alt="…" saying what the image shows.',
-                            document.position(node.content_offset + match.start())[0],
-                        )
-                    )
-    return findings
+def _image_rules(facts: EmailFacts) -> list[Finding]:
+    return [
+        _f(
+            "image-alt-missing",
+            "warning",
+            "An <img> has no alt text; many inboxes block images."
+            if image.source == "img"
+            else f"The image {image.src[:60]} has no alt text; many inboxes block images.",
+            'Add alt="…" saying what the image shows.'
+            if image.source == "img"
+            else 'Add alt="…" saying what the image shows (alt="" only for pure decoration).',
+            image.line,
+        )
+        for image in facts.images_without_alt
+    ]
 
 
-def _unsubscribe_rules(links: list[_Link], data: Mapping[str, object], source: str) -> list[Finding]:
-    unsubscribe_url = str(data.get("unsubscribe_url", "")).strip()
-    for link in links:
-        if "unsubscribe_url" in link.raw or (unsubscribe_url and link.url == unsubscribe_url):
-            return []
-        if _UNSUBSCRIBE_WORDS_RE.search(link.url) or _UNSUBSCRIBE_WORDS_RE.search(link.label):
-            return []
-    if re.search(r"\*\|UNSUB\|\*|%unsubscribe%|\{\{\s*unsubscribe", source, re.IGNORECASE):
+def _unsubscribe_rules(facts: EmailFacts) -> list[Finding]:
+    if facts.has_unsubscribe:
         return []
     return [
         _f(
@@ -582,7 +476,7 @@ def _merge_rules(result: Preview, source: str) -> list[Finding]:
             continue
         seen.add(tag)
         index = source.find(tag)
-        line = source.count("\n", 0, index) + 1 if index != -1 else None
+        line = line_of(source, index) if index != -1 else None
         findings.append(
             _f(
                 "merge-tag-unresolved",
@@ -609,8 +503,7 @@ def _merge_rules(result: Preview, source: str) -> list[Finding]:
 
 
 def _address_rules(text: str) -> list[Finding]:
-    footer = text[-_FOOTER_CHARS:]
-    if any(pattern.search(footer) for pattern in _ADDRESS_RES):
+    if has_postal_address(text):
         return []
     return [
         _f(
@@ -643,7 +536,7 @@ def _head_ok(url: str, timeout: float) -> str | None:
     return reason
 
 
-def check_links_live(links: list[_Link], *, timeout: float = 3.0) -> list[Finding]:
+def check_links_live(links: tuple[Link, ...] | list[Link], *, timeout: float = 3.0) -> list[Finding]:
     """HEAD every distinct http(s) link (GET when HEAD is refused); a warning for each that fails."""
     urls = sorted({link.url for link in links if (p := _split(link.url)) and p.scheme in ("http", "https")})
     if not urls:
@@ -708,18 +601,18 @@ def findings_for(
     if document is None or document.root is None or result.email is None:
         return findings
     attributes = _Attributes(document)
-    links = _links(document, result.data)
-    findings += _cta_rules(links, document, cta_label, cta_url)
-    findings += _link_rules(links)
-    findings += _image_rules(document)
-    findings += _unsubscribe_rules(links, result.data, result.source)
+    facts = email_facts(document, result.data)
+    findings += _cta_rules(facts, cta_label, cta_url)
+    findings += _link_rules(facts.links)
+    findings += _image_rules(facts)
+    findings += _unsubscribe_rules(facts)
     findings += _size_rules(result.email.html)
     findings += _mobile_rules(document, attributes)
     findings += _width_rules(document, attributes)
     findings += _merge_rules(result, result.source)
     findings += _address_rules(result.email.text)
     if check_links:
-        findings += check_links_live(links, timeout=link_timeout)
+        findings += check_links_live(facts.links, timeout=link_timeout)
     return findings
 
 
@@ -727,4 +620,4 @@ def _mj_preview(result: Preview) -> str:
     if result.document is None:
         return ""
     nodes = result.document.find("mj-preview")
-    return _resolve(_text_of(nodes[0].content), result.data) if nodes else ""
+    return resolve(text_of(nodes[0].content), result.data) if nodes else ""

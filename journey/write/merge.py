@@ -37,6 +37,7 @@ from liquid.template import BoundTemplate
 from liquid.undefined import StrictDefaultUndefined
 
 from journey.core.errors import TemplateError
+from journey.core.text import line_column
 
 LOOP_ITERATION_LIMIT = 1_000
 OUTPUT_STREAM_LIMIT = 1_000_000  # bytes: twice the MJML input limit
@@ -126,13 +127,11 @@ def template_error(exc: LiquidError, *, source: str | None = None, offset: int =
     column: int | None
     if source is not None and exc.token is not None and exc.token.start_index >= 0:
         index = offset + exc.token.start_index
-        line = source.count("\n", 0, index) + 1
-        column = index - (source.rfind("\n", 0, index) + 1) + 1
+        line, column = line_column(source, index)
     else:
         line, column = _position(exc)
     if line is None and source is not None:  # e.g. a block never closed: it fails at the end
-        line = source.count("\n") + 1
-        column = len(source) - (source.rfind("\n") + 1) + 1
+        line, column = line_column(source, len(source))
     message, rule = _message(exc)
     where = f"Line {line}, column {column}: " if line else ""
     error = TemplateError(where + message, line=line, column=column, field="mjml")

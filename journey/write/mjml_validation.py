@@ -20,12 +20,12 @@ from __future__ import annotations
 
 import difflib
 import re
-from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cache
 
 from journey.core.errors import InputTooLarge
 from journey.core.findings import Finding
+from journey.core.text import line_starts_of, position
 from journey.write.mjml_schema import (
     ALL_ATTRIBUTE_NAMES,
     ATTRIBUTES,
@@ -109,21 +109,6 @@ class MJMLDocument:
 
     def find(self, tag: str) -> list[MJMLNode]:
         return [node for node in self.nodes if node.tag == tag]
-
-
-def line_starts_of(source: str) -> list[int]:
-    starts = [0]
-    index = source.find("\n")
-    while index != -1:
-        starts.append(index + 1)
-        index = source.find("\n", index + 1)
-    return starts
-
-
-def position(line_starts: list[int], offset: int) -> tuple[int, int]:
-    """1-based (line, column) of a character offset."""
-    line = bisect_right(line_starts, offset)
-    return line, offset - line_starts[line - 1] + 1
 
 
 def _attributes(raw: str) -> dict[str, str]:

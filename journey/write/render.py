@@ -31,14 +31,13 @@ import mjml
 
 from journey.core.errors import InputTooLarge, InvalidMJML, JourneyError, TemplateError
 from journey.core.findings import Finding
+from journey.core.text import line_column
 from journey.write.merge import merge_tags
 from journey.write.mjml_validation import (
     MJMLDocument,
     guard_input,
-    line_starts_of,
     locate_parse_error,
     parse_mjml,
-    position,
     validate_document,
 )
 from journey.write.sanitize import sanitize_html
@@ -125,7 +124,7 @@ def _refuse_include(path: str) -> str:
 def byte_position(text: str, byte_offset: int) -> tuple[int, int]:
     """1-based (line, column in characters) of a UTF-8 byte offset, as mjml-python reports positions."""
     offset = len(text.encode("utf-8")[:byte_offset].decode("utf-8", "ignore"))
-    return position(line_starts_of(text), offset)
+    return line_column(text, offset)
 
 
 def _mjml_error(exc: ValueError, source: str, merged: str) -> InvalidMJML:

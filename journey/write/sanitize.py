@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import nh3
 
 from journey.core.findings import Finding
+from journey.core.text import line_of
 
 _TEXT_TAGS = {
     "a", "abbr", "address", "article", "b", "big", "blockquote", "br", "caption", "center", "cite",
@@ -166,11 +167,6 @@ def _dropped_url_finding(source: str) -> Finding:
         fix="Use https:// addresses for links and images (mailto: and tel: for contact links).",
         line=line,
     )
-
-
-def line_of(source: str, index: int) -> int:
-    """1-based line of a character index in `source`."""
-    return source.count("\n", 0, index) + 1
 
 
 def _clean_css(css: str) -> str:

@@ -15,13 +15,19 @@ from sqlalchemy import delete, func, select
 from sqlmodel import Session
 
 from db.crud import update_versioned
-from db.models import Email, EmailVariant
+from db.models import Email, EmailVariant, EmailVariantUpdate
 from journey.core.errors import DuplicateName, NotFound, StaleEdit
-from journey.core.fields import MAX_MJML, clean_name, clean_text
+from journey.core.fields import clean_field
 from journey.plan.journeys import get_email
 
-MAX_LABEL = 40
 OVERRIDES = ("subject", "preheader", "mjml")
+LABELS = {
+    "label": "Variant label",
+    "subject": "Variant subject",
+    "preheader": "Variant preheader",
+    "mjml": "Variant MJML body",
+    "esp_campaign_id": "ESP campaign id",
+}
 
 
 @dataclass(frozen=True)
@@ -36,19 +42,11 @@ class VariantContent:
 
 def _clean(values: dict[str, Any]) -> dict[str, Any]:
     cleaned: dict[str, Any] = {}
-    if "label" in values:
-        cleaned["label"] = clean_name(
-            values["label"], field="label", label="Variant label", max_length=MAX_LABEL
-        )
-    for name, label, limit in (
-        ("subject", "Variant subject", 300),
-        ("preheader", "Variant preheader", 300),
-        ("mjml", "Variant MJML body", MAX_MJML),
-        ("esp_campaign_id", "ESP campaign id", 200),
-    ):
+    for name, label in LABELS.items():
         if name in values:
+            value = clean_field(EmailVariantUpdate, name, values[name], label=label)
             # Empty means "no override": the email's own value is used.
-            cleaned[name] = clean_text(values[name], field=name, label=label, max_length=limit) or None
+            cleaned[name] = value if name == "label" else value or None
     return cleaned
 
 
@@ -100,9 +98,7 @@ def update_variant(session: Session, variant_id: int, expected_version: int, **c
     cleaned = _clean(changes)
     if "label" in cleaned:
         _ensure_unique(session, variant.email_id, cleaned["label"], exclude_id=variant_id)
-    if cleaned and update_versioned(session, EmailVariant, variant_id, expected_version, cleaned) is None:
-        raise StaleEdit.of("variant")
-    if not cleaned and variant.version != expected_version:
+    if update_versioned(session, EmailVariant, variant_id, expected_version, cleaned) is None:
         raise StaleEdit.of("variant")
     return get_variant(session, variant_id)
 

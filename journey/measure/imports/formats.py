@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from journey.core.errors import ImportRejected
+from journey.core.text import detect_encoding
 
 FORMATS = {
     "generic": "Generic CSV",
@@ -31,18 +32,6 @@ FORMATS = {
     "events": "Per-recipient events (SendGrid, Mailgun, Postmark)",
     "mapped": "Mapped columns",
 }
-COUNT_FIELDS = (
-    "sent",
-    "delivered",
-    "opens",
-    "machine_opens",
-    "clicks",
-    "conversions",
-    "unsubscribes",
-    "bounces",
-    "complaints",
-)
-METRIC_FIELDS = (*COUNT_FIELDS, "revenue")
 NA_VALUES = frozenset({"", "n/a", "na", "-", "–", "—", "none", "null", "nan"})
 MAX_CELL = 1_000_000
 csv.field_size_limit(MAX_CELL)
@@ -98,18 +87,6 @@ class CsvStream:
             close()
 
 
-def _encoding_from(head: bytes) -> str:
-    if head.startswith(b"\xef\xbb\xbf"):
-        return "utf-8-sig"
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "utf-16"
-    if len(head) >= 4 and head[0] != 0 and head[1] == 0 and head[3] == 0:
-        return "utf-16-le"
-    if len(head) >= 4 and head[0] == 0 and head[1] != 0 and head[2] == 0:
-        return "utf-16-be"
-    return "utf-8"
-
-
 def sniff_delimiter(line: str) -> str:
     """The delimiter of a header line: whichever of `,` `;` tab occurs most outside quotes."""
     outside = re.sub(r'"[^"]*"', "", line)
@@ -141,7 +118,7 @@ def open_csv(source: BinaryIO | Path | str, *, delimiter: str | None = None) -> 
             binary.seek(0)
     counter = _CountingReader(binary)
     buffered = io.BufferedReader(counter, buffer_size=1 << 20)
-    encoding = _encoding_from(buffered.peek(4)[:4])
+    encoding = detect_encoding(buffered.peek(4)[:4])
     text = io.TextIOWrapper(buffered, encoding=encoding, newline="")
     closers.insert(0, text.close)
     try:

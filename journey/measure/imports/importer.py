@@ -47,8 +47,9 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from db.models import EmailVariant, MetricDaily, utcnow
+from db.models import METRIC_COUNTS, METRIC_FIELDS, EmailVariant, MetricDaily, utcnow
 from journey.core.errors import ImportRejected, JourneyError
+from journey.core.fields import field_limits
 from journey.measure.imports.formats import (
     AGGREGATE_FORMATS,
     BOUNCE,
@@ -86,26 +87,17 @@ from journey.plan import journeys
 
 Progress = Callable[[float, str], None]
 MAX_REJECTED_LISTED = 1_000
-MAX_VARIANT = 40
+MAX_VARIANT = field_limits(MetricDaily, "variant").max_length
 WRITE_BATCH = 5_000
 PROGRESS_EVERY = 1 << 15
 VARIANT_SUFFIX = re.compile(
     r"(?:(?:variant|variation|version|combination|combo|test|group|option|split)\s*)?([a-z0-9]{1,2})", re.I
 )
-# Counts in metric_daily order; revenue follows at index 9.
+# A row's values in metric_daily order (the counts, then revenue), as read from the table; the unpacking
+# fails at import if the table gains a column this module does not know.
+COUNT_NAMES = METRIC_COUNTS
 SENT_I, DELIVERED_I, OPENS_I, MACHINE_I, CLICKS_I, CONV_I, UNSUB_I, BOUNCES_I, COMPLAINTS_I, REVENUE_I = (
-    range(10)
-)
-COUNT_NAMES = (
-    "sent",
-    "delivered",
-    "opens",
-    "machine_opens",
-    "clicks",
-    "conversions",
-    "unsubscribes",
-    "bounces",
-    "complaints",
+    range(len(METRIC_FIELDS))
 )
 
 

@@ -1,0 +1,120 @@
+"""Text helpers every section shares: lines of a source, lane items, CSV cells, file encodings.
+
+- `line_starts_of(source)` and `position(line_starts, offset)`: 1-based (line, column) of a character
+  offset, by bisection on the line starts (a parser computes them once); `line_column(source, offset)`
+  and `line_of(source, offset)` for a single lookup.
+- `lane_items(text)`: a lane's items, one per non-empty line, bullets stripped.
+- `escape_formula(value)` / `unescape_formula(value)`: OWASP's rule against CSV formula injection:
+  a text cell starting with = + - @, a tab or a carriage return gets a leading apostrophe, so a
+  spreadsheet shows it as text instead of running it (numbers are written as numbers, not text).
+- `format_rate(value)`: a rate for people, one decimal and a space before the sign ("27.8 %"), "–" where
+  it is undefined; the map, the review, the dashboard, the charts and the CLI all show rates this way.
+- `detect_encoding(head)` / `decode_text(content)`: UTF-8 with or without BOM, UTF-16 LE/BE with a
+  BOM or without one (as Excel writes it), told apart by the first bytes.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+
+__all__ = [
+    "FORMULA_START",
+    "decode_text",
+    "detect_encoding",
+    "escape_formula",
+    "format_rate",
+    "lane_items",
+    "line_column",
+    "line_of",
+    "line_starts_of",
+    "position",
+    "unescape_formula",
+]
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NEWLINE_RE = re.compile("\n")
+_BULLETS = " -•*\t"
+
+
+# --- lines ---------------------------------------------------------------------------------
+
+
+def line_starts_of(source: str) -> list[int]:
+    """The offset where each line of `source` starts (the first is 0)."""
+    return [0, *(match.end() for match in _NEWLINE_RE.finditer(source))]
+
+
+def position(line_starts: list[int], offset: int) -> tuple[int, int]:
+    """1-based (line, column) of a character offset, given `line_starts_of(source)`."""
+    line = bisect_right(line_starts, offset)
+    return line, offset - line_starts[line - 1] + 1
+
+
+def line_column(source: str, offset: int) -> tuple[int, int]:
+    """1-based (line, column) of a character offset in `source`."""
+    return position(line_starts_of(source), offset)
+
+
+def line_of(source: str, offset: int) -> int:
+    """1-based line of a character offset in `source`."""
+    return line_column(source, offset)[0]
+
+
+# --- lanes ---------------------------------------------------------------------------------
+
+
+def lane_items(text: str | None) -> list[str]:
+    """A lane's items: one per non-empty line, leading bullets (- • *) and spaces stripped."""
+    items = []
+    for line in (text or "").splitlines():
+        item = line.strip().lstrip("-•*").strip()
+        if item and line.strip(_BULLETS):
+            items.append(item)
+    return items
+
+
+# --- rates ----------------------------------------------------------------------------------
+
+
+def format_rate(value: float | None) -> str:
+    """A rate (a fraction) for people: "27.8 %", or "–" where it is undefined."""
+    return "–" if value is None else f"{value * 100:.1f} %"
+
+
+# --- CSV cells -------------------------------------------------------------------------------
+
+
+def escape_formula(value):
+    """A CSV cell a spreadsheet will not run: text starting with = + - @, tab or CR gets a leading '."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def unescape_formula(value: str) -> str:
+    """The text `escape_formula` was given (a cell read back from a CSV this app wrote)."""
+    return value[1:] if value.startswith("'") and value[1:].startswith(FORMULA_START) else value
+
+
+# --- encodings -------------------------------------------------------------------------------
+
+
+def detect_encoding(head: bytes) -> str:
+    """The codec for a text file that starts with `head` (its first 4 bytes are enough)."""
+    if head.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    if len(head) >= 4 and head[0] != 0 and head[1] == 0 and head[3] == 0:
+        return "utf-16-le"
+    if len(head) >= 4 and head[0] == 0 and head[1] != 0 and head[2] == 0:
+        return "utf-16-be"
+    return "utf-8"
+
+
+def decode_text(content: bytes | str) -> str:
+    """The text of a file's bytes in its detected encoding, without a BOM; UnicodeDecodeError if it is not text."""
+    if isinstance(content, str):
+        return content.lstrip("\ufeff")
+    return content.decode(detect_encoding(content[:4])).lstrip("\ufeff")

@@ -168,4 +168,4 @@ def test_rising_unsubscribes_are_marked_worse_and_rising_clicks_better():
     assert "Open: <b>–</b>" in html  # no rate: a dash, never 0 %
     assert 'Click: <b>5.0 %</b> <span class="jm-better"' in html
     assert "Conversion: <b>1.0 %</b> →" in html
-    assert 'Unsubscribe: <b>0.4 %</b> <span class="jm-worse"' in html
+    assert 'Unsubscribe: <b>0.40 %</b> <span class="jm-worse"' in html

@@ -388,7 +388,9 @@ def test_metric_names_are_read_from_the_table_and_counts_mirror_them():
     ("value", "shown"),
     [
         pytest.param(30 / 108, "27.8 %", id="one-decimal"),
-        pytest.param(0.0046, "0.5 %", id="small"),
+        pytest.param(0.0046, "0.46 %", id="under-one-percent-keeps-two-decimals"),
+        pytest.param(0.0015, "0.15 %", id="never-reads-as-the-0.1-threshold"),
+        pytest.param(0.0, "0.0 %", id="zero"),
         pytest.param(1.0, "100.0 %", id="whole"),
         pytest.param(None, "–", id="undefined"),
     ],

@@ -263,7 +263,7 @@ def test_markdown_export_has_every_stage_alert_test_and_the_notes(reviewed):
     assert markdown.startswith("# Weekly review: Shop, 2026-W47")
     for stage in ("Welcome", "Keep"):
         assert f"| {stage} |" in markdown
-    assert "Unsubscribe rate 0.8 % is above 0.5 %." in markdown
+    assert "Unsubscribe rate 0.80 % is above 0.50 %." in markdown
     assert "Likely cause: Too many emails" in markdown
     assert "B wins" in markdown
     assert "not opens" in markdown

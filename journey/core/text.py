@@ -78,8 +78,15 @@ def lane_items(text: str | None) -> list[str]:
 
 
 def format_rate(value: float | None) -> str:
-    """A rate (a fraction) for people: "27.8 %", or "–" where it is undefined."""
-    return "–" if value is None else f"{value * 100:.1f} %"
+    """A rate (a fraction) for people: "27.8 %", "0.15 %" under 1 %, or "–" where it is undefined.
+
+    Rates under 1 % (unsubscribes, complaints, bounces) keep a second decimal, so a complaint rate of
+    0.15 % never reads as the 0.1 % threshold it is above.
+    """
+    if value is None:
+        return "–"
+    decimals = 2 if 0 < abs(value) < 0.01 else 1
+    return f"{value * 100:.{decimals}f} %"
 
 
 # --- CSV cells -------------------------------------------------------------------------------

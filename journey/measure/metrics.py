@@ -757,3 +757,31 @@ def latest_stage_rates(session: Session, journey_id: int) -> dict[int, StageRate
             direction={name: direction_of(now[name], before[name]) for name in RATE_NAMES},
         )
     return result
+
+
+def total_counts(rows: Iterable[StageMetrics | EmailMetrics | WeekMetrics]) -> Counts:
+    """The counts of several stages (or emails, or weeks) added up."""
+    result = Counts()
+    for row in rows:
+        result = result + row.counts
+    return result
+
+
+def data_stamp(session: Session) -> tuple[str, ...]:
+    """A stamp that changes whenever the metrics, the thresholds, the journeys, stages, emails or personas do.
+
+    One cheap query (row counts and latest changes), so a cache keyed on it shows an import from the app,
+    the CLI or a teammate at once.
+    """
+    from db.models import Journey, Persona, Setting
+
+    columns = [
+        select(func.count()).select_from(MetricDaily).scalar_subquery(),
+        select(func.max(MetricDaily.imported_at)).scalar_subquery(),
+        select(func.count()).select_from(JourneyPersona).scalar_subquery(),
+        select(Setting.updated_at).where(Setting.key == "alert_thresholds").scalar_subquery(),
+    ]
+    for table in (Journey, Stage, Email, Persona):
+        columns.append(select(func.count()).select_from(table).scalar_subquery())
+        columns.append(select(func.max(table.updated_at)).scalar_subquery())
+    return tuple(str(value) for value in session.execute(select(*columns)).one())

@@ -291,6 +291,11 @@ class WeeklyReview:
             result = result + stage.counts
         return result
 
+    @property
+    def stage_metrics(self) -> list[StageMetrics]:
+        """The week's counts per stage, in journey order, as the charts take them."""
+        return [StageMetrics(s.stage_id, s.stage, i, s.counts) for i, s in enumerate(self.stages)]
+
 
 def resolve_week(week: str | date | Period | None, today: date | None = None) -> Period:
     """An ISO week from "2026-W47", any day in it, or None (the last complete week)."""
@@ -652,3 +657,22 @@ def variant_rows(test: ABTest) -> list[dict[str, str]]:
         }
         for label, counts in test.variants
     ]
+
+
+def review_weeks(span: tuple[date, date] | None, today: date | None = None, *, most: int = 260) -> list[str]:
+    """ISO weeks to review, newest first: from the last complete week (or the latest data) back to the
+    first data, and at least the 12 weeks up to the last complete one; `span` is (first, last) day with data."""
+    from datetime import timedelta
+
+    from journey.measure.metrics import week_start_of
+
+    newest = last_complete_week(today).start
+    oldest = newest - timedelta(weeks=11)
+    if span:
+        newest = max(newest, week_start_of(span[1]))
+        oldest = min(oldest, week_start_of(span[0]))
+    weeks, monday = [], newest
+    while monday >= oldest and len(weeks) < most:
+        weeks.append(iso_week_label(monday))
+        monday -= timedelta(weeks=1)
+    return weeks

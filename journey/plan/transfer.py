@@ -240,3 +240,15 @@ def import_journey(session: Session, payload: Any, *, name: str | None = None) -
         field = f"{where}.{exc.field}" if exc.field else where
         raise InvalidJourneyFile(f"{field}: {exc}", field=field) from exc
     return journey.id
+
+
+def read_journey_file(data: bytes, name: str = "The file") -> Any:
+    """The JSON in an uploaded journey file (UTF-8, with or without BOM); refused when it is not JSON."""
+    import json
+
+    try:
+        return json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InvalidJourneyFile(
+            f"{name} is not a JSON file we can read ({exc}). Export it again and retry."
+        ) from exc

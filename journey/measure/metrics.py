@@ -770,8 +770,9 @@ def total_counts(rows: Iterable[StageMetrics | EmailMetrics | WeekMetrics]) -> C
 def data_stamp(session: Session) -> tuple[str, ...]:
     """A stamp that changes whenever the metrics, the thresholds, the journeys, stages, emails or personas do.
 
-    One cheap query (row counts and latest changes), so a cache keyed on it shows an import from the app,
-    the CLI or a teammate at once.
+    One cheap query (row counts, latest changes, summed versions), so a cache keyed on it shows an import
+    or an edit from the app, the CLI or a teammate at once. Moving a stage or an email changes none of
+    them: the app clears its caches after its own writes.
     """
     from db.models import Journey, Persona, Setting
 
@@ -784,4 +785,6 @@ def data_stamp(session: Session) -> tuple[str, ...]:
     for table in (Journey, Stage, Email, Persona):
         columns.append(select(func.count()).select_from(table).scalar_subquery())
         columns.append(select(func.max(table.updated_at)).scalar_subquery())
+        # Every save bumps a version: this catches two edits within the same second of updated_at.
+        columns.append(select(func.sum(table.version)).scalar_subquery())
     return tuple(str(value) for value in session.execute(select(*columns)).one())

@@ -31,27 +31,19 @@ class SmtpSetup(NamedTuple):
     broken: bool = False  # the problem is an error to fix (a secrets file that does not parse)
 
 
-def _secrets_table() -> dict:
-    """The [smtp] table of the secrets file; {} when there is no secrets file (or no such table).
+def smtp_settings() -> SmtpSetup:
+    """The SMTP settings from the [smtp] table of .streamlit/secrets.toml, else the SMTP_* variables.
 
     Streamlit raises StreamlitSecretNotFoundError both when no secrets file exists (error_id
-    "no-secrets-found") and when one cannot be loaded (a TOML error, with its path and line): only
-    the first means "not configured here"; the second propagates.
+    "no-secrets-found": then the environment is used, quietly) and when one cannot be loaded (a TOML
+    error, with the file's path and line): that is reported, not skipped.
     """
     try:
-        return dict(st.secrets["smtp"]) if "smtp" in st.secrets else {}
+        table = dict(st.secrets["smtp"]) if "smtp" in st.secrets else {}
     except StreamlitSecretNotFoundError as exc:
-        if getattr(exc, "error_id", None) == "no-secrets-found":
-            return {}
-        raise
-
-
-def smtp_settings() -> SmtpSetup:
-    """The SMTP settings from the [smtp] table of .streamlit/secrets.toml, else the SMTP_* variables."""
-    try:
-        table = _secrets_table()
-    except StreamlitSecretNotFoundError as exc:
-        return SmtpSetup(None, f"Test sends are off: the secrets file is broken. {exc}", broken=True)
+        if getattr(exc, "error_id", None) != "no-secrets-found":
+            return SmtpSetup(None, f"Test sends are off: the secrets file is broken. {exc}", broken=True)
+        table = {}
     try:
         config = smtp_config(table or smtp_settings_from_env(os.environ))
     except JourneyError as exc:

@@ -126,3 +126,65 @@ def test_the_studio_explains_missing_smtp_settings_as_information(secrets_file):
     assert not at.exception
     assert not at.error
     assert "no SMTP server is configured" in at.info[0].value
+
+
+# --- run_write: the one way to write and show a refusal ------------------------------
+
+
+def _writes() -> None:
+    import streamlit as st
+
+    from journey.core.errors import InvalidInput
+    from ui.writes import run_write
+
+    def refuse(session):
+        raise InvalidInput("The name is empty.", field="name")
+
+    st.session_state["refused"] = run_write(refuse, refusal="Nothing was saved. {}")
+    st.session_state["written"] = run_write(lambda session: None)
+    st.session_state["result"] = run_write(lambda session, a, b=0: a + b, 2, b=3)
+
+
+def test_run_write_shows_a_refusal_where_it_is_called_and_returns_the_result_or_none(app_db):
+    at = AppTest.from_function(_writes).run()
+    assert not at.exception
+    assert [e.value for e in at.error] == ["Nothing was saved. The name is empty."]
+    assert at.session_state["refused"] is None
+    assert at.session_state["written"] is True
+    assert at.session_state["result"] == 5
+
+
+def _form_write() -> None:
+    import streamlit as st
+
+    from journey.core.errors import InvalidInput
+    from ui.forms import Fields
+    from ui.writes import run_write
+
+    def save(session, name):
+        if not name.strip():
+            raise InvalidInput("The name is empty.", field="name")
+        st.session_state["saved"] = name
+
+    with st.form("t_form"):
+        form = Fields("t_")
+        form.text("name", "Name")
+        form.text("goal", "Goal")
+        if st.form_submit_button("Save"):
+            run_write(save, form="t_", rerun=True, **form.values(("name",)))
+
+
+def test_a_form_refusal_shows_beside_its_field_with_the_input_kept_and_a_save_clears_it(app_db):
+    at = AppTest.from_function(_form_write).run()
+    at.text_input(key="t_name").input("  ")
+    at.text_input(key="t_goal").input("Convert more")
+    at.button[0].click().run()
+    assert not at.exception
+    assert [c.value for c in at.caption] == [":red[⚠️ The name is empty.]"]
+    assert at.text_input(key="t_goal").value == "Convert more"
+    assert "saved" not in at.session_state
+
+    at.text_input(key="t_name").input("Spring")
+    at.button[0].click().run()
+    assert at.session_state["saved"] == "Spring"
+    assert not at.caption

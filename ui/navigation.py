@@ -7,6 +7,7 @@ imported app.py would run the navigation again.
 The files stay flat in pages/ (the sections live here, not in folders): Streamlit switches to its
 legacy multipage mode whenever a pages/ folder exists, and in that mode only pages/*.py answer a deep
 link such as /review on the first request after a start (docs/ARCHITECTURE.md, "Pages").
+`leave_legacy_multipage_mode` (below) sends such a first request through app.py's navigation.
 """
 
 from __future__ import annotations

@@ -759,8 +759,8 @@ def latest_stage_rates(session: Session, journey_id: int) -> dict[int, StageRate
     return result
 
 
-def total_counts(rows: Iterable[StageMetrics | EmailMetrics | WeekMetrics]) -> Counts:
-    """The counts of several stages (or emails, or weeks) added up."""
+def total_counts(rows: Iterable[Any]) -> Counts:
+    """The `.counts` of several stages (or emails, or weeks, or a review's stages) added up."""
     result = Counts()
     for row in rows:
         result = result + row.counts

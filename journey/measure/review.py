@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import asdict, dataclass, field, fields
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -34,6 +34,8 @@ from journey.measure.metrics import (
     parse_week,
     relative_change,
     stage_metrics_by_period,
+    total_counts,
+    week_start_of,
 )
 from journey.measure.stats import (
     ALPHA,
@@ -286,10 +288,7 @@ class WeeklyReview:
 
     @property
     def totals(self) -> Counts:
-        result = Counts()
-        for stage in self.stages:
-            result = result + stage.counts
-        return result
+        return total_counts(self.stages)
 
     @property
     def stage_metrics(self) -> list[StageMetrics]:
@@ -662,10 +661,6 @@ def variant_rows(test: ABTest) -> list[dict[str, str]]:
 def review_weeks(span: tuple[date, date] | None, today: date | None = None, *, most: int = 260) -> list[str]:
     """ISO weeks to review, newest first: from the last complete week (or the latest data) back to the
     first data, and at least the 12 weeks up to the last complete one; `span` is (first, last) day with data."""
-    from datetime import timedelta
-
-    from journey.measure.metrics import week_start_of
-
     newest = last_complete_week(today).start
     oldest = newest - timedelta(weeks=11)
     if span:

@@ -6,14 +6,9 @@ import streamlit as st
 
 from journey.measure import charts
 from journey.measure.metrics import RATE_DEFINITIONS, format_rate
-from ui import (
-    CURRENT_JOURNEY,
-    chart_downloads,
-    file_stem,
-    load_dashboard,
-    load_journey_span,
-    load_metric_scope,
-)
+from ui.loaders import load_dashboard, load_journey_span, load_metric_scope
+from ui.pickers import NO_JOURNEYS, dashboard_scope_picker
+from ui.widgets import chart_with_downloads, download, file_stem
 
 st.title("Metrics")
 st.caption(
@@ -23,35 +18,12 @@ st.caption(
 
 scope = load_metric_scope()
 if not scope["journeys"]:
-    st.info(
-        "No journeys yet. Create one on the **Journeys** page, or load the demo with `python -m journey demo`."
-    )
+    st.info(NO_JOURNEYS)
     st.stop()
-
-persona_names = dict(scope["personas"])
-left, middle = st.columns(2)
-persona_id = left.selectbox(
-    "Persona",
-    [None, *persona_names],
-    format_func=lambda i: "All personas" if i is None else persona_names[i],
-    key="dashboard_persona",
-    help="Shows the journeys that follow this persona.",
-)
-choices = {
-    j_id: name
-    for j_id, name, followers in scope["journeys"]
-    if persona_id is None or persona_names[persona_id] in followers
-}
-if not choices:
-    st.info(
-        "No journey follows this persona yet: add the persona to a journey on the **Journey editor** page."
-    )
+picked = dashboard_scope_picker(scope)
+if picked is None:
     st.stop()
-if st.session_state.get("dashboard_journey") not in choices:
-    current = st.session_state.get(CURRENT_JOURNEY)
-    st.session_state["dashboard_journey"] = current if current in choices else next(iter(choices))
-journey_id = middle.selectbox("Journey", list(choices), format_func=choices.get, key="dashboard_journey")
-st.session_state[CURRENT_JOURNEY] = journey_id
+choices, journey_id = picked
 
 span, stages = load_journey_span(journey_id)
 if span is None:
@@ -115,18 +87,17 @@ for column, name in zip(
 
 st.subheader("Rates per stage")
 chart = charts.stage_rates_chart(data["stage_rates"])
-st.altair_chart(chart, width="stretch", key="dashboard_stage_rates")
-chart_downloads(chart, data["stage_rates"], stem=f"{stem}-rates-per-stage", key="dashboard_stage_rates")
+chart_with_downloads(
+    chart, data["stage_rates"], stem=f"{stem}-rates-per-stage", key="dashboard_stage_rates", width="stretch"
+)
 
 st.subheader("Over ISO weeks")
 chart = charts.stage_trend_chart(data["trend"])
-st.altair_chart(chart, key="dashboard_trend")
-chart_downloads(chart, data["trend"], stem=f"{stem}-rates-per-week", key="dashboard_trend")
+chart_with_downloads(chart, data["trend"], stem=f"{stem}-rates-per-week", key="dashboard_trend")
 
 st.subheader("Funnel")
 chart = charts.funnel_chart(data["funnel"])
-st.altair_chart(chart, width="stretch", key="dashboard_funnel")
-chart_downloads(chart, data["funnel"], stem=f"{stem}-funnel", key="dashboard_funnel")
+chart_with_downloads(chart, data["funnel"], stem=f"{stem}-funnel", key="dashboard_funnel", width="stretch")
 
 st.subheader("Emails")
 percent = {n: st.column_config.NumberColumn(RATE_DEFINITIONS[n].label, format="percent") for n in rate_names}
@@ -144,12 +115,6 @@ st.dataframe(
         "trend": st.column_config.LineChartColumn(f"{RATE_DEFINITIONS[table_rate].label} per week", y_min=0),
     },
 )
-st.download_button(
-    "CSV",
-    charts.frame_csv(data["emails"]),
-    file_name=f"{stem}-emails.csv",
-    mime="text/csv",
-    key="dashboard_emails_csv",
-    icon="⬇️",
-    on_click="ignore",
+download(
+    st, "CSV", charts.frame_csv(data["emails"]), f"{stem}-emails.csv", "text/csv", key="dashboard_emails_csv"
 )

@@ -2,9 +2,11 @@
 
 import streamlit as st
 
-from journey.core.errors import JourneyError
 from journey.measure.imports.formats import FORMATS, read_header
-from ui import import_mapping_form, import_stage_names, journey_picker, run_import, show_import_summary
+from ui.forms import form_errors
+from ui.imports import IMPORT_CHECK, import_mapping_form, import_stage_names, run_import, show_import_summary
+from ui.pickers import journey_picker
+from ui.writes import attempt
 
 FORMAT_CHOICES = ("auto", "generic", "mailchimp", "klaviyo", "klaviyo_flow", "events")
 KEEP = "Don't create them (skip their rows)"
@@ -39,18 +41,22 @@ if upload is None:
 fingerprint = (upload.file_id, upload.name, journey.id, chosen)
 if state.get("fingerprint") != fingerprint:
     state.clear()
+    form_errors(IMPORT_CHECK).clear()
     state["fingerprint"] = fingerprint
 
 
 def check(mapping=None) -> None:
-    """Dry run: the summary, or the error (and the file's columns when its header is unknown)."""
-    result, error = run_import(journey.id, upload, format=chosen, mapping=mapping, dry_run=True)
-    state.update(preview=result, error=str(error) if error else None, mapping=mapping, done=None)
-    if error is not None and error.field == "header" and not mapping:
-        try:
-            state["columns"] = read_header(upload)
-        except JourneyError:
-            state["columns"] = None
+    """Dry run: the summary, or the refusal (and the file's columns when its header is unknown)."""
+
+    def refused(exc) -> None:
+        state.update(preview=None, mapping=mapping, done=None)
+        if exc.field == "header" and not mapping:
+            state["columns"] = attempt(read_header, upload)
+
+    result = run_import(
+        journey.id, upload, form=IMPORT_CHECK, refused=refused, format=chosen, mapping=mapping, dry_run=True
+    )
+    state.update(preview=result, mapping=mapping, done=None)
 
 
 if "preview" not in state:
@@ -60,8 +66,8 @@ if state.get("columns"):
     mapping = import_mapping_form(state["columns"])
     if mapping is not None:
         check(mapping)
-if state.get("error"):
-    st.error(state["error"])
+for message in form_errors(IMPORT_CHECK).values():
+    st.error(message)
 
 preview = state.get("preview")
 if preview is not None and state.get("done") is None:
@@ -79,20 +85,15 @@ if preview is not None and state.get("done") is None:
         and preview.rows_read
         and st.button("Commit the import", key="import_commit", type="primary")
     ):
-        result, error = run_import(
+        result = run_import(
             journey.id,
             upload,
             format=chosen,
             mapping=state.get("mapping"),
             create_missing_stage=None if create_in == KEEP else create_in,
         )
-        if error is not None:
-            st.error(str(error))
-        elif not result.ok:  # the file changed since the check
-            state["preview"] = result
-            st.rerun()
-        else:
-            state["done"] = result
+        if result is not None:  # not ok: the file changed since the check
+            state["done" if result.ok else "preview"] = result
             st.rerun()
 
 done = state.get("done")

@@ -2,28 +2,22 @@
 
 import streamlit as st
 
-from journey.core.errors import JourneyError
 from journey.plan import journeys, map_export
 from journey.plan.maps import compare_pair, comparison_html, emotion_chart, map_html
-from ui import (
-    db_session,
-    journey_picker,
-    load_comparison,
-    load_map_view,
-    map_downloads,
-    run_write,
-    show_findings,
-)
+from ui.db import db_session
+from ui.loaders import load_comparison, load_map_view
+from ui.pickers import journey_picker
+from ui.widgets import map_downloads, show_findings
+from ui.writes import attempt, run_write
 
 st.title("Journey map")
 summary = journey_picker(key="map_journey")
 if summary is None:
     st.stop()
-try:
-    journey_map, findings, _source_id = load_map_view(summary.id)
-except JourneyError as exc:
-    st.error(str(exc))
+view = attempt(load_map_view, summary.id)
+if view is None:
     st.stop()
+journey_map, findings = view.map, view.findings
 
 errors = sum(f.severity == "error" for f in findings)
 st.markdown(
@@ -92,14 +86,9 @@ with compare_tab:
     future_id = right.selectbox("Future state", ids, format_func=names.get, key="map_compare_future")
     if current_id == future_id:
         st.info("Pick two different journeys: e.g. this one and the future state you duplicated from it.")
-    else:
-        try:
-            comparison = load_comparison(current_id, future_id)
-        except JourneyError as exc:
-            st.error(str(exc))
-        else:
-            st.caption(comparison.summary)
-            st.html(comparison_html(comparison))
+    elif comparison := attempt(load_comparison, current_id, future_id):
+        st.caption(comparison.summary)
+        st.html(comparison_html(comparison))
 
 with export_tab:
     st.markdown("**Download the map**, or an empty template to fill in at a workshop.")

@@ -2,12 +2,13 @@
 
 import streamlit as st
 
-from journey.core.errors import JourneyError
 from journey.plan import personas
-from ui import db_session, field_error, form_errors, record_error
+from ui.db import db_session
+from ui.forms import Fields, form_errors
+from ui.writes import run_write
 
 NEW = 0
-FIELDS = ("name", "segment", "description", "goals", "motivations")
+FIELDS = personas.FORM_FIELDS
 
 st.title("Personas")
 st.caption(
@@ -56,22 +57,15 @@ if st.session_state.get("personas_loaded") != selected:
     ]
     st.session_state["personas_editor_generation"] = st.session_state.get("personas_editor_generation", 0) + 1
     st.session_state["personas_loaded"] = selected
-    form_errors("personas").clear()
+    form_errors("personas_").clear()
 
-errors = form_errors("personas")
 with right, st.form("personas_form", border=True):
-    if "_form" in errors:
-        st.error(errors["_form"])
-    st.text_input("Name", key="personas_name", max_chars=120, placeholder="e.g. Busy shop owner")
-    field_error(errors, "name")
-    st.text_input("Segment", key="personas_segment", placeholder="e.g. Small retailers, 1-10 staff")
-    field_error(errors, "segment")
-    st.text_area("Description", key="personas_description", height=80)
-    field_error(errors, "description")
-    st.text_area("Goals", key="personas_goals", height=80, help="What they want to achieve, one per line.")
-    field_error(errors, "goals")
-    st.text_area("Motivations", key="personas_motivations", height=80, help="Why they read your emails.")
-    field_error(errors, "motivations")
+    form = Fields("personas_")
+    form.text("name", "Name", max_chars=120, placeholder="e.g. Busy shop owner")
+    form.text("segment", "Segment", placeholder="e.g. Small retailers, 1-10 staff")
+    form.area("description", "Description", height=80)
+    form.area("goals", "Goals", height=80, help="What they want to achieve, one per line.")
+    form.area("motivations", "Motivations", height=80, help="Why they read your emails.")
     st.markdown("**Sample merge data** — used to fill `{{ first_name }}` and other tags in previews.")
     merge_rows = st.data_editor(
         st.session_state["personas_merge_rows"],
@@ -83,29 +77,24 @@ with right, st.form("personas_form", border=True):
         },
         width="stretch",
     )
-    field_error(errors, "merge_data")
+    form.error("merge_data")
     saved = st.form_submit_button("Create persona" if selected == NEW else "Save changes", type="primary")
 
 if saved:
-    values = {name: st.session_state[f"personas_{name}"] for name in FIELDS}
+    values = form.values(FIELDS)
     # Rows left blank (like the first_name hint) are not stored.
     values["merge_data"] = {
         (row.get("field") or "").strip(): row.get("value") or ""
         for row in merge_rows
         if (row.get("field") or "").strip() and (row.get("value") or "").strip()
     }
-    try:
-        with db_session() as session:
-            if selected == NEW:
-                persona = personas.create_persona(session, **values)
-            else:
-                persona = personas.update_persona(
-                    session, selected, st.session_state["personas_version"], **values
-                )
-    except JourneyError as exc:
-        record_error("personas", exc)
-        st.rerun()
-    errors.clear()
+
+    def save(session):
+        if selected == NEW:
+            return personas.create_persona(session, **values)
+        return personas.update_persona(session, selected, st.session_state["personas_version"], **values)
+
+    persona = run_write(save, form="personas_")  # refused: the form reruns with the message
     st.session_state["personas_next"] = persona.id
     st.session_state["personas_loaded"] = None
     st.toast(f"Saved persona “{persona.name}”.", icon="✅")
@@ -118,13 +107,9 @@ if selected != NEW:
             key=f"personas_confirm_delete_{selected}",
             help="Journeys that follow this persona simply stop following it.",
         )
-        if st.button("Delete persona", key="personas_delete", disabled=not confirm):
-            try:
-                with db_session() as session:
-                    personas.delete_persona(session, selected)
-            except JourneyError as exc:
-                st.error(str(exc))
-            else:
-                st.session_state["personas_next"] = NEW
-                st.toast("Persona deleted.", icon="🗑️")
-                st.rerun()
+        if st.button("Delete persona", key="personas_delete", disabled=not confirm) and run_write(
+            personas.delete_persona, selected
+        ):
+            st.session_state["personas_next"] = NEW
+            st.toast("Persona deleted.", icon="🗑️")
+            st.rerun()

@@ -2,35 +2,19 @@
 
 import streamlit as st
 
-from journey.core.errors import JourneyError
 from journey.measure import charts, review
-from journey.measure.metrics import iso_week_label, last_complete_week, parse_week
 from journey.measure.stats import WHY_CLICKS
-from ui import (
-    chart_downloads,
-    clear_metric_caches,
-    db_session,
-    file_stem,
-    journey_picker,
-    load_weekly_review,
-    review_week_options,
-    run_write,
-)
+from ui.db import db_session
+from ui.loaders import load_weekly_review
+from ui.pickers import journey_picker, review_week_picker
+from ui.widgets import chart_with_downloads, download, file_stem
+from ui.writes import run_write
 
 st.title("Weekly review")
 journey = journey_picker(key="review_journey")
 if journey is None:
     st.stop()
-weeks = review_week_options(journey.id)
-last_complete = iso_week_label(last_complete_week().start)
-week = st.selectbox(
-    "ISO week (Monday to Sunday)",
-    weeks,
-    index=weeks.index(last_complete) if last_complete in weeks else 0,
-    key="review_week",
-    format_func=lambda w: parse_week(w).label,
-    help="Defaults to the last complete week.",
-)
+week = review_week_picker(journey.id)
 weekly, rates_frame, funnel_frame = load_weekly_review(journey.id, week)
 stem = f"review-{file_stem(journey.name, 'journey')}-{week}"
 
@@ -55,11 +39,9 @@ else:
     st.dataframe(review.count_rows(weekly), hide_index=True, width="stretch", key="review_counts")
     st.dataframe(review.rate_rows(weekly), hide_index=True, width="stretch", key="review_rates", height=400)
     chart = charts.stage_rates_chart(rates_frame)
-    st.altair_chart(chart, width="stretch", key="review_stage_rates")
-    chart_downloads(chart, rates_frame, stem=f"{stem}-rates", key="review_stage_rates")
+    chart_with_downloads(chart, rates_frame, stem=f"{stem}-rates", key="review_stage_rates", width="stretch")
     chart = charts.funnel_chart(funnel_frame)
-    st.altair_chart(chart, width="stretch", key="review_funnel")
-    chart_downloads(chart, funnel_frame, stem=f"{stem}-funnel", key="review_funnel")
+    chart_with_downloads(chart, funnel_frame, stem=f"{stem}-funnel", key="review_funnel", width="stretch")
 
     st.subheader("A/B tests")
     if not weekly.ab_tests:
@@ -85,14 +67,8 @@ notes = st.text_area(
     "What did the team decide this week?", key="review_notes", height=160, max_chars=review.MAX_NOTES
 )
 if st.button("Save notes", key="review_notes_save", type="primary"):
-    saved = run_write(
-        review.save_note,
-        journey.id,
-        week,
-        notes,
-        st.session_state["review_notes_version"],
-        success="Notes saved",
-    )
+    version = st.session_state["review_notes_version"]
+    saved = run_write(review.save_note, journey.id, week, notes, version, success="Notes saved")
     if saved is not None:
         st.session_state["review_notes_version"] = saved.version
 version = st.session_state["review_notes_version"]
@@ -100,24 +76,16 @@ st.caption(f"Saved version {version}." if version else "Not saved yet.")
 
 st.subheader("Export")
 left, right, _ = st.columns([1, 1, 3])
-left.download_button(
+download(
+    left,
     "Markdown",
     review.review_markdown(weekly, notes),
-    file_name=f"{stem}.md",
-    mime="text/markdown",
+    f"{stem}.md",
+    "text/markdown",
     key="review_export_md",
-    icon="⬇️",
-    on_click="ignore",
 )
-right.download_button(
-    "Printable page (HTML)",
-    review.review_html(weekly, notes),
-    file_name=f"{stem}.html",
-    mime="text/html",
-    key="review_export_html",
-    icon="⬇️",
-    on_click="ignore",
-)
+html = review.review_html(weekly, notes)
+download(right, "Printable page (HTML)", html, f"{stem}.html", "text/html", key="review_export_html")
 
 st.session_state.setdefault("review_thresholds_version", weekly.thresholds_version)  # saved against
 with st.expander("Alert thresholds"), st.form("review_thresholds_form"):
@@ -136,17 +104,8 @@ with st.expander("Alert thresholds"), st.form("review_thresholds_form"):
             key=f"review_threshold_{name}",
         )
     if st.form_submit_button("Save thresholds"):
-        try:
-            with db_session() as session:
-                review.save_thresholds(
-                    session,
-                    {k: v / 100 for k, v in values.items()},
-                    st.session_state["review_thresholds_version"],
-                )
-        except JourneyError as exc:
-            st.error(str(exc))
-        else:
-            clear_metric_caches()
+        thresholds = {k: v / 100 for k, v in values.items()}
+        version = st.session_state["review_thresholds_version"]
+        if run_write(review.save_thresholds, thresholds, version, success="Thresholds saved"):
             del st.session_state["review_thresholds_version"]  # the next run reads the new version
-            st.toast("Thresholds saved", icon="✅")
             st.rerun()

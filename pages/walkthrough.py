@@ -5,7 +5,6 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from journey.core.errors import JourneyError
 from journey.plan.walkthrough import (
     PATH_EVENTS,
     PRESETS,
@@ -17,7 +16,9 @@ from journey.plan.walkthrough import (
     unreached_rows,
     walkthrough_chart,
 )
-from ui import journey_picker, load_walkthrough, walk_personas
+from ui.loaders import load_walkthrough
+from ui.pickers import journey_picker, walk_persona_picker
+from ui.writes import attempt
 
 st.title("Walk-through")
 st.caption(
@@ -37,16 +38,7 @@ def _load_preset() -> None:
 summary = journey_picker(key="walk_journey")
 if summary is None:
     st.stop()
-options = walk_personas(summary.id)
-labels = dict(options)
-NO_PERSONA = 0
-persona_id = st.selectbox(
-    "Persona (their merge data fills the subjects)",
-    [NO_PERSONA, *labels],
-    format_func=lambda i: labels.get(i, "No persona (merge-tag fallbacks only)"),
-    index=1 if options else 0,
-    key="walk_persona",
-)
+persona_id = walk_persona_picker(summary.id)
 left, right = st.columns([2, 1])
 left.selectbox(
     "Path preset",
@@ -67,12 +59,11 @@ edited = st.data_editor(
         "detail": st.column_config.TextColumn("Detail", help="Stays inactive: for how many days (e.g. 60)"),
     },
 )
-try:
-    path = clean_path(edited.to_dict("records"))
-    walk, stages, cap = load_walkthrough(summary.id, path, persona_id or None, start)
-except JourneyError as exc:
-    st.error(str(exc))
+path = attempt(clean_path, edited.to_dict("records"))
+loaded = None if path is None else attempt(load_walkthrough, summary.id, path, persona_id, start)
+if loaded is None:
     st.stop()
+walk, stages, cap = loaded
 
 first_day, most = busiest_week(walk)
 a, b, c = st.columns(3)

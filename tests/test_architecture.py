@@ -24,9 +24,7 @@ KNOWN_ALTAIR_OUTSIDE_CHARTS = {
     "journey/plan/walkthrough.py",  # walkthrough_chart
     "journey/plan/map_export.py",  # map_chart (the PNG/SVG export)
 }
-KNOWN_PAGES_IMPORTING_DB = {
-    "pages/editor.py",  # db.models.LANES, LANE_LABELS
-}
+KNOWN_PAGES_IMPORTING_DB: set[str] = set()
 
 
 @dataclass(frozen=True)

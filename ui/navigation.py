@@ -7,6 +7,7 @@ imported app.py would run the navigation again.
 The files stay flat in pages/ (the sections live here, not in folders): Streamlit switches to its
 legacy multipage mode whenever a pages/ folder exists, and in that mode only pages/*.py answer a deep
 link such as /review on the first request after a start (docs/ARCHITECTURE.md, "Pages").
+`leave_legacy_multipage_mode` (below) sends such a first request through app.py's navigation.
 """
 
 from __future__ import annotations
@@ -44,3 +45,24 @@ _BY_KEY = {page.key: page for page in PAGES}
 def page_path(key: str) -> str:
     """The script path of the page `key` (for `st.switch_page` and AppTest), relative to app.py."""
     return _BY_KEY[key].path
+
+
+def leave_legacy_multipage_mode() -> None:
+    """Send a deep link that arrived before app.py ever ran through app.py's navigation.
+
+    Streamlit starts every server in its legacy multipage mode when a `pages/` folder sits beside
+    the entry point (`PagesManager.uses_pages_directory`), and only app.py's first `st.navigation`
+    call switches that off. So if the first request after a start is a bookmark such as /review,
+    Streamlit runs pages/review.py by itself: raw file names in the sidebar, no page config. No
+    public API changes that (Streamlit 1.67), so this flips the private flag and reruns the same URL,
+    which then goes through app.py. The ui package calls it once per process, on its first import:
+    every page imports ui, so the first such run ends the legacy mode. Outside a script run it does
+    nothing. Tested in tests/test_ui_navigation.py and, end to end, tests/test_browser_review.py.
+    """
+    import streamlit as st
+    from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    if PagesManager.uses_pages_directory and get_script_run_ctx() is not None:
+        PagesManager.uses_pages_directory = False
+        st.rerun()

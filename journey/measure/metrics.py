@@ -737,3 +737,34 @@ def latest_stage_rates(session: Session, journey_id: int) -> dict[int, StageRate
             direction={name: direction_of(now[name], before[name]) for name in RATE_NAMES},
         )
     return result
+
+
+def total_counts(rows: Iterable[Any]) -> Counts:
+    """The `.counts` of several stages (or emails, or weeks, or a review's stages) added up."""
+    result = Counts()
+    for row in rows:
+        result = result + row.counts
+    return result
+
+
+def data_stamp(session: Session) -> tuple[str, ...]:
+    """A stamp that changes whenever the metrics, the thresholds, the journeys, stages, emails or personas do.
+
+    One cheap query (row counts, latest changes, summed versions), so a cache keyed on it shows an import
+    or an edit from the app, the CLI or a teammate at once. Moving a stage or an email changes none of
+    them: the app clears its caches after its own writes.
+    """
+    from db.models import Journey, Persona, Setting
+
+    columns = [
+        select(func.count()).select_from(MetricDaily).scalar_subquery(),
+        select(func.max(MetricDaily.imported_at)).scalar_subquery(),
+        select(func.count()).select_from(JourneyPersona).scalar_subquery(),
+        select(Setting.updated_at).where(Setting.key == "alert_thresholds").scalar_subquery(),
+    ]
+    for table in (Journey, Stage, Email, Persona):
+        columns.append(select(func.count()).select_from(table).scalar_subquery())
+        columns.append(select(func.max(table.updated_at)).scalar_subquery())
+        # Every save bumps a version: this catches two edits within the same second of updated_at.
+        columns.append(select(func.sum(table.version)).scalar_subquery())
+    return tuple(str(value) for value in session.execute(select(*columns)).one())

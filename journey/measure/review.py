@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import asdict, dataclass, field, fields
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -37,6 +37,8 @@ from journey.measure.metrics import (
     parse_week,
     relative_change,
     stage_metrics_by_period,
+    total_counts,
+    week_start_of,
 )
 from journey.measure.stats import (
     ALPHA,
@@ -306,10 +308,12 @@ class WeeklyReview:
 
     @property
     def totals(self) -> Counts:
-        result = Counts()
-        for stage in self.stages:
-            result = result + stage.counts
-        return result
+        return total_counts(self.stages)
+
+    @property
+    def stage_metrics(self) -> list[StageMetrics]:
+        """The week's counts per stage, in journey order, as the charts take them."""
+        return [StageMetrics(s.stage_id, s.stage, i, s.counts) for i, s in enumerate(self.stages)]
 
 
 def resolve_week(week: str | date | Period | None, today: date | None = None) -> Period:
@@ -656,3 +660,18 @@ def variant_rows(test: ABTest) -> list[dict[str, str]]:
         }
         for label, counts in test.variants
     ]
+
+
+def review_weeks(span: tuple[date, date] | None, today: date | None = None, *, most: int = 260) -> list[str]:
+    """ISO weeks to review, newest first: from the last complete week (or the latest data) back to the
+    first data, and at least the 12 weeks up to the last complete one; `span` is (first, last) day with data."""
+    newest = last_complete_week(today).start
+    oldest = newest - timedelta(weeks=11)
+    if span:
+        newest = max(newest, week_start_of(span[1]))
+        oldest = min(oldest, week_start_of(span[0]))
+    weeks, monday = [], newest
+    while monday >= oldest and len(weeks) < most:
+        weeks.append(iso_week_label(monday))
+        monday -= timedelta(weeks=1)
+    return weeks

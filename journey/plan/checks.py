@@ -390,7 +390,11 @@ def check_journey(session, journey_id: int) -> list[Finding]:
     from journey.plan.maps import stage_rates
 
     tree = load_tree(session, journey_id)
-    rates = stage_rates(session, journey_id)
+    return check_loaded(session, tree, stage_rates(session, journey_id))
+
+
+def check_loaded(session, tree, rates: dict) -> list[Finding]:
+    """Check a loaded journey with its latest stage rates (maps.stage_rates) and the saved threshold."""
     return check_tree(
         tree,
         unsubscribe_rates={

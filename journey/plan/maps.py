@@ -480,3 +480,25 @@ def comparison_html(comparison: MapComparison) -> str:
 
 def _fmt_emotion(value: int | None) -> str:
     return "–" if value is None else f"{value:+d} · {EMOTIONS.get(value, '')}"
+
+
+# --- the map page's view -------------------------------------------------------
+
+
+@dataclass
+class MapView:
+    """What the map page shows of one journey: the map, its check findings, the journey it was copied from."""
+
+    map: JourneyMap
+    findings: list
+    source_journey_id: int | None
+
+
+def map_view(session, journey_id: int) -> MapView:
+    """The journey's map with its latest stage rates, and its checks on those same rates (check_journey's)."""
+    from journey.plan.checks import check_loaded
+    from journey.plan.journeys import load_tree
+
+    tree = load_tree(session, journey_id)
+    rates = stage_rates(session, journey_id)
+    return MapView(build_map(tree, rates), check_loaded(session, tree, rates), tree.journey.source_journey_id)

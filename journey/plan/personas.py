@@ -8,9 +8,12 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from db.crud import name_taken, update_versioned
-from db.models import Persona, PersonaUpdate
+from db.models import Persona, PersonaBase, PersonaUpdate
 from journey.core.errors import DuplicateName, NotFound, StaleEdit
 from journey.core.fields import clean_field, clean_merge_data
+
+# The persona form's fields, in the model's order (the merge data has its own editor).
+FORM_FIELDS: tuple[str, ...] = tuple(name for name in PersonaBase.model_fields if name != "merge_data")
 
 LABELS = {
     "name": "Persona name",
@@ -80,3 +83,16 @@ def delete_persona(session: Session, persona_id: int) -> None:
     """Delete a persona; journeys that followed it simply stop following it."""
     session.delete(get_persona(session, persona_id))
     session.flush()
+
+
+def personas_journey_first(session: Session, journey_id: int) -> list[tuple[Persona, bool]]:
+    """Every persona as (persona, follows the journey): the journey's own first, each group by name."""
+    from db.models import JourneyPersona
+
+    own = set(
+        session.execute(
+            select(JourneyPersona.persona_id).where(JourneyPersona.journey_id == journey_id)
+        ).scalars()
+    )
+    everyone = list_personas(session)
+    return [(p, True) for p in everyone if p.id in own] + [(p, False) for p in everyone if p.id not in own]

@@ -273,3 +273,17 @@ def import_journey(session: Session, payload: Any, *, name: str | None = None) -
         field = f"{where}.{exc.field}" if exc.field else where
         raise InvalidJourneyFile(f"{field}: {exc}", field=field) from exc
     return journey.id
+
+
+def read_journey_file(data: bytes, name: str = "The file") -> Any:
+    """The JSON in an uploaded journey file (UTF-8 with or without BOM, or UTF-16); refused when it is not JSON."""
+    import json
+
+    from journey.core.text import decode_text
+
+    try:
+        return json.loads(decode_text(data))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InvalidJourneyFile(
+            f"{name} is not a JSON file we can read ({exc}). Export it again and retry."
+        ) from exc

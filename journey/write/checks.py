@@ -40,6 +40,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from urllib.parse import SplitResult, urlsplit
 
 from journey.core.errors import TemplateError
@@ -621,3 +622,38 @@ def _mj_preview(result: Preview) -> str:
         return ""
     nodes = result.document.find("mj-preview")
     return resolve(text_of(nodes[0].content), result.data) if nodes else ""
+
+
+@dataclass(frozen=True)
+class CheckedRender:
+    """One render of an email for the studio: sanitised HTML and text (None when it cannot render), findings."""
+
+    html: str | None
+    text: str | None
+    findings: list[Finding]
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "error"]
+
+
+def render_and_check(
+    mjml: str,
+    data: Mapping[str, object] | None = None,
+    *,
+    subject: str | None,
+    preheader: str = "",
+    cta_label: str = "",
+    cta_url: str = "",
+) -> CheckedRender:
+    """Merge tags → MJML → sanitised HTML + text, and every pre-send finding, errors first (one render)."""
+    from journey.core.findings import sorted_findings
+
+    result = preview(mjml, data, preheader=preheader)
+    findings = findings_for(
+        result, subject=subject, preheader=preheader, cta_label=cta_label, cta_url=cta_url
+    )
+    email = result.email
+    return CheckedRender(
+        email.html if email else None, email.text if email else None, sorted_findings(findings)
+    )

@@ -1,0 +1,36 @@
+"""The workspace's database for the app: one cached engine, one session (one transaction) per use."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import streamlit as st
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from db.engine import database_url, make_engine, session_scope
+from db.migrate import upgrade
+from journey.plan import demo
+
+
+@st.cache_resource(show_spinner="Opening the workspace…")
+def _engine_for(url: str) -> Engine:
+    """One engine per database URL: migrated, and seeded with the demo on a first start."""
+    engine = make_engine(url)
+    upgrade(engine)
+    with session_scope(engine) as session:
+        demo.seed_on_first_start(session, with_demo=os.environ.get("JOURNEY_SEED_DEMO", "1") != "0")
+    return engine
+
+
+def get_engine() -> Engine:
+    return _engine_for(database_url())
+
+
+@contextmanager
+def db_session() -> Iterator[Session]:
+    """A session for this rerun: one transaction, committed when the block ends without error."""
+    with session_scope(get_engine()) as session:
+        yield session

@@ -1,0 +1,156 @@
+"""Cached reads for the pages (`load_…`): plain data, keyed on the workspace's data stamp.
+
+Every loader is `st.cache_data`, keyed on `data_key()`: the database URL and a stamp that changes with
+its metrics, journeys, stages, emails and personas (journey.measure.metrics.data_stamp, one cheap
+query), so an import from the CLI or a teammate shows at once. A write through ui.writes.run_write
+clears them all (clear_caches), which also covers changes the stamp cannot see (a stage moved).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+from db.engine import database_url
+from journey.measure import charts, metrics, review
+from journey.plan import journeys, maps, personas
+from journey.plan.walkthrough import PathEvent, walk_journey
+from journey.write.checks import CheckedRender, render_and_check
+from journey.write.render import standard_merge_data
+from ui.db import db_session
+
+TTL = 300
+
+
+def data_key() -> tuple:
+    """The cache key of every data loader: the database, and its data stamp."""
+    with db_session() as session:
+        return (database_url(), *metrics.data_stamp(session))
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def _load_map_view(stamp: tuple, journey_id: int) -> maps.MapView:
+    with db_session() as session:
+        return maps.map_view(session, journey_id)
+
+
+def load_map_view(journey_id: int) -> maps.MapView:
+    """The journey's map (with its latest stage rates), its check findings and its source journey id."""
+    return _load_map_view(data_key(), journey_id)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def _load_comparison(stamp: tuple, current_id: int, future_id: int) -> maps.MapComparison:
+    with db_session() as session:
+        return maps.compare_trees(
+            journeys.load_tree(session, current_id), journeys.load_tree(session, future_id)
+        )
+
+
+def load_comparison(current_id: int, future_id: int) -> maps.MapComparison:
+    """What changed from the current-state journey to the future-state one."""
+    return _load_comparison(data_key(), current_id, future_id)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def _load_walkthrough(stamp: tuple, journey_id: int, path: tuple, persona_id: int | None, start: date):
+    with db_session() as session:
+        tree = journeys.load_tree(session, journey_id)
+        merge = personas.get_persona(session, persona_id).merge_data if persona_id else {}
+        walk = walk_journey(tree, list(path), standard_merge_data(merge), start=start)
+        return walk, [n.stage.name for n in tree.stages], tree.journey.max_emails_per_week
+
+
+def load_walkthrough(journey_id: int, path: list[PathEvent], persona_id: int | None, start: date):
+    """(the walk-through of the journey on `path` as the persona, the stage names, the weekly cap)."""
+    return _load_walkthrough(data_key(), journey_id, tuple(path), persona_id, start)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def _load_metric_scope(stamp: tuple) -> dict:
+    with db_session() as session:
+        return {
+            "personas": [(p.id, p.name) for p in personas.list_personas(session)],
+            "journeys": [(j.id, j.name, tuple(j.personas)) for j in journeys.list_journeys(session)],
+        }
+
+
+def load_metric_scope() -> dict:
+    """Personas as (id, name) and journeys as (id, name, persona names), for the dashboard's filters."""
+    return _load_metric_scope(data_key())
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def _load_journey_span(stamp: tuple, journey_id: int):
+    with db_session() as session:
+        span = metrics.data_range(session, metrics.MetricFilter(journey_id=journey_id))
+        stages = [(n.stage.id, n.stage.name) for n in journeys.load_tree(session, journey_id).stages]
+    return (span.start, span.end) if span else None, stages
+
+
+def load_journey_span(journey_id: int):
+    """((first day, last day) with metrics or None, [(stage id, name)] in journey order)."""
+    return _load_journey_span(data_key(), journey_id)
+
+
+@st.cache_data(ttl=TTL, show_spinner="Summing the metrics…")
+def _load_dashboard(stamp, journey_id, start, end, stage_ids, trend_rates, table_rate) -> dict:
+    period = metrics.Period(start, end)
+    with db_session() as session:
+        stages = metrics.stage_metrics(session, journey_id, period, stage_ids)
+        weekly = metrics.stage_weekly(session, journey_id, period, stage_ids)
+        emails = metrics.email_metrics(session, journey_id, period, stage_ids)
+        email_weeks = metrics.email_weekly(session, journey_id, period, stage_ids)
+    return {
+        "total": metrics.total_counts(stages),
+        "stage_rates": charts.stage_rates_frame(stages),
+        "trend": charts.stage_trend_frame(weekly, trend_rates),
+        "funnel": charts.funnel_frame(stages),
+        "emails": charts.email_table_frame(emails, email_weeks, table_rate),
+    }
+
+
+def load_dashboard(journey_id, start, end, stage_ids=None, trend_rates=(), table_rate="click_rate") -> dict:
+    """The dashboard's data for one journey and period: totals and one DataFrame per chart."""
+    ids = tuple(stage_ids) if stage_ids else None
+    return _load_dashboard(data_key(), journey_id, start, end, ids, tuple(trend_rates), table_rate)
+
+
+@st.cache_data(ttl=TTL, show_spinner="Preparing the review…")
+def _load_weekly_review(stamp: tuple, journey_id: int, week: str):
+    with db_session() as session:
+        weekly = review.weekly_review(session, journey_id, week)
+    return weekly, charts.stage_rates_frame(weekly.stage_metrics), charts.funnel_frame(weekly.stage_metrics)
+
+
+def load_weekly_review(journey_id: int, week: str):
+    """(WeeklyReview, stage-rates frame, funnel frame) for one journey and ISO week."""
+    return _load_weekly_review(data_key(), journey_id, week)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def load_studio_render(
+    mjml: str, subject: str | None, preheader: str, data: dict, cta_label: str, cta_url: str
+) -> CheckedRender:
+    """The studio's render and pre-send findings of one version of an email (a pure function of its input)."""
+    return render_and_check(
+        mjml, data, subject=subject, preheader=preheader, cta_label=cta_label, cta_url=cta_url
+    )
+
+
+DATA_LOADERS = (
+    _load_map_view,
+    _load_comparison,
+    _load_walkthrough,
+    _load_metric_scope,
+    _load_journey_span,
+    _load_dashboard,
+    _load_weekly_review,
+)
+
+
+def clear_caches() -> None:
+    """Forget every cached read of the workspace's data: call after a write (run_write does)."""
+    for loader in DATA_LOADERS:
+        loader.clear()

@@ -1,0 +1,151 @@
+"""Widgets shared by several pages: findings, download buttons, a chart with its downloads."""
+
+from __future__ import annotations
+
+import re
+from functools import partial
+
+import pandas as pd
+import streamlit as st
+
+from journey.measure import charts
+from journey.plan import map_export
+
+
+def file_stem(name: str, default: str) -> str:
+    """A download's file name stem from a journey or email name: lowercase words joined by dashes."""
+    return re.sub(r"[\W_]+", "-", name.lower()).strip("-") or default
+
+
+def journeys_table(summaries) -> None:
+    """The journeys with their map type, stage and email counts, personas, goal and last change."""
+    from journey.plan.journeys import MAP_TYPES
+
+    rows = [
+        {
+            "Journey": s.name,
+            "Map type": MAP_TYPES[s.map_type],
+            "Stages": s.stages,
+            "Emails": s.emails,
+            "Personas": ", ".join(s.personas) or "–",
+            "Goal": s.goal or "–",
+            "Updated": s.updated_at,
+        }
+        for s in summaries
+    ]
+    st.dataframe(
+        rows,
+        hide_index=True,
+        width="stretch",
+        column_config={"Updated": st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm")},
+    )
+
+
+def journey_download(summary) -> None:
+    """Download the journey as JSON; the file is built only when the button is clicked."""
+    import json
+
+    from journey.plan import transfer
+    from ui.db import db_session
+
+    def exported(journey_id: int = summary.id) -> str:
+        with db_session() as session:
+            return json.dumps(transfer.export_journey(session, journey_id), indent=2, ensure_ascii=False)
+
+    st.download_button(
+        "⬇️ Download as JSON",
+        exported,
+        file_name=f"{file_stem(summary.name, 'journey')}.json",
+        mime="application/json",
+        key="journeys_export",
+        on_click="ignore",  # no rerun: it would retire the deferred file before the browser fetched it
+    )
+
+
+def finding_counts(findings) -> None:
+    """One line above a findings list: how many errors, warnings and hints."""
+    counts = {s: sum(f.severity == s for f in findings) for s in ("error", "warning", "info")}
+    st.markdown(
+        f"**{counts['error']}** errors · **{counts['warning']}** warnings · **{counts['info']}** hints"
+    )
+
+
+def show_findings(findings) -> None:
+    """Journey-check findings as a table, errors first, with a one-line summary above."""
+    if not findings:
+        st.success("No findings: this journey follows every rule we check.", icon="✅")
+        return
+    finding_counts(findings)
+    icons = {"error": "🛑 error", "warning": "⚠️ warning", "info": "💡 info"}
+    rows = [
+        {
+            "Severity": icons[f.severity],
+            "Rule": f.rule,
+            "Stage": f.stage or "–",
+            "Email": f.email or "–",
+            "What": f.message,
+            "Fix": f.fix,
+        }
+        for f in findings
+    ]
+    st.table(pd.DataFrame(rows).set_index("Severity"))  # a table wraps long messages
+
+
+def download(where, label: str, data, file_name: str, mime: str, *, key: str, **kwargs) -> None:
+    """One download button that does not rerun the page (a rerun would retire a deferred file)."""
+    where.download_button(
+        label, data, file_name=file_name, mime=mime, key=key, icon="⬇️", on_click="ignore", **kwargs
+    )
+
+
+def map_downloads(journey_map) -> None:
+    """A download button for each export of the map; PNG and SVG are rendered only when clicked."""
+    stem = file_stem(journey_map.name, "journey")
+    buttons = (
+        ("PNG image", partial(map_export.map_png, journey_map), f"{stem}-map.png", "image/png", "map_png"),
+        (
+            "SVG image",
+            partial(map_export.map_svg, journey_map),
+            f"{stem}-map.svg",
+            "image/svg+xml",
+            "map_svg",
+        ),
+        (
+            "Printable page (A4)",
+            map_export.printable_html(journey_map),
+            f"{stem}-map.html",
+            "text/html",
+            "map_print",
+        ),
+        ("CSV (lanes)", map_export.map_csv(journey_map), f"{stem}-lanes.csv", "text/csv", "map_csv"),
+        (
+            "Empty template (CSV)",
+            map_export.template_csv(),
+            "journey-map-template.csv",
+            "text/csv",
+            "map_tpl_csv",
+        ),
+        (
+            "Empty template (printable)",
+            map_export.template_html(),
+            "journey-map-template.html",
+            "text/html",
+            "map_tpl_html",
+        ),
+    )
+    columns = st.columns(3)
+    for i, (label, data, name, mime, key) in enumerate(buttons):
+        download(columns[i % 3], label, data, name, mime, key=key, width="stretch")
+
+
+def chart_downloads(chart, frame, *, stem: str, key: str) -> None:
+    """PNG (rendered only when clicked) and CSV downloads for one chart."""
+    left, right, _ = st.columns([1, 1, 4])
+    download(left, "PNG", partial(charts.chart_png, chart), f"{stem}.png", "image/png", key=f"{key}_png")
+    download(right, "CSV", charts.frame_csv(frame), f"{stem}.csv", "text/csv", key=f"{key}_csv")
+
+
+def chart_with_downloads(chart, frame, *, stem: str, key: str, **kwargs) -> None:
+    """A chart (widget key `key`) and, under it, its PNG and CSV downloads."""
+    st.altair_chart(chart, key=key, **kwargs)
+    chart_downloads(chart, frame, stem=stem, key=key)

@@ -14,6 +14,8 @@ Pages, the CLI and other sections use the names below, or import one of these mo
 from journey.core.lazy import lazy_exports
 
 _EXPORTS = {
+    "CheckedRender": "journey.write.checks",
+    "EmailFacts": "journey.write.facts",
     "Preview": "journey.write.render",
     "RenderedEmail": "journey.write.render",
     "SendResult": "journey.write.send",
@@ -22,12 +24,14 @@ _EXPORTS = {
     "add_variant": "journey.write.variants",
     "check_email": "journey.write.checks",
     "delete_variant": "journey.write.variants",
+    "email_facts": "journey.write.facts",
     "findings_for": "journey.write.checks",
     "has_merge_tags": "journey.write.merge",
     "list_variants": "journey.write.variants",
     "merge_tags": "journey.write.merge",
     "parse_mjml": "journey.write.mjml_validation",
     "preview": "journey.write.render",
+    "render_and_check": "journey.write.checks",
     "render_email": "journey.write.render",
     "sanitize_html": "journey.write.sanitize",
     "send_test_email": "journey.write.send",

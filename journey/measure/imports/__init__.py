@@ -14,6 +14,7 @@ _EXPORTS = {
     "RejectedRow": "journey.measure.imports.importer",
     "UnmatchedEmail": "journey.measure.imports.importer",
     "detect_format": "journey.measure.imports.formats",
+    "guess_mapping": "journey.measure.imports.formats",
     "import_metrics": "journey.measure.imports.importer",
     "read_header": "journey.measure.imports.formats",
 }

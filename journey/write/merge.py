@@ -135,9 +135,7 @@ def template_error(exc: LiquidError, *, source: str | None = None, offset: int =
         column = len(source) - (source.rfind("\n") + 1) + 1
     message, rule = _message(exc)
     where = f"Line {line}, column {column}: " if line else ""
-    error = TemplateError(where + message, line=line, column=column, field="mjml")
-    error.rule = rule  # type: ignore[attr-defined]
-    return error
+    return TemplateError(where + message, line=line, column=column, field="mjml", rule=rule)
 
 
 @lru_cache(maxsize=64)

@@ -37,6 +37,7 @@ from html.parser import HTMLParser
 
 from db.models import Trigger
 from journey.core.findings import Finding, sorted_findings
+from journey.measure.review import load_thresholds
 from journey.plan.journeys import TRIGGERS, JourneyTree
 from journey.plan.walkthrough import PRESETS, busiest_week, walk_journey
 
@@ -435,18 +436,6 @@ def _obstacle_findings(node) -> list[Finding]:
 
 def unsubscribe_threshold(session) -> float:
     """The unsubscribe-rate alert threshold: the weekly review's saved thresholds (Setting "alert_thresholds")."""
-    try:
-        from journey.measure.review import load_thresholds
-    except ImportError:  # no review module: read the setting directly
-        from db.models import Setting
-
-        setting = session.get(Setting, "alert_thresholds")
-        saved = (setting.value or {}) if setting else {}
-        value = saved.get("unsubscribe_rate_max", saved.get("unsubscribe_rate"))
-        try:
-            return float(value) if value is not None else DEFAULT_UNSUBSCRIBE_THRESHOLD
-        except (TypeError, ValueError):
-            return DEFAULT_UNSUBSCRIBE_THRESHOLD
     return load_thresholds(session).unsubscribe_rate_max
 
 

@@ -27,7 +27,6 @@ from journey.measure.metrics import (
 DEFAULT_RATES = ("open_rate", "click_rate", "click_to_open_rate", "conversion_rate", "unsubscribe_rate")
 TREND_RATES = ("open_rate", "click_rate", "unsubscribe_rate")
 FUNNEL_STEPS = ["Reached", "Opened", "Clicked", "Converted"]
-RATE_FORMAT = ".2%"
 
 
 def _rate_rows(name: str, position: int, counts, rate_names: Sequence[str], **extra) -> list[dict]:

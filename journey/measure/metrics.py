@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -158,37 +158,6 @@ class Counts:
     def rates(self) -> dict[str, float | None]:
         return {name: self.rate(name) for name in RATE_NAMES}
 
-    def as_dict(self) -> dict[str, Any]:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
-
-
-def open_rate(c: Counts) -> float | None:
-    return rate(c.opens, c.delivered)
-
-
-def click_rate(c: Counts) -> float | None:
-    return rate(c.clicks, c.delivered)
-
-
-def click_to_open_rate(c: Counts) -> float | None:
-    return rate(c.clicks, c.opens)
-
-
-def conversion_rate(c: Counts) -> float | None:
-    return rate(c.conversions, c.delivered)
-
-
-def unsubscribe_rate(c: Counts) -> float | None:
-    return rate(c.unsubscribes, c.delivered)
-
-
-def bounce_rate(c: Counts) -> float | None:
-    return rate(c.bounces, c.sent)
-
-
-def complaint_rate(c: Counts) -> float | None:
-    return rate(c.complaints, c.delivered)
-
 
 # --- ISO weeks and periods ----------------------------------------------------
 
@@ -317,17 +286,6 @@ class MetricFilter:
     start: date | None = None
     end: date | None = None
     labelled_variants_only: bool = False  # only A/B rows (variant != "")
-
-    def for_period(self, period: Period) -> MetricFilter:
-        return MetricFilter(
-            self.journey_id,
-            self.persona_id,
-            self.stage_ids,
-            self.email_ids,
-            period.start,
-            period.end,
-            self.labelled_variants_only,
-        )
 
 
 def _to_counts(row: Any) -> Counts:
@@ -641,14 +599,6 @@ def email_weekly(
         if email_id in order
     ]
     return sorted(rows, key=lambda r: (r.position, r.week_start))
-
-
-def journey_weekly(session: Session, where: MetricFilter) -> list[WeekMetrics]:
-    """Counts per ISO week for the journey (or the persona's journeys) as a whole."""
-    return [
-        WeekMetrics(_as_date(week), None, "All stages", 0, counts)
-        for (week,), counts in aggregate(session, ("week",), where)
-    ]
 
 
 def funnel(stages: Sequence[StageMetrics]) -> list[dict[str, Any]]:

@@ -25,7 +25,6 @@ from journey.measure.metrics import (
     RATE_NAMES,
     Counts,
     Period,
-    StageMetrics,
     email_metrics,
     format_change,
     format_rate,
@@ -287,13 +286,6 @@ class WeeklyReview:
     def alerts(self) -> list[Alert]:
         return [a for s in self.stages for a in s.alerts]
 
-    @property
-    def totals(self) -> Counts:
-        result = Counts()
-        for stage in self.stages:
-            result = result + stage.counts
-        return result
-
 
 def resolve_week(week: str | date | Period | None, today: date | None = None) -> Period:
     """An ISO week from "2026-W47", any day in it, or None (the last complete week)."""
@@ -304,14 +296,6 @@ def resolve_week(week: str | date | Period | None, today: date | None = None) ->
     if isinstance(week, date):
         return parse_week(iso_week_label(week))
     return parse_week(week)
-
-
-def _summed(rows: list[list[StageMetrics]]) -> dict[int, Counts]:
-    sums: dict[int, Counts] = {}
-    for week_rows in rows:
-        for stage in week_rows:
-            sums[stage.stage_id] = sums.get(stage.stage_id, Counts()) + stage.counts
-    return sums
 
 
 def weekly_review(

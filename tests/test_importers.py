@@ -27,6 +27,7 @@ def csv_bytes(*lines: str, encoding: str = "utf-8") -> io.BytesIO:
 def journey_id(session):
     journey_id = make_journey(session)
     import_metrics(session, journey_id, FIXTURES / "generic.csv")  # something to keep intact
+    session.commit()  # the caller commits: import_metrics leaves the transaction to it
     return journey_id
 
 
@@ -207,6 +208,28 @@ def test_dry_run_returns_the_summary_and_writes_nothing(session, journey_id):
     assert (result.dry_run, result.written, result.imported, result.rows_read) == (True, False, 4, 6)
     assert [u.name for u in result.unmatched] == ["Black Friday teaser"]
     assert dump(session) == before
+
+
+def test_import_leaves_the_commit_to_the_caller(session, journey_id):
+    before = dump(session)
+    result = import_metrics(session, journey_id, FIXTURES / "mailchimp.csv")
+    assert result.written
+    assert dump(session) != before
+    session.rollback()  # the caller decides: nothing of the import was committed
+    assert dump(session) == before
+
+
+def test_a_rejected_import_keeps_the_callers_pending_work(session, journey_id):
+    import_metrics(session, journey_id, FIXTURES / "mailchimp.csv")  # not committed yet
+    pending = dump(session)
+    result = import_metrics(
+        session, journey_id, csv_bytes(HEADER, GOOD, "2026-11-10,Awareness,Welcome 1,,100,90,-3,5,1,0,10,0,0")
+    )
+    assert result.rejected_total == 1
+    assert not result.written
+    assert dump(session) == pending
+    session.commit()
+    assert dump(session) == pending
 
 
 def test_unmatched_emails_are_listed_and_skipped_without_create(session, journey_id):
@@ -456,6 +479,7 @@ def test_an_email_deleted_while_the_file_is_read_rejects_the_import(session, eng
     from journey.plan import journeys
 
     before = dump(session)
+    session.rollback()  # end the read, as a caller should: the file is then read without holding a transaction
 
     def delete_welcome(fraction, message):
         if message.startswith("Reading"):  # the file is read without holding a transaction

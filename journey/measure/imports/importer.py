@@ -293,16 +293,19 @@ def import_metrics(
 ) -> ImportResult:
     """Read a metrics export and upsert its unique counts for `journey_id` (see the module doc).
 
-    Returns the summary; writes only when no row is rejected and not `dry_run`, and
-    commits that write (one transaction, with any emails it creates). Raises
-    ImportRejected when the file as a whole cannot be read (empty, bad header…).
+    Returns the summary; writes only when no row is rejected and not `dry_run` (in the
+    session's transaction, with any emails it creates: the caller commits, like every service).
+    Raises ImportRejected when the file as a whole cannot be read (empty, bad header…); then,
+    and when rows are rejected, whatever the import wrote is rolled back.
     """
     if format not in ("auto", *FORMATS):
         raise ImportRejected(f"Unknown format “{format}”: choose auto, {', '.join(FORMATS)}.", field="format")
+    opened_here = not session.in_transaction()
     targets = _Targets.load(session, journey_id)
-    if not (session.new or session.dirty or session.deleted):
-        # End the read: on SQLite every transaction holds the write lock (BEGIN IMMEDIATE), and
-        # reading a big file should not block teammates' saves. Writing opens a new transaction.
+    if opened_here:
+        # End the read this call began: on SQLite every transaction holds the write lock (BEGIN
+        # IMMEDIATE), and reading a big file should not block teammates' saves. Writing opens a new
+        # transaction. A transaction the caller already had open is the caller's: it stays.
         session.rollback()
     if create_missing_stage is not None and create_missing_stage.casefold() not in targets.stages:
         raise ImportRejected(
@@ -341,26 +344,28 @@ def import_metrics(
         stream.close()
     if result.rows_read == 0:
         raise ImportRejected("The file has a header but no data rows.", row=2)
+    # A savepoint: a rejected import undoes its own writes (emails it created), not the caller's.
+    savepoint = session.begin_nested()
     try:
         rows = _resolve(run, targets, chosen, create_missing_stage, session, dry_run)
         if rows and result.rejected_total == 0:
             days = [key[2] for key in rows]
             result.first_day, result.last_day = min(days), max(days)
         if result.rejected_total or dry_run:
-            if result.rejected_total and result.created_emails and not dry_run:
-                session.rollback()  # emails created before a duplicate was found
+            savepoint.rollback()  # emails created before a duplicate was found; none in a dry run
             result.imported = len(rows) if not result.rejected_total else 0
             return result
         _write(session, rows, chosen, progress)
-        session.commit()
+        savepoint.commit()
     except IntegrityError:
-        session.rollback()
+        savepoint.rollback()
         raise ImportRejected(
             "An email or stage of this journey was deleted while the file was read: nothing was "
             "imported. Import the file again."
         ) from None
     except BaseException:
-        session.rollback()
+        if savepoint.is_active:
+            savepoint.rollback()
         raise
     result.imported = len(rows)
     result.written = True

@@ -124,6 +124,27 @@ def test_header_names_and_delimiters():
     assert sniff_delimiter('date;stage;"a,b";email') == ";"
     assert sniff_delimiter("date,stage,email") == ","
     assert sniff_delimiter("date\tstage\temail") == "\t"
+    assert sniff_delimiter("email") == ","
+
+
+@pytest.mark.parametrize(
+    ("sample", "expected"),
+    [
+        pytest.param("Date;Open rate (%, unique);Clicks", ";", id="comma-in-a-semicolon-header"),
+        pytest.param(
+            "Datum;Kampagne;Öffnungsrate (%, eindeutig)\n2026-11-09;Welcome;27,5\n2026-11-10;Welcome;28,5",
+            ";",
+            id="one-comma-on-every-line-of-a-semicolon-file",
+        ),
+        pytest.param("date;stage;revenue\n2026-11-09;A;1,5\n2026-11-10;A;2", ";", id="decimal-commas"),
+        pytest.param(
+            "Date\tCampaign\tOpens\n2026-11-09\tWelcome, part 1\t30", "\t", id="comma-in-a-tab-file"
+        ),
+        pytest.param('"Campaign, title",Sent,Opens\n"Welcome; part 1",100,30', ",", id="quoted-delimiters"),
+    ],
+)
+def test_the_delimiter_is_the_one_consistent_on_every_line(sample, expected):
+    assert sniff_delimiter(sample) == expected
 
 
 @pytest.mark.parametrize(

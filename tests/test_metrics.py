@@ -105,6 +105,15 @@ def test_iso_week_labels_follow_the_iso_year(day, label):
     assert metrics.iso_week_label(day) == label
 
 
+@pytest.mark.parametrize("text", ["2026-W47", " 2026-w47 ", "2026W47"])
+def test_a_week_is_read_in_the_forms_people_type(text):
+    assert metrics.parse_week(text) == Period(date(2026, 11, 16), date(2026, 11, 22))
+
+
+def test_a_one_digit_week_is_read():
+    assert metrics.parse_week("2026-W5").start == date(2026, 1, 26)
+
+
 def test_week_53_spans_the_year_boundary():
     week = metrics.parse_week("2020-W53")
     assert week == Period(date(2020, 12, 28), date(2021, 1, 3))
@@ -117,6 +126,8 @@ def test_week_53_spans_the_year_boundary():
         pytest.param("2025-W53", id="2025-has-no-week-53"),
         pytest.param("2026-W00", id="week-zero"),
         pytest.param("2026-47", id="missing-W"),
+        pytest.param("2026-11-16", id="a-day-not-a-week"),
+        pytest.param("2026-W47-1", id="a-week-day-not-a-week"),
         pytest.param("last week", id="words"),
         pytest.param("", id="empty"),
     ],

@@ -161,7 +161,7 @@ class Counts:
 
 # --- ISO weeks and periods ----------------------------------------------------
 
-WEEK_PATTERN = re.compile(r"^\s*(\d{4})-?W(\d{1,2})\s*$", re.IGNORECASE)
+WEEK_PATTERN = re.compile(r"(\d{4})-?W(\d{1,2})", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -207,20 +207,20 @@ def iso_week(day: date) -> Period:
 
 def parse_week(text: str) -> Period:
     """The ISO week "YYYY-Www" (e.g. "2026-W47") as a Period, Monday to Sunday."""
-    match = WEEK_PATTERN.match(text or "")
+    match = WEEK_PATTERN.fullmatch((text or "").strip())
     if not match:
         raise InvalidInput(
             f'"{text}" is not an ISO week: write it as YYYY-Www, for example 2026-W47.', field="week"
         )
     year, week = int(match.group(1)), int(match.group(2))
     try:
-        start = date.fromisocalendar(year, week, 1)
+        start = date.fromisoformat(f"{year}-W{week:02d}-1")  # the week's Monday
     except ValueError:
-        last = date(year, 12, 28).isocalendar()[1]
+        last = date(year, 12, 28).isocalendar().week  # 28 December is always in the year's last week
         raise InvalidInput(
             f"{year} has no ISO week {week}: its weeks run from W01 to W{last:02d}.", field="week"
         ) from None
-    return Period(start, start + timedelta(days=6))
+    return iso_week(start)
 
 
 def last_complete_week(today: date | None = None) -> Period:

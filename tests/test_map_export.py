@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 
 from journey.core.errors import ImportRejected, StaleEdit
-from journey.plan import journeys
+from journey.plan import journeys, map_export
 from journey.plan.map_export import (
     CSV_COLUMNS,
     import_lanes_csv,
@@ -198,3 +198,24 @@ def test_a_stage_refused_by_the_service_rolls_back_the_stages_written_before_it(
         )
     session.expire_all()
     assert lanes_of(session, journey.id) == before
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("Find a better  option\n", "Find a better option", id="fits-whitespace-collapsed"),
+        pytest.param(
+            "Find a better option than the current office coffee",
+            "Find a better option than the…",
+            id="cut-at-a-word",
+        ),
+        pytest.param(
+            "https://fernhillcoffee.example/very/long/path",
+            "https://fernhillcoffee.example/ve…",
+            id="one-long-word",
+        ),
+    ],
+)
+def test_chart_lines_are_shortened_to_one_line_with_an_ellipsis(text, expected):
+    assert map_export._short(text) == expected
+    assert len(map_export._short(text)) <= map_export.LINE_CHARS

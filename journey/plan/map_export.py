@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import textwrap
 from dataclasses import dataclass, field
 from html import escape
 
@@ -40,8 +41,11 @@ LINE_CHARS = 34
 
 
 def _short(text: str, limit: int = LINE_CHARS) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    """One line of at most `limit` characters, cut at a word with "…" (mid-word only for one long word)."""
+    short = textwrap.shorten(text, limit, placeholder="…")
+    if short == "…":  # the first word alone is too long (a web address): cut inside it
+        return " ".join(text.split())[: limit - 1] + "…"
+    return short
 
 
 def _cell_text(items: list[str], max_lines: int = 6) -> str:

@@ -79,6 +79,15 @@ def test_schema_is_the_official_mjml_4_schema():
         assert CHILDREN.get(parent, frozenset()) == frozenset(children), parent
 
 
+def test_schema_has_no_component_the_official_package_lacks():
+    official = json.loads((FIXTURES / "official_schema.json").read_text(encoding="utf-8"))
+    assert official["version"] == "4.15.3"  # the MJML 4 that mjml-python follows (mjml_schema's docstring)
+    # Tags mjml-core reads itself (the root, mj-include, the mj-attributes children), not components.
+    parsed_by_the_core = {"mjml", "mj-include", "mj-class", "mj-all", "mj-selector", "mj-html-attribute"}
+    assert set(ATTRIBUTES) - set(official["components"]) == parsed_by_the_core
+    assert set(CHILDREN) <= set(official["dependencies"])
+
+
 def test_starter_emails_validate_without_findings():
     from journey.plan import starter
 

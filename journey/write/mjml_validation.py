@@ -1,6 +1,8 @@
 """MJML validation like the official renderer's soft mode, with lines, plus the safety guards.
 
-mjml-python renders without validating anything, so the studio parses the MJML itself:
+mjml-python renders without validating anything, and no Python library validates MJML (the
+official validator is the `mjml-validator` npm package), so the studio parses the MJML itself, and
+tests/test_mjml_validation.py checks its findings and schema against the official package's output:
 
 - `parse_mjml(source)` → `MJMLDocument`: the tree of `mj-*` components (tag, attributes, line,
   column, raw content of ending tags such as mj-text) and the structural problems found on the way

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date
 
 import pytest
@@ -206,6 +207,18 @@ def test_semicolon_file_with_decimal_commas_and_crlf(session, journey_id):
     )
     assert got[("Welcome 1", "", "2026-11-03")]["revenue"] == 1250.5
     assert got[("Win-back", "", "2026-11-03")]["revenue"] == 99.9
+
+
+def test_mailchimp_without_total_bounces_adds_soft_and_hard_and_skips_blank_rows(session, journey_id):
+    lines = [
+        "Title,Send Date,Total Recipients,Successful Deliveries,Soft Bounces,Hard Bounces,Unique Opens,Unique Clicks",
+        '"Welcome 2","Nov 03, 2026 09:00 am",100,97,2,1,40,5',
+        "",
+        ",,,,,,,",
+    ]
+    result = import_metrics(session, journey_id, io.BytesIO("\r\n".join(lines).encode()))
+    assert (result.format, result.rows_read, result.imported, result.rejected) == ("mailchimp", 1, 1, [])
+    assert counts(session)[("Welcome 2", "", "2026-11-03")] == row(100, 97, 40, 5, bounces=3)
 
 
 def test_mailchimp_report_maps_ids_ab_titles_and_sums_two_sends_on_one_day(session, journey_id):

@@ -95,6 +95,42 @@ def journey_id(session):
             "not in the stage “Consideration”",
             id="wrong-stage",
         ),
+        pytest.param(
+            [HEADER, GOOD, "2026-11-10,Awareness,,,100,90,30,5,1,0,10,0,0"],
+            3,
+            "email: the email name is empty",
+            id="empty-email-name",
+        ),
+        pytest.param(
+            [HEADER, GOOD, "2026-11-10,Awareness,=HYPERLINK(1),,100,90,30,5,1,0,10,0,0"],
+            3,
+            "is a formula, not an email name",
+            id="formula-email-name",
+        ),
+        pytest.param(
+            [HEADER, GOOD, "2026-11-10,,Welcome 1,,100,90,30,5,1,0,10,0,0"],
+            3,
+            "stage: the stage is empty",
+            id="empty-stage",
+        ),
+        pytest.param(
+            [HEADER, GOOD, f"2026-11-10,Awareness,Welcome 1,{'B' * 41},100,90,30,5,1,0,10,0,0"],
+            3,
+            "variant names are limited to 40 characters",
+            id="variant-too-long",
+        ),
+        pytest.param(
+            [HEADER, GOOD, "2026-11-10,Awareness,Welcome 1,,100,90,30,5,1,0,10,0,lots"],
+            3,
+            "revenue: “lots” is not a number",
+            id="revenue-not-a-number",
+        ),
+        pytest.param(
+            [HEADER, GOOD, "2026-11-10,Awareness,Welcome 1,,100,90,30,5,1,0,10,0,-5"],
+            3,
+            "revenue is negative",
+            id="negative-revenue",
+        ),
     ],
 )
 def test_a_rejected_row_is_named_and_nothing_is_written(session, journey_id, lines, row, reason):

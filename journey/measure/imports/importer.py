@@ -38,6 +38,7 @@ import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import BinaryIO
 
@@ -443,24 +444,116 @@ def _aggregate_columns(
     return spec, columns
 
 
+@lru_cache(maxsize=4096)
+def _day_ordinal(text: str) -> int:
+    """A date cell as a day number; cached, as a file repeats its dates on every row (bounded:
+    report timestamps are mostly unique). A CellError is raised, not cached."""
+    return parse_day(text).toordinal()
+
+
+class _AggregateCells:
+    """How to read one row of an aggregate file: where each field sits, and its checks."""
+
+    def __init__(self, spec: AggregateFormat, columns: dict[str, int], stream: CsvStream) -> None:
+        self.spec = spec
+        self.header = [cell.replace("\ufeff", "").strip() for cell in stream.header]
+        self.decimal_comma = stream.delimiter == ";"
+        self.date_i = columns["date"]
+        self.email_i = columns.get("email")
+        self.campaign_i = columns.get("campaign_id")
+        self.stage_i = columns.get("stage")
+        self.variant_i = columns.get("variant")
+        self.counts = [(COUNT_NAMES.index(f), columns[f]) for f in COUNT_NAMES if f in columns]
+        self.revenue_i = columns.get("revenue")
+        soft_i, hard_i = columns.get("soft_bounces"), columns.get("hard_bounces")
+        # Soft and hard bounces add up to bounces when the file has no bounces column.
+        self.bounce_parts = [] if "bounces" in columns else [i for i in (soft_i, hard_i) if i is not None]
+        self.rates = [
+            (COUNT_NAMES.index(f), columns[f"{f}_rate"]) for f in spec.rates if f"{f}_rate" in columns
+        ]
+        self.derive_sent = "sent" not in columns
+
+    def day(self, cells: list[str]) -> int:
+        try:
+            return _day_ordinal(cells[self.date_i])
+        except CellError as exc:
+            raise CellError(f"{self.header[self.date_i]}: {exc}") from None
+
+    def email(self, cells: list[str]) -> tuple[str, str]:
+        """The email's name and campaign id (either may be empty, not both)."""
+        name = clean_label(cells[self.email_i]) if self.email_i is not None else ""
+        campaign_id = cells[self.campaign_i].strip() if self.campaign_i is not None else ""
+        if campaign_id.lower() in ("n/a", "-"):
+            campaign_id = ""
+        if not name and not campaign_id:
+            where = self.email_i if self.email_i is not None else self.date_i
+            raise CellError(f"{self.header[where]}: the email name is empty")
+        if name.startswith("="):
+            raise CellError(f"{self.header[self.email_i]}: “{name[:40]}” is a formula, not an email name")
+        return name, campaign_id
+
+    def stage(self, cells: list[str], targets: _Targets) -> str:
+        if self.stage_i is None:
+            return ""
+        stage = clean_label(cells[self.stage_i])
+        if stage and stage.casefold() not in targets.stages:
+            raise CellError(f"unknown stage “{stage}” (this journey's stages: {targets.stage_list()})")
+        if not stage and self.spec.name == "generic":
+            raise CellError(f"{self.header[self.stage_i]}: the stage is empty")
+        return stage
+
+    def variant(self, cells: list[str]) -> str:
+        variant = clean_label(cells[self.variant_i]) if self.variant_i is not None else ""
+        if len(variant) > MAX_VARIANT:
+            raise CellError(
+                f"{self.header[self.variant_i]}: variant names are limited to {MAX_VARIANT} characters"
+            )
+        return variant
+
+    def values(self, cells: list[str]) -> list:
+        """The row's counts and revenue (metric_daily order), derived ones filled in and checked."""
+        values = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0.0]
+        for position, index in self.counts:
+            try:
+                values[position] = int(cells[index])  # the common case, without a call
+            except ValueError:
+                values[position] = self._cell(parse_count, cells, index)
+        if self.revenue_i is not None:
+            try:
+                values[REVENUE_I] = round(
+                    parse_decimal(cells[self.revenue_i], decimal_comma=self.decimal_comma), 2
+                )
+            except CellError as exc:
+                raise CellError(f"{self.header[self.revenue_i]}: {exc}") from None
+        for index in self.bounce_parts:
+            values[BOUNCES_I] += parse_count(cells[index], decimal_comma=self.decimal_comma)
+        for position, index in self.rates:
+            rate = self._cell(parse_rate, cells, index)
+            if position == BOUNCES_I:
+                values[position] = round(rate * values[DELIVERED_I] / (1 - rate)) if rate < 1 else 0
+            else:
+                values[position] = round(rate * values[DELIVERED_I])
+        if self.derive_sent:
+            values[SENT_I] = values[DELIVERED_I] + values[BOUNCES_I]
+        problem = _check_counts(values)
+        if problem:
+            raise CellError(problem)
+        return values
+
+    def _cell(self, parse: Callable[..., float], cells: list[str], index: int) -> float:
+        """A number cell read by `parse`; a CellError names its column."""
+        try:
+            return parse(cells[index], decimal_comma=self.decimal_comma)
+        except CellError as exc:
+            raise CellError(f"{self.header[index]}: {exc}") from None
+
+
 def _read_aggregate(
     run: _Run, spec: AggregateFormat, columns: dict[str, int], names: list[str], targets: _Targets
 ) -> None:
     result, stream = run.result, run.stream
-    header = [cell.replace("\ufeff", "").strip() for cell in stream.header]
-    width = len(header)
-    decimal_comma = stream.delimiter == ";"
-    date_i = columns["date"]
-    email_i = columns.get("email")
-    campaign_i = columns.get("campaign_id")
-    stage_i = columns.get("stage")
-    variant_i = columns.get("variant")
-    counts = [(COUNT_NAMES.index(f), columns[f]) for f in COUNT_NAMES if f in columns]
-    revenue_i = columns.get("revenue")
-    soft_i, hard_i = columns.get("soft_bounces"), columns.get("hard_bounces")
-    rates = [(COUNT_NAMES.index(f), columns[f"{f}_rate"]) for f in spec.rates if f"{f}_rate" in columns]
-    derive_sent = "sent" not in columns
-    day_cache: dict[str, int] = {}
+    read = _AggregateCells(spec, columns, stream)
+    width = len(read.header)
     sends_seen: dict[tuple, int] = {}
     row = stream.header_row
     for cells in stream.rows:
@@ -478,70 +571,11 @@ def _read_aggregate(
             )
             continue
         try:
-            raw_day = cells[date_i]
-            day = day_cache.get(raw_day)
-            if day is None:
-                try:
-                    day = parse_day(raw_day).toordinal()
-                except CellError as exc:
-                    raise CellError(f"{header[date_i]}: {exc}") from None
-                if len(day_cache) > 10_000:  # report timestamps are mostly unique: keep it bounded
-                    day_cache.clear()
-                day_cache[raw_day] = day
-            name = clean_label(cells[email_i]) if email_i is not None else ""
-            campaign_id = cells[campaign_i].strip() if campaign_i is not None else ""
-            if campaign_id.lower() in ("n/a", "-"):
-                campaign_id = ""
-            if not name and not campaign_id:
-                raise CellError(
-                    f"{header[email_i if email_i is not None else date_i]}: the email name is empty"
-                )
-            if name.startswith("="):
-                raise CellError(f"{header[email_i]}: “{name[:40]}” is a formula, not an email name")
-            stage = ""
-            if stage_i is not None:
-                stage = clean_label(cells[stage_i])
-                if stage and stage.casefold() not in targets.stages:
-                    raise CellError(
-                        f"unknown stage “{stage}” (this journey's stages: {targets.stage_list()})"
-                    )
-                if not stage and spec.name == "generic":
-                    raise CellError(f"{header[stage_i]}: the stage is empty")
-            variant = clean_label(cells[variant_i]) if variant_i is not None else ""
-            if len(variant) > MAX_VARIANT:
-                raise CellError(f"{header[variant_i]}: variant names are limited to {MAX_VARIANT} characters")
-            values = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0.0]
-            for position, index in counts:
-                try:
-                    values[position] = int(cells[index])  # the common case, without a call
-                except ValueError:
-                    try:
-                        values[position] = parse_count(cells[index], decimal_comma=decimal_comma)
-                    except CellError as exc:
-                        raise CellError(f"{header[index]}: {exc}") from None
-            if revenue_i is not None:
-                try:
-                    values[REVENUE_I] = round(parse_decimal(cells[revenue_i], decimal_comma=decimal_comma), 2)
-                except CellError as exc:
-                    raise CellError(f"{header[revenue_i]}: {exc}") from None
-            if "bounces" not in columns and (soft_i is not None or hard_i is not None):
-                for index in (soft_i, hard_i):
-                    if index is not None:
-                        values[BOUNCES_I] += parse_count(cells[index], decimal_comma=decimal_comma)
-            for position, index in rates:
-                try:
-                    rate = parse_rate(cells[index], decimal_comma=decimal_comma)
-                except CellError as exc:
-                    raise CellError(f"{header[index]}: {exc}") from None
-                if position == BOUNCES_I:
-                    values[position] = round(rate * values[DELIVERED_I] / (1 - rate)) if rate < 1 else 0
-                else:
-                    values[position] = round(rate * values[DELIVERED_I])
-            if derive_sent:
-                values[SENT_I] = values[DELIVERED_I] + values[BOUNCES_I]
-            problem = _check_counts(values)
-            if problem:
-                raise CellError(problem)
+            day = read.day(cells)
+            name, campaign_id = read.email(cells)
+            stage = read.stage(cells, targets)
+            variant = read.variant(cells)
+            values = read.values(cells)
         except CellError as exc:
             run.reject(row, str(exc))
             continue
@@ -549,31 +583,37 @@ def _read_aggregate(
             run.reject(row, f"the row has {len(cells)} cells but the header has {width}")
             continue
         ident = run.ident(campaign_id, name, stage, row)
-        info = run.idents[ident]
+        info = run.idents[
+            ident
+        ]  # the email's tally (rows, sent, delivered, opens, clicks), shown when unmatched
         info[4] += 1
         info[5] += values[SENT_I]
         info[6] += values[DELIVERED_I]
         info[7] += values[OPENS_I]
         info[8] += values[CLICKS_I]
-        key = (ident, variant.casefold(), day)
         if spec.sums_same_day:
             send = (
                 (campaign_id, variant.casefold())
                 if campaign_id
-                else (name.casefold(), variant.casefold(), raw_day)
+                else (name.casefold(), variant.casefold(), cells[read.date_i])
             )
             if send in sends_seen:
                 run.reject(row, f"duplicate of row {sends_seen[send]} (the same campaign twice)")
                 continue
             sends_seen[send] = row
-        entry = run.entries.get(key)
-        if entry is None:
-            run.entries[key] = [row, variant, values]
-        elif spec.sums_same_day:
-            entry[2] = [a + b for a, b in zip(entry[2], values, strict=True)]
-        else:
-            run.reject(row, f"duplicate of row {entry[0]} (the same email, variant and day)")
+        _add_entry(run, spec, (ident, variant.casefold(), day), row, variant, values)
     run.report(result.rows_read)
+
+
+def _add_entry(run: _Run, spec: AggregateFormat, key: tuple, row: int, variant: str, values: list) -> None:
+    """Keep a row's counts under its email, variant and day: summed or a duplicate, as the format says."""
+    entry = run.entries.get(key)
+    if entry is None:
+        run.entries[key] = [row, variant, values]
+    elif spec.sums_same_day:
+        entry[2] = [a + b for a, b in zip(entry[2], values, strict=True)]
+    else:
+        run.reject(row, f"duplicate of row {entry[0]} (the same email, variant and day)")
 
 
 def _check_counts(values: list) -> str | None:

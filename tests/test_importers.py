@@ -426,6 +426,48 @@ def test_events_unknown_event_names_are_rejected_and_known_noise_ignored(session
     assert [(r.row, r.error) for r in result.rejected] == [(3, "unknown event “teleported”")]
 
 
+def test_events_rows_that_break_a_rule_are_named(session, journey_id):
+    data = csv_bytes(
+        "email,timestamp,event,category,variant",
+        "a@example.com,1793610000,processed,Welcome 1,",
+        "b@example.com,1793610000",
+        "b@example.com,yesterday,processed,Welcome 1,",
+        ",1793610000,processed,Welcome 1,",
+        "b@example.com,1793610000,processed,,",
+        "b@example.com,1793610000,processed,=cmd(),",
+        f"b@example.com,1793610000,processed,Welcome 1,{'B' * 41}",
+    )
+    result = import_metrics(session, journey_id, data)
+    assert not result.written
+    assert [(r.row, r.error) for r in result.rejected] == [
+        (3, "the row has 2 cells but the header has 5"),
+        (4, "timestamp: “yesterday” is not a timestamp (unix seconds or ISO 8601)"),
+        (5, "email: the recipient is empty"),
+        (6, "category: no email or campaign named"),
+        (7, "category: “=cmd()” is a formula, not an email name"),
+        (8, "variant: variant names are limited to 40 characters"),
+    ]
+
+
+def test_events_take_a_sendgrid_category_list_and_the_next_time_column(session, journey_id):
+    data = csv_bytes(
+        "email,timestamp,delivered_at,event,category",
+        'a@example.com,1793610000,,processed,"[""Welcome 1"", ""promo""]"',
+        'a@example.com,,2026-11-02T10:00:00Z,delivered,"[""Welcome 1""]"',
+        "a@example.com,1793610000,,deferred,Welcome 1",
+    )
+    result = import_metrics(session, journey_id, data)
+    assert (result.imported, result.rejected) == (1, [])
+    assert counts(session)[("Welcome 1", "", "2026-11-02")]["delivered"] == 1
+
+
+def test_events_header_with_a_duplicated_column_is_refused(session, journey_id):
+    with pytest.raises(ImportRejected, match="duplicated columns “event”"):
+        import_metrics(
+            session, journey_id, csv_bytes("email,timestamp,event,event,category", "a,1,open,open,W")
+        )
+
+
 def test_events_file_without_an_email_column_is_refused(session, journey_id):
     with pytest.raises(ImportRejected, match="needs a column naming the email"):
         import_metrics(session, journey_id, csv_bytes("email,timestamp,event", "a@x.com,1793610000,open"))

@@ -637,9 +637,8 @@ def _check_counts(values: list) -> str | None:
 # --- events -----------------------------------------------------------------------------
 
 
-def _read_events(run: _Run, names: list[str], targets: _Targets) -> None:
-    result, stream = run.result, run.stream
-    header = [cell.replace("\ufeff", "").strip() for cell in stream.header]
+def _event_columns(names: list[str], header: list[str]) -> tuple[dict[str, int], list[int]]:
+    """Where each field of an events file sits, and every timestamp column (the first one wins)."""
     columns = find_columns(names, EVENT_COLUMNS)
     if "email" not in columns and "campaign_id" not in columns:
         raise ImportRejected(
@@ -658,17 +657,56 @@ def _read_events(run: _Run, names: list[str], targets: _Targets) -> None:
             field="header",
             row=1,
         )
+    return columns, time_columns
+
+
+def _unusual_event_kind(text: str, row: int, reject: Callable[[int, str], None]) -> int | None:
+    """The kind of an event not written exactly as EVENT_KINDS has it; None to skip the row
+    (an event we ignore, or one rejected here as unknown)."""
+    kind = EVENT_KINDS.get(text.strip().lower())
+    if kind is None and text.strip().lower() not in IGNORED_EVENTS:
+        reject(row, f"unknown event “{text[:40]}”")
+    return kind
+
+
+class _EventDays:
+    """Event timestamps as day ordinals. `unix` remembers the day of each unix day number seen
+    (most files stamp events in unix seconds), `interned` keeps one int object per day."""
+
+    def __init__(self, time_columns: list[int], header: list[str]) -> None:
+        self.time_i, self.extra = time_columns[0], time_columns[1:]
+        self.label = header[self.time_i]
+        self.unix: dict[int, int] = {}
+        self.interned: dict[int, int] = {}
+
+    def read(self, cells: list[str]) -> int:
+        """The day of a row not in `unix` yet; an empty timestamp falls back to the next time column."""
+        stamp = cells[self.time_i]
+        if not stamp.strip():
+            stamp = next((cells[i] for i in self.extra if cells[i].strip()), stamp)
+        try:
+            day = parse_event_day(stamp)
+        except CellError as exc:
+            raise CellError(f"{self.label}: {exc}") from None
+        day = self.interned.setdefault(day, day)
+        if stamp.isdigit() and int(stamp) < 100_000_000_000:  # unix seconds: remember the day
+            self.unix[int(stamp) // 86_400] = day
+        return day
+
+
+def _read_events(run: _Run, names: list[str], targets: _Targets) -> None:
+    result, stream = run.result, run.stream
+    header = [cell.replace("\ufeff", "").strip() for cell in stream.header]
+    columns, time_columns = _event_columns(names, header)
     recipient_i, event_i = columns["recipient"], columns["event"]
     name_i, campaign_i = columns.get("email"), columns.get("campaign_id")
     variant_i, machine_i, severity_i = columns.get("variant"), columns.get("machine"), columns.get("severity")
     time_i = time_columns[0]
-    extra_times = time_columns[1:]
     width = max(columns.values()) + 1
     kinds = EVENT_KINDS
-    ignored = IGNORED_EVENTS
     true_values = TRUE_VALUES
-    days: dict[int, int] = {}  # unix day number → date ordinal
-    interned: dict[int, int] = {}  # one int object per day, not one per event
+    event_days = _EventDays(time_columns, header)
+    days = event_days.unix  # unix day number → date ordinal
     # (campaign id, name, variant) as written → [ident, variant, first row, kind dicts (recipient hash → day)]
     groups: dict[tuple[str, str, str], list] = {}
     rows_read = 0
@@ -686,37 +724,23 @@ def _read_events(run: _Run, names: list[str], targets: _Targets) -> None:
         if not rows_read & (PROGRESS_EVERY - 1):
             result.rows_read = rows_read
             run.report(rows_read)
-        event = cells[event_i]
-        kind = kinds.get(event)
+        kind = kinds.get(cells[event_i])
         if kind is None:
-            event = event.strip().lower()
-            kind = kinds.get(event)
+            kind = _unusual_event_kind(cells[event_i], row, reject)
             if kind is None:
-                if event in ignored:
-                    continue
-                reject(row, f"unknown event “{cells[event_i][:40]}”")
                 continue
         if kind == BOUNCE and severity_i is not None and cells[severity_i].strip().lower() == "temporary":
             continue
         if kind == OPEN and machine_i is not None and cells[machine_i].strip().lower() in true_values:
             kind = MACHINE_OPEN
-        stamp = cells[time_i]
         try:
-            day = days[int(stamp) // 86_400]
+            day = days[int(cells[time_i]) // 86_400]
         except (KeyError, ValueError):
-            if not stamp.strip():
-                for index in extra_times:
-                    if cells[index].strip():
-                        stamp = cells[index]
-                        break
             try:
-                day = parse_event_day(stamp)
+                day = event_days.read(cells)
             except CellError as exc:
-                reject(row, f"{header[time_i]}: {exc}")
+                reject(row, str(exc))
                 continue
-            day = interned.setdefault(day, day)
-            if stamp.isdigit() and int(stamp) < 100_000_000_000:  # unix seconds: remember the day
-                days[int(stamp) // 86_400] = day
         recipient = cells[recipient_i].strip().lower()
         if not recipient:
             reject(row, f"{header[recipient_i]}: the recipient is empty")
@@ -726,13 +750,9 @@ def _read_events(run: _Run, names: list[str], targets: _Targets) -> None:
             cells[name_i] if name_i is not None else "",
             cells[variant_i] if variant_i is not None else "",
         )
-        group = groups.get(key)
+        group = groups.get(key) or _add_group(run, groups, key, row, header, name_i, variant_i)
         if group is None:
-            group = _new_group(run, key, row, header, name_i, variant_i)
-            if isinstance(group, str):
-                reject(row, group)
-                continue
-            groups[key] = group
+            continue
         group[4] += 1
         seen = group[3][kind]
         h = hash(recipient)
@@ -741,12 +761,34 @@ def _read_events(run: _Run, names: list[str], targets: _Targets) -> None:
             seen[h] = day
     result.rows_read = rows_read
     run.report(rows_read)
-    if result.rejected_total:
-        return
+    if not result.rejected_total:
+        _count_groups(run, groups)
+
+
+def _count_groups(run: _Run, groups: dict[tuple[str, str, str], list]) -> None:
+    """Turn each group's recipients into counts per day (freeing each group as it goes)."""
     for key in list(groups):
         ident, variant, first_row, seen, rows = groups.pop(key)
         run.idents[ident][4] += rows
         _count_group(run, ident, variant, first_row, seen)
+
+
+def _add_group(
+    run: _Run,
+    groups: dict[tuple[str, str, str], list],
+    key: tuple[str, str, str],
+    row: int,
+    header: list[str],
+    name_i: int | None,
+    variant_i: int | None,
+) -> list | None:
+    """The group of an email and variant's first row, added to `groups`; None when the row is rejected."""
+    group = _new_group(run, key, row, header, name_i, variant_i)
+    if isinstance(group, str):
+        run.reject(row, group)
+        return None
+    groups[key] = group
+    return group
 
 
 def _new_group(
@@ -780,6 +822,31 @@ def _new_group(
 
 def _count_group(run: _Run, ident: tuple, variant: str, first_row: int, seen: list[dict]) -> None:
     """Unique recipients per day and kind, each counted on the day they were sent the email."""
+    info = run.idents[ident]
+    for day, counts in _counts_per_send_day(seen).items():
+        problem = _check_counts(counts)
+        if problem:
+            label = info[0] or info[1]
+            run.reject(
+                first_row,
+                f"{label}{f' / {variant}' if variant else ''} on {date.fromordinal(day)}: {problem} "
+                "(does the file hold every event of that send?)",
+            )
+            continue
+        run.entries[(ident, variant.casefold(), day)] = [first_row, variant, counts]
+        info[5] += counts[SENT_I]
+        info[6] += counts[DELIVERED_I]
+        info[7] += counts[OPENS_I]
+        info[8] += counts[CLICKS_I]
+
+
+def _counts_per_send_day(seen: list[dict]) -> dict[int, list]:
+    """Send day → counts (metric_daily order) from each kind's recipients (hash → first day).
+
+    sent = recipients with a processed/accepted event, or delivered ∪ bounced when there are none;
+    every other event counts on its recipient's send day; a machine open only for a recipient
+    with no other open.
+    """
     sent, delivered, bounced = seen[SENT], seen[DELIVERED], seen[BOUNCE]
     per_day: dict[int, list] = {}
 
@@ -819,22 +886,7 @@ def _count_group(run: _Run, ident: tuple, variant: str, first_row: int, seen: li
     for h, day in seen[MACHINE_OPEN].items():
         if h not in opened:
             add(send_day(h, day), MACHINE_I)
-    info = run.idents[ident]
-    for day, counts in per_day.items():
-        problem = _check_counts(counts)
-        if problem:
-            label = info[0] or info[1]
-            run.reject(
-                first_row,
-                f"{label}{f' / {variant}' if variant else ''} on {date.fromordinal(day)}: {problem} "
-                "(does the file hold every event of that send?)",
-            )
-            continue
-        run.entries[(ident, variant.casefold(), day)] = [first_row, variant, counts]
-        info[5] += counts[SENT_I]
-        info[6] += counts[DELIVERED_I]
-        info[7] += counts[OPENS_I]
-        info[8] += counts[CLICKS_I]
+    return per_day
 
 
 # --- matching and writing ---------------------------------------------------------

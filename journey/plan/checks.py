@@ -32,7 +32,7 @@ import hashlib
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from html.parser import HTMLParser
 
 from db.models import Trigger
@@ -203,10 +203,19 @@ def check_tree(
     unsubscribe_threshold: float = DEFAULT_UNSUBSCRIBE_THRESHOLD,
 ) -> list[Finding]:
     """Every finding for one journey, errors first. `unsubscribe_rates`: stage name → latest rate."""
-    journey = tree.journey
     findings: list[Finding] = []
     add = findings.append
+    _journey_findings(tree, add)
+    _stage_findings(tree, add, unsubscribe_rates or {}, unsubscribe_threshold)
+    _welcome_findings(tree, add)
+    _email_findings(tree, add)
+    _frequency_findings(tree, add)
+    return sorted_findings(findings)
 
+
+def _journey_findings(tree: JourneyTree, add: Callable[[Finding], None]) -> None:
+    """The journey as a whole: a goal and a persona."""
+    journey = tree.journey
     if not (journey.goal or "").strip():
         add(
             Finding(
@@ -226,7 +235,14 @@ def check_tree(
             )
         )
 
-    # --- stages -----------------------------------------------------------------------------
+
+def _stage_findings(
+    tree: JourneyTree,
+    add: Callable[[Finding], None],
+    unsubscribe_rates: Mapping[str, float | None],
+    unsubscribe_threshold: float,
+) -> None:
+    """Each stage: an email, its obstacles addressed, unsubscribes under the threshold; something after a purchase."""
     post_purchase = False
     for node in tree.stages:
         stage = node.stage
@@ -245,8 +261,9 @@ def check_tree(
             post_purchase = True
         if any(e.trigger in POST_PURCHASE_TRIGGERS for e in node.emails):
             post_purchase = True
-        findings.extend(_obstacle_findings(node))
-        rate = (unsubscribe_rates or {}).get(stage.name)
+        for finding in _obstacle_findings(node):
+            add(finding)
+        rate = unsubscribe_rates.get(stage.name)
         if rate is not None and rate > unsubscribe_threshold:
             add(
                 Finding(
@@ -269,7 +286,9 @@ def check_tree(
             )
         )
 
-    # --- welcome series -----------------------------------------------------------------------
+
+def _welcome_findings(tree: JourneyTree, add: Callable[[Finding], None]) -> None:
+    """A welcome series that starts on sign-up and is not too long."""
     signup_seen = False
     for node in tree.stages:
         series: list[str] = []
@@ -295,7 +314,9 @@ def check_tree(
             )
         )
 
-    # --- emails ---------------------------------------------------------------------------------
+
+def _email_findings(tree: JourneyTree, add: Callable[[Finding], None]) -> None:
+    """Each email: a purpose, a trigger that fires, one primary call to action, an unsubscribe link, its own subject."""
     subjects: dict[str, str] = {}
     for node in tree.stages:
         for index, email in enumerate(node.emails):
@@ -375,8 +396,10 @@ def check_tree(
                 else:
                     subjects[subject] = email.name
 
-    # --- frequency over the presets' walk-throughs -------------------------------------------------
-    cap = journey.max_emails_per_week or 3
+
+def _frequency_findings(tree: JourneyTree, add: Callable[[Finding], None]) -> None:
+    """No walk-through preset gets more emails in any 7 days than the journey's weekly cap."""
+    cap = tree.journey.max_emails_per_week or 3
     for walk_preset in PRESETS:
         walk = walk_journey(tree, walk_preset.events, {}, render_subjects=False)
         first_day, count = busiest_week(walk)
@@ -392,7 +415,6 @@ def check_tree(
                     "the journey's weekly cap if this is intended.",
                 )
             )
-    return sorted_findings(findings)
 
 
 def _flush_series(series: list[str], stage: str, add) -> None:

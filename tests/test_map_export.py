@@ -158,6 +158,18 @@ def test_a_filled_in_template_updates_stages_by_name_and_adds_new_ones(session):
             id="twice",
         ),
         pytest.param(b"Stage\n\xff\xfeA", "not UTF-8", None, id="not-utf8"),
+        pytest.param(
+            "Stage,stage\nA,B\n", "Row 1, column “stage”: the column appears twice", 1, id="column-twice"
+        ),
+        pytest.param(
+            f"Stage\n{'S' * 81}\n", "Row 2, column “Stage”: the name is over 80 characters", 2, id="long-name"
+        ),
+        pytest.param(
+            "Stage,Emotion\nAwareness,happy\n", "Row 2, column “Emotion”: 'happy'", 2, id="emotion-text"
+        ),
+        pytest.param("Stage\nAwareness,extra\n", "Row 2: 2 cells but only 1 columns", 2, id="too-many-cells"),
+        pytest.param("Stage,Obstacles\n,\n", "a header but no stages", None, id="no-stages"),
+        pytest.param("", "The file is empty", None, id="empty"),
     ],
 )
 def test_a_bad_csv_is_rejected_with_row_and_column_and_changes_nothing(session, content, message, row):

@@ -321,6 +321,30 @@ def parse_lanes_csv(content: bytes | str) -> list[dict]:
         raise ImportRejected("The file is empty: start from the template CSV.") from None
     except csv.Error as exc:
         raise ImportRejected(f"Row 1: the CSV cannot be read ({exc}).", row=1) from exc
+    keys = _lane_keys(header)
+    stages: list[dict] = []
+    seen: dict[str, int] = {}
+    row_number = 1
+    try:
+        for row_number, cells in enumerate(reader, start=2):
+            if not any(cell.strip() for cell in cells):
+                continue
+            if len(cells) > len(keys):
+                raise ImportRejected(
+                    f"Row {row_number}: {len(cells)} cells but only {len(keys)} columns in the header.",
+                    row=row_number,
+                )
+            values = {key: unescape_cell(cell) for key, cell in zip(keys, cells, strict=False)}
+            stages.append(_lane_stage(row_number, values, seen))
+    except csv.Error as exc:
+        raise ImportRejected(f"Row {row_number}: the CSV cannot be read ({exc}).", row=row_number) from exc
+    if not stages:
+        raise ImportRejected("The file has a header but no stages.")
+    return stages
+
+
+def _lane_keys(header: list[str]) -> list[str]:
+    """The field of each header column; ImportRejected for an unknown or repeated one, or no Stage column."""
     keys: list[str] = []
     for number, title in enumerate(header, start=1):
         key = _column_key(title)
@@ -335,64 +359,54 @@ def parse_lanes_csv(content: bytes | str) -> list[dict]:
         keys.append(key)
     if "name" not in keys:
         raise ImportRejected("Row 1: there is no “Stage” column, so rows cannot be matched to stages.", row=1)
-    stages: list[dict] = []
-    seen: dict[str, int] = {}
-    row_number = 1
+    return keys
+
+
+def _lane_stage(row_number: int, values: dict[str, str], seen: dict[str, int]) -> dict:
+    """One row's stage (name, lanes, emotion), validated; `seen` (folded name → row) catches repeats."""
+    name = " ".join(values.get("name", "").split())
+    if not name:
+        raise ImportRejected(f"Row {row_number}, column “Stage”: the stage name is empty.", row=row_number)
+    if len(name) > 80:
+        raise ImportRejected(
+            f"Row {row_number}, column “Stage”: the name is over 80 characters.", row=row_number
+        )
+    if name.casefold() in seen:
+        raise ImportRejected(
+            f"Row {row_number}, column “Stage”: “{name}” is already on row {seen[name.casefold()]}.",
+            row=row_number,
+        )
+    seen[name.casefold()] = row_number
+    stage: dict = {"name": name}
+    for lane in LANES:
+        if lane in values:
+            lane_text = values[lane].replace("\r\n", "\n").strip()
+            if len(lane_text) > MAX_TEXT:
+                raise ImportRejected(
+                    f"Row {row_number}, column “{LANE_LABELS[lane]}”: over {MAX_TEXT:,} characters.",
+                    row=row_number,
+                    field=lane,
+                )
+            stage[lane] = lane_text
+    emotion = values.get("emotion", "").strip()
+    if emotion:
+        stage["emotion"] = _lane_emotion(row_number, emotion)
+    return stage
+
+
+def _lane_emotion(row_number: int, emotion: str) -> int:
+    """An emotion cell as a whole number from -2 to 2 ("+1" and "1.0" too)."""
     try:
-        for row_number, cells in enumerate(reader, start=2):
-            if not any(cell.strip() for cell in cells):
-                continue
-            if len(cells) > len(keys):
-                raise ImportRejected(
-                    f"Row {row_number}: {len(cells)} cells but only {len(keys)} columns in the header.",
-                    row=row_number,
-                )
-            values = {key: unescape_cell(cell) for key, cell in zip(keys, cells, strict=False)}
-            name = " ".join(values.get("name", "").split())
-            if not name:
-                raise ImportRejected(
-                    f"Row {row_number}, column “Stage”: the stage name is empty.", row=row_number
-                )
-            if len(name) > 80:
-                raise ImportRejected(
-                    f"Row {row_number}, column “Stage”: the name is over 80 characters.", row=row_number
-                )
-            if name.casefold() in seen:
-                raise ImportRejected(
-                    f"Row {row_number}, column “Stage”: “{name}” is already on row {seen[name.casefold()]}.",
-                    row=row_number,
-                )
-            seen[name.casefold()] = row_number
-            stage: dict = {"name": name}
-            for lane in LANES:
-                if lane in values:
-                    lane_text = values[lane].replace("\r\n", "\n").strip()
-                    if len(lane_text) > MAX_TEXT:
-                        raise ImportRejected(
-                            f"Row {row_number}, column “{LANE_LABELS[lane]}”: over {MAX_TEXT:,} characters.",
-                            row=row_number,
-                            field=lane,
-                        )
-                    stage[lane] = lane_text
-            emotion = values.get("emotion", "").strip()
-            if emotion:
-                try:
-                    number = int(float(emotion.replace("+", "")))
-                except ValueError:
-                    number = None
-                if number is None or not -2 <= number <= 2:
-                    raise ImportRejected(
-                        f"Row {row_number}, column “Emotion”: {emotion!r} is not a whole number from -2 to 2.",
-                        row=row_number,
-                        field="emotion",
-                    )
-                stage["emotion"] = number
-            stages.append(stage)
-    except csv.Error as exc:
-        raise ImportRejected(f"Row {row_number}: the CSV cannot be read ({exc}).", row=row_number) from exc
-    if not stages:
-        raise ImportRejected("The file has a header but no stages.")
-    return stages
+        number = int(float(emotion.replace("+", "")))
+    except ValueError:
+        number = None
+    if number is None or not -2 <= number <= 2:
+        raise ImportRejected(
+            f"Row {row_number}, column “Emotion”: {emotion!r} is not a whole number from -2 to 2.",
+            row=row_number,
+            field="emotion",
+        )
+    return number
 
 
 def import_lanes_csv(session: Session, journey_id: int, content: bytes | str) -> LaneImport:

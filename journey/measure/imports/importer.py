@@ -473,14 +473,12 @@ class _AggregateCells:
         ]
         self.derive_sent = "sent" not in columns
 
-    def day(self, cells: list[str]) -> int:
+    def names(self, cells: list[str], targets: _Targets) -> tuple[int, str, str, str, str]:
+        """The row's day, email name, campaign id (one of the two may be empty), stage and variant."""
         try:
-            return _day_ordinal(cells[self.date_i])
+            day = _day_ordinal(cells[self.date_i])
         except CellError as exc:
             raise CellError(f"{self.header[self.date_i]}: {exc}") from None
-
-    def email(self, cells: list[str]) -> tuple[str, str]:
-        """The email's name and campaign id (either may be empty, not both)."""
         name = clean_label(cells[self.email_i]) if self.email_i is not None else ""
         campaign_id = cells[self.campaign_i].strip() if self.campaign_i is not None else ""
         if campaign_id.lower() in ("n/a", "-"):
@@ -490,25 +488,17 @@ class _AggregateCells:
             raise CellError(f"{self.header[where]}: the email name is empty")
         if name.startswith("="):
             raise CellError(f"{self.header[self.email_i]}: “{name[:40]}” is a formula, not an email name")
-        return name, campaign_id
-
-    def stage(self, cells: list[str], targets: _Targets) -> str:
-        if self.stage_i is None:
-            return ""
-        stage = clean_label(cells[self.stage_i])
+        stage = clean_label(cells[self.stage_i]) if self.stage_i is not None else ""
         if stage and stage.casefold() not in targets.stages:
             raise CellError(f"unknown stage “{stage}” (this journey's stages: {targets.stage_list()})")
-        if not stage and self.spec.name == "generic":
+        if not stage and self.stage_i is not None and self.spec.name == "generic":
             raise CellError(f"{self.header[self.stage_i]}: the stage is empty")
-        return stage
-
-    def variant(self, cells: list[str]) -> str:
         variant = clean_label(cells[self.variant_i]) if self.variant_i is not None else ""
         if len(variant) > MAX_VARIANT:
             raise CellError(
                 f"{self.header[self.variant_i]}: variant names are limited to {MAX_VARIANT} characters"
             )
-        return variant
+        return day, name, campaign_id, stage, variant
 
     def values(self, cells: list[str]) -> list:
         """The row's counts and revenue (metric_daily order), derived ones filled in and checked."""
@@ -571,10 +561,7 @@ def _read_aggregate(
             )
             continue
         try:
-            day = read.day(cells)
-            name, campaign_id = read.email(cells)
-            stage = read.stage(cells, targets)
-            variant = read.variant(cells)
+            day, name, campaign_id, stage, variant = read.names(cells, targets)
             values = read.values(cells)
         except CellError as exc:
             run.reject(row, str(exc))

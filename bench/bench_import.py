@@ -152,6 +152,7 @@ def child_import(url: str, path: str) -> dict:
         base = peak_rss_mb()
         started = time.perf_counter()
         result = import_metrics(session, journey_id, Path(path))
+        session.commit()
         seconds = time.perf_counter() - started
     engine.dispose()
     assert result.written, result.rejected[:3]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date
 
 import pytest
@@ -124,6 +125,27 @@ def test_header_names_and_delimiters():
     assert sniff_delimiter('date;stage;"a,b";email') == ";"
     assert sniff_delimiter("date,stage,email") == ","
     assert sniff_delimiter("date\tstage\temail") == "\t"
+    assert sniff_delimiter("email") == ","
+
+
+@pytest.mark.parametrize(
+    ("sample", "expected"),
+    [
+        pytest.param("Date;Open rate (%, unique);Clicks", ";", id="comma-in-a-semicolon-header"),
+        pytest.param(
+            "Datum;Kampagne;Öffnungsrate (%, eindeutig)\n2026-11-09;Welcome;27,5\n2026-11-10;Welcome;28,5",
+            ";",
+            id="one-comma-on-every-line-of-a-semicolon-file",
+        ),
+        pytest.param("date;stage;revenue\n2026-11-09;A;1,5\n2026-11-10;A;2", ";", id="decimal-commas"),
+        pytest.param(
+            "Date\tCampaign\tOpens\n2026-11-09\tWelcome, part 1\t30", "\t", id="comma-in-a-tab-file"
+        ),
+        pytest.param('"Campaign, title",Sent,Opens\n"Welcome; part 1",100,30', ",", id="quoted-delimiters"),
+    ],
+)
+def test_the_delimiter_is_the_one_consistent_on_every_line(sample, expected):
+    assert sniff_delimiter(sample) == expected
 
 
 @pytest.mark.parametrize(
@@ -185,6 +207,18 @@ def test_semicolon_file_with_decimal_commas_and_crlf(session, journey_id):
     )
     assert got[("Welcome 1", "", "2026-11-03")]["revenue"] == 1250.5
     assert got[("Win-back", "", "2026-11-03")]["revenue"] == 99.9
+
+
+def test_mailchimp_without_total_bounces_adds_soft_and_hard_and_skips_blank_rows(session, journey_id):
+    lines = [
+        "Title,Send Date,Total Recipients,Successful Deliveries,Soft Bounces,Hard Bounces,Unique Opens,Unique Clicks",
+        '"Welcome 2","Nov 03, 2026 09:00 am",100,97,2,1,40,5',
+        "",
+        ",,,,,,,",
+    ]
+    result = import_metrics(session, journey_id, io.BytesIO("\r\n".join(lines).encode()))
+    assert (result.format, result.rows_read, result.imported, result.rejected) == ("mailchimp", 1, 1, [])
+    assert counts(session)[("Welcome 2", "", "2026-11-03")] == row(100, 97, 40, 5, bounces=3)
 
 
 def test_mailchimp_report_maps_ids_ab_titles_and_sums_two_sends_on_one_day(session, journey_id):

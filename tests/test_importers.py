@@ -27,6 +27,7 @@ def csv_bytes(*lines: str, encoding: str = "utf-8") -> io.BytesIO:
 def journey_id(session):
     journey_id = make_journey(session)
     import_metrics(session, journey_id, FIXTURES / "generic.csv")  # something to keep intact
+    session.commit()  # the caller commits: import_metrics leaves the transaction to it
     return journey_id
 
 
@@ -93,6 +94,42 @@ def journey_id(session):
             3,
             "not in the stage “Consideration”",
             id="wrong-stage",
+        ),
+        pytest.param(
+            [HEADER, GOOD, "2026-11-10,Awareness,,,100,90,30,5,1,0,10,0,0"],
+            3,
+            "email: the email name is empty",
+            id="empty-email-name",
+        ),
+        pytest.param(
+            [HEADER, GOOD, "2026-11-10,Awareness,=HYPERLINK(1),,100,90,30,5,1,0,10,0,0"],
+            3,
+            "is a formula, not an email name",
+            id="formula-email-name",
+        ),
+        pytest.param(
+            [HEADER, GOOD, "2026-11-10,,Welcome 1,,100,90,30,5,1,0,10,0,0"],
+            3,
+            "stage: the stage is empty",
+            id="empty-stage",
+        ),
+        pytest.param(
+            [HEADER, GOOD, f"2026-11-10,Awareness,Welcome 1,{'B' * 41},100,90,30,5,1,0,10,0,0"],
+            3,
+            "variant names are limited to 40 characters",
+            id="variant-too-long",
+        ),
+        pytest.param(
+            [HEADER, GOOD, "2026-11-10,Awareness,Welcome 1,,100,90,30,5,1,0,10,0,lots"],
+            3,
+            "revenue: “lots” is not a number",
+            id="revenue-not-a-number",
+        ),
+        pytest.param(
+            [HEADER, GOOD, "2026-11-10,Awareness,Welcome 1,,100,90,30,5,1,0,10,0,-5"],
+            3,
+            "revenue is negative",
+            id="negative-revenue",
         ),
     ],
 )
@@ -207,6 +244,28 @@ def test_dry_run_returns_the_summary_and_writes_nothing(session, journey_id):
     assert (result.dry_run, result.written, result.imported, result.rows_read) == (True, False, 4, 6)
     assert [u.name for u in result.unmatched] == ["Black Friday teaser"]
     assert dump(session) == before
+
+
+def test_import_leaves_the_commit_to_the_caller(session, journey_id):
+    before = dump(session)
+    result = import_metrics(session, journey_id, FIXTURES / "mailchimp.csv")
+    assert result.written
+    assert dump(session) != before
+    session.rollback()  # the caller decides: nothing of the import was committed
+    assert dump(session) == before
+
+
+def test_a_rejected_import_keeps_the_callers_pending_work(session, journey_id):
+    import_metrics(session, journey_id, FIXTURES / "mailchimp.csv")  # not committed yet
+    pending = dump(session)
+    result = import_metrics(
+        session, journey_id, csv_bytes(HEADER, GOOD, "2026-11-10,Awareness,Welcome 1,,100,90,-3,5,1,0,10,0,0")
+    )
+    assert result.rejected_total == 1
+    assert not result.written
+    assert dump(session) == pending
+    session.commit()
+    assert dump(session) == pending
 
 
 def test_unmatched_emails_are_listed_and_skipped_without_create(session, journey_id):
@@ -367,6 +426,48 @@ def test_events_unknown_event_names_are_rejected_and_known_noise_ignored(session
     assert [(r.row, r.error) for r in result.rejected] == [(3, "unknown event “teleported”")]
 
 
+def test_events_rows_that_break_a_rule_are_named(session, journey_id):
+    data = csv_bytes(
+        "email,timestamp,event,category,variant",
+        "a@example.com,1793610000,processed,Welcome 1,",
+        "b@example.com,1793610000",
+        "b@example.com,yesterday,processed,Welcome 1,",
+        ",1793610000,processed,Welcome 1,",
+        "b@example.com,1793610000,processed,,",
+        "b@example.com,1793610000,processed,=cmd(),",
+        f"b@example.com,1793610000,processed,Welcome 1,{'B' * 41}",
+    )
+    result = import_metrics(session, journey_id, data)
+    assert not result.written
+    assert [(r.row, r.error) for r in result.rejected] == [
+        (3, "the row has 2 cells but the header has 5"),
+        (4, "timestamp: “yesterday” is not a timestamp (unix seconds or ISO 8601)"),
+        (5, "email: the recipient is empty"),
+        (6, "category: no email or campaign named"),
+        (7, "category: “=cmd()” is a formula, not an email name"),
+        (8, "variant: variant names are limited to 40 characters"),
+    ]
+
+
+def test_events_take_a_sendgrid_category_list_and_the_next_time_column(session, journey_id):
+    data = csv_bytes(
+        "email,timestamp,delivered_at,event,category",
+        'a@example.com,1793610000,,processed,"[""Welcome 1"", ""promo""]"',
+        'a@example.com,,2026-11-02T10:00:00Z,delivered,"[""Welcome 1""]"',
+        "a@example.com,1793610000,,deferred,Welcome 1",
+    )
+    result = import_metrics(session, journey_id, data)
+    assert (result.imported, result.rejected) == (1, [])
+    assert counts(session)[("Welcome 1", "", "2026-11-02")]["delivered"] == 1
+
+
+def test_events_header_with_a_duplicated_column_is_refused(session, journey_id):
+    with pytest.raises(ImportRejected, match="duplicated columns “event”"):
+        import_metrics(
+            session, journey_id, csv_bytes("email,timestamp,event,event,category", "a,1,open,open,W")
+        )
+
+
 def test_events_file_without_an_email_column_is_refused(session, journey_id):
     with pytest.raises(ImportRejected, match="needs a column naming the email"):
         import_metrics(session, journey_id, csv_bytes("email,timestamp,event", "a@x.com,1793610000,open"))
@@ -456,6 +557,7 @@ def test_an_email_deleted_while_the_file_is_read_rejects_the_import(session, eng
     from journey.plan import journeys
 
     before = dump(session)
+    session.rollback()  # end the read, as a caller should: the file is then read without holding a transaction
 
     def delete_welcome(fraction, message):
         if message.startswith("Reading"):  # the file is read without holding a transaction

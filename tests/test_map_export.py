@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 
 from journey.core.errors import ImportRejected, StaleEdit
-from journey.plan import journeys
+from journey.plan import journeys, map_export
 from journey.plan.map_export import (
     CSV_COLUMNS,
     import_lanes_csv,
@@ -161,6 +161,18 @@ def test_a_filled_in_template_updates_stages_by_name_and_adds_new_ones(session):
             id="twice",
         ),
         pytest.param(b"Stage\n\xff\xfeA", "not UTF-8", None, id="not-utf8"),
+        pytest.param(
+            "Stage,stage\nA,B\n", "Row 1, column “stage”: the column appears twice", 1, id="column-twice"
+        ),
+        pytest.param(
+            f"Stage\n{'S' * 81}\n", "Row 2, column “Stage”: the name is over 80 characters", 2, id="long-name"
+        ),
+        pytest.param(
+            "Stage,Emotion\nAwareness,happy\n", "Row 2, column “Emotion”: 'happy'", 2, id="emotion-text"
+        ),
+        pytest.param("Stage\nAwareness,extra\n", "Row 2: 2 cells but only 1 columns", 2, id="too-many-cells"),
+        pytest.param("Stage,Obstacles\n,\n", "a header but no stages", None, id="no-stages"),
+        pytest.param("", "The file is empty", None, id="empty"),
     ],
 )
 def test_a_bad_csv_is_rejected_with_row_and_column_and_changes_nothing(session, content, message, row):
@@ -201,3 +213,24 @@ def test_a_stage_refused_by_the_service_rolls_back_the_stages_written_before_it(
         )
     session.expire_all()
     assert lanes_of(session, journey.id) == before
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("Find a better  option\n", "Find a better option", id="fits-whitespace-collapsed"),
+        pytest.param(
+            "Find a better option than the current office coffee",
+            "Find a better option than the…",
+            id="cut-at-a-word",
+        ),
+        pytest.param(
+            "https://fernhillcoffee.example/very/long/path",
+            "https://fernhillcoffee.example/ve…",
+            id="one-long-word",
+        ),
+    ],
+)
+def test_chart_lines_are_shortened_to_one_line_with_an_ellipsis(text, expected):
+    assert map_export._short(text) == expected
+    assert len(map_export._short(text)) <= map_export.LINE_CHARS

@@ -79,6 +79,15 @@ def test_schema_is_the_official_mjml_4_schema():
         assert CHILDREN.get(parent, frozenset()) == frozenset(children), parent
 
 
+def test_schema_has_no_component_the_official_package_lacks():
+    official = json.loads((FIXTURES / "official_schema.json").read_text(encoding="utf-8"))
+    assert official["version"] == "4.15.3"  # the MJML 4 that mjml-python follows (mjml_schema's docstring)
+    # Tags mjml-core reads itself (the root, mj-include, the mj-attributes children), not components.
+    parsed_by_the_core = {"mjml", "mj-include", "mj-class", "mj-all", "mj-selector", "mj-html-attribute"}
+    assert set(ATTRIBUTES) - set(official["components"]) == parsed_by_the_core
+    assert set(CHILDREN) <= set(official["dependencies"])
+
+
 def test_starter_emails_validate_without_findings():
     from journey.plan import starter
 
@@ -231,3 +240,66 @@ def test_merge_tags_cannot_grow_the_email_past_the_guard():
     source = _body("<mj-text>{% for i in (1..999) %}<div>{% endfor %}</mj-text>")
     with pytest.raises(InputTooLarge):
         render_email(source)
+
+
+_BODY_OPEN = "<mjml><mj-body><mj-section><mj-column>"
+_BODY_CLOSE = "</mj-column></mj-section></mj-body></mjml>"
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        pytest.param(
+            '<?xml version="1.0"?><!DOCTYPE x><mjml><!-- a --><mj-body><mj-raw><div><span>x</span></div>'
+            "</mj-raw><mj-section><mj-column><mj-text><!-- b --><p>Hi</p></mj-text>" + _BODY_CLOSE,
+            [],
+            id="declarations-comments-and-closed-html",
+        ),
+        pytest.param(
+            "<mjml><mj-body><!-- oops</mj-body></mjml>",
+            [
+                ((1, 16), "an HTML comment <!-- is never closed with -->"),
+                ((1, 7), "<mj-body> is opened but never closed"),
+                ((1, 1), "<mjml> is opened but never closed"),
+            ],
+            id="comment-never-closed",
+        ),
+        pytest.param(
+            _BODY_OPEN + "<mj-text>Hi <!-- oops</mj-text>" + _BODY_CLOSE,
+            [((1, 51), "an HTML comment <!-- is never closed with -->")],
+            id="comment-never-closed-in-text",
+        ),
+        pytest.param(
+            _BODY_OPEN + "<mj-text><div><b>x</div> <a href=x>y</a> <!x></mj-text>" + _BODY_CLOSE,
+            [
+                ((1, 53), "<b> is opened but never closed"),
+                ((1, 67), 'an attribute value without quotes; write name="value"'),
+            ],
+            id="html-in-text-closed-over-an-open-one",
+        ),
+        pytest.param(
+            "<mjml><mj-body></mj-body></mjml><mjml></mjml>",
+            [((1, 33), "<mjml> comes after the closing </mjml>")],
+            id="second-root",
+        ),
+        pytest.param(
+            "<mjml><mj-body></mj-section></mj-body></mjml>",
+            [((1, 16), "</mj-section> closes a tag that is not open")],
+            id="stray-closing-tag",
+        ),
+        pytest.param(
+            _BODY_OPEN + "<mj-text>Hi",
+            [
+                ((1, 39), "<mj-text> is opened but never closed"),
+                ((1, 28), "<mj-column> is opened but never closed"),
+                ((1, 16), "<mj-section> is opened but never closed"),
+                ((1, 7), "<mj-body> is opened but never closed"),
+                ((1, 1), "<mjml> is opened but never closed"),
+            ],
+            id="text-never-closed",
+        ),
+    ],
+)
+def test_parse_finds_the_structural_problems_where_they_are(source, expected):
+    document = parse_mjml(source, html_problems=True)
+    assert [(document.position(offset), message) for offset, message in document.problems] == expected

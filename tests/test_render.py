@@ -200,6 +200,13 @@ def test_preview_keeps_input_too_large_as_a_finding():
     assert result.findings[0].rule == "input-too-large"
 
 
+def test_preview_keeps_the_rule_of_a_preheader_merge_tag_error():
+    result = preview(WELCOME, {"company": "F"}, preheader="Hi {{ nickname }}")
+    assert isinstance(result.error, TemplateError)
+    assert (result.error.field, result.error.rule) == ("preheader", "merge-tag-unknown")
+    assert [f.rule for f in result.findings] == ["merge-tag-unknown"]
+
+
 def test_validation_findings_come_with_the_rendered_email():
     source = WELCOME.replace('<mj-text font-size="16px">', '<mj-text font-size="16px" padding="lots">')
     email = render_email(source, {"company": "F"})

@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from db.models import EmailVariant, MetricDaily
+from db.models import EmailVariant, MetricDaily, Setting
 from journey.core.errors import InvalidInput, StaleEdit
 from journey.measure import review
 from journey.measure.metrics import Counts
@@ -145,6 +145,21 @@ def test_invalid_thresholds_are_refused_and_the_old_ones_kept(session, values):
         review.save_thresholds(session, values, 1)
     assert caught.value.field in values
     assert review.load_thresholds(session).unsubscribe_rate_max == 0.004
+
+
+def test_one_invalid_saved_threshold_resets_only_itself(session):
+    session.add(
+        Setting(
+            key=review.THRESHOLDS_KEY,
+            value={"unsubscribe_rate_max": 0.004, "bounce_rate_max": "lots", "complaint_rate_max": 7},
+        )
+    )
+    session.flush()
+    loaded = review.load_thresholds(session)
+    assert loaded.unsubscribe_rate_max == 0.004
+    assert loaded.bounce_rate_max == Thresholds().bounce_rate_max
+    assert loaded.complaint_rate_max == Thresholds().complaint_rate_max
+    assert loaded.drop_vs_average == Thresholds().drop_vs_average
 
 
 @pytest.fixture

@@ -217,7 +217,10 @@ def test_parse_test_addresses_accepts_lists(text, expected):
     ("text", "message"),
     [
         pytest.param("", "at least one", id="empty"),
-        pytest.param("olivia", "not an email address", id="no-at"),
+        pytest.param("olivia", "not an email address. An email address must have an @-sign", id="no-at"),
+        pytest.param("olivia..m@x.example", "two periods in a row", id="double-dot"),
+        pytest.param("olivia@localhost", "not an email address", id="no-dot-in-the-domain"),
+        pytest.param("olivia@x.test", "special-use or reserved name", id="reserved-domain"),
         pytest.param("a@x.example\nBcc: b@x.example", "not an email address", id="header-injection"),
         pytest.param(" ".join(f"t{i}@x.example" for i in range(6)), "at most 5", id="six"),
     ],

@@ -116,6 +116,23 @@ def test_birthday_date_and_manual_triggers():
     assert "not automated" in why["Newsletter"]
 
 
+def test_a_trigger_without_its_detail_or_without_a_trigger_never_fires():
+    journey = tree(
+        Retention=[
+            email("Win-back", "inactivity", trigger_detail=""),
+            email("Christmas", "date", trigger_detail="at Christmas"),
+            email("Orphan", ""),
+        ]
+    )
+    walk = walk_journey(journey, [PathEvent("signup", 0), PathEvent("inactive", 10, "45")])
+    assert walk.deliveries == []
+    assert reasons(walk) == {
+        "Win-back": "Its inactivity trigger has no number of days (trigger detail).",
+        "Christmas": "Its date trigger has no valid date (trigger detail, e.g. 2026-12-24).",
+        "Orphan": "It has no trigger, so nothing sends it.",
+    }
+
+
 def test_overlapping_series_interleave_by_time_and_count_in_the_busiest_week():
     journey = tree(
         Awareness=[

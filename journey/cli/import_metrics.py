@@ -59,11 +59,12 @@ def cmd_import_metrics(args: argparse.Namespace) -> int:
         raise ImportRejected(f"{args.file}: no such file.")
     with cli_session(args) as session:
         journey = journeys.get_journey_by_name(session, args.journey)
-        journey_name = journey.name
+        journey_id, journey_name = journey.id, journey.name
+        session.rollback()  # end the lookup's read: on SQLite the file is then read without the write lock
         try:
             result = import_metrics(
                 session,
-                journey.id,
+                journey_id,
                 args.file,
                 format=args.format,
                 create_missing_stage=args.create_missing,

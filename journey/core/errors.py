@@ -73,7 +73,19 @@ class InvalidMJML(JourneyError):
 
 
 class TemplateError(JourneyError):
-    """A merge tag that cannot be rendered; `line` and `column` say where."""
+    """A merge tag that cannot be rendered; `line` and `column` say where, `rule` which check id it is."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        rule: str = "merge-tag-error",
+        field: str | None = None,
+        line: int | None = None,
+        column: int | None = None,
+    ) -> None:
+        super().__init__(message, field=field, line=line, column=column)
+        self.rule = rule
 
 
 class InputTooLarge(JourneyError):

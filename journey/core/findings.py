@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Literal
 
 Severity = Literal["error", "warning", "info"]
@@ -18,9 +18,6 @@ class Finding:
     line: int | None = None  # 1-based line in the MJML source, where it applies
     stage: str | None = None  # journey checks: the stage it concerns
     email: str | None = None  # journey checks: the email it concerns
-
-    def as_dict(self) -> dict:
-        return asdict(self)
 
 
 def has_errors(findings: list[Finding]) -> bool:

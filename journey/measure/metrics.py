@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -143,41 +143,10 @@ class Counts:
     def rates(self) -> dict[str, float | None]:
         return {name: self.rate(name) for name in RATE_NAMES}
 
-    def as_dict(self) -> dict[str, Any]:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
-
-
-def open_rate(c: Counts) -> float | None:
-    return rate(c.opens, c.delivered)
-
-
-def click_rate(c: Counts) -> float | None:
-    return rate(c.clicks, c.delivered)
-
-
-def click_to_open_rate(c: Counts) -> float | None:
-    return rate(c.clicks, c.opens)
-
-
-def conversion_rate(c: Counts) -> float | None:
-    return rate(c.conversions, c.delivered)
-
-
-def unsubscribe_rate(c: Counts) -> float | None:
-    return rate(c.unsubscribes, c.delivered)
-
-
-def bounce_rate(c: Counts) -> float | None:
-    return rate(c.bounces, c.sent)
-
-
-def complaint_rate(c: Counts) -> float | None:
-    return rate(c.complaints, c.delivered)
-
 
 # --- ISO weeks and periods ----------------------------------------------------
 
-WEEK_PATTERN = re.compile(r"^\s*(\d{4})-?W(\d{1,2})\s*$", re.IGNORECASE)
+WEEK_PATTERN = re.compile(r"(\d{4})-?W(\d{1,2})", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -223,20 +192,20 @@ def iso_week(day: date) -> Period:
 
 def parse_week(text: str) -> Period:
     """The ISO week "YYYY-Www" (e.g. "2026-W47") as a Period, Monday to Sunday."""
-    match = WEEK_PATTERN.match(text or "")
+    match = WEEK_PATTERN.fullmatch((text or "").strip())
     if not match:
         raise InvalidInput(
             f'"{text}" is not an ISO week: write it as YYYY-Www, for example 2026-W47.', field="week"
         )
     year, week = int(match.group(1)), int(match.group(2))
     try:
-        start = date.fromisocalendar(year, week, 1)
+        start = date.fromisoformat(f"{year}-W{week:02d}-1")  # the week's Monday
     except ValueError:
-        last = date(year, 12, 28).isocalendar()[1]
+        last = date(year, 12, 28).isocalendar().week  # 28 December is always in the year's last week
         raise InvalidInput(
             f"{year} has no ISO week {week}: its weeks run from W01 to W{last:02d}.", field="week"
         ) from None
-    return Period(start, start + timedelta(days=6))
+    return iso_week(start)
 
 
 def last_complete_week(today: date | None = None) -> Period:
@@ -302,17 +271,6 @@ class MetricFilter:
     start: date | None = None
     end: date | None = None
     labelled_variants_only: bool = False  # only A/B rows (variant != "")
-
-    def for_period(self, period: Period) -> MetricFilter:
-        return MetricFilter(
-            self.journey_id,
-            self.persona_id,
-            self.stage_ids,
-            self.email_ids,
-            period.start,
-            period.end,
-            self.labelled_variants_only,
-        )
 
 
 def _to_counts(row: Any) -> Counts:
@@ -626,14 +584,6 @@ def email_weekly(
         if email_id in order
     ]
     return sorted(rows, key=lambda r: (r.position, r.week_start))
-
-
-def journey_weekly(session: Session, where: MetricFilter) -> list[WeekMetrics]:
-    """Counts per ISO week for the journey (or the persona's journeys) as a whole."""
-    return [
-        WeekMetrics(_as_date(week), None, "All stages", 0, counts)
-        for (week,), counts in aggregate(session, ("week",), where)
-    ]
 
 
 def funnel(stages: Sequence[StageMetrics]) -> list[dict[str, Any]]:

@@ -78,33 +78,36 @@ THRESHOLD_LABELS = {
 }
 
 
+def clean_threshold(name: str, value: Any) -> float:
+    """One threshold as a fraction between 0 and 1; InvalidInput naming it otherwise."""
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        raise InvalidInput(f"{THRESHOLD_LABELS[name]}: {value!r} is not a number.", field=name) from None
+    if not 0 <= value <= 1:
+        raise InvalidInput(f"{THRESHOLD_LABELS[name]}: {value * 100:g} % is outside 0 – 100 %.", field=name)
+    return value
+
+
 def clean_thresholds(values: dict[str, Any]) -> Thresholds:
     """Thresholds from fractions, each between 0 and 1; unknown keys are ignored, missing ones default."""
     defaults = asdict(Thresholds())
-    cleaned = {}
-    for name, default in defaults.items():
-        value = values.get(name, default)
-        try:
-            value = float(value)
-        except (TypeError, ValueError):
-            raise InvalidInput(f"{THRESHOLD_LABELS[name]}: {value!r} is not a number.", field=name) from None
-        if not 0 <= value <= 1:
-            raise InvalidInput(
-                f"{THRESHOLD_LABELS[name]}: {value * 100:g} % is outside 0 – 100 %.", field=name
-            )
-        cleaned[name] = value
-    return Thresholds(**cleaned)
+    return Thresholds(
+        **{name: clean_threshold(name, values.get(name, default)) for name, default in defaults.items()}
+    )
 
 
 def load_thresholds(session: Session) -> Thresholds:
-    """The saved thresholds (defaults for anything not saved or no longer valid)."""
+    """The saved thresholds; any one not saved or no longer valid falls back to its own default."""
     setting = session.get(Setting, THRESHOLDS_KEY)
-    if setting is None:
-        return Thresholds()
-    try:
-        return clean_thresholds(setting.value or {})
-    except InvalidInput:
-        return Thresholds()
+    saved = (setting.value or {}) if setting is not None else {}
+    loaded = {}
+    for name, default in asdict(Thresholds()).items():
+        try:
+            loaded[name] = clean_threshold(name, saved.get(name, default))
+        except InvalidInput:
+            loaded[name] = default
+    return Thresholds(**loaded)
 
 
 def thresholds_version(session: Session) -> int:
@@ -325,14 +328,6 @@ def resolve_week(week: str | date | Period | None, today: date | None = None) ->
     if isinstance(week, date):
         return parse_week(iso_week_label(week))
     return parse_week(week)
-
-
-def _summed(rows: list[list[StageMetrics]]) -> dict[int, Counts]:
-    sums: dict[int, Counts] = {}
-    for week_rows in rows:
-        for stage in week_rows:
-            sums[stage.stage_id] = sums.get(stage.stage_id, Counts()) + stage.counts
-    return sums
 
 
 def weekly_review(

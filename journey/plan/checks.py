@@ -29,11 +29,12 @@ one such word with the stage's emails. It is a hint (info), never an error.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from db.models import Trigger
 from journey.core.findings import Finding, sorted_findings
 from journey.core.text import format_rate, lane_items
+from journey.measure.review import load_thresholds
 from journey.plan.journeys import TRIGGERS, JourneyTree
 from journey.plan.walkthrough import PRESETS, busiest_week, walk_journey
 from journey.write.facts import email_facts_of
@@ -135,10 +136,19 @@ def check_tree(
     unsubscribe_threshold: float = DEFAULT_UNSUBSCRIBE_THRESHOLD,
 ) -> list[Finding]:
     """Every finding for one journey, errors first. `unsubscribe_rates`: stage name → latest rate."""
-    journey = tree.journey
     findings: list[Finding] = []
     add = findings.append
+    _journey_findings(tree, add)
+    _stage_findings(tree, add, unsubscribe_rates or {}, unsubscribe_threshold)
+    _welcome_findings(tree, add)
+    _email_findings(tree, add)
+    _frequency_findings(tree, add)
+    return sorted_findings(findings)
 
+
+def _journey_findings(tree: JourneyTree, add: Callable[[Finding], None]) -> None:
+    """The journey as a whole: a goal and a persona."""
+    journey = tree.journey
     if not (journey.goal or "").strip():
         add(
             Finding(
@@ -158,7 +168,14 @@ def check_tree(
             )
         )
 
-    # --- stages -----------------------------------------------------------------------------
+
+def _stage_findings(
+    tree: JourneyTree,
+    add: Callable[[Finding], None],
+    unsubscribe_rates: Mapping[str, float | None],
+    unsubscribe_threshold: float,
+) -> None:
+    """Each stage: an email, its obstacles addressed, unsubscribes under the threshold; something after a purchase."""
     post_purchase = False
     for node in tree.stages:
         stage = node.stage
@@ -177,8 +194,9 @@ def check_tree(
             post_purchase = True
         if any(e.trigger in POST_PURCHASE_TRIGGERS for e in node.emails):
             post_purchase = True
-        findings.extend(_obstacle_findings(node))
-        rate = (unsubscribe_rates or {}).get(stage.name)
+        for finding in _obstacle_findings(node):
+            add(finding)
+        rate = unsubscribe_rates.get(stage.name)
         if rate is not None and rate > unsubscribe_threshold:
             add(
                 Finding(
@@ -201,7 +219,9 @@ def check_tree(
             )
         )
 
-    # --- welcome series -----------------------------------------------------------------------
+
+def _welcome_findings(tree: JourneyTree, add: Callable[[Finding], None]) -> None:
+    """A welcome series that starts on sign-up and is not too long."""
     signup_seen = False
     for node in tree.stages:
         series: list[str] = []
@@ -227,7 +247,9 @@ def check_tree(
             )
         )
 
-    # --- emails ---------------------------------------------------------------------------------
+
+def _email_findings(tree: JourneyTree, add: Callable[[Finding], None]) -> None:
+    """Each email: a purpose, a trigger that fires, one primary call to action, an unsubscribe link, its own subject."""
     subjects: dict[str, str] = {}
     for node in tree.stages:
         for index, email in enumerate(node.emails):
@@ -308,8 +330,10 @@ def check_tree(
                 else:
                     subjects[subject] = email.name
 
-    # --- frequency over the presets' walk-throughs -------------------------------------------------
-    cap = journey.max_emails_per_week or 3
+
+def _frequency_findings(tree: JourneyTree, add: Callable[[Finding], None]) -> None:
+    """No walk-through preset gets more emails in any 7 days than the journey's weekly cap."""
+    cap = tree.journey.max_emails_per_week or 3
     for walk_preset in PRESETS:
         walk = walk_journey(tree, walk_preset.events, {}, render_subjects=False)
         first_day, count = busiest_week(walk)
@@ -325,7 +349,6 @@ def check_tree(
                     "the journey's weekly cap if this is intended.",
                 )
             )
-    return sorted_findings(findings)
 
 
 def _flush_series(series: list[str], stage: str, add) -> None:
@@ -369,18 +392,6 @@ def _obstacle_findings(node) -> list[Finding]:
 
 def unsubscribe_threshold(session) -> float:
     """The unsubscribe-rate alert threshold: the weekly review's saved thresholds (Setting "alert_thresholds")."""
-    try:
-        from journey.measure.review import load_thresholds
-    except ImportError:  # no review module: read the setting directly
-        from db.models import Setting
-
-        setting = session.get(Setting, "alert_thresholds")
-        saved = (setting.value or {}) if setting else {}
-        value = saved.get("unsubscribe_rate_max", saved.get("unsubscribe_rate"))
-        try:
-            return float(value) if value is not None else DEFAULT_UNSUBSCRIBE_THRESHOLD
-        except (TypeError, ValueError):
-            return DEFAULT_UNSUBSCRIBE_THRESHOLD
     return load_thresholds(session).unsubscribe_rate_max
 
 

@@ -16,7 +16,7 @@ import random
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert
 from sqlmodel import Session
 
 from db.models import EmailVariant, MetricDaily, utcnow
@@ -188,14 +188,3 @@ def load_demo_metrics(
     session.execute(insert(MetricDaily.__table__), rows)
     session.flush()
     return len(rows)
-
-
-def demo_ab_email_id(session: Session, journey_id: int) -> int | None:
-    """The email that carries the demo A/B test (the one with variants A and B), if any."""
-    tree = journeys.load_tree(session, journey_id)
-    ids = [email.id for email in tree.emails]
-    if not ids:
-        return None
-    return session.execute(
-        select(EmailVariant.email_id).where(EmailVariant.email_id.in_(ids), EmailVariant.label == "B")
-    ).scalar()

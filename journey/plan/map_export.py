@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import textwrap
 from dataclasses import dataclass, field
 from html import escape
 
@@ -40,8 +41,11 @@ LINE_CHARS = 34
 
 
 def _short(text: str, limit: int = LINE_CHARS) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    """One line of at most `limit` characters, cut at a word with "…" (mid-word only for one long word)."""
+    short = textwrap.shorten(text, limit, placeholder="…")
+    if short == "…":  # the first word alone is too long (a web address): cut inside it
+        return " ".join(text.split())[: limit - 1] + "…"
+    return short
 
 
 def _cell_text(items: list[str], max_lines: int = 6) -> str:
@@ -300,6 +304,30 @@ def parse_lanes_csv(content: bytes | str) -> list[dict]:
         raise ImportRejected("The file is empty: start from the template CSV.") from None
     except csv.Error as exc:
         raise ImportRejected(f"Row 1: the CSV cannot be read ({exc}).", row=1) from exc
+    keys = _lane_keys(header)
+    stages: list[dict] = []
+    seen: dict[str, int] = {}
+    row_number = 1
+    try:
+        for row_number, cells in enumerate(reader, start=2):
+            if not any(cell.strip() for cell in cells):
+                continue
+            if len(cells) > len(keys):
+                raise ImportRejected(
+                    f"Row {row_number}: {len(cells)} cells but only {len(keys)} columns in the header.",
+                    row=row_number,
+                )
+            values = {key: unescape_formula(cell) for key, cell in zip(keys, cells, strict=False)}
+            stages.append(_lane_stage(row_number, values, seen))
+    except csv.Error as exc:
+        raise ImportRejected(f"Row {row_number}: the CSV cannot be read ({exc}).", row=row_number) from exc
+    if not stages:
+        raise ImportRejected("The file has a header but no stages.")
+    return stages
+
+
+def _lane_keys(header: list[str]) -> list[str]:
+    """The field of each header column; ImportRejected for an unknown or repeated one, or no Stage column."""
     keys: list[str] = []
     for number, title in enumerate(header, start=1):
         key = _column_key(title)
@@ -314,67 +342,57 @@ def parse_lanes_csv(content: bytes | str) -> list[dict]:
         keys.append(key)
     if "name" not in keys:
         raise ImportRejected("Row 1: there is no “Stage” column, so rows cannot be matched to stages.", row=1)
-    stages: list[dict] = []
-    seen: dict[str, int] = {}
-    row_number = 1
+    return keys
+
+
+def _lane_stage(row_number: int, values: dict[str, str], seen: dict[str, int]) -> dict:
+    """One row's stage (name, lanes, emotion), validated; `seen` (folded name → row) catches repeats."""
+    name = " ".join(values.get("name", "").split())
+    if not name:
+        raise ImportRejected(f"Row {row_number}, column “Stage”: the stage name is empty.", row=row_number)
+    if len(name) > NAME_LIMITS.max_length:
+        raise ImportRejected(
+            f"Row {row_number}, column “Stage”: the name is over {NAME_LIMITS.max_length} characters.",
+            row=row_number,
+        )
+    if name.casefold() in seen:
+        raise ImportRejected(
+            f"Row {row_number}, column “Stage”: “{name}” is already on row {seen[name.casefold()]}.",
+            row=row_number,
+        )
+    seen[name.casefold()] = row_number
+    stage: dict = {"name": name}
+    for lane in LANES:
+        if lane in values:
+            lane_text = values[lane].replace("\r\n", "\n").strip()
+            limit = field_limits(StageCreate, lane).max_length
+            if len(lane_text) > limit:
+                raise ImportRejected(
+                    f"Row {row_number}, column “{LANE_LABELS[lane]}”: over {limit:,} characters.",
+                    row=row_number,
+                    field=lane,
+                )
+            stage[lane] = lane_text
+    emotion = values.get("emotion", "").strip()
+    if emotion:
+        stage["emotion"] = _lane_emotion(row_number, emotion)
+    return stage
+
+
+def _lane_emotion(row_number: int, emotion: str) -> int:
+    """An emotion cell as a whole number from -2 to 2 ("+1" and "1.0" too)."""
     try:
-        for row_number, cells in enumerate(reader, start=2):
-            if not any(cell.strip() for cell in cells):
-                continue
-            if len(cells) > len(keys):
-                raise ImportRejected(
-                    f"Row {row_number}: {len(cells)} cells but only {len(keys)} columns in the header.",
-                    row=row_number,
-                )
-            values = {key: unescape_formula(cell) for key, cell in zip(keys, cells, strict=False)}
-            name = " ".join(values.get("name", "").split())
-            if not name:
-                raise ImportRejected(
-                    f"Row {row_number}, column “Stage”: the stage name is empty.", row=row_number
-                )
-            if len(name) > NAME_LIMITS.max_length:
-                raise ImportRejected(
-                    f"Row {row_number}, column “Stage”: the name is over {NAME_LIMITS.max_length} characters.",
-                    row=row_number,
-                )
-            if name.casefold() in seen:
-                raise ImportRejected(
-                    f"Row {row_number}, column “Stage”: “{name}” is already on row {seen[name.casefold()]}.",
-                    row=row_number,
-                )
-            seen[name.casefold()] = row_number
-            stage: dict = {"name": name}
-            for lane in LANES:
-                if lane in values:
-                    lane_text = values[lane].replace("\r\n", "\n").strip()
-                    limit = field_limits(StageCreate, lane).max_length
-                    if len(lane_text) > limit:
-                        raise ImportRejected(
-                            f"Row {row_number}, column “{LANE_LABELS[lane]}”: over {limit:,} characters.",
-                            row=row_number,
-                            field=lane,
-                        )
-                    stage[lane] = lane_text
-            emotion = values.get("emotion", "").strip()
-            if emotion:
-                try:
-                    number = int(float(emotion.replace("+", "")))
-                except ValueError:
-                    number = None
-                if number is None or not EMOTION_LIMITS.ge <= number <= EMOTION_LIMITS.le:
-                    raise ImportRejected(
-                        f"Row {row_number}, column “Emotion”: {emotion!r} is not a whole number "
-                        f"from {EMOTION_LIMITS.ge} to {EMOTION_LIMITS.le}.",
-                        row=row_number,
-                        field="emotion",
-                    )
-                stage["emotion"] = number
-            stages.append(stage)
-    except csv.Error as exc:
-        raise ImportRejected(f"Row {row_number}: the CSV cannot be read ({exc}).", row=row_number) from exc
-    if not stages:
-        raise ImportRejected("The file has a header but no stages.")
-    return stages
+        number = int(float(emotion.replace("+", "")))
+    except ValueError:
+        number = None
+    if number is None or not EMOTION_LIMITS.ge <= number <= EMOTION_LIMITS.le:
+        raise ImportRejected(
+            f"Row {row_number}, column “Emotion”: {emotion!r} is not a whole number "
+            f"from {EMOTION_LIMITS.ge} to {EMOTION_LIMITS.le}.",
+            row=row_number,
+            field="emotion",
+        )
+    return number
 
 
 def import_lanes_csv(session: Session, journey_id: int, content: bytes | str) -> LaneImport:

@@ -14,6 +14,7 @@ import altair as alt
 
 from db.models import LANE_LABELS, LANES, MAP_TYPE_LABELS, TRIGGER_LABELS, MapType
 from journey.core.text import format_rate, lane_items
+from journey.measure.metrics import latest_stage_rates
 from journey.plan.journeys import JourneyTree
 from journey.plan.walkthrough import human_delay
 
@@ -86,10 +87,6 @@ class JourneyMap:
 
 def stage_rates(session, journey_id: int) -> dict:
     """Each stage's latest rates (journey.measure.metrics.latest_stage_rates), {} when there are none."""
-    try:
-        from journey.measure.metrics import latest_stage_rates
-    except ImportError:  # the metrics module is not there: the map shows no rates
-        return {}
     return latest_stage_rates(session, journey_id)
 
 

@@ -41,7 +41,6 @@ class StarterStage:
     emails: tuple[StarterEmail, ...]
 
 
-BRAND = "Fernhill Coffee Roasters"
 SITE = "https://fernhillcoffee.example"
 POSTAL_ADDRESS = "Fernhill Coffee Roasters, 214 Alder Street, Suite 3, Portland, OR 97209, USA"
 

@@ -265,61 +265,11 @@ def walk_journey(
         previous_cart = False
         for index, email in enumerate(node.emails):
             trigger = email.trigger or ""
-            at: int | None = None
-            why = ""
-            reason = ""
-            cart_flow = False
-            if trigger in EVENT_TRIGGERS:
-                event = first.get(trigger)
-                if event is None:
-                    label = PATH_EVENTS.get(trigger, trigger)
-                    reason = f"Nobody on this path does “{label}”."
-                else:
-                    at = event.day * 24 + EVENT_HOUR + email.delay_hours
-                    why = f"{human_delay(email.delay_hours, trigger)} (day {event.day})"
-                    cart_flow = trigger == Trigger.cart_abandoned.value
-            elif trigger == Trigger.previous_email.value:
-                if index == 0:
-                    reason = "It waits for the previous email, but it is the first email of its stage."
-                elif previous is None:
-                    reason = f"It follows “{previous_reason}”, which never goes out on this path."
-                else:
-                    at = previous[0] + email.delay_hours
-                    why = f"{human_delay(email.delay_hours, trigger)} “{previous[1]}”"
-                    cart_flow = previous_cart
-            elif trigger == Trigger.inactivity.value:
-                needed = _days(email.trigger_detail)
-                if needed is None:
-                    reason = "Its inactivity trigger has no number of days (trigger detail)."
-                else:
-                    long_enough = [e for e in inactive if (_days(e.detail) or 0) >= needed]
-                    if not long_enough:
-                        reason = f"The persona is never inactive for {needed} days on this path."
-                    else:
-                        began = min(long_enough, key=lambda e: e.day).day
-                        at = (began + needed) * 24 + EVENT_HOUR + email.delay_hours
-                        why = f"{human_delay(email.delay_hours, trigger, str(needed))} (inactive from day {began})"
-            elif trigger == Trigger.date.value:
-                try:
-                    when = date.fromisoformat(email.trigger_detail.strip())
-                except ValueError:
-                    reason = "Its date trigger has no valid date (trigger detail, e.g. 2026-12-24)."
-                else:
-                    offset = (when - start).days
-                    if offset < 0:
-                        reason = (
-                            f"Its date ({when.isoformat()}) is before the path starts ({start.isoformat()})."
-                        )
-                    else:
-                        at = offset * 24 + EVENT_HOUR + email.delay_hours
-                        why = f"on {when.isoformat()}" + (
-                            f" + {_duration(email.delay_hours)}" if email.delay_hours else ""
-                        )
-            elif trigger == Trigger.manual.value:
-                reason = "Sent by hand (e.g. a newsletter): not automated, so no walk-through can reach it."
+            if trigger == Trigger.previous_email.value:
+                timing = _previous_timing(email, index, previous, previous_reason, previous_cart)
             else:
-                reason = "It has no trigger, so nothing sends it."
-
+                timing = _timing(email, first, inactive, start)
+            at, why, reason, cart_flow = timing.at, timing.why, timing.reason, timing.cart_flow
             if at is not None and cart_flow and purchase_at is not None and purchase_at <= at:
                 reason = "The persona buys before it is due, so the cart flow stops."
                 at = None
@@ -337,6 +287,86 @@ def walk_journey(
             previous, previous_cart = (at, email.name), cart_flow
     result.deliveries.sort(key=lambda d: d.at_hours)
     return result
+
+
+@dataclass(frozen=True)
+class _Timing:
+    """When an email goes out on a path (hours from day 0, and why), or the reason it never does."""
+
+    at: int | None = None
+    why: str = ""
+    reason: str = ""
+    cart_flow: bool = False  # part of the abandoned-cart flow, which a purchase stops
+
+
+def _timing(email, first: Mapping[str, PathEvent], inactive: list[PathEvent], start: date) -> _Timing:
+    """The timing of an email whose trigger is not "the previous email"."""
+    trigger = email.trigger or ""
+    if trigger in EVENT_TRIGGERS:
+        event = first.get(trigger)
+        if event is None:
+            return _Timing(reason=f"Nobody on this path does “{PATH_EVENTS.get(trigger, trigger)}”.")
+        return _Timing(
+            at=event.day * 24 + EVENT_HOUR + email.delay_hours,
+            why=f"{human_delay(email.delay_hours, trigger)} (day {event.day})",
+            cart_flow=trigger == Trigger.cart_abandoned.value,
+        )
+    if trigger == Trigger.inactivity.value:
+        return _inactivity_timing(email, inactive)
+    if trigger == Trigger.date.value:
+        return _date_timing(email, start)
+    if trigger == Trigger.manual.value:
+        return _Timing(
+            reason="Sent by hand (e.g. a newsletter): not automated, so no walk-through can reach it."
+        )
+    return _Timing(reason="It has no trigger, so nothing sends it.")
+
+
+def _previous_timing(
+    email, index: int, previous: tuple[int, str] | None, previous_reason: str, previous_cart: bool
+) -> _Timing:
+    """An email sent after the one before it in its stage (which may itself never go out)."""
+    if index == 0:
+        return _Timing(reason="It waits for the previous email, but it is the first email of its stage.")
+    if previous is None:
+        return _Timing(reason=f"It follows “{previous_reason}”, which never goes out on this path.")
+    return _Timing(
+        at=previous[0] + email.delay_hours,
+        why=f"{human_delay(email.delay_hours, email.trigger)} “{previous[1]}”",
+        cart_flow=previous_cart,
+    )
+
+
+def _inactivity_timing(email, inactive: list[PathEvent]) -> _Timing:
+    """An email sent once the persona has been inactive for the trigger's number of days."""
+    needed = _days(email.trigger_detail)
+    if needed is None:
+        return _Timing(reason="Its inactivity trigger has no number of days (trigger detail).")
+    long_enough = [e for e in inactive if (_days(e.detail) or 0) >= needed]
+    if not long_enough:
+        return _Timing(reason=f"The persona is never inactive for {needed} days on this path.")
+    began = min(long_enough, key=lambda e: e.day).day
+    return _Timing(
+        at=(began + needed) * 24 + EVENT_HOUR + email.delay_hours,
+        why=f"{human_delay(email.delay_hours, email.trigger, str(needed))} (inactive from day {began})",
+    )
+
+
+def _date_timing(email, start: date) -> _Timing:
+    """An email sent on the trigger's calendar date (plus its delay)."""
+    try:
+        when = date.fromisoformat(email.trigger_detail.strip())
+    except ValueError:
+        return _Timing(reason="Its date trigger has no valid date (trigger detail, e.g. 2026-12-24).")
+    offset = (when - start).days
+    if offset < 0:
+        return _Timing(
+            reason=f"Its date ({when.isoformat()}) is before the path starts ({start.isoformat()})."
+        )
+    return _Timing(
+        at=offset * 24 + EVENT_HOUR + email.delay_hours,
+        why=f"on {when.isoformat()}" + (f" + {_duration(email.delay_hours)}" if email.delay_hours else ""),
+    )
 
 
 def busiest_week(walkthrough: Walkthrough) -> tuple[int, int]:

@@ -39,7 +39,6 @@ _EXPORTS = {
     "standard_merge_data": "journey.write.render",
     "update_variant": "journey.write.variants",
     "validate_mjml": "journey.write.mjml_validation",
-    "variant_content": "journey.write.variants",
 }
 
 __all__ = list(_EXPORTS)

@@ -134,9 +134,7 @@ def template_error(exc: LiquidError, *, source: str | None = None, offset: int =
         line, column = line_column(source, len(source))
     message, rule = _message(exc)
     where = f"Line {line}, column {column}: " if line else ""
-    error = TemplateError(where + message, line=line, column=column, field="mjml")
-    error.rule = rule  # type: ignore[attr-defined]
-    return error
+    return TemplateError(where + message, line=line, column=column, field="mjml", rule=rule)
 
 
 @lru_cache(maxsize=64)

@@ -5,6 +5,11 @@ MRML follows): `packages/mjml-*/src/*.js` `static allowedAttributes` and
 `packages/mjml-preset-core/src/dependencies.js` (the validator's `dependencies`), and checked equal to
 the installed `mjml` 4.15.3 (`require('mjml-core').components`, `require('mjml-validator').dependencies`)
 by tests/test_mjml_validation.py against tests/fixtures/mjml/official_schema.json.
+Hand-written on purpose: no Python package ships MJML's schema (mjml-python renders without
+validating). To refresh the fixture after an MJML upgrade: `npm install` in bench/node (it pins the
+official `mjml` package), then `python bench/bench_preview.py --write-official`, which dumps the
+components' `allowedAttributes` and mjml-validator's `dependencies`; the tests then show every
+difference to bring into this module.
 Types use the official notation: `color`, `string`, `boolean`, `integer`, `enum(a,b)`,
 `unit(px,%)` (one value) / `unit(px,%){1,4}` (one to four values), `unitWithNegative(px,em)`;
 a trailing empty unit (`unit(px,%,)`) also accepts a bare number.

@@ -1,6 +1,8 @@
 """MJML validation like the official renderer's soft mode, with lines, plus the safety guards.
 
-mjml-python renders without validating anything, so the studio parses the MJML itself:
+mjml-python renders without validating anything, and no Python library validates MJML (the
+official validator is the `mjml-validator` npm package), so the studio parses the MJML itself, and
+tests/test_mjml_validation.py checks its findings and schema against the official package's output:
 
 - `parse_mjml(source)` → `MJMLDocument`: the tree of `mj-*` components (tag, attributes, line,
   column, raw content of ending tags such as mj-text) and the structural problems found on the way
@@ -61,7 +63,6 @@ _TAG_RE = re.compile(rf"<(/?)([A-Za-z][\w:.-]*)((?:\s+{_ATTR})*)\s*(/?)>")
 _ATTR_RE = re.compile(r"""([^\s=/<>"']+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"'=`]+)))?""")
 _ATTR_NAME_RE = re.compile(r"[A-Za-z_:][\w:.-]*")
 _UNQUOTED_RE = re.compile(r"""\s[^\s=/>"']+\s*=\s*[^\s>"'=`]""")
-_CLOSE_RE_CACHE: dict[str, re.Pattern[str]] = {}
 # Any tag, for the nesting guard (C-speed findall, no attribute parsing).
 _DEPTH_TAG_RE = re.compile(r"<(/?)([A-Za-z][\w:.-]*)[^<>]*?(/?)>")
 
@@ -117,11 +118,9 @@ def _attributes(raw: str) -> dict[str, str]:
     return {name.lower(): double or single or bare for name, double, single, bare in _ATTR_RE.findall(raw)}
 
 
+@cache  # called with the ending tags only (mj-text, mj-raw…): a handful of patterns
 def _close_re(tag: str) -> re.Pattern[str]:
-    pattern = _CLOSE_RE_CACHE.get(tag)
-    if pattern is None:
-        pattern = _CLOSE_RE_CACHE[tag] = re.compile(rf"</{re.escape(tag)}\s*>")
-    return pattern
+    return re.compile(rf"</{re.escape(tag)}\s*>")
 
 
 _RAW_TAG_LIMIT = 4096
@@ -151,6 +150,16 @@ def _unquoted_problem(raw_attributes: str, offset: int, problems: list[tuple[int
             return
 
 
+def _stray_lt(text: str, lt: int, not_closed: str) -> str:
+    """What is wrong with a '<' that starts no tag: an unquoted attribute, `not_closed`, or a bare '<'."""
+    nxt = text[lt + 1 : lt + 2]
+    if nxt.isalpha() or nxt == "/":
+        if _UNQUOTED_RE.search(_raw_tag(text, lt)):
+            return 'an attribute value without quotes; write name="value"'
+        return not_closed
+    return "a bare '<' in the text; write &lt; instead"
+
+
 def _html_problems(content: str, base: int, problems: list[tuple[int, str]]) -> None:
     """Unclosed HTML elements, bare '<' and unquoted attributes inside an ending tag's content."""
     stack: list[tuple[str, int]] = []
@@ -171,16 +180,12 @@ def _html_problems(content: str, base: int, problems: list[tuple[int, str]]) -> 
             if content.startswith("<!", lt):
                 pos = lt + 2
                 continue
-            nxt = content[lt + 1 : lt + 2]
-            if nxt.isalpha() or nxt == "/":
-                if _UNQUOTED_RE.search(_raw_tag(content, lt)):
-                    problems.append((base + lt, 'an attribute value without quotes; write name="value"'))
-                else:
-                    problems.append(
-                        (base + lt, "a tag that is not closed properly (check its quotes and '>')")
-                    )
-            else:
-                problems.append((base + lt, "a bare '<' in the text; write &lt; instead"))
+            problems.append(
+                (
+                    base + lt,
+                    _stray_lt(content, lt, "a tag that is not closed properly (check its quotes and '>')"),
+                )
+            )
             pos = lt + 1
             continue
         closing, name, raw_attributes, self_closing = match.groups()
@@ -190,17 +195,22 @@ def _html_problems(content: str, base: int, problems: list[tuple[int, str]]) -> 
         if raw_attributes:
             _unquoted_problem(raw_attributes, base + lt + 1 + len(name), problems)
         if closing:
-            for index in range(len(stack) - 1, -1, -1):
-                if stack[index][0] == name:
-                    for unclosed, offset in stack[index + 1 :]:
-                        problems.append((base + offset, f"<{unclosed}> is opened but never closed"))
-                    del stack[index:]
-                    break
+            _close_html(stack, name, base, problems)
         elif not self_closing and name not in VOID_ELEMENTS:
             stack.append((name, lt))
         pos = match.end()
     for unclosed, offset in stack:
         problems.append((base + offset, f"<{unclosed}> is opened but never closed"))
+
+
+def _close_html(stack: list[tuple[str, int]], name: str, base: int, problems: list[tuple[int, str]]) -> None:
+    """Close the innermost open `name`: what was opened inside it and is still open was never closed."""
+    for index in range(len(stack) - 1, -1, -1):
+        if stack[index][0] == name:
+            for unclosed, offset in stack[index + 1 :]:
+                problems.append((base + offset, f"<{unclosed}> is opened but never closed"))
+            del stack[index:]
+            return
 
 
 def parse_mjml(source: str, *, html_problems: bool = False) -> MJMLDocument:
@@ -217,56 +227,23 @@ def parse_mjml(source: str, *, html_problems: bool = False) -> MJMLDocument:
         lt = source.find("<", pos)
         if lt == -1:
             break
-        if source.startswith("<!--", lt):
-            end = source.find("-->", lt + 4)
-            if end == -1:
-                problems.append((lt, "an HTML comment <!-- is never closed with -->"))
-                break
-            pos = end + 3
-            continue
         match = _TAG_RE.match(source, lt)
-        if match is None:
-            if source.startswith("<!", lt) or source.startswith("<?", lt):
-                pos = lt + 2
-                continue
-            nxt = source[lt + 1 : lt + 2]
-            if nxt.isalpha() or nxt == "/":
-                if _UNQUOTED_RE.search(_raw_tag(source, lt)):
-                    problems.append((lt, 'an attribute value without quotes; write name="value"'))
-                else:
-                    problems.append((lt, "a tag that is not closed properly (check its quotes and its '>')"))
-            else:
-                problems.append((lt, "a bare '<' in the text; write &lt; instead"))
-            pos = lt + 1
+        if match is None:  # a comment, a declaration or a stray '<'
+            pos = _after_non_tag(source, lt, problems)
             continue
         closing, tag, raw_attributes, self_closing = match.groups()
         tag = tag.lower()
         pos = match.end()
-        is_component = tag == "mjml" or tag.startswith("mj-")
         if raw_attributes:
             _unquoted_problem(raw_attributes, lt + 1 + len(tag), problems)
-        if not is_component:
+        if not (tag == "mjml" or tag.startswith("mj-")):
             # HTML outside mj-text/mj-raw: mjml-python accepts it, but not when it is left open
-            if closing:
-                for index in range(len(html_open) - 1, -1, -1):
-                    if html_open[index][0] == tag:
-                        del html_open[index:]
-                        break
-            elif not self_closing and tag not in VOID_ELEMENTS:
-                html_open.append((tag, lt, len(stack)))
+            _track_html(
+                html_open, tag, lt, len(stack), closing=bool(closing), self_closing=bool(self_closing)
+            )
             continue
         if closing:
-            for index in range(len(stack) - 1, -1, -1):
-                if stack[index].tag == tag:
-                    while html_open and html_open[-1][2] > index:
-                        unclosed_tag, offset, _ = html_open.pop()
-                        problems.append((offset, f"<{unclosed_tag}> is opened but never closed"))
-                    for unclosed in stack[index + 1 :]:
-                        problems.append((unclosed.offset, f"<{unclosed.tag}> is opened but never closed"))
-                    del stack[index:]
-                    break
-            else:
-                problems.append((lt, f"</{tag}> closes a tag that is not open"))
+            _close_component(stack, html_open, tag, lt, problems)
             continue
         line, column = position(line_starts, lt)
         parent = stack[-1] if stack else None
@@ -284,15 +261,7 @@ def parse_mjml(source: str, *, html_problems: bool = False) -> MJMLDocument:
         if self_closing:
             continue
         if tag in ENDING_TAGS:
-            close = _close_re(tag).search(source, pos)
-            if close is None:
-                problems.append((lt, f"<{tag}> is opened but never closed"))
-                node.content, node.content_offset = source[pos:], pos
-                break
-            node.content, node.content_offset = source[pos : close.start()], pos
-            if html_problems and tag not in ("mj-style", "mj-title", "mj-preview"):
-                _html_problems(node.content, pos, problems)
-            pos = close.end()
+            pos = _read_content(source, node, pos, problems, html_problems=html_problems)
             continue
         stack.append(node)
     for unclosed_tag, offset, _ in reversed(html_open):
@@ -300,10 +269,79 @@ def parse_mjml(source: str, *, html_problems: bool = False) -> MJMLDocument:
     for unclosed in reversed(stack):  # innermost first: that is the one to close
         problems.append((unclosed.offset, f"<{unclosed.tag}> is opened but never closed"))
     if root is not None:
-        tail = source[_root_end(source, root) :].strip()
-        if tail and not tail.startswith("<!--") and not tail.startswith("{%") and not tail.startswith("{{"):
-            problems.append((source.rfind(tail[:20]), "there is text after the closing </mjml>"))
+        _tail_problem(source, root, problems)
     return MJMLDocument(source, root, nodes, problems, line_starts)
+
+
+def _after_non_tag(source: str, lt: int, problems: list[tuple[int, str]]) -> int:
+    """Where parsing goes on after a '<' that opens no tag (the end when a comment is never closed)."""
+    if source.startswith("<!--", lt):
+        end = source.find("-->", lt + 4)
+        if end == -1:
+            problems.append((lt, "an HTML comment <!-- is never closed with -->"))
+            return len(source)
+        return end + 3
+    if source.startswith("<!", lt) or source.startswith("<?", lt):
+        return lt + 2
+    problems.append(
+        (lt, _stray_lt(source, lt, "a tag that is not closed properly (check its quotes and its '>')"))
+    )
+    return lt + 1
+
+
+def _track_html(
+    html_open: list[tuple[str, int, int]], tag: str, lt: int, depth: int, *, closing: bool, self_closing: bool
+) -> None:
+    """Keep the HTML elements open outside ending tags (with the component depth they were opened at)."""
+    if closing:
+        for index in range(len(html_open) - 1, -1, -1):
+            if html_open[index][0] == tag:
+                del html_open[index:]
+                return
+    elif not self_closing and tag not in VOID_ELEMENTS:
+        html_open.append((tag, lt, depth))
+
+
+def _close_component(
+    stack: list[MJMLNode],
+    html_open: list[tuple[str, int, int]],
+    tag: str,
+    lt: int,
+    problems: list[tuple[int, str]],
+) -> None:
+    """Close the innermost open `tag`; what was opened inside it and is still open was never closed."""
+    for index in range(len(stack) - 1, -1, -1):
+        if stack[index].tag == tag:
+            while html_open and html_open[-1][2] > index:
+                unclosed_tag, offset, _ = html_open.pop()
+                problems.append((offset, f"<{unclosed_tag}> is opened but never closed"))
+            for unclosed in stack[index + 1 :]:
+                problems.append((unclosed.offset, f"<{unclosed.tag}> is opened but never closed"))
+            del stack[index:]
+            return
+    problems.append((lt, f"</{tag}> closes a tag that is not open"))
+
+
+def _read_content(
+    source: str, node: MJMLNode, pos: int, problems: list[tuple[int, str]], *, html_problems: bool
+) -> int:
+    """Take an ending tag's raw content (mj-text…) into `node`; where parsing goes on (the end when never closed)."""
+    close = _close_re(node.tag).search(source, pos)
+    if close is None:
+        problems.append((node.offset, f"<{node.tag}> is opened but never closed"))
+        node.content, node.content_offset = source[pos:], pos
+        return len(source)
+    node.content, node.content_offset = source[pos : close.start()], pos
+    if html_problems and node.tag not in ("mj-style", "mj-title", "mj-preview"):
+        _html_problems(node.content, pos, problems)
+    return close.end()
+
+
+def _tail_problem(source: str, root: MJMLNode, problems: list[tuple[int, str]]) -> None:
+    """Text after the closing root tag (comments and Liquid tags are fine there)."""
+    tail = source[_root_end(source, root) :].strip()
+    if tail and not tail.startswith("<!--") and not tail.startswith("{%") and not tail.startswith("{{"):
+        problems.append((source.rfind(tail[:20]), "there is text after the closing </mjml>"))
 
 
 def _root_end(source: str, root: MJMLNode) -> int:

@@ -39,6 +39,7 @@ from journey.write.mjml_validation import (
     locate_parse_error,
     parse_mjml,
     validate_document,
+    validate_mjml,
 )
 from journey.write.sanitize import sanitize_html
 
@@ -235,15 +236,14 @@ def preview(mjml_source: str, data: Mapping[str, object] | None = None, *, prehe
     if document.problems and merged != mjml_source:
         # The renderer took it, so what confused our parser was Liquid (e.g. {% if %} inside a tag):
         # validate the merged MJML instead (lines are then those of the merged text).
-        findings = validate_document(parse_mjml(merged))
+        findings = validate_mjml(merged)
     if preheader:
         try:
             preheader = html_lib.unescape(merge_tags(preheader, merge_data))
         except TemplateError as exc:
             error = TemplateError(
-                f"Preheader: {exc.message}", field="preheader", line=None, column=exc.column
+                f"Preheader: {exc.message}", field="preheader", line=None, column=exc.column, rule=exc.rule
             )
-            error.rule = getattr(exc, "rule", "merge-tag-error")  # type: ignore[attr-defined]
             return Preview(mjml_source, document, merged, merge_data, None, error)
         raw_html = _set_preheader(raw_html, preheader)
     clean_html, removed = sanitize_html(raw_html, source=mjml_source)

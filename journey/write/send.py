@@ -22,6 +22,8 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
+from email_validator import EmailNotValidError, validate_email
+
 from journey.core.errors import InvalidInput, SendError
 
 MAX_TEST_RECIPIENTS = 5
@@ -34,8 +36,6 @@ ENV_KEYS = {
     "password": "SMTP_PASSWORD",
     "from": "SMTP_FROM",
 }
-# A pragmatic address check: one @, no spaces or angle brackets, a dot in the domain.
-_ADDRESS = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+$")
 NOT_CONFIGURED = (
     "Test sends need an SMTP server: add an [smtp] table to .streamlit/secrets.toml "
     "or set SMTP_HOST, SMTP_PORT, SMTP_USER, SMTP_PASSWORD and SMTP_FROM."
@@ -80,6 +80,18 @@ def _flag(value: object, key: str) -> bool:
     raise InvalidInput(f"SMTP setting '{key}' must be true or false, not {value!r}.", field=key)
 
 
+def _address_problem(address: str) -> str | None:
+    """Why `address` is not an email address one can send to (email-validator's reason), or None.
+
+    Syntax only: no DNS look-up (check_deliverability=False), so it works offline and in tests.
+    """
+    try:
+        validate_email(address, check_deliverability=False)
+    except EmailNotValidError as exc:
+        return str(exc)
+    return None
+
+
 def smtp_config(settings: Mapping[str, object] | None) -> SmtpConfig | None:
     """An SmtpConfig from a `[smtp]` table (host, port, starttls, user, password, from); None without a host."""
     if not settings or not str(settings.get("host") or "").strip():
@@ -95,7 +107,7 @@ def smtp_config(settings: Mapping[str, object] | None) -> SmtpConfig | None:
         raise InvalidInput(f"SMTP port must be between 1 and 65535 (got {port}).", field="port")
     user = str(settings.get("user") or "").strip()
     sender = str(settings.get("from") or settings.get("sender") or user).strip()
-    if not _ADDRESS.match(sender):
+    if _address_problem(sender):
         raise InvalidInput(
             "SMTP 'from' must be the address test emails come from, e.g. studio@yourbrand.com.", field="from"
         )
@@ -120,8 +132,9 @@ def parse_test_addresses(text: str) -> list[str]:
     for part in re.split(r"[\s,;]+", text or ""):
         if not part:
             continue
-        if not _ADDRESS.match(part):
-            raise InvalidInput(f"“{part}” is not an email address.", field="addresses")
+        problem = _address_problem(part)
+        if problem:
+            raise InvalidInput(f"“{part}” is not an email address. {problem}", field="addresses")
         if part.lower() not in (a.lower() for a in addresses):
             addresses.append(part)
     if not addresses:
@@ -158,7 +171,7 @@ def build_message(
     if not mailto.startswith("mailto:"):
         mailto = f"mailto:{mailto}"
     message = EmailMessage()
-    message["From"] = Address(addr_spec=sender) if _ADDRESS.match(sender) else sender
+    message["From"] = sender if _address_problem(sender) else Address(addr_spec=sender)
     message["To"] = ", ".join(recipients)
     message["Subject"] = _one_line(subject) or "(no subject)"
     message["Date"] = formatdate(localtime=False)

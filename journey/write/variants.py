@@ -15,12 +15,11 @@ from sqlalchemy import delete, func, select
 from sqlmodel import Session
 
 from db.crud import update_versioned
-from db.models import Email, EmailVariant, EmailVariantUpdate
+from db.models import EmailVariant, EmailVariantUpdate
 from journey.core.errors import DuplicateName, NotFound, StaleEdit
 from journey.core.fields import clean_field
 from journey.plan.journeys import get_email
 
-OVERRIDES = ("subject", "preheader", "mjml")
 LABELS = {
     "label": "Variant label",
     "subject": "Variant subject",
@@ -109,15 +108,3 @@ def delete_variant(session: Session, variant_id: int) -> None:
     session.execute(delete(EmailVariant).where(EmailVariant.id == variant_id))
     session.flush()
     session.expire_all()
-
-
-def variant_content(email: Email, variant: EmailVariant | None) -> VariantContent:
-    """The subject, preheader and body a variant sends (the email's own where not overridden)."""
-    if variant is None:
-        return VariantContent(label="", subject=email.subject, preheader=email.preheader, mjml=email.mjml)
-    return VariantContent(
-        label=variant.label,
-        subject=variant.subject if variant.subject is not None else email.subject,
-        preheader=variant.preheader if variant.preheader is not None else email.preheader,
-        mjml=variant.mjml if variant.mjml is not None else email.mjml,
-    )

@@ -2,7 +2,8 @@
 
 Pure helpers for journey.measure.imports.importer. A file is read as a stream of bytes: the
 encoding comes from its byte-order mark (UTF-8 with or without BOM, UTF-16 LE/BE
-as Excel writes it), the delimiter from its header line (`,`, `;` or tab), and the
+as Excel writes it), the delimiter (`,`, `;` or tab) from Excel's `sep=` line or by
+csv.Sniffer on the header and first rows, and the
 format from the header's column names (or from an explicit `format=`/`mapping=`).
 
 Row numbers follow what a spreadsheet shows: the header is row 1, the first data
@@ -87,12 +88,34 @@ class CsvStream:
             close()
 
 
-def sniff_delimiter(line: str) -> str:
-    """The delimiter of a header line: whichever of `,` `;` tab occurs most outside quotes."""
-    outside = re.sub(r'"[^"]*"', "", line)
-    counts = {d: outside.count(d) for d in (",", ";", "\t")}
-    best = max(counts, key=lambda d: counts[d])
-    return best if counts[best] else ","
+DELIMITERS = ",;\t"
+SNIFF_LINES = 20  # the header and the first rows: enough for csv.Sniffer to see which delimiter is consistent
+SNIFF_BYTES = 64 * 1024
+
+
+def sniff_delimiter(sample: str) -> str:
+    """The delimiter of a sample of the file (its header line and first rows): `,` `;` or tab.
+
+    csv.Sniffer picks the delimiter that occurs the same number of times on every line (so a
+    decimal comma in a `;` file does not fool it); `,` when no candidate shows up. Where two are
+    equally consistent (a `;` file whose header and rows each hold one comma), the one that occurs
+    most per line wins, not Sniffer's fixed preference for `,` (its `preferred` list, emptied here).
+    """
+    sniffer = csv.Sniffer()
+    sniffer.preferred = []
+    try:
+        return sniffer.sniff(sample, delimiters=DELIMITERS).delimiter
+    except csv.Error:
+        return ","
+
+
+def _sample(buffered: io.BufferedReader, encoding: str) -> str:
+    """The first SNIFF_LINES complete lines of the file, decoded, without consuming them."""
+    head = buffered.peek(SNIFF_BYTES)[:SNIFF_BYTES].decode(encoding, errors="ignore")
+    lines = head.split("\n")
+    if len(lines) > 1:
+        lines = lines[:-1]  # the last one may be cut short
+    return "\n".join(lines[:SNIFF_LINES])
 
 
 def open_csv(source: BinaryIO | Path | str, *, delimiter: str | None = None) -> CsvStream:
@@ -119,6 +142,7 @@ def open_csv(source: BinaryIO | Path | str, *, delimiter: str | None = None) -> 
     counter = _CountingReader(binary)
     buffered = io.BufferedReader(counter, buffer_size=1 << 20)
     encoding = detect_encoding(buffered.peek(4)[:4])
+    sample = None if delimiter else _sample(buffered, encoding)
     text = io.TextIOWrapper(buffered, encoding=encoding, newline="")
     closers.insert(0, text.close)
     try:
@@ -138,7 +162,7 @@ def open_csv(source: BinaryIO | Path | str, *, delimiter: str | None = None) -> 
         for close in closers:
             close()
         raise ImportRejected("The file is empty: export the report again with its header row.", row=1)
-    delimiter = delimiter or sniff_delimiter(first)
+    delimiter = delimiter or sniff_delimiter(sample or first)
     header = next(csv.reader([first], delimiter=delimiter))
     reader = csv.reader(text, delimiter=delimiter)
     return CsvStream(

@@ -38,6 +38,7 @@ import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import BinaryIO
 
@@ -285,16 +286,19 @@ def import_metrics(
 ) -> ImportResult:
     """Read a metrics export and upsert its unique counts for `journey_id` (see the module doc).
 
-    Returns the summary; writes only when no row is rejected and not `dry_run`, and
-    commits that write (one transaction, with any emails it creates). Raises
-    ImportRejected when the file as a whole cannot be read (empty, bad header…).
+    Returns the summary; writes only when no row is rejected and not `dry_run` (in the
+    session's transaction, with any emails it creates: the caller commits, like every service).
+    Raises ImportRejected when the file as a whole cannot be read (empty, bad header…); then,
+    and when rows are rejected, whatever the import wrote is rolled back.
     """
     if format not in ("auto", *FORMATS):
         raise ImportRejected(f"Unknown format “{format}”: choose auto, {', '.join(FORMATS)}.", field="format")
+    opened_here = not session.in_transaction()
     targets = _Targets.load(session, journey_id)
-    if not (session.new or session.dirty or session.deleted):
-        # End the read: on SQLite every transaction holds the write lock (BEGIN IMMEDIATE), and
-        # reading a big file should not block teammates' saves. Writing opens a new transaction.
+    if opened_here:
+        # End the read this call began: on SQLite every transaction holds the write lock (BEGIN
+        # IMMEDIATE), and reading a big file should not block teammates' saves. Writing opens a new
+        # transaction. A transaction the caller already had open is the caller's: it stays.
         session.rollback()
     if create_missing_stage is not None and create_missing_stage.casefold() not in targets.stages:
         raise ImportRejected(
@@ -333,26 +337,28 @@ def import_metrics(
         stream.close()
     if result.rows_read == 0:
         raise ImportRejected("The file has a header but no data rows.", row=2)
+    # A savepoint: a rejected import undoes its own writes (emails it created), not the caller's.
+    savepoint = session.begin_nested()
     try:
         rows = _resolve(run, targets, chosen, create_missing_stage, session, dry_run)
         if rows and result.rejected_total == 0:
             days = [key[2] for key in rows]
             result.first_day, result.last_day = min(days), max(days)
         if result.rejected_total or dry_run:
-            if result.rejected_total and result.created_emails and not dry_run:
-                session.rollback()  # emails created before a duplicate was found
+            savepoint.rollback()  # emails created before a duplicate was found; none in a dry run
             result.imported = len(rows) if not result.rejected_total else 0
             return result
         _write(session, rows, chosen, progress)
-        session.commit()
+        savepoint.commit()
     except IntegrityError:
-        session.rollback()
+        savepoint.rollback()
         raise ImportRejected(
             "An email or stage of this journey was deleted while the file was read: nothing was "
             "imported. Import the file again."
         ) from None
     except BaseException:
-        session.rollback()
+        if savepoint.is_active:
+            savepoint.rollback()
         raise
     result.imported = len(rows)
     result.written = True
@@ -430,24 +436,106 @@ def _aggregate_columns(
     return spec, columns
 
 
+@lru_cache(maxsize=4096)
+def _day_ordinal(text: str) -> int:
+    """A date cell as a day number; cached, as a file repeats its dates on every row (bounded:
+    report timestamps are mostly unique). A CellError is raised, not cached."""
+    return parse_day(text).toordinal()
+
+
+class _AggregateCells:
+    """How to read one row of an aggregate file: where each field sits, and its checks."""
+
+    def __init__(self, spec: AggregateFormat, columns: dict[str, int], stream: CsvStream) -> None:
+        self.spec = spec
+        self.header = [cell.replace("\ufeff", "").strip() for cell in stream.header]
+        self.decimal_comma = stream.delimiter == ";"
+        self.date_i = columns["date"]
+        self.email_i = columns.get("email")
+        self.campaign_i = columns.get("campaign_id")
+        self.stage_i = columns.get("stage")
+        self.variant_i = columns.get("variant")
+        self.counts = [(COUNT_NAMES.index(f), columns[f]) for f in COUNT_NAMES if f in columns]
+        self.revenue_i = columns.get("revenue")
+        soft_i, hard_i = columns.get("soft_bounces"), columns.get("hard_bounces")
+        # Soft and hard bounces add up to bounces when the file has no bounces column.
+        self.bounce_parts = [] if "bounces" in columns else [i for i in (soft_i, hard_i) if i is not None]
+        self.rates = [
+            (COUNT_NAMES.index(f), columns[f"{f}_rate"]) for f in spec.rates if f"{f}_rate" in columns
+        ]
+        self.derive_sent = "sent" not in columns
+
+    def names(self, cells: list[str], targets: _Targets) -> tuple[int, str, str, str, str]:
+        """The row's day, email name, campaign id (one of the two may be empty), stage and variant."""
+        try:
+            day = _day_ordinal(cells[self.date_i])
+        except CellError as exc:
+            raise CellError(f"{self.header[self.date_i]}: {exc}") from None
+        name = clean_label(cells[self.email_i]) if self.email_i is not None else ""
+        campaign_id = cells[self.campaign_i].strip() if self.campaign_i is not None else ""
+        if campaign_id.lower() in ("n/a", "-"):
+            campaign_id = ""
+        if not name and not campaign_id:
+            where = self.email_i if self.email_i is not None else self.date_i
+            raise CellError(f"{self.header[where]}: the email name is empty")
+        if name.startswith("="):
+            raise CellError(f"{self.header[self.email_i]}: “{name[:40]}” is a formula, not an email name")
+        stage = clean_label(cells[self.stage_i]) if self.stage_i is not None else ""
+        if stage and stage.casefold() not in targets.stages:
+            raise CellError(f"unknown stage “{stage}” (this journey's stages: {targets.stage_list()})")
+        if not stage and self.stage_i is not None and self.spec.name == "generic":
+            raise CellError(f"{self.header[self.stage_i]}: the stage is empty")
+        variant = clean_label(cells[self.variant_i]) if self.variant_i is not None else ""
+        if len(variant) > MAX_VARIANT:
+            raise CellError(
+                f"{self.header[self.variant_i]}: variant names are limited to {MAX_VARIANT} characters"
+            )
+        return day, name, campaign_id, stage, variant
+
+    def values(self, cells: list[str]) -> list:
+        """The row's counts and revenue (metric_daily order), derived ones filled in and checked."""
+        values = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0.0]
+        for position, index in self.counts:
+            try:
+                values[position] = int(cells[index])  # the common case, without a call
+            except ValueError:
+                values[position] = self._cell(parse_count, cells, index)
+        if self.revenue_i is not None:
+            try:
+                values[REVENUE_I] = round(
+                    parse_decimal(cells[self.revenue_i], decimal_comma=self.decimal_comma), 2
+                )
+            except CellError as exc:
+                raise CellError(f"{self.header[self.revenue_i]}: {exc}") from None
+        for index in self.bounce_parts:
+            values[BOUNCES_I] += parse_count(cells[index], decimal_comma=self.decimal_comma)
+        for position, index in self.rates:
+            rate = self._cell(parse_rate, cells, index)
+            if position == BOUNCES_I:
+                values[position] = round(rate * values[DELIVERED_I] / (1 - rate)) if rate < 1 else 0
+            else:
+                values[position] = round(rate * values[DELIVERED_I])
+        if self.derive_sent:
+            values[SENT_I] = values[DELIVERED_I] + values[BOUNCES_I]
+        problem = _check_counts(values)
+        if problem:
+            raise CellError(problem)
+        return values
+
+    def _cell(self, parse: Callable[..., float], cells: list[str], index: int) -> float:
+        """A number cell read by `parse`; a CellError names its column."""
+        try:
+            return parse(cells[index], decimal_comma=self.decimal_comma)
+        except CellError as exc:
+            raise CellError(f"{self.header[index]}: {exc}") from None
+
+
 def _read_aggregate(
     run: _Run, spec: AggregateFormat, columns: dict[str, int], names: list[str], targets: _Targets
 ) -> None:
     result, stream = run.result, run.stream
-    header = [cell.replace("\ufeff", "").strip() for cell in stream.header]
-    width = len(header)
-    decimal_comma = stream.delimiter == ";"
-    date_i = columns["date"]
-    email_i = columns.get("email")
-    campaign_i = columns.get("campaign_id")
-    stage_i = columns.get("stage")
-    variant_i = columns.get("variant")
-    counts = [(COUNT_NAMES.index(f), columns[f]) for f in COUNT_NAMES if f in columns]
-    revenue_i = columns.get("revenue")
-    soft_i, hard_i = columns.get("soft_bounces"), columns.get("hard_bounces")
-    rates = [(COUNT_NAMES.index(f), columns[f"{f}_rate"]) for f in spec.rates if f"{f}_rate" in columns]
-    derive_sent = "sent" not in columns
-    day_cache: dict[str, int] = {}
+    read = _AggregateCells(spec, columns, stream)
+    width = len(read.header)
     sends_seen: dict[tuple, int] = {}
     row = stream.header_row
     for cells in stream.rows:
@@ -465,70 +553,8 @@ def _read_aggregate(
             )
             continue
         try:
-            raw_day = cells[date_i]
-            day = day_cache.get(raw_day)
-            if day is None:
-                try:
-                    day = parse_day(raw_day).toordinal()
-                except CellError as exc:
-                    raise CellError(f"{header[date_i]}: {exc}") from None
-                if len(day_cache) > 10_000:  # report timestamps are mostly unique: keep it bounded
-                    day_cache.clear()
-                day_cache[raw_day] = day
-            name = clean_label(cells[email_i]) if email_i is not None else ""
-            campaign_id = cells[campaign_i].strip() if campaign_i is not None else ""
-            if campaign_id.lower() in ("n/a", "-"):
-                campaign_id = ""
-            if not name and not campaign_id:
-                raise CellError(
-                    f"{header[email_i if email_i is not None else date_i]}: the email name is empty"
-                )
-            if name.startswith("="):
-                raise CellError(f"{header[email_i]}: “{name[:40]}” is a formula, not an email name")
-            stage = ""
-            if stage_i is not None:
-                stage = clean_label(cells[stage_i])
-                if stage and stage.casefold() not in targets.stages:
-                    raise CellError(
-                        f"unknown stage “{stage}” (this journey's stages: {targets.stage_list()})"
-                    )
-                if not stage and spec.name == "generic":
-                    raise CellError(f"{header[stage_i]}: the stage is empty")
-            variant = clean_label(cells[variant_i]) if variant_i is not None else ""
-            if len(variant) > MAX_VARIANT:
-                raise CellError(f"{header[variant_i]}: variant names are limited to {MAX_VARIANT} characters")
-            values = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0.0]
-            for position, index in counts:
-                try:
-                    values[position] = int(cells[index])  # the common case, without a call
-                except ValueError:
-                    try:
-                        values[position] = parse_count(cells[index], decimal_comma=decimal_comma)
-                    except CellError as exc:
-                        raise CellError(f"{header[index]}: {exc}") from None
-            if revenue_i is not None:
-                try:
-                    values[REVENUE_I] = round(parse_decimal(cells[revenue_i], decimal_comma=decimal_comma), 2)
-                except CellError as exc:
-                    raise CellError(f"{header[revenue_i]}: {exc}") from None
-            if "bounces" not in columns and (soft_i is not None or hard_i is not None):
-                for index in (soft_i, hard_i):
-                    if index is not None:
-                        values[BOUNCES_I] += parse_count(cells[index], decimal_comma=decimal_comma)
-            for position, index in rates:
-                try:
-                    rate = parse_rate(cells[index], decimal_comma=decimal_comma)
-                except CellError as exc:
-                    raise CellError(f"{header[index]}: {exc}") from None
-                if position == BOUNCES_I:
-                    values[position] = round(rate * values[DELIVERED_I] / (1 - rate)) if rate < 1 else 0
-                else:
-                    values[position] = round(rate * values[DELIVERED_I])
-            if derive_sent:
-                values[SENT_I] = values[DELIVERED_I] + values[BOUNCES_I]
-            problem = _check_counts(values)
-            if problem:
-                raise CellError(problem)
+            day, name, campaign_id, stage, variant = read.names(cells, targets)
+            values = read.values(cells)
         except CellError as exc:
             run.reject(row, str(exc))
             continue
@@ -536,31 +562,37 @@ def _read_aggregate(
             run.reject(row, f"the row has {len(cells)} cells but the header has {width}")
             continue
         ident = run.ident(campaign_id, name, stage, row)
-        info = run.idents[ident]
+        info = run.idents[
+            ident
+        ]  # the email's tally (rows, sent, delivered, opens, clicks), shown when unmatched
         info[4] += 1
         info[5] += values[SENT_I]
         info[6] += values[DELIVERED_I]
         info[7] += values[OPENS_I]
         info[8] += values[CLICKS_I]
-        key = (ident, variant.casefold(), day)
         if spec.sums_same_day:
             send = (
                 (campaign_id, variant.casefold())
                 if campaign_id
-                else (name.casefold(), variant.casefold(), raw_day)
+                else (name.casefold(), variant.casefold(), cells[read.date_i])
             )
             if send in sends_seen:
                 run.reject(row, f"duplicate of row {sends_seen[send]} (the same campaign twice)")
                 continue
             sends_seen[send] = row
-        entry = run.entries.get(key)
-        if entry is None:
-            run.entries[key] = [row, variant, values]
-        elif spec.sums_same_day:
-            entry[2] = [a + b for a, b in zip(entry[2], values, strict=True)]
-        else:
-            run.reject(row, f"duplicate of row {entry[0]} (the same email, variant and day)")
+        _add_entry(run, spec, (ident, variant.casefold(), day), row, variant, values)
     run.report(result.rows_read)
+
+
+def _add_entry(run: _Run, spec: AggregateFormat, key: tuple, row: int, variant: str, values: list) -> None:
+    """Keep a row's counts under its email, variant and day: summed or a duplicate, as the format says."""
+    entry = run.entries.get(key)
+    if entry is None:
+        run.entries[key] = [row, variant, values]
+    elif spec.sums_same_day:
+        entry[2] = [a + b for a, b in zip(entry[2], values, strict=True)]
+    else:
+        run.reject(row, f"duplicate of row {entry[0]} (the same email, variant and day)")
 
 
 def _check_counts(values: list) -> str | None:
@@ -584,9 +616,8 @@ def _check_counts(values: list) -> str | None:
 # --- events -----------------------------------------------------------------------------
 
 
-def _read_events(run: _Run, names: list[str], targets: _Targets) -> None:
-    result, stream = run.result, run.stream
-    header = [cell.replace("\ufeff", "").strip() for cell in stream.header]
+def _event_columns(names: list[str], header: list[str]) -> tuple[dict[str, int], list[int]]:
+    """Where each field of an events file sits, and every timestamp column (the first one wins)."""
     columns = find_columns(names, EVENT_COLUMNS)
     if "email" not in columns and "campaign_id" not in columns:
         raise ImportRejected(
@@ -605,17 +636,56 @@ def _read_events(run: _Run, names: list[str], targets: _Targets) -> None:
             field="header",
             row=1,
         )
+    return columns, time_columns
+
+
+def _unusual_event_kind(text: str, row: int, reject: Callable[[int, str], None]) -> int | None:
+    """The kind of an event not written exactly as EVENT_KINDS has it; None to skip the row
+    (an event we ignore, or one rejected here as unknown)."""
+    kind = EVENT_KINDS.get(text.strip().lower())
+    if kind is None and text.strip().lower() not in IGNORED_EVENTS:
+        reject(row, f"unknown event “{text[:40]}”")
+    return kind
+
+
+class _EventDays:
+    """Event timestamps as day ordinals. `unix` remembers the day of each unix day number seen
+    (most files stamp events in unix seconds), `interned` keeps one int object per day."""
+
+    def __init__(self, time_columns: list[int], header: list[str]) -> None:
+        self.time_i, self.extra = time_columns[0], time_columns[1:]
+        self.label = header[self.time_i]
+        self.unix: dict[int, int] = {}
+        self.interned: dict[int, int] = {}
+
+    def read(self, cells: list[str]) -> int:
+        """The day of a row not in `unix` yet; an empty timestamp falls back to the next time column."""
+        stamp = cells[self.time_i]
+        if not stamp.strip():
+            stamp = next((cells[i] for i in self.extra if cells[i].strip()), stamp)
+        try:
+            day = parse_event_day(stamp)
+        except CellError as exc:
+            raise CellError(f"{self.label}: {exc}") from None
+        day = self.interned.setdefault(day, day)
+        if stamp.isdigit() and int(stamp) < 100_000_000_000:  # unix seconds: remember the day
+            self.unix[int(stamp) // 86_400] = day
+        return day
+
+
+def _read_events(run: _Run, names: list[str], targets: _Targets) -> None:
+    result, stream = run.result, run.stream
+    header = [cell.replace("\ufeff", "").strip() for cell in stream.header]
+    columns, time_columns = _event_columns(names, header)
     recipient_i, event_i = columns["recipient"], columns["event"]
     name_i, campaign_i = columns.get("email"), columns.get("campaign_id")
     variant_i, machine_i, severity_i = columns.get("variant"), columns.get("machine"), columns.get("severity")
     time_i = time_columns[0]
-    extra_times = time_columns[1:]
     width = max(columns.values()) + 1
     kinds = EVENT_KINDS
-    ignored = IGNORED_EVENTS
     true_values = TRUE_VALUES
-    days: dict[int, int] = {}  # unix day number → date ordinal
-    interned: dict[int, int] = {}  # one int object per day, not one per event
+    event_days = _EventDays(time_columns, header)
+    days = event_days.unix  # unix day number → date ordinal
     # (campaign id, name, variant) as written → [ident, variant, first row, kind dicts (recipient hash → day)]
     groups: dict[tuple[str, str, str], list] = {}
     rows_read = 0
@@ -633,37 +703,23 @@ def _read_events(run: _Run, names: list[str], targets: _Targets) -> None:
         if not rows_read & (PROGRESS_EVERY - 1):
             result.rows_read = rows_read
             run.report(rows_read)
-        event = cells[event_i]
-        kind = kinds.get(event)
+        kind = kinds.get(cells[event_i])
         if kind is None:
-            event = event.strip().lower()
-            kind = kinds.get(event)
+            kind = _unusual_event_kind(cells[event_i], row, reject)
             if kind is None:
-                if event in ignored:
-                    continue
-                reject(row, f"unknown event “{cells[event_i][:40]}”")
                 continue
         if kind == BOUNCE and severity_i is not None and cells[severity_i].strip().lower() == "temporary":
             continue
         if kind == OPEN and machine_i is not None and cells[machine_i].strip().lower() in true_values:
             kind = MACHINE_OPEN
-        stamp = cells[time_i]
         try:
-            day = days[int(stamp) // 86_400]
+            day = days[int(cells[time_i]) // 86_400]
         except (KeyError, ValueError):
-            if not stamp.strip():
-                for index in extra_times:
-                    if cells[index].strip():
-                        stamp = cells[index]
-                        break
             try:
-                day = parse_event_day(stamp)
+                day = event_days.read(cells)
             except CellError as exc:
-                reject(row, f"{header[time_i]}: {exc}")
+                reject(row, str(exc))
                 continue
-            day = interned.setdefault(day, day)
-            if stamp.isdigit() and int(stamp) < 100_000_000_000:  # unix seconds: remember the day
-                days[int(stamp) // 86_400] = day
         recipient = cells[recipient_i].strip().lower()
         if not recipient:
             reject(row, f"{header[recipient_i]}: the recipient is empty")
@@ -673,13 +729,9 @@ def _read_events(run: _Run, names: list[str], targets: _Targets) -> None:
             cells[name_i] if name_i is not None else "",
             cells[variant_i] if variant_i is not None else "",
         )
-        group = groups.get(key)
+        group = groups.get(key) or _add_group(run, groups, key, row, header, name_i, variant_i)
         if group is None:
-            group = _new_group(run, key, row, header, name_i, variant_i)
-            if isinstance(group, str):
-                reject(row, group)
-                continue
-            groups[key] = group
+            continue
         group[4] += 1
         seen = group[3][kind]
         h = hash(recipient)
@@ -688,12 +740,34 @@ def _read_events(run: _Run, names: list[str], targets: _Targets) -> None:
             seen[h] = day
     result.rows_read = rows_read
     run.report(rows_read)
-    if result.rejected_total:
-        return
+    if not result.rejected_total:
+        _count_groups(run, groups)
+
+
+def _count_groups(run: _Run, groups: dict[tuple[str, str, str], list]) -> None:
+    """Turn each group's recipients into counts per day (freeing each group as it goes)."""
     for key in list(groups):
         ident, variant, first_row, seen, rows = groups.pop(key)
         run.idents[ident][4] += rows
         _count_group(run, ident, variant, first_row, seen)
+
+
+def _add_group(
+    run: _Run,
+    groups: dict[tuple[str, str, str], list],
+    key: tuple[str, str, str],
+    row: int,
+    header: list[str],
+    name_i: int | None,
+    variant_i: int | None,
+) -> list | None:
+    """The group of an email and variant's first row, added to `groups`; None when the row is rejected."""
+    group = _new_group(run, key, row, header, name_i, variant_i)
+    if isinstance(group, str):
+        run.reject(row, group)
+        return None
+    groups[key] = group
+    return group
 
 
 def _new_group(
@@ -727,6 +801,31 @@ def _new_group(
 
 def _count_group(run: _Run, ident: tuple, variant: str, first_row: int, seen: list[dict]) -> None:
     """Unique recipients per day and kind, each counted on the day they were sent the email."""
+    info = run.idents[ident]
+    for day, counts in _counts_per_send_day(seen).items():
+        problem = _check_counts(counts)
+        if problem:
+            label = info[0] or info[1]
+            run.reject(
+                first_row,
+                f"{label}{f' / {variant}' if variant else ''} on {date.fromordinal(day)}: {problem} "
+                "(does the file hold every event of that send?)",
+            )
+            continue
+        run.entries[(ident, variant.casefold(), day)] = [first_row, variant, counts]
+        info[5] += counts[SENT_I]
+        info[6] += counts[DELIVERED_I]
+        info[7] += counts[OPENS_I]
+        info[8] += counts[CLICKS_I]
+
+
+def _counts_per_send_day(seen: list[dict]) -> dict[int, list]:
+    """Send day → counts (metric_daily order) from each kind's recipients (hash → first day).
+
+    sent = recipients with a processed/accepted event, or delivered ∪ bounced when there are none;
+    every other event counts on its recipient's send day; a machine open only for a recipient
+    with no other open.
+    """
     sent, delivered, bounced = seen[SENT], seen[DELIVERED], seen[BOUNCE]
     per_day: dict[int, list] = {}
 
@@ -766,22 +865,7 @@ def _count_group(run: _Run, ident: tuple, variant: str, first_row: int, seen: li
     for h, day in seen[MACHINE_OPEN].items():
         if h not in opened:
             add(send_day(h, day), MACHINE_I)
-    info = run.idents[ident]
-    for day, counts in per_day.items():
-        problem = _check_counts(counts)
-        if problem:
-            label = info[0] or info[1]
-            run.reject(
-                first_row,
-                f"{label}{f' / {variant}' if variant else ''} on {date.fromordinal(day)}: {problem} "
-                "(does the file hold every event of that send?)",
-            )
-            continue
-        run.entries[(ident, variant.casefold(), day)] = [first_row, variant, counts]
-        info[5] += counts[SENT_I]
-        info[6] += counts[DELIVERED_I]
-        info[7] += counts[OPENS_I]
-        info[8] += counts[CLICKS_I]
+    return per_day
 
 
 # --- matching and writing ---------------------------------------------------------

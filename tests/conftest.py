@@ -5,6 +5,7 @@
 - `engine`, `session`: on that database.
 - `app_db`: the same for AppTest: DATABASE_URL points at a fresh SQLite file and
   the demo is not seeded unless a test asks for it.
+- `cli` (from support.py): run `python -m journey …` in this process.
 """
 
 from __future__ import annotations
@@ -83,8 +84,9 @@ def app_db(tmp_path, monkeypatch) -> str:
     return url
 
 
-# Real-browser fixtures (tests marked `browser`), registered here for every test module.
+# Real-browser fixtures (tests marked `browser`) and the in-process CLI runner, for every test module.
 from browser_support import app_url, browser, page, start_app  # noqa: E402, F401
+from support import cli  # noqa: E402, F401
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)

@@ -1,7 +1,7 @@
 """Journey editor: the journey's details, stages and their lanes, emails in order — saved, moved, refused."""
 
 import pytest
-from page_support import click, in_db, open_page, texts
+from support import click, in_db, open_page, texts
 
 from journey.plan import journeys, personas
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 from conftest import ROOT
-from metrics_import_support import FIXTURES, counts, dump, make_journey
-from page_support import in_db, texts
+from metrics_import_support import FIXTURES, counts, dump, make_onboarding
 from streamlit.testing.v1 import AppTest
+from support import in_db, texts
 
 from ui.navigation import page_path
 
@@ -16,7 +16,7 @@ PAGE = str(ROOT / page_path("import_metrics"))
 @pytest.fixture
 def page(app_db):
     with in_db(app_db) as session:
-        make_journey(session)
+        make_onboarding(session)
     at = AppTest.from_file(PAGE, default_timeout=60)
     at.run()
     assert not at.exception
@@ -116,7 +116,7 @@ def test_reimport_on_the_page_replaces_rather_than_adds(page, app_db):
 
 
 def test_the_page_is_in_the_app_navigation(app_db):
-    from page_support import open_page
+    from support import open_page
 
     at = open_page("import_metrics")
     assert not at.exception

@@ -148,6 +148,7 @@ def make_journey(
     name: str = "Spring",
     *,
     stages: Mapping[str, Iterable[str | Mapping[str, Any]]] | Iterable[str] = (),
+    lanes: Mapping[str, Mapping[str, Any]] | None = None,
     personas: Iterable[Persona] = (),
     variant_labels: Mapping[str, Iterable[str]] | None = None,
     template: str = "blank",
@@ -156,7 +157,8 @@ def make_journey(
     """A journey with exactly the stages and emails a test names (blank by default, not the starter).
 
     `stages` maps each stage's name to its emails, each a name or a dict of email fields with a "name"
-    (a plain list of names makes empty stages); `personas` are the personas it follows;
+    (a plain list of names makes empty stages); `lanes` maps a stage's name to its lane fields
+    (obstacles, emotion…); `personas` are the personas it follows;
     `variant_labels` maps an email's name to its A/B labels. Other keywords (goal, target_kpi, map_type) are the journey's fields.
     """
     journey = journeys.create_journey(
@@ -165,7 +167,8 @@ def make_journey(
     made = Made(journey)
     plan = stages if isinstance(stages, Mapping) else {stage: () for stage in stages}
     for stage_name, emails in plan.items():
-        made.stages[stage_name] = journeys.add_stage(session, journey.id, name=stage_name)
+        stage_lanes = (lanes or {}).get(stage_name, {})
+        made.stages[stage_name] = journeys.add_stage(session, journey.id, name=stage_name, **stage_lanes)
         for email in emails:
             values = {"name": email} if isinstance(email, str) else dict(email)
             made.emails[values["name"]] = journeys.add_email(session, made.stages[stage_name].id, **values)

@@ -16,11 +16,10 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from sqlmodel import Session
-from streamlit.testing.v1 import AppTest
 
 from db.engine import make_engine, session_scope
 from db.migrate import upgrade
@@ -28,7 +27,9 @@ from db.models import Email, Journey, Persona, Stage
 from journey.plan import journeys
 from journey.plan.personas import create_persona
 from journey.write import variants
-from ui.navigation import page_path
+
+if TYPE_CHECKING:  # Streamlit and the UI load only for the page tests (conftest imports this module)
+    from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parent.parent
 APP_PATH = str(ROOT / "app.py")
@@ -78,6 +79,10 @@ def cli(capsys, monkeypatch) -> Callable[..., CliResult]:
 
 def open_page(name: str, **state: Any) -> AppTest:
     """Open the page registered as `name` (ui.navigation) through app.py's navigation."""
+    from streamlit.testing.v1 import AppTest
+
+    from ui.navigation import page_path
+
     at = AppTest.from_file(APP_PATH, default_timeout=PAGE_TIMEOUT_S)
     for key, value in state.items():
         at.session_state[key] = value
@@ -87,6 +92,10 @@ def open_page(name: str, **state: Any) -> AppTest:
 
 def run_page(name: str, **state: Any) -> AppTest:
     """Run the page registered as `name` on its own (its file, not app.py) and assert it did not raise."""
+    from streamlit.testing.v1 import AppTest
+
+    from ui.navigation import page_path
+
     at = AppTest.from_file(str(ROOT / page_path(name)), default_timeout=PAGE_TIMEOUT_S)
     for key, value in state.items():
         at.session_state[key] = value

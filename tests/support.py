@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import io
+import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -49,15 +50,18 @@ class CliResult:
 
 
 @pytest.fixture
-def cli(capsys, monkeypatch) -> Callable[..., CliResult]:
+def cli(capsys, monkeypatch, tmp_path) -> Callable[..., CliResult]:
     """cli(*args, db=None, stdin=None, check=False): run the CLI's main(argv) in this process.
 
-    `db` becomes `--database-url`; `stdin` is what the command reads from standard input;
+    `db` becomes `--database-url` (without it and without $DATABASE_URL, a database in the test's
+    temporary folder: never data/journey.db); `stdin` is what the command reads from standard input;
     `check=True` asserts the command succeeded (and shows its stderr when it did not).
     """
     from journey.__main__ import main
 
     def run(*args: str, db: str | None = None, stdin: str | None = None, check: bool = False) -> CliResult:
+        if db is None and not os.environ.get("DATABASE_URL"):
+            monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli-default.db'}")
         argv = [*(["--database-url", db] if db else []), *args]
         monkeypatch.setattr(sys, "stdin", io.StringIO(stdin or ""))
         capsys.readouterr()  # drop anything printed before the command ran

@@ -23,7 +23,7 @@ run: $(VENV)/.app-installed
 
 test: $(VENV)/.dev-installed
 	@scripts/ensure-chromium
-	$(PY) -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
+	$(PY) -m pytest -n 2 --dist worksteal $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check .

@@ -1,7 +1,7 @@
 """Real-browser fixtures: `streamlit run app.py` on a free port, driven by Playwright on Debian's Chromium.
 
 - `start_app(**env)`: start the app on a fresh SQLite database; returns its base URL.
-- `app_url`: one app per test module, with the demo workspace loaded on first start.
+- `app_url`: one app per test process (per xdist worker), with the demo workspace loaded on first start.
 - `browser`: Chromium for the whole session (skipped, with the reason, when it is not installed).
 - `page`: a fresh page per test; on failure a screenshot lands in test-artifacts/.
 """
@@ -94,6 +94,14 @@ def start_streamlit(folder: Path, *, seed_demo: bool = True, **env: str) -> tupl
     return url, process
 
 
+def stop_streamlit(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
 @pytest.fixture(scope="module")
 def start_app(tmp_path_factory):
     """A factory: start_app(seed_demo=True, **env) -> base URL of a running app on its own database."""
@@ -106,17 +114,16 @@ def start_app(tmp_path_factory):
 
     yield start
     for process in processes:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop_streamlit(process)
 
 
-@pytest.fixture(scope="module")
-def app_url(start_app) -> str:
-    """A running app with the demo workspace, shared by the tests of one module."""
-    return start_app()
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory):
+    """A running app with the demo workspace, one per test process (xdist worker), shared by the tests
+    that only read the demo or write what no other test reads (a test that changes the demo uses start_app)."""
+    url, process = start_streamlit(tmp_path_factory.mktemp("app"))
+    yield url
+    stop_streamlit(process)
 
 
 @pytest.fixture(scope="session")

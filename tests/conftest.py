@@ -1,21 +1,26 @@
 """Shared fixtures: a migrated database on SQLite and, with TEST_DATABASE_URL, on PostgreSQL.
 
-- `db_url`: a fresh, migrated database per test (a temp SQLite file, or a fresh
-  PostgreSQL schema that is dropped afterwards).
-- `engine`, `session`: on that database.
+- `db_url`: a fresh, migrated database per test (a copy of a SQLite file migrated once per
+  test process, or a fresh PostgreSQL schema, dropped afterwards, in which the statements the
+  migrations ran once are replayed).
+- `migrated_db_url`: the same, migrated by Alembic in the test itself (for tests of the migrations).
+- `engine`, `session`: on `db_url`'s database.
 - `app_db`: the same for AppTest: DATABASE_URL points at a fresh SQLite file and
   the demo is not seeded unless a test asks for it.
+- `cli` (from support.py): run `python -m journey …` in this process.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
 from sqlmodel import Session
 
 from db.engine import make_engine
@@ -35,30 +40,98 @@ def _pg_schema_url(schema: str) -> str:
     return f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
 
 
+@contextmanager
+def pg_schema() -> Iterator[str]:
+    """A fresh, empty PostgreSQL schema (its URL), dropped afterwards."""
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = make_engine(PG_URL)
+    with admin.begin() as connection:
+        connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+    try:
+        yield _pg_schema_url(schema)
+    finally:
+        with admin.begin() as connection:
+            connection.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> Path:
+    """A SQLite file migrated to the latest revision once per test process; each test gets a copy."""
+    path = tmp_path_factory.mktemp("template") / "migrated.db"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    engine.dispose()
+    assert not Path(f"{path}-wal").exists()  # checkpointed on close: the .db file is the whole database
+    return path
+
+
+@pytest.fixture(scope="session")
+def pg_migration() -> list[tuple[str, object]]:
+    """The statements Alembic runs to migrate an empty PostgreSQL schema, recorded once per test process.
+
+    Replaying them in a fresh schema gives the same database as running the migrations, without
+    Alembic's per-run work (loading the scripts, reflecting the version table); test_test_databases.py
+    checks that the two are the same.
+    """
+    statements: list[tuple[str, object]] = []
+    with pg_schema() as url:
+        engine = make_engine(url)
+
+        @event.listens_for(engine, "before_cursor_execute")
+        def record(connection, cursor, statement, parameters, context, executemany):
+            if not statement.lstrip().upper().startswith("SELECT"):
+                statements.append((statement, parameters))
+
+        upgrade(engine)
+        engine.dispose()
+    return statements
+
+
+def replay(url: str, statements: list[tuple[str, object]]) -> None:
+    """Run recorded migration statements on the (empty) database at `url`, in one transaction."""
+    engine = make_engine(url)
+    try:
+        with engine.begin() as connection:
+            for statement, parameters in statements:
+                connection.exec_driver_sql(statement, parameters or None)
+    finally:
+        engine.dispose()
+
+
 @pytest.fixture(params=BACKENDS)
 def db_url(request, tmp_path) -> Iterator[str]:
-    """A fresh database at the latest migration, on each backend under test."""
+    """A fresh database at the latest migration, on each backend under test.
+
+    SQLite: a copy of the once-migrated template file. PostgreSQL: a fresh schema, dropped afterwards,
+    with the recorded migration statements replayed in it.
+    """
     if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'test.db'}"
+        path = tmp_path / "test.db"
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+        yield f"sqlite:///{path}"
+        return
+    statements = request.getfixturevalue("pg_migration")
+    with pg_schema() as url:
+        replay(url, statements)
+        yield url
+
+
+@pytest.fixture(params=BACKENDS)
+def migrated_db_url(request, tmp_path) -> Iterator[str]:
+    """A fresh database that Alembic migrated right here (for the tests of the migrations themselves)."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'migrated.db'}"
         engine = make_engine(url)
         upgrade(engine)
         engine.dispose()
         yield url
         return
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = make_engine(PG_URL)
-    with admin.begin() as connection:
-        connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-    url = _pg_schema_url(schema)
-    engine = make_engine(url)
-    upgrade(engine)
-    engine.dispose()
-    try:
+    with pg_schema() as url:
+        engine = make_engine(url)
+        upgrade(engine)
+        engine.dispose()
         yield url
-    finally:
-        with admin.begin() as connection:
-            connection.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
-        admin.dispose()
 
 
 @pytest.fixture
@@ -75,16 +148,18 @@ def session(engine) -> Iterator[Session]:
 
 
 @pytest.fixture
-def app_db(tmp_path, monkeypatch) -> str:
-    """DATABASE_URL for an AppTest: a fresh SQLite file, demo not seeded on first start."""
+def app_db(tmp_path, monkeypatch, sqlite_template) -> str:
+    """DATABASE_URL for an AppTest: a fresh (migrated) SQLite file, demo not seeded on first start."""
+    shutil.copyfile(sqlite_template, tmp_path / "app.db")
     url = f"sqlite:///{tmp_path / 'app.db'}"
     monkeypatch.setenv("DATABASE_URL", url)
     monkeypatch.setenv("JOURNEY_SEED_DEMO", "0")
     return url
 
 
-# Real-browser fixtures (tests marked `browser`), registered here for every test module.
+# Real-browser fixtures (tests marked `browser`) and the in-process CLI runner, for every test module.
 from browser_support import app_url, browser, page, start_app  # noqa: E402, F401
+from support import cli  # noqa: E402, F401
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)

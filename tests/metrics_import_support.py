@@ -6,9 +6,7 @@ from pathlib import Path
 
 from sqlalchemy import text
 from sqlmodel import Session
-
-from db.models import EmailVariant
-from journey.plan import journeys
+from support import make_journey
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "metrics"
 JOURNEY = "Onboarding"
@@ -17,21 +15,22 @@ METRIC_COLUMNS = (
 )
 
 
-def make_journey(session: Session) -> int:
+def make_onboarding(session: Session) -> int:
     """Onboarding: Awareness (Welcome 1 [id mc-a1b2c3], Welcome 2), Consideration (Case study, A/B),
-    Decision (empty), Retention (Win-back)."""
-    journey = journeys.create_journey(session, name=JOURNEY, template="blank")
-    stages = {}
-    for name in ("Awareness", "Consideration", "Decision", "Retention"):
-        stages[name] = journeys.add_stage(session, journey.id, name=name)
-    journeys.add_email(session, stages["Awareness"].id, name="Welcome 1", esp_campaign_id="mc-a1b2c3")
-    journeys.add_email(session, stages["Awareness"].id, name="Welcome 2")
-    case = journeys.add_email(session, stages["Consideration"].id, name="Case study")
-    journeys.add_email(session, stages["Retention"].id, name="Win-back")
-    session.add(EmailVariant(email_id=case.id, label="A"))
-    session.add(EmailVariant(email_id=case.id, label="B"))
+    Decision (empty), Retention (Win-back); its id."""
+    made = make_journey(
+        session,
+        JOURNEY,
+        stages={
+            "Awareness": [{"name": "Welcome 1", "esp_campaign_id": "mc-a1b2c3"}, "Welcome 2"],
+            "Consideration": ["Case study"],
+            "Decision": [],
+            "Retention": ["Win-back"],
+        },
+        variant_labels={"Case study": ["A", "B"]},
+    )
     session.commit()
-    return journey.id
+    return made.id
 
 
 def dump(session: Session) -> list[tuple]:

@@ -3,47 +3,36 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 
 import pytest
-from metrics_import_support import FIXTURES, JOURNEY, counts, dump, make_journey
+from metrics_import_support import FIXTURES, JOURNEY, counts, dump, make_onboarding
 from sqlmodel import Session
+from support import in_db
 
 from db.engine import make_engine
 
-ROOT = FIXTURES.parent.parent.parent
-
 
 @pytest.fixture
-def cli_db(tmp_path):
+def cli_db(tmp_path, monkeypatch):
+    """The Onboarding journey in a database that $DATABASE_URL points at (no --database-url)."""
     url = f"sqlite:///{tmp_path / 'cli.db'}"
+    with in_db(url) as session:
+        make_onboarding(session)
+    monkeypatch.setenv("DATABASE_URL", url)
     engine = make_engine(url)
-    from db.migrate import upgrade
-
-    upgrade(engine)
-    with Session(engine) as session:
-        make_journey(session)
-    yield url, engine
+    yield engine
     engine.dispose()
 
 
-def run(url: str, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "DATABASE_URL": url}
-    return subprocess.run(
-        [sys.executable, "-m", "journey", "import-metrics", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+@pytest.fixture
+def run(cli):
+    """run(*args): `python -m journey import-metrics …` on the database $DATABASE_URL names."""
+    return lambda *args: cli("import-metrics", *args)
 
 
-def test_json_output_and_exit_zero(cli_db):
-    url, engine = cli_db
-    done = run(url, str(FIXTURES / "generic.csv"), "--journey", JOURNEY, "--json")
+def test_json_output_and_exit_zero(cli_db, run):
+    engine = cli_db
+    done = run(str(FIXTURES / "generic.csv"), "--journey", JOURNEY, "--json")
     assert done.returncode == 0, done.stderr
     payload = json.loads(done.stdout)
     assert list(payload)[:3] == ["format", "imported", "rejected"]
@@ -52,68 +41,64 @@ def test_json_output_and_exit_zero(cli_db):
         assert counts(session)[("Win-back", "", "2026-11-03")]["opens"] == 60
 
 
-def test_human_summary_lists_unmatched_and_creates_with_create_missing(cli_db):
-    url, engine = cli_db
-    done = run(url, str(FIXTURES / "mailchimp.csv"), "--journey", JOURNEY)
+def test_human_summary_lists_unmatched_and_creates_with_create_missing(cli_db, run):
+    engine = cli_db
+    done = run(str(FIXTURES / "mailchimp.csv"), "--journey", JOURNEY)
     assert done.returncode == 0
     assert "Mailchimp all-campaigns report (mailchimp, detected)" in done.stdout
     assert "Imported 4 rows" in done.stdout
     assert "Black Friday teaser: 1 rows, 2,000 sent" in done.stdout
-    done = run(url, str(FIXTURES / "mailchimp.csv"), "--journey", JOURNEY, "--create-missing", "Retention")
+    done = run(str(FIXTURES / "mailchimp.csv"), "--journey", JOURNEY, "--create-missing", "Retention")
     assert done.returncode == 0
     assert "created email “Black Friday teaser”" in done.stdout
     with Session(engine) as session:
         assert ("Black Friday teaser", "", "2026-11-05") in counts(session)
 
 
-def test_rejected_rows_exit_one_and_write_nothing(cli_db, tmp_path):
-    url, engine = cli_db
+def test_rejected_rows_exit_one_and_write_nothing(cli_db, run, tmp_path):
+    engine = cli_db
     bad = tmp_path / "bad.csv"
     lines = (FIXTURES / "generic.csv").read_text(encoding="utf-8").splitlines()
     lines[3] = lines[3].replace(",170,", ",-170,")
     bad.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    done = run(url, str(bad), "--journey", JOURNEY, "--json")
+    done = run(str(bad), "--journey", JOURNEY, "--json")
     assert done.returncode == 1
     payload = json.loads(done.stdout)
     assert payload["imported"] == 0
     assert payload["rejected"] == [{"row": 4, "error": "opens is negative (-170)"}]
     with Session(engine) as session:
         assert dump(session) == []
-    human = run(url, str(bad), "--journey", JOURNEY)
+    human = run(str(bad), "--journey", JOURNEY)
     assert human.returncode == 1
     assert "row 4: opens is negative (-170)" in human.stdout
     assert "nothing was imported" in human.stdout
 
 
-def test_file_rejected_as_a_whole_prints_one_error_line_and_exits_one(cli_db, tmp_path):
-    url, _ = cli_db
+def test_file_rejected_as_a_whole_prints_one_error_line_and_exits_one(cli_db, run, tmp_path):
     empty = tmp_path / "empty.csv"
     empty.write_bytes(b"")
-    done = run(url, str(empty), "--journey", JOURNEY)
+    done = run(str(empty), "--journey", JOURNEY)
     assert done.returncode == 1
     assert done.stderr.strip().splitlines() == [
         "error: The file is empty: export the report again with its header row."
     ]
-    done = run(url, str(empty), "--journey", JOURNEY, "--json")
+    done = run(str(empty), "--journey", JOURNEY, "--json")
     assert done.returncode == 1
     assert json.loads(done.stdout)["rejected"][0]["row"] == 1
 
 
-def test_unknown_journey_and_missing_file_are_one_line_errors(cli_db, tmp_path):
-    url, _ = cli_db
-    done = run(url, str(FIXTURES / "generic.csv"), "--journey", "Nope")
+def test_unknown_journey_and_missing_file_are_one_line_errors(cli_db, run, tmp_path):
+    done = run(str(FIXTURES / "generic.csv"), "--journey", "Nope")
     assert done.returncode == 1
     assert done.stderr.startswith('error: No journey named "Nope"')
-    done = run(url, str(tmp_path / "missing.csv"), "--journey", JOURNEY)
+    done = run(str(tmp_path / "missing.csv"), "--journey", JOURNEY)
     assert done.returncode == 1
     assert "no such file" in done.stderr
 
 
-def test_dry_run_and_explicit_format(cli_db):
-    url, engine = cli_db
-    done = run(
-        url, str(FIXTURES / "events_sendgrid.csv"), "--journey", JOURNEY, "--format", "events", "--dry-run"
-    )
+def test_dry_run_and_explicit_format(cli_db, run):
+    engine = cli_db
+    done = run(str(FIXTURES / "events_sendgrid.csv"), "--journey", JOURNEY, "--format", "events", "--dry-run")
     assert done.returncode == 0
     assert "(events, chosen)" in done.stdout
     assert "Would import 2 rows" in done.stdout
@@ -121,13 +106,8 @@ def test_dry_run_and_explicit_format(cli_db):
         assert dump(session) == []
 
 
-def test_help_documents_every_option():
-    done = subprocess.run(
-        [sys.executable, "-m", "journey", "import-metrics", "--help"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    )
+def test_help_documents_every_option(cli):
+    done = cli("import-metrics", "--help")
     assert done.returncode == 0
     for option in ("--journey", "--format", "--create-missing", "--dry-run", "--json", "row 1"):
         assert option in done.stdout

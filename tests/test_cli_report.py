@@ -1,17 +1,12 @@
 """`python -m journey report`: JSON per stage in journey order, the table, and one-line errors."""
 
 import json
-import subprocess
-import sys
 from datetime import date
 
 import pytest
-from conftest import ROOT
+from support import in_db, make_journey
 
-from db.engine import make_engine, session_scope
-from db.migrate import upgrade
 from db.models import MetricDaily
-from journey.plan import journeys
 
 KEYS = [
     "stage",
@@ -32,32 +27,16 @@ KEYS = [
 ]
 
 
-def cli(*args, db):
-    return subprocess.run(
-        [sys.executable, "-m", "journey", "--database-url", db, "report", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
 @pytest.fixture(scope="module")
 def db(tmp_path_factory):
     url = f"sqlite:///{tmp_path_factory.mktemp('cli') / 'report.db'}"
-    engine = make_engine(url)
-    upgrade(engine)
-    with session_scope(engine) as session:
-        journey = journeys.create_journey(session, name="Shop", template="blank")
-        welcome = journeys.add_stage(session, journey.id, name="Welcome")
-        journeys.add_stage(session, journey.id, name="Keep")
-        buy = journeys.add_stage(session, journey.id, name="Buy")
-        hello = journeys.add_email(session, welcome.id, name="Hello")
-        cart = journeys.add_email(session, buy.id, name="Cart")
+    with in_db(url) as session:
+        shop = make_journey(session, "Shop", stages={"Welcome": ["Hello"], "Keep": [], "Buy": ["Cart"]})
+        hello, cart = shop.emails["Hello"].id, shop.emails["Cart"].id
         session.add_all(
             [
                 MetricDaily(
-                    email_id=hello.id,
+                    email_id=hello,
                     day=date(2026, 11, 16),
                     sent=200,
                     delivered=190,
@@ -67,19 +46,22 @@ def db(tmp_path_factory):
                     unsubscribes=2,
                     bounces=10,
                 ),
-                MetricDaily(
-                    email_id=hello.id, day=date(2026, 11, 22), sent=10, delivered=10, opens=3, clicks=1
-                ),
-                MetricDaily(email_id=cart.id, day=date(2026, 11, 9), sent=5, delivered=5, opens=5, clicks=5),
-                MetricDaily(email_id=cart.id, day=date(2026, 11, 23), sent=7, delivered=0, bounces=7),
+                MetricDaily(email_id=hello, day=date(2026, 11, 22), sent=10, delivered=10, opens=3, clicks=1),
+                MetricDaily(email_id=cart, day=date(2026, 11, 9), sent=5, delivered=5, opens=5, clicks=5),
+                MetricDaily(email_id=cart, day=date(2026, 11, 23), sent=7, delivered=0, bounces=7),
             ]
         )
-    engine.dispose()
     return url
 
 
-def test_json_report_for_a_week_lists_every_stage_in_journey_order(db):
-    result = cli("--journey", "Shop", "--week", "2026-W47", "--json", db=db)
+@pytest.fixture
+def report(cli, db):
+    """report(*args): `python -m journey report …` on the Shop database."""
+    return lambda *args: cli("report", *args, db=db)
+
+
+def test_json_report_for_a_week_lists_every_stage_in_journey_order(report):
+    result = report("--journey", "Shop", "--week", "2026-W47", "--json")
     assert result.returncode == 0, result.stderr
     rows = json.loads(result.stdout)
     assert [r["stage"] for r in rows] == ["Welcome", "Keep", "Buy"]
@@ -98,8 +80,8 @@ def test_json_report_for_a_week_lists_every_stage_in_journey_order(db):
     assert buy["delivered"] == 0
 
 
-def test_json_report_for_a_date_range(db):
-    result = cli("--journey", "Shop", "--from", "2026-11-01", "--to", "2026-11-30", "--json", db=db)
+def test_json_report_for_a_date_range(report):
+    result = report("--journey", "Shop", "--from", "2026-11-01", "--to", "2026-11-30", "--json")
     assert result.returncode == 0, result.stderr
     buy = json.loads(result.stdout)[2]
     assert (buy["sent"], buy["delivered"], buy["bounces"]) == (12, 5, 7)
@@ -107,8 +89,8 @@ def test_json_report_for_a_date_range(db):
     assert buy["click_to_open_rate"] == 1.0
 
 
-def test_the_table_shows_rates_in_percent_and_dashes(db):
-    result = cli("--journey", "Shop", "--week", "2026-W47", db=db)
+def test_the_table_shows_rates_in_percent_and_dashes(report):
+    result = report("--journey", "Shop", "--week", "2026-W47")
     assert result.returncode == 0, result.stderr
     assert "Shop: 2026-W47 (16 Nov – 22 Nov 2026)" in result.stdout
     welcome = next(line for line in result.stdout.splitlines() if line.startswith("Welcome"))
@@ -117,10 +99,12 @@ def test_the_table_shows_rates_in_percent_and_dashes(db):
     assert "–" in keep
 
 
-def test_default_period_is_the_last_complete_week(db):
-    result = cli("--journey", "Shop", db=db)
+def test_default_period_is_the_last_complete_week(report):
+    from journey.measure.metrics import iso_week_label, last_complete_week
+
+    result = report("--journey", "Shop")
     assert result.returncode == 0, result.stderr
-    assert "-W" in result.stdout.splitlines()[0]
+    assert result.stdout.splitlines()[0].startswith(f"Shop: {iso_week_label(last_complete_week().start)} (")
 
 
 @pytest.mark.parametrize(
@@ -151,18 +135,17 @@ def test_default_period_is_the_last_complete_week(db):
         ),
     ],
 )
-def test_user_errors_print_one_line_to_stderr_and_exit_1(db, args, message):
-    result = cli(*args, "--json", db=db)
+def test_user_errors_print_one_line_to_stderr_and_exit_1(report, args, message):
+    result = report(*args, "--json")
     assert result.returncode == 1
     assert result.stdout == ""
     assert len(result.stderr.strip().splitlines()) == 1
     assert message in result.stderr
 
 
-def test_report_is_listed_in_the_help(db):
-    result = subprocess.run(
-        [sys.executable, "-m", "journey", "report", "--help"], cwd=ROOT, capture_output=True, text=True
-    )
+def test_report_is_listed_in_the_help(cli):
+    assert "report" in cli("--help").stdout
+    result = cli("report", "--help")
     assert result.returncode == 0
     for option in ("--journey", "--week", "--from", "--to", "--json"):
         assert option in result.stdout

@@ -31,12 +31,16 @@ def test_start_blank_removes_every_journey_and_persona(session):
     assert personas.list_personas(session) == []
 
 
-def test_the_migrations_create_exactly_the_tables_the_models_describe(engine):
+def test_the_migrations_create_exactly_the_tables_the_models_describe(migrated_db_url):
+    from db.engine import make_engine
+
+    engine = make_engine(migrated_db_url)
     assert is_current(engine)
     with engine.connect() as connection:
         diff = compare_metadata(MigrationContext.configure(connection), SQLModel.metadata)
     assert diff == []
     assert set(SQLModel.metadata.tables) <= set(inspect(engine).get_table_names())
+    engine.dispose()
 
 
 def test_sqlite_runs_in_wal_mode_with_foreign_keys_on(tmp_path):

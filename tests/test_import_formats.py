@@ -6,7 +6,7 @@ import io
 from datetime import date
 
 import pytest
-from metrics_import_support import FIXTURES, counts, make_journey
+from metrics_import_support import FIXTURES, counts, make_onboarding
 
 from journey.measure.imports.formats import (
     CellError,
@@ -174,7 +174,7 @@ def test_detect_format_from_the_header(fixture, expected):
 
 @pytest.fixture
 def journey_id(session):
-    return make_journey(session)
+    return make_onboarding(session)
 
 
 def test_generic_file_imports_hand_computed_counts(session, journey_id):

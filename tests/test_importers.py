@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 import pytest
-from metrics_import_support import FIXTURES, counts, dump, make_journey
+from metrics_import_support import FIXTURES, counts, dump, make_onboarding
 from sqlalchemy import func, select
 
 from db.models import Email, MetricDaily
@@ -25,7 +25,7 @@ def csv_bytes(*lines: str, encoding: str = "utf-8") -> io.BytesIO:
 
 @pytest.fixture
 def journey_id(session):
-    journey_id = make_journey(session)
+    journey_id = make_onboarding(session)
     import_metrics(session, journey_id, FIXTURES / "generic.csv")  # something to keep intact
     session.commit()  # the caller commits: import_metrics leaves the transaction to it
     return journey_id

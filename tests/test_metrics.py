@@ -347,7 +347,9 @@ def test_direction_of_rates():
     assert metrics.direction_of(0.09, 0.10) == "down"
     assert metrics.direction_of(0.101, 0.10) == "flat"
     assert metrics.direction_of(None, 0.1) is None
-    assert metrics.latest_stage_rates.__doc__
+    assert metrics.direction_of(0.1, None) is None
+    assert metrics.direction_of(0.0, 0.0) == "flat"
+    assert metrics.direction_of(0.01, 0.0) == "up"  # from nothing to something
 
 
 def test_a_journey_without_metrics_has_no_latest_rates(session, shop):

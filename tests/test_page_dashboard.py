@@ -1,44 +1,28 @@
 """The Metrics dashboard page (AppTest): filters, the four charts, the email table and the empty states."""
 
 import pytest
-from conftest import ROOT
-from streamlit.testing.v1 import AppTest
+from support import in_db, make_persona, run_page
 
-from db.engine import make_engine, session_scope
-from db.migrate import upgrade
-from journey.plan import journeys, personas
+from journey.plan import journeys
 from journey.plan.demo_metrics import load_demo_metrics
-from ui.navigation import page_path
-
-PAGE = str(ROOT / page_path("dashboard"))
 
 
 def seed(url: str, *, with_metrics: bool = True) -> dict:
     """A journey following Olivia (ids of its stages by name), and a persona no journey follows."""
-    engine = make_engine(url)
-    upgrade(engine)
-    with session_scope(engine) as session:
-        olivia = personas.create_persona(session, name="Olivia")
-        nobody = personas.create_persona(session, name="Nobody")
+    with in_db(url) as session:
+        olivia = make_persona(session, "Olivia")
+        nobody = make_persona(session, "Nobody")
         journey = journeys.create_journey(session, name="Demo", persona_ids=[olivia.id])
         if with_metrics:
             load_demo_metrics(session, journey.id)
         ids = {n.stage.name: n.stage.id for n in journeys.load_tree(session, journey.id).stages}
         ids["Nobody"] = nobody.id
-    engine.dispose()
     return ids
-
-
-def run_page() -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=60)
-    at.run()
-    assert not at.exception
-    return at
 
 
 def test_dashboard_shows_every_chart_and_the_email_table(app_db):
     seed(app_db)
-    at = run_page()
+    at = run_page("dashboard")
     assert [t.value for t in at.title] == ["Metrics"]
     assert len(at.get("vega_lite_chart")) == 3
     headers = [s.value for s in at.subheader]
@@ -53,7 +37,7 @@ def test_dashboard_shows_every_chart_and_the_email_table(app_db):
 
 def test_filtering_to_one_stage_narrows_the_table(app_db):
     ids = seed(app_db)
-    at = run_page()
+    at = run_page("dashboard")
     assert "Retention" in at.multiselect(key="dashboard_stages").options
     at.multiselect(key="dashboard_stages").select(ids["Retention"]).run()
     assert not at.exception
@@ -62,7 +46,7 @@ def test_filtering_to_one_stage_narrows_the_table(app_db):
 
 def test_a_persona_no_journey_follows_says_so(app_db):
     ids = seed(app_db)
-    at = run_page()
+    at = run_page("dashboard")
     at.selectbox(key="dashboard_persona").set_value(ids["Nobody"]).run()
     assert not at.exception
     assert "No journey follows this persona" in at.info[0].value
@@ -71,7 +55,7 @@ def test_a_persona_no_journey_follows_says_so(app_db):
 
 def test_a_journey_without_metrics_points_to_the_import_page(app_db):
     seed(app_db, with_metrics=False)
-    at = run_page()
+    at = run_page("dashboard")
     assert "import a CSV on the **Import metrics** page" in at.info[0].value
     assert not at.get("vega_lite_chart")
 
@@ -79,7 +63,7 @@ def test_a_journey_without_metrics_points_to_the_import_page(app_db):
 @pytest.mark.parametrize("rates", [pytest.param(["bounce_rate"], id="one-rate")])
 def test_choosing_the_rates_over_weeks_redraws_the_trend(app_db, rates):
     seed(app_db)
-    at = run_page()
+    at = run_page("dashboard")
     at.multiselect(key="dashboard_trend_rates").set_value(rates).run()
     assert not at.exception
     assert len(at.get("vega_lite_chart")) == 3
@@ -91,12 +75,10 @@ def test_metrics_changed_elsewhere_show_on_the_next_rerun_without_a_stale_cache(
     from db.models import MetricDaily
 
     seed(app_db)
-    at = run_page()
+    at = run_page("dashboard")
     assert len(at.get("vega_lite_chart")) == 3
-    engine = make_engine(app_db)
-    with session_scope(engine) as session:
+    with in_db(app_db) as session:
         session.execute(delete(MetricDaily))
-    engine.dispose()
     at.run()
     assert not at.exception
     assert "No metrics for this journey yet" in at.info[0].value

@@ -1,21 +1,28 @@
 """Journey editor: the journey's details, stages and their lanes, emails in order — saved, moved, refused."""
 
 import pytest
-from page_support import click, in_db, open_page, texts
+from support import click, in_db, make_journey, make_persona, open_page, texts
 
-from journey.plan import journeys, personas
+from journey.plan import journeys
 
 
 @pytest.fixture
 def journey_id(app_db):
     with in_db(app_db) as session:
-        maya = personas.create_persona(session, name="Maya")
-        journey = journeys.create_journey(session, name="Spring", template="blank", persona_ids=[maya.id])
-        a = journeys.add_stage(session, journey.id, name="Awareness", obstacles="Too busy to read")
-        journeys.add_stage(session, journey.id, name="Decision")
-        journeys.add_email(session, a.id, name="Welcome 1", trigger="signup", subject="Hi")
-        journeys.add_email(session, a.id, name="Welcome 2", trigger="previous_email", delay_hours=48)
-        return journey.id
+        maya = make_persona(session, "Maya")
+        made = make_journey(
+            session,
+            stages={
+                "Awareness": [
+                    {"name": "Welcome 1", "trigger": "signup", "subject": "Hi"},
+                    {"name": "Welcome 2", "trigger": "previous_email", "delay_hours": 48},
+                ],
+                "Decision": [],
+            },
+            lanes={"Awareness": {"obstacles": "Too busy to read"}},
+            personas=[maya],
+        )
+        return made.id
 
 
 def tree(app_db, journey_id):

@@ -1,6 +1,6 @@
 """Journey map page: the map (chart, lanes, cards, rates), checks, duplicate as future state, compare, downloads."""
 
-from page_support import click, in_db, open_page, texts
+from support import click, in_db, open_page, texts
 
 from journey.plan import demo, journeys
 

@@ -1,6 +1,6 @@
 """Journeys page: list with counts, create from the starter or blank, duplicate, import, delete."""
 
-from page_support import click, in_db, open_page, texts
+from support import click, in_db, open_page, texts
 
 from journey.plan import demo, journeys
 

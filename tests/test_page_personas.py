@@ -1,6 +1,6 @@
 """Personas page: create, edit, validation beside the field with the input kept, stale saves, delete."""
 
-from page_support import click, in_db, open_page, texts
+from support import click, in_db, open_page, texts
 
 from journey.plan import personas
 

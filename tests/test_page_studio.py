@@ -11,10 +11,9 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 from streamlit.testing.v1 import AppTest
+from support import APP_PATH, in_db, make_journey, make_persona, run_page
 
-from db.engine import make_engine, session_scope
-from db.migrate import upgrade
-from journey.plan import journeys, personas
+from journey.plan import journeys
 from journey.plan.starter import STARTER_STAGES, blank_email_mjml
 from journey.write import variants
 from ui.navigation import page_path
@@ -28,56 +27,38 @@ BROKEN_MJML = "<mjml><mj-body><mj-section><mj-column><mj-text>Hi</mj-text></mj-s
 @pytest.fixture
 def workspace(app_db):
     """A journey with one persona (Olivia), one stage and two emails; their ids."""
-    engine = make_engine(app_db)
-    upgrade(engine)
-    with session_scope(engine) as session:
-        persona = personas.create_persona(
-            session,
-            name="Office manager Olivia",
-            merge_data={"first_name": "Olivia", "company": "Brightside"},
+    with in_db(app_db) as session:
+        olivia = make_persona(
+            session, "Office manager Olivia", merge_data={"first_name": "Olivia", "company": "Brightside"}
         )
-        journey = journeys.create_journey(session, name="Coffee", template="blank", persona_ids=[persona.id])
-        stage = journeys.add_stage(session, journey.id, name="Awareness")
-        first = journeys.add_email(
-            session,
-            stage.id,
-            name="Welcome",
-            subject=WELCOME.subject,
-            preheader=WELCOME.preheader,
-            mjml=WELCOME.mjml,
-            cta_label=WELCOME.cta_label,
-            cta_url=WELCOME.cta_url,
-        )
-        second = journeys.add_email(
-            session,
-            stage.id,
-            name="Second",
-            subject="A second email for the team",
-            preheader="Everything you need to know about the second email, in one place.",
-            mjml=blank_email_mjml("Read more", "https://fernhillcoffee.example/more"),
-            cta_label="Read more",
-            cta_url="https://fernhillcoffee.example/more",
-        )
-        ids = {"journey": journey.id, "first": first.id, "second": second.id}
-    engine.dispose()
+        welcome = {
+            "name": "Welcome",
+            "subject": WELCOME.subject,
+            "preheader": WELCOME.preheader,
+            "mjml": WELCOME.mjml,
+            "cta_label": WELCOME.cta_label,
+            "cta_url": WELCOME.cta_url,
+        }
+        second = {
+            "name": "Second",
+            "subject": "A second email for the team",
+            "preheader": "Everything you need to know about the second email, in one place.",
+            "mjml": blank_email_mjml("Read more", "https://fernhillcoffee.example/more"),
+            "cta_label": "Read more",
+            "cta_url": "https://fernhillcoffee.example/more",
+        }
+        made = make_journey(session, "Coffee", stages={"Awareness": [welcome, second]}, personas=[olivia])
+        ids = {"journey": made.id, "first": made.emails["Welcome"].id, "second": made.emails["Second"].id}
     return {"url": app_db, **ids}
 
 
 def _load(workspace, email_id):
-    engine = make_engine(workspace["url"])
-    try:
-        with session_scope(engine) as session:
-            return journeys.get_email(session, email_id)
-    finally:
-        engine.dispose()
+    with in_db(workspace["url"]) as session:
+        return journeys.get_email(session, email_id)
 
 
 def _open(workspace, email_key: str = "first") -> AppTest:
-    at = AppTest.from_file(STUDIO, default_timeout=60)
-    at.session_state["studio_email_id"] = workspace[email_key]
-    at.run()
-    assert not at.exception
-    return at
+    return run_page("studio", studio_email_id=workspace[email_key])
 
 
 def _previews(at: AppTest) -> list[str]:
@@ -149,10 +130,8 @@ def test_mark_ready_saves_a_clean_email_as_ready(workspace):
 
 def test_stale_save_is_refused_and_keeps_the_draft(workspace):
     at = _open(workspace)
-    engine = make_engine(workspace["url"])
-    with session_scope(engine) as session:  # a teammate saves first
+    with in_db(workspace["url"]) as session:  # a teammate saves first
         journeys.update_email(session, workspace["first"], 1, subject="Teammate's subject line here")
-    engine.dispose()
     mine = WELCOME.mjml.replace("Thanks for asking", "My edit")
     _edit(at, mine)
 
@@ -229,8 +208,7 @@ def test_add_preview_and_delete_an_ab_variant(workspace):
     at.button(key="FormSubmitter:studio_variant_new-Add variant").click().run()
     assert not at.exception
 
-    engine = make_engine(workspace["url"])
-    with session_scope(engine) as session:
+    with in_db(workspace["url"]) as session:
         [variant] = variants.list_variants(session, workspace["first"])
     assert variant.subject == "Olivia, your coffee guide"
     assert variant.mjml == WELCOME.mjml.strip()
@@ -240,22 +218,19 @@ def test_add_preview_and_delete_an_ab_variant(workspace):
 
     at.text_area(key=prefix + "mjml").set_value(WELCOME.mjml.replace("Thanks for asking", "Variant B body"))
     at.button(key=prefix + "save").click().run()
-    with session_scope(engine) as session:
+    with in_db(workspace["url"]) as session:
         assert "Variant B body" in variants.get_variant(session, variant.id).mjml
     assert any("Variant B body" in d for d in _previews(at))
 
     at.checkbox(key=prefix + "confirm_delete").check().run()
     at.button(key=prefix + "delete").click().run()
-    with session_scope(engine) as session:
+    with in_db(workspace["url"]) as session:
         assert variants.list_variants(session, workspace["first"]) == []
-    engine.dispose()
 
 
 def test_duplicate_variant_label_shows_an_error(workspace):
-    engine = make_engine(workspace["url"])
-    with session_scope(engine) as session:
+    with in_db(workspace["url"]) as session:
         variants.add_variant(session, workspace["first"], label="B")
-    engine.dispose()
     at = _open(workspace)
     at.text_input(key="studio_variant_new_label").set_value("b")
     at.button(key="FormSubmitter:studio_variant_new-Add variant").click().run()
@@ -312,10 +287,8 @@ def test_test_send_delivers_the_edited_email_as_the_persona(workspace, monkeypat
 
 def test_discarding_after_a_stale_save_loads_the_teammates_version(workspace):
     at = _open(workspace)
-    engine = make_engine(workspace["url"])
-    with session_scope(engine) as session:
+    with in_db(workspace["url"]) as session:
         journeys.update_email(session, workspace["first"], 1, subject="Teammate's subject line here")
-    engine.dispose()
     _edit(at, WELCOME.mjml.replace("Thanks for asking", "My edit"))
     at.button(key="studio_save_draft").click().run()
 
@@ -338,7 +311,7 @@ def test_the_email_can_be_opened_from_the_url(workspace):
 
 
 def test_unsaved_edits_survive_a_page_switch(workspace):
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at = AppTest.from_file(APP_PATH, default_timeout=60)
     at.session_state["studio_email_id"] = workspace["first"]
     at.run()
     at.switch_page(page_path("studio")).run()
@@ -355,7 +328,7 @@ def test_unsaved_edits_survive_a_page_switch(workspace):
 
 
 def test_open_in_studio_from_the_journey_editor_opens_that_email(workspace):
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at = AppTest.from_file(APP_PATH, default_timeout=60)
     at.run()
     at.switch_page(page_path("editor")).run()
     assert not at.exception

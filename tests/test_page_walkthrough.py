@@ -1,6 +1,6 @@
 """Walk-through page: a preset path gives the persona's inbox (timeline and list) and the unreached emails."""
 
-from page_support import in_db, open_page, texts
+from support import in_db, open_page, texts
 
 from journey.plan import journeys, personas
 

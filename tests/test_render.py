@@ -7,12 +7,13 @@ import re
 
 import pytest
 
-from journey.core.errors import InputTooLarge, InvalidMJML, TemplateError
+from journey.core.errors import InputTooLarge, InvalidInput, InvalidMJML, TemplateError
 from journey.write.render import (
     DEFAULT_UNSUBSCRIBE_URL,
     PREVIEW_CSP,
     RenderedEmail,
     byte_position,
+    error_finding,
     html_to_text,
     preview,
     preview_src,
@@ -264,3 +265,25 @@ def test_preheader_merge_tags_are_filled_and_escaped_once():
         render_email(WELCOME, {"company": "F"}, preheader="Hi {{ nickname }}")
     assert caught.value.field == "preheader"
     assert "nickname" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("error", "rule"),
+    [
+        pytest.param(InvalidMJML("Line 2: bad", line=2), "mjml-invalid", id="invalid-mjml"),
+        pytest.param(InputTooLarge("too big"), "input-too-large", id="too-large"),
+        pytest.param(
+            TemplateError("a merge tag broke", line=3), "merge-tag-error", id="template-without-rule"
+        ),
+        pytest.param(InvalidInput("something else"), "render-error", id="any-other-error"),
+    ],
+)
+def test_an_email_that_cannot_be_rendered_is_one_error_finding_named_by_its_kind(error, rule):
+    finding = error_finding(error)
+    assert (finding.rule, finding.severity, finding.message, finding.line) == (
+        rule,
+        "error",
+        str(error),
+        error.line,
+    )
+    assert finding.fix

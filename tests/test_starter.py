@@ -124,7 +124,8 @@ def test_email_renders_after_merge_for_any_persona(stage_name, email, merge_data
     assert "{{" not in html
     assert STANDARD_TAGS["unsubscribe_url"] in html
     assert email.cta_url.replace("&", "&amp;") in html or email.cta_url in html
-    assert merge_data.get("first_name", "") in html
+    if "first_name" in merge_data:
+        assert merge_data["first_name"] in html
     assert len(html.encode()) < 90_000
 
 

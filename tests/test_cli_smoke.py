@@ -1,0 +1,119 @@
+"""Each CLI command run once for real, as a user runs it: `python -m journey COMMAND …` in a subprocess.
+
+The other test_cli_*.py files call `main(argv)` in process (fast); these prove the module entry point,
+its exit codes and its output streams end to end, one command each.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+
+import pytest
+from metrics_import_support import FIXTURES, JOURNEY, make_onboarding
+from support import ROOT, in_db
+
+from journey.plan import demo
+from journey.plan.starter import DEMO_JOURNEY
+
+EMAIL = (
+    "<mjml><mj-body><mj-section><mj-column>"
+    '<mj-text>Hi {{ first_name | default: "there" }}, your beans ship today.</mj-text>'
+    '<mj-text><a href="{{ unsubscribe_url }}">Unsubscribe</a></mj-text>'
+    "</mj-column></mj-section></mj-body></mjml>"
+)
+DEMO = DEMO_JOURNEY["name"]
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory):
+    """A database with the demo workspace and the Onboarding journey, plus an email and a journey file."""
+    folder = tmp_path_factory.mktemp("smoke")
+    with in_db(f"sqlite:///{folder / 'template.db'}") as session:
+        demo.load_demo(session)
+        make_onboarding(session)
+    (folder / "email.mjml").write_text(EMAIL, encoding="utf-8")
+    (folder / "olivia.json").write_text('{"first_name": "Olivia"}', encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def db(workspace, tmp_path):
+    """A copy of the workspace's database for one test (commands may write to it)."""
+    shutil.copy(workspace / "template.db", tmp_path / "journey.db")
+    return f"sqlite:///{tmp_path / 'journey.db'}"
+
+
+def journey_cli(*args: str, db: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "journey", "--database-url", db, *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def export_file(workspace, db: str) -> str:
+    """The demo journey exported to a file (in process), for import-journey."""
+    from journey.plan import journeys, transfer
+
+    with in_db(db) as session:
+        payload = transfer.export_journey(session, journeys.get_journey_by_name(session, DEMO).id)
+    path = workspace / "demo-journey.json"
+    path.write_text(json.dumps(payload), encoding="utf-8")
+    return str(path)
+
+
+@pytest.mark.parametrize(
+    ("command", "args", "returncode", "expected"),
+    [
+        pytest.param("init", [], 0, "Schema is up to date", id="init"),
+        pytest.param("demo", ["--replace"], 0, f'Loaded the demo workspace: journey "{DEMO}".', id="demo"),
+        pytest.param("list", ["--json"], 0, f'"name": "{DEMO}"', id="list"),
+        pytest.param("export", ["--journey", DEMO], 0, '"format": "email-journey/1"', id="export"),
+        pytest.param(
+            "import-journey",
+            ["{journey_file}", "--name", "Copy"],
+            0,
+            'Imported journey "Copy".',
+            id="import-journey",
+        ),
+        pytest.param(
+            "render",
+            ["{email}", "--data", "{data}", "--text"],
+            0,
+            "Hi Olivia, your beans ship today.",
+            id="render",
+        ),
+        pytest.param("check", ["{email}", "--json"], 0, '"rule": "preheader-missing"', id="check"),
+        pytest.param(
+            "import-metrics",
+            [str(FIXTURES / "generic.csv"), "--journey", JOURNEY, "--json"],
+            0,
+            '"imported": 5',
+            id="import-metrics",
+        ),
+        pytest.param(
+            "report",
+            ["--journey", JOURNEY, "--week", "2026-W45", "--json"],
+            0,
+            '"stage": "Awareness"',
+            id="report",
+        ),
+        pytest.param(
+            "check-journey", ["--journey", JOURNEY, "--json"], 1, '"severity": "error"', id="check-journey"
+        ),
+    ],
+)
+def test_each_command_runs_as_python_m_journey(workspace, db, command, args, returncode, expected):
+    files = {"email": workspace / "email.mjml", "data": workspace / "olivia.json"}
+    if "{journey_file}" in args:
+        files["journey_file"] = export_file(workspace, db)
+    argv = [arg.format(**files) for arg in args]
+    result = journey_cli(command, *argv, db=db)
+    assert result.returncode == returncode, result.stderr
+    assert expected in result.stdout
+    assert result.stderr == ""

@@ -1,8 +1,8 @@
 """Shared fixtures: a migrated database on SQLite and, with TEST_DATABASE_URL, on PostgreSQL.
 
 - `db_url`: a fresh, migrated database per test (a copy of a SQLite file migrated once per
-  test process, or a fresh PostgreSQL schema, dropped afterwards, in which the statements the
-  migrations ran once are replayed).
+  test process, or a PostgreSQL schema migrated once per test process whose tables are emptied,
+  ids restarted, before each test).
 - `migrated_db_url`: the same, migrated by Alembic in the test itself (for tests of the migrations).
 - `engine`, `session`: on `db_url`'s database.
 - `app_db`: the same for AppTest: DATABASE_URL points at a fresh SQLite file and
@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine
 from sqlmodel import Session
 
 from db.engine import make_engine
@@ -67,54 +67,54 @@ def sqlite_template(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def pg_migration() -> list[tuple[str, object]]:
-    """The statements Alembic runs to migrate an empty PostgreSQL schema, recorded once per test process.
-
-    Replaying them in a fresh schema gives the same database as running the migrations, without
-    Alembic's per-run work (loading the scripts, reflecting the version table); test_test_databases.py
-    checks that the two are the same.
-    """
-    statements: list[tuple[str, object]] = []
+def pg_worker_schema() -> Iterator[tuple[str, Engine]]:
+    """A PostgreSQL schema migrated by Alembic once per test process: its URL and an engine on it."""
     with pg_schema() as url:
         engine = make_engine(url)
-
-        @event.listens_for(engine, "before_cursor_execute")
-        def record(connection, cursor, statement, parameters, context, executemany):
-            if not statement.lstrip().upper().startswith("SELECT"):
-                statements.append((statement, parameters))
-
         upgrade(engine)
+        yield url, engine
         engine.dispose()
-    return statements
 
 
-def replay(url: str, statements: list[tuple[str, object]]) -> None:
-    """Run recorded migration statements on the (empty) database at `url`, in one transaction."""
-    engine = make_engine(url)
-    try:
-        with engine.begin() as connection:
-            for statement, parameters in statements:
-                connection.exec_driver_sql(statement, parameters or None)
-    finally:
-        engine.dispose()
+def empty_tables(engine: Engine) -> None:
+    """Delete every row (children first) and restart the id sequences: a freshly migrated database.
+
+    Each test's rows are few, so plain DELETEs take a few milliseconds, where TRUNCATE (new files for
+    every table) or a new schema with its migrations take tens to hundreds. alembic_version is not a
+    model table, so it keeps the revision. A lock timeout makes a test that left a transaction open
+    fail here, loudly, instead of hanging.
+    """
+    from sqlmodel import SQLModel
+
+    import db.models  # noqa: F401  (registers the tables)
+
+    with engine.begin() as connection:
+        connection.exec_driver_sql("SET LOCAL lock_timeout = '10s'")
+        for table in reversed(SQLModel.metadata.sorted_tables):
+            connection.execute(table.delete())
+        sequences = connection.exec_driver_sql(
+            "SELECT quote_ident(sequence_name) FROM information_schema.sequences "
+            "WHERE sequence_schema = current_schema()"
+        ).scalars()
+        for sequence in sequences.all():
+            connection.exec_driver_sql(f"ALTER SEQUENCE {sequence} RESTART")
 
 
 @pytest.fixture(params=BACKENDS)
 def db_url(request, tmp_path) -> Iterator[str]:
     """A fresh database at the latest migration, on each backend under test.
 
-    SQLite: a copy of the once-migrated template file. PostgreSQL: a fresh schema, dropped afterwards,
-    with the recorded migration statements replayed in it.
+    SQLite: a copy of the once-migrated template file. PostgreSQL: this test process's migrated
+    schema with every table emptied and every id sequence restarted before the test.
     """
     if request.param == "sqlite":
         path = tmp_path / "test.db"
         shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
         yield f"sqlite:///{path}"
         return
-    statements = request.getfixturevalue("pg_migration")
-    with pg_schema() as url:
-        replay(url, statements)
-        yield url
+    url, worker_engine = request.getfixturevalue("pg_worker_schema")
+    empty_tables(worker_engine)
+    yield url
 
 
 @pytest.fixture(params=BACKENDS)

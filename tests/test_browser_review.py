@@ -9,10 +9,16 @@ from playwright.sync_api import expect
 pytestmark = pytest.mark.browser
 
 
-def test_weekly_review_draws_its_charts_and_saves_notes(app_url, page):
+def test_weekly_review_draws_its_charts_and_saves_notes(start_app, page):
+    # A server of its own, so the deep link is the first request after a start: Streamlit's legacy
+    # multipage mode must not answer it (ui.navigation.leave_legacy_multipage_mode).
+    app_url = start_app()
     page.goto(f"{app_url}/review")
     wait_for_app(page)
     page.get_by_role("heading", name="Weekly review").wait_for()
+    sidebar = page.get_by_test_id("stSidebarNav")
+    expect(sidebar.get_by_text("Measure", exact=True)).to_be_visible()  # app.py's sections, not raw file names
+    expect(page.get_by_text("Page not found")).to_have_count(0)
     page.get_by_text("Needs attention").wait_for()
     page.get_by_text("Unsubscribe rate").first.wait_for()
     page.get_by_text("B wins").first.wait_for()

@@ -1,4 +1,4 @@
-"""The test databases are what the migrations make: a copied SQLite template and a replayed PostgreSQL schema."""
+"""The test databases are what the migrations make: a copied SQLite template, an emptied PostgreSQL schema."""
 
 from __future__ import annotations
 
@@ -61,5 +61,24 @@ def test_the_fast_test_database_is_the_migrated_one(db_url, migrated_db_url):
     engine = make_engine(db_url)
     try:
         assert is_current(engine)
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("db_url", [p for p in BACKENDS], indirect=True)
+@pytest.mark.parametrize("turn", ["writes", "finds-it-empty"])
+def test_each_test_starts_on_empty_tables_with_ids_from_one(db_url, turn):
+    """Two tests on the same worker: whatever the first wrote, the second starts from nothing (ids too)."""
+    from sqlmodel import Session, select
+
+    from db.models import Persona
+
+    engine = make_engine(db_url)
+    try:
+        with Session(engine) as session:
+            assert session.exec(select(Persona)).all() == []
+            session.add(Persona(name=f"Olivia {turn}"))
+            session.commit()
+            assert session.exec(select(Persona.id)).one() == 1
     finally:
         engine.dispose()

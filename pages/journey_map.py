@@ -3,7 +3,8 @@
 import streamlit as st
 
 from journey.plan import journeys, map_export
-from journey.plan.maps import compare_pair, comparison_html, emotion_chart, map_html
+from journey.plan.charts import emotion_chart
+from journey.plan.maps import compare_pair, comparison_html, map_html
 from ui.db import db_session
 from ui.loaders import load_comparison, load_map_view
 from ui.pickers import journey_picker

@@ -5,6 +5,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from journey.plan.charts import walkthrough_chart
 from journey.plan.walkthrough import (
     PATH_EVENTS,
     PRESETS,
@@ -14,7 +15,6 @@ from journey.plan.walkthrough import (
     path_rows,
     preset,
     unreached_rows,
-    walkthrough_chart,
 )
 from ui.loaders import load_walkthrough
 from ui.pickers import journey_picker, walk_persona_picker

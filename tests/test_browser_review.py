@@ -17,7 +17,9 @@ def test_weekly_review_draws_its_charts_and_saves_notes(start_app, page):
     wait_for_app(page)
     page.get_by_role("heading", name="Weekly review").wait_for()
     sidebar = page.get_by_test_id("stSidebarNav")
-    expect(sidebar.get_by_text("Measure", exact=True)).to_be_visible()  # app.py's sections, not raw file names
+    expect(
+        sidebar.get_by_text("Measure", exact=True)
+    ).to_be_visible()  # app.py's sections, not raw file names
     expect(page.get_by_text("Page not found")).to_have_count(0)
     page.get_by_text("Needs attention").wait_for()
     page.get_by_text("Unsubscribe rate").first.wait_for()

@@ -4,12 +4,12 @@ from datetime import date, timedelta
 
 from db.models import MetricDaily
 from journey.plan import journeys
+from journey.plan.charts import emotion_chart
 from journey.plan.maps import (
     StageRatesView,
     build_map,
     compare_trees,
     comparison_html,
-    emotion_chart,
     lane_items,
     map_html,
     rates_html,

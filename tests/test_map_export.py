@@ -9,13 +9,11 @@ from PIL import Image
 
 from journey.core.errors import ImportRejected, StaleEdit
 from journey.plan import journeys, map_export
+from journey.plan.charts import map_chart, map_png, map_svg
 from journey.plan.map_export import (
     CSV_COLUMNS,
     import_lanes_csv,
-    map_chart,
     map_csv,
-    map_png,
-    map_svg,
     parse_lanes_csv,
     printable_html,
     template_csv,

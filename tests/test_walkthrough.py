@@ -6,6 +6,7 @@ import pytest
 
 from db.models import Email, Journey, Persona, Stage
 from journey.core.errors import InvalidInput
+from journey.plan.charts import walkthrough_chart
 from journey.plan.journeys import JourneyTree, StageNode
 from journey.plan.walkthrough import (
     PRESETS,
@@ -15,7 +16,6 @@ from journey.plan.walkthrough import (
     human_delay,
     inbox_rows,
     walk_journey,
-    walkthrough_chart,
 )
 
 

@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from journey.measure import charts
+from journey.plan import charts as plan_charts
 from journey.plan import map_export
 
 
@@ -102,10 +103,10 @@ def map_downloads(journey_map) -> None:
     """A download button for each export of the map; PNG and SVG are rendered only when clicked."""
     stem = file_stem(journey_map.name, "journey")
     buttons = (
-        ("PNG image", partial(map_export.map_png, journey_map), f"{stem}-map.png", "image/png", "map_png"),
+        ("PNG image", partial(plan_charts.map_png, journey_map), f"{stem}-map.png", "image/png", "map_png"),
         (
             "SVG image",
-            partial(map_export.map_svg, journey_map),
+            partial(plan_charts.map_svg, journey_map),
             f"{stem}-map.svg",
             "image/svg+xml",
             "map_svg",

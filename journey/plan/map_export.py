@@ -1,4 +1,5 @@
-"""The journey map out of the app and back in: PNG and SVG (vl-convert), a printable A4-landscape page,
+"""The journey map out of the app and back in: the records of its PNG/SVG board (journey/plan/charts.py
+draws and renders it), a printable A4-landscape page,
 CSV (one row per stage, one column per lane), an empty workshop template (CSV and printable page),
 and the CSV import of lanes into a journey.
 
@@ -15,8 +16,6 @@ import textwrap
 from dataclasses import dataclass, field
 from html import escape
 
-import altair as alt
-import vl_convert as vlc
 from sqlmodel import Session
 
 from db.models import LANE_LABELS, LANES, StageCreate
@@ -24,35 +23,20 @@ from journey.core.errors import ImportRejected, InputTooLarge
 from journey.core.fields import field_limits
 from journey.core.text import decode_text, escape_formula, format_rate, unescape_formula
 from journey.plan import journeys
-from journey.plan.maps import EMOTIONS, SHOWN_RATES, JourneyMap, emotion_chart
+from journey.plan.maps import EMOTIONS, SHOWN_RATES, JourneyMap
 
 STAGE_COLUMN = "Stage"
+STAGE_WIDTH = 230  # px per stage column in the exported chart
 EMOTION_COLUMN = "Emotion"
 CSV_COLUMNS = [STAGE_COLUMN] + [LANE_LABELS[lane] for lane in LANES] + [EMOTION_COLUMN]
 MAX_CSV_BYTES = 2_000_000
 NAME_LIMITS = field_limits(StageCreate, "name")
 EMOTION_LIMITS = field_limits(StageCreate, "emotion")
 TEMPLATE_STAGES = ("Awareness", "Consideration", "Decision", "Retention", "Advocacy")
-STAGE_WIDTH = 230  # px per stage column in the exported chart
 LINE_CHARS = 34
 
 
 # --- chart: PNG and SVG ---------------------------------------------------------------------------
-
-
-def _short(text: str, limit: int = LINE_CHARS) -> str:
-    """One line of at most `limit` characters, cut at a word with "…" (mid-word only for one long word)."""
-    short = textwrap.shorten(text, limit, placeholder="…")
-    if short == "…":  # the first word alone is too long (a web address): cut inside it
-        return " ".join(text.split())[: limit - 1] + "…"
-    return short
-
-
-def _cell_text(items: list[str], max_lines: int = 6) -> str:
-    lines = [f"• {_short(i)}" for i in items[:max_lines]]
-    if len(items) > max_lines:
-        lines.append(f"(+{len(items) - max_lines} more)")
-    return "\n".join(lines) or "–"
 
 
 def board_records(journey_map: JourneyMap) -> list[dict]:
@@ -88,44 +72,19 @@ def board_records(journey_map: JourneyMap) -> list[dict]:
     return records
 
 
-def map_chart(journey_map: JourneyMap) -> alt.VConcatChart:
-    """The whole map as one chart: the emotion curve above a board of lanes and email cards."""
-    order = [s.name for s in journey_map.stages]
-    width = STAGE_WIDTH * max(1, len(order))
-    rows = [LANE_LABELS[lane] for lane in LANES]
-    most_emails = max((len(s.emails) for s in journey_map.stages), default=0)
-    rows += [f"Email {i}" for i in range(1, most_emails + 1)]
-    base = alt.Chart(alt.Data(values=board_records(journey_map))).encode(
-        x=alt.X(
-            "stage:N", sort=order, title=None, axis=alt.Axis(orient="top", labelAngle=0, labelFontSize=13)
-        ),
-        y=alt.Y("row:N", sort=rows, title=None, axis=alt.Axis(labelFontSize=12, labelFontWeight="bold")),
-    )
-    cells = base.mark_rect(stroke="#ffffff", strokeWidth=3).encode(
-        color=alt.Color(
-            "kind:N",
-            scale=alt.Scale(domain=["lane", "ready", "draft"], range=["#f4efe9", "#f6dcc9", "#e8e4e0"]),
-            legend=alt.Legend(title="Card", orient="bottom"),
-        ),
-        tooltip=[alt.Tooltip("stage:N", title="Stage"), alt.Tooltip("tooltip:N", title="Details")],
-    )
-    text = base.mark_text(
-        lineBreak="\n", fontSize=10, color="#2b2118", align="center", baseline="middle"
-    ).encode(text="text:N")
-    board = (cells + text).properties(width=width, height=alt.Step(92))
-    curve = emotion_chart(journey_map, width=width, height=160)
-    title = f"{journey_map.name} — {journey_map.map_type_label}"
-    return alt.vconcat(curve, board, title=alt.Title(title, fontSize=16)).resolve_scale(x="independent")
+def _short(text: str, limit: int = LINE_CHARS) -> str:
+    """One line of at most `limit` characters, cut at a word with "…" (mid-word only for one long word)."""
+    short = textwrap.shorten(text, limit, placeholder="…")
+    if short == "…":  # the first word alone is too long (a web address): cut inside it
+        return " ".join(text.split())[: limit - 1] + "…"
+    return short
 
 
-def map_png(journey_map: JourneyMap, *, scale: float = 1.0) -> bytes:
-    """The map chart as PNG."""
-    return vlc.vegalite_to_png(map_chart(journey_map).to_dict(), scale=scale)
-
-
-def map_svg(journey_map: JourneyMap) -> str:
-    """The map chart as SVG."""
-    return vlc.vegalite_to_svg(map_chart(journey_map).to_dict())
+def _cell_text(items: list[str], max_lines: int = 6) -> str:
+    lines = [f"• {_short(i)}" for i in items[:max_lines]]
+    if len(items) > max_lines:
+        lines.append(f"(+{len(items) - max_lines} more)")
+    return "\n".join(lines) or "–"
 
 
 # --- printable HTML -------------------------------------------------------------------------------

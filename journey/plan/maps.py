@@ -10,8 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from html import escape
 
-import altair as alt
-
 from db.models import LANE_LABELS, LANES, MAP_TYPE_LABELS, TRIGGER_LABELS, MapType
 from journey.core.text import format_rate, lane_items
 from journey.measure.metrics import latest_stage_rates
@@ -156,30 +154,6 @@ def emotion_records(journey_map: JourneyMap) -> list[dict]:
         }
         for i, s in enumerate(journey_map.stages)
     ]
-
-
-def emotion_chart(journey_map: JourneyMap, *, width: int | str = "container", height: int = 180) -> alt.Chart:
-    """The emotion curve across the stages: a line with points, −2 (frustrated) … +2 (delighted)."""
-    order = [s.name for s in journey_map.stages]
-    return (
-        alt.Chart(alt.Data(values=emotion_records(journey_map)), title="How the customer feels")
-        .mark_line(point=alt.OverlayMarkDef(size=90, filled=True), strokeWidth=3, color="#8a4b2a")
-        .encode(
-            x=alt.X("stage:N", sort=order, title=None, axis=alt.Axis(labelAngle=0)),
-            y=alt.Y(
-                "emotion:Q",
-                scale=alt.Scale(domain=[-2, 2]),
-                axis=alt.Axis(values=[-2, -1, 0, 1, 2], title="Emotion"),
-            ),
-            tooltip=[
-                alt.Tooltip("stage:N", title="Stage"),
-                alt.Tooltip("emotion:Q", title="Emotion"),
-                alt.Tooltip("feeling:N", title="Feels"),
-                alt.Tooltip("emails:Q", title="Emails"),
-            ],
-        )
-        .properties(width=width, height=height)
-    )
 
 
 # --- HTML --------------------------------------------------------------------------------------

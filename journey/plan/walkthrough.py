@@ -25,8 +25,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from html import unescape
 
-import altair as alt
-
 from db.models import TRIGGER_LABELS, Trigger
 from journey.core.errors import InvalidInput, TemplateError
 from journey.write.merge import merge_tags
@@ -410,36 +408,3 @@ def unreached_rows(walkthrough: Walkthrough) -> list[dict]:
         }
         for u in walkthrough.unreached
     ]
-
-
-def walkthrough_chart(walkthrough: Walkthrough, stages: Sequence[str]) -> alt.Chart:
-    """The inbox as a timeline: x = day, y = stage, one point per email with its subject in the tooltip."""
-    records = [
-        {
-            "day": d.day + d.hour / 24,
-            "shown_day": d.day,
-            "time": f"{d.hour:02d}:00",
-            "stage": d.stage,
-            "email": d.email,
-            "subject": d.subject,
-            "why": d.why,
-        }
-        for d in walkthrough.deliveries
-    ]
-    return (
-        alt.Chart(alt.Data(values=records), title="The persona's inbox, day by day")
-        .mark_point(size=140, filled=True, opacity=0.85, color="#8a4b2a")
-        .encode(
-            x=alt.X("day:Q", title="Day of the path", scale=alt.Scale(zero=True)),
-            y=alt.Y("stage:N", sort=list(stages), title=None),
-            tooltip=[
-                alt.Tooltip("shown_day:Q", title="Day"),
-                alt.Tooltip("time:N", title="Time"),
-                alt.Tooltip("stage:N", title="Stage"),
-                alt.Tooltip("email:N", title="Email"),
-                alt.Tooltip("subject:N", title="Subject"),
-                alt.Tooltip("why:N", title="Why"),
-            ],
-        )
-        .properties(width="container", height=alt.Step(48))
-    )

@@ -232,3 +232,11 @@ def test_a_stage_refused_by_the_service_rolls_back_the_stages_written_before_it(
 def test_chart_lines_are_shortened_to_one_line_with_an_ellipsis(text, expected):
     assert map_export._short(text) == expected
     assert len(map_export._short(text)) <= map_export.LINE_CHARS
+
+
+def test_a_semicolon_lanes_file_whose_cells_hold_commas_is_read_by_its_delimiter():
+    text = "Stage;Obstacles;Emotion\r\nAwareness;Price, time, trust;1\r\nDecision;No trial, no demo;-1\r\n"
+    stages = parse_lanes_csv(text)
+    assert [s["name"] for s in stages] == ["Awareness", "Decision"]
+    assert stages[0]["obstacles"] == "Price, time, trust"
+    assert stages[1]["emotion"] == -1

@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import csv
 import re
 from bisect import bisect_right
 
@@ -125,3 +126,24 @@ def decode_text(content: bytes | str) -> str:
     if isinstance(content, str):
         return content.lstrip("\ufeff")
     return content.decode(detect_encoding(content[:4])).lstrip("\ufeff")
+
+
+# --- CSV delimiters ---------------------------------------------------------------------------
+
+DELIMITERS = ",;\t"
+
+
+def sniff_delimiter(sample: str) -> str:
+    """The delimiter of a sample of the file (its header line and first rows): `,` `;` or tab.
+
+    csv.Sniffer picks the delimiter that occurs the same number of times on every line (so a
+    decimal comma in a `;` file does not fool it); `,` when no candidate shows up. Where two are
+    equally consistent (a `;` file whose header and rows each hold one comma), the one that occurs
+    most per line wins, not Sniffer's fixed preference for `,` (its `preferred` list, emptied here).
+    """
+    sniffer = csv.Sniffer()
+    sniffer.preferred = []
+    try:
+        return sniffer.sniff(sample, delimiters=DELIMITERS).delimiter
+    except csv.Error:
+        return ","

@@ -21,7 +21,7 @@ from sqlmodel import Session
 from db.models import LANE_LABELS, LANES, StageCreate
 from journey.core.errors import ImportRejected, InputTooLarge
 from journey.core.fields import field_limits
-from journey.core.text import decode_text, escape_formula, format_rate, unescape_formula
+from journey.core.text import decode_text, escape_formula, format_rate, sniff_delimiter, unescape_formula
 from journey.plan import journeys
 from journey.plan.maps import EMOTIONS, SHOWN_RATES, JourneyMap
 
@@ -254,8 +254,7 @@ def parse_lanes_csv(content: bytes | str) -> list[dict]:
     text = _decode(content)
     if len(text) > MAX_CSV_BYTES:
         raise InputTooLarge(f"The file is over {MAX_CSV_BYTES:,} characters.")
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    delimiter = sniff_delimiter("\n".join(text.split("\n", 21)[:20]))  # the header and first rows
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         header = next(reader)

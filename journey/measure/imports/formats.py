@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from journey.core.errors import ImportRejected
-from journey.core.text import detect_encoding
+from journey.core.text import detect_encoding, sniff_delimiter
 
 FORMATS = {
     "generic": "Generic CSV",
@@ -88,25 +88,8 @@ class CsvStream:
             close()
 
 
-DELIMITERS = ",;\t"
 SNIFF_LINES = 20  # the header and the first rows: enough for csv.Sniffer to see which delimiter is consistent
 SNIFF_BYTES = 64 * 1024
-
-
-def sniff_delimiter(sample: str) -> str:
-    """The delimiter of a sample of the file (its header line and first rows): `,` `;` or tab.
-
-    csv.Sniffer picks the delimiter that occurs the same number of times on every line (so a
-    decimal comma in a `;` file does not fool it); `,` when no candidate shows up. Where two are
-    equally consistent (a `;` file whose header and rows each hold one comma), the one that occurs
-    most per line wins, not Sniffer's fixed preference for `,` (its `preferred` list, emptied here).
-    """
-    sniffer = csv.Sniffer()
-    sniffer.preferred = []
-    try:
-        return sniffer.sniff(sample, delimiters=DELIMITERS).delimiter
-    except csv.Error:
-        return ","
 
 
 def _sample(buffered: io.BufferedReader, encoding: str) -> str:

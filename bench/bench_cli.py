@@ -13,13 +13,13 @@ interleaved (one of each, N times) so a burst of load on the machine hits them a
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+from machine import machine
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -31,19 +31,6 @@ COMMANDS = (
     ("python -m journey --help", ["-m", "journey", "--help"]),
     ("python -m journey render --help", ["-m", "journey", "render", "--help"]),
 )
-
-
-def machine() -> str:
-    cpu = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    return f"nproc={os.cpu_count()}, {cpu}, Python {platform.python_version()}, load average {load}"
 
 
 def run_once(args: list[str]) -> float:

@@ -14,8 +14,6 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import os
-import platform
 import random
 import shutil
 import statistics
@@ -24,6 +22,8 @@ import sys
 import time
 from datetime import date, timedelta
 from pathlib import Path
+
+from machine import machine
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
@@ -279,18 +279,6 @@ def pg_schema_url(url: str) -> str:
         connection.exec_driver_sql("CREATE SCHEMA IF NOT EXISTS bench_import")
     admin.dispose()
     return f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3Dbench_import"
-
-
-def machine() -> str:
-    model = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{os.cpu_count()} cores ({model}), Python {platform.python_version()}, {platform.system()}"
 
 
 def main() -> None:

@@ -167,7 +167,8 @@ def test_downloads_offer_html_text_and_mjml(workspace):
 
     assert len(at.get("download_button")) == 3
     labels = {button.proto.label for button in at.get("download_button")}
-    assert labels == {"⬇️ HTML", "⬇️ Plain text", "⬇️ MJML"}
+    assert labels == {"HTML", "Plain text", "MJML"}
+    assert {button.proto.icon for button in at.get("download_button")} == {"⬇️"}
     assert all(not button.proto.disabled for button in at.get("download_button"))
 
 

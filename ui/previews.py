@@ -6,7 +6,7 @@ import streamlit as st
 
 from journey.write.checks import CheckedRender
 from journey.write.render import preview_src
-from ui.widgets import file_stem, finding_counts
+from ui.widgets import download, file_stem, finding_counts
 
 DESKTOP_PREVIEW_WIDTH = 680  # 600 px content plus the email's own margins
 MOBILE_PREVIEW_WIDTH = 375
@@ -60,24 +60,23 @@ def studio_downloads(name: str, mjml: str, rendered: CheckedRender) -> None:
     """Download the HTML, the plain text and the MJML source of the email as it is in the editor."""
     slug = file_stem(name, "email")
     html_col, text_col, mjml_col = st.columns(3)
-    html_col.download_button(
-        "⬇️ HTML",
-        rendered.html or "",
+    html, text = rendered.html, rendered.text
+    download(
+        html_col,
+        "HTML",
+        html or "",
         f"{slug}.html",
         "text/html",
         key="studio_download_html",
-        disabled=rendered.html is None,
-        on_click="ignore",
+        disabled=html is None,
     )
-    text_col.download_button(
-        "⬇️ Plain text",
-        rendered.text or "",
+    download(
+        text_col,
+        "Plain text",
+        text or "",
         f"{slug}.txt",
         "text/plain",
         key="studio_download_text",
-        disabled=rendered.text is None,
-        on_click="ignore",
+        disabled=text is None,
     )
-    mjml_col.download_button(
-        "⬇️ MJML", mjml, f"{slug}.mjml", "application/xml", key="studio_download_mjml", on_click="ignore"
-    )
+    download(mjml_col, "MJML", mjml, f"{slug}.mjml", "application/xml", key="studio_download_mjml")

@@ -140,17 +140,26 @@ def browser():
         chromium.close()
 
 
-@pytest.fixture
-def page(browser, request):
+@pytest.fixture(scope="session")
+def browser_context(browser):
+    """One browser context per test process: its HTTP cache keeps Streamlit's front-end bundle (several
+    MB of JavaScript) between tests, which otherwise every page downloads and compiles again. Each test
+    still gets its own page, so its own Streamlit session; cookies (only Streamlit's XSRF token) are shared."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = context.new_page()
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(browser_context, request):
+    page = browser_context.new_page()
     page.set_default_timeout(30_000)
     yield page
     report = getattr(request.node, "rep_call", None)
     if report is not None and report.failed:
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
-    context.close()
+    page.close()
 
 
 def wait_for_app(page) -> None:

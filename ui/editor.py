@@ -10,9 +10,10 @@ from __future__ import annotations
 import streamlit as st
 
 from db.models import LANE_LABELS, LANES, EmailBase, JourneyBase, StageBase
+from journey.core.fields import model_fields
 from journey.plan import journeys
 from journey.plan.starter import blank_email_mjml
-from ui.forms import Fields, load_form, model_fields
+from ui.forms import Fields, load_form
 from ui.navigation import page_path
 from ui.pickers import CURRENT_JOURNEY
 from ui.studio import STUDIO_EMAIL

@@ -18,11 +18,6 @@ from journey.core.errors import JourneyError
 FORM_RESET = "form_reset"
 
 
-def model_fields(model, *, without: tuple[str, ...] = ()) -> tuple[str, ...]:
-    """The editable fields of a db model (its `…Base`), in declaration order, less `without`."""
-    return tuple(name for name in model.model_fields if name not in without)
-
-
 def field_error(errors: dict[str, str], field: str) -> None:
     """The validation message for `field`, shown right under its widget."""
     if field in errors:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from db.models import EmailVariantBase
+from journey.core.fields import model_fields
 from journey.write import variants
-from ui.forms import model_fields
 from ui.studio import UNSAVED
 from ui.writes import run_write
 

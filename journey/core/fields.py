@@ -29,6 +29,7 @@ __all__ = [
     "clean_name",
     "clean_text",
     "field_limits",
+    "model_fields",
 ]
 
 MERGE_KEY = re.compile(r"^[a-z_][a-z0-9_]{0,39}$")
@@ -47,6 +48,11 @@ class FieldLimits:
     @property
     def required(self) -> bool:
         return bool(self.min_length)
+
+
+def model_fields(model: type[SQLModel], *, without: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """The editable fields of a db model (its `…Base`), in declaration order, less `without`."""
+    return tuple(name for name in model.model_fields if name not in without)
 
 
 def field_limits(model: type[SQLModel], name: str) -> FieldLimits:

@@ -7,10 +7,12 @@
 - `escape_formula(value)` / `unescape_formula(value)`: OWASP's rule against CSV formula injection:
   a text cell starting with = + - @, a tab or a carriage return gets a leading apostrophe, so a
   spreadsheet shows it as text instead of running it (numbers are written as numbers, not text).
-- `format_rate(value)`: a rate for people, one decimal and a space before the sign ("27.8 %"), "–" where
-  it is undefined; the map, the review, the dashboard, the charts and the CLI all show rates this way.
+- `format_rate(value)`: a rate for people, one decimal and a space before the sign ("27.8 %"), two under
+  1 % ("0.15 %"), "–" where it is undefined; the map, the review, the dashboard, the charts and the CLI
+  all show rates this way.
 - `detect_encoding(head)` / `decode_text(content)`: UTF-8 with or without BOM, UTF-16 LE/BE with a
   BOM or without one (as Excel writes it), told apart by the first bytes.
+- `sniff_delimiter(sample)`: `,` `;` or tab, by csv.Sniffer over the header and first rows.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import re
 from bisect import bisect_right
 
 __all__ = [
+    "DELIMITERS",
     "FORMULA_START",
     "decode_text",
     "detect_encoding",
@@ -30,6 +33,7 @@ __all__ = [
     "line_of",
     "line_starts_of",
     "position",
+    "sniff_delimiter",
     "unescape_formula",
 ]
 

@@ -10,10 +10,10 @@ from sqlmodel import Session
 from db.crud import name_taken, update_versioned
 from db.models import Persona, PersonaBase, PersonaUpdate
 from journey.core.errors import DuplicateName, NotFound, StaleEdit
-from journey.core.fields import clean_field, clean_merge_data
+from journey.core.fields import clean_field, clean_merge_data, model_fields
 
 # The persona form's fields, in the model's order (the merge data has its own editor).
-FORM_FIELDS: tuple[str, ...] = tuple(name for name in PersonaBase.model_fields if name != "merge_data")
+FORM_FIELDS = model_fields(PersonaBase, without=("merge_data",))
 
 LABELS = {
     "name": "Persona name",

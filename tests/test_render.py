@@ -287,3 +287,20 @@ def test_an_email_that_cannot_be_rendered_is_one_error_finding_named_by_its_kind
         error.line,
     )
     assert finding.fix
+
+
+def test_crlf_line_ends_render_like_lf_with_the_same_lines():
+    """A template saved on Windows (many public ones are) renders, and a finding keeps its line."""
+    lf = (
+        '<mjml>\n  <mj-body>\n    <mj-section>\n      <mj-column\n        padding="0"\n      >\n'
+        "        <mj-text>Hello {{ first_name | default: 'there' }}</mj-text>\n"
+        '        <mj-image src="https://example.com/a.png" />\n'
+        "      </mj-column>\n    </mj-section>\n  </mj-body>\n</mjml>\n"
+    )
+    crlf = lf.replace("\n", "\r\n")
+    expected, got = preview(lf), preview(crlf)
+    assert got.error is None
+    assert got.email.html == expected.email.html
+    assert [(f.rule, f.line) for f in got.email.findings] == [
+        (f.rule, f.line) for f in expected.email.findings
+    ]

@@ -3,6 +3,7 @@
 - `line_starts_of(source)` and `position(line_starts, offset)`: 1-based (line, column) of a character
   offset, by bisection on the line starts (a parser computes them once); `line_column(source, offset)`
   and `line_of(source, offset)` for a single lookup.
+- `normalize_newlines(text)`: Windows (CRLF) and old Mac (CR) line ends as `\n`, as Python's text mode reads them.
 - `lane_items(text)`: a lane's items, one per non-empty line, bullets stripped.
 - `escape_formula(value)` / `unescape_formula(value)`: OWASP's rule against CSV formula injection:
   a text cell starting with = + - @, a tab or a carriage return gets a leading apostrophe, so a
@@ -32,6 +33,7 @@ __all__ = [
     "line_column",
     "line_of",
     "line_starts_of",
+    "normalize_newlines",
     "position",
     "sniff_delimiter",
     "unescape_formula",
@@ -64,6 +66,11 @@ def line_column(source: str, offset: int) -> tuple[int, int]:
 def line_of(source: str, offset: int) -> int:
     """1-based line of a character offset in `source`."""
     return line_column(source, offset)[0]
+
+
+def normalize_newlines(text: str) -> str:
+    """`text` with CRLF and lone CR line ends as LF (what reading a file in text mode gives)."""
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
 # --- lanes ---------------------------------------------------------------------------------

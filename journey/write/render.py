@@ -31,7 +31,7 @@ import mjml
 
 from journey.core.errors import InputTooLarge, InvalidMJML, JourneyError, TemplateError
 from journey.core.findings import Finding
-from journey.core.text import line_column
+from journey.core.text import line_column, normalize_newlines
 from journey.write.merge import merge_tags
 from journey.write.mjml_validation import (
     MJMLDocument,
@@ -201,7 +201,12 @@ def html_to_text(html: str) -> str:
 
 
 def preview(mjml_source: str, data: Mapping[str, object] | None = None, *, preheader: str = "") -> Preview:
-    """Run the whole pipeline once; never raises for bad input (the error is kept in `.error`)."""
+    """Run the whole pipeline once; never raises for bad input (the error is kept in `.error`).
+
+    CRLF line ends (a template saved on Windows, many public ones) are read as LF first: the renderer
+    refuses a tag whose `>` follows a CR, and lines stay the same.
+    """
+    mjml_source = normalize_newlines(mjml_source)
     merge_data: dict[str, object] = {**standard_merge_data(), **(data or {})}
     try:
         guard_input(mjml_source)

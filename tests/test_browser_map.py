@@ -36,4 +36,4 @@ def test_the_walk_through_draws_the_inbox_timeline(app_url, page):
     timeline = page.locator("[data-testid='stVegaLiteChart']").first
     timeline.locator("canvas, svg").first.wait_for()
     assert timeline.bounding_box()["height"] > 100
-    assert page.get_by_text("Emails received").is_visible()
+    page.get_by_text("Emails received").wait_for()

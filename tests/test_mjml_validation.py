@@ -395,3 +395,15 @@ def render_preview(source):
     from journey.write.render import preview
 
     return preview(source)
+
+
+def test_mj_html_attributes_is_left_out_of_the_preview_only():
+    # the official renders it (tests/fixtures/mjml: FelixSchwarz/mjml-python's mj-html-attributes test shape)
+    source = (
+        '<mjml>\n<mj-head>\n<mj-html-attributes>\n<mj-selector path=".custom div">\n'
+        '<mj-html-attribute name="data-id">42</mj-html-attribute>\n</mj-selector>\n</mj-html-attributes>\n'
+        '</mj-head>\n<mj-body><mj-section><mj-column><mj-text css-class="custom">Hello</mj-text>'
+        "</mj-column></mj-section></mj-body>\n</mjml>"
+    )
+    assert validate_mjml(source) == []
+    assert "Hello" in render_email(source).text

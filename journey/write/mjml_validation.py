@@ -395,6 +395,7 @@ def _root_end(source: str, root: MJMLNode) -> int:
 _CONTAINER_OPEN_RE = re.compile(r"(<mj-body\b)[^>]*?(/?)>(\s*)<mj-container\b([^>]*?)\s*>")
 _CONTAINER_CLOSE_RE = re.compile(r"</mj-container\s*>(\s*)</mj-body\s*>")
 _ATTRIBUTES_BLOCK_RE = re.compile(r"<mj-attributes\b[^>]*>.*?</mj-attributes\s*>", re.DOTALL)
+_HTML_ATTRIBUTES_RE = re.compile(r"<mj-html-attributes\b.*?</mj-html-attributes\s*>", re.DOTALL)
 _ELEMENT_WITH_CONTENT_RE = re.compile(r"<(mj-[\w-]+)((?:\s[^<>]*?)?)(?<!/)>(.*?)</\1\s*>", re.DOTALL)
 
 
@@ -417,8 +418,12 @@ def prepare_for_renderer(source: str) -> str:
       `<mj-body>` takes the container's attributes (not its own) and the container's content;
     - an element with content inside `<mj-attributes>` (e.g. `<mj-preview>Hi</mj-preview>`) gives only
       default attributes, so its content is dropped.
+    - `<mj-html-attributes>` (data-* attributes set on the output by CSS selector), which mjml-python
+      refuses, is left out of the preview: the email looks the same without it.
     Lines are kept (a dropped part's newlines stay).
     """
+    if "<mj-html-attributes" in source:
+        source = _HTML_ATTRIBUTES_RE.sub(lambda m: "\n" * m.group(0).count("\n"), source)
     if "<mj-container" in source:
         opened = _CONTAINER_OPEN_RE.search(source)
         closed = _CONTAINER_CLOSE_RE.search(source)

@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/bench_preview.py [--repeat 200] [--node-repeat 50]
     .venv/bin/python bench/bench_preview.py --write-official   # refresh tests/fixtures/mjml/official_*.json
+                                                               # (official_corpus.json: every template under it)
 
 What is timed, per email, after a warm-up:
 - "pipeline": `check_email(...)` — merge tags + guard + MJML validation + mjml-python + sanitiser + text
@@ -142,7 +143,16 @@ def write_official() -> None:
     (FIXTURES / "official_schema.json").write_text(
         json.dumps(json.loads(schema), indent=1, sort_keys=True) + "\n", encoding="utf-8"
     )
-    print(f"Wrote official_validation.json and official_schema.json (mjml {result['version']}).")
+    from check_corpus import official_by_name, templates_in
+
+    corpus = official_by_name(FIXTURES, templates_in(FIXTURES))
+    (FIXTURES / "official_corpus.json").write_text(
+        json.dumps(corpus, indent=1, sort_keys=True) + "\n", encoding="utf-8"
+    )
+    print(
+        f"Wrote official_validation.json, official_schema.json and official_corpus.json "
+        f"({len(corpus['templates'])} templates, mjml {result['version']})."
+    )
 
 
 def _fixture_emails() -> list[dict]:

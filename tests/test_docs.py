@@ -33,7 +33,14 @@ MJML_WORDS = (
     | set(mjml_schema.ENDING_TAGS)
     | set(mjml_schema.COMMON_ATTRIBUTES)
 )
-OTHER_WORDS = {"content-type", "http-equiv", "x-ua-compatible", "utf-8", "quoted-printable"}
+OTHER_WORDS = {
+    "content-type",
+    "http-equiv",
+    "x-ua-compatible",
+    "utf-8",
+    "quoted-printable",
+    "mj-container",
+}  # MJML 3
 
 
 def _subcommands() -> list[str]:

@@ -121,3 +121,16 @@ def test_facts_skip_defaults_in_mj_attributes_and_read_link_labels_after_other_a
 )
 def test_postal_address_is_found_in_the_footer(text, found):
     assert has_postal_address("Hello\n" * 10 + text) is found
+
+
+def test_navbar_links_are_resolved_against_the_navbar_base_url():
+    from journey.write.checks import check_email
+
+    source = (
+        '<mjml><mj-body><mj-section><mj-column><mj-navbar base-url="https://mjml.io">'
+        '<mj-navbar-link href="/getting-started">Start</mj-navbar-link></mj-navbar>'
+        "</mj-column></mj-section></mj-body></mjml>"
+    )
+    facts = email_facts_of(source)
+    assert [link.url for link in facts.links] == ["https://mjml.io/getting-started"]
+    assert not [f for f in check_email(source, subject=None, preheader=None) if f.rule.startswith("link-")]

@@ -303,3 +303,107 @@ _BODY_CLOSE = "</mj-column></mj-section></mj-body></mjml>"
 def test_parse_finds_the_structural_problems_where_they_are(source, expected):
     document = parse_mjml(source, html_problems=True)
     assert [(document.position(offset), message) for offset, message in document.problems] == expected
+
+
+# --- merge tags masked, structure at its own line (issue 9, point 3) ----------------------------
+
+
+def test_mask_merge_tags_keeps_length_and_newlines():
+    from journey.write.mjml_validation import MASK, mask_merge_tags
+
+    source = "a{{ x }}b\n{% if y > 1 %}\nc*|FNAME|*d%%Name%%e<%= z %>f{{{ raw }}}"
+    masked = mask_merge_tags(source)
+    assert len(masked) == len(source)
+    assert masked.count("\n") == source.count("\n") == 2
+    assert masked == f"a{MASK * 7}b\n{MASK * 14}\nc{MASK * 9}d{MASK * 8}e{MASK * 8}f{MASK * 11}"
+
+
+@pytest.mark.parametrize(
+    "tags",
+    [
+        pytest.param(("{% if vip > 1 %}", "{% endif %}"), id="liquid-with-greater-than"),
+        pytest.param(("*|IF:VIP|*", "*|END:IF|*"), id="mailchimp"),
+        pytest.param(("<% if vip %>", "<% end %>"), id="erb"),
+        pytest.param(("{{#if vip}}", "{{/if}}"), id="handlebars"),
+    ],
+)
+def test_validation_runs_through_other_engines_tags(tags):
+    opening, closing = tags
+    source = (
+        "<mjml>\n<mj-body>\n<mj-section>\n<mj-column>\n"
+        f'{opening}\n<mj-section padding="banana"></mj-section>\n{closing}\n'
+        '<mj-image src="https://example.com/a.png" href="*|ARCHIVE|*" alt="" />\n'
+        "</mj-column>\n</mj-section>\n</mj-body>\n</mjml>\n"
+    )
+    assert _rules(validate_mjml(source)) == [("mjml-invalid-parent", 6), ("mjml-invalid-value", 6)]
+
+
+def test_attribute_values_keep_their_merge_tags_as_written():
+    document = parse_mjml(_body('<mj-button href="{{ url | default: "https://a.example" }}">Go</mj-button>'))
+    assert document.find("mj-button")[0].attributes["href"] == '{{ url | default: "https://a.example" }}'
+
+
+def test_misspelt_closing_tag_is_an_error_at_its_own_line():
+    source = "<mjml>\n<mj-body>\n<mj-section>\n<mj-column>\n<mj-text>Hi</mj-text>\n</mj-colum>\n</mj-section>\n</mj-body>\n</mjml>"
+    findings = validate_mjml(source)
+    assert _rules(findings) == [("mjml-tag-mismatch", 6), ("mjml-tag-mismatch", 4)]
+    assert "</mj-colum>" in findings[0].message
+    assert "mj-column" in findings[0].fix
+
+
+def test_unclosed_element_is_reported_where_it_was_opened_once():
+    source = "<mjml>\n<mj-body>\n<mj-section>\n<mj-column>\n<mj-text>Hi</mj-text>\n\n</mj-section>\n</mj-body>\n</mjml>"
+    assert _rules(validate_mjml(source)) == [("mjml-tag-mismatch", 4)]
+    findings = [f for f in render_preview(source).findings if f.severity == "error"]
+    assert _rules(findings) == [("mjml-invalid", 4)]  # the renderer refuses it there; said once
+    assert "<mj-column> is opened but never closed" in findings[0].message
+
+
+def test_a_fragment_without_mjml_is_called_a_partial():
+    findings = validate_mjml("\n<mj-section><mj-column><mj-text>Hi</mj-text></mj-column></mj-section>")
+    assert _rules(findings) == [("mjml-no-root", 2)]
+    assert "partial" in findings[0].message
+    assert "<mjml><mj-body>" in findings[0].message
+
+
+def test_mj_container_is_migrated_like_mjml_4_with_a_hint():
+    source = (
+        '<mjml>\n<mj-body width="500px">\n<mj-container background-color="#abcdef">\n'
+        "<mj-section><mj-column><mj-text>Hi</mj-text></mj-column></mj-section>\n"
+        "</mj-container>\n</mj-body>\n</mjml>"
+    )
+    findings = validate_mjml(source)
+    assert [(f.rule, f.severity, f.line) for f in findings] == [("mjml-container", "info", 3)]
+    email = render_email(source)
+    assert "#abcdef" in email.html  # the container's attributes moved to mj-body
+    assert "Hi" in email.text
+
+
+def test_head_element_inside_mj_attributes_gives_defaults_only():
+    source = (
+        "<mjml><mj-head><mj-attributes><mj-preview>Hello there</mj-preview>"
+        '<mj-all font-family="Arial" /></mj-attributes></mj-head>'
+        "<mj-body><mj-section><mj-column><mj-text>Hi</mj-text></mj-column></mj-section></mj-body></mjml>"
+    )
+    assert validate_mjml(source) == []
+    email = render_email(source)
+    assert "Hello there" not in email.html  # mjml ignores it as the preview text too
+    assert "Arial" in email.html
+
+
+def render_preview(source):
+    from journey.write.render import preview
+
+    return preview(source)
+
+
+def test_mj_html_attributes_is_left_out_of_the_preview_only():
+    # the official renders it (tests/fixtures/mjml: FelixSchwarz/mjml-python's mj-html-attributes test shape)
+    source = (
+        '<mjml>\n<mj-head>\n<mj-html-attributes>\n<mj-selector path=".custom div">\n'
+        '<mj-html-attribute name="data-id">42</mj-html-attribute>\n</mj-selector>\n</mj-html-attributes>\n'
+        '</mj-head>\n<mj-body><mj-section><mj-column><mj-text css-class="custom">Hello</mj-text>'
+        "</mj-column></mj-section></mj-body>\n</mjml>"
+    )
+    assert validate_mjml(source) == []
+    assert "Hello" in render_email(source).text

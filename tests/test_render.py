@@ -304,3 +304,28 @@ def test_crlf_line_ends_render_like_lf_with_the_same_lines():
     assert [(f.rule, f.line) for f in got.email.findings] == [
         (f.rule, f.line) for f in expected.email.findings
     ]
+
+
+# --- real templates' images and links (issue 9, point 4) ----------------------------------------
+
+
+def test_cid_images_are_kept_and_shown_as_a_placeholder():
+    import base64
+
+    from journey.write.render import CID_PLACEHOLDER, preview_src
+
+    source = '<mjml><mj-body><mj-section><mj-column><mj-image src="cid:logo@acme" alt="Acme" /></mj-column></mj-section></mj-body></mjml>'
+    email = render_email(source)
+    assert 'src="cid:logo@acme"' in email.html  # the email as sent keeps its attachment reference
+    assert not [f for f in email.findings if f.rule.startswith("unsafe")]
+    shown = base64.b64decode(preview_src(email.html).split(",", 1)[1]).decode("utf-8")
+    assert "cid:" not in shown  # the browser is never asked for it
+    assert CID_PLACEHOLDER in shown
+
+
+def test_mjml_default_empty_alt_is_kept_for_decorative_images():
+    from journey.write.checks import check_email
+
+    source = '<mjml><mj-body><mj-section><mj-column><mj-image src="https://example.com/line.png" alt="" /></mj-column></mj-section></mj-body></mjml>'
+    assert 'alt=""' in render_email(source).html
+    assert "image-alt-missing" not in [f.rule for f in check_email(source, subject=None, preheader=None)]

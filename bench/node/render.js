@@ -3,7 +3,9 @@
 //   node render.js SOURCES.json [--package mjml|mjml5] [--repeat N] [--warmup N]
 //       -> {"version": "...", "timings_ms": [[...per source...]]}
 //   node render.js SOURCES.json --validate
-//       -> {"version": "...", "errors": [[{line, tagName, message}], ...]}   (mjml 4, soft mode)
+//       -> {"version": "...", "errors": [[{line, tagName, message}], ...], "renders": [true|false, ...],
+//           "failures": ["" | why it did not render, ...]}   (mjml 4, soft mode; mj-include paths are
+//           resolved from this folder, so an include is never found and reported as an error)
 //
 // SOURCES.json holds a JSON array of MJML strings. Timings are per mjml2html call (process.hrtime.bigint),
 // each on a fresh copy of the source (a round comment appended), after warm-up calls. mjml 5 returns a
@@ -24,12 +26,26 @@ const options = { validationLevel: 'soft' }
 
 async function main() {
   if (args.includes('--validate')) {
+    // mjml's MJML 3 migration and mj-include log to stdout: keep stdout for the JSON
+    console.log = () => {}
+    console.warn = () => {}
+    console.error = () => {}
     const errors = []
+    const renders = []
+    const failures = []
     for (const source of sources) {
-      const { errors: found } = await mjml2html(source, options)
-      errors.push(found.map((e) => ({ line: e.line, tagName: e.tagName, message: e.message })))
+      try {
+        const { html, errors: found } = await mjml2html(source, options)
+        errors.push(found.map((e) => ({ line: e.line, tagName: e.tagName, message: e.message })))
+        renders.push(html.length > 0)
+        failures.push('')
+      } catch (error) {
+        errors.push([])
+        renders.push(false)
+        failures.push(String(error.message || error).split('\n')[0])
+      }
     }
-    process.stdout.write(JSON.stringify({ version, errors }))
+    process.stdout.write(JSON.stringify({ version, errors, renders, failures }))
     return
   }
   const repeat = Number(option('--repeat', 50))

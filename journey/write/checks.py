@@ -23,7 +23,8 @@ Rules (id: severity):
     address-missing: warning (no postal address near the end: CAN-SPAM)
     personalisation-missing: info (no merge tag besides the standard ones)
 Also returned, from the pipeline: mjml-unknown-tag, mjml-invalid-parent, mjml-include, mjml-no-root,
-mjml-no-body (errors), mjml-unknown-attribute, mjml-invalid-value (warnings); unsafe-script,
+mjml-no-body, mjml-tag-mismatch (errors), mjml-unknown-attribute, mjml-invalid-value (warnings),
+mjml-container (info: MJML 3, migrated); unsafe-script,
 unsafe-event-handler, unsafe-javascript-url, unsafe-iframe, unsafe-form, unsafe-base,
 unsafe-meta-refresh, unsafe-svg, unsafe-css, unsafe-url (errors: removed by the sanitiser); and when the email cannot
 be rendered one of mjml-invalid, merge-tag-unknown, merge-tag-syntax, merge-tag-limit, merge-tag-include,
@@ -620,7 +621,10 @@ def findings_for(
 def _mj_preview(result: Preview) -> str:
     if result.document is None:
         return ""
-    nodes = result.document.find("mj-preview")
+    # an <mj-preview> inside <mj-attributes> only gives defaults: mjml ignores its text
+    nodes = [
+        n for n in result.document.find("mj-preview") if not (n.parent and n.parent.tag == "mj-attributes")
+    ]
     return resolve(text_of(nodes[0].content), result.data) if nodes else ""
 
 

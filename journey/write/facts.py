@@ -4,7 +4,8 @@ Both checkers judge an email from these facts, so they cannot disagree: the pre-
 (`journey.write.checks`, on the MJML document a preview already parsed) and the journey checks
 (`journey.plan.checks`, through `email_facts_of(mjml)`, cached by a digest of the body).
 
-- links: every `href` a reader can click: `<mj-button>`, `<mj-navbar-link>`, `<mj-social-element>` and
+- links (an `<mj-navbar-link>`'s href resolved against its `<mj-navbar base-url>`, as mjml does):
+  every `href` a reader can click: `<mj-button>`, `<mj-navbar-link>`, `<mj-social-element>` and
   linked `<mj-image>`s, and each `<a href>` inside a component's content; with its URL after merge
   tags, the URL as written, its line and its label (text, else alt, else title). Components inside
   `<mj-attributes>` are defaults, not content, and are skipped.
@@ -25,6 +26,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
+from urllib.parse import urljoin
 
 from journey.core.errors import TemplateError
 from journey.write.merge import merge_tags
@@ -135,6 +137,13 @@ def _links(document: MJMLDocument, data: Mapping[str, object]) -> list[Link]:
         if linked and not (node.tag == "mj-social-element" and "href" not in node.attributes):
             raw = node.attributes.get("href")
             line = document.position(node.attribute_offset("href"))[0]
+            base = (
+                node.parent.attributes.get("base-url")
+                if node.tag == "mj-navbar-link" and node.parent
+                else None
+            )
+            if base and raw is not None:
+                raw = urljoin(base, raw)  # mjml resolves a navbar link against its navbar's base-url
             label = (
                 text_of(node.content) or node.attributes.get("alt", "") or node.attributes.get("title", "")
             )

@@ -63,8 +63,22 @@ _TAG_RE = re.compile(rf"<(/?)([A-Za-z][\w:.-]*)((?:\s+{_ATTR})*)\s*(/?)>")
 _ATTR_RE = re.compile(r"""([^\s=/<>"']+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"'=`]+)))?""")
 _ATTR_NAME_RE = re.compile(r"[A-Za-z_:][\w:.-]*")
 _UNQUOTED_RE = re.compile(r"""\s[^\s=/>"']+\s*=\s*[^\s>"'=`]""")
+# Other engines' merge tags, masked before parsing: Handlebars/Mustache {{{…}}} {{…}}, Liquid/Jinja/Django
+# {%…%} {#…#}, Mailchimp *|…|*, Salesforce %%…%%, ERB/EJS <%…%>.
+_MERGE_SPAN_RE = re.compile(  # no span crosses a brace (or '<' for ERB): linear even when tags are left open
+    r"\{\{\{[^{}]*\}\}\}|\{\{[^{}]*\}\}|\{%[^{}]*%\}|\{#[^{}]*#\}|\*\|[^|<>\n]{1,200}?\|\*|%%[^%<>\n]{1,200}?%%|<%[^<]*?%>"
+)
+MASK = "\ue000"  # a private-use character: no tag, quote or space, so the MJML around a merge tag parses as written
+_NOT_NEWLINE_RE = re.compile(r"[^\n]")
 # Any tag, for the nesting guard (C-speed findall, no attribute parsing).
 _DEPTH_TAG_RE = re.compile(r"<(/?)([A-Za-z][\w:.-]*)[^<>]*?(/?)>")
+
+
+def mask_merge_tags(source: str) -> str:
+    """`source` with every merge-tag span replaced by as many MASK characters (newlines kept, positions unchanged)."""
+    if "{" not in source and "*|" not in source and "%%" not in source and "<%" not in source:
+        return source
+    return _MERGE_SPAN_RE.sub(lambda match: _NOT_NEWLINE_RE.sub(MASK, match.group()), source)
 
 
 @dataclass
@@ -112,10 +126,20 @@ class MJMLDocument:
         return [node for node in self.nodes if node.tag == tag]
 
 
-def _attributes(raw: str) -> dict[str, str]:
+def _attributes(raw: str, original: str | None = None) -> dict[str, str]:
+    """Attributes of a tag: found in `raw` (the masked text), read from `original` (the text as written)."""
     if not raw:
         return {}
-    return {name.lower(): double or single or bare for name, double, single, bare in _ATTR_RE.findall(raw)}
+    if original is None or original == raw:
+        return {
+            name.lower(): double or single or bare for name, double, single, bare in _ATTR_RE.findall(raw)
+        }
+    attributes = {}
+    for match in _ATTR_RE.finditer(raw):
+        group = next((g for g in (2, 3, 4) if match.group(g) is not None), None)
+        value = original[match.start(group) : match.end(group)] if group else ""
+        attributes[original[match.start(1) : match.end(1)].lower()] = value
+    return attributes
 
 
 @cache  # called with the ending tags only (mj-text, mj-raw…): a handful of patterns
@@ -143,7 +167,12 @@ def _unquoted_problem(raw_attributes: str, offset: int, problems: list[tuple[int
         return
     for match in _ATTR_RE.finditer(raw_attributes):
         name = match.group(1)
-        if _ATTR_NAME_RE.fullmatch(name) is None and "{{" not in name and "{%" not in name:
+        if (
+            _ATTR_NAME_RE.fullmatch(name) is None
+            and MASK not in name
+            and "{{" not in name
+            and "{%" not in name
+        ):
             problems.append(
                 (offset + match.start(), f"the attribute name '{name[:30]}' has characters MJML cannot read")
             )
@@ -214,7 +243,13 @@ def _close_html(stack: list[tuple[str, int]], name: str, base: int, problems: li
 
 
 def parse_mjml(source: str, *, html_problems: bool = False) -> MJMLDocument:
-    """Parse the mj-* structure of `source`; never raises. `html_problems` also checks HTML inside ending tags."""
+    """Parse the mj-* structure of `source`; never raises. `html_problems` also checks HTML inside ending tags.
+
+    Merge tags of any engine are masked first (`mask_merge_tags`), so a `{% if %}` or `*|IF:X|*` between
+    or inside tags changes nothing; attribute values and contents are read from the text as written.
+    """
+    original = source
+    source = mask_merge_tags(source)
     line_starts = line_starts_of(source)
     nodes: list[MJMLNode] = []
     problems: list[tuple[int, str]] = []
@@ -247,9 +282,11 @@ def parse_mjml(source: str, *, html_problems: bool = False) -> MJMLDocument:
             continue
         line, column = position(line_starts, lt)
         parent = stack[-1] if stack else None
+        raw_offset = lt + len(tag) + 1
+        written = original[raw_offset : raw_offset + len(raw_attributes)]
         node = MJMLNode(
-            tag, _attributes(raw_attributes), lt, line, column, parent,
-            raw_attributes=raw_attributes, raw_offset=lt + len(tag) + 1,
+            tag, _attributes(raw_attributes, written), lt, line, column, parent,
+            raw_attributes=written, raw_offset=raw_offset,
         )  # fmt: skip
         nodes.append(node)
         if parent is not None:
@@ -262,6 +299,7 @@ def parse_mjml(source: str, *, html_problems: bool = False) -> MJMLDocument:
             continue
         if tag in ENDING_TAGS:
             pos = _read_content(source, node, pos, problems, html_problems=html_problems)
+            node.content = original[node.content_offset : node.content_offset + len(node.content)]
             continue
         stack.append(node)
     for unclosed_tag, offset, _ in reversed(html_open):
@@ -270,7 +308,7 @@ def parse_mjml(source: str, *, html_problems: bool = False) -> MJMLDocument:
         problems.append((unclosed.offset, f"<{unclosed.tag}> is opened but never closed"))
     if root is not None:
         _tail_problem(source, root, problems)
-    return MJMLDocument(source, root, nodes, problems, line_starts)
+    return MJMLDocument(original, root, nodes, problems, line_starts)
 
 
 def _after_non_tag(source: str, lt: int, problems: list[tuple[int, str]]) -> int:
@@ -339,8 +377,8 @@ def _read_content(
 
 def _tail_problem(source: str, root: MJMLNode, problems: list[tuple[int, str]]) -> None:
     """Text after the closing root tag (comments and Liquid tags are fine there)."""
-    tail = source[_root_end(source, root) :].strip()
-    if tail and not tail.startswith("<!--") and not tail.startswith("{%") and not tail.startswith("{{"):
+    tail = source[_root_end(source, root) :].strip().strip(MASK).strip()
+    if tail and not tail.startswith("<!--"):
         problems.append((source.rfind(tail[:20]), "there is text after the closing </mjml>"))
 
 
@@ -350,6 +388,53 @@ def _root_end(source: str, root: MJMLNode) -> int:
         return len(source)
     gt = source.find(">", end)
     return gt + 1 if gt != -1 else len(source)
+
+
+# --- what mjml 4 does before rendering ---------------------------------------------------------
+
+_CONTAINER_OPEN_RE = re.compile(r"(<mj-body\b)[^>]*?(/?)>(\s*)<mj-container\b([^>]*?)\s*>")
+_CONTAINER_CLOSE_RE = re.compile(r"</mj-container\s*>(\s*)</mj-body\s*>")
+_ATTRIBUTES_BLOCK_RE = re.compile(r"<mj-attributes\b[^>]*>.*?</mj-attributes\s*>", re.DOTALL)
+_HTML_ATTRIBUTES_RE = re.compile(r"<mj-html-attributes\b.*?</mj-html-attributes\s*>", re.DOTALL)
+_ELEMENT_WITH_CONTENT_RE = re.compile(r"<(mj-[\w-]+)((?:\s[^<>]*?)?)(?<!/)>(.*?)</\1\s*>", re.DOTALL)
+
+
+def _defaults_only(block: re.Match[str]) -> str:
+    """Inside <mj-attributes> a child only gives default attributes: mjml ignores its content."""
+    return _ELEMENT_WITH_CONTENT_RE.sub(
+        lambda m: (
+            f"<{m.group(1)}{m.group(2)} />" + "\n" * m.group(3).count("\n")
+            if m.group(1) != "mj-class"
+            else m.group(0)
+        ),
+        block.group(0),
+    )
+
+
+def prepare_for_renderer(source: str) -> str:
+    """`source` as mjml 4 reads it, for mjml-python (which refuses or ignores these):
+
+    - MJML 3's `<mj-container>` as the first child of `<mj-body>` is migrated like mjml-migrate does:
+      `<mj-body>` takes the container's attributes (not its own) and the container's content;
+    - an element with content inside `<mj-attributes>` (e.g. `<mj-preview>Hi</mj-preview>`) gives only
+      default attributes, so its content is dropped.
+    - `<mj-html-attributes>` (data-* attributes set on the output by CSS selector), which mjml-python
+      refuses, is left out of the preview: the email looks the same without it.
+    Lines are kept (a dropped part's newlines stay).
+    """
+    if "<mj-html-attributes" in source:
+        source = _HTML_ATTRIBUTES_RE.sub(lambda m: "\n" * m.group(0).count("\n"), source)
+    if "<mj-container" in source:
+        opened = _CONTAINER_OPEN_RE.search(source)
+        closed = _CONTAINER_CLOSE_RE.search(source)
+        if opened is not None and closed is not None and not opened.group(2):
+            head = source[: opened.start()] + f"{opened.group(1)}{opened.group(4)}>" + opened.group(3)
+            middle = source[opened.end() : closed.start()]
+            tail = closed.group(1) + "</mj-body>" + source[closed.end() :]
+            source = head + middle + tail
+    if "<mj-attributes" in source and "</mj-" in source:
+        source = _ATTRIBUTES_BLOCK_RE.sub(_defaults_only, source)
+    return source
 
 
 # --- guards ------------------------------------------------------------------------------------
@@ -403,6 +488,9 @@ def locate_parse_error(source: str) -> tuple[int | None, int | None, str]:
     document = parse_mjml(source, html_problems=True)
     if document.root is None:
         return 1, 1, "there is no <mjml> root element; an email starts with <mjml> and ends with </mjml>"
+    if document.root.tag != "mjml" and not document.find("mj-body") and document.root.tag in _BODY_PARTS:
+        line, column = document.position(document.root.offset)
+        return line, column, partial_message(document.root.tag).rstrip(".")
     if document.problems:
         offset, message = document.problems[0]
         line, column = document.position(offset)
@@ -505,7 +593,7 @@ def value_type(spec: str) -> ValueType:
 
 
 def _has_merge_tag(value: str) -> bool:
-    return "{{" in value or "{%" in value
+    return _MERGE_SPAN_RE.search(value) is not None or "{{" in value or "{%" in value
 
 
 def _suggest(word: str, choices) -> str:
@@ -559,6 +647,50 @@ def _check_attributes(
             )
 
 
+_BODY_PARTS = frozenset(
+    CHILDREN.get("mj-body", frozenset()) | CHILDREN.get("mj-column", frozenset()) | {"mj-column", "mj-group"}
+)
+_STRAY_CLOSE_RE = re.compile(r"</(mj-[\w-]+)> closes a tag that is not open")
+_UNCLOSED_RE = re.compile(r"<(mj-[\w-]+|mjml)> is opened but never closed")
+
+
+def _structure_findings(document: MJMLDocument) -> list[Finding]:
+    """A misspelt or stray closing mj-* tag at its own line; an mj-* element never closed at the line it opens."""
+    findings = []
+    for offset, message in document.problems:
+        line = document.position(offset)[0]
+        stray = _STRAY_CLOSE_RE.match(message)
+        if stray is not None:
+            findings.append(
+                Finding(
+                    "mjml-tag-mismatch",
+                    "error",
+                    f"</{stray.group(1)}> closes nothing: no <{stray.group(1)}> is open here.",
+                    "Correct the closing tag's name or delete it." + _suggest(stray.group(1), ATTRIBUTES),
+                    line,
+                )
+            )
+        elif (unclosed := _UNCLOSED_RE.match(message)) is not None:
+            findings.append(
+                Finding(
+                    "mjml-tag-mismatch",
+                    "error",
+                    f"<{unclosed.group(1)}> opened on line {line} is never closed.",
+                    f"Add </{unclosed.group(1)}> where its content ends.",
+                    line,
+                )
+            )
+    return findings
+
+
+def partial_message(tag: str) -> str:
+    """What to say about a fragment that starts with `tag` instead of <mjml>."""
+    return (
+        f"This is a partial (it starts with <{tag}>, not <mjml>): wrap it in "
+        "<mjml><mj-body>…</mj-body></mjml> to preview it."
+    )
+
+
 def validate_document(document: MJMLDocument) -> list[Finding]:
     """Findings for a parsed document (see module docstring)."""
     findings: list[Finding] = []
@@ -573,7 +705,19 @@ def validate_document(document: MJMLDocument) -> list[Finding]:
                 1,
             )
         ]
-    if root.tag != "mjml":
+    has_body = bool(document.find("mj-body"))
+    if root.tag != "mjml" and not has_body and root.tag in _BODY_PARTS:
+        findings.append(
+            _finding(
+                "mjml-no-root",
+                "error",
+                partial_message(root.tag),
+                "Put <mjml><mj-body> before it and </mj-body></mjml> after it.",
+                root,
+            )
+        )
+        has_body = True  # said once: the partial message covers the body too
+    elif root.tag != "mjml":
         findings.append(
             _finding(
                 "mjml-no-root",
@@ -583,7 +727,7 @@ def validate_document(document: MJMLDocument) -> list[Finding]:
                 root,
             )
         )
-    if not document.find("mj-body"):
+    if not has_body:
         findings.append(
             _finding(
                 "mjml-no-body",
@@ -593,9 +737,25 @@ def validate_document(document: MJMLDocument) -> list[Finding]:
                 root,
             )
         )
+    findings += _structure_findings(document)
     for node in document.nodes:
         tag = node.tag
         parent = node.parent
+        if parent is not None and parent.tag == "mj-container":
+            parent = parent.parent  # MJML 3: mjml migrates the container's children into mj-body
+        if tag == "mj-container" and parent is not None and parent.tag == "mj-body":
+            findings.append(
+                _finding(
+                    "mjml-container",
+                    "info",
+                    "<mj-container> is MJML 3; mjml 4 migrates it: its attributes go to <mj-body> and "
+                    "its content straight into <mj-body>. The preview does the same.",
+                    "Delete <mj-container> and </mj-container> and move its attributes to <mj-body>.",
+                    node,
+                )
+            )
+            _check_attributes(document, node, ATTRIBUTES["mj-body"], findings)
+            continue
         in_attributes = parent is not None and parent.tag in ("mj-attributes", "mj-class", "mj-all")
         if tag == "mj-include":
             findings.append(

@@ -38,6 +38,7 @@ from journey.write.mjml_validation import (
     guard_input,
     locate_parse_error,
     parse_mjml,
+    prepare_for_renderer,
     validate_document,
     validate_mjml,
 )
@@ -74,13 +75,18 @@ class Preview:
     data: dict[str, object]
     email: RenderedEmail | None
     error: JourneyError | None
+    validation: tuple[Finding, ...] = ()  # the MJML validation findings, kept when the email cannot render
 
     @property
     def findings(self) -> list[Finding]:
         """Every finding, the error included (as an error finding with its line)."""
-        findings = list(self.email.findings) if self.email else []
+        findings = list(self.email.findings) if self.email else list(self.validation)
         if self.error is not None:
-            findings.insert(0, error_finding(self.error))
+            error = error_finding(self.error)
+            # the renderer's refusal says what the structure finding at its line says: keep one
+            said = ("mjml-tag-mismatch", "mjml-no-root")
+            findings = [f for f in findings if not (f.rule in said and f.line == error.line)]
+            findings.insert(0, error)
         return findings
 
 
@@ -214,30 +220,26 @@ def preview(mjml_source: str, data: Mapping[str, object] | None = None, *, prehe
         return Preview(mjml_source, None, "", merge_data, None, exc)
     document = parse_mjml(mjml_source)
     findings = validate_document(document)
+    kept = tuple(findings)
     try:
         merged = merge_tags(mjml_source, merge_data)
     except TemplateError as exc:
-        return Preview(mjml_source, document, "", merge_data, None, exc)
+        return Preview(mjml_source, document, "", merge_data, None, exc, kept)
     if merged is not mjml_source:
         try:
             guard_input(merged, what="The email after merge tags")
         except InputTooLarge as exc:
-            return Preview(mjml_source, document, merged, merge_data, None, exc)
+            return Preview(mjml_source, document, merged, merge_data, None, exc, kept)
     try:
-        raw_html = mjml.mjml2html(merged, include_loader=_refuse_include)
+        raw_html = mjml.mjml2html(prepare_for_renderer(merged), include_loader=_refuse_include)
     except ValueError as exc:
-        return Preview(mjml_source, document, merged, merge_data, None, _mjml_error(exc, mjml_source, merged))
+        error = _mjml_error(exc, mjml_source, merged)
+        return Preview(mjml_source, document, merged, merge_data, None, error, kept)
     except BaseException as exc:  # a Rust panic surfaces as pyo3's PanicException (a BaseException)
         if type(exc).__name__ != "PanicException":
             raise
-        return Preview(
-            mjml_source,
-            document,
-            merged,
-            merge_data,
-            None,
-            _mjml_error(ValueError(str(exc)), mjml_source, merged),
-        )
+        error = _mjml_error(ValueError(str(exc)), mjml_source, merged)
+        return Preview(mjml_source, document, merged, merge_data, None, error, kept)
     if document.problems and merged != mjml_source:
         # The renderer took it, so what confused our parser was Liquid (e.g. {% if %} inside a tag):
         # validate the merged MJML instead (lines are then those of the merged text).
@@ -249,7 +251,7 @@ def preview(mjml_source: str, data: Mapping[str, object] | None = None, *, prehe
             error = TemplateError(
                 f"Preheader: {exc.message}", field="preheader", line=None, column=exc.column, rule=exc.rule
             )
-            return Preview(mjml_source, document, merged, merge_data, None, error)
+            return Preview(mjml_source, document, merged, merge_data, None, error, kept)
         raw_html = _set_preheader(raw_html, preheader)
     clean_html, removed = sanitize_html(raw_html, source=mjml_source)
     email = RenderedEmail(html=clean_html, text=html_to_text(clean_html), findings=findings + removed)
@@ -267,8 +269,22 @@ def render_email(
     return result.email
 
 
+# An image attached to the message (src="cid:…") exists only in a sent email: the preview shows this grey box.
+CID_PLACEHOLDER = "data:image/svg+xml;base64," + base64.b64encode(
+    b'<svg xmlns="http://www.w3.org/2000/svg" width="600" height="120" viewBox="0 0 600 120">'
+    b'<rect width="600" height="120" fill="#e5e7eb"/><text x="300" y="66" font-family="Arial" '
+    b'font-size="18" fill="#4b5563" text-anchor="middle">Attached image (cid:)</text></svg>'
+).decode("ascii")
+_CID_SRC_RE = re.compile(r"""(<img\b[^<>]*?\ssrc\s*=\s*)(["'])\s*cid:[^"']*\2""", re.IGNORECASE)
+
+
 def preview_src(html: str) -> str:
-    """A data: URL for st.iframe: the HTML with a CSP meta that blocks scripts and remote loads (opaque origin)."""
+    """A data: URL for st.iframe: the HTML with a CSP meta that blocks scripts and remote loads (opaque origin).
+
+    `cid:` images (attachments, kept in the email's HTML) show as a placeholder; nothing is fetched.
+    """
+    if "cid:" in html:
+        html = _CID_SRC_RE.sub(lambda m: f"{m.group(1)}{m.group(2)}{CID_PLACEHOLDER}{m.group(2)}", html)
     meta = f'<meta http-equiv="Content-Security-Policy" content="{PREVIEW_CSP}">'
     match = re.search(r"<head\b[^>]*>", html, re.IGNORECASE)
     if match:

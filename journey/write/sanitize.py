@@ -3,7 +3,7 @@
 nh3's defaults strip `<style>` and `style=`, which wrecks MJML output, so the allowlist keeps
 tables, `style` attributes, `<style>` blocks, `class`, width/height/align/bgcolor and the head
 elements MJML writes (`title`, `meta` without refresh, font `link`s). URL schemes: http, https,
-mailto, tel. Comments are kept (MJML's Outlook conditional comments live in them; a comment is inert).
+mailto, tel, and cid: (an image attached to the message; kept, `render.preview_src` shows a placeholder). Comments are kept (MJML's Outlook conditional comments live in them; a comment is inert).
 
 Never in the output: `<script>`, `on*` attributes, `javascript:` URLs, `<iframe>`, `<object>`,
 `<embed>`, `<form>`, `<base>`, `<meta http-equiv="refresh">`, SVG, CSS `expression(…)`,
@@ -57,7 +57,7 @@ _TAG_ATTRIBUTES = {
     "q": {"cite"},
 }
 _META_HTTP_EQUIV = {"Content-Type", "content-type", "X-UA-Compatible", "x-ua-compatible"}
-_URL_SCHEMES = {"http", "https", "mailto", "tel"}
+_URL_SCHEMES = {"http", "https", "mailto", "tel", "cid"}  # cid: an image attached to the message (RFC 2392)
 
 _CLEANER = nh3.Cleaner(
     tags=_TEXT_TAGS,
@@ -148,7 +148,7 @@ def _may_be_hostile(text: str) -> bool:
 
 _URL_ATTR_RE = re.compile(r"""\s(?:href|src)\s*=""", re.IGNORECASE)
 _SOURCE_URL_RE = re.compile(r"""\s(?:href|src|background-url)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
-_SAFE_URL_RE = re.compile(r"(?:https?|mailto|tel):|[^:]*(?:[/?#]|$)", re.IGNORECASE)
+_SAFE_URL_RE = re.compile(r"(?:https?|mailto|tel|cid):|[^:]*(?:[/?#]|$)", re.IGNORECASE)
 
 
 def _dropped_url_finding(source: str) -> Finding:

@@ -172,3 +172,46 @@ def test_the_pre_send_checks_of_a_stored_email_see_its_footer_snippet(session):
     )
     rules = {f.rule for f in findings}
     assert not rules & {"unsubscribe-missing", "address-missing", "mjml-include"}
+
+
+def test_an_exported_journey_carries_its_snippets_and_an_import_recreates_them(session):
+    from journey.plan.journeys import delete_journey
+    from journey.plan.transfer import export_journey, import_journey
+
+    snippets.create_snippet(session, name="legal", mjml="<mj-text>Legal</mj-text>")
+    snippets.create_snippet(session, name="footer", mjml='<mj-include path="legal.mjml" />')
+    snippets.create_snippet(session, name="unused", mjml="<mj-text>x</mj-text>")
+    made = make_journey(
+        session, stages={"Awareness": [{"name": "Welcome", "mjml": body('<mj-include path="footer"/>')}]}
+    )
+    exported = export_journey(session, made.id)
+    assert exported["snippets"] == [
+        {"name": "footer", "mjml": '<mj-include path="legal.mjml" />'},
+        {"name": "legal", "mjml": "<mj-text>Legal</mj-text>"},
+    ]
+    delete_journey(session, made.id)
+    for name in ("footer", "legal"):
+        snippets.delete_snippet(session, snippets.get_snippet_by_name(session, name).id)
+    import_journey(session, exported)
+    assert snippets.snippet_library(session)["legal"] == "<mj-text>Legal</mj-text>"
+    # a second import whose footer differs keeps the workspace's own footer
+    exported["snippets"][0]["mjml"] = "<mj-text>Theirs</mj-text>"
+    import_journey(session, exported, name="Spring again")
+    assert snippets.snippet_library(session)["footer"] == '<mj-include path="legal.mjml" />'
+
+
+def test_an_import_with_a_bad_snippet_name_changes_nothing(session):
+    from journey.core.errors import InvalidJourneyFile
+    from journey.plan.journeys import list_journeys
+    from journey.plan.transfer import import_journey
+
+    payload = {
+        "format": "email-journey/1",
+        "journey": {"name": "Imported"},
+        "stages": [],
+        "snippets": [{"name": "my footer", "mjml": ""}],
+    }
+    with pytest.raises(InvalidJourneyFile, match=r"snippets\[0\]\.name: Snippet name \"my footer\""):
+        import_journey(session, payload)
+    session.rollback()
+    assert list_journeys(session) == [] and snippets.list_snippets(session) == []

@@ -214,4 +214,5 @@ def test_an_import_with_a_bad_snippet_name_changes_nothing(session):
     with pytest.raises(InvalidJourneyFile, match=r"snippets\[0\]\.name: Snippet name \"my footer\""):
         import_journey(session, payload)
     session.rollback()
-    assert list_journeys(session) == [] and snippets.list_snippets(session) == []
+    assert list_journeys(session) == []
+    assert snippets.list_snippets(session) == []

@@ -20,13 +20,13 @@ from sqlmodel import Session
 
 from db.models import (
     LANES,
+    MAX_SNIPPET_NAME,
     Email,
     EmailCreate,
     EmailVariant,
     EmailVariantCreate,
     JourneyCreate,
     Persona,
-    MAX_SNIPPET_NAME,
     PersonaCreate,
     SnippetCreate,
     StageCreate,

@@ -6,6 +6,7 @@
     sanitize         the HTML sanitiser (nh3)
     checks           the pre-send email checks (check_email)
     includes         <mj-include> resolved against the snippets (resolve_includes)
+    gallery          the template gallery import: an .mjml file or a zip with its includes, into a stage
     snippets         the workspace's snippets: header, footer, brand blocks that emails include
     variants         A/B variants of an email
     send             test sends over SMTP
@@ -18,6 +19,7 @@ from journey.core.lazy import lazy_exports
 _EXPORTS = {
     "CheckedRender": "journey.write.checks",
     "EmailFacts": "journey.write.facts",
+    "Gallery": "journey.write.gallery",
     "Preview": "journey.write.render",
     "RenderedEmail": "journey.write.render",
     "SendResult": "journey.write.send",
@@ -33,6 +35,7 @@ _EXPORTS = {
     "emails_including": "journey.write.snippets",
     "findings_for": "journey.write.checks",
     "has_merge_tags": "journey.write.merge",
+    "import_upload": "journey.write.gallery",
     "list_snippets": "journey.write.snippets",
     "list_variants": "journey.write.variants",
     "merge_tags": "journey.write.merge",
@@ -46,6 +49,7 @@ _EXPORTS = {
     "smtp_config": "journey.write.send",
     "snippet_library": "journey.write.snippets",
     "standard_merge_data": "journey.write.render",
+    "survey_upload": "journey.write.gallery",
     "update_snippet": "journey.write.snippets",
     "update_variant": "journey.write.variants",
     "validate_mjml": "journey.write.mjml_validation",

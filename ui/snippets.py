@@ -8,7 +8,7 @@ from journey.write import snippets
 from journey.write.checks import render_and_check
 from journey.write.includes import as_email
 from ui.db import db_session
-from ui.loaders import load_snippet_library, load_snippets
+from ui.loaders import load_snippet_library
 from ui.previews import DESKTOP_PREVIEW_WIDTH, studio_findings, studio_preview
 from ui.writes import run_write
 

@@ -1,4 +1,4 @@
-"""The tables: personas, journeys and their stages and emails, A/B variants, metrics.
+"""The tables: personas, journeys and their stages and emails, A/B variants, snippets, metrics.
 
 Field rules live here and only here: each table's `XBase` declares its fields with their limits
 (`max_length`, `min_length=1` for a required name, `ge`/`le` for a range); `XCreate` is what a new row
@@ -8,7 +8,7 @@ needs, `XUpdate` the same fields all optional (a save changes only the fields it
 from them. A limit on a text column without a length in the schema is declared with
 `sa_type=AutoString`, so the rule does not change the column.
 
-Every editable row (personas, journeys, stages, emails, variants, weekly notes, settings) carries
+Every editable row (personas, journeys, stages, emails, variants, snippets, weekly notes, settings) carries
 `version` for optimistic concurrency: services update with `WHERE <key> = ? AND version = ?`
 through db.crud.update_versioned, the one way a row is saved, and refuse a save made against a stale
 version. Child rows go with their parent (ON DELETE CASCADE).
@@ -291,6 +291,32 @@ class EmailVariant(EmailVariantBase, Versioned, table=True):
         )
     )
     __table_args__ = (sa.UniqueConstraint("email_id", "label", name="uq_variant_email_label"),)
+
+
+# --- snippets ---------------------------------------------------------------
+
+MAX_SNIPPET_NAME = 60
+
+
+class SnippetBase(SQLModel):
+    """A block of MJML (header, footer, brand block) that emails include with <mj-include path="name.mjml">."""
+
+    name: str = Field(min_length=1, max_length=MAX_SNIPPET_NAME)  # lower case: letters, digits, - and _
+    mjml: str = Field(default="", max_length=MAX_MJML, sa_type=AutoString)
+
+
+class SnippetCreate(SnippetBase):
+    """A new snippet: a name and its MJML."""
+
+
+SnippetUpdate = _update_model(
+    SnippetBase, "SnippetUpdate", "A save of a snippet: only the fields given change."
+)
+
+
+class Snippet(SnippetBase, Versioned, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    __table_args__ = (sa.UniqueConstraint("name", name="uq_snippet_name"),)
 
 
 # --- metrics ----------------------------------------------------------------

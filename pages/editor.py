@@ -15,6 +15,7 @@ from ui.editor import (
     stage_form,
 )
 from ui.forms import reload_saved_forms
+from ui.gallery import gallery_import
 from ui.pickers import journey_picker
 
 reload_saved_forms()
@@ -56,3 +57,4 @@ for index, node in enumerate(tree.stages):
         new_email_form(node.stage.id)
 
 new_stage_form(tree.journey.id, len(tree.stages))
+gallery_import(tree)

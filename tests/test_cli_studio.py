@@ -182,3 +182,64 @@ def test_every_studio_option_has_help_text(cli):
         "--json",
     ):
         assert option in help_text
+
+
+FOOTER_SNIPPET = (
+    '<mj-section><mj-column><mj-text><a href="{{ unsubscribe_url }}">Unsubscribe</a> · '
+    "Fernhill Coffee, 214 Alder Street, Portland</mj-text></mj-column></mj-section>\n"
+)
+
+
+def _including(path: str) -> str:
+    return EMAIL.replace("  </mj-body>", f'    <mj-include path="{path}" />\n  </mj-body>')
+
+
+def test_render_resolves_includes_from_the_folder_of_the_file_like_mjml(cli, tmp_path):
+    (tmp_path / "footer.mjml").write_text(FOOTER_SNIPPET, encoding="utf-8")
+    email = tmp_path / "welcome.mjml"
+    email.write_text(_including("./footer.mjml"), encoding="utf-8")
+    result = cli("render", str(email), "--text")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("Unsubscribe (https://example.com/unsubscribe)") == 2
+
+
+def test_render_refuses_an_unknown_include_with_its_line(cli, email_file):
+    email_file.write_text(_including("partials/header.mjml"), encoding="utf-8")
+    result = cli("render", str(email_file))
+    assert result.returncode == 1
+    assert (
+        'Line 11: <mj-include path="partials/header.mjml">: there is no snippet named "header"'
+        in result.stderr
+    )
+
+
+def test_check_reads_snippets_from_another_folder_and_reports_a_cycle(cli, tmp_path, email_file):
+    folder = tmp_path / "partials"
+    folder.mkdir()
+    (folder / "footer.mjml").write_text('<mj-include path="legal.mjml" />', encoding="utf-8")
+    (folder / "legal.mjml").write_text('<mj-include path="footer.mjml" />', encoding="utf-8")
+    email_file.write_text(_including("footer.mjml"), encoding="utf-8")
+    result = cli("check", str(email_file), "--snippets", str(folder), "--json")
+    assert result.returncode == 1
+    rows = json.loads(result.stdout)
+    assert [(r["rule"], r["line"]) for r in rows if r["severity"] == "error"] == [("mjml-include-cycle", 11)]
+    assert "footer.mjml → legal.mjml → footer.mjml" in rows[0]["message"]
+
+
+def test_check_with_workspace_uses_the_database_snippets(cli, tmp_path, app_db):
+    from journey.write.snippets import create_snippet
+    from tests.support import in_db
+
+    with in_db(app_db) as session:
+        create_snippet(
+            session,
+            name="legal",
+            mjml="<mj-section><mj-column><mj-text>Legal</mj-text></mj-column></mj-section>",
+        )
+    email = tmp_path / "mail" / "welcome.mjml"
+    email.parent.mkdir()
+    email.write_text(_including("legal"), encoding="utf-8")
+    assert cli("render", str(email), "--text").returncode == 1
+    result = cli("render", str(email), "--text", "--workspace", db=app_db)
+    assert result.returncode == 0, result.stderr
+    assert "Legal" in result.stdout

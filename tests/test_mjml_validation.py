@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from journey.core.errors import InputTooLarge
+from journey.core.errors import IncludeError, InputTooLarge
 from journey.write.mjml_schema import ATTRIBUTES, CHILDREN, ENDING_TAGS
 from journey.write.mjml_validation import (
     MAX_INPUT_BYTES,
@@ -181,15 +181,16 @@ def test_mj_attributes_children_are_checked_against_their_component():
     assert _rules(validate_mjml(source)) == [("mjml-unknown-attribute", 5)]
 
 
-def test_mj_include_is_reported_and_never_read(tmp_path):
+def test_mj_include_is_reported_and_never_reads_a_file(tmp_path):
     secret = tmp_path / "secret.mjml"
     secret.write_text("<mj-text>TOP SECRET</mj-text>")
     source = _body(f'<mj-include path="{secret}" />')
     findings = validate_mjml(source)
     assert _rules(findings) == [("mjml-include", 5)]
-    email = render_email(source)
-    assert "TOP SECRET" not in email.html
-    assert "mjml-include" in [f.rule for f in email.findings]
+    # render resolves includes against the snippets only: a file path names no snippet, so it is an error
+    with pytest.raises(IncludeError, match='no snippet named "secret"'):
+        render_email(source)
+    assert "TOP SECRET" not in render_email(source, snippets={"secret": "<mj-text>ok</mj-text>"}).html
 
 
 def test_missing_mjml_root_and_body_are_errors():

@@ -16,6 +16,7 @@ from db.engine import database_url
 from journey.measure import charts, metrics, review
 from journey.plan import journeys, maps, personas
 from journey.plan.walkthrough import PathEvent, walk_journey
+from journey.write import snippets
 from journey.write.checks import CheckedRender, render_and_check
 from journey.write.render import standard_merge_data
 from ui.db import db_session
@@ -130,13 +131,57 @@ def load_weekly_review(journey_id: int, week: str):
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
+def _load_studio_render(
+    mjml: str,
+    subject: str | None,
+    preheader: str,
+    data: dict,
+    cta_label: str,
+    cta_url: str,
+    snippets: dict,
+) -> CheckedRender:
+    return render_and_check(
+        mjml,
+        data,
+        subject=subject,
+        preheader=preheader,
+        cta_label=cta_label,
+        cta_url=cta_url,
+        snippets=snippets,
+    )
+
+
 def load_studio_render(
     mjml: str, subject: str | None, preheader: str, data: dict, cta_label: str, cta_url: str
 ) -> CheckedRender:
-    """The studio's render and pre-send findings of one version of an email (a pure function of its input)."""
-    return render_and_check(
-        mjml, data, subject=subject, preheader=preheader, cta_label=cta_label, cta_url=cta_url
-    )
+    """The studio's render and pre-send findings of one version of an email, its includes resolved
+    against the workspace's snippets (a pure function of its input and the snippets, cached)."""
+    return _load_studio_render(mjml, subject, preheader, data, cta_label, cta_url, load_snippet_library())
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def _load_snippet_library(stamp: tuple) -> dict[str, str]:
+    with db_session() as session:
+        return snippets.snippet_library(session)
+
+
+def load_snippet_library() -> dict[str, str]:
+    """Every snippet as name → MJML: what the emails' <mj-include>s resolve against."""
+    return _load_snippet_library(data_key())
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def _load_snippets(stamp: tuple) -> list[tuple]:
+    with db_session() as session:
+        counts = snippets.usage_counts(session)
+        return [
+            (s.id, s.name, s.mjml, s.version, counts.get(s.name, 0)) for s in snippets.list_snippets(session)
+        ]
+
+
+def load_snippets() -> list[tuple]:
+    """Every snippet as (id, name, mjml, version, emails including it), by name."""
+    return _load_snippets(data_key())
 
 
 DATA_LOADERS = (
@@ -147,6 +192,8 @@ DATA_LOADERS = (
     _load_journey_span,
     _load_dashboard,
     _load_weekly_review,
+    _load_snippet_library,
+    _load_snippets,
 )
 
 

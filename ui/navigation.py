@@ -34,6 +34,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("journey_map", "Plan", "Journey map", ":material/map:"),
     PageSpec("walkthrough", "Plan", "Walk-through", ":material/directions_walk:"),
     PageSpec("studio", "Write", "Email studio", ":material/drafts:"),
+    PageSpec("snippets", "Write", "Snippets", ":material/view_agenda:"),
     PageSpec("review", "Measure", "Weekly review", ":material/event_note:"),
     PageSpec("dashboard", "Measure", "Metrics", ":material/monitoring:"),
     PageSpec("import_metrics", "Measure", "Import metrics", ":material/upload_file:"),

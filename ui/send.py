@@ -16,6 +16,7 @@ from journey.write.send import (
     smtp_config,
     smtp_settings_from_env,
 )
+from ui.loaders import load_snippet_library
 from ui.writes import attempt
 
 NOT_CONFIGURED = (
@@ -75,6 +76,7 @@ def studio_test_send(draft: dict, data: dict) -> None:
         subject=draft["subject"],
         preheader=draft["preheader"],
         data=data,
+        snippets=load_snippet_library(),
     )
     if result is None:
         return

@@ -5,7 +5,10 @@
                             [--cta-label L] [--cta-url URL] [--check-links] [--json]
 
 FILE may be `-` for standard input. `--data` is a JSON object of merge fields laid over the standard
-ones (`unsubscribe_url`, `view_in_browser_url`). `render` exits 1 with one line on stderr when the
+ones (`unsubscribe_url`, `view_in_browser_url`). `<mj-include>`s resolve, like mjml's, against the
+folder holding FILE (`--snippets DIR` names another): each `NAME.mjml`, `NAME.css`, `NAME.html` there
+is the snippet NAME (the path rule of journey.write.includes: `./footer`, `partials/footer.mjml` both
+name footer). `--workspace` adds the workspace database's snippets (a file in the folder wins on a clash). `render` exits 1 with one line on stderr when the
 email cannot be rendered; `check` prints every finding and exits 1 when any of them is an error.
 """
 
@@ -22,6 +25,19 @@ _DATA_HELP = (
 )
 
 
+_SNIPPETS_HELP = (
+    "folder of snippets that <mj-include path=...> names (NAME.mjml, NAME.css, NAME.html); "
+    "default: the folder holding FILE"
+)
+_WORKSPACE_HELP = "also resolve includes against the snippets in the workspace database (--database-url)"
+MAX_SNIPPET_FILES = 500
+
+
+def _add_snippet_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--snippets", metavar="DIR", help=_SNIPPETS_HELP)
+    parser.add_argument("--workspace", action="store_true", help=_WORKSPACE_HELP)
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:
     render = subparsers.add_parser(
         "render",
@@ -36,6 +52,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     render.add_argument(
         "--text", action="store_true", help="print the plain-text alternative instead of the HTML"
     )
+    _add_snippet_options(render)
     render.set_defaults(func=cmd_render)
 
     check = subparsers.add_parser(
@@ -61,6 +78,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     check.add_argument(
         "--json", action="store_true", help='print [{"rule", "severity", "message", "line"}] instead of text'
     )
+    _add_snippet_options(check)
     check.set_defaults(func=cmd_check)
 
 
@@ -101,10 +119,40 @@ def _read_data(path: str | None) -> dict[str, object]:
     return data
 
 
+def _snippets(args: argparse.Namespace, source: str) -> dict[str, str]:
+    """The snippets FILE's includes resolve against: the workspace's (with --workspace), then the folder's."""
+    from journey.core.errors import InvalidInput
+    from journey.write.includes import NAME_ENDINGS, find_includes, snippet_name
+
+    library: dict[str, str] = {}
+    if args.workspace:
+        from journey.cli.common import cli_session
+        from journey.write.snippets import snippet_library
+
+        with cli_session(args) as session:
+            library.update(snippet_library(session))
+    if args.snippets:
+        folder = Path(args.snippets)
+        if not folder.is_dir():
+            raise InvalidInput(f"--snippets {args.snippets}: no such folder.", field="snippets")
+    elif args.file != "-" and find_includes(source):
+        folder = Path(args.file).parent
+    else:
+        return library
+    files = [f for f in sorted(folder.iterdir()) if f.is_file() and f.suffix.lower() in NAME_ENDINGS]
+    for file in files[:MAX_SNIPPET_FILES]:
+        if file.resolve() != Path(args.file).resolve() or args.file == "-":
+            library[snippet_name(file.name)] = _read_source(str(file))
+    return library
+
+
 def cmd_render(args: argparse.Namespace) -> int:
     from journey.write.render import render_email
 
-    email = render_email(_read_source(args.file), _read_data(args.data), preheader=args.preheader)
+    source = _read_source(args.file)
+    email = render_email(
+        source, _read_data(args.data), preheader=args.preheader, snippets=_snippets(args, source)
+    )
     sys.stdout.write(email.text if args.text else email.html)
     if not (email.text if args.text else email.html).endswith("\n"):
         sys.stdout.write("\n")
@@ -115,9 +163,11 @@ def cmd_check(args: argparse.Namespace) -> int:
     from journey.core.findings import sorted_findings
     from journey.write.checks import check_email
 
+    source = _read_source(args.file)
     findings = sorted_findings(
         check_email(
-            _read_source(args.file),
+            source,
+            snippets=_snippets(args, source),
             subject=args.subject,
             preheader=args.preheader,
             data=_read_data(args.data),

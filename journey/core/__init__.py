@@ -13,6 +13,7 @@ The core imports no section (plan, write, measure, cli); tests/test_architecture
 from journey.core.errors import (
     DuplicateName,
     ImportRejected,
+    IncludeError,
     InputTooLarge,
     InvalidInput,
     InvalidJourneyFile,
@@ -33,6 +34,7 @@ __all__ = [
     "DuplicateName",
     "Finding",
     "ImportRejected",
+    "IncludeError",
     "InputTooLarge",
     "InvalidInput",
     "InvalidJourneyFile",

@@ -9,6 +9,7 @@
     ├── InvalidMJML              MJML that cannot be rendered (with line and column)
     ├── TemplateError            a merge tag that cannot be rendered (with line and column)
     ├── InputTooLarge            input over a size or nesting limit
+    ├── IncludeError             an mj-include that names no snippet, or includes that form a cycle
     ├── ImportRejected           a metrics file rejected as a whole (with the row)
     └── SendError                a test send that the SMTP server refused
 
@@ -90,6 +91,14 @@ class TemplateError(JourneyError):
 
 class InputTooLarge(JourneyError):
     """Input over a size or nesting limit, refused before any work is done."""
+
+
+class IncludeError(JourneyError):
+    """An mj-include that names no snippet, or a cycle of includes; `line` says where, `rule` which."""
+
+    def __init__(self, message: str, *, rule: str = "mjml-include", line: int | None = None) -> None:
+        super().__init__(message, field="mjml", line=line)
+        self.rule = rule
 
 
 class ImportRejected(JourneyError):

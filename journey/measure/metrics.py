@@ -698,13 +698,13 @@ def total_counts(rows: Iterable[Any]) -> Counts:
 
 
 def data_stamp(session: Session) -> tuple[str, ...]:
-    """A stamp that changes whenever the metrics, the thresholds, the journeys, stages, emails or personas do.
+    """A stamp that changes whenever the metrics, the thresholds, the journeys, stages, emails, personas or snippets do.
 
     One cheap query (row counts, latest changes, summed versions), so a cache keyed on it shows an import
     or an edit from the app, the CLI or a teammate at once. Moving a stage or an email changes none of
     them: the app clears its caches after its own writes.
     """
-    from db.models import Journey, Persona, Setting
+    from db.models import Journey, Persona, Setting, Snippet
 
     columns = [
         select(func.count()).select_from(MetricDaily).scalar_subquery(),
@@ -712,7 +712,7 @@ def data_stamp(session: Session) -> tuple[str, ...]:
         select(func.count()).select_from(JourneyPersona).scalar_subquery(),
         select(Setting.updated_at).where(Setting.key == "alert_thresholds").scalar_subquery(),
     ]
-    for table in (Journey, Stage, Email, Persona):
+    for table in (Journey, Stage, Email, Persona, Snippet):
         columns.append(select(func.count()).select_from(table).scalar_subquery())
         columns.append(select(func.max(table.updated_at)).scalar_subquery())
         # Every save bumps a version: this catches two edits within the same second of updated_at.

@@ -134,14 +134,18 @@ def check_tree(
     *,
     unsubscribe_rates: Mapping[str, float | None] | None = None,
     unsubscribe_threshold: float = DEFAULT_UNSUBSCRIBE_THRESHOLD,
+    snippets: Mapping[str, str] | None = None,
 ) -> list[Finding]:
-    """Every finding for one journey, errors first. `unsubscribe_rates`: stage name → latest rate."""
+    """Every finding for one journey, errors first. `unsubscribe_rates`: stage name → latest rate.
+
+    `snippets` (name → MJML) resolves the emails' `<mj-include>`s: a footer snippet's unsubscribe link counts.
+    """
     findings: list[Finding] = []
     add = findings.append
     _journey_findings(tree, add)
     _stage_findings(tree, add, unsubscribe_rates or {}, unsubscribe_threshold)
     _welcome_findings(tree, add)
-    _email_findings(tree, add)
+    _email_findings(tree, add, snippets)
     _frequency_findings(tree, add)
     return sorted_findings(findings)
 
@@ -248,7 +252,9 @@ def _welcome_findings(tree: JourneyTree, add: Callable[[Finding], None]) -> None
         )
 
 
-def _email_findings(tree: JourneyTree, add: Callable[[Finding], None]) -> None:
+def _email_findings(
+    tree: JourneyTree, add: Callable[[Finding], None], snippets: Mapping[str, str] | None = None
+) -> None:
     """Each email: a purpose, a trigger that fires, one primary call to action, an unsubscribe link, its own subject."""
     subjects: dict[str, str] = {}
     for node in tree.stages:
@@ -285,7 +291,7 @@ def _email_findings(tree: JourneyTree, add: Callable[[Finding], None]) -> None:
                         **where,
                     )
                 )
-            facts = email_facts_of(email.mjml)
+            facts = email_facts_of(email.mjml, snippets)
             buttons = len(facts.buttons)
             has_cta = bool((email.cta_label or "").strip() and (email.cta_url or "").strip())
             if not has_cta or buttons != 1:
@@ -405,7 +411,9 @@ def check_journey(session, journey_id: int) -> list[Finding]:
 
 
 def check_loaded(session, tree, rates: dict) -> list[Finding]:
-    """Check a loaded journey with its latest stage rates (maps.stage_rates) and the saved threshold."""
+    """Check a loaded journey with its latest stage rates (maps.stage_rates), the saved threshold and the snippets."""
+    from journey.write.snippets import snippet_library
+
     return check_tree(
         tree,
         unsubscribe_rates={
@@ -414,4 +422,5 @@ def check_loaded(session, tree, rates: dict) -> list[Finding]:
             if node.stage.id in rates
         },
         unsubscribe_threshold=unsubscribe_threshold(session),
+        snippets=snippet_library(session),
     )

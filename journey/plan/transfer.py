@@ -4,6 +4,11 @@ The file format ("email-journey/1") is validated with pydantic before anything i
 written, so a malformed file is refused with the field and position named
 (`stages[2].emails[0].delay_hours: …`) and the database is left unchanged. Its limits are the
 models' (db/models.py `XCreate`), read with journey.core.fields.field_limits.
+
+Snippets travel with the journey: an export lists (under "snippets", only when there are any) every
+snippet its emails and variants include, nested ones too, so the file renders the same elsewhere.
+On import a snippet is reused by name like a persona: created when the workspace has none of that
+name, otherwise the workspace's own is kept (its footer stays the one the team edits).
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from sqlmodel import Session
 
 from db.models import (
     LANES,
+    MAX_SNIPPET_NAME,
     Email,
     EmailCreate,
     EmailVariant,
@@ -22,12 +28,14 @@ from db.models import (
     JourneyCreate,
     Persona,
     PersonaCreate,
+    SnippetCreate,
     StageCreate,
     utcnow,
 )
 from journey.core.errors import InvalidJourneyFile, JourneyError, NotFound
 from journey.core.fields import MAX_MERGE_VALUE, field_limits
 from journey.plan import journeys, personas
+from journey.write.snippets import clean_snippet_name, create_snippet, get_snippet_by_name
 
 FORMAT = "email-journey/1"
 IGNORED = {"id", "created_at", "updated_at"}
@@ -120,6 +128,11 @@ class JourneyFile(_Strict):
     personas: list[str] = []
 
 
+class SnippetFile(_Strict):
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_SNIPPET_NAME)]
+    mjml: str = _field(SnippetCreate, "mjml")
+
+
 class JourneyExport(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
     format: Literal["email-journey/1"]
@@ -127,6 +140,24 @@ class JourneyExport(BaseModel):
     journey: JourneyFile
     personas: list[PersonaFile] = []
     stages: list[StageFile]
+    snippets: list[SnippetFile] = []
+
+
+def _included_snippets(session: Session, bodies: list[str]) -> list[dict[str, Any]]:
+    """The snippets `bodies` include, nested ones too, as {"name", "mjml"} by name."""
+    from journey.write.includes import included_names
+    from journey.write.snippets import snippet_library
+
+    library = snippet_library(session)
+    wanted: set[str] = set()
+    frontier = [name for body in bodies for name in included_names(body)]
+    while frontier:
+        name = frontier.pop()
+        if name in wanted or name not in library:
+            continue
+        wanted.add(name)
+        frontier.extend(included_names(library[name]))
+    return [{"name": name, "mjml": library[name]} for name in sorted(wanted)]
 
 
 def _where(loc: tuple[Any, ...]) -> str:
@@ -164,6 +195,8 @@ def export_journey(session: Session, journey_id: int) -> dict[str, Any]:
     tree = journeys.load_tree(session, journey_id)
     variants = journeys.variants_by_email(session, [e.id for e in tree.emails])
     j = tree.journey
+    bodies = [e.mjml for e in tree.emails] + [v.mjml or "" for vs in variants.values() for v in vs]
+    snippets = _included_snippets(session, bodies)
     return {
         "format": FORMAT,
         "exported_at": utcnow().isoformat(),
@@ -187,6 +220,7 @@ def export_journey(session: Session, journey_id: int) -> dict[str, Any]:
             }
             for node in tree.stages
         ],
+        **({"snippets": snippets} if snippets else {}),
     }
 
 
@@ -238,6 +272,12 @@ def import_journey(session: Session, payload: Any, *, name: str | None = None) -
                 existing = personas.create_persona(session, **persona.model_dump(exclude=IGNORED))
             if persona.name in wanted:
                 persona_ids.append(existing.id)
+        for n_index, snippet in enumerate(parsed.snippets):
+            where = f"snippets[{n_index}]"
+            try:
+                get_snippet_by_name(session, clean_snippet_name(snippet.name))
+            except NotFound:
+                create_snippet(session, name=snippet.name, mjml=snippet.mjml)
         where = "journey"
         journey = journeys.create_journey(
             session,

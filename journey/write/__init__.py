@@ -5,6 +5,9 @@
     render           merge tags → MJML → sanitised HTML and plain text (render_email, preview)
     sanitize         the HTML sanitiser (nh3)
     checks           the pre-send email checks (check_email)
+    includes         <mj-include> resolved against the snippets (resolve_includes)
+    gallery          the template gallery import: an .mjml file or a zip with its includes, into a stage
+    snippets         the workspace's snippets: header, footer, brand blocks that emails include
     variants         A/B variants of an email
     send             test sends over SMTP
 
@@ -16,27 +19,38 @@ from journey.core.lazy import lazy_exports
 _EXPORTS = {
     "CheckedRender": "journey.write.checks",
     "EmailFacts": "journey.write.facts",
+    "Gallery": "journey.write.gallery",
     "Preview": "journey.write.render",
     "RenderedEmail": "journey.write.render",
     "SendResult": "journey.write.send",
     "SmtpConfig": "journey.write.send",
+    "SnippetUse": "journey.write.snippets",
     "VariantContent": "journey.write.variants",
     "add_variant": "journey.write.variants",
     "check_email": "journey.write.checks",
+    "create_snippet": "journey.write.snippets",
+    "delete_snippet": "journey.write.snippets",
     "delete_variant": "journey.write.variants",
     "email_facts": "journey.write.facts",
+    "emails_including": "journey.write.snippets",
     "findings_for": "journey.write.checks",
     "has_merge_tags": "journey.write.merge",
+    "import_upload": "journey.write.gallery",
+    "list_snippets": "journey.write.snippets",
     "list_variants": "journey.write.variants",
     "merge_tags": "journey.write.merge",
     "parse_mjml": "journey.write.mjml_validation",
     "preview": "journey.write.render",
     "render_and_check": "journey.write.checks",
     "render_email": "journey.write.render",
+    "resolve_includes": "journey.write.includes",
     "sanitize_html": "journey.write.sanitize",
     "send_test_email": "journey.write.send",
     "smtp_config": "journey.write.send",
+    "snippet_library": "journey.write.snippets",
     "standard_merge_data": "journey.write.render",
+    "survey_upload": "journey.write.gallery",
+    "update_snippet": "journey.write.snippets",
     "update_variant": "journey.write.variants",
     "validate_mjml": "journey.write.mjml_validation",
 }

@@ -27,7 +27,7 @@ mjml-no-body, mjml-tag-mismatch (errors), mjml-unknown-attribute, mjml-invalid-v
 mjml-container (info: MJML 3, migrated); unsafe-script,
 unsafe-event-handler, unsafe-javascript-url, unsafe-iframe, unsafe-form, unsafe-base,
 unsafe-meta-refresh, unsafe-svg, unsafe-css, unsafe-url (errors: removed by the sanitiser); and when the email cannot
-be rendered one of mjml-invalid, merge-tag-unknown, merge-tag-syntax, merge-tag-limit, merge-tag-include,
+be rendered one of mjml-include (an include that names no snippet), mjml-include-cycle, mjml-invalid, merge-tag-unknown, merge-tag-syntax, merge-tag-limit, merge-tag-include,
 input-too-large (errors).
 Sizes are computed as MJML does: the attribute, else its mj-class, else mj-attributes for the tag,
 else mj-all, else the component's default (mj-text 13 px; mj-button 13 px, line-height 120%,
@@ -571,9 +571,13 @@ def check_email(
     cta_url: str = "",
     check_links: bool = False,
     link_timeout: float = 3.0,
+    snippets: Mapping[str, str] | None = None,
 ) -> list[Finding]:
-    """Every finding for the email (pre-send rules + MJML validation + sanitiser); never raises for bad input."""
-    result = preview(mjml, data, preheader=preheader or "")
+    """Every finding for the email (pre-send rules + MJML validation + sanitiser); never raises for bad input.
+
+    `snippets` (name → MJML) resolves `<mj-include>`s: the checks see the included content.
+    """
+    result = preview(mjml, data, preheader=preheader or "", snippets=snippets)
     return findings_for(
         result,
         subject=subject,
@@ -649,11 +653,12 @@ def render_and_check(
     preheader: str = "",
     cta_label: str = "",
     cta_url: str = "",
+    snippets: Mapping[str, str] | None = None,
 ) -> CheckedRender:
     """Merge tags → MJML → sanitised HTML + text, and every pre-send finding, errors first (one render)."""
     from journey.core.findings import sorted_findings
 
-    result = preview(mjml, data, preheader=preheader)
+    result = preview(mjml, data, preheader=preheader, snippets=snippets)
     findings = findings_for(
         result, subject=subject, preheader=preheader, cta_label=cta_label, cta_url=cta_url
     )

@@ -19,6 +19,7 @@ Both checkers judge an email from these facts, so they cannot disagree: the pre-
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import html as html_lib
 import re
@@ -202,15 +203,21 @@ def email_facts(document: MJMLDocument, data: Mapping[str, object] | None = None
     return EmailFacts(tuple(links), tuple(_images_without_alt(document)), has_unsubscribe)
 
 
-def email_facts_of(mjml: str) -> EmailFacts:
+def email_facts_of(mjml: str, snippets: Mapping[str, str] | None = None) -> EmailFacts:
     """`email_facts` of an MJML body with the standard merge data, remembered by a digest of the body.
 
     A journey check re-reads every email on each page rerun; only the bodies that changed are
-    parsed again. The cache keeps digests, not bodies (a body may be 500 KB).
+    parsed again. The cache keeps digests, not bodies (a body may be 500 KB). `<mj-include>`s are
+    resolved against `snippets` first, so a footer snippet's unsubscribe link counts (an include that
+    cannot be resolved leaves the body as written: the pre-send checks report it).
     """
+    from journey.core.errors import IncludeError
+    from journey.write.includes import resolve_includes
     from journey.write.render import standard_merge_data
 
     mjml = mjml or ""
+    with contextlib.suppress(IncludeError):
+        mjml = resolve_includes(mjml, snippets)
     key = hashlib.blake2b(mjml.encode("utf-8", "surrogatepass"), digest_size=16).digest()
     with _CACHE_LOCK:
         if key in _CACHE:

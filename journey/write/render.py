@@ -10,7 +10,8 @@ One pure pipeline that the studio page, the CLI and the tests all call:
     standard_merge_data(persona_merge_data, unsubscribe_url=..., view_in_browser_url=...) -> dict
     preview_src(html) -> "data:text/html;base64,…" with a CSP meta, for st.iframe
 
-Steps: (1) size and nesting guard (mjml-python crashes the process on deep nesting);
+Steps: (0) every `<mj-include>` replaced by its snippet from `snippets` (`journey.write.includes`; an
+include that names no snippet, or a cycle, is an IncludeError); (1) size and nesting guard (mjml-python crashes the process on deep nesting);
 (2) MJML validation on the source as written, so lines match the editor; (3) Liquid merge tags in a
 sandbox (`journey.write.merge`); (4) the guard again on the merged text; (5) mjml-python with an
 `include_loader` that never reads a file; (6) the preheader, if given (its merge tags filled too),
@@ -29,9 +30,10 @@ from dataclasses import dataclass, field
 
 import mjml
 
-from journey.core.errors import InputTooLarge, InvalidMJML, JourneyError, TemplateError
+from journey.core.errors import IncludeError, InputTooLarge, InvalidMJML, JourneyError, TemplateError
 from journey.core.findings import Finding
 from journey.core.text import line_column, normalize_newlines
+from journey.write.includes import resolve_includes
 from journey.write.merge import merge_tags
 from journey.write.mjml_validation import (
     MJMLDocument,
@@ -100,6 +102,8 @@ def error_finding(exc: JourneyError) -> Finding:
     fixes = {
         "mjml-invalid": "Fix the MJML at that line: close every tag, quote attribute values, write &lt; for a bare <.",
         "input-too-large": "Make the email smaller or flatter.",
+        "mjml-include": "Create the snippet on the Snippets page, or fix the include's path.",
+        "mjml-include-cycle": "Remove one of the includes so no snippet includes itself.",
     }
     return Finding(
         rule=rule,
@@ -206,14 +210,25 @@ def html_to_text(html: str) -> str:
     return _BLANK_LINES_RE.sub("\n\n", text).strip() + "\n"
 
 
-def preview(mjml_source: str, data: Mapping[str, object] | None = None, *, preheader: str = "") -> Preview:
+def preview(
+    mjml_source: str,
+    data: Mapping[str, object] | None = None,
+    *,
+    preheader: str = "",
+    snippets: Mapping[str, str] | None = None,
+) -> Preview:
     """Run the whole pipeline once; never raises for bad input (the error is kept in `.error`).
 
     CRLF line ends (a template saved on Windows, many public ones) are read as LF first: the renderer
-    refuses a tag whose `>` follows a CR, and lines stay the same.
+    refuses a tag whose `>` follows a CR, and lines stay the same. `snippets` (name → MJML) is the
+    library `<mj-include>`s resolve against; `.source` is the email with its snippets in place.
     """
     mjml_source = normalize_newlines(mjml_source)
     merge_data: dict[str, object] = {**standard_merge_data(), **(data or {})}
+    try:
+        mjml_source = resolve_includes(mjml_source, snippets)
+    except IncludeError as exc:
+        return Preview(mjml_source, None, "", merge_data, None, exc)
     try:
         guard_input(mjml_source)
     except InputTooLarge as exc:
@@ -259,10 +274,14 @@ def preview(mjml_source: str, data: Mapping[str, object] | None = None, *, prehe
 
 
 def render_email(
-    mjml_source: str, data: Mapping[str, object] | None = None, *, preheader: str = ""
+    mjml_source: str,
+    data: Mapping[str, object] | None = None,
+    *,
+    preheader: str = "",
+    snippets: Mapping[str, str] | None = None,
 ) -> RenderedEmail:
-    """Merge tags → MJML → sanitised HTML and text. Raises TemplateError, InvalidMJML or InputTooLarge."""
-    result = preview(mjml_source, data, preheader=preheader)
+    """Merge tags → MJML → sanitised HTML and text. Raises TemplateError, InvalidMJML, InputTooLarge or IncludeError."""
+    result = preview(mjml_source, data, preheader=preheader, snippets=snippets)
     if result.error is not None:
         raise result.error
     assert result.email is not None

@@ -268,8 +268,10 @@ def send_test_email(
     subject: str,
     preheader: str,
     data: Mapping[str, object],
+    snippets: Mapping[str, str] | None = None,
 ) -> SendResult:
-    """Render the email as the persona in `data` and send it, subject marked [Test], to `addresses`."""
+    """Render the email as the persona in `data` (includes resolved against `snippets`) and send it,
+    subject marked [Test], to `addresses`."""
     from html import unescape
 
     from journey.write.merge import merge_tags
@@ -279,7 +281,7 @@ def send_test_email(
         raise SendError(NOT_CONFIGURED)
     recipients = parse_test_addresses(addresses)
     merge_data = {**standard_merge_data(), **data}
-    rendered = render_email(mjml, merge_data, preheader=preheader)
+    rendered = render_email(mjml, merge_data, preheader=preheader, snippets=snippets)
     merged_subject = unescape(merge_tags(subject, merge_data)) if subject else ""
     return send_test(
         config,

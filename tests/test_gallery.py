@@ -13,7 +13,7 @@ from journey.write.render import preview
 from tests.support import make_journey
 
 MJML = Path(__file__).parent / "fixtures" / "mjml"
-SALEOR = MJML / "saleor"
+SALEOR = Path(__file__).parent / "fixtures" / "gallery" / "saleor"
 
 
 def zipped(files: dict[str, str | bytes], *, compression=zipfile.ZIP_DEFLATED) -> bytes:

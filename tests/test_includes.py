@@ -86,10 +86,24 @@ def test_an_unknown_nested_include_names_the_path_through_the_snippets():
         resolve_includes(email('<mj-include path="footer" />'), {"footer": '<mj-include path="legal.mjml"/>'})
 
 
-def test_an_unknown_include_is_one_error_finding_in_check_with_its_line():
+def test_an_unknown_include_is_one_error_finding_in_check_with_its_line_and_the_other_checks_still_run():
     findings = check_email(email("", "", '<mj-include path="footer.mjml" />'), subject="Hi", preheader="")
     errors = [f for f in findings if f.severity == "error"]
-    assert [(f.rule, f.line) for f in errors] == [("mjml-include", 6)]
+    assert [(f.rule, f.line) for f in errors if f.rule.startswith("mjml-")] == [("mjml-include", 6)]
+    # the email is checked without the footer it could not find: its opt-out link is missing too
+    assert "unsubscribe-missing" in {f.rule for f in errors}
+
+
+def test_a_preview_renders_without_the_includes_it_cannot_resolve_and_lists_each_one():
+    source = email('<mj-include path="header.mjml" />', "", '<mj-include path="footer.mjml" />')
+    result = preview(source, snippets={})
+    assert result.error is None and result.email is not None
+    assert [(f.rule, f.line) for f in result.findings if f.rule == "mjml-include"] == [
+        ("mjml-include", 4),
+        ("mjml-include", 6),
+    ]
+    with pytest.raises(IncludeError, match="header"):
+        render_email(source, snippets={})  # a send refuses
 
 
 def test_the_pre_send_checks_count_an_unsubscribe_link_in_the_footer_snippet():

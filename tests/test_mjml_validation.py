@@ -16,6 +16,7 @@ from journey.write.mjml_validation import (
     guard_input,
     nesting_depth,
     parse_mjml,
+    prepare_for_renderer,
     validate_mjml,
     value_type,
 )
@@ -408,3 +409,13 @@ def test_mj_html_attributes_is_left_out_of_the_preview_only():
     )
     assert validate_mjml(source) == []
     assert "Hello" in render_email(source).text
+
+
+def test_the_defaults_inside_mj_attributes_survive_the_renderers_preparation():
+    # a self-closing default is kept as written; only an element's content is dropped, not the block
+    source = (
+        '<mjml><mj-head><mj-attributes><mj-text color="#123456" /><mj-preview>Hi</mj-preview>'
+        "</mj-attributes></mj-head><mj-body></mj-body></mjml>"
+    )
+    prepared = prepare_for_renderer(source)
+    assert '<mj-attributes><mj-text color="#123456" /><mj-preview /></mj-attributes>' in prepared

@@ -93,8 +93,11 @@ def test_no_mjml_error_where_the_official_renders_without_one(name):
 @pytest.mark.parametrize("name", TEMPLATES)
 def test_official_errors_are_reported_at_the_same_element(name):
     result = _result(name)
+    # An include is resolved (or left out) before parsing, so its finding is at its own line already.
     ours = {
-        (_element_line(result, f.line or 1), f.rule) for f in result.findings if f.rule.startswith("mjml-")
+        (f.line if f.rule == "mjml-include" else _element_line(result, f.line or 1), f.rule)
+        for f in result.findings
+        if f.rule.startswith("mjml-")
     }
     assert _expected(name) <= ours
 

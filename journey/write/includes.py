@@ -15,14 +15,17 @@ flat; folders are ignored). As the official mjml 4 does:
 
 Snippets may include snippets (up to MAX_DEPTH levels); a cycle is refused with its chain
 ("footer.mjml → legal.mjml → footer.mjml"), an include that names no snippet with its line: both are
-IncludeError, an error in `render` as in `check`, never a silent gap. Includes inside comments and
+IncludeError, an error in `render` as in `check`, never a silent gap. The preview still renders
+without the include (an MJML comment marks its place) and lists every such error, as mjml's soft mode
+does; a send refuses. Includes inside comments and
 inside components whose content is HTML (`mj-text`, `mj-raw`…) are text, not includes, as in mjml.
 
 Lines stay the email's own: each included snippet is put on the line of its `<mj-include>` (its line
 breaks become spaces, which HTML and MJML read alike), so a finding inside a snippet points at the
 line that includes it.
 
-    resolve_includes(source, snippets) -> str     raises IncludeError
+    resolve_includes(source, snippets) -> str     raises IncludeError (sends, render --strict)
+    expand_includes(source, snippets)              (str, [IncludeError]): the preview's way, every problem listed
     find_includes(source) -> list[Include]        the includes written in `source` (not nested ones)
     snippet_name(path) -> str                      the snippet a path names
     as_email(snippet) -> str                       a snippet wrapped in a whole email, to preview it
@@ -133,16 +136,27 @@ def _split_document(snippet: str) -> tuple[str, str]:
     return (body.group(1) if body else ""), (head.group(1) if head else "")
 
 
+_MISSING_COMMENT = "<!-- mj-include left out: see the error at this line -->"
+
+
 class _Resolver:
-    def __init__(self, snippets: Mapping[str, str]) -> None:
+    def __init__(self, snippets: Mapping[str, str], *, lenient: bool = False) -> None:
         self.snippets = {str(name).lower(): body or "" for name, body in snippets.items()}
         self.heads: list[str] = []
+        self.lenient = lenient
+        self.problems: list[IncludeError] = []
 
     def expand(self, source: str, chain: tuple[Include, ...]) -> str:
         parts, position = [], 0
         for include in find_includes(source):
             parts.append(source[position : include.start])
-            parts.append(_one_line(self.replacement(include, chain)))
+            try:
+                parts.append(_one_line(self.replacement(include, chain)))
+            except IncludeError as problem:
+                if not self.lenient:
+                    raise
+                self.problems.append(problem)
+                parts.append(_MISSING_COMMENT)
             position = include.end
         parts.append(source[position:])
         return "".join(parts)
@@ -210,6 +224,16 @@ def resolve_includes(source: str, snippets: Mapping[str, str] | None) -> str:
         return source
     resolver = _Resolver(snippets or {})
     return _add_to_head(resolver.expand(source, ()), resolver.heads)
+
+
+def expand_includes(source: str, snippets: Mapping[str, str] | None) -> tuple[str, list[IncludeError]]:
+    """Like resolve_includes, for a preview: every include that cannot be resolved is left out (an MJML
+    comment marks the place) and returned as a problem, in the order of the source, instead of raised."""
+    if "<mj-include" not in source.lower():
+        return source, []
+    resolver = _Resolver(snippets or {}, lenient=True)
+    expanded = _add_to_head(resolver.expand(source, ()), resolver.heads)
+    return expanded, resolver.problems
 
 
 def as_email(snippet: str) -> str:

@@ -394,21 +394,22 @@ def _root_end(source: str, root: MJMLNode) -> int:
 
 _CONTAINER_OPEN_RE = re.compile(r"(<mj-body\b)[^>]*?(/?)>(\s*)<mj-container\b([^>]*?)\s*>")
 _CONTAINER_CLOSE_RE = re.compile(r"</mj-container\s*>(\s*)</mj-body\s*>")
-_ATTRIBUTES_BLOCK_RE = re.compile(r"<mj-attributes\b[^>]*>.*?</mj-attributes\s*>", re.DOTALL)
+_ATTRIBUTES_BLOCK_RE = re.compile(r"(<mj-attributes\b[^>]*>)(.*?)(</mj-attributes\s*>)", re.DOTALL)
 _HTML_ATTRIBUTES_RE = re.compile(r"<mj-html-attributes\b.*?</mj-html-attributes\s*>", re.DOTALL)
 _ELEMENT_WITH_CONTENT_RE = re.compile(r"<(mj-[\w-]+)((?:\s[^<>]*?)?)(?<!/)>(.*?)</\1\s*>", re.DOTALL)
 
 
 def _defaults_only(block: re.Match[str]) -> str:
     """Inside <mj-attributes> a child only gives default attributes: mjml ignores its content."""
-    return _ELEMENT_WITH_CONTENT_RE.sub(
+    children = _ELEMENT_WITH_CONTENT_RE.sub(
         lambda m: (
             f"<{m.group(1)}{m.group(2)} />" + "\n" * m.group(3).count("\n")
             if m.group(1) != "mj-class"
             else m.group(0)
         ),
-        block.group(0),
+        block.group(2),
     )
+    return block.group(1) + children + block.group(3)
 
 
 def prepare_for_renderer(source: str) -> str:

@@ -11,7 +11,8 @@ One pure pipeline that the studio page, the CLI and the tests all call:
     preview_src(html) -> "data:text/html;base64,…" with a CSP meta, for st.iframe
 
 Steps: (0) every `<mj-include>` replaced by its snippet from `snippets` (`journey.write.includes`; an
-include that names no snippet, or a cycle, is an IncludeError); (1) size and nesting guard (mjml-python crashes the process on deep nesting);
+include that names no snippet, or a cycle, is an error finding with its line and is left out, so the
+preview still renders; `render_email`, which sends use, raises it as IncludeError); (1) size and nesting guard (mjml-python crashes the process on deep nesting);
 (2) MJML validation on the source as written, so lines match the editor; (3) Liquid merge tags in a
 sandbox (`journey.write.merge`); (4) the guard again on the merged text; (5) mjml-python with an
 `include_loader` that never reads a file; (6) the preheader, if given (its merge tags filled too),
@@ -33,7 +34,7 @@ import mjml
 from journey.core.errors import IncludeError, InputTooLarge, InvalidMJML, JourneyError, TemplateError
 from journey.core.findings import Finding
 from journey.core.text import line_column, normalize_newlines
-from journey.write.includes import resolve_includes
+from journey.write.includes import expand_includes
 from journey.write.merge import merge_tags
 from journey.write.mjml_validation import (
     MJMLDocument,
@@ -78,6 +79,7 @@ class Preview:
     email: RenderedEmail | None
     error: JourneyError | None
     validation: tuple[Finding, ...] = ()  # the MJML validation findings, kept when the email cannot render
+    include_errors: tuple[IncludeError, ...] = ()  # includes left out of a preview that did render
 
     @property
     def findings(self) -> list[Finding]:
@@ -225,16 +227,14 @@ def preview(
     """
     mjml_source = normalize_newlines(mjml_source)
     merge_data: dict[str, object] = {**standard_merge_data(), **(data or {})}
-    try:
-        mjml_source = resolve_includes(mjml_source, snippets)
-    except IncludeError as exc:
-        return Preview(mjml_source, None, "", merge_data, None, exc)
+    mjml_source, include_problems = expand_includes(mjml_source, snippets)
+    include_findings = [error_finding(problem) for problem in include_problems]
     try:
         guard_input(mjml_source)
     except InputTooLarge as exc:
         return Preview(mjml_source, None, "", merge_data, None, exc)
     document = parse_mjml(mjml_source)
-    findings = validate_document(document)
+    findings = include_findings + validate_document(document)
     kept = tuple(findings)
     try:
         merged = merge_tags(mjml_source, merge_data)
@@ -258,7 +258,7 @@ def preview(
     if document.problems and merged != mjml_source:
         # The renderer took it, so what confused our parser was Liquid (e.g. {% if %} inside a tag):
         # validate the merged MJML instead (lines are then those of the merged text).
-        findings = validate_mjml(merged)
+        findings = include_findings + validate_mjml(merged)
     if preheader:
         try:
             preheader = html_lib.unescape(merge_tags(preheader, merge_data))
@@ -270,7 +270,7 @@ def preview(
         raw_html = _set_preheader(raw_html, preheader)
     clean_html, removed = sanitize_html(raw_html, source=mjml_source)
     email = RenderedEmail(html=clean_html, text=html_to_text(clean_html), findings=findings + removed)
-    return Preview(mjml_source, document, merged, merge_data, email, None)
+    return Preview(mjml_source, document, merged, merge_data, email, None, include_errors=tuple(include_problems))
 
 
 def render_email(
@@ -284,6 +284,8 @@ def render_email(
     result = preview(mjml_source, data, preheader=preheader, snippets=snippets)
     if result.error is not None:
         raise result.error
+    if result.include_errors:
+        raise result.include_errors[0]
     assert result.email is not None
     return result.email
 

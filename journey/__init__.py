@@ -16,8 +16,10 @@ docs/ARCHITECTURE.md draws the layers and says what may import what.
 from journey.core.lazy import lazy_exports
 
 _EXPORTS = {
+    "Conversion": "journey.write",
     "DuplicateName": "journey.core",
     "Finding": "journey.core",
+    "ForeignTag": "journey.write",
     "ImportRejected": "journey.core",
     "ImportResult": "journey.measure",
     "InputTooLarge": "journey.core",
@@ -39,14 +41,17 @@ _EXPORTS = {
     "check_email": "journey.write",
     "check_journey": "journey.plan",
     "compare_variants": "journey.measure",
+    "convert_tags": "journey.write",
     "create_journey": "journey.plan",
     "create_persona": "journey.plan",
     "data_stamp": "journey.measure",
     "delete_journey": "journey.plan",
     "delete_persona": "journey.plan",
+    "detect_engines": "journey.write",
     "duplicate_journey": "journey.plan",
     "email_facts": "journey.write",
     "export_journey": "journey.plan",
+    "foreign_tags": "journey.write",
     "format_rate": "journey.measure",
     "get_journey": "journey.plan",
     "get_journey_by_name": "journey.plan",

@@ -24,7 +24,7 @@ TESTS = Path(__file__).resolve().parent
 RULE_MODULES = sorted((ROOT / "journey" / "write").glob("*.py")) + [ROOT / "journey" / "plan" / "checks.py"]
 RULE_SHAPE = re.compile(r"[a-z]+(?:-[a-z0-9]+)+")
 # Dashed words in those modules that are not rule ids: MJML tags and attributes, HTML attributes and
-# header values the sanitiser allows, text encodings.
+# header values the sanitiser allows, text encodings, the merge-tag engine named "single-brace".
 MJML_WORDS = (
     set(mjml_schema.ATTRIBUTES)
     | set(mjml_schema.ALL_ATTRIBUTE_NAMES)
@@ -33,7 +33,7 @@ MJML_WORDS = (
     | set(mjml_schema.ENDING_TAGS)
     | set(mjml_schema.COMMON_ATTRIBUTES)
 )
-OTHER_WORDS = {"content-type", "http-equiv", "x-ua-compatible", "utf-8", "quoted-printable"}
+OTHER_WORDS = {"content-type", "http-equiv", "x-ua-compatible", "utf-8", "quoted-printable", "single-brace"}
 
 
 def _subcommands() -> list[str]:

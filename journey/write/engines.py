@@ -75,13 +75,68 @@ _SKIP_RE = re.compile(
 
 # --- the tags, in order of precedence ------------------------------------------------------------
 
-_BLADE_DIRECTIVES = (
-    "if elseif else endif unless endunless isset endisset empty endempty foreach endforeach for endfor "
-    "forelse endforelse while endwhile switch case break default endswitch lang choice include "
-    "includeIf extends section endsection yield show stop parent component endcomponent slot endslot "
-    "php endphp csrf auth endauth guest endguest push endpush stack verbatim endverbatim json "
-    "markdown endmarkdown env endenv production endproduction error enderror props"
-).split()
+_BLADE_DIRECTIVES = [
+    "if",
+    "elseif",
+    "else",
+    "endif",
+    "unless",
+    "endunless",
+    "isset",
+    "endisset",
+    "empty",
+    "endempty",
+    "foreach",
+    "endforeach",
+    "for",
+    "endfor",
+    "forelse",
+    "endforelse",
+    "while",
+    "endwhile",
+    "switch",
+    "case",
+    "break",
+    "default",
+    "endswitch",
+    "lang",
+    "choice",
+    "include",
+    "includeIf",
+    "extends",
+    "section",
+    "endsection",
+    "yield",
+    "show",
+    "stop",
+    "parent",
+    "component",
+    "endcomponent",
+    "slot",
+    "endslot",
+    "php",
+    "endphp",
+    "csrf",
+    "auth",
+    "endauth",
+    "guest",
+    "endguest",
+    "push",
+    "endpush",
+    "stack",
+    "verbatim",
+    "endverbatim",
+    "json",
+    "markdown",
+    "endmarkdown",
+    "env",
+    "endenv",
+    "production",
+    "endproduction",
+    "error",
+    "enderror",
+    "props",
+]
 _TOKEN_RE = re.compile(
     # A tag's body never holds its own opener, so an unclosed run of openers is read in linear time.
     r"(?P<hbs_comment>\{\{!--(?:(?!\{\{!--|--\}\}).){0,5000}--\}\})"
@@ -112,7 +167,7 @@ _JINJA_TAGS = {
     "extends", "load", "url", "static", "csrf_token", "macro", "endmacro", "call", "endcall", "set",
     "endset", "filter", "endfilter", "with", "endwith", "import", "from", "autoescape", "endautoescape",
     "spaceless", "endspaceless", "verbatim", "endverbatim", "now", "firstof", "elif", "do", "apply",
-    "endapply", "embed", "endembed", "user_display", "translate", "get_current_language", "spaceless",
+    "endapply", "embed", "endembed", "user_display", "translate", "get_current_language",
 }  # fmt: skip
 _HUBL_TAGS = {
     "module", "dnd_area", "end_dnd_area", "dnd_section", "end_dnd_section", "dnd_column",
@@ -381,7 +436,9 @@ class _Scanner:
         inner = text[2:-2]
         stripped = inner.strip("-~ \t\n")
         first = stripped[:1]
-        if first in "#/^>!" or stripped == "else" or stripped.startswith("else "):
+        if first == "!":
+            return HANDLEBARS, _comment(text[3:-2])
+        if first in "#/^>" or stripped == "else" or stripped.startswith("else "):
             return self._handlebars(stripped)
         if "$" in stripped or "->" in stripped or "??" in stripped or stripped.startswith("__("):
             expression = _php_expression(stripped)
@@ -431,8 +488,7 @@ class _Scanner:
             return HANDLEBARS, f"{{% elsif {match.group(1)} %}}" if usable else None
         if inner[:1] in "#^":
             return self._handlebars_open(inner)
-        name = inner[1:].strip()  # "/if"
-        if not stack:
+        if not stack:  # a closing tag such as {{/if}} with no opener
             return HANDLEBARS, None
         block = stack.pop()
         if block.kind == "each":
@@ -466,21 +522,18 @@ class _Scanner:
         stack.append(_Block(helper, None))  # {{#with}}, {{#items}} (a Mustache section: if or loop?), …
         return HANDLEBARS, None
 
-    def _tag(self, text: str):
-        inner = text[2:-2].strip("-~ \t\n")
-        match = re.match(r"([#\w]+)\s*(.*)\Z", inner, re.DOTALL)
-        if match is None:
-            return None
-        name, expression = match.group(1), match.group(2).strip()
+    def _condition_tag(self, name: str, expression: str):
+        """if/unless/elif/else/end…: Jinja only where Liquid refuses them, or their block was Jinja."""
         stack = self.blocks[JINJA]
-        if name in _HUBL_TAGS:
-            return HUBL, None
         if name in ("if", "unless"):
             converted = _jinja_condition(expression)
             accepted = _liquid_accepts(f"{{% {name} {expression} %}}{{% end{name} %}}")
             if accepted:
                 stack.append(_Block(name, f"{{% end{name} %}}"))
                 return None
+            if not converted and not _JINJA_CONDITION_RE.search(expression):
+                stack.append(_Block(name, f"{{% end{name} %}}"))
+                return None  # a Liquid mistake such as `plan = 'pro'`: Liquid reports it itself
             stack.append(_Block(name, f"{{% end{name} %}}" if converted else None))
             return JINJA, f"{{% {name} {converted} %}}" if converted else None
         if name in ("elif", "elsif"):
@@ -499,6 +552,19 @@ class _Scanner:
             if stack and stack[-1].liquid_end is None:
                 return JINJA, None
             return None
+        return None
+
+    def _tag(self, text: str):
+        inner = text[2:-2].strip("-~ \t\n")
+        match = re.match(r"([#\w]+)\s*(.*)\Z", inner, re.DOTALL)
+        if match is None:
+            return None
+        name, expression = match.group(1), match.group(2).strip()
+        stack = self.blocks[JINJA]
+        if name in _HUBL_TAGS:
+            return HUBL, None
+        if name in ("if", "unless", "elif", "elsif", "endif", "endunless", "endfor", "else"):
+            return self._condition_tag(name, expression)
         if name == "for":
             accepted = _liquid_accepts(f"{{% for {expression} %}}{{% endfor %}}")
             stack.append(_Block("for", "{% endfor %}" if accepted else None))
@@ -514,6 +580,9 @@ class _Scanner:
         if name in _LIQUID_TAGS or name.startswith("end"):
             return None
         return None  # an unknown tag: Liquid reports it itself
+
+
+_JINJA_CONDITION_RE = re.compile(r"\b(?:is|not|in|None|True|False|none)\b|\bloop\.|[(~|]")
 
 
 def _singular(name: str) -> str:
@@ -559,10 +628,14 @@ def _php_condition(condition: str) -> str | None:
     isset = re.fullmatch(r"isset\(\s*(.+?)\s*\)", condition)
     if isset:
         condition = isset.group(1)
-    comparison = re.fullmatch(r"(\$[\w\->\[\]'\"]+)\s*(===?|!==?|>=|<=|>|<)\s*(\"[^\"]*\"|'[^']*'|-?\d+)", condition)
+    comparison = re.fullmatch(
+        r"(\$[\w\->\[\]'\"]+)\s*(===?|!==?|>=|<=|>|<)\s*(\"[^\"]*\"|'[^']*'|-?\d+)", condition
+    )
     if comparison:
         left = _php_expression(comparison.group(1))
-        operator = {"===": "==", "!==": "!=", "!=": "!=", "==": "=="}.get(comparison.group(2), comparison.group(2))
+        operator = {"===": "==", "!==": "!=", "!=": "!=", "==": "=="}.get(
+            comparison.group(2), comparison.group(2)
+        )
         return f"{left} {operator} {comparison.group(3)}" if left else None
     path = _php_expression(condition)
     return path if path and "|" not in path else None
@@ -611,6 +684,13 @@ def foreign_tags(source: str) -> list[ForeignTag]:
         engine, liquid = found
         line, column = position(line_starts, start)
         tags.append(ForeignTag(engine, match.group(), line, column, liquid, offset=start))
+    if any(tag.engine == BLADE for tag in tags):  # {{ config('app.name') }} in a Blade email is Blade
+        tags = [
+            ForeignTag(BLADE, t.text, t.line, t.column, t.liquid, offset=t.offset)
+            if t.engine == JINJA and t.text.startswith("{{") and "(" in t.text
+            else t
+            for t in tags
+        ]
     return tags
 
 

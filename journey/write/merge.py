@@ -240,8 +240,8 @@ MAX_PLACEHOLDERS = 20  # tags left as placeholders one by one in a template with
 # escapes private-use ones in attribute values (href="\\u{f0000}"), printable ones it keeps as they are.
 _FIRST_MARKER = 0x2A700
 _LAST_MARKER = 0x2B739
-_FILLER = "\U0002B740"
-PLACEHOLDER_RE = re.compile("([\U0002A700-\U0002B739])\U0002B740*(?:\n+\U0002B740+)*")
+_FILLER = "\U0002b740"
+PLACEHOLDER_RE = re.compile("([\U0002a700-\U0002b739])\U0002b740*(?:\n+\U0002b740+)*")
 _LIQUID_TAG_RE = re.compile(r"\{%(?:(?!\{%|%\}).)*%\}|\{\{(?:(?!\{\{|\}\}).)*\}\}", re.DOTALL)
 _UNEXPECTED_RE = re.compile(r"unexpected tag '(\w+)'")
 _BLOCK_TAGS = ("if", "unless", "for", "case", "capture", "tablerow", "comment", "raw", "ifchanged")
@@ -271,9 +271,11 @@ def fill_placeholders(text: str, tags: tuple[str, ...], show: Callable[[str, int
     if not tags:
         return text
     return PLACEHOLDER_RE.sub(
-        lambda m: show(tags[ord(m.group(1)) - _FIRST_MARKER], m.start())
-        if ord(m.group(1)) - _FIRST_MARKER < len(tags)
-        else m.group(),
+        lambda m: (
+            show(tags[ord(m.group(1)) - _FIRST_MARKER], m.start())
+            if ord(m.group(1)) - _FIRST_MARKER < len(tags)
+            else m.group()
+        ),
         text,
     )
 
@@ -281,7 +283,7 @@ def fill_placeholders(text: str, tags: tuple[str, ...], show: Callable[[str, int
 def _foreign_error(tag) -> TemplateError:
     equivalent = tag.liquid
     fix = (
-        f"Write {equivalent} instead, or press Convert to Liquid."
+        f"Write {equivalent} instead (Convert to Liquid in the studio, or convert-tags, does it)."
         if equivalent is not None
         else "This has no Liquid equivalent: rewrite it by hand (see the README's merge-tag section)."
     )

@@ -98,7 +98,9 @@ class Preview:
             return self.error
         first = self.tag_errors[0]
         more = len(self.tag_errors) - 1
-        suffix = f" ({more} more merge-tag problem{'s' if more != 1 else ''}; run the checks.)" if more else ""
+        suffix = (
+            f" ({more} more merge-tag problem{'s' if more != 1 else ''}; run the checks.)" if more else ""
+        )
         return TemplateError(
             f"{first.message}{suffix}",
             rule=first.rule,

@@ -10,6 +10,7 @@ from ui.previews import studio_downloads, studio_findings, studio_previews, stud
 from ui.send import studio_test_send
 from ui.studio import (
     studio_capture,
+    studio_convert_offer,
     studio_email,
     studio_email_picker,
     studio_is_dirty,
@@ -69,6 +70,7 @@ def editor() -> None:
             studio_save(email, draft, "ready")
         if rendered.errors:
             st.error(f"This email has {len(rendered.errors)} error(s): it can be saved only as a draft.")
+        studio_convert_offer(rendered.findings)
         studio_findings(rendered.findings)
         with st.expander("Source with line numbers"):
             st.code(draft["mjml"], language="xml", line_numbers=True)

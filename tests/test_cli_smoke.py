@@ -90,6 +90,13 @@ def export_file(workspace, db: str) -> str:
         ),
         pytest.param("check", ["{email}", "--json"], 0, '"rule": "preheader-missing"', id="check"),
         pytest.param(
+            "convert-tags",
+            ["{email}", "-o", "{converted}"],
+            0,
+            "No merge tags of other engines found",
+            id="convert-tags",
+        ),
+        pytest.param(
             "import-metrics",
             [str(FIXTURES / "generic.csv"), "--journey", JOURNEY, "--json"],
             0,
@@ -110,6 +117,7 @@ def export_file(workspace, db: str) -> str:
 )
 def test_each_command_runs_as_python_m_journey(workspace, db, command, args, returncode, expected):
     files = {"email": workspace / "email.mjml", "data": workspace / "olivia.json"}
+    files["converted"] = workspace / "converted.mjml"
     if "{journey_file}" in args:
         files["journey_file"] = export_file(workspace, db)
     argv = [arg.format(**files) for arg in args]

@@ -64,11 +64,6 @@ def test_render_reads_standard_input(cli):
     [
         pytest.param(EMAIL.replace("</mj-column>", ""), "Line 4, column 7", id="unclosed-column"),
         pytest.param(
-            EMAIL.replace('{{ first_name | default: "there" }}', "{{ frist_name }}"),
-            "frist_name",
-            id="unknown-merge-tag",
-        ),
-        pytest.param(
             "<mjml><mj-body>" + "<mj-wrapper>" * 3000 + "</mj-body></mjml>", "levels deep", id="too-deep"
         ),
     ],
@@ -82,6 +77,90 @@ def test_render_exits_1_with_one_line_on_stderr_for_invalid_input(cli, tmp_path,
     assert len(result.stderr.strip().splitlines()) == 1
     assert result.stderr.startswith("error: ")
     assert words in result.stderr
+
+
+def test_render_shows_an_unknown_merge_tag_as_a_placeholder_exits_0_and_reports_it(cli, tmp_path):
+    path = tmp_path / "typo.mjml"
+    path.write_text(
+        EMAIL.replace('{{ first_name | default: "there" }}', "{{ frist_name }}"), encoding="utf-8"
+    )
+    result = cli("render", str(path), "--text")
+    assert result.returncode == 0
+    assert "Hi {{ frist_name }}, your beans ship today." in result.stdout
+    assert result.stderr.startswith(
+        "error   merge-tag-unknown: Line 5, column 41: Unknown merge tag 'frist_name'"
+    )
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_render_strict_exits_1_on_unknown_and_foreign_tags(cli, tmp_path):
+    path = tmp_path / "mailchimp.mjml"
+    path.write_text(
+        EMAIL.replace('{{ first_name | default: "there" }}', "*|FNAME|* {{ frist_name }}"), encoding="utf-8"
+    )
+    result = cli("render", str(path), "--strict")
+    assert result.returncode == 1
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert [line.split(":")[0] for line in lines] == [
+        "error   merge-tag-foreign",
+        "error   merge-tag-unknown",
+        "error",
+    ]
+    assert "Mailchimp" in lines[0]
+    assert "{{ first_name }}" in lines[0]
+    assert lines[-1] == "error: 2 merge tags cannot be filled; fix them before sending."
+    assert (
+        cli("render", str(tmp_path / "mailchimp.mjml"), "--strict", "--data", str(_data(tmp_path))).returncode
+        == 1
+    )
+
+
+def _data(tmp_path) -> Path:
+    path = tmp_path / "data.json"
+    path.write_text('{"frist_name": "Olivia"}', encoding="utf-8")
+    return path
+
+
+def test_render_strict_passes_a_clean_email(cli, email_file):
+    result = cli("render", str(email_file), "--strict")
+    assert result.returncode == 0
+    assert result.stderr == ""
+
+
+def test_convert_tags_writes_liquid_and_lists_what_it_converted(cli, tmp_path):
+    source = tmp_path / "hbs.mjml"
+    source.write_text(
+        EMAIL.replace('{{ first_name | default: "there" }}', "{{#if vip}}VIP{{/if}} *|FNAME|*"),
+        encoding="utf-8",
+    )
+    out = tmp_path / "liquid.mjml"
+    result = cli("convert-tags", str(source), "-o", str(out))
+    assert result.returncode == 0, result.stdout
+    assert "Hi {% if vip %}VIP{% endif %} {{ first_name }}, your beans" in out.read_text(encoding="utf-8")
+    assert result.stdout.splitlines() == [
+        "Converted 3 tag(s):",
+        "  Line 5, column 38: {{#if vip}} (Handlebars) → {% if vip %}",
+        "  Line 5, column 52: {{/if}} (Handlebars) → {% endif %}",
+        "  Line 5, column 60: *|FNAME|* (Mailchimp) → {{ first_name }}",
+    ]
+
+
+def test_convert_tags_exits_1_and_lists_what_it_could_not_convert(cli, tmp_path):
+    result = cli("convert-tags", "-", stdin=EMAIL.replace("your beans", "{{> footer}} *|FNAME|* beans"))
+    assert result.returncode == 1
+    assert 'Hi {{ first_name | default: "there" }}, {{> footer}} {{ first_name }} beans' in result.stdout
+    assert (
+        "Could not convert 1 tag(s), left as written:\n  Line 5, column 75: {{> footer}} (Handlebars)"
+        in result.stderr
+    )
+
+
+def test_convert_tags_on_liquid_changes_nothing(cli, email_file):
+    result = cli("convert-tags", str(email_file))
+    assert result.returncode == 0
+    assert result.stdout == EMAIL
+    assert result.stderr == "No merge tags of other engines found: nothing to convert.\n"
 
 
 def test_missing_file_and_bad_data_are_one_line_errors(cli, tmp_path, email_file):

@@ -4,10 +4,10 @@ import pytest
 from sqlmodel import SQLModel
 
 from db.crud import update_versioned
-from db.models import Email, EmailVariant, Journey, Persona, Setting, Stage, WeeklyNote
+from db.models import Email, EmailVariant, Journey, Persona, Setting, Snippet, Stage, WeeklyNote
 from journey.plan import personas
 
-EDITABLE = [Persona, Journey, Stage, Email, EmailVariant, WeeklyNote, Setting]
+EDITABLE = [Persona, Journey, Stage, Email, EmailVariant, WeeklyNote, Setting, Snippet]
 
 
 @pytest.mark.parametrize("model", [pytest.param(m, id=m.__tablename__) for m in EDITABLE])

@@ -24,7 +24,7 @@ TESTS = Path(__file__).resolve().parent
 RULE_MODULES = sorted((ROOT / "journey" / "write").glob("*.py")) + [ROOT / "journey" / "plan" / "checks.py"]
 RULE_SHAPE = re.compile(r"[a-z]+(?:-[a-z0-9]+)+")
 # Dashed words in those modules that are not rule ids: MJML tags and attributes, HTML attributes and
-# header values the sanitiser allows, text encodings.
+# header values the sanitiser allows, text encodings, the merge-tag engine named "single-brace".
 MJML_WORDS = (
     set(mjml_schema.ATTRIBUTES)
     | set(mjml_schema.ALL_ATTRIBUTE_NAMES)
@@ -40,6 +40,7 @@ OTHER_WORDS = {
     "utf-8",
     "quoted-printable",
     "mj-container",
+    "single-brace",
 }  # MJML 3
 
 

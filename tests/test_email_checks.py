@@ -239,11 +239,18 @@ BREAKING = [
         id="raw-table-800",
     ),
     pytest.param(
-        "merge-tag-unresolved",
+        "merge-tag-foreign",
         "error",
         {"source": _swap("Hi {{ first_name", "Hi *|FNAME|* {{ first_name")},
         12,
         id="mailchimp-tag",
+    ),
+    pytest.param(
+        "merge-tag-unresolved",
+        "error",
+        {"source": _swap("Hi {{ first_name", "Hi [[Name]] {{ first_name")},
+        12,
+        id="bracket-tag",
     ),
     pytest.param(
         "merge-tag-unresolved",

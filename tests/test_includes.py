@@ -97,7 +97,8 @@ def test_an_unknown_include_is_one_error_finding_in_check_with_its_line_and_the_
 def test_a_preview_renders_without_the_includes_it_cannot_resolve_and_lists_each_one():
     source = email('<mj-include path="header.mjml" />', "", '<mj-include path="footer.mjml" />')
     result = preview(source, snippets={})
-    assert result.error is None and result.email is not None
+    assert result.error is None
+    assert result.email is not None
     assert [(f.rule, f.line) for f in result.findings if f.rule == "mjml-include"] == [
         ("mjml-include", 4),
         ("mjml-include", 6),

@@ -340,3 +340,25 @@ def test_open_in_studio_from_the_journey_editor_opens_that_email(workspace):
     assert not at.exception
     assert at.selectbox(key="studio_email").value == workspace["second"]
     assert "Read more" in at.text_area(key="studio_mjml").value
+
+
+def test_convert_to_liquid_rewrites_the_editor_keeps_it_unsaved_and_lists_what_it_left(workspace):
+    at = _open(workspace)
+    foreign = WELCOME.mjml.replace(
+        "Thanks for asking", "*|IF:COMPANY|*Hi *|COMPANY|*!*|END:IF|* {{> footer}} Thanks for asking"
+    )
+    _edit(at, foreign)
+    assert at.button(key="studio_mark_ready").disabled
+    assert "looks like a Mailchimp merge tag" in _texts(at.error)
+    assert all("*|COMPANY|*" in d for d in _previews(at))  # a placeholder, not a blank preview
+
+    at.button(key="studio_convert_tags").click().run()
+    assert not at.exception
+
+    converted = at.text_area(key="studio_mjml").value
+    assert "{% if company %}Hi {{ company }}!{% endif %} {{> footer}} Thanks for asking" in converted
+    assert "Converted 3 merge tag(s) to Liquid" in _texts(at.warning)
+    assert "{{> footer}} (Handlebars) → no Liquid equivalent" in _texts(at.warning)
+    assert all("Hi Brightside!" in d for d in _previews(at))
+    assert "Unsaved changes" in _texts(at.warning)
+    assert _load(workspace, workspace["first"]).mjml == WELCOME.mjml  # saved only when she saves

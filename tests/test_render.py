@@ -201,11 +201,14 @@ def test_preview_keeps_input_too_large_as_a_finding():
     assert result.findings[0].rule == "input-too-large"
 
 
-def test_preview_keeps_the_rule_of_a_preheader_merge_tag_error():
+def test_preview_keeps_the_rule_of_a_preheader_merge_tag_error_and_still_renders():
     result = preview(WELCOME, {"company": "F"}, preheader="Hi {{ nickname }}")
-    assert isinstance(result.error, TemplateError)
-    assert (result.error.field, result.error.rule) == ("preheader", "merge-tag-unknown")
+    assert result.error is None
+    (error,) = result.tag_errors
+    assert (error.field, error.rule, error.line) == ("preheader", "merge-tag-unknown", None)
+    assert error.message.startswith("Preheader: column 7: Unknown merge tag 'nickname'")
     assert [f.rule for f in result.findings] == ["merge-tag-unknown"]
+    assert "Hi {{ nickname }}</div>" in result.email.html  # plain text in the hidden preheader
 
 
 def test_validation_findings_come_with_the_rendered_email():

@@ -12,6 +12,7 @@ import streamlit as st
 
 from journey.core.errors import StaleEdit
 from journey.plan import journeys
+from journey.write.engines import convert_tags, describe
 from ui.db import db_session
 from ui.pickers import CURRENT_JOURNEY, journey_picker
 from ui.writes import attempt, run_write
@@ -192,3 +193,32 @@ def _confirm_switch(open_id: int, picked: int, picked_name: str) -> None:
     go, stay = st.columns(2)
     go.button("Switch and keep my draft", key="studio_switch_confirm", on_click=_switch, args=(picked,))
     stay.button(f"Stay on {name}", key="studio_switch_cancel", on_click=_point_picker, args=(open_id,))
+
+
+def _convert_editor_tags() -> None:
+    """Button callback: the editor's MJML with other engines' tags as Liquid (unsaved, like any edit)."""
+    conversion = convert_tags(st.session_state.get("studio_mjml") or "")
+    st.session_state["studio_mjml"] = conversion.source
+    st.session_state["studio_convert_report"] = (
+        len(conversion.converted),
+        [describe(tag) for tag in conversion.unconverted],
+    )
+
+
+def studio_convert_offer(findings) -> None:
+    """A "Convert to Liquid" button when a finding names another engine's tag, and what it last did."""
+    report = st.session_state.pop("studio_convert_report", None)
+    if report is not None:
+        converted, left = report
+        done = f"Converted {converted} merge tag(s) to Liquid in the editor; save to keep them."
+        if left:
+            st.warning(done + "  \nCould not convert, left as written:  \n" + "  \n".join(left), icon="🔁")
+        else:
+            st.success(done, icon="🔁")
+    if any(f.rule == "merge-tag-foreign" for f in findings):
+        st.button(
+            "Convert to Liquid",
+            key="studio_convert_tags",
+            on_click=_convert_editor_tags,
+            help="Rewrites Mailchimp, Handlebars, Jinja, Blade… tags as Liquid in the editor (not saved).",
+        )

@@ -1,6 +1,7 @@
 """Email studio commands: render an MJML email to HTML or text, and run the pre-send checks.
 
-    python -m journey render FILE.mjml [--data FILE.json] [--preheader P] [--text]
+    python -m journey render FILE.mjml [--data FILE.json] [--preheader P] [--text] [--strict]
+    python -m journey convert-tags FILE.mjml [-o OUT.mjml]
     python -m journey check FILE.mjml [--data FILE.json] [--subject S] [--preheader P]
                             [--cta-label L] [--cta-url URL] [--check-links] [--json]
 
@@ -8,8 +9,12 @@ FILE may be `-` for standard input. `--data` is a JSON object of merge fields la
 ones (`unsubscribe_url`, `view_in_browser_url`). `<mj-include>`s resolve, like mjml's, against the
 folder holding FILE (`--snippets DIR` names another): each `NAME.mjml`, `NAME.css`, `NAME.html` there
 is the snippet NAME (the path rule of journey.write.includes: `./footer`, `partials/footer.mjml` both
-name footer). `--workspace` adds the workspace database's snippets (a file in the folder wins on a clash). `render` exits 1 with one line on stderr when the
-email cannot be rendered; `check` prints every finding and exits 1 when any of them is an error.
+name footer). `--workspace` adds the workspace database's snippets (a file in the folder wins on a clash).
+`render` exits 1 with one line on stderr when the email cannot be rendered, and with one line per
+include it cannot resolve; a merge tag it cannot fill is shown as a placeholder, reported on stderr and
+exits 0, unless `--strict` (what a send does): then any such tag exits 1. `check` prints every finding
+and exits 1 when any of them is an error. `convert-tags` rewrites other engines' merge tags as Liquid
+and exits 1 when some could not be converted.
 """
 
 from __future__ import annotations
@@ -52,8 +57,30 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     render.add_argument(
         "--text", action="store_true", help="print the plain-text alternative instead of the HTML"
     )
+    render.add_argument(
+        "--strict",
+        action="store_true",
+        help="exit 1 on any merge tag that cannot be filled or is in another engine's syntax (as a send does)",
+    )
     _add_snippet_options(render)
     render.set_defaults(func=cmd_render)
+
+    convert = subparsers.add_parser(
+        "convert-tags",
+        help="rewrite other engines' merge tags (Mailchimp, Handlebars, Jinja, Blade…) as Liquid",
+        description=(
+            "Converts variables, if/else, each/for, comments and default values to Liquid and lists what "
+            "it converted and what it could not. Exit 0 when everything converted, 1 otherwise."
+        ),
+    )
+    convert.add_argument("file", metavar="FILE.mjml", help="the MJML email ('-' reads standard input)")
+    convert.add_argument(
+        "-o",
+        "--output",
+        metavar="OUT.mjml",
+        help="write the converted MJML here (default: standard output; the list then goes to stderr)",
+    )
+    convert.set_defaults(func=cmd_convert_tags)
 
     check = subparsers.add_parser(
         "check",
@@ -146,16 +173,62 @@ def _snippets(args: argparse.Namespace, source: str) -> dict[str, str]:
     return library
 
 
+def _print_finding(finding, file) -> None:
+    where = f"line {finding.line}: " if finding.line and not finding.message.startswith("Line ") else ""
+    fix = f" Fix: {finding.fix}" if finding.fix else ""
+    print(f"{finding.severity:7} {finding.rule}: {where}{finding.message}{fix}", file=file)
+
+
 def cmd_render(args: argparse.Namespace) -> int:
-    from journey.write.render import render_email
+    from journey.write.render import error_finding, preview
 
     source = _read_source(args.file)
-    email = render_email(
+    result = preview(
         source, _read_data(args.data), preheader=args.preheader, snippets=_snippets(args, source)
     )
-    sys.stdout.write(email.text if args.text else email.html)
-    if not (email.text if args.text else email.html).endswith("\n"):
-        sys.stdout.write("\n")
+    if result.error is not None:
+        raise result.error
+    if result.include_errors:  # never a silent gap: an include that names no snippet is an error
+        for error in result.include_errors:
+            _print_finding(error_finding(error), sys.stderr)
+        return 1
+    for error in result.tag_errors:
+        _print_finding(error_finding(error), sys.stderr)
+    if args.strict and result.tag_errors:
+        count = len(result.tag_errors)
+        print(
+            f"error: {count} merge tag{'s' if count != 1 else ''} cannot be filled; fix them before sending.",
+            file=sys.stderr,
+        )
+        return 1
+    assert result.email is not None
+    output = result.email.text if args.text else result.email.html
+    sys.stdout.write(output if output.endswith("\n") else output + "\n")
+    return 0
+
+
+def cmd_convert_tags(args: argparse.Namespace) -> int:
+    from journey.write.engines import convert_tags, describe
+
+    conversion = convert_tags(_read_source(args.file))
+    if args.output:
+        Path(args.output).write_text(conversion.source, encoding="utf-8")
+        report = sys.stdout
+    else:
+        sys.stdout.write(conversion.source)
+        report = sys.stderr
+    if not conversion.converted and not conversion.unconverted:
+        print("No merge tags of other engines found: nothing to convert.", file=report)
+        return 0
+    if conversion.converted:
+        print(f"Converted {len(conversion.converted)} tag(s):", file=report)
+        for tag in conversion.converted:
+            print(f"  {describe(tag)}", file=report)
+    if conversion.unconverted:
+        print(f"Could not convert {len(conversion.unconverted)} tag(s), left as written:", file=report)
+        for tag in conversion.unconverted:
+            print(f"  {describe(tag)}", file=report)
+        return 1
     return 0
 
 

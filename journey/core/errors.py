@@ -84,9 +84,11 @@ class TemplateError(JourneyError):
         field: str | None = None,
         line: int | None = None,
         column: int | None = None,
+        fix: str = "",
     ) -> None:
         super().__init__(message, field=field, line=line, column=column)
         self.rule = rule
+        self.fix = fix  # how to fix it, when the message alone does not say
 
 
 class InputTooLarge(JourneyError):

@@ -1,6 +1,7 @@
 """The Write section: merge tags, rendering, sanitising, MJML validation, pre-send checks, variants, test sends.
 
-    merge            Liquid merge tags, sandboxed (merge_tags)
+    merge            Liquid merge tags, sandboxed (merge_tags; merge_preview keeps placeholders)
+    engines          other engines' merge tags: found, named, converted to Liquid (foreign_tags, convert_tags)
     mjml_validation  the MJML parser and validator, against mjml_schema (the official mjml 4 schema)
     render           merge tags → MJML → sanitised HTML and plain text (render_email, preview)
     sanitize         the HTML sanitiser (nh3)
@@ -18,7 +19,9 @@ from journey.core.lazy import lazy_exports
 
 _EXPORTS = {
     "CheckedRender": "journey.write.checks",
+    "Conversion": "journey.write.engines",
     "EmailFacts": "journey.write.facts",
+    "ForeignTag": "journey.write.engines",
     "Gallery": "journey.write.gallery",
     "Preview": "journey.write.render",
     "RenderedEmail": "journey.write.render",
@@ -28,12 +31,15 @@ _EXPORTS = {
     "VariantContent": "journey.write.variants",
     "add_variant": "journey.write.variants",
     "check_email": "journey.write.checks",
+    "convert_tags": "journey.write.engines",
     "create_snippet": "journey.write.snippets",
     "delete_snippet": "journey.write.snippets",
     "delete_variant": "journey.write.variants",
+    "detect_engines": "journey.write.engines",
     "email_facts": "journey.write.facts",
     "emails_including": "journey.write.snippets",
     "findings_for": "journey.write.checks",
+    "foreign_tags": "journey.write.engines",
     "has_merge_tags": "journey.write.merge",
     "import_upload": "journey.write.gallery",
     "list_snippets": "journey.write.snippets",

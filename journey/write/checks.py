@@ -19,7 +19,7 @@ Rules (id: severity):
     html-too-large: error (> 102 KB, Gmail clips)    html-large: warning (from 90 KB)
     text-too-small: warning (body text under 14 px)  button-too-small: warning (under 44 px tall)
     width-too-wide: warning (content wider than 600 px)
-    merge-tag-unresolved: error (merge tags left in the output, e.g. another ESP's *|FNAME|*)
+    merge-tag-unresolved: error (merge tags left in the output that no other rule names, e.g. [[Name]])
     address-missing: warning (no postal address near the end: CAN-SPAM)
     personalisation-missing: info (no merge tag besides the standard ones)
 Also returned, from the pipeline: mjml-unknown-tag, mjml-invalid-parent, mjml-include, mjml-no-root,
@@ -27,8 +27,11 @@ mjml-no-body, mjml-tag-mismatch (errors), mjml-unknown-attribute, mjml-invalid-v
 mjml-container (info: MJML 3, migrated); unsafe-script,
 unsafe-event-handler, unsafe-javascript-url, unsafe-iframe, unsafe-form, unsafe-base,
 unsafe-meta-refresh, unsafe-svg, unsafe-css, unsafe-url (errors: removed by the sanitiser); and when the email cannot
-be rendered one of mjml-include (an include that names no snippet), mjml-include-cycle, mjml-invalid, merge-tag-unknown, merge-tag-syntax, merge-tag-limit, merge-tag-include,
-input-too-large (errors).
+be rendered one of mjml-invalid, merge-tag-limit, input-too-large (errors). A merge tag that cannot be
+filled does not stop the preview (it shows as a placeholder) and is an error finding: merge-tag-unknown,
+merge-tag-syntax, merge-tag-include, or merge-tag-foreign (another engine's syntax, with its Liquid
+equivalent in the fix); so is an include that names no snippet (mjml-include) or that forms a cycle
+(mjml-include-cycle), which the preview leaves out.
 Sizes are computed as MJML does: the attribute, else its mj-class, else mj-attributes for the tag,
 else mj-all, else the component's default (mj-text 13 px; mj-button 13 px, line-height 120%,
 inner-padding 10px 25px).
@@ -36,6 +39,7 @@ inner-padding 10px 25px).
 
 from __future__ import annotations
 
+import html as html_lib
 import re
 import urllib.error
 import urllib.request
@@ -471,8 +475,8 @@ def _width_rules(document: MJMLDocument, attributes: _Attributes) -> list[Findin
 def _merge_rules(result: Preview, source: str) -> list[Finding]:
     findings = []
     email = result.email
-    leftovers = _ESP_TAG_RE.findall(email.html) if email else []
-    seen = set()
+    leftovers = _ESP_TAG_RE.findall(html_lib.unescape(email.html)) if email else []
+    seen = set(result.placeholders)  # each reported already, with its engine and line
     for tag in leftovers:
         if tag in seen:
             continue

@@ -12,13 +12,19 @@ One syntax, python-liquid 2:
   `LOOP_ITERATION_LIMIT` iterations, output after `OUTPUT_STREAM_LIMIT` bytes, `assign`/`capture`
   after `LOCAL_NAMESPACE_LIMIT` bytes.
 
-`merge_tags(source, data)` is the one entry point; it raises `TemplateError` (with line and column).
+`merge_tags(source, data)` is the strict entry point; it raises `TemplateError` (with line and column).
+`merge_preview(source, data)` is the lenient one, for previews: every tag it cannot fill (an unknown
+variable, a tag Liquid cannot parse, another engine's tag found by `journey.write.engines`) becomes a
+placeholder marker that keeps the source's length and lines, and its error is kept, not raised;
+`fill_placeholders(text, tags, show)` then puts each tag's own text back (the preview highlights it).
+Resource limits and nesting stay errors either way: a preview never gets around the sandbox.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from functools import lru_cache
 
 from liquid import Environment
@@ -225,3 +231,186 @@ def merge_variables(source: str) -> list[str]:
         return sorted(names)
     except LiquidError as exc:
         raise template_error(exc, source=source) from exc
+
+
+# --- previews: placeholders instead of errors ----------------------------------------------------
+
+MAX_PLACEHOLDERS = 20  # tags left as placeholders one by one in a template with blocks; then all at once
+# Markers are rare printable characters (CJK Extension C, filler from Extension D): the renderer
+# escapes private-use ones in attribute values (href="\\u{f0000}"), printable ones it keeps as they are.
+_FIRST_MARKER = 0x2A700
+_LAST_MARKER = 0x2B739
+_FILLER = "\U0002b740"
+PLACEHOLDER_RE = re.compile("([\U0002a700-\U0002b739])\U0002b740*(?:\n+\U0002b740+)*")
+_LIQUID_TAG_RE = re.compile(r"\{%(?:(?!\{%|%\}).)*%\}|\{\{(?:(?!\{\{|\}\}).)*\}\}", re.DOTALL)
+_UNEXPECTED_RE = re.compile(r"unexpected tag '(\w+)'")
+_BLOCK_TAGS = ("if", "unless", "for", "case", "capture", "tablerow", "comment", "raw", "ifchanged")
+
+
+@dataclass(frozen=True)
+class LenientMerge:
+    """A merge for a preview: the text (with a marker per tag left unfilled), those tags, their errors."""
+
+    text: str
+    tags: tuple[str, ...] = ()  # the tag as written, by marker number
+    errors: tuple[TemplateError, ...] = ()  # one per tag the reader would see unfilled, in source order
+
+
+def _marker(number: int, tag: str) -> str:
+    """A stand-in for `tag` of the same length and lines, so later line numbers stay those of the source."""
+    if _FIRST_MARKER + number > _LAST_MARKER:
+        raise TemplateError(
+            "The email has too many merge tags that cannot be filled to preview it; convert them to Liquid first.",
+            field="mjml",
+        )
+    return chr(_FIRST_MARKER + number) + "".join("\n" if c == "\n" else _FILLER for c in tag[1:])
+
+
+def fill_placeholders(text: str, tags: tuple[str, ...], show: Callable[[str, int], str]) -> str:
+    """Each marker in `text` replaced by `show(tag, offset)`; `offset` is where the marker is in `text`."""
+    if not tags:
+        return text
+    return PLACEHOLDER_RE.sub(
+        lambda m: (
+            show(tags[ord(m.group(1)) - _FIRST_MARKER], m.start())
+            if ord(m.group(1)) - _FIRST_MARKER < len(tags)
+            else m.group()
+        ),
+        text,
+    )
+
+
+def _foreign_error(tag) -> TemplateError:
+    equivalent = tag.liquid
+    fix = (
+        f"Write {equivalent} instead (Convert to Liquid in the studio, or convert-tags, does it)."
+        if equivalent is not None
+        else "This has no Liquid equivalent: rewrite it by hand (see the README's merge-tag section)."
+    )
+    if equivalent == "":
+        fix = "Remove it: Liquid needs no such tag."
+    shown = " ".join(tag.text.split())
+    shown = shown if len(shown) <= 60 else shown[:59] + "…"
+    return TemplateError(
+        f"Line {tag.line}, column {tag.column}: {shown} looks like a {tag.engine} merge tag; "
+        "this studio uses Liquid, so readers would see it as written.",
+        rule="merge-tag-foreign",
+        field="mjml",
+        line=tag.line,
+        column=tag.column,
+        fix=fix,
+    )
+
+
+def _tag_at(text: str, index: int) -> tuple[int, int] | None:
+    """The (start, end) of the `{{ … }}` or `{% … %}` that holds `index`, if any."""
+    start = max(text.rfind("{{", 0, index + 1), text.rfind("{%", 0, index + 1))
+    if start == -1:
+        return None
+    closer = "}}" if text.startswith("{{", start) else "%}"
+    end = text.find(closer, max(index, start + 2))
+    if end == -1:
+        return None
+    return start, end + 2
+
+
+def merge_preview(source: str, data: Mapping[str, object], *, field: str = "mjml") -> LenientMerge:
+    """Merge for a preview: tags that cannot be filled become placeholders, their errors are returned.
+
+    Raises TemplateError only for what a placeholder cannot fix: a resource limit, too deep nesting.
+    """
+    from journey.write.engines import foreign_tags
+
+    foreign = foreign_tags(source)
+    if not foreign:
+        try:
+            return LenientMerge(merge_tags(source, data))
+        except TemplateError as exc:
+            if exc.rule == "merge-tag-limit" or exc.__cause__ is None:
+                raise
+    pieces: list[str] = []
+    tags: list[str] = []
+    found: list[tuple[int, TemplateError]] = []
+    last = 0
+    for tag in foreign:
+        pieces += [source[last : tag.offset], _marker(len(tags), tag.text)]
+        tags.append(tag.text)
+        found.append((tag.offset, _foreign_error(tag)))
+        last = tag.offset + len(tag.text)
+    work = "".join(pieces) + source[last:]
+    try:
+        snippets = _snippets(work)
+        if snippets is None:
+            merged = _merge_whole(work, dict(data), tags, found)
+        else:
+            merged = _merge_snippets(work, snippets, dict(data), tags, found)
+    except RecursionError as exc:
+        raise TemplateError("The merge tags are nested too deeply.", field=field) from exc
+    if len(merged) > OUTPUT_STREAM_LIMIT:
+        raise TemplateError(
+            f"The merge tags produced more than {OUTPUT_STREAM_LIMIT:,} bytes; shorten the merge values.",
+            field=field,
+        )
+    errors = tuple(error for _, error in sorted(found, key=lambda pair: pair[0]))
+    return LenientMerge(merged, tuple(tags), errors)
+
+
+def _merge_snippets(work: str, snippets, context: dict, tags: list[str], found: list) -> str:
+    """Only `{{ … }}` statements: each one rendered alone, each failure a placeholder (linear)."""
+    pieces: list[str] = []
+    last = 0
+    for start, end in snippets:
+        pieces.append(work[last:start])
+        try:
+            pieces.append(_parse_snippet(work[start:end]).render(**context))
+        except ResourceLimitError as exc:
+            raise template_error(exc, source=work, offset=start) from exc
+        except LiquidError as exc:
+            found.append((start, template_error(exc, source=work, offset=start)))
+            pieces.append(_marker(len(tags), work[start:end]))
+            tags.append(work[start:end])
+        last = end
+    pieces.append(work[last:])
+    return "".join(pieces)
+
+
+def _merge_whole(work: str, context: dict, tags: list[str], found: list) -> str:
+    """Blocks too: render the whole text; each failing tag becomes a placeholder and it is tried again.
+
+    After MAX_PLACEHOLDERS failures, or for an error with no position (a block never closed), every
+    remaining tag becomes a placeholder at once. A block tag left as a placeholder takes its
+    else/end tags with it without another finding.
+    """
+    opened: list[str] = []
+    for attempt in range(MAX_PLACEHOLDERS + 2):
+        try:
+            return ENV.from_string(work).render(**context)
+        except ResourceLimitError as exc:
+            raise template_error(exc, source=work) from exc
+        except LiquidError as exc:
+            error, cause = template_error(exc, source=work), exc
+        token = cause.token
+        index = token.start_index if token is not None else -1
+        span = _tag_at(work, index) if index >= 0 and attempt < MAX_PLACEHOLDERS else None
+        if span is None:
+            spans = [m.span() for m in _LIQUID_TAG_RE.finditer(work)]
+            if not spans:
+                raise error
+            found.append((spans[0][0], error))
+        else:
+            spans = [span]
+            unexpected = _UNEXPECTED_RE.search(str(cause.message))
+            closes = unexpected.group(1) if unexpected else ""
+            if opened and closes in ("else", "elsif", "when", *(f"end{name}" for name in opened)):
+                if closes.startswith("end"):
+                    opened.remove(closes[3:])
+            else:
+                found.append((span[0], error))
+            name = re.match(r"\{%-?\s*(\w+)", work[span[0] : span[1]])
+            if name and name.group(1) in _BLOCK_TAGS:
+                opened.append(name.group(1))
+        for start, end in reversed(spans):
+            tag = work[start:end]
+            work = work[:start] + _marker(len(tags), tag) + work[end:]
+            tags.append(tag)
+    raise TemplateError("The merge tags could not be read.", field="mjml")

@@ -2,11 +2,15 @@
 
 One pure pipeline that the studio page, the CLI and the tests all call:
 
-    render_email(mjml, data, preheader="") -> RenderedEmail(html, text, findings)
-        raises TemplateError (merge tags; line, column), InvalidMJML (line, column) or InputTooLarge
+    render_email(mjml, data, preheader="", strict=True) -> RenderedEmail(html, text, findings)
+        raises TemplateError (merge tags; line, column), InvalidMJML (line, column) or InputTooLarge;
+        strict (what a send uses) also refuses any merge tag left unfilled or in another engine's syntax
     preview(mjml, data, preheader="") -> Preview
         never raises for bad input: the same work, with the error (if any) kept as `error` and the
-        parsed MJML document, so `journey.write.checks.check_email` does not render twice
+        parsed MJML document, so `journey.write.checks.check_email` does not render twice. A merge tag
+        that cannot be filled (an unknown field, a tag Liquid cannot parse, another engine's tag) does
+        not stop it: it shows as a placeholder, its own text on a highlighted background (plain text
+        inside an attribute such as href), and its error is kept in `tag_errors`
     standard_merge_data(persona_merge_data, unsubscribe_url=..., view_in_browser_url=...) -> dict
     preview_src(html) -> "data:text/html;base64,…" with a CSP meta, for st.iframe
 
@@ -14,9 +18,10 @@ Steps: (0) every `<mj-include>` replaced by its snippet from `snippets` (`journe
 include that names no snippet, or a cycle, is an error finding with its line and is left out, so the
 preview still renders; `render_email`, which sends use, raises it as IncludeError); (1) size and nesting guard (mjml-python crashes the process on deep nesting);
 (2) MJML validation on the source as written, so lines match the editor; (3) Liquid merge tags in a
-sandbox (`journey.write.merge`); (4) the guard again on the merged text; (5) mjml-python with an
+sandbox (`journey.write.merge.merge_preview`: placeholders for tags it cannot fill); (4) the guard again on the merged text; (5) mjml-python with an
 `include_loader` that never reads a file; (6) the preheader, if given (its merge tags filled too),
 replaces `<mj-preview>`;
+(6b) the placeholders filled in;
 (7) nh3 with an email allowlist (`journey.write.sanitize`); (8) a plain-text alternative from the clean HTML.
 `data` is laid over `standard_merge_data()`, so `unsubscribe_url` and `view_in_browser_url` always exist.
 """
@@ -35,7 +40,7 @@ from journey.core.errors import IncludeError, InputTooLarge, InvalidMJML, Journe
 from journey.core.findings import Finding
 from journey.core.text import line_column, normalize_newlines
 from journey.write.includes import expand_includes
-from journey.write.merge import merge_tags
+from journey.write.merge import fill_placeholders, merge_preview
 from journey.write.mjml_validation import (
     MJMLDocument,
     guard_input,
@@ -79,12 +84,15 @@ class Preview:
     email: RenderedEmail | None
     error: JourneyError | None
     validation: tuple[Finding, ...] = ()  # the MJML validation findings, kept when the email cannot render
-    include_errors: tuple[IncludeError, ...] = ()  # includes left out of a preview that did render
+    tag_errors: tuple[TemplateError, ...] = ()  # merge tags shown as placeholders, in source order
+    placeholders: tuple[str, ...] = ()  # those tags as written
+    include_errors: tuple[IncludeError, ...] = ()  # includes left out of the preview, in source order
 
     @property
     def findings(self) -> list[Finding]:
-        """Every finding, the error included (as an error finding with its line)."""
-        findings = list(self.email.findings) if self.email else list(self.validation)
+        """Every finding, the error and each unfilled merge tag included (as error findings with lines)."""
+        findings = [error_finding(exc) for exc in self.tag_errors]
+        findings += list(self.email.findings) if self.email else list(self.validation)
         if self.error is not None:
             error = error_finding(self.error)
             # the renderer's refusal says what the structure finding at its line says: keep one
@@ -92,6 +100,28 @@ class Preview:
             findings = [f for f in findings if not (f.rule in said and f.line == error.line)]
             findings.insert(0, error)
         return findings
+
+    @property
+    def strict_error(self) -> JourneyError | None:
+        """What refuses a send: the error, else the first include left out, else the first unfilled merge tag
+        (with how many there are)."""
+        if self.error is not None or not (self.tag_errors or self.include_errors):
+            return self.error
+        if self.include_errors:
+            return self.include_errors[0]
+        first = self.tag_errors[0]
+        more = len(self.tag_errors) - 1
+        suffix = (
+            f" ({more} more merge-tag problem{'s' if more != 1 else ''}; run the checks.)" if more else ""
+        )
+        return TemplateError(
+            f"{first.message}{suffix}",
+            rule=first.rule,
+            field=first.field,
+            line=first.line,
+            column=first.column,
+            fix=first.fix,
+        )
 
 
 def error_finding(exc: JourneyError) -> Finding:
@@ -111,7 +141,7 @@ def error_finding(exc: JourneyError) -> Finding:
         rule=rule,
         severity="error",
         message=str(exc),
-        fix=fixes.get(rule, "Fix the merge tag at that line."),
+        fix=getattr(exc, "fix", "") or fixes.get(rule, "Fix the merge tag at that line."),
         line=exc.line,
     )
 
@@ -157,6 +187,35 @@ def _mjml_error(exc: ValueError, source: str, merged: str) -> InvalidMJML:
     else:
         message = f"The MJML cannot be rendered ({detail}). Check that every tag is closed and attribute values are quoted."
     return InvalidMJML(message, line=line, column=column, field="mjml")
+
+
+PLACEHOLDER_STYLE = (
+    "background-color:#fff3bf;color:#5c3c00;border:1px dashed #d9a400;border-radius:3px;"
+    "padding:0 2px;font-family:monospace"
+)
+_RAW_TEXT_TAGS = ("title", "style", "script", "textarea")
+
+
+def _plain_here(html: str, offset: int) -> bool:
+    """True where markup would not be read as markup: inside a tag (attribute values), a comment, <title>…"""
+    if html.rfind("<", 0, offset) > html.rfind(">", 0, offset):
+        return True
+    if html.rfind("<!--", 0, offset) > html.rfind("-->", 0, offset):
+        return True
+    lowered = html[:offset].lower()
+    return any(lowered.rfind(f"<{tag}") > lowered.rfind(f"</{tag}") for tag in _RAW_TEXT_TAGS)
+
+
+def placeholder_html(html: str, tags: tuple[str, ...]) -> str:
+    """The placeholders in rendered HTML: the tag's own text, escaped, highlighted in text, plain in attributes."""
+
+    def show(tag: str, offset: int) -> str:
+        text = html_lib.escape(tag, quote=True)
+        if _plain_here(html, offset):
+            return text
+        return f'<span style="{PLACEHOLDER_STYLE}" title="Merge tag not filled">{text}</span>'
+
+    return fill_placeholders(html, tags, show)
 
 
 def _set_preheader(html: str, preheader: str) -> str:
@@ -237,40 +296,64 @@ def preview(
     findings = include_findings + validate_document(document)
     kept = tuple(findings)
     try:
-        merged = merge_tags(mjml_source, merge_data)
+        merge = merge_preview(mjml_source, merge_data)
     except TemplateError as exc:
         return Preview(mjml_source, document, "", merge_data, None, exc, kept)
+    merged, tags, tag_errors = merge.text, merge.tags, merge.errors
+    partial = {"validation": kept, "tag_errors": tag_errors, "placeholders": tags}
     if merged is not mjml_source:
         try:
             guard_input(merged, what="The email after merge tags")
         except InputTooLarge as exc:
-            return Preview(mjml_source, document, merged, merge_data, None, exc, kept)
+            return Preview(mjml_source, document, merged, merge_data, None, exc, **partial)
     try:
         raw_html = mjml.mjml2html(prepare_for_renderer(merged), include_loader=_refuse_include)
     except ValueError as exc:
         error = _mjml_error(exc, mjml_source, merged)
-        return Preview(mjml_source, document, merged, merge_data, None, error, kept)
+        return Preview(mjml_source, document, merged, merge_data, None, error, **partial)
     except BaseException as exc:  # a Rust panic surfaces as pyo3's PanicException (a BaseException)
         if type(exc).__name__ != "PanicException":
             raise
         error = _mjml_error(ValueError(str(exc)), mjml_source, merged)
-        return Preview(mjml_source, document, merged, merge_data, None, error, kept)
+        return Preview(mjml_source, document, merged, merge_data, None, error, **partial)
     if document.problems and merged != mjml_source:
         # The renderer took it, so what confused our parser was Liquid (e.g. {% if %} inside a tag):
         # validate the merged MJML instead (lines are then those of the merged text).
         findings = include_findings + validate_mjml(merged)
+    raw_html = placeholder_html(raw_html, tags)
     if preheader:
         try:
-            preheader = html_lib.unescape(merge_tags(preheader, merge_data))
+            merged_preheader = merge_preview(preheader, merge_data, field="preheader")
         except TemplateError as exc:
-            error = TemplateError(
-                f"Preheader: {exc.message}", field="preheader", line=None, column=exc.column, rule=exc.rule
-            )
-            return Preview(mjml_source, document, merged, merge_data, None, error, kept)
-        raw_html = _set_preheader(raw_html, preheader)
+            error = _preheader_error(exc)
+            return Preview(mjml_source, document, merged, merge_data, None, error, **partial)
+        preheader = fill_placeholders(
+            merged_preheader.text, merged_preheader.tags, lambda tag, _: html_lib.escape(tag)
+        )
+        tag_errors += tuple(_preheader_error(exc) for exc in merged_preheader.errors)
+        tags += merged_preheader.tags
+        raw_html = _set_preheader(raw_html, html_lib.unescape(preheader))
     clean_html, removed = sanitize_html(raw_html, source=mjml_source)
     email = RenderedEmail(html=clean_html, text=html_to_text(clean_html), findings=findings + removed)
-    return Preview(mjml_source, document, merged, merge_data, email, None, include_errors=tuple(include_problems))
+    return Preview(
+        mjml_source,
+        document,
+        merged,
+        merge_data,
+        email,
+        None,
+        tag_errors=tag_errors,
+        placeholders=tags,
+        include_errors=tuple(include_problems),
+    )
+
+
+def _preheader_error(exc: TemplateError) -> TemplateError:
+    """A merge-tag error of the preheader: said so, with no line (the preheader is one field)."""
+    message = re.sub(r"^Line 1, column (\d+): ", r"column \1: ", exc.message)
+    return TemplateError(
+        f"Preheader: {message}", field="preheader", line=None, column=exc.column, rule=exc.rule, fix=exc.fix
+    )
 
 
 def render_email(
@@ -279,13 +362,17 @@ def render_email(
     *,
     preheader: str = "",
     snippets: Mapping[str, str] | None = None,
+    strict: bool = True,
 ) -> RenderedEmail:
-    """Merge tags → MJML → sanitised HTML and text. Raises TemplateError, InvalidMJML, InputTooLarge or IncludeError."""
+    """Merge tags → MJML → sanitised HTML and text. Raises TemplateError, InvalidMJML, InputTooLarge or IncludeError.
+
+    `strict` (the default, what a send uses) refuses any merge tag left as a placeholder and any include
+    left out; with strict=False the email comes back with them, each one an error finding.
+    """
     result = preview(mjml_source, data, preheader=preheader, snippets=snippets)
-    if result.error is not None:
-        raise result.error
-    if result.include_errors:
-        raise result.include_errors[0]
+    error = result.strict_error if strict else result.error
+    if error is not None:
+        raise error
     assert result.email is not None
     return result.email
 

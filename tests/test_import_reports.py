@@ -366,3 +366,35 @@ def test_the_format_lists_of_the_cli_and_the_page_are_formats():
     from journey.cli.import_metrics import FORMAT_CHOICES
 
     assert set(FORMAT_CHOICES) == {"auto", *FORMATS} - {"mapped"}
+
+
+def test_a_klaviyo_flow_export_reads_its_counts_skips_sms_and_the_lines_above_its_header(session, journey_id):
+    result = import_metrics(session, journey_id, FIXTURES / "klaviyo_flow_daily.csv")
+    assert (result.format, result.detected, result.rows_read, result.rejected) == (
+        "klaviyo_flow",
+        True,
+        3,
+        [],
+    )
+    assert result.notes == [
+        "The header is row 3: the 2 lines above it (a title or a date range) were not read.",
+        "Skipped 1 row that is not email (Flow Message Channel: SMS: 1); row 5.",
+    ]
+    # sent = delivered + bounced; Unique Placed Order, Unsubscribes and Spam counts read as they are
+    assert counts(session) == {
+        ("Welcome 1", "", "2026-11-02"): row(1000, 980, 441, 49, conv=4, unsub=10, bounces=20, revenue=200.0),
+        ("Welcome 2", "", "2026-11-03"): row(
+            495, 490, 196, 20, conv=1, bounces=5, complaints=1, revenue=35.5
+        ),
+    }
+    assert stage_rates(session, journey_id) == {
+        "Awareness": (1495, 1470, pytest.approx(637 / 1470), pytest.approx(69 / 1470))
+    }
+
+
+def test_a_bad_count_under_a_preamble_is_named_with_its_spreadsheet_row(session, journey_id):
+    result = import_metrics(
+        session, journey_id, _with("klaviyo_flow_daily.csv", ",490.0,5.0,", ",490.0,five,")
+    )
+    assert [(r.row, r.error) for r in result.rejected] == [(6, "Bounced: “five” is not a number")]
+    assert counts(session) == {}

@@ -424,15 +424,20 @@ KLAVIYO_FLOW = AggregateFormat(
         "delivered": ("delivered",),
         "opens": ("unique opens",),
         "clicks": ("unique clicks",),
-        "conversions": ("placed order",),
+        "conversions": ("unique placed order", "placed order"),
+        "unsubscribes": ("unsubscribes",),
+        "bounces": ("bounced",),
+        "complaints": ("spam",),
         "revenue": ("revenue",),
     },
     required=("date", "email", "delivered", "opens", "clicks"),
+    # Read only where the export has no count column (older exports had rates only).
     rates={
         "unsubscribes": ("unsub rate", "unsubscribe rate"),
-        "complaints": ("complaint rate", "spam complaint rate"),
+        "complaints": ("complaint rate", "spam complaint rate", "spam rate"),
         "bounces": ("bounce rate",),
     },
+    channel=("flow message channel",),
 )
 HUBSPOT = AggregateFormat(
     name="hubspot",

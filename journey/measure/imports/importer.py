@@ -325,6 +325,8 @@ def import_metrics(
     stream = open_csv(source)
     try:
         names = [normalize_header(cell) for cell in stream.header]
+        preamble = _skip_preamble(stream, names) if format == "auto" and not mapping else []
+        names = [normalize_header(cell) for cell in stream.header]
         chosen, detected = _choose_format(names, format, mapping)
         result = ImportResult(
             format=chosen,
@@ -333,6 +335,7 @@ def import_metrics(
             delimiter=stream.delimiter,
             dry_run=dry_run,
         )
+        result.notes += preamble
         run = _Run(result, progress, stream)
         try:
             if chosen == "events":
@@ -384,6 +387,30 @@ def import_metrics(
     if progress is not None:
         progress(1.0, f"Imported {len(rows):,} rows.")
     return result
+
+
+PREAMBLE_LINES = 10
+
+
+def _skip_preamble(stream: CsvStream, names: list[str]) -> list[str]:
+    """Some exports (Klaviyo's flow analytics) put a title or a date range above the header: when the
+    first row is no header we know, the first of the next PREAMBLE_LINES rows that is one becomes the
+    header. A note saying so, or none (nothing found: the file is refused as before)."""
+    if detect_format(names) is not None:
+        return []
+    for skipped, cells in enumerate(stream.rows, 1):
+        if skipped > PREAMBLE_LINES:
+            break
+        candidate = [normalize_header(cell) for cell in cells]
+        if len([c for c in candidate if c]) > 1 and detect_format(candidate) is not None:
+            stream.header = cells
+            stream.header_row += skipped
+            lines = f"the {skipped} line{'s' if skipped > 1 else ''} above it"
+            verb = "were" if skipped > 1 else "was"
+            return [
+                f"The header is row {stream.header_row}: {lines} (a title or a date range) {verb} not read."
+            ]
+    return []
 
 
 def _choose_format(names: list[str], format: str, mapping: dict[str, str] | None) -> tuple[str, bool]:

@@ -3,8 +3,9 @@
     import_metrics(session, journey_id, "export.csv")            # auto-detect, write
     import_metrics(session, journey_id, upload, dry_run=True)    # the summary, nothing written
 
-Formats (journey.measure.imports.formats): generic CSV, Mailchimp all-campaigns report,
-Klaviyo campaign and flow exports, per-recipient events (SendGrid, Mailgun,
+Formats (journey.measure.imports.formats, FORMATS): generic CSV, Mailchimp all-campaigns,
+single-campaign and A/B reports, Klaviyo campaign and flow exports, HubSpot, Campaign Monitor,
+Constant Contact, ActiveCampaign and MailerLite reports, per-recipient events (SendGrid, Mailgun,
 Postmark), or any CSV through `mapping={"date": "Day", "email": "Message", ...}`.
 
 Rules:

@@ -398,3 +398,11 @@ def test_a_bad_count_under_a_preamble_is_named_with_its_spreadsheet_row(session,
     )
     assert [(r.row, r.error) for r in result.rejected] == [(6, "Bounced: “five” is not a number")]
     assert counts(session) == {}
+
+
+def test_a_report_that_never_ends_is_refused(session, journey_id, monkeypatch):
+    from journey.measure.imports import reports
+
+    monkeypatch.setattr(reports, "MAX_REPORT_LINES", 20)
+    with pytest.raises(ImportRejected, match="goes on past row 24"):
+        import_metrics(session, journey_id, FIXTURES / "mailchimp_campaign.csv")

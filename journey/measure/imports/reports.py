@@ -96,6 +96,7 @@ REPORT_FORMATS = {
         ),
     )
 }
+MAX_REPORT_LINES = 100_000  # the figures and their per-link tables; more is not a campaign report
 MAILERLITE_CLASSIC_LABELS = frozenset({"total emails sent", "bad statistics", "campaign results"})
 
 
@@ -135,6 +136,12 @@ def read_report(rows: Iterator[list[str]], first_row: int, chosen: str) -> tuple
         cells = [cell.strip() for cell in cells]
         if any(cells):
             lines.append((row, cells))
+            if len(lines) > MAX_REPORT_LINES:
+                raise ImportRejected(
+                    f"The report goes on past row {row:,}: a campaign report has a few dozen lines. "
+                    "Is it the right file?",
+                    row=row,
+                )
     labels = {_label(cells[0]) for _, cells in lines}
     if chosen == "mailchimp_ab" and labels & MAILERLITE_CLASSIC_LABELS:
         chosen = "mailerlite_classic"

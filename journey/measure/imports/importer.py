@@ -423,7 +423,8 @@ def _choose_format(names: list[str], format: str, mapping: dict[str, str] | None
     if format == "auto":
         if detected is None:
             raise ImportRejected(
-                "The header is not one we recognise (generic, Mailchimp, Klaviyo or events): "
+                "The header is not one we recognise (generic; Mailchimp, Klaviyo, HubSpot, Campaign Monitor, "
+                "Constant Contact, ActiveCampaign or MailerLite reports; events): "
                 "map its columns to ours, or check it is the first row of the file.",
                 field="header",
                 row=1,

@@ -8,14 +8,15 @@ from ui.imports import IMPORT_CHECK, import_mapping_form, import_stage_names, ru
 from ui.pickers import journey_picker
 from ui.writes import attempt
 
-FORMAT_CHOICES = ("auto", "generic", "mailchimp", "klaviyo", "klaviyo_flow", "events")
+FORMAT_CHOICES = ("auto", *(name for name in FORMATS if name != "mapped"))
 KEEP = "Don't create them (skip their rows)"
 
 st.title("Import metrics")
 st.caption(
-    "Upload the CSV your email service exported: a Mailchimp all-campaigns report, a Klaviyo campaign or flow "
-    "export, per-recipient events (SendGrid, Mailgun, Postmark) or the generic format. The file is checked "
-    "first and nothing is written until you commit. Importing the same days again replaces them."
+    "Upload the CSV your email service exported: a Mailchimp, Klaviyo, HubSpot, Campaign Monitor, Constant "
+    "Contact, ActiveCampaign or MailerLite campaign report, per-recipient events (SendGrid, Mailgun, Postmark) "
+    "or the generic format. The file is checked first and nothing is written until you commit. Importing the "
+    "same days again replaces them."
 )
 state = st.session_state.setdefault("import_state", {})
 

@@ -111,3 +111,16 @@ def test_help_documents_every_option(cli):
     assert done.returncode == 0
     for option in ("--journey", "--format", "--create-missing", "--dry-run", "--json", "row 1"):
         assert option in done.stdout
+
+
+def test_a_key_value_report_imports_and_the_skipped_rows_are_noted(cli_db, run):
+    done = run(str(FIXTURES / "mailchimp_ab.csv"), "--journey", JOURNEY, "--json")
+    assert done.returncode == 0, done.stderr
+    payload = json.loads(done.stdout)
+    assert (payload["format"], payload["imported"], payload["notes"]) == ("mailchimp_ab", 2, [])
+    done = run(str(FIXTURES / "klaviyo_new.csv"), "--journey", JOURNEY)
+    assert done.returncode == 0, done.stderr
+    assert "Klaviyo campaign export (klaviyo, detected)" in done.stdout
+    assert (
+        "Note: Skipped 2 rows that are not email (Send channel: Push: 1, SMS: 1); rows 3, 5." in done.stdout
+    )

@@ -124,3 +124,16 @@ def test_the_page_is_in_the_app_navigation(app_db):
     at = open_page("import_metrics")
     assert not at.exception
     assert at.title[0].value == "Import metrics"
+
+
+def test_a_campaign_report_shows_its_format_and_what_was_skipped(page, app_db):
+    at = upload(page, "klaviyo_new.csv", (FIXTURES / "klaviyo_new.csv").read_bytes())
+    assert not at.exception
+    assert "Klaviyo campaign export (detected from the header)" in texts(at)
+    assert [i.value for i in at.info] == [
+        "Skipped 2 rows that are not email (Send channel: Push: 1, SMS: 1); rows 3, 5."
+    ]
+    assert [m.value for m in at.metric] == ["4", "2", "0", "0"]
+    at = at.button(key="import_commit").click().run()
+    assert not at.exception
+    assert db_counts(app_db)[("Win-back", "", "2026-11-10")]["machine_opens"] == 147

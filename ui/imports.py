@@ -69,6 +69,8 @@ def show_import_summary(result) -> None:
     middle.metric("Rows to import", f"{result.imported:,}", help="One per email, variant and day.")
     right.metric("Rejected rows", f"{result.rejected_total:,}")
     last.metric("Emails not in the journey", f"{len(result.unmatched):,}")
+    for note in result.notes:
+        st.info(note)
     if result.rejected_total:
         st.error(
             f"{result.rejected_total:,} rows break a rule, so nothing will be imported. Fix them in the file "

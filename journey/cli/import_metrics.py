@@ -10,7 +10,24 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from journey.measure.imports.importer import ImportResult
 
-FORMAT_CHOICES = ("auto", "generic", "mailchimp", "klaviyo", "klaviyo_flow", "events")
+# journey.measure.imports.formats.FORMATS without "mapped" (a test keeps the two the same; the module
+# level of a CLI module imports only the standard library).
+FORMAT_CHOICES = (
+    "auto",
+    "generic",
+    "mailchimp",
+    "mailchimp_campaign",
+    "mailchimp_ab",
+    "klaviyo",
+    "klaviyo_flow",
+    "hubspot",
+    "campaign_monitor",
+    "constant_contact",
+    "activecampaign",
+    "mailerlite",
+    "mailerlite_classic",
+    "events",
+)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -18,9 +35,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "import-metrics",
         help="import an ESP metrics export (CSV) into a journey: all-or-nothing, re-imports replace",
         description=(
-            "Import a metrics CSV into a journey's emails: the generic format, a Mailchimp all-campaigns "
-            "report, a Klaviyo campaign or flow export, or per-recipient events (SendGrid, Mailgun, "
-            "Postmark). One row per email, variant and day; importing the same or an overlapping file "
+            "Import a metrics CSV into a journey's emails: the generic format, a Mailchimp all-campaigns, "
+            "single-campaign or A/B report, a Klaviyo campaign or flow export, a HubSpot, Campaign Monitor, "
+            "Constant Contact, ActiveCampaign or MailerLite report, or per-recipient events (SendGrid, "
+            "Mailgun, Postmark). One row per email, variant and day; importing the same or an overlapping file "
             "again replaces those rows. If any row is rejected nothing is written. Row numbers count "
             "the header as row 1."
         ),
@@ -103,6 +121,7 @@ def _summary(result: ImportResult, file: Path, journey: str) -> str:
     verb = "Would import" if result.dry_run else "Imported"
     span = f" from {result.first_day} to {result.last_day}" if result.first_day else ""
     lines.append(f"{verb} {result.imported:,} rows (one per email, variant and day){span} into “{journey}”.")
+    lines += [f"Note: {note}" for note in result.notes]
     for name in result.created_emails:
         lines.append(f"  {'would create' if result.dry_run else 'created'} email “{name}”")
     if result.unmatched and not result.created_emails:

@@ -1,6 +1,8 @@
-"""Metrics imports: ESP exports (generic, Mailchimp, Klaviyo, per-recipient events) into metric_daily.
+"""Metrics imports: ESP exports (generic, Mailchimp, Klaviyo, HubSpot, Campaign Monitor, Constant Contact,
+ActiveCampaign, MailerLite, per-recipient events) into metric_daily.
 
     formats    the formats, their headers and cells: detection, parsing, the CSV reader
+    reports    key/value campaign reports (Mailchimp single-campaign and A/B, MailerLite Classic)
     importer   import_metrics: all-or-nothing, re-imports replace
 
 A new format goes in formats.py, with a test file of its own (see docs/ARCHITECTURE.md).

@@ -30,6 +30,14 @@ FORMATS = {
     "mailchimp": "Mailchimp all-campaigns report",
     "klaviyo": "Klaviyo campaign export",
     "klaviyo_flow": "Klaviyo flow export",
+    "mailchimp_campaign": "Mailchimp single-campaign report",
+    "mailchimp_ab": "Mailchimp A/B test report",
+    "hubspot": "HubSpot marketing email export",
+    "campaign_monitor": "Campaign Monitor campaign export",
+    "constant_contact": "Constant Contact email report",
+    "activecampaign": "ActiveCampaign campaign report",
+    "mailerlite": "MailerLite campaign export",
+    "mailerlite_classic": "MailerLite Classic campaign report",
     "events": "Per-recipient events (SendGrid, Mailgun, Postmark)",
     "mapped": "Mapped columns",
 }
@@ -241,6 +249,8 @@ def parse_rate(text: str, *, decimal_comma: bool = False) -> float:
 _ISO_DAY = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?")
 _TEXT_DAY_FORMATS = (
     "%b %d, %Y %I:%M %p",  # Mailchimp: Jun 09, 2018 09:30 pm
+    "%a, %b %d, %Y %H:%M",  # Mailchimp campaign report: Mon, Apr 26, 2021 12:25
+    "%a, %b %d, %Y %I:%M %p",
     "%b %d, %Y %H:%M",
     "%b %d, %Y",
     "%B %d, %Y %I:%M %p",
@@ -319,7 +329,12 @@ class AggregateFormat:
     required: tuple[str, ...]
     # Per-campaign reports may legitimately hold two sends of one email on one day: summed.
     sums_same_day: bool = False
+    # Rates read when the file has no count for that field: count = rate × delivered (bounces: of sent).
     rates: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Columns naming the channel (Email, SMS, Push): rows of other channels are skipped with a note.
+    channel: tuple[str, ...] = ()
+    # The unique opens include the machine (Apple MPP) opens, which are taken out and counted apart.
+    opens_include_machine: bool = False
 
 
 GENERIC = AggregateFormat(
@@ -376,23 +391,29 @@ MAILCHIMP = AggregateFormat(
 )
 KLAVIYO = AggregateFormat(
     name="klaviyo",
+    # Both headers: the older (Campaign Name, Send Time, Unique Placed Order…) and the newer
+    # (Campaign name, Message send date time, Count of unique conversions…).
     columns={
-        "date": ("send time",),
+        "date": ("send time", "message send date time", "send date"),
         "email": ("campaign name",),
         "variant": ("variant name", "variant"),
-        "campaign_id": ("campaign id",),
-        "sent": ("total recipients",),
-        "delivered": ("successful deliveries",),
+        "campaign_id": ("campaign id", "campaign message id"),
+        "sent": ("total recipients", "recipients"),
+        "delivered": ("successful deliveries", "delivered", "total delivered"),
         "opens": ("unique opens",),
+        "machine_opens": ("unique apple privacy opens",),
         "clicks": ("unique clicks",),
-        "conversions": ("unique placed order",),
-        "unsubscribes": ("unsubscribes",),
-        "bounces": ("bounces",),
-        "complaints": ("spam complaints",),
-        "revenue": ("revenue",),
+        "conversions": ("unique placed order", "unique placed orders", "count of unique conversions"),
+        "unsubscribes": ("unsubscribes", "unique unsubscribes"),
+        "bounces": ("bounces", "total bounced", "bounced"),
+        "complaints": ("spam complaints", "total spam complaints", "spam"),
+        "revenue": ("revenue", "placed order value", "conversion value"),
     },
-    required=("date", "email", "sent", "delivered", "opens", "clicks"),
+    required=("date", "email", "sent", "opens", "clicks"),
     sums_same_day=True,
+    rates={"complaints": ("spam complaints rate", "spam rate", "spam complaint rate")},
+    channel=("campaign channel", "send channel", "channel"),
+    opens_include_machine=True,
 )
 KLAVIYO_FLOW = AggregateFormat(
     name="klaviyo_flow",
@@ -403,17 +424,120 @@ KLAVIYO_FLOW = AggregateFormat(
         "delivered": ("delivered",),
         "opens": ("unique opens",),
         "clicks": ("unique clicks",),
-        "conversions": ("placed order",),
+        "conversions": ("unique placed order", "placed order"),
+        "unsubscribes": ("unsubscribes",),
+        "bounces": ("bounced",),
+        "complaints": ("spam",),
         "revenue": ("revenue",),
     },
     required=("date", "email", "delivered", "opens", "clicks"),
+    # Read only where the export has no count column (older exports had rates only).
     rates={
         "unsubscribes": ("unsub rate", "unsubscribe rate"),
-        "complaints": ("complaint rate", "spam complaint rate"),
+        "complaints": ("complaint rate", "spam complaint rate", "spam rate"),
         "bounces": ("bounce rate",),
     },
+    channel=("flow message channel",),
 )
-AGGREGATE_FORMATS = {f.name: f for f in (GENERIC, MAILCHIMP, KLAVIYO, KLAVIYO_FLOW)}
+HUBSPOT = AggregateFormat(
+    name="hubspot",
+    columns={
+        "date": ("publish date", "send date", "sent date", "last send date"),
+        "email": ("email name", "name"),
+        "campaign_id": ("email id", "id"),
+        "sent": ("sent",),
+        "delivered": ("delivered",),
+        "opens": ("opened",),
+        "clicks": ("clicked",),
+        "unsubscribes": ("unsubscribed",),
+        "bounces": ("bounced", "bounces"),
+        "soft_bounces": ("soft bounced",),
+        "hard_bounces": ("hard bounced",),
+        "complaints": ("spam reports", "spam reported"),
+    },
+    required=("date", "email", "sent", "delivered", "opens", "clicks"),
+    sums_same_day=True,
+)
+CAMPAIGN_MONITOR = AggregateFormat(
+    name="campaign_monitor",
+    columns={
+        "date": ("sent date", "date sent", "sent"),
+        "email": ("campaign name", "name"),
+        "campaign_id": ("campaign id",),
+        "sent": ("recipients",),
+        "opens": ("unique opened", "unique opens"),
+        "clicks": ("unique clicked", "unique clicks"),
+        "unsubscribes": ("unsubscribed", "unsubscribes"),
+        "bounces": ("bounced", "bounces"),
+        "complaints": ("spam complaints", "marked as spam"),
+    },
+    required=("date", "email", "sent", "opens", "clicks"),
+    sums_same_day=True,
+)
+CONSTANT_CONTACT = AggregateFormat(
+    name="constant_contact",
+    columns={
+        "date": ("last sent date", "sent date", "date sent", "last sent"),
+        "email": ("email name", "campaign name", "name"),
+        "campaign_id": ("campaign id", "campaign activity id"),
+        "sent": ("sends",),
+        "opens": ("opens", "unique opens"),
+        "clicks": ("clicks", "unique clicks"),
+        "unsubscribes": ("unsubscribes", "opt outs", "optouts"),
+        "bounces": ("bounces",),
+        "complaints": ("spam reports", "abuse reports"),
+    },
+    required=("date", "email", "sent", "opens", "clicks"),
+    sums_same_day=True,
+)
+ACTIVECAMPAIGN = AggregateFormat(
+    name="activecampaign",
+    columns={
+        "date": ("date", "send date", "campaign send date"),
+        "email": ("campaign name", "campaign"),
+        "campaign_id": ("campaign id",),
+        "sent": ("total sends",),
+        "opens": ("unique subscriber opens",),
+        "clicks": ("unique subscriber clicks",),
+        "unsubscribes": ("total unsubscribes",),
+        "bounces": ("total bounces",),
+        "soft_bounces": ("total soft bounces",),
+        "hard_bounces": ("total hard bounces",),
+    },
+    required=("date", "email", "sent", "opens", "clicks"),
+    sums_same_day=True,
+)
+MAILERLITE = AggregateFormat(
+    name="mailerlite",
+    columns={
+        "date": ("sent at", "date sent", "sent date"),
+        "email": ("campaign name", "name"),
+        "campaign_id": ("campaign id", "id"),
+        "sent": ("sent", "emails sent"),
+        "opens": ("unique opens",),
+        "clicks": ("unique clicks",),
+        "unsubscribes": ("unsubscribes", "unsubscribed"),
+        "soft_bounces": ("soft bounces", "soft bounced"),
+        "hard_bounces": ("hard bounces", "hard bounced"),
+        "complaints": ("spam complaints",),
+    },
+    required=("date", "email", "sent", "opens", "clicks"),
+    sums_same_day=True,
+)
+AGGREGATE_FORMATS = {
+    f.name: f
+    for f in (
+        GENERIC,
+        MAILCHIMP,
+        KLAVIYO,
+        KLAVIYO_FLOW,
+        HUBSPOT,
+        CAMPAIGN_MONITOR,
+        CONSTANT_CONTACT,
+        ACTIVECAMPAIGN,
+        MAILERLITE,
+    )
+}
 
 # Mapped files use the generic fields; these must be mapped, the rest default to 0 / empty.
 MAPPING_FIELDS = tuple(GENERIC.columns)
@@ -503,13 +627,41 @@ def all_indexes(names: list[str], options: tuple[str, ...]) -> list[int]:
     return [names.index(o) for o in options if o in names]
 
 
+# Columns that together name a provider's tabular export (normalised).
+PROVIDER_HEADERS = (
+    ("hubspot", frozenset({"email name", "sent", "delivered", "opened", "clicked"})),
+    ("campaign_monitor", frozenset({"recipients", "unique opened"})),
+    ("activecampaign", frozenset({"total sends", "unique subscriber opens"})),
+    ("mailerlite", frozenset({"sent", "unique opens", "spam complaints", "hard bounces", "soft bounces"})),
+)
+# The first line of a key/value report (journey.measure.imports.reports) → its format.
+REPORT_TITLES = {
+    "email campaign report": "mailchimp_campaign",
+    "campaign report": "mailchimp_ab",  # Mailchimp's A/B report; MailerLite Classic's is told apart below
+}
+
+
 def detect_format(names: list[str]) -> str | None:
-    """The format a normalised header belongs to, or None when it is not recognised."""
+    """The format a normalised header belongs to, or None when it is not recognised.
+
+    A key/value report's "header" is its title line (one cell): Mailchimp's single-campaign
+    and A/B reports, MailerLite Classic's campaign report; reports.detect_report tells the last two apart.
+    """
     present = set(names)
+    if len([n for n in names if n]) == 1 and names[0] in REPORT_TITLES:
+        return REPORT_TITLES[names[0]]
     if {"title", "send date", "successful deliveries", "unique opens"} <= present:
         return "mailchimp"
-    if {"campaign name", "send time", "total recipients"} <= present:
+    if {"campaign name", "send time", "total recipients"} <= present or {
+        "campaign name",
+        "message send date time",
+    } <= present:
         return "klaviyo"
+    for name, columns in PROVIDER_HEADERS:
+        if columns <= present:
+            return name
+    if {"sends", "opens", "clicks", "bounces"} <= present and present & {"spam reports", "did not open"}:
+        return "constant_contact"
     if {"flow message id", "day", "delivered"} <= present or {
         "flow message name",
         "day",

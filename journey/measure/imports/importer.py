@@ -3,8 +3,9 @@
     import_metrics(session, journey_id, "export.csv")            # auto-detect, write
     import_metrics(session, journey_id, upload, dry_run=True)    # the summary, nothing written
 
-Formats (journey.measure.imports.formats): generic CSV, Mailchimp all-campaigns report,
-Klaviyo campaign and flow exports, per-recipient events (SendGrid, Mailgun,
+Formats (journey.measure.imports.formats, FORMATS): generic CSV, Mailchimp all-campaigns,
+single-campaign and A/B reports, Klaviyo campaign and flow exports, HubSpot, Campaign Monitor,
+Constant Contact, ActiveCampaign and MailerLite reports, per-recipient events (SendGrid, Mailgun,
 Postmark), or any CSV through `mapping={"date": "Day", "email": "Message", ...}`.
 
 Rules:
@@ -84,6 +85,7 @@ from journey.measure.imports.formats import (
     parse_event_day,
     parse_rate,
 )
+from journey.measure.imports.reports import REPORT_FORMATS, ReportCellError, read_report, report_values
 from journey.plan import journeys
 
 Progress = Callable[[float, str], None]
@@ -91,6 +93,9 @@ MAX_REJECTED_LISTED = 1_000
 MAX_VARIANT = field_limits(MetricDaily, "variant").max_length
 WRITE_BATCH = 5_000
 PROGRESS_EVERY = 1 << 15
+# Mailchimp titles "Welcome (B)" name variant B of "Welcome"; MailerLite Classic names its email by subject.
+MAILCHIMP_FORMATS = frozenset({"mailchimp", "mailchimp_campaign", "mailchimp_ab"})
+SUBJECT_NAMED = frozenset({"mailerlite_classic"})
 VARIANT_SUFFIX = re.compile(
     r"(?:(?:variant|variation|version|combination|combo|test|group|option|split)\s*)?([a-z0-9]{1,2})", re.I
 )
@@ -137,6 +142,7 @@ class ImportResult:
     written: bool = False
     first_day: date | None = None
     last_day: date | None = None
+    notes: list[str] = field(default_factory=list)  # what was read but skipped on purpose, and why
 
     @property
     def format_label(self) -> str:
@@ -172,6 +178,7 @@ class _Targets:
     stage_of: dict[int, int]
     stages: dict[str, StageRef]
     variants: dict[int, dict[str, str]]
+    by_subject: dict[str, int] = field(default_factory=dict)  # subjects only one email has
 
     @classmethod
     def load(cls, session: Session, journey_id: int) -> _Targets:
@@ -190,6 +197,10 @@ class _Targets:
             if email.esp_campaign_id:
                 by_campaign[email.esp_campaign_id.strip()] = (email.id, None)
         by_name = {e.name.casefold(): e.id for e in emails}
+        subjects: dict[str, list[int]] = {}
+        for email in emails:
+            if email.subject.strip():
+                subjects.setdefault(" ".join(email.subject.split()).casefold(), []).append(email.id)
         return cls(
             journey_id=journey_id,
             by_campaign=by_campaign,
@@ -198,13 +209,14 @@ class _Targets:
             stage_of={e.id: e.stage_id for e in emails},
             stages={n.stage.name.casefold(): StageRef(n.stage.id, n.stage.name) for n in tree.stages},
             variants=variants,
+            by_subject={subject: ids[0] for subject, ids in subjects.items() if len(ids) == 1},
         )
 
     def stage_list(self) -> str:
         return ", ".join(f"“{s.name}”" for s in self.stages.values()) or "none yet"
 
     def resolve(
-        self, campaign_id: str, name: str, variant: str, *, suffix_variants: bool
+        self, campaign_id: str, name: str, variant: str, *, suffix_variants: bool, subjects: bool = False
     ) -> tuple[int, str] | None:
         """(email id, variant label) for a row, or None when the journey has no such email."""
         target = self.by_campaign.get(campaign_id) if campaign_id else None
@@ -221,6 +233,10 @@ class _Targets:
                     label = self._suffix_variant(email_id, name[len(known) :].strip(" -–—:|/_()[]#"))
                     if label:
                         return email_id, label
+        if subjects and name:
+            email_id = self.by_subject.get(name.casefold())
+            if email_id is not None:
+                return email_id, self._variant(email_id, variant)
         return None
 
     def _suffix_variant(self, email_id: int, suffix: str) -> str | None:
@@ -252,6 +268,7 @@ class _Run:
         self.idents: dict[tuple[str, str, str], list] = {}
         # (ident, folded variant, day ordinal) → [first row, variant, counts (10)]
         self.entries: dict[tuple, list] = {}
+        self.other_channels: dict[str, list[int]] = {}  # "SMS" → rows skipped as not email
 
     def reject(self, row: int, error: str) -> None:
         result = self.result
@@ -309,6 +326,8 @@ def import_metrics(
     stream = open_csv(source)
     try:
         names = [normalize_header(cell) for cell in stream.header]
+        preamble = _skip_preamble(stream, names) if format == "auto" and not mapping else []
+        names = [normalize_header(cell) for cell in stream.header]
         chosen, detected = _choose_format(names, format, mapping)
         result = ImportResult(
             format=chosen,
@@ -317,10 +336,13 @@ def import_metrics(
             delimiter=stream.delimiter,
             dry_run=dry_run,
         )
+        result.notes += preamble
         run = _Run(result, progress, stream)
         try:
             if chosen == "events":
                 _read_events(run, names, targets)
+            elif chosen in REPORT_FORMATS:
+                _read_report(run, chosen)
             else:
                 spec, columns = _aggregate_columns(chosen, names, mapping, stream.header)
                 _read_aggregate(run, spec, columns, names, targets)
@@ -340,6 +362,7 @@ def import_metrics(
     # A savepoint: a rejected import undoes its own writes (emails it created), not the caller's.
     savepoint = session.begin_nested()
     try:
+        chosen = result.format  # a "Campaign report" may have turned out to be MailerLite Classic's
         rows = _resolve(run, targets, chosen, create_missing_stage, session, dry_run)
         if rows and result.rejected_total == 0:
             days = [key[2] for key in rows]
@@ -367,6 +390,30 @@ def import_metrics(
     return result
 
 
+PREAMBLE_LINES = 10
+
+
+def _skip_preamble(stream: CsvStream, names: list[str]) -> list[str]:
+    """Some exports (Klaviyo's flow analytics) put a title or a date range above the header: when the
+    first row is no header we know, the first of the next PREAMBLE_LINES rows that is one becomes the
+    header. A note saying so, or none (nothing found: the file is refused as before)."""
+    if detect_format(names) is not None:
+        return []
+    for skipped, cells in enumerate(stream.rows, 1):
+        if skipped > PREAMBLE_LINES:
+            break
+        candidate = [normalize_header(cell) for cell in cells]
+        if len([c for c in candidate if c]) > 1 and detect_format(candidate) is not None:
+            stream.header = cells
+            stream.header_row += skipped
+            lines = f"the {skipped} line{'s' if skipped > 1 else ''} above it"
+            verb = "were" if skipped > 1 else "was"
+            return [
+                f"The header is row {stream.header_row}: {lines} (a title or a date range) {verb} not read."
+            ]
+    return []
+
+
 def _choose_format(names: list[str], format: str, mapping: dict[str, str] | None) -> tuple[str, bool]:
     if mapping:
         return "mapped", False
@@ -376,7 +423,8 @@ def _choose_format(names: list[str], format: str, mapping: dict[str, str] | None
     if format == "auto":
         if detected is None:
             raise ImportRejected(
-                "The header is not one we recognise (generic, Mailchimp, Klaviyo or events): "
+                "The header is not one we recognise (generic; Mailchimp, Klaviyo, HubSpot, Campaign Monitor, "
+                "Constant Contact, ActiveCampaign or MailerLite reports; events): "
                 "map its columns to ours, or check it is the first row of the file.",
                 field="header",
                 row=1,
@@ -414,8 +462,9 @@ def _aggregate_columns(
         columns = find_columns(names, spec.columns)
         for target, options in spec.rates.items():
             found = find_columns(names, {target: options})
-            if found:
+            if found and target not in columns:  # a count, where the file has one, wins over its rate
                 columns[f"{target}_rate"] = found[target]
+        columns.update(find_columns(names, {"channel": spec.channel}))
         missing = [spec.columns[f][0] for f in spec.required if f not in columns]
         if missing:
             raise ImportRejected(
@@ -464,6 +513,10 @@ class _AggregateCells:
             (COUNT_NAMES.index(f), columns[f"{f}_rate"]) for f in spec.rates if f"{f}_rate" in columns
         ]
         self.derive_sent = "sent" not in columns
+        # Reports without a delivered count (Campaign Monitor, Constant Contact…): sent − bounces.
+        self.derive_delivered = "delivered" not in columns and "sent" in columns
+        self.machine_in_opens = spec.opens_include_machine and "machine_opens" in columns
+        self.channel_i = columns.get("channel")
 
     def names(self, cells: list[str], targets: _Targets) -> tuple[int, str, str, str, str]:
         """The row's day, email name, campaign id (one of the two may be empty), stage and variant."""
@@ -508,7 +561,18 @@ class _AggregateCells:
             except CellError as exc:
                 raise CellError(f"{self.header[self.revenue_i]}: {exc}") from None
         for index in self.bounce_parts:
-            values[BOUNCES_I] += parse_count(cells[index], decimal_comma=self.decimal_comma)
+            values[BOUNCES_I] += self._cell(parse_count, cells, index)
+        if self.derive_delivered:
+            if values[BOUNCES_I] > values[SENT_I]:
+                raise CellError(f"bounces ({values[BOUNCES_I]:,}) are more than sent ({values[SENT_I]:,})")
+            values[DELIVERED_I] = values[SENT_I] - values[BOUNCES_I]
+        if self.machine_in_opens:
+            if values[MACHINE_I] > values[OPENS_I]:
+                raise CellError(
+                    f"Apple privacy opens ({values[MACHINE_I]:,}) are more than unique opens "
+                    f"({values[OPENS_I]:,}), which include them"
+                )
+            values[OPENS_I] -= values[MACHINE_I]
         for position, index in self.rates:
             rate = self._cell(parse_rate, cells, index)
             if position == BOUNCES_I:
@@ -552,6 +616,9 @@ def _read_aggregate(
                 "(a number like 1,751 without quotes, or a missing delimiter?)",
             )
             continue
+        if read.channel_i is not None and not _is_email(cells[read.channel_i]):
+            run.other_channels.setdefault(clean_label(cells[read.channel_i]), []).append(row)
+            continue
         try:
             day, name, campaign_id, stage, variant = read.names(cells, targets)
             values = read.values(cells)
@@ -562,14 +629,7 @@ def _read_aggregate(
             run.reject(row, f"the row has {len(cells)} cells but the header has {width}")
             continue
         ident = run.ident(campaign_id, name, stage, row)
-        info = run.idents[
-            ident
-        ]  # the email's tally (rows, sent, delivered, opens, clicks), shown when unmatched
-        info[4] += 1
-        info[5] += values[SENT_I]
-        info[6] += values[DELIVERED_I]
-        info[7] += values[OPENS_I]
-        info[8] += values[CLICKS_I]
+        _tally(run, ident, values)
         if spec.sums_same_day:
             send = (
                 (campaign_id, variant.casefold())
@@ -582,6 +642,55 @@ def _read_aggregate(
             sends_seen[send] = row
         _add_entry(run, spec, (ident, variant.casefold(), day), row, variant, values)
     run.report(result.rows_read)
+    if run.other_channels:
+        header = read.header[read.channel_i]
+        skipped = sum(len(rows) for rows in run.other_channels.values())
+        kinds = ", ".join(
+            f"{kind or 'empty'}: {len(rows)}" for kind, rows in sorted(run.other_channels.items())
+        )
+        rows = sorted(r for rows in run.other_channels.values() for r in rows)
+        shown = ", ".join(str(r) for r in rows[:20]) + (" …" if len(rows) > 20 else "")
+        result.notes.append(
+            f"Skipped {skipped} row{'s' if skipped > 1 else ''} that {'are' if skipped > 1 else 'is'} not "
+            f"email ({header}: {kinds}); row{'s' if skipped > 1 else ''} {shown}."
+        )
+
+
+def _is_email(channel: str) -> bool:
+    """Whether a channel cell names email (empty and n/a count as email: older exports left it out)."""
+    value = channel.strip().lower()
+    return value in ("", "email", "e-mail", "n/a")
+
+
+def _tally(run: _Run, ident: tuple, values: list) -> None:
+    """Add a row to its email's tally (rows, sent, delivered, opens, clicks), shown when unmatched."""
+    info = run.idents[ident]
+    info[4] += 1
+    info[5] += values[SENT_I]
+    info[6] += values[DELIVERED_I]
+    info[7] += values[OPENS_I]
+    info[8] += values[CLICKS_I]
+
+
+def _read_report(run: _Run, chosen: str) -> None:
+    """A key/value campaign report (journey.measure.imports.reports): one entry per campaign or A/B
+    combination; a bad value is rejected with its row and label."""
+    result, stream = run.result, run.stream
+    result.format, campaigns = read_report(stream.rows, stream.header_row + 1, chosen)
+    for campaign in campaigns:
+        result.rows_read += 1
+        try:
+            day, name, values, row = report_values(campaign)
+        except ReportCellError as exc:
+            run.reject(exc.row, str(exc))
+            continue
+        problem = _check_counts(values)
+        if problem:
+            run.reject(row, problem)
+            continue
+        ident = run.ident("", name, "", row)
+        _tally(run, ident, values)
+        _add_entry(run, GENERIC, (ident, campaign.variant.casefold(), day), row, campaign.variant, values)
 
 
 def _add_entry(run: _Run, spec: AggregateFormat, key: tuple, row: int, variant: str, values: list) -> None:
@@ -882,7 +991,7 @@ def _resolve(
     """Map entries to (email id, variant, day) → counts; list or create the unmatched emails."""
     result = run.result
     sums = chosen == "events" or AGGREGATE_FORMATS.get(chosen, GENERIC).sums_same_day
-    suffix_variants = chosen == "mailchimp"
+    suffix_variants = chosen in MAILCHIMP_FORMATS
     rows: dict[tuple[int, str, date], list] = {}
     first_rows: dict[tuple[int, str, date], int] = {}
     cache: dict[tuple, tuple[int, str] | None] = {}
@@ -892,7 +1001,11 @@ def _resolve(
         if cache_key not in cache:
             campaign_id, _name, _stage = ident
             cache[cache_key] = targets.resolve(
-                campaign_id, run.idents[ident][0], variant, suffix_variants=suffix_variants
+                campaign_id,
+                run.idents[ident][0],
+                variant,
+                suffix_variants=suffix_variants,
+                subjects=chosen in SUBJECT_NAMED,
             )
         target = cache[cache_key]
         if target is None:
@@ -903,6 +1016,8 @@ def _resolve(
             run.reject(first_row, f"the email “{run.idents[ident][0]}” is not in the stage “{stage}”")
             continue
         _merge(run, rows, first_rows, (target[0], target[1], date.fromordinal(day)), counts, first_row, sums)
+    if suffix_variants:
+        _label_a_sides(rows)
     for ident in unmatched:
         name, campaign_id, _stage, _row, count, sent, delivered, opens, clicks = run.idents[ident]
         result.unmatched.append(
@@ -933,6 +1048,16 @@ def _resolve(
             key = (created[folded], variant, date.fromordinal(day))
             _merge(run, rows, first_rows, key, counts, first_row, sums)
     return rows
+
+
+def _label_a_sides(rows: dict[tuple[int, str, date], list]) -> None:
+    """Mailchimp's manual A/B: "Welcome" sent beside "Welcome (B)" on the same day is the A side."""
+    labels: dict[tuple[int, date], set[str]] = {}
+    for email_id, variant, day in rows:
+        labels.setdefault((email_id, day), set()).add(variant.casefold())
+    for (email_id, day), seen in labels.items():
+        if "" in seen and len(seen) > 1 and "a" not in seen:
+            rows[(email_id, "A", day)] = rows.pop((email_id, "", day))
 
 
 def _merge(

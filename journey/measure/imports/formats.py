@@ -461,6 +461,7 @@ EVENT_COLUMNS: dict[str, tuple[str, ...]] = {
     "variant": ("variant", "variant name", "ab variation", "variation"),
     "machine": ("sg machine open", "machine open", "apple privacy open", "apple mpp open"),
     "severity": ("severity",),  # Mailgun failed: temporary (retried) or permanent
+    "failure_reason": ("reason",),  # Mailgun failed: suppress-bounce… = never sent (a known bad address)
     "bounce_type": ("type",),  # SendGrid bounce: bounce or blocked; Postmark Bounce: HardBounce, Transient…
     "suppress": ("suppresssending", "suppress sending"),  # Postmark SubscriptionChange: true = unsubscribed
     "suppression_reason": ("suppressionreason", "suppression reason"),

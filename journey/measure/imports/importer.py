@@ -715,19 +715,20 @@ class _EventDays:
 
     def __init__(self, time_columns: list[int], header: list[str]) -> None:
         self.time_i, self.extra = time_columns[0], time_columns[1:]
-        self.label = header[self.time_i]
+        self.header = header
         self.unix: dict[int, int] = {}
         self.interned: dict[int, int] = {}
 
     def read(self, cells: list[str]) -> int:
         """The day of a row not in `unix` yet; an empty timestamp falls back to the next time column."""
-        stamp = cells[self.time_i]
-        if not stamp.strip():
-            stamp = next((cells[i] for i in self.extra if cells[i].strip()), stamp)
+        where = self.time_i
+        if not cells[where].strip():
+            where = next((i for i in self.extra if cells[i].strip()), where)
+        stamp = cells[where]
         try:
             day = parse_event_day(stamp)
         except CellError as exc:
-            raise CellError(f"{self.label}: {exc}") from None
+            raise CellError(f"{self.header[where]}: {exc}") from None
         day = self.interned.setdefault(day, day)
         if stamp.isdigit() and int(stamp) < 100_000_000_000:  # unix seconds: remember the day
             self.unix[int(stamp) // 86_400] = day
@@ -744,11 +745,13 @@ class _EventCells:
         self.several = {f for f, found in columns.items() if len(found) > 1 and f != "timestamp"}
         self.recipient_at, self.event_at = columns["recipient"], columns["event"]
         self.recipient_i, self.event_i = self.recipient_at[0], self.event_at[0]
+        self.recipient_label = " or ".join(header[i] for i in self.recipient_at)
         self.key_at = [columns.get(f) for f in ("campaign_id", "email", "variant")]
         self.name_i = self.key_at[1][0] if self.key_at[1] else None
         self.variant_i = self.key_at[2][0] if self.key_at[2] else None
         self.machine_at, self.severity_at = columns.get("machine"), columns.get("severity")
         self.bounce_type_at = columns.get("bounce_type")
+        self.failure_reason_at = columns.get("failure_reason")
         self.suppress_at, self.reason_at = columns.get("suppress"), columns.get("suppression_reason")
         self.width = max(i for found in columns.values() for i in found) + 1
 
@@ -768,6 +771,10 @@ class _EventCells:
             if self.severity_at and _first_filled(cells, self.severity_at).strip().lower() == "temporary":
                 self.ignored.add(event, "a temporary failure, retried")
                 return None
+            if self.failure_reason_at and _first_filled(cells, self.failure_reason_at).startswith(
+                "suppress-"
+            ):
+                return DROPPED  # Mailgun did not send to an address it had suppressed
             if (
                 self.bounce_type_at
                 and _first_filled(cells, self.bounce_type_at).strip().lower() in SOFT_BOUNCE_TYPES
@@ -835,7 +842,7 @@ def _read_events(run: _Run, names: list[str], targets: _Targets) -> None:
                 continue
         recipient = read.recipient(cells)
         if not recipient:
-            reject(row, f"{header[read.recipient_i]}: the recipient is empty")
+            reject(row, f"{read.recipient_label}: the recipient is empty")
             continue
         key = read.key(cells)
         group = groups.get(key) or _add_group(run, groups, key, row, header, read.name_i, read.variant_i)

@@ -14,7 +14,7 @@ KEEP = "Don't create them (skip their rows)"
 st.title("Import metrics")
 st.caption(
     "Upload the CSV your email service exported: a Mailchimp all-campaigns report, a Klaviyo campaign or flow "
-    "export, per-recipient events (SendGrid, Mailgun, Postmark) or the generic format. The file is checked "
+    "export, per-recipient events (SendGrid, Mailgun, Postmark, Brevo) or the generic format. The file is checked "
     "first and nothing is written until you commit. Importing the same days again replaces them."
 )
 state = st.session_state.setdefault("import_state", {})

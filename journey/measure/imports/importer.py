@@ -5,7 +5,7 @@
 
 Formats (journey.measure.imports.formats): generic CSV, Mailchimp all-campaigns report,
 Klaviyo campaign and flow exports, per-recipient events (SendGrid, Mailgun,
-Postmark), or any CSV through `mapping={"date": "Day", "email": "Message", ...}`.
+Postmark, Brevo), or any CSV through `mapping={"date": "Day", "email": "Message", ...}`.
 
 Rules:
 - Rows map to the journey's emails by ESP campaign id (Email.esp_campaign_id, or
@@ -25,9 +25,13 @@ Rules:
 - Events are counted as unique recipients per email, variant and day, where the day
   is the day the recipient was sent the email (their first processed/accepted,
   delivered or bounce event in the file; an event with none uses its own UTC day).
-  sent = recipients with processed/accepted events, or delivered ∪ bounced when the
-  file has none for that email. Opens flagged as machine opens (sg_machine_open) go to
-  machine_opens for recipients with no other open.
+  sent = recipients with processed/accepted events (less those only dropped), or
+  delivered ∪ bounced when the file has none for that email; a soft bounce counts only for
+  a recipient never delivered. Opens flagged as machine opens (sg_machine_open, Brevo's
+  proxy_open) go to machine_opens for recipients with no other open. A field found in
+  several columns (Postmark's Recipient and Email) reads the first filled one. Events that
+  count towards no metric, known or not, are counted per event in `ignored_events`: never
+  a rejection.
 """
 
 from __future__ import annotations

@@ -758,6 +758,18 @@ class _EventCells:
         self.failure_reason_at = columns.get("failure_reason")
         self.suppress_at, self.reason_at = columns.get("suppress"), columns.get("suppression_reason")
         self.width = max(i for found in columns.values() for i in found) + 1
+        # The kinds `kind` may turn into another (a temporary failure, a soft bounce, a machine open,
+        # a subscription change that is no unsubscribe): with one column per field, only these rows
+        # need more than EVENT_KINDS.
+        self.refined = frozenset(
+            kind
+            for kind, wanted in (
+                (BOUNCE, self.severity_at or self.bounce_type_at or self.failure_reason_at),
+                (OPEN, self.machine_at),
+                (UNSUBSCRIBE, self.suppress_at or self.reason_at),
+            )
+            if wanted
+        )
 
     def kind(self, cells: list[str], row: int, reject: Callable[[int, str], None]) -> int | None:
         """What the row's event counts as, or None when it counts as nothing (listed) or is rejected."""
@@ -814,6 +826,9 @@ def _read_events(run: _Run, names: list[str], targets: _Targets) -> None:
     ignored = _IgnoredEvents()
     read = _EventCells(columns, header, ignored)
     width, time_i = read.width, columns["timestamp"][0]
+    simple, refined, kinds = not read.several, read.refined, EVENT_KINDS
+    recipient_i, event_i, name_i, variant_i = read.recipient_i, read.event_i, read.name_i, read.variant_i
+    campaign_i = read.key_at[0][0] if read.key_at[0] else None
     event_days = _EventDays(columns["timestamp"], header)
     days = event_days.unix  # unix day number → date ordinal
     # (campaign id, name, variant) as written → [ident, variant, first row, kind dicts (recipient hash → day)]
@@ -833,9 +848,11 @@ def _read_events(run: _Run, names: list[str], targets: _Targets) -> None:
         if not rows_read & (PROGRESS_EVERY - 1):
             result.rows_read = rows_read
             run.report(rows_read)
-        kind = read.kind(cells, row, reject)
-        if kind is None:
-            continue
+        kind = kinds.get(cells[event_i]) if simple else None  # the common case, without a call
+        if kind is None or kind in refined:
+            kind = read.kind(cells, row, reject)
+            if kind is None:
+                continue
         try:
             day = days[int(cells[time_i]) // 86_400]
         except (KeyError, ValueError):
@@ -844,12 +861,19 @@ def _read_events(run: _Run, names: list[str], targets: _Targets) -> None:
             except CellError as exc:
                 reject(row, str(exc))
                 continue
-        recipient = read.recipient(cells)
+        recipient = cells[recipient_i].strip().lower() if simple else read.recipient(cells)
         if not recipient:
             reject(row, f"{read.recipient_label}: the recipient is empty")
             continue
-        key = read.key(cells)
-        group = groups.get(key) or _add_group(run, groups, key, row, header, read.name_i, read.variant_i)
+        if simple:
+            key = (
+                cells[campaign_i] if campaign_i is not None else "",
+                cells[name_i] if name_i is not None else "",
+                cells[variant_i] if variant_i is not None else "",
+            )
+        else:
+            key = read.key(cells)
+        group = groups.get(key) or _add_group(run, groups, key, row, header, name_i, variant_i)
         if group is None:
             continue
         group[4] += 1

@@ -453,6 +453,18 @@ def test_events_of_unknown_kinds_are_counted_and_listed_and_the_import_still_suc
     }
 
 
+def test_a_file_of_many_unknown_event_spellings_lists_fifty_and_sums_the_rest(session, journey_id):
+    lines = ["email,timestamp,event,category", "a@example.com,1793610000,processed,Welcome 2"]
+    lines += [f"a@example.com,1793610000,custom_{i:02d},Welcome 2" for i in range(60)]
+    result = import_metrics(session, journey_id, csv_bytes(*lines), dry_run=True)
+    assert (result.ok, result.imported, len(result.ignored_events)) == (True, 1, 51)
+    assert (
+        result.ignored_events[0].message
+        == "10 rows of event “… other events” ignored (an event we do not know)"
+    )
+    assert sum(e.rows for e in result.ignored_events) == 60
+
+
 def test_an_empty_event_is_still_a_rejected_row_and_nothing_is_written(session, journey_id):
     before = dump(session)
     data = csv_bytes(

@@ -55,6 +55,31 @@ def test_human_summary_lists_unmatched_and_creates_with_create_missing(cli_db, r
         assert ("Black Friday teaser", "", "2026-11-05") in counts(session)
 
 
+def test_events_it_does_not_count_are_listed_and_the_import_still_succeeds(cli_db, run, tmp_path):
+    events = tmp_path / "events.csv"
+    lines = ["email,timestamp,event,category"]
+    lines += [f"r{i}@example.com,1793610000,processed,Welcome 2" for i in range(3)]
+    lines += [f"r{i % 3}@example.com,1793610100,deferred,Welcome 2" for i in range(27)]
+    lines += ["r0@example.com,1793610200,account_status_change,Welcome 2"]
+    events.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    done = run(str(events), "--journey", JOURNEY)
+    assert done.returncode == 0, done.stderr
+    assert (
+        "Left out, as they count towards no metric:\n"
+        "  27 rows of event “deferred” ignored\n"
+        "  1 row of event “account_status_change” ignored (an event we do not know)\n"
+        "Imported 1 rows"
+    ) in done.stdout
+    done = run(str(events), "--journey", JOURNEY, "--json", "--dry-run")
+    payload = json.loads(done.stdout)
+    assert payload["ignored_events"] == [
+        {"event": "deferred", "rows": 27, "known": True, "reason": ""},
+        {"event": "account_status_change", "rows": 1, "known": False, "reason": ""},
+    ]
+    with Session(cli_db) as session:
+        assert counts(session)[("Welcome 2", "", "2026-11-02")]["sent"] == 3
+
+
 def test_rejected_rows_exit_one_and_write_nothing(cli_db, run, tmp_path):
     engine = cli_db
     bad = tmp_path / "bad.csv"

@@ -284,21 +284,6 @@ def test_sendgrid_events_become_unique_counts_with_machine_opens_apart(session, 
     }
 
 
-def test_mailgun_events_with_iso_and_float_timestamps(session, journey_id):
-    result = import_metrics(session, journey_id, FIXTURES / "events_mailgun.csv")
-    assert result.imported == 1
-    # y's temporary failure is a retry (then delivered); z's permanent failure is a bounce
-    assert counts(session) == {("Win-back", "", "2026-11-02"): row(3, 2, 1, 1, bounces=1, complaints=1)}
-
-
-def test_postmark_events_without_sends_count_delivered_plus_bounced_as_sent(session, journey_id):
-    result = import_metrics(session, journey_id, FIXTURES / "events_postmark.csv")
-    assert result.imported == 1
-    assert counts(session) == {
-        ("Welcome 2", "", "2026-11-03"): row(3, 2, 1, 1, unsub=1, bounces=1, complaints=1)
-    }
-
-
 def test_explicit_format_overrides_detection(session, journey_id):
     result = import_metrics(session, journey_id, FIXTURES / "generic.csv", format="generic")
     assert (result.format, result.detected) == ("generic", False)

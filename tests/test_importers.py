@@ -416,14 +416,67 @@ def test_events_with_an_open_but_no_delivery_are_rejected_with_the_reason(sessio
     assert dump(session) == before
 
 
-def test_events_unknown_event_names_are_rejected_and_known_noise_ignored(session, journey_id):
+def test_events_of_unknown_kinds_are_counted_and_listed_and_the_import_still_succeeds(session, journey_id):
+    lines = ["email,timestamp,event,category"]
+    lines += [f"r{i}@example.com,1793610000,processed,Welcome 2" for i in range(3)]
+    lines += [f"r{i}@example.com,1793610060,delivered,Welcome 2" for i in range(3)]
+    lines += [f"r{i % 3}@example.com,1793610100,deferred,Welcome 2" for i in range(27)]
+    lines += [
+        "r0@example.com,1793610200,teleported,Welcome 2",
+        "r1@example.com,1793610200, Teleported ,Welcome 2",
+    ]
+    lines += ["r2@example.com,1793610300,account_status_change,Welcome 2"]
+    result = import_metrics(session, journey_id, csv_bytes(*lines))
+    assert (result.ok, result.written, result.rows_read, result.imported) == (True, True, 36, 1)
+    assert [(e.event, e.rows, e.known) for e in result.ignored_events] == [
+        ("deferred", 27, True),
+        ("teleported", 2, False),  # any case and spacing: one kind
+        ("account_status_change", 1, False),
+    ]
+    assert result.ignored_events[0].message == "27 rows of event “deferred” ignored"
+    assert (
+        result.ignored_events[1].message == "2 rows of event “teleported” ignored (an event we do not know)"
+    )
+    assert result.ignored_events[2].message.startswith("1 row of event")
+    assert counts(session)[("Welcome 2", "", "2026-11-02")] == {
+        **dict.fromkeys(("opens", "machine_opens", "clicks", "conversions", "unsubscribes"), 0),
+        **dict.fromkeys(("bounces", "complaints"), 0),
+        "sent": 3,
+        "delivered": 3,
+        "revenue": 0.0,
+    }
+    assert result.to_dict()["ignored_events"][0] == {
+        "event": "deferred",
+        "rows": 27,
+        "known": True,
+        "reason": "",
+    }
+
+
+def test_a_file_of_many_unknown_event_spellings_lists_fifty_and_sums_the_rest(session, journey_id):
+    lines = ["email,timestamp,event,category", "a@example.com,1793610000,processed,Welcome 2"]
+    lines += [f"a@example.com,1793610000,custom_{i:02d},Welcome 2" for i in range(60)]
+    result = import_metrics(session, journey_id, csv_bytes(*lines), dry_run=True)
+    assert (result.ok, result.imported, len(result.ignored_events)) == (True, 1, 51)
+    assert (
+        result.ignored_events[0].message
+        == "10 rows of event “… other events” ignored (an event we do not know)"
+    )
+    assert sum(e.rows for e in result.ignored_events) == 60
+
+
+def test_an_empty_event_is_still_a_rejected_row_and_nothing_is_written(session, journey_id):
+    before = dump(session)
     data = csv_bytes(
         "email,timestamp,event,category",
-        "z@example.com,1793610000,deferred,Welcome 1",
-        "z@example.com,1793610000,teleported,Welcome 1",
+        "a@example.com,1793610000,processed,Welcome 2",
+        "a@example.com,1793610000,,Welcome 2",
+        "a@example.com,1793610000,teleported,Welcome 2",
     )
     result = import_metrics(session, journey_id, data)
-    assert [(r.row, r.error) for r in result.rejected] == [(3, "unknown event “teleported”")]
+    assert [(r.row, r.error) for r in result.rejected] == [(3, "event: the event is empty")]
+    assert not result.written
+    assert dump(session) == before
 
 
 def test_events_rows_that_break_a_rule_are_named(session, journey_id):

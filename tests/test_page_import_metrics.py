@@ -85,6 +85,36 @@ def test_a_file_rejected_as_a_whole_shows_the_error_and_keeps_the_file(page):
     assert "The file is empty" in at.error[0].value
 
 
+def test_events_the_importer_does_not_count_are_listed_in_the_check_and_the_file_imports(page, app_db):
+    lines = ["email,timestamp,event,category"]
+    lines += [f"r{i}@example.com,1793610000,processed,Welcome 2" for i in range(3)]
+    lines += [f"r{i}@example.com,1793610060,delivered,Welcome 2" for i in range(3)]
+    lines += [f"r{i % 3}@example.com,1793610100,deferred,Welcome 2" for i in range(27)]
+    lines += ["r0@example.com,1793610200,account_status_change,Welcome 2"]
+    at = upload(page, "events.csv", ("\n".join(lines) + "\n").encode())
+    assert not at.exception
+    assert not at.error
+    shown = at.info[0].value
+    assert "- 27 rows of event “deferred” ignored" in shown
+    assert "- 1 row of event “account_status_change” ignored (an event we do not know)" in shown
+    assert [m.value for m in at.metric] == ["34", "1", "0", "0"]  # rows read, to import, rejected, unmatched
+    assert "Per-recipient events (SendGrid, Mailgun, Postmark, Brevo) (detected from the header)" in texts(at)
+    at = at.button(key="import_commit").click().run()
+    assert not at.exception
+    assert "Imported 1 rows" in at.success[0].value
+    assert db_counts(app_db)[("Welcome 2", "", "2026-11-02")]["delivered"] == 3
+
+
+def test_a_providers_event_export_is_named_in_the_check(page):
+    at = upload(page, "activity.csv", (FIXTURES / "events_sendgrid_activity.csv").read_bytes())
+    assert not at.exception
+    assert (
+        "Per-recipient events (SendGrid, Mailgun, Postmark, Brevo): SendGrid Email Activity CSV "
+        "(detected from the header)" in texts(at)
+    )
+    assert "1 row of event “group resubscribe” ignored" in at.info[0].value
+
+
 def test_unknown_header_gets_a_mapping_form(page, app_db):
     content = "Day;Message;Recipients;Delivered;Opened;Clicked\n2026-11-09;Welcome 2;1.000;980;400;50\n"
     at = upload(page, "export.csv", content.encode())

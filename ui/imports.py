@@ -71,6 +71,11 @@ def show_import_summary(result) -> None:
     last.metric("Emails not in the journey", f"{len(result.unmatched):,}")
     for note in result.notes:
         st.info(note)
+    if result.ignored_events:
+        st.info(
+            "These events count towards no metric, so their rows are left out (the rest of the file is "
+            "read as usual):\n" + "\n".join(f"- {event.message}" for event in result.ignored_events)
+        )
     if result.rejected_total:
         st.error(
             f"{result.rejected_total:,} rows break a rule, so nothing will be imported. Fix them in the file "

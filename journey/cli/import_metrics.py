@@ -38,7 +38,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "Import a metrics CSV into a journey's emails: the generic format, a Mailchimp all-campaigns, "
             "single-campaign or A/B report, a Klaviyo campaign or flow export, a HubSpot, Campaign Monitor, "
             "Constant Contact, ActiveCampaign or MailerLite report, or per-recipient events (SendGrid, "
-            "Mailgun, Postmark). One row per email, variant and day; importing the same or an overlapping file "
+            "Mailgun, Postmark, Brevo). One row per email, variant and day; importing the same or an overlapping file "
             "again replaces those rows. If any row is rejected nothing is written. Row numbers count "
             "the header as row 1."
         ),
@@ -110,6 +110,9 @@ def _summary(result: ImportResult, file: Path, journey: str) -> str:
         f"{file.name}: {FORMATS.get(result.format, result.format)} ({result.format}, {how}), "
         f"{result.rows_read:,} rows read."
     ]
+    if result.ignored_events:
+        lines.append("Left out, as they count towards no metric:")
+        lines += [f"  {event.message}" for event in result.ignored_events]
     if result.rejected_total:
         lines.append(
             f"{result.rejected_total:,} rows rejected, so nothing was imported. Fix these and run again:"

@@ -12,9 +12,11 @@ from journey.core.lazy import lazy_exports
 
 _EXPORTS = {
     "FORMATS": "journey.measure.imports.formats",
+    "IgnoredEvent": "journey.measure.imports.importer",
     "ImportResult": "journey.measure.imports.importer",
     "RejectedRow": "journey.measure.imports.importer",
     "UnmatchedEmail": "journey.measure.imports.importer",
+    "detect_event_source": "journey.measure.imports.formats",
     "detect_format": "journey.measure.imports.formats",
     "guess_mapping": "journey.measure.imports.formats",
     "import_metrics": "journey.measure.imports.importer",

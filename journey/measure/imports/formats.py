@@ -38,7 +38,7 @@ FORMATS = {
     "activecampaign": "ActiveCampaign campaign report",
     "mailerlite": "MailerLite campaign export",
     "mailerlite_classic": "MailerLite Classic campaign report",
-    "events": "Per-recipient events (SendGrid, Mailgun, Postmark)",
+    "events": "Per-recipient events (SendGrid, Mailgun, Postmark, Brevo)",
     "mapped": "Mapped columns",
 }
 NA_VALUES = frozenset({"", "n/a", "na", "-", "–", "—", "none", "null", "nan"})
@@ -545,11 +545,17 @@ MAPPING_REQUIRED = ("date", "email", "sent", "delivered", "opens", "clicks")
 
 # --- per-recipient events -------------------------------------------------------
 
+# Our field → the columns that may hold it, in order of preference. A row reads the first of them
+# that is not empty in that row (Postmark puts the recipient in `Recipient` for deliveries and opens
+# but in `Email` for bounces and complaints; SendGrid leaves `marketing_campaign_name` empty for
+# Single Sends, named in `singlesend_name`).
 EVENT_COLUMNS: dict[str, tuple[str, ...]] = {
     "recipient": ("email", "recipient", "recipient email", "email address", "to"),
     "event": ("event", "event type", "recordtype", "record type"),
     "timestamp": (
         "timestamp",
+        "ts event",  # Brevo: UTC seconds (its `date` is CET, its `date_event` the account's time zone)
+        "ts",
         "time",
         "date",
         "event timestamp",
@@ -559,9 +565,12 @@ EVENT_COLUMNS: dict[str, tuple[str, ...]] = {
         "delivered at",
         "bouncedat",
         "bounced at",
+        "changedat",  # Postmark SubscriptionChange
+        "changed at",
         "occurred at",
+        "processed",  # SendGrid Email Activity CSV: the event's time
     ),
-    "campaign_id": ("campaign id", "marketing campaign id", "singlesend id"),
+    "campaign_id": ("campaign id", "marketing campaign id", "singlesend id", "camp id"),
     "email": (
         "email name",
         "campaign",
@@ -569,42 +578,116 @@ EVENT_COLUMNS: dict[str, tuple[str, ...]] = {
         "marketing campaign name",
         "singlesend name",
         "category",
+        "categories",
         "tag",
         "tags",
     ),
     "variant": ("variant", "variant name", "ab variation", "variation"),
     "machine": ("sg machine open", "machine open", "apple privacy open", "apple mpp open"),
-    "severity": ("severity",),
+    "severity": ("severity",),  # Mailgun failed: temporary (retried) or permanent
+    "failure_reason": ("reason",),  # Mailgun failed: suppress-bounce… = never sent (a known bad address)
+    "bounce_type": ("type",),  # SendGrid bounce: bounce or blocked; Postmark Bounce: HardBounce, Transient…
+    "suppress": ("suppresssending", "suppress sending"),  # Postmark SubscriptionChange: true = unsubscribed
+    "suppression_reason": ("suppressionreason", "suppression reason"),
 }
 
-SENT, DELIVERED, BOUNCE, OPEN, MACHINE_OPEN, CLICK, UNSUBSCRIBE, COMPLAINT = range(8)
+(
+    SENT,
+    DELIVERED,
+    BOUNCE,
+    OPEN,
+    MACHINE_OPEN,
+    CLICK,
+    UNSUBSCRIBE,
+    COMPLAINT,
+    SOFT_BOUNCE,  # a bounce only for a recipient the file never shows delivered
+    DROPPED,  # not sent (suppressed, invalid, blocked by the provider): taken out of sent
+) = range(10)
+EVENT_KIND_COUNT = 10
 EVENT_KINDS = {
-    # SendGrid
+    # SendGrid event webhook
     "processed": SENT,
-    "dropped": BOUNCE,
+    "dropped": DROPPED,
     "delivered": DELIVERED,
     "bounce": BOUNCE,
-    "blocked": BOUNCE,
+    "blocked": SOFT_BOUNCE,
     "open": OPEN,
     "click": CLICK,
     "spamreport": COMPLAINT,
     "unsubscribe": UNSUBSCRIBE,
     "group_unsubscribe": UNSUBSCRIBE,
-    # Mailgun ("failed" is a bounce unless its severity is temporary)
+    # SendGrid Email Activity CSV spells some with spaces
+    "spam report": COMPLAINT,
+    "group unsubscribe": UNSUBSCRIBE,
+    # Mailgun ("failed" is a bounce unless its severity is temporary; "bounced" in its legacy webhooks)
     "accepted": SENT,
     "failed": BOUNCE,
+    "bounced": BOUNCE,
     "opened": OPEN,
     "clicked": CLICK,
     "unsubscribed": UNSUBSCRIBE,
     "complained": COMPLAINT,
-    # Postmark
+    # Postmark (a Bounce's Type says whether it is permanent; SubscriptionChange is read with
+    # SuppressSending and SuppressionReason)
     "delivery": DELIVERED,
     "spamcomplaint": COMPLAINT,
     "subscriptionchange": UNSUBSCRIBE,
+    # Brevo (marketing and transactional webhooks); also "delivered", "opened", "click", "unsubscribed"
+    "request": SENT,
+    "hard_bounce": BOUNCE,
+    "soft_bounce": SOFT_BOUNCE,
+    "spam": COMPLAINT,
+    "unique_opened": OPEN,
+    "proxy_open": MACHINE_OPEN,
+    "unique_proxy_open": MACHINE_OPEN,
+    "invalid_email": DROPPED,
+    "error": DROPPED,
 }
+# Events that say nothing about a metric we keep: counted per event and listed, never an error.
 IGNORED_EVENTS = frozenset(
-    {"deferred", "group_resubscribe", "stored", "rejected", "list_member_uploaded", "transient"}
+    {
+        "deferred",
+        "group_resubscribe",
+        "group resubscribe",
+        "stored",
+        "rejected",
+        "list_member_uploaded",
+        "transient",
+        "list_addition",
+        "contact_updated",
+        "contact_deleted",
+        "unique_coupon_sent",
+    }
 )
+# Bounce types (the `type` / `Type` column of a bounce event) that are not permanent: a soft bounce,
+# counted only for a recipient the file never shows delivered. SendGrid: blocked; Postmark: every
+# Type but HardBounce, BadEmailAddress and ManuallyDeactivated (an out-of-office AutoResponder
+# arrives as a Bounce of a delivered email).
+SOFT_BOUNCE_TYPES = frozenset(
+    {
+        "blocked",
+        "soft",
+        "transient",
+        "softbounce",
+        "dnserror",
+        "autoresponder",
+        "addresschange",
+        "spamnotification",
+        "openrelaytest",
+        "unknown",
+        "virusnotification",
+        "challengeverification",
+        "subscribe",
+        "unsubscribe",
+        "unconfirmed",
+        "smtpapierror",
+        "inbounderror",
+        "dmarcpolicy",
+        "templaterenderingfailed",
+    }
+)
+# Postmark SubscriptionChange reasons already counted by their own event (Bounce, SpamComplaint).
+COUNTED_SUPPRESSIONS = frozenset({"hardbounce", "spamcomplaint"})
 TRUE_VALUES = frozenset({"true", "1", "yes", "y", "t"})
 
 
@@ -674,6 +757,22 @@ def detect_format(names: list[str]) -> str | None:
     if {"email", "sent", "delivered", "opens"} <= present and ("date" in present or "day" in present):
         return "generic"
     return None
+
+
+def detect_event_source(names: list[str]) -> str:
+    """Which provider's per-recipient events a normalised header looks like ("" when none in particular)."""
+    present = set(names)
+    if {"processed", "message id", "event"} <= present:
+        return "SendGrid Email Activity CSV"
+    if present & {"sg event id", "sg message id", "sg machine open", "singlesend id", "smtp-id"}:
+        return "SendGrid event webhook"
+    if present & {"recordtype", "record type"}:
+        return "Postmark webhooks"
+    if present & {"ts event", "camp id", "date event", "ts sent"}:
+        return "Brevo events"
+    if "severity" in present or any(n.startswith(("message.headers", "delivery-status")) for n in names):
+        return "Mailgun events"
+    return ""
 
 
 def duplicated_headers(names: list[str], used: set[int]) -> list[str]:

@@ -6,7 +6,7 @@
 Formats (journey.measure.imports.formats, FORMATS): generic CSV, Mailchimp all-campaigns,
 single-campaign and A/B reports, Klaviyo campaign and flow exports, HubSpot, Campaign Monitor,
 Constant Contact, ActiveCampaign and MailerLite reports, per-recipient events (SendGrid, Mailgun,
-Postmark), or any CSV through `mapping={"date": "Day", "email": "Message", ...}`.
+Postmark, Brevo), or any CSV through `mapping={"date": "Day", "email": "Message", ...}`.
 
 Rules:
 - Rows map to the journey's emails by ESP campaign id (Email.esp_campaign_id, or
@@ -26,9 +26,13 @@ Rules:
 - Events are counted as unique recipients per email, variant and day, where the day
   is the day the recipient was sent the email (their first processed/accepted,
   delivered or bounce event in the file; an event with none uses its own UTC day).
-  sent = recipients with processed/accepted events, or delivered ∪ bounced when the
-  file has none for that email. Opens flagged as machine opens (sg_machine_open) go to
-  machine_opens for recipients with no other open.
+  sent = recipients with processed/accepted events (less those only dropped), or
+  delivered ∪ bounced when the file has none for that email; a soft bounce counts only for
+  a recipient never delivered. Opens flagged as machine opens (sg_machine_open, Brevo's
+  proxy_open) go to machine_opens for recipients with no other open. A field found in
+  several columns (Postmark's Recipient and Email) reads the first filled one. Events that
+  count towards no metric, known or not, are counted per event in `ignored_events`: never
+  a rejection.
 """
 
 from __future__ import annotations
@@ -57,8 +61,11 @@ from journey.measure.imports.formats import (
     BOUNCE,
     CLICK,
     COMPLAINT,
+    COUNTED_SUPPRESSIONS,
     DELIVERED,
+    DROPPED,
     EVENT_COLUMNS,
+    EVENT_KIND_COUNT,
     EVENT_KINDS,
     FORMATS,
     GENERIC,
@@ -67,6 +74,8 @@ from journey.measure.imports.formats import (
     MAPPING_REQUIRED,
     OPEN,
     SENT,
+    SOFT_BOUNCE,
+    SOFT_BOUNCE_TYPES,
     TRUE_VALUES,
     UNSUBSCRIBE,
     AggregateFormat,
@@ -74,6 +83,7 @@ from journey.measure.imports.formats import (
     CsvStream,
     all_indexes,
     clean_label,
+    detect_event_source,
     detect_format,
     duplicated_headers,
     find_columns,
@@ -127,6 +137,22 @@ class UnmatchedEmail:
 
 
 @dataclass
+class IgnoredEvent:
+    """Rows of one event kind that count towards no metric: listed in the check, never an error."""
+
+    event: str  # as the file writes it
+    rows: int
+    known: bool  # an event we know says nothing we count (deferred…); False: a spelling we do not know
+    reason: str = ""
+
+    @property
+    def message(self) -> str:
+        why = self.reason or ("" if self.known else "an event we do not know")
+        rows = f"{self.rows:,} row{'s' if self.rows != 1 else ''}"
+        return f"{rows} of event “{self.event}” ignored{f' ({why})' if why else ''}"
+
+
+@dataclass
 class ImportResult:
     format: str
     rows_read: int = 0
@@ -143,10 +169,13 @@ class ImportResult:
     first_day: date | None = None
     last_day: date | None = None
     notes: list[str] = field(default_factory=list)  # what was read but skipped on purpose, and why
+    provider: str = ""  # for events: whose export the header looks like ("SendGrid Email Activity CSV")
+    ignored_events: list[IgnoredEvent] = field(default_factory=list)  # most rows first
 
     @property
     def format_label(self) -> str:
-        return FORMATS.get(self.format, self.format)
+        label = FORMATS.get(self.format, self.format)
+        return f"{label}: {self.provider}" if self.provider else label
 
     @property
     def ok(self) -> bool:
@@ -725,9 +754,11 @@ def _check_counts(values: list) -> str | None:
 # --- events -----------------------------------------------------------------------------
 
 
-def _event_columns(names: list[str], header: list[str]) -> tuple[dict[str, int], list[int]]:
-    """Where each field of an events file sits, and every timestamp column (the first one wins)."""
-    columns = find_columns(names, EVENT_COLUMNS)
+def _event_columns(names: list[str], header: list[str]) -> dict[str, list[int]]:
+    """Every column that may hold each field of an events file, in order of preference (a row
+    reads the first of them that is not empty)."""
+    columns = {f: all_indexes(names, options) for f, options in EVENT_COLUMNS.items()}
+    columns = {f: found for f, found in columns.items() if found}
     if "email" not in columns and "campaign_id" not in columns:
         raise ImportRejected(
             "An events file needs a column naming the email: one of “email_name”, “campaign”, "
@@ -736,8 +767,7 @@ def _event_columns(names: list[str], header: list[str]) -> tuple[dict[str, int],
             field="header",
             row=1,
         )
-    time_columns = all_indexes(names, EVENT_COLUMNS["timestamp"])
-    duplicated = duplicated_headers(names, set(columns.values()))
+    duplicated = duplicated_headers(names, {i for found in columns.values() for i in found})
     if duplicated:
         shown = [header[names.index(n)] for n in duplicated]
         raise ImportRejected(
@@ -745,16 +775,51 @@ def _event_columns(names: list[str], header: list[str]) -> tuple[dict[str, int],
             field="header",
             row=1,
         )
-    return columns, time_columns
+    return columns
 
 
-def _unusual_event_kind(text: str, row: int, reject: Callable[[int, str], None]) -> int | None:
-    """The kind of an event not written exactly as EVENT_KINDS has it; None to skip the row
-    (an event we ignore, or one rejected here as unknown)."""
-    kind = EVENT_KINDS.get(text.strip().lower())
-    if kind is None and text.strip().lower() not in IGNORED_EVENTS:
-        reject(row, f"unknown event “{text[:40]}”")
-    return kind
+def _first_filled(cells: list[str], indexes: list[int]) -> str:
+    """The first of the cells at `indexes` that is not blank (the first one when all are)."""
+    for index in indexes:
+        if cells[index].strip():
+            return cells[index]
+    return cells[indexes[0]]
+
+
+MAX_IGNORED_KINDS = 50  # distinct ignored event spellings listed; the rest are summed under OTHER_EVENTS
+OTHER_EVENTS = "… other events"
+
+
+class _IgnoredEvents:
+    """Rows whose event counts towards no metric, per event as written (point 8: never a rejection)."""
+
+    def __init__(self) -> None:
+        self.rows: dict[tuple[str, str], int] = {}  # (event, reason) → rows
+
+    def add(self, event: str, reason: str = "") -> None:
+        key = (event, reason)
+        if key not in self.rows and len(self.rows) >= MAX_IGNORED_KINDS:
+            key = (OTHER_EVENTS, "")
+        self.rows[key] = self.rows.get(key, 0) + 1
+
+    def listed(self) -> list[IgnoredEvent]:
+        return sorted(
+            (
+                IgnoredEvent(
+                    event,
+                    rows,
+                    known=event.strip().lower() in IGNORED_EVENTS or bool(reason),
+                    reason=reason,
+                )
+                for (event, reason), rows in self.rows.items()
+            ),
+            key=lambda e: (-e.rows, e.event.casefold()),
+        )
+
+
+def _unusual_event_kind(text: str) -> int | None:
+    """The kind of an event not written exactly as EVENT_KINDS has it (`Open`, ` delivered `), or None."""
+    return EVENT_KINDS.get(text.strip().lower())
 
 
 class _EventDays:
@@ -763,37 +828,117 @@ class _EventDays:
 
     def __init__(self, time_columns: list[int], header: list[str]) -> None:
         self.time_i, self.extra = time_columns[0], time_columns[1:]
-        self.label = header[self.time_i]
+        self.header = header
         self.unix: dict[int, int] = {}
         self.interned: dict[int, int] = {}
 
     def read(self, cells: list[str]) -> int:
         """The day of a row not in `unix` yet; an empty timestamp falls back to the next time column."""
-        stamp = cells[self.time_i]
-        if not stamp.strip():
-            stamp = next((cells[i] for i in self.extra if cells[i].strip()), stamp)
+        where = self.time_i
+        if not cells[where].strip():
+            where = next((i for i in self.extra if cells[i].strip()), where)
+        stamp = cells[where]
         try:
             day = parse_event_day(stamp)
         except CellError as exc:
-            raise CellError(f"{self.label}: {exc}") from None
+            raise CellError(f"{self.header[where]}: {exc}") from None
         day = self.interned.setdefault(day, day)
         if stamp.isdigit() and int(stamp) < 100_000_000_000:  # unix seconds: remember the day
             self.unix[int(stamp) // 86_400] = day
         return day
 
 
+class _EventCells:
+    """How to read one row of an events file: where each field sits (a field found in several
+    columns reads the first filled one), and what its event counts as."""
+
+    def __init__(self, columns: dict[str, list[int]], header: list[str], ignored: _IgnoredEvents) -> None:
+        self.header = header
+        self.ignored = ignored
+        self.several = {f for f, found in columns.items() if len(found) > 1 and f != "timestamp"}
+        self.recipient_at, self.event_at = columns["recipient"], columns["event"]
+        self.recipient_i, self.event_i = self.recipient_at[0], self.event_at[0]
+        self.recipient_label = " or ".join(header[i] for i in self.recipient_at)
+        self.key_at = [columns.get(f) for f in ("campaign_id", "email", "variant")]
+        self.name_i = self.key_at[1][0] if self.key_at[1] else None
+        self.variant_i = self.key_at[2][0] if self.key_at[2] else None
+        self.machine_at, self.severity_at = columns.get("machine"), columns.get("severity")
+        self.bounce_type_at = columns.get("bounce_type")
+        self.failure_reason_at = columns.get("failure_reason")
+        self.suppress_at, self.reason_at = columns.get("suppress"), columns.get("suppression_reason")
+        self.width = max(i for found in columns.values() for i in found) + 1
+        # The kinds `kind` may turn into another (a temporary failure, a soft bounce, a machine open,
+        # a subscription change that is no unsubscribe): with one column per field, only these rows
+        # need more than EVENT_KINDS.
+        self.refined = frozenset(
+            kind
+            for kind, wanted in (
+                (BOUNCE, self.severity_at or self.bounce_type_at or self.failure_reason_at),
+                (OPEN, self.machine_at),
+                (UNSUBSCRIBE, self.suppress_at or self.reason_at),
+            )
+            if wanted
+        )
+
+    def kind(self, cells: list[str], row: int, reject: Callable[[int, str], None]) -> int | None:
+        """What the row's event counts as, or None when it counts as nothing (listed) or is rejected."""
+        event = cells[self.event_i] if "event" not in self.several else _first_filled(cells, self.event_at)
+        kind = EVENT_KINDS.get(event)
+        if kind is None:
+            kind = _unusual_event_kind(event)
+            if kind is None:
+                if event.strip():
+                    self.ignored.add(" ".join(event.split()).lower()[:40])
+                else:
+                    reject(row, f"{self.header[self.event_i]}: the event is empty")
+                return None
+        if kind == BOUNCE:
+            if self.severity_at and _first_filled(cells, self.severity_at).strip().lower() == "temporary":
+                self.ignored.add(event, "a temporary failure, retried")
+                return None
+            if self.failure_reason_at and _first_filled(cells, self.failure_reason_at).startswith(
+                "suppress-"
+            ):
+                return DROPPED  # Mailgun did not send to an address it had suppressed
+            if (
+                self.bounce_type_at
+                and _first_filled(cells, self.bounce_type_at).strip().lower() in SOFT_BOUNCE_TYPES
+            ):
+                return SOFT_BOUNCE
+        elif kind == OPEN:
+            if self.machine_at and _first_filled(cells, self.machine_at).strip().lower() in TRUE_VALUES:
+                return MACHINE_OPEN
+        elif kind == UNSUBSCRIBE and (self.suppress_at or self.reason_at):
+            why = _subscription_change(cells, self.suppress_at, self.reason_at)
+            if why:
+                self.ignored.add(event, why)
+                return None
+        return kind
+
+    def recipient(self, cells: list[str]) -> str:
+        if "recipient" in self.several:
+            return _first_filled(cells, self.recipient_at).strip().lower()
+        return cells[self.recipient_i].strip().lower()
+
+    def key(self, cells: list[str]) -> tuple[str, ...]:
+        """(campaign id, email name, variant) as written."""
+        if not self.several:
+            return tuple("" if at is None else cells[at[0]] for at in self.key_at)
+        return tuple("" if at is None else _first_filled(cells, at) for at in self.key_at)
+
+
 def _read_events(run: _Run, names: list[str], targets: _Targets) -> None:
     result, stream = run.result, run.stream
     header = [cell.replace("\ufeff", "").strip() for cell in stream.header]
-    columns, time_columns = _event_columns(names, header)
-    recipient_i, event_i = columns["recipient"], columns["event"]
-    name_i, campaign_i = columns.get("email"), columns.get("campaign_id")
-    variant_i, machine_i, severity_i = columns.get("variant"), columns.get("machine"), columns.get("severity")
-    time_i = time_columns[0]
-    width = max(columns.values()) + 1
-    kinds = EVENT_KINDS
-    true_values = TRUE_VALUES
-    event_days = _EventDays(time_columns, header)
+    columns = _event_columns(names, header)
+    result.provider = detect_event_source(names)
+    ignored = _IgnoredEvents()
+    read = _EventCells(columns, header, ignored)
+    width, time_i = read.width, columns["timestamp"][0]
+    simple, refined, kinds = not read.several, read.refined, EVENT_KINDS
+    recipient_i, event_i, name_i, variant_i = read.recipient_i, read.event_i, read.name_i, read.variant_i
+    campaign_i = read.key_at[0][0] if read.key_at[0] else None
+    event_days = _EventDays(columns["timestamp"], header)
     days = event_days.unix  # unix day number → date ordinal
     # (campaign id, name, variant) as written → [ident, variant, first row, kind dicts (recipient hash → day)]
     groups: dict[tuple[str, str, str], list] = {}
@@ -812,15 +957,11 @@ def _read_events(run: _Run, names: list[str], targets: _Targets) -> None:
         if not rows_read & (PROGRESS_EVERY - 1):
             result.rows_read = rows_read
             run.report(rows_read)
-        kind = kinds.get(cells[event_i])
-        if kind is None:
-            kind = _unusual_event_kind(cells[event_i], row, reject)
+        kind = kinds.get(cells[event_i]) if simple else None  # the common case, without a call
+        if kind is None or kind in refined:
+            kind = read.kind(cells, row, reject)
             if kind is None:
                 continue
-        if kind == BOUNCE and severity_i is not None and cells[severity_i].strip().lower() == "temporary":
-            continue
-        if kind == OPEN and machine_i is not None and cells[machine_i].strip().lower() in true_values:
-            kind = MACHINE_OPEN
         try:
             day = days[int(cells[time_i]) // 86_400]
         except (KeyError, ValueError):
@@ -829,15 +970,18 @@ def _read_events(run: _Run, names: list[str], targets: _Targets) -> None:
             except CellError as exc:
                 reject(row, str(exc))
                 continue
-        recipient = cells[recipient_i].strip().lower()
+        recipient = cells[recipient_i].strip().lower() if simple else read.recipient(cells)
         if not recipient:
-            reject(row, f"{header[recipient_i]}: the recipient is empty")
+            reject(row, f"{read.recipient_label}: the recipient is empty")
             continue
-        key = (
-            cells[campaign_i] if campaign_i is not None else "",
-            cells[name_i] if name_i is not None else "",
-            cells[variant_i] if variant_i is not None else "",
-        )
+        if simple:
+            key = (
+                cells[campaign_i] if campaign_i is not None else "",
+                cells[name_i] if name_i is not None else "",
+                cells[variant_i] if variant_i is not None else "",
+            )
+        else:
+            key = read.key(cells)
         group = groups.get(key) or _add_group(run, groups, key, row, header, name_i, variant_i)
         if group is None:
             continue
@@ -848,9 +992,24 @@ def _read_events(run: _Run, names: list[str], targets: _Targets) -> None:
         if old is None or day < old:
             seen[h] = day
     result.rows_read = rows_read
+    result.ignored_events = ignored.listed()
     run.report(rows_read)
     if not result.rejected_total:
         _count_groups(run, groups)
+
+
+def _subscription_change(cells: list[str], suppress_at: list[int] | None, reason_at: list[int] | None) -> str:
+    """Why a Postmark SubscriptionChange is not an unsubscribe ("" when it is one): a reactivation
+    (SuppressSending false), or a suppression its own Bounce or SpamComplaint event already counts."""
+    if suppress_at is not None:
+        suppress = _first_filled(cells, suppress_at).strip().lower()
+        if suppress and suppress not in TRUE_VALUES:
+            return "SuppressSending false: a reactivation"
+    if reason_at is not None:
+        reason = _first_filled(cells, reason_at).strip()
+        if reason.lower() in COUNTED_SUPPRESSIONS:
+            return f"{reason}: counted as its own event"
+    return ""
 
 
 def _count_groups(run: _Run, groups: dict[tuple[str, str, str], list]) -> None:
@@ -904,8 +1063,8 @@ def _new_group(
     if len(variant) > MAX_VARIANT:
         return f"{header[variant_i]}: variant names are limited to {MAX_VARIANT} characters"
     ident = run.ident(campaign_id, name, "", row)
-    # kinds: SENT, DELIVERED, BOUNCE, OPEN, MACHINE_OPEN, CLICK, UNSUBSCRIBE, COMPLAINT
-    return [ident, variant, row, [{} for _ in range(8)], 0]
+    # kinds: SENT, DELIVERED, BOUNCE, OPEN, MACHINE_OPEN, CLICK, UNSUBSCRIBE, COMPLAINT, SOFT_BOUNCE, DROPPED
+    return [ident, variant, row, [{} for _ in range(EVENT_KIND_COUNT)], 0]
 
 
 def _count_group(run: _Run, ident: tuple, variant: str, first_row: int, seen: list[dict]) -> None:
@@ -928,14 +1087,32 @@ def _count_group(run: _Run, ident: tuple, variant: str, first_row: int, seen: li
         info[8] += counts[CLICKS_I]
 
 
+def _send_outcomes(seen: list[dict]) -> tuple[dict, dict, dict]:
+    """The sent, delivered and bounced recipients (hash → day), soft bounces and drops resolved."""
+    delivered = seen[DELIVERED]
+    bounced = seen[BOUNCE]
+    if seen[SOFT_BOUNCE]:
+        bounced = dict(bounced)
+        for h, day in seen[SOFT_BOUNCE].items():
+            if h not in delivered and (h not in bounced or day < bounced[h]):
+                bounced[h] = day
+    sent = seen[SENT]
+    if seen[DROPPED] and sent:
+        dropped = seen[DROPPED]
+        sent = {h: day for h, day in sent.items() if h not in dropped or h in delivered or h in bounced}
+    return sent, delivered, bounced
+
+
 def _counts_per_send_day(seen: list[dict]) -> dict[int, list]:
     """Send day → counts (metric_daily order) from each kind's recipients (hash → first day).
 
-    sent = recipients with a processed/accepted event, or delivered ∪ bounced when there are none;
-    every other event counts on its recipient's send day; a machine open only for a recipient
-    with no other open.
+    bounced = hard bounces, and soft bounces of recipients never delivered (a soft bounce that
+    was retried and delivered, or an auto-reply to a delivered email, is no bounce); sent =
+    recipients with a processed/accepted event, less those only dropped (never sent, so delivered =
+    sent − bounced holds), or delivered ∪ bounced when there are none; every other event counts on
+    its recipient's send day; a machine open only for a recipient with no other open.
     """
-    sent, delivered, bounced = seen[SENT], seen[DELIVERED], seen[BOUNCE]
+    sent, delivered, bounced = _send_outcomes(seen)
     per_day: dict[int, list] = {}
 
     def add(day: int, position: int) -> None:
@@ -954,21 +1131,21 @@ def _counts_per_send_day(seen: list[dict]) -> dict[int, list]:
 
     for day in sent.values():
         add(day, SENT_I)
-    if not sent:
+    if not seen[SENT]:
         for day in delivered.values():
             add(day, SENT_I)
         for h, day in bounced.items():
             if h not in delivered:
                 add(day, SENT_I)
-    for kind, position in (
-        (DELIVERED, DELIVERED_I),
-        (BOUNCE, BOUNCES_I),
-        (OPEN, OPENS_I),
-        (CLICK, CLICKS_I),
-        (UNSUBSCRIBE, UNSUB_I),
-        (COMPLAINT, COMPLAINTS_I),
+    for found, position in (
+        (delivered, DELIVERED_I),
+        (bounced, BOUNCES_I),
+        (seen[OPEN], OPENS_I),
+        (seen[CLICK], CLICKS_I),
+        (seen[UNSUBSCRIBE], UNSUB_I),
+        (seen[COMPLAINT], COMPLAINTS_I),
     ):
-        for h, day in seen[kind].items():
+        for h, day in found.items():
             add(send_day(h, day), position)
     opened = seen[OPEN]
     for h, day in seen[MACHINE_OPEN].items():

@@ -33,6 +33,7 @@ Rules:
 from __future__ import annotations
 
 import csv
+import difflib
 import json
 import re
 from collections.abc import Callable
@@ -63,6 +64,7 @@ from journey.measure.imports.formats import (
     GENERIC,
     IGNORED_EVENTS,
     MACHINE_OPEN,
+    MAPPING_ONE_OF,
     MAPPING_REQUIRED,
     OPEN,
     SENT,
@@ -122,6 +124,25 @@ class UnmatchedEmail:
 
 
 @dataclass
+class CheckRow:
+    """What a dry run will do with one email (and variant) of the file: the journey's email its rows
+    update, with how many days are new and how many replace saved ones, or why they are skipped."""
+
+    file_email: str  # the name as the file writes it (or the ESP campaign id when it has no name)
+    campaign_id: str
+    file_variant: str
+    first_row: int  # as a spreadsheet shows it
+    rows: int
+    email: str = ""  # the journey's email its rows go to ("" when skipped)
+    stage: str = ""
+    variant: str = ""
+    new_days: int = 0  # metric rows (email, variant, day) not saved yet
+    updated_days: int = 0  # saved ones that the import replaces
+    created: bool = False  # the email will be created (create_missing_stage)
+    skipped: str = ""  # why its rows are skipped
+
+
+@dataclass
 class ImportResult:
     format: str
     rows_read: int = 0
@@ -137,6 +158,12 @@ class ImportResult:
     written: bool = False
     first_day: date | None = None
     last_day: date | None = None
+    # The dry run's plan (journey.measure.imports.preview shows it): one row per email and variant.
+    check: list[CheckRow] = field(default_factory=list)
+    new_days: int = 0
+    updated_days: int = 0
+    skipped_rows: int = 0  # rows of emails the journey does not have
+    mapping_name: str = ""  # the saved column mapping used or saved
 
     @property
     def format_label(self) -> str:
@@ -172,6 +199,7 @@ class _Targets:
     stage_of: dict[int, int]
     stages: dict[str, StageRef]
     variants: dict[int, dict[str, str]]
+    labels: dict[int, tuple[str, str]]  # email id → (its name, its stage's name)
 
     @classmethod
     def load(cls, session: Session, journey_id: int) -> _Targets:
@@ -198,6 +226,7 @@ class _Targets:
             stage_of={e.id: e.stage_id for e in emails},
             stages={n.stage.name.casefold(): StageRef(n.stage.id, n.stage.name) for n in tree.stages},
             variants=variants,
+            labels={e.id: (e.name, n.stage.name) for n in tree.stages for e in n.emails},
         )
 
     def stage_list(self) -> str:
@@ -252,6 +281,14 @@ class _Run:
         self.idents: dict[tuple[str, str, str], list] = {}
         # (ident, folded variant, day ordinal) → [first row, variant, counts (10)]
         self.entries: dict[tuple, list] = {}
+        # (ident, folded variant) → [first row, rows]; (ident, variant) → (email id, label) or None
+        self.group_rows: dict[tuple, list] = {}
+        self.matched: dict[tuple, tuple[int, str] | None] = {}
+
+    def count_rows(self, ident: tuple, variant: str, first_row: int, rows: int) -> None:
+        tally = self.group_rows.setdefault((ident, variant.casefold()), [first_row, 0])
+        tally[0] = min(tally[0], first_row)
+        tally[1] += rows
 
     def reject(self, row: int, error: str) -> None:
         result = self.result
@@ -344,6 +381,8 @@ def import_metrics(
         if rows and result.rejected_total == 0:
             days = [key[2] for key in rows]
             result.first_day, result.last_day = min(days), max(days)
+        if dry_run and not result.rejected_total:
+            _plan(run, targets, rows, session, create_missing_stage)
         if result.rejected_total or dry_run:
             savepoint.rollback()  # emails created before a duplicate was found; none in a dry run
             result.imported = len(rows) if not result.rejected_total else 0
@@ -407,6 +446,8 @@ def _aggregate_columns(
                 )
             columns[target] = names.index(wanted)
         missing = [f for f in MAPPING_REQUIRED if f not in columns]
+        if not any(f in columns for f in MAPPING_ONE_OF):
+            missing.append(" or ".join(MAPPING_ONE_OF))
         if missing:
             raise ImportRejected(f"Map a column to each of: {', '.join(missing)}.", field="mapping")
     else:
@@ -464,6 +505,7 @@ class _AggregateCells:
             (COUNT_NAMES.index(f), columns[f"{f}_rate"]) for f in spec.rates if f"{f}_rate" in columns
         ]
         self.derive_sent = "sent" not in columns
+        self.derive_delivered = "delivered" not in columns and not self.derive_sent  # mapped files only
 
     def names(self, cells: list[str], targets: _Targets) -> tuple[int, str, str, str, str]:
         """The row's day, email name, campaign id (one of the two may be empty), stage and variant."""
@@ -517,6 +559,8 @@ class _AggregateCells:
                 values[position] = round(rate * values[DELIVERED_I])
         if self.derive_sent:
             values[SENT_I] = values[DELIVERED_I] + values[BOUNCES_I]
+        elif self.derive_delivered:
+            values[DELIVERED_I] = values[SENT_I] - values[BOUNCES_I]
         problem = _check_counts(values)
         if problem:
             raise CellError(problem)
@@ -586,6 +630,7 @@ def _read_aggregate(
 
 def _add_entry(run: _Run, spec: AggregateFormat, key: tuple, row: int, variant: str, values: list) -> None:
     """Keep a row's counts under its email, variant and day: summed or a duplicate, as the format says."""
+    run.count_rows(key[0], variant, row, 1)
     entry = run.entries.get(key)
     if entry is None:
         run.entries[key] = [row, variant, values]
@@ -749,6 +794,7 @@ def _count_groups(run: _Run, groups: dict[tuple[str, str, str], list]) -> None:
     for key in list(groups):
         ident, variant, first_row, seen, rows = groups.pop(key)
         run.idents[ident][4] += rows
+        run.count_rows(ident, variant, first_row, rows)
         _count_group(run, ident, variant, first_row, seen)
 
 
@@ -885,7 +931,7 @@ def _resolve(
     suffix_variants = chosen == "mailchimp"
     rows: dict[tuple[int, str, date], list] = {}
     first_rows: dict[tuple[int, str, date], int] = {}
-    cache: dict[tuple, tuple[int, str] | None] = {}
+    cache = run.matched
     unmatched: dict[tuple, list] = {}
     for (ident, _folded, day), (first_row, variant, counts) in run.entries.items():
         cache_key = (ident, variant)
@@ -946,6 +992,68 @@ def _merge(
         rows[key] = [a + b for a, b in zip(existing, counts, strict=True)]
     else:
         run.reject(first_row, f"duplicate of row {first_rows[key]} (the same email, variant and day)")
+
+
+def _plan(
+    run: _Run,
+    targets: _Targets,
+    rows: dict[tuple[int, str, date], list],
+    session: Session,
+    create_missing_stage: str | None,
+) -> None:
+    """The dry run's check: per email and variant of the file, the journey's email its rows go to and
+    how many of its days are new or replace saved ones, or why its rows are skipped."""
+    result = run.result
+    saved = _saved_days(session, rows)
+    result.new_days = sum(key not in saved for key in rows)
+    result.updated_days = len(rows) - result.new_days
+    days: dict[tuple, list[int]] = {}
+    written: dict[tuple, str] = {}  # (ident, folded variant) → the variant as the file writes it
+    for (ident, folded, day), (_row, variant, _counts) in run.entries.items():
+        days.setdefault((ident, folded), []).append(day)
+        written.setdefault((ident, folded), variant)
+    for (ident, folded), (first_row, count) in run.group_rows.items():
+        name, campaign_id, stage, *_ = run.idents[ident]
+        variant = written.get((ident, folded), "")
+        check = CheckRow(name or campaign_id, campaign_id, variant, first_row, count)
+        result.check.append(check)
+        target = run.matched.get((ident, variant))
+        if target is not None:
+            (check.email, check.stage), check.variant = targets.labels[target[0]], target[1]
+        elif create_missing_stage is not None:
+            check.created, check.email, check.variant = True, name or campaign_id, variant
+            check.stage = targets.stages[(stage or create_missing_stage).casefold()].name
+        else:
+            check.skipped = _no_match(targets, name, campaign_id)
+            result.skipped_rows += count
+            continue
+        for day in days.get((ident, folded), ()):
+            if target is not None and (target[0], target[1], date.fromordinal(day)) in saved:
+                check.updated_days += 1
+            else:
+                check.new_days += 1
+    result.check.sort(key=lambda c: (bool(c.skipped), c.first_row))
+
+
+def _saved_days(session: Session, rows: dict[tuple[int, str, date], list]) -> set[tuple[int, str, date]]:
+    """The (email id, variant, day) of `rows` that metric_daily already holds."""
+    ids = sorted({email_id for email_id, _variant, _day in rows if email_id > 0})
+    if not ids:
+        return set()
+    days = [day for _email_id, _variant, day in rows]
+    query = select(MetricDaily.email_id, MetricDaily.variant, MetricDaily.day).where(
+        MetricDaily.email_id.in_(ids), MetricDaily.day.between(min(days), max(days))
+    )
+    return {(email_id, variant, day) for email_id, variant, day in session.execute(query)}
+
+
+def _no_match(targets: _Targets, name: str, campaign_id: str) -> str:
+    """Why a file's email matches none of the journey's, with the closest name when one is near."""
+    if not name:
+        return f"no email of this journey has the ESP campaign id “{campaign_id}”"
+    close = difflib.get_close_matches(name.casefold(), list(targets.by_name), n=1, cutoff=0.75)
+    hint = f": did you mean “{targets.labels[targets.by_name[close[0]]][0]}”?" if close else ""
+    return f"no email named “{name}” in this journey{hint}"
 
 
 COLUMNS = ("email_id", "variant", "day", *COUNT_NAMES, "revenue", "source", "imported_at")

@@ -199,6 +199,17 @@ def test_the_picker_moves_to_the_journey_that_matches_the_file_and_says_so(page,
     ]
 
 
+def test_a_file_no_journey_matches_says_so(page):
+    content = "date,stage,email,sent,delivered,opens,clicks,conversions,unsubscribes\n"
+    content += "2026-11-09,Awareness,Nobody's email,100,90,30,5,1,0\n"
+    at = upload(page, "other.csv", content.encode())
+    assert not at.exception
+    assert "None of the file's email names is in a journey: check the file, or create its emails below." in [
+        c.value for c in at.caption
+    ]
+    assert "1 row → 0 emails in “Onboarding”: 0 new days, 0 updated, 1 row skipped" in texts(at)
+
+
 def _journey_id(url: str, name: str) -> int:
     from journey.plan import journeys
 

@@ -189,7 +189,11 @@ def journey_fit_caption(where, state: dict, upload, journey) -> None:
         if picked[upload.file_id] != journey.id:
             st.session_state[PICK_NEXT] = best.journey_id
             st.rerun()
-    if picked[upload.file_id] == journey.id:
+    if best.matched == 0:
+        where.caption(
+            "None of the file's email names is in a journey: check the file, or create its emails below."
+        )
+    elif picked[upload.file_id] == journey.id:
         where.caption(here.caption(picked=True))
     else:
         where.caption(

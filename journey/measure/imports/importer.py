@@ -285,10 +285,15 @@ class _Run:
         self.group_rows: dict[tuple, list] = {}
         self.matched: dict[tuple, tuple[int, str] | None] = {}
 
-    def count_rows(self, ident: tuple, variant: str, first_row: int, rows: int) -> None:
-        tally = self.group_rows.setdefault((ident, variant.casefold()), [first_row, 0])
-        tally[0] = min(tally[0], first_row)
-        tally[1] += rows
+    def count_rows(self, ident: tuple, folded_variant: str, first_row: int, rows: int) -> None:
+        """Count `rows` file rows (from `first_row`) for the check of this email and variant."""
+        tally = self.group_rows.get((ident, folded_variant))
+        if tally is None:
+            self.group_rows[(ident, folded_variant)] = [first_row, rows]
+        else:
+            tally[1] += rows
+            if first_row < tally[0]:
+                tally[0] = first_row
 
     def reject(self, row: int, error: str) -> None:
         result = self.result
@@ -630,7 +635,7 @@ def _read_aggregate(
 
 def _add_entry(run: _Run, spec: AggregateFormat, key: tuple, row: int, variant: str, values: list) -> None:
     """Keep a row's counts under its email, variant and day: summed or a duplicate, as the format says."""
-    run.count_rows(key[0], variant, row, 1)
+    run.count_rows(key[0], key[1], row, 1)
     entry = run.entries.get(key)
     if entry is None:
         run.entries[key] = [row, variant, values]
@@ -794,7 +799,7 @@ def _count_groups(run: _Run, groups: dict[tuple[str, str, str], list]) -> None:
     for key in list(groups):
         ident, variant, first_row, seen, rows = groups.pop(key)
         run.idents[ident][4] += rows
-        run.count_rows(ident, variant, first_row, rows)
+        run.count_rows(ident, variant.casefold(), first_row, rows)
         _count_group(run, ident, variant, first_row, seen)
 
 

@@ -3,9 +3,21 @@
 import streamlit as st
 
 from journey.measure.imports.formats import FORMATS, read_header
-from ui.forms import form_errors
-from ui.imports import IMPORT_CHECK, import_mapping_form, import_stage_names, run_import, show_import_summary
-from ui.pickers import journey_picker
+from ui.imports import (
+    IMPORT_CHECK,
+    check_mapping_to_use,
+    commit_import,
+    import_journey_picker,
+    import_mapping_form,
+    import_stage_names,
+    journey_fit_caption,
+    reset_import_state,
+    run_import,
+    saved_mapping_notice,
+    show_import_done,
+    show_import_errors,
+    show_import_summary,
+)
 from ui.writes import attempt
 
 FORMAT_CHOICES = ("auto", *(name for name in FORMATS if name != "mapped"))
@@ -15,14 +27,15 @@ st.title("Import metrics")
 st.caption(
     "Upload the CSV your email service exported: a Mailchimp, Klaviyo, HubSpot, Campaign Monitor, Constant "
     "Contact, ActiveCampaign or MailerLite campaign report, per-recipient events (SendGrid, Mailgun, Postmark, Brevo) "
-    "or the generic format. The file is checked first and nothing is written until you commit. Importing the "
+    "the generic format, or any other report once its columns are mapped. The file is checked first and nothing is written until you commit. Importing the "
     "same days again replaces them."
 )
 state = st.session_state.setdefault("import_state", {})
 
-journey = journey_picker(key="import_journey")
+journey = import_journey_picker()
 if journey is None:
     st.stop()
+fit_note = st.empty()
 upload = st.file_uploader(
     "Metrics CSV",
     type=["csv", "tsv", "txt"],
@@ -38,41 +51,38 @@ chosen = st.selectbox(
 if upload is None:
     st.info("Choose a CSV file to see what it holds before anything is imported.")
     st.stop()
-
-fingerprint = (upload.file_id, upload.name, journey.id, chosen)
-if state.get("fingerprint") != fingerprint:
-    state.clear()
-    form_errors(IMPORT_CHECK).clear()
-    state["fingerprint"] = fingerprint
+reset_import_state(state, upload, journey.id, chosen)
 
 
 def check(mapping=None) -> None:
     """Dry run: the summary, or the refusal (and the file's columns when its header is unknown)."""
 
     def refused(exc) -> None:
-        state.update(preview=None, mapping=mapping, done=None)
+        state.update(preview=None, done=None)
         if exc.field == "header" and not mapping:
             state["columns"] = attempt(read_header, upload)
 
     result = run_import(
         journey.id, upload, form=IMPORT_CHECK, refused=refused, format=chosen, mapping=mapping, dry_run=True
     )
-    state.update(preview=result, mapping=mapping, done=None)
+    state.update(preview=result, done=None)
 
 
 if "preview" not in state:
-    check()
+    check(check_mapping_to_use(state))
 
+saved_mapping_notice(state, upload)
 if state.get("columns"):
-    mapping = import_mapping_form(state["columns"])
-    if mapping is not None:
-        check(mapping)
-for message in form_errors(IMPORT_CHECK).values():
-    st.error(message)
+    picked = import_mapping_form(state["columns"], file_name=upload.name, saved=state.get("saved"))
+    if picked is not None:
+        state["mapping"], state["mapping_name"] = picked
+        check(picked[0])
+show_import_errors(state)
 
 preview = state.get("preview")
+journey_fit_caption(fit_note, state, upload, journey)
 if preview is not None and state.get("done") is None:
-    show_import_summary(preview)
+    show_import_summary(preview, journey.name)
     create_in = KEEP
     if preview.unmatched and preview.ok:
         create_in = st.selectbox(
@@ -86,29 +96,10 @@ if preview is not None and state.get("done") is None:
         and preview.rows_read
         and st.button("Commit the import", key="import_commit", type="primary")
     ):
-        result = run_import(
-            journey.id,
-            upload,
-            format=chosen,
-            mapping=state.get("mapping"),
-            create_missing_stage=None if create_in == KEEP else create_in,
-        )
+        result = commit_import(state, journey.id, upload, chosen, None if create_in == KEEP else create_in)
         if result is not None:  # not ok: the file changed since the check
             state["done" if result.ok else "preview"] = result
             st.rerun()
 
-done = state.get("done")
-if done is not None:
-    created = (
-        f" Created {len(done.created_emails)} emails: {', '.join(done.created_emails)}."
-        if done.created_emails
-        else ""
-    )
-    span = f" from {done.first_day} to {done.last_day}" if done.first_day else ""
-    st.success(
-        f"Imported {done.imported:,} rows ({done.format_label}){span} into “{journey.name}”.{created} "
-        "See them on the **Weekly review** and **Metrics** pages."
-    )
-    skipped = [u.name for u in done.unmatched] if not done.created_emails else []
-    if skipped:
-        st.info(f"Skipped the rows of emails not in the journey: {', '.join(skipped)}.")
+if state.get("done") is not None:
+    show_import_done(state["done"], journey.name, mapping_saved=bool(state.get("mapping")))

@@ -1,4 +1,5 @@
-"""In a real browser: upload a CSV on the Import metrics page, see the check, commit, and see it saved."""
+"""In a real browser: upload a CSV on the Import metrics page, see the check (per email: new and updated days,
+skipped rows) and the journey picked for it, commit, and see it saved."""
 
 import pytest
 from browser_support import ARTIFACTS, wait_for_app
@@ -23,6 +24,11 @@ def test_upload_check_and_commit_a_generic_file(start_app, page, tmp_path):
     page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(upload))
     page.get_by_text("Generic CSV (detected from the header)").wait_for()
     page.get_by_text("These emails are not in the journey").wait_for()
+    # the check: what committing changes per email, and the journey picked for the file
+    page.get_by_text("3 rows → 1 email in “Office coffee subscription”").wait_for()
+    # the table is drawn on a canvas: its cells are in the page for screen readers, not visible
+    page.get_by_text("no email named “Winter warmers” in this journey").wait_for(state="attached")
+    page.get_by_text("Picked “Office coffee subscription”: 1 of 2 email names in the file match.").wait_for()
     commit = page.get_by_role("button", name="Commit the import")
     commit.wait_for()
     wait_for_app(page)

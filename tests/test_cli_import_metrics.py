@@ -134,7 +134,17 @@ def test_dry_run_and_explicit_format(cli_db, run):
 def test_help_documents_every_option(cli):
     done = cli("import-metrics", "--help")
     assert done.returncode == 0
-    for option in ("--journey", "--format", "--create-missing", "--dry-run", "--json", "row 1"):
+    for option in (
+        "--journey",
+        "--format",
+        "--map",
+        "--mapping",
+        "--save-mapping",
+        "--create-missing",
+        "--dry-run",
+        "--json",
+        "row 1",
+    ):
         assert option in done.stdout
 
 
@@ -149,3 +159,125 @@ def test_a_key_value_report_imports_and_the_skipped_rows_are_noted(cli_db, run):
     assert (
         "Note: Skipped 2 rows that are not email (Send channel: Push: 1, SMS: 1); rows 3, 5." in done.stdout
     )
+
+
+SENDGRID = FIXTURES / "sendgrid_mc_stats.csv"
+SENDGRID_MAP = (
+    "--map", "date=Date", "--map", "email=Single Send Name", "--map", "sent=Requests",
+    "--map", "delivered=Delivered", "--map", "opens=Unique Opens", "--map", "clicks=Unique Clicks",
+    "--map", "complaints=Spam Reports", "--map", "bounces=Bounces",
+)  # fmt: skip
+
+
+def test_an_unknown_header_says_how_to_map_it_with_an_example_from_the_file(cli_db, run):
+    done = run(str(SENDGRID), "--journey", JOURNEY)
+    assert done.returncode == 1
+    (line,) = done.stderr.strip().splitlines()
+    assert line.startswith("error: The header is not one we recognise")
+    assert line.endswith(
+        '--map our_field="Their Column" for each needed field, or --mapping NAME for a saved mapping; for this '
+        'file: --map date="Date" --map email="Single Send Name" --map sent="Requests" --map delivered="Delivered" '
+        '--map opens="Unique Opens" --map clicks="Unique Clicks"'
+    )
+
+
+def test_map_imports_saves_the_mapping_and_the_next_file_uses_it(cli_db, run):
+    engine = cli_db
+    done = run(str(SENDGRID), "--journey", JOURNEY, *SENDGRID_MAP, "--save-mapping", "SendGrid stats")
+    assert done.returncode == 0, done.stderr
+    assert "Mapped columns (mapped, chosen), 3 rows read." in done.stdout
+    assert "Columns mapped with the saved mapping “SendGrid stats”." in done.stdout
+    assert "Imported 2 rows" in done.stdout
+    with Session(engine) as session:
+        got = counts(session)
+    assert (
+        got[("Welcome 1", "", "2026-11-09")]["sent"],
+        got[("Welcome 1", "", "2026-11-09")]["complaints"],
+    ) == (
+        1000,
+        1,
+    )
+    # next week: same header, no --map, no --mapping
+    again = run(str(SENDGRID), "--journey", JOURNEY, "--json")
+    assert again.returncode == 0, again.stderr
+    payload = json.loads(again.stdout)
+    assert (payload["format"], payload["mapping_name"], payload["imported"]) == (
+        "mapped",
+        "SendGrid stats",
+        2,
+    )
+    # by name, with one column overridden by --map
+    named = run(
+        str(SENDGRID), "--journey", JOURNEY, "--mapping", "sendgrid STATS", "--map", "bounces=", "--dry-run"
+    )
+    assert named.returncode == 1  # "--map bounces=" is malformed: an empty column
+    assert "write it as our_field=Their Column" in named.stderr
+    named = run(str(SENDGRID), "--journey", JOURNEY, "--mapping", "sendgrid STATS", "--dry-run")
+    assert named.returncode == 0, named.stderr
+    assert "Would import 2 rows" in named.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        pytest.param(
+            ("--map", "openz=Unique Opens"),
+            "error: “openz” is not one of our fields. Our fields: Send date (date), Journey stage (stage),",
+            id="unknown-field",
+        ),
+        pytest.param(
+            ("--map", "date=Date", "--map", "email=Name", "--map", "opens=Unique Opens"),
+            "error: The file has no column “Name” (mapped to Email or campaign name (email)). Its columns: “Date”, "
+            "“Single Send Name”, “Requests”",
+            id="unknown-column",
+        ),
+        pytest.param(
+            ("--map", "date=Date", "--map", "email=Single Send Name"),
+            "error: Choose the column that holds Unique opens (opens), Unique clicks (clicks), Sent (sent) or "
+            "Delivered (delivered): they are needed to import.",
+            id="missing-fields",
+        ),
+        pytest.param(
+            ("--mapping", "Weekly"),
+            "error: No saved mapping is called “Weekly”. Saved mappings: none yet",
+            id="unknown-saved-mapping",
+        ),
+        pytest.param(
+            ("--map", "opens", "--format", "generic"),
+            "error: --map and --mapping read the columns",
+            id="format",
+        ),
+        pytest.param(
+            ("--save-mapping", "X"), "error: --save-mapping saves the --map columns", id="save-without-map"
+        ),
+    ],
+)
+def test_bad_mappings_are_one_line_errors_naming_what_is_valid(cli_db, run, args, message):
+    engine = cli_db
+    done = run(str(SENDGRID), "--journey", JOURNEY, *args)
+    assert done.returncode == 1
+    assert done.stderr.startswith(message), done.stderr
+    with Session(engine) as session:
+        assert dump(session) == []
+
+
+def test_dry_run_prints_what_each_email_will_change(cli_db, run):
+    assert run(str(FIXTURES / "generic.csv"), "--journey", JOURNEY).returncode == 0
+    done = run(str(FIXTURES / "mailchimp.csv"), "--journey", JOURNEY, "--dry-run")
+    assert done.returncode == 0, done.stderr
+    lines = [" ".join(line.split()) for line in done.stdout.splitlines()]  # the table's padding aside
+    start = lines.index("6 rows → 3 emails in “Onboarding”: 3 new days, 1 updated, 1 row skipped")
+    assert lines[start + 1 : start + 8] == [
+        "Rows In the file Email in the journey New days Updated days Skipped",
+        "2 Welcome email #1 (Nov) Welcome 1 (Awareness) 0 1",
+        "3 Welcome 2 Welcome 2 (Awareness) 1 0",
+        "4 Welcome 2 Welcome 2 (Awareness) 1 0",
+        "5 Case study (A) Case study / A (Consideration) 1 0",
+        "6 Case study (B) Case study / B (Consideration) 1 0",
+        "7 Black Friday teaser no match 0 0 no email named “Black Friday teaser” in this journey",
+    ]
+    as_json = json.loads(
+        run(str(FIXTURES / "mailchimp.csv"), "--journey", JOURNEY, "--dry-run", "--json").stdout
+    )
+    assert (as_json["new_days"], as_json["updated_days"], as_json["skipped_rows"]) == (3, 1, 1)
+    assert as_json["check"][0]["email"] == "Welcome 1"

@@ -6,7 +6,7 @@ import pytest
 from conftest import ROOT
 from metrics_import_support import FIXTURES, counts, dump, make_onboarding
 from streamlit.testing.v1 import AppTest
-from support import in_db, texts
+from support import in_db, make_journey, texts
 
 from ui.navigation import page_path
 
@@ -115,24 +115,136 @@ def test_a_providers_event_export_is_named_in_the_check(page):
     assert "1 row of event “group resubscribe” ignored" in at.info[0].value
 
 
-def test_unknown_header_gets_a_mapping_form(page, app_db):
-    content = "Day;Message;Recipients;Delivered;Opened;Clicked\n2026-11-09;Welcome 2;1.000;980;400;50\n"
-    at = upload(page, "export.csv", content.encode())
+UNKNOWN = "Day;Message;Recipients;Delivered;Opened;Clicked\n2026-11-09;Welcome 2;1.000;980;400;50\n"
+
+
+def use_mapping(at: AppTest) -> AppTest:
+    return [b for b in at.button if b.label == "Use this mapping"][0].click().run()
+
+
+def test_unknown_header_gets_a_mapping_form_guessed_from_synonyms_and_saved_with_the_import(page, app_db):
+    at = upload(page, "weekly_esp_export.csv", UNKNOWN.encode())
     assert not at.exception
-    assert "header is not one we recognise" in at.error[0].value
-    # the obvious columns are guessed; the rest are picked by hand
-    assert at.selectbox(key="import_map_date").value == "Day"
-    assert at.selectbox(key="import_map_delivered").value == "Delivered"
-    at.selectbox(key="import_map_email").set_value("Message")
-    at.selectbox(key="import_map_sent").set_value("Recipients")
-    at.selectbox(key="import_map_opens").set_value("Opened")
-    at.selectbox(key="import_map_clicks").set_value("Clicked")
-    at = [b for b in at.button if b.label == "Use this mapping"][0].click().run()
+    # while the mapping step is open the "header not recognised" error is not shown: the form says what to do
+    assert not at.error
+    assert "Map the columns below." in texts(at)
+    assert [at.selectbox(key=f"import_map_{f}").value for f in ("date", "email", "sent", "delivered")] == [
+        "Day",
+        "Message",
+        "Recipients",
+        "Delivered",
+    ]
+    assert (at.selectbox(key="import_map_opens").value, at.selectbox(key="import_map_clicks").value) == (
+        "Opened",
+        "Clicked",
+    )
+    assert at.selectbox(key="import_map_opens").label == "Unique opens *"
+    assert "people who opened it at least once (not total opens)" in texts(at)
+    assert at.text_input(key="import_map_name").value == "weekly esp export"
+    at.text_input(key="import_map_name").set_value("Weekly ESP export")
+    at = use_mapping(at)
     assert not at.exception
     assert "Mapped columns" in texts(at)
+    assert "1 row → 1 email in “Onboarding”: 1 new day, 0 updated" in texts(at)
     at = at.button(key="import_commit").click().run()
     assert not at.exception
+    assert "Saved the column mapping as “Weekly ESP export”." in at.success[0].value
     assert db_counts(app_db)[("Welcome 2", "", "2026-11-09")]["sent"] == 1000
+
+
+def test_a_mapping_missing_a_needed_field_says_which(page, app_db):
+    at = upload(page, "export.csv", UNKNOWN.encode())
+    at.selectbox(key="import_map_clicks").set_value("—")
+    at = use_mapping(at)
+    assert not at.exception
+    assert [e.value for e in at.error] == [
+        "Choose the column that holds Unique clicks (clicks): it is needed to import."
+    ]
+    with pytest.raises(KeyError):
+        at.button(key="import_commit")
+    assert db_counts(app_db) == {}
+
+
+def test_the_next_file_with_that_header_imports_with_the_saved_mapping_until_it_is_forgotten(page, app_db):
+    at = upload(page, "week1.csv", UNKNOWN.encode())
+    at = use_mapping(at)
+    at = at.button(key="import_commit").click().run()
+    week2 = "day;MESSAGE;recipients;delivered;opened;clicked\n2026-11-16;Welcome 2;500;490;200;20\n"
+    at = upload(at, "week2.csv", week2.encode())
+    assert not at.exception
+    assert "Using saved mapping “week1”" in texts(at)
+    with pytest.raises(KeyError):
+        at.selectbox(key="import_map_date")  # no mapping step
+    at = at.button(key="import_commit").click().run()
+    assert not at.exception
+    assert "Saved the column mapping" not in at.success[0].value
+    assert db_counts(app_db)[("Welcome 2", "", "2026-11-16")]["opens"] == 200
+    at = upload(at, "week3.csv", week2.replace("2026-11-16", "2026-11-23").encode())
+    at = at.button(key="import_mapping_edit").click().run()
+    assert not at.exception
+    assert at.text_input(key="import_map_name").value == "week1"  # the saved mapping, to edit
+    assert at.selectbox(key="import_map_date").value == "day"  # its "Day", as this file spells it
+    at = at.button(key="import_mapping_forget").click().run()
+    assert not at.exception
+    at = upload(at, "week4.csv", week2.encode())
+    assert "Using saved mapping" not in texts(at)
+    assert at.selectbox(key="import_map_date").value == "day"  # guessed again
+
+
+def test_the_check_shows_each_email_with_new_and_updated_days(page, app_db):
+    at = upload(page, "generic.csv", (FIXTURES / "generic.csv").read_bytes())
+    at = at.button(key="import_commit").click().run()
+    at = upload(at, "mailchimp.csv", (FIXTURES / "mailchimp.csv").read_bytes())
+    assert not at.exception
+    assert "6 rows → 3 emails in “Onboarding”: 3 new days, 1 updated, 1 row skipped" in texts(at)
+    table = at.dataframe[0].value
+    assert list(table["Email in the journey"]) == [
+        "Welcome 1 (Awareness)",
+        "Welcome 2 (Awareness)",
+        "Welcome 2 (Awareness)",
+        "Case study / A (Consideration)",
+        "Case study / B (Consideration)",
+        "no match",
+    ]
+    assert (list(table["New days"]), list(table["Updated days"])) == ([0, 1, 1, 1, 1, 0], [1, 0, 0, 0, 0, 0])
+    assert table["Skipped"][5] == "no email named “Black Friday teaser” in this journey"
+
+
+def test_the_picker_moves_to_the_journey_that_matches_the_file_and_says_so(page, app_db):
+    with in_db(app_db) as session:
+        make_journey(session, "Alpha", stages={"Decision": ["Black Friday teaser"]})
+        session.commit()
+    at = page.run()
+    at.selectbox(key="import_journey").set_value(_journey_id(app_db, "Alpha"))
+    at = upload(at.run(), "mailchimp.csv", (FIXTURES / "mailchimp.csv").read_bytes())
+    assert not at.exception
+    assert at.selectbox(key="import_journey").value == _journey_id(app_db, "Onboarding")
+    assert "Picked “Onboarding”: 5 of 6 email names in the file match." in [c.value for c in at.caption]
+    # the user's choice then holds, and the caption says how it compares
+    at.selectbox(key="import_journey").set_value(_journey_id(app_db, "Alpha"))
+    at = at.run()
+    assert at.selectbox(key="import_journey").value == _journey_id(app_db, "Alpha")
+    assert "Importing into “Alpha”: 1 of 6 email names in the file match. “Onboarding” matches 5." in [
+        c.value for c in at.caption
+    ]
+
+
+def test_a_file_no_journey_matches_says_so(page):
+    content = "date,stage,email,sent,delivered,opens,clicks,conversions,unsubscribes\n"
+    content += "2026-11-09,Awareness,Nobody's email,100,90,30,5,1,0\n"
+    at = upload(page, "other.csv", content.encode())
+    assert not at.exception
+    assert "None of the file's email names is in a journey: check the file, or create its emails below." in [
+        c.value for c in at.caption
+    ]
+    assert "1 row → 0 emails in “Onboarding”: 0 new days, 0 updated, 1 row skipped" in texts(at)
+
+
+def _journey_id(url: str, name: str) -> int:
+    from journey.plan import journeys
+
+    with in_db(url) as session:
+        return journeys.get_journey_by_name(session, name).id
 
 
 def test_reimport_on_the_page_replaces_rather_than_adds(page, app_db):

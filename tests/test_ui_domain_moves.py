@@ -8,7 +8,8 @@ from db.models import MetricDaily
 from journey.core.errors import InvalidJourneyFile
 from journey.core.findings import Finding
 from journey.measure import metrics, review
-from journey.measure.imports.formats import MAPPING_FIELDS, guess_mapping
+from journey.measure.imports.formats import MAPPING_FIELDS
+from journey.measure.imports.mappings import guess_mapping
 from journey.plan import journeys, maps, personas, transfer
 from journey.plan.checks import check_journey
 from journey.write.checks import render_and_check

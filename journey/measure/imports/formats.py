@@ -539,9 +539,11 @@ AGGREGATE_FORMATS = {
     )
 }
 
-# Mapped files use the generic fields; these must be mapped, the rest default to 0 / empty.
+# Mapped files use the generic fields; these must be mapped, the rest default to 0 / empty, and one of
+# MAPPING_ONE_OF at least (sent = delivered + bounces, delivered = sent − bounces when one is missing).
 MAPPING_FIELDS = tuple(GENERIC.columns)
-MAPPING_REQUIRED = ("date", "email", "sent", "delivered", "opens", "clicks")
+MAPPING_REQUIRED = ("date", "email", "opens", "clicks")
+MAPPING_ONE_OF = ("sent", "delivered")
 
 # --- per-recipient events -------------------------------------------------------
 
@@ -781,12 +783,3 @@ def duplicated_headers(names: list[str], used: set[int]) -> list[str]:
     for name in names:
         seen[name] = seen.get(name, 0) + 1
     return sorted({names[i] for i in used if names[i] and seen[names[i]] > 1})
-
-
-def guess_mapping(columns: list[str]) -> dict[str, str | None]:
-    """For each of our fields (MAPPING_FIELDS), the file's column that the generic format would read, or None."""
-    by_name = {normalize_header(c): c for c in columns}
-    return {
-        name: next((by_name[alias] for alias in GENERIC.columns[name] if alias in by_name), None)
-        for name in MAPPING_FIELDS
-    }

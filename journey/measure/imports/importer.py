@@ -38,6 +38,7 @@ Rules:
 from __future__ import annotations
 
 import csv
+import difflib
 import json
 import re
 from collections.abc import Callable
@@ -71,6 +72,7 @@ from journey.measure.imports.formats import (
     GENERIC,
     IGNORED_EVENTS,
     MACHINE_OPEN,
+    MAPPING_ONE_OF,
     MAPPING_REQUIRED,
     OPEN,
     SENT,
@@ -153,6 +155,25 @@ class IgnoredEvent:
 
 
 @dataclass
+class CheckRow:
+    """What a dry run will do with one email (and variant) of the file: the journey's email its rows
+    update, with how many days are new and how many replace saved ones, or why they are skipped."""
+
+    file_email: str  # the name as the file writes it (or the ESP campaign id when it has no name)
+    campaign_id: str
+    file_variant: str
+    first_row: int  # as a spreadsheet shows it
+    rows: int
+    email: str = ""  # the journey's email its rows go to ("" when skipped)
+    stage: str = ""
+    variant: str = ""
+    new_days: int = 0  # metric rows (email, variant, day) not saved yet
+    updated_days: int = 0  # saved ones that the import replaces
+    created: bool = False  # the email will be created (create_missing_stage)
+    skipped: str = ""  # why its rows are skipped
+
+
+@dataclass
 class ImportResult:
     format: str
     rows_read: int = 0
@@ -171,6 +192,12 @@ class ImportResult:
     notes: list[str] = field(default_factory=list)  # what was read but skipped on purpose, and why
     provider: str = ""  # for events: whose export the header looks like ("SendGrid Email Activity CSV")
     ignored_events: list[IgnoredEvent] = field(default_factory=list)  # most rows first
+    # The dry run's plan (journey.measure.imports.preview shows it): one row per email and variant.
+    check: list[CheckRow] = field(default_factory=list)
+    new_days: int = 0
+    updated_days: int = 0
+    skipped_rows: int = 0  # rows of emails the journey does not have
+    mapping_name: str = ""  # the saved column mapping used or saved
 
     @property
     def format_label(self) -> str:
@@ -207,6 +234,7 @@ class _Targets:
     stage_of: dict[int, int]
     stages: dict[str, StageRef]
     variants: dict[int, dict[str, str]]
+    labels: dict[int, tuple[str, str]]  # email id → (its name, its stage's name)
     by_subject: dict[str, int] = field(default_factory=dict)  # subjects only one email has
 
     @classmethod
@@ -239,6 +267,7 @@ class _Targets:
             stages={n.stage.name.casefold(): StageRef(n.stage.id, n.stage.name) for n in tree.stages},
             variants=variants,
             by_subject={subject: ids[0] for subject, ids in subjects.items() if len(ids) == 1},
+            labels={e.id: (e.name, n.stage.name) for n in tree.stages for e in n.emails},
         )
 
     def stage_list(self) -> str:
@@ -298,6 +327,19 @@ class _Run:
         # (ident, folded variant, day ordinal) → [first row, variant, counts (10)]
         self.entries: dict[tuple, list] = {}
         self.other_channels: dict[str, list[int]] = {}  # "SMS" → rows skipped as not email
+        # (ident, folded variant) → [first row, rows]; (ident, variant) → (email id, label) or None
+        self.group_rows: dict[tuple, list] = {}
+        self.matched: dict[tuple, tuple[int, str] | None] = {}
+
+    def count_rows(self, ident: tuple, folded_variant: str, first_row: int, rows: int) -> None:
+        """Count `rows` file rows (from `first_row`) for the check of this email and variant."""
+        tally = self.group_rows.get((ident, folded_variant))
+        if tally is None:
+            self.group_rows[(ident, folded_variant)] = [first_row, rows]
+        else:
+            tally[1] += rows
+            if first_row < tally[0]:
+                tally[0] = first_row
 
     def reject(self, row: int, error: str) -> None:
         result = self.result
@@ -367,23 +409,7 @@ def import_metrics(
         )
         result.notes += preamble
         run = _Run(result, progress, stream)
-        try:
-            if chosen == "events":
-                _read_events(run, names, targets)
-            elif chosen in REPORT_FORMATS:
-                _read_report(run, chosen)
-            else:
-                spec, columns = _aggregate_columns(chosen, names, mapping, stream.header)
-                _read_aggregate(run, spec, columns, names, targets)
-        except UnicodeDecodeError:
-            raise ImportRejected(
-                f"The file is not UTF-8 or UTF-16 text (after row {result.rows_read + 1:,}). "
-                "In Excel, save it as “CSV UTF-8”."
-            ) from None
-        except csv.Error as exc:
-            raise ImportRejected(
-                f"The file is not valid CSV after row {result.rows_read + 1:,}: {exc}."
-            ) from None
+        _read_rows(run, chosen, names, targets, mapping)
     finally:
         stream.close()
     if result.rows_read == 0:
@@ -396,6 +422,8 @@ def import_metrics(
         if rows and result.rejected_total == 0:
             days = [key[2] for key in rows]
             result.first_day, result.last_day = min(days), max(days)
+        if dry_run and not result.rejected_total:
+            _plan(run, targets, rows, session, create_missing_stage)
         if result.rejected_total or dry_run:
             savepoint.rollback()  # emails created before a duplicate was found; none in a dry run
             result.imported = len(rows) if not result.rejected_total else 0
@@ -417,6 +445,29 @@ def import_metrics(
     if progress is not None:
         progress(1.0, f"Imported {len(rows):,} rows.")
     return result
+
+
+def _read_rows(
+    run: _Run, chosen: str, names: list[str], targets: _Targets, mapping: dict[str, str] | None
+) -> None:
+    """Read every row of the file in its format; a file that is not text or not CSV is refused whole."""
+    try:
+        if chosen == "events":
+            _read_events(run, names, targets)
+        elif chosen in REPORT_FORMATS:
+            _read_report(run, chosen)
+        else:
+            spec, columns = _aggregate_columns(chosen, names, mapping, run.stream.header)
+            _read_aggregate(run, spec, columns, names, targets)
+    except UnicodeDecodeError:
+        raise ImportRejected(
+            f"The file is not UTF-8 or UTF-16 text (after row {run.result.rows_read + 1:,}). "
+            "In Excel, save it as “CSV UTF-8”."
+        ) from None
+    except csv.Error as exc:
+        raise ImportRejected(
+            f"The file is not valid CSV after row {run.result.rows_read + 1:,}: {exc}."
+        ) from None
 
 
 PREAMBLE_LINES = 10
@@ -484,6 +535,8 @@ def _aggregate_columns(
                 )
             columns[target] = names.index(wanted)
         missing = [f for f in MAPPING_REQUIRED if f not in columns]
+        if not any(f in columns for f in MAPPING_ONE_OF):
+            missing.append(" or ".join(MAPPING_ONE_OF))
         if missing:
             raise ImportRejected(f"Map a column to each of: {', '.join(missing)}.", field="mapping")
     else:
@@ -610,6 +663,8 @@ class _AggregateCells:
                 values[position] = round(rate * values[DELIVERED_I])
         if self.derive_sent:
             values[SENT_I] = values[DELIVERED_I] + values[BOUNCES_I]
+        elif self.derive_delivered:
+            values[DELIVERED_I] = values[SENT_I] - values[BOUNCES_I]
         problem = _check_counts(values)
         if problem:
             raise CellError(problem)
@@ -724,6 +779,7 @@ def _read_report(run: _Run, chosen: str) -> None:
 
 def _add_entry(run: _Run, spec: AggregateFormat, key: tuple, row: int, variant: str, values: list) -> None:
     """Keep a row's counts under its email, variant and day: summed or a duplicate, as the format says."""
+    run.count_rows(key[0], key[1], row, 1)
     entry = run.entries.get(key)
     if entry is None:
         run.entries[key] = [row, variant, values]
@@ -1017,6 +1073,7 @@ def _count_groups(run: _Run, groups: dict[tuple[str, str, str], list]) -> None:
     for key in list(groups):
         ident, variant, first_row, seen, rows = groups.pop(key)
         run.idents[ident][4] += rows
+        run.count_rows(ident, variant.casefold(), first_row, rows)
         _count_group(run, ident, variant, first_row, seen)
 
 
@@ -1171,7 +1228,7 @@ def _resolve(
     suffix_variants = chosen in MAILCHIMP_FORMATS
     rows: dict[tuple[int, str, date], list] = {}
     first_rows: dict[tuple[int, str, date], int] = {}
-    cache: dict[tuple, tuple[int, str] | None] = {}
+    cache = run.matched
     unmatched: dict[tuple, list] = {}
     for (ident, _folded, day), (first_row, variant, counts) in run.entries.items():
         cache_key = (ident, variant)
@@ -1248,6 +1305,68 @@ def _merge(
         rows[key] = [a + b for a, b in zip(existing, counts, strict=True)]
     else:
         run.reject(first_row, f"duplicate of row {first_rows[key]} (the same email, variant and day)")
+
+
+def _plan(
+    run: _Run,
+    targets: _Targets,
+    rows: dict[tuple[int, str, date], list],
+    session: Session,
+    create_missing_stage: str | None,
+) -> None:
+    """The dry run's check: per email and variant of the file, the journey's email its rows go to and
+    how many of its days are new or replace saved ones, or why its rows are skipped."""
+    result = run.result
+    saved = _saved_days(session, rows)
+    result.new_days = sum(key not in saved for key in rows)
+    result.updated_days = len(rows) - result.new_days
+    days: dict[tuple, list[int]] = {}
+    written: dict[tuple, str] = {}  # (ident, folded variant) → the variant as the file writes it
+    for (ident, folded, day), (_row, variant, _counts) in run.entries.items():
+        days.setdefault((ident, folded), []).append(day)
+        written.setdefault((ident, folded), variant)
+    for (ident, folded), (first_row, count) in run.group_rows.items():
+        name, campaign_id, stage, *_ = run.idents[ident]
+        variant = written.get((ident, folded), "")
+        check = CheckRow(name or campaign_id, campaign_id, variant, first_row, count)
+        result.check.append(check)
+        target = run.matched.get((ident, variant))
+        if target is not None:
+            (check.email, check.stage), check.variant = targets.labels[target[0]], target[1]
+        elif create_missing_stage is not None:
+            check.created, check.email, check.variant = True, name or campaign_id, variant
+            check.stage = targets.stages[(stage or create_missing_stage).casefold()].name
+        else:
+            check.skipped = _no_match(targets, name, campaign_id)
+            result.skipped_rows += count
+            continue
+        for day in days.get((ident, folded), ()):
+            if target is not None and (target[0], target[1], date.fromordinal(day)) in saved:
+                check.updated_days += 1
+            else:
+                check.new_days += 1
+    result.check.sort(key=lambda c: (bool(c.skipped), c.first_row))
+
+
+def _saved_days(session: Session, rows: dict[tuple[int, str, date], list]) -> set[tuple[int, str, date]]:
+    """The (email id, variant, day) of `rows` that metric_daily already holds."""
+    ids = sorted({email_id for email_id, _variant, _day in rows if email_id > 0})
+    if not ids:
+        return set()
+    days = [day for _email_id, _variant, day in rows]
+    query = select(MetricDaily.email_id, MetricDaily.variant, MetricDaily.day).where(
+        MetricDaily.email_id.in_(ids), MetricDaily.day.between(min(days), max(days))
+    )
+    return {(email_id, variant, day) for email_id, variant, day in session.execute(query)}
+
+
+def _no_match(targets: _Targets, name: str, campaign_id: str) -> str:
+    """Why a file's email matches none of the journey's, with the closest name when one is near."""
+    if not name:
+        return f"no email of this journey has the ESP campaign id “{campaign_id}”"
+    close = difflib.get_close_matches(name.casefold(), list(targets.by_name), n=1, cutoff=0.75)
+    hint = f": did you mean “{targets.labels[targets.by_name[close[0]]][0]}”?" if close else ""
+    return f"no email named “{name}” in this journey{hint}"
 
 
 COLUMNS = ("email_id", "variant", "day", *COUNT_NAMES, "revenue", "source", "imported_at")

@@ -4,6 +4,7 @@ import streamlit as st
 
 from journey.write import variants
 from ui.db import db_session
+from ui.gallery import gallery_import
 from ui.loaders import load_studio_render
 from ui.pickers import preview_persona_picker
 from ui.previews import studio_downloads, studio_findings, studio_previews, studio_side_by_side
@@ -105,3 +106,4 @@ with variants_tab:
 
 with send_tab:
     studio_test_send(draft, st.session_state.get("studio_data", {}))
+gallery_import(tree, page="studio")

@@ -69,9 +69,18 @@ def test_a_zip_with_includes_lists_emails_snippets_and_which_includes_resolve():
         ("header", "zip"),
         ("footer", "zip"),
     ]
-    # Saleor's templates use Django tags ({% load i18n %}): not Liquid, said with its line
-    assert email.merge_tags == ()
-    assert email.notes == ("Merge tags: Line 7, column 10: Merge-tag syntax error: unexpected tag 'load'.",)
+    # Saleor's templates use Django tags ({% load i18n %}): named as the Jinja family, listed as written
+    assert email.engines == ("Jinja",)
+    assert email.merge_tags[:2] == (
+        "{% load i18n %}",
+        '{% trans "Hi!" context "Password reset e-mail text" %}',
+    )
+    assert len(email.merge_tags) == 5  # the two {% url … %} tags are the same tag
+    assert email.notes == (
+        "6 merge tags in Jinja syntax: after the import, open the email in the studio and press "
+        "“Convert to Liquid”.",
+    )
+    assert found.rows()[0]["engine"] == "Jinja"
     assert found.rows()[0]["includes"] == "styles ✗ (no such snippet), header ✓, footer ✓"
     assert found.problems == []
 
@@ -185,4 +194,21 @@ def test_two_files_with_the_same_email_name_are_a_problem():
     found = gallery.survey_templates(files, library={}, email_names=set())
     assert found.problems == [
         "b/Welcome.mjml: a/welcome.mjml would also be named “Welcome”: rename one of them."
+    ]
+
+
+def test_the_table_names_the_engine_of_each_template():
+    mailchimp = "<mjml><mj-body><mj-section><mj-column><mj-text>Hi *|FNAME|*</mj-text></mj-column></mj-section></mj-body></mjml>"
+    liquid = mailchimp.replace("*|FNAME|*", "{{ first_name }}")
+    plain = mailchimp.replace("*|FNAME|*", "there")
+    files = [
+        gallery.TemplateFile("mailchimp.mjml", mailchimp),
+        gallery.TemplateFile("liquid.mjml", liquid),
+        gallery.TemplateFile("plain.mjml", plain),
+    ]
+    rows = gallery.survey_templates(files, library={}, email_names=set()).rows()
+    assert [(r["engine"], r["merge tags"]) for r in rows] == [
+        ("Mailchimp", "*|FNAME|*"),
+        ("Liquid", "first_name"),
+        ("no merge tags", ""),
     ]

@@ -149,3 +149,27 @@ def test_the_editor_refuses_a_file_that_is_not_a_zip_naming_it(app_db):
     ).run()
     assert not at.exception
     assert "old.zip is not a zip file we can read" in texts(at)
+
+
+def test_the_studio_imports_a_template_and_names_its_engine_first(app_db):
+    with in_db(app_db) as session:
+        made = make_journey(session, "Coffee", stages={"Awareness": [{"name": "Welcome", "mjml": EMAIL}]})
+    at = run_page("studio", studio_email_id=made.emails["Welcome"].id)
+    mailchimp = (
+        (MJML / "basic.mjml").read_text().replace("</mj-body>", "<mj-raw>Hi *|FNAME|*</mj-raw></mj-body>")
+    )
+    at.file_uploader(key="studio_gallery_file").set_value(
+        ("promo.mjml", mailchimp.encode(), "text/plain")
+    ).run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert (list(table["becomes"]), list(table["engine"]), list(table["merge tags"])) == (
+        ["email “Promo”"],
+        ["Mailchimp"],
+        ["*|FNAME|*"],
+    )
+    assert "press “Convert to Liquid”" in list(table["problems"])[0]
+    click(at, "Import into Awareness")
+    assert not at.exception
+    with in_db(app_db) as session:
+        assert [e.name for e in journeys.load_tree(session, made.id).stages[0].emails] == ["Welcome", "Promo"]

@@ -1,4 +1,4 @@
-"""The editor's template gallery import: upload an .mjml file or a zip with its includes, see what was found, save."""
+"""The template gallery import (journey editor and studio): upload an .mjml file or a zip with its includes, see what was found, save."""
 
 from __future__ import annotations
 
@@ -14,8 +14,10 @@ def _survey(stage_id: int, name: str, content: bytes):
         return survey_upload(session, stage_id, name, content)
 
 
-def gallery_import(tree) -> None:
-    """Pick a stage, upload templates, check the table of what was found, then create them in one go."""
+def gallery_import(tree, *, page: str = "editor") -> None:
+    """Pick a stage, upload templates, check the table of what was found, then create them in one go.
+
+    On the journey editor and in the studio (`page` keeps their widgets apart)."""
     if not tree.stages:
         return
     stages = {node.stage.id: node.stage.name for node in tree.stages}
@@ -25,9 +27,9 @@ def gallery_import(tree) -> None:
             "snippets. Nothing is saved until you press Import; the emails arrive as drafts."
         )
         stage_id = st.selectbox(
-            "Into stage", list(stages), key="editor_gallery_stage", format_func=stages.get
+            "Into stage", list(stages), key=f"{page}_gallery_stage", format_func=stages.get
         )
-        upload = st.file_uploader("MJML file or zip", type=["mjml", "zip"], key="editor_gallery_file")
+        upload = st.file_uploader("MJML file or zip", type=["mjml", "zip"], key=f"{page}_gallery_file")
         if upload is None:
             return
         content = upload.getvalue()
@@ -40,7 +42,7 @@ def gallery_import(tree) -> None:
             st.error(problem, icon="⚠️")
         if st.button(
             f"Import into {stages[stage_id]}",
-            key="editor_gallery_import",
+            key=f"{page}_gallery_import",
             type="primary",
             disabled=bool(gallery.problems) or not (gallery.emails or gallery.snippets),
         ):

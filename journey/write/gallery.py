@@ -36,6 +36,7 @@ from sqlmodel import Session
 from db.models import MAX_MJML
 from journey.core.errors import InvalidInput, JourneyError
 from journey.core.text import decode_text, normalize_newlines
+from journey.write.engines import foreign_tags
 from journey.write.facts import text_of
 from journey.write.includes import NAME_ENDINGS, find_includes, snippet_name
 from journey.write.merge import merge_variables
@@ -77,6 +78,7 @@ class FoundTemplate:
     subject: str = ""
     preheader: str = ""
     merge_tags: tuple[str, ...] = ()
+    engines: tuple[str, ...] = ()  # other engines whose merge tags it holds ("Mailchimp"…), most tags first
     includes: tuple[IncludeStatus, ...] = ()
     notes: tuple[str, ...] = ()  # worth knowing, saved all the same
     problems: tuple[str, ...] = ()  # blocks the import
@@ -110,6 +112,7 @@ class Gallery:
                 "subject": t.subject,
                 "preheader": t.preheader,
                 "merge tags": ", ".join(t.merge_tags),
+                "engine": ", ".join(t.engines) or ("Liquid" if t.merge_tags else "no merge tags"),
                 "includes": ", ".join(
                     f"{i.name} ✓" if i.source else f"{i.name} ✗ (no such snippet)" for i in t.includes
                 ),
@@ -204,11 +207,31 @@ def _head_text(text: str, tag: str) -> str:
     return " ".join(text_of(nodes[0].content).split()) if nodes else ""
 
 
-def _merge_tags(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+MAX_TAGS_SHOWN = 10
+
+
+def _merge_tags(text: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """The merge tags a template uses, the other engines they are written for, and notes about them.
+
+    Tags of another engine (Mailchimp's *|FNAME|*, Handlebars…) are listed as written, with a note on
+    how to convert them; the import saves the template as it is either way."""
+    foreign = foreign_tags(text)
+    if foreign:
+        counts: dict[str, int] = {}
+        for tag in foreign:
+            counts[tag.engine] = counts.get(tag.engine, 0) + 1
+        engines = tuple(sorted(counts, key=lambda engine: -counts[engine]))
+        written = tuple(dict.fromkeys(tag.text for tag in foreign))
+        shown = written[:MAX_TAGS_SHOWN] + (("…",) if len(written) > MAX_TAGS_SHOWN else ())
+        note = (
+            f"{len(foreign)} merge tag{'s' if len(foreign) != 1 else ''} in {' and '.join(engines)} syntax: "
+            "after the import, open the email in the studio and press “Convert to Liquid”."
+        )
+        return shown, engines, (note,)
     try:
-        return tuple(merge_variables(text)), ()
+        return tuple(merge_variables(text)), (), ()
     except JourneyError as exc:
-        return (), (f"Merge tags: {exc}",)
+        return (), (), (f"Merge tags: {exc}",)
 
 
 def _classify(files: list[TemplateFile]) -> dict[str, str]:
@@ -291,7 +314,7 @@ def survey_templates(
             )
             for include in find_includes(f.text)
         )
-        tags, tag_notes = _merge_tags(f.text)
+        tags, engines, tag_notes = _merge_tags(f.text)
         subject = _head_text(f.text, "mj-title") if kind == "email" else ""
         found.append(
             FoundTemplate(
@@ -302,6 +325,7 @@ def survey_templates(
                 subject=subject[:MAX_SUBJECT],
                 preheader=_head_text(f.text, "mj-preview")[:MAX_SUBJECT] if kind == "email" else "",
                 merge_tags=tags,
+                engines=engines,
                 includes=includes,
                 notes=(*notes, *tag_notes),
                 problems=tuple(problems),

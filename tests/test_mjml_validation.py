@@ -20,7 +20,7 @@ from journey.write.mjml_validation import (
     validate_mjml,
     value_type,
 )
-from journey.write.render import render_email
+from journey.write.render import preview, render_email
 
 FIXTURES = Path(__file__).parent / "fixtures" / "mjml"
 TEMPLATES = sorted(FIXTURES.glob("*.mjml"))
@@ -419,3 +419,20 @@ def test_the_defaults_inside_mj_attributes_survive_the_renderers_preparation():
     )
     prepared = prepare_for_renderer(source)
     assert '<mj-attributes><mj-text color="#123456" /><mj-preview /></mj-attributes>' in prepared
+
+
+def test_comments_and_mj_class_children_inside_mj_attributes_do_not_stop_the_preview():
+    # real templates (mjml-java's head-attributes, mjml-net issue 210) that mjml renders
+    source = (
+        "<mjml><mj-head><mj-attributes>\n<!-- all -->\n<mj-all padding=\"0\" />\n"
+        '<mj-class name="x" align="center">\n<mj-social-element padding="0" />\n</mj-class>\n'
+        "</mj-attributes></mj-head><mj-body><mj-section><mj-column><mj-text mj-class=\"x\">Hi</mj-text>"
+        "</mj-column></mj-section></mj-body></mjml>"
+    )
+    prepared = prepare_for_renderer(source)
+    assert prepared.count("\n") == source.count("\n")  # lines kept
+    assert '<mj-all padding="0" />' in prepared
+    assert '<mj-class name="x" align="center" />' in prepared
+    result = preview(source)
+    assert result.error is None
+    assert "Hi" in result.email.html

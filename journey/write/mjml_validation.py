@@ -394,20 +394,22 @@ def _root_end(source: str, root: MJMLNode) -> int:
 
 _CONTAINER_OPEN_RE = re.compile(r"(<mj-body\b)[^>]*?(/?)>(\s*)<mj-container\b([^>]*?)\s*>")
 _CONTAINER_CLOSE_RE = re.compile(r"</mj-container\s*>(\s*)</mj-body\s*>")
+_COMMENT_RE = re.compile(r"<!--.*?-->", re.DOTALL)
 _ATTRIBUTES_BLOCK_RE = re.compile(r"(<mj-attributes\b[^>]*>)(.*?)(</mj-attributes\s*>)", re.DOTALL)
 _HTML_ATTRIBUTES_RE = re.compile(r"<mj-html-attributes\b.*?</mj-html-attributes\s*>", re.DOTALL)
 _ELEMENT_WITH_CONTENT_RE = re.compile(r"<(mj-[\w-]+)((?:\s[^<>]*?)?)(?<!/)>(.*?)</\1\s*>", re.DOTALL)
 
 
+def _blank(match: re.Match[str]) -> str:
+    return "\n" * match.group(0).count("\n")
+
+
 def _defaults_only(block: re.Match[str]) -> str:
-    """Inside <mj-attributes> a child only gives default attributes: mjml ignores its content."""
+    """Inside <mj-attributes> a child only gives default attributes: its content goes (mjml ignores it;
+    mjml-python refuses it, as it refuses the comments there and the per-tag children of an mj-class)."""
+    children = _COMMENT_RE.sub(_blank, block.group(2))
     children = _ELEMENT_WITH_CONTENT_RE.sub(
-        lambda m: (
-            f"<{m.group(1)}{m.group(2)} />" + "\n" * m.group(3).count("\n")
-            if m.group(1) != "mj-class"
-            else m.group(0)
-        ),
-        block.group(2),
+        lambda m: f"<{m.group(1)}{m.group(2)} />" + "\n" * m.group(3).count("\n"), children
     )
     return block.group(1) + children + block.group(3)
 
@@ -417,8 +419,9 @@ def prepare_for_renderer(source: str) -> str:
 
     - MJML 3's `<mj-container>` as the first child of `<mj-body>` is migrated like mjml-migrate does:
       `<mj-body>` takes the container's attributes (not its own) and the container's content;
-    - an element with content inside `<mj-attributes>` (e.g. `<mj-preview>Hi</mj-preview>`) gives only
-      default attributes, so its content is dropped.
+    - an element with content inside `<mj-attributes>` (e.g. `<mj-preview>Hi</mj-preview>`, or an
+      `<mj-class>` with per-tag children) gives only default attributes, so its content is dropped, and so
+      are comments there (mjml-python refuses both);
     - `<mj-html-attributes>` (data-* attributes set on the output by CSS selector), which mjml-python
       refuses, is left out of the preview: the email looks the same without it.
     Lines are kept (a dropped part's newlines stay).

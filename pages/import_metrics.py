@@ -26,7 +26,7 @@ KEEP = "Don't create them (skip their rows)"
 st.title("Import metrics")
 st.caption(
     "Upload the CSV your email service exported: a Mailchimp, Klaviyo, HubSpot, Campaign Monitor, Constant "
-    "Contact, ActiveCampaign or MailerLite campaign report, per-recipient events (SendGrid, Mailgun, Postmark, Brevo) "
+    "Contact, ActiveCampaign or MailerLite campaign report, per-recipient events (SendGrid, Mailgun, Postmark, Brevo), "
     "the generic format, or any other report once its columns are mapped. The file is checked first and nothing is written until you commit. Importing the "
     "same days again replaces them."
 )

@@ -424,9 +424,9 @@ def test_the_defaults_inside_mj_attributes_survive_the_renderers_preparation():
 def test_comments_and_mj_class_children_inside_mj_attributes_do_not_stop_the_preview():
     # real templates (mjml-java's head-attributes, mjml-net issue 210) that mjml renders
     source = (
-        "<mjml><mj-head><mj-attributes>\n<!-- all -->\n<mj-all padding=\"0\" />\n"
+        '<mjml><mj-head><mj-attributes>\n<!-- all -->\n<mj-all padding="0" />\n'
         '<mj-class name="x" align="center">\n<mj-social-element padding="0" />\n</mj-class>\n'
-        "</mj-attributes></mj-head><mj-body><mj-section><mj-column><mj-text mj-class=\"x\">Hi</mj-text>"
+        '</mj-attributes></mj-head><mj-body><mj-section><mj-column><mj-text mj-class="x">Hi</mj-text>'
         "</mj-column></mj-section></mj-body></mjml>"
     )
     prepared = prepare_for_renderer(source)

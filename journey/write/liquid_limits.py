@@ -14,6 +14,7 @@ counts its first iteration. Here they are bounded before they are built:
   NUMBER_LIMIT, and checks its result the same way; `replace` and `join` work out the length of
   their result before building it;
 - a loop refuses to go over a list longer than LIST_LIMIT (`reversed` copies it first);
+- a filter that fails inside (`'abc' | sum`, `'NaN' | floor`) is a Liquid error, not a crash;
 - one merge has TIME_LIMIT seconds (`render_budget`): every filter call and loop iteration looks at
   the clock, and the first one past the deadline stops the merge. Cooperative: nothing is killed.
 
@@ -24,6 +25,7 @@ filter, range or loop, so the message has its line; `journey.write.merge` report
 
 from __future__ import annotations
 
+import decimal
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -100,10 +102,12 @@ def _items(value: object, limit: int, level: int = _FLATTEN_LEVELS) -> int:
             return len(value)
         except OverflowError:  # more than sys.maxsize numbers
             return limit + 1
-    if isinstance(value, Mapping):
+    if isinstance(value, Mapping) or len(value) > limit:
         return len(value)
+    if not level or not any(issubclass(kind, (list, tuple)) for kind in set(map(type, value))):
+        return len(value)  # flat, the usual case: types gathered at C speed, no Python loop per item
     count = 0
-    for item in value:  # a list or tuple
+    for item in value:  # a list or tuple holding lists
         count += _items(item, limit - count, level - 1) if level and isinstance(item, (list, tuple)) else 1
         if count > limit:
             break
@@ -205,7 +209,13 @@ def bounded_filter(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
                     f"{TEXT_LIMIT:,}; shorten the text or repeat it fewer times.",
                     token=None,
                 )
-        result = func(left, *args, **kwargs)
+        try:
+            result = func(left, *args, **kwargs)
+        except (ArithmeticError, ValueError) as exc:  # `'abc' | sum`, `nan | floor`, infinity | ceil
+            reason = "it needs numbers" if isinstance(exc, decimal.InvalidOperation) else str(exc)
+            raise FilterArgumentError(
+                f"the {name} filter cannot use this value ({reason})", token=None
+            ) from exc
         _check_value(result, name, made=True)
         return result
 

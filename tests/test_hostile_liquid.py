@@ -3,7 +3,8 @@
 Each attack was reproduced first against the sandbox without these limits (python-liquid 2.3.6, 2 cores):
 `(1..3000000) | join` 10 s and 360 MB before the output limit refused it; a reversed range of 2·10⁹
 with `break` 18 s, then MemoryError; `(1..3000000) | uniq` 4 s; `join | split` 18 s and 550 MB;
-`sum`, `sort`, `reverse` about 1 s each. Now each is refused before the work is done, as
+`sum`, `sort`, `reverse` about 1 s each; eight chained `replace: 'a', 'aaaaaaaaaa'` 13 s and 2.1 GB;
+a number squared ten times, then printed, and `'abc' | sum` crashed with Python errors. Now each is refused before the work is done, as
 `merge-tag-limit`, with the line and column of the range, filter or loop.
 """
 
@@ -183,6 +184,13 @@ def test_squaring_a_number_in_a_loop_stops_at_the_number_limit():
     source = "{% assign n = 99999999 %}{% for i in (1..30) %}{% assign n = n | times: n %}{% endfor %}{{ n }}"
     error = _refusal(source)
     assert f"The times filter would make a number over the limit of {NUMBER_LIMIT - 1:,}" in str(error)
+
+
+def test_a_number_too_long_to_print_is_refused_not_a_crash():
+    """Before: 8,192 digits, and printing them raised Python's ValueError (ints over 4,300 digits)."""
+    source = "{% assign n = 99999999 %}{% for i in (1..10) %}{% assign n = n | times: n %}{% endfor %}{{ n }}"
+    error = _refusal(source)
+    assert error.column == _column(source, "times")
 
 
 def test_a_number_text_of_four_thousand_digits_is_not_a_number_a_filter_takes_on():

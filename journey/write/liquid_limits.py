@@ -7,8 +7,9 @@ output bytes and assigned bytes. They do not see the work inside one expression:
 `{% for i in (1..2000000000) reversed %}` makes a list of two billion numbers before the loop limit
 counts its first iteration. Here they are bounded before they are built:
 
-- a range `(a..b)` holds at most RANGE_LIMIT numbers: checked when the template is parsed (literal
-  numbers) and when the range is evaluated (`(1..n)`);
+- a range `(a..b)` holds at most RANGE_LIMIT numbers, checked when it is evaluated, before a filter,
+  loop or `contains` sees it. Not at parse time: a template that parses is Liquid, which is what
+  `journey.write.engines` asks the parser (a refused parse would make it another engine's tag);
 - every filter refuses an input or argument that is a text over TEXT_LIMIT characters, a list over
   LIST_LIMIT items (`uniq`, which compares every pair, over UNIQ_LIMIT) or a number over
   NUMBER_LIMIT, and checks its result the same way; `replace` and `join` work out the length of
@@ -35,7 +36,7 @@ from typing import Any
 
 from liquid import RenderContext
 from liquid.builtin.expressions.loop import LoopExpression
-from liquid.builtin.expressions.primitive import IntegerLiteral, RangeLiteral
+from liquid.builtin.expressions.primitive import RangeLiteral
 from liquid.exceptions import FilterArgumentError, ResourceLimitError
 from liquid.template import BoundTemplate
 from liquid.token import Token
@@ -225,14 +226,6 @@ def bounded_filter(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
 # --- ranges and loops ----------------------------------------------------------------------------
 
 
-def _range_error(size: int | None, token: Token) -> MergeLimitError:
-    counted = f"{size:,} numbers" if size is not None else "more numbers than can be counted"
-    return MergeLimitError(
-        f"A range of {counted} is over the limit of {RANGE_LIMIT:,}; use a smaller (a..b).",
-        token=token,
-    )
-
-
 class BoundedRange(RangeLiteral):
     """`(a..b)` that refuses more than RANGE_LIMIT numbers when it is evaluated."""
 
@@ -240,20 +233,13 @@ class BoundedRange(RangeLiteral):
 
     def _make_range(self, start: Any, stop: Any) -> range:
         numbers = super()._make_range(start, stop)
-        try:
-            size = len(numbers)
-        except OverflowError:
-            raise _range_error(None, self.token) from None
+        size = numbers.stop - numbers.start  # step 1; len() would overflow past sys.maxsize
         if size > RANGE_LIMIT:
-            raise _range_error(size, self.token)
+            raise MergeLimitError(
+                f"A range of {size:,} numbers is over the limit of {RANGE_LIMIT:,}; use a smaller (a..b).",
+                token=self.token,
+            )
         return numbers
-
-    def check_literal(self) -> None:
-        """Refuse, at parse time, a range of two literal numbers that is over the limit."""
-        if isinstance(self.start, IntegerLiteral) and isinstance(self.stop, IntegerLiteral):
-            size = self.stop.value - self.start.value + 1
-            if size > RANGE_LIMIT:
-                raise _range_error(size, self.token)
 
 
 def _timed(items: Iterator[Any], token: Token) -> Iterator[Any]:
@@ -283,7 +269,7 @@ def bound_template(template: BoundTemplate) -> None:
 
     python-liquid builds them inside its parser with no hook to choose the class, so they are
     re-classed in place (the subclasses add no slots, only checks), walking the tree the way its own
-    static analysis does. Literal ranges over the limit are refused here, at parse time.
+    static analysis does.
     """
     static_context = RenderContext(template)
     nodes = list(template.nodes)
@@ -294,7 +280,6 @@ def bound_template(template: BoundTemplate) -> None:
             expression = expressions.pop()
             if type(expression) is RangeLiteral:
                 expression.__class__ = BoundedRange
-                expression.check_literal()
             elif type(expression) is LoopExpression:
                 expression.__class__ = BudgetedLoop
             expressions.extend(expression.children())

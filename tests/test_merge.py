@@ -124,7 +124,7 @@ def test_include_and_render_never_read_files(source, tmp_path, monkeypatch):
 
 def test_huge_loop_stops_at_the_iteration_limit():
     with pytest.raises(TemplateError) as caught:
-        merge_tags("{% for i in (1..100000000) %}{% endfor %}", {})
+        merge_tags("{% for i in (1..5000) %}{% endfor %}", {})  # a bigger range is refused as a range
     assert caught.value.rule == "merge-tag-limit"
     assert f"{LOOP_ITERATION_LIMIT:,}" in str(caught.value)
 

@@ -10,7 +10,9 @@ One syntax, python-liquid 2:
 - No template can reach Python internals (Liquid has no attribute access to Python objects),
   read files (`include`/`render` have no loader to read from), or run away: loops stop after
   `LOOP_ITERATION_LIMIT` iterations, output after `OUTPUT_STREAM_LIMIT` bytes, `assign`/`capture`
-  after `LOCAL_NAMESPACE_LIMIT` bytes.
+  after `LOCAL_NAMESPACE_LIMIT` bytes; ranges, every filter's texts, lists and numbers, and the time
+  of one merge are bounded by `journey.write.liquid_limits` (`(1..3000000) | join` is refused, with
+  its line, before it is built).
 
 `merge_tags(source, data)` is the strict entry point; it raises `TemplateError` (with line and column).
 `merge_preview(source, data)` is the lenient one, for previews: every tag it cannot fill (an unknown
@@ -44,6 +46,13 @@ from liquid.undefined import StrictDefaultUndefined
 
 from journey.core.errors import TemplateError
 from journey.core.text import line_column
+from journey.write.liquid_limits import (
+    MergeLimitError,
+    SandboxTemplate,
+    bounded_filter,
+    check_time,
+    render_budget,
+)
 
 LOOP_ITERATION_LIMIT = 1_000
 OUTPUT_STREAM_LIMIT = 1_000_000  # bytes: twice the MJML input limit
@@ -58,13 +67,19 @@ class _NoFilesLoader(BaseLoader):
 
 
 class _SandboxEnvironment(Environment):
-    """Liquid with strict undefined, autoescape and resource limits."""
+    """Liquid with strict undefined, autoescape and resource limits (see `journey.write.liquid_limits`)."""
 
     loop_iteration_limit = LOOP_ITERATION_LIMIT
     output_stream_limit = OUTPUT_STREAM_LIMIT
     local_namespace_limit = LOCAL_NAMESPACE_LIMIT
     context_depth_limit = 10
     block_nesting_limit = 30
+    template_class = SandboxTemplate  # bounded ranges and loops, a time budget per render
+
+    def setup_tags_and_filters(self, *, extra: bool = False) -> None:
+        """The standard tags, and every filter wrapped in the size and time limits."""
+        super().setup_tags_and_filters(extra=extra)
+        self.filters = {name: bounded_filter(name, func) for name, func in self.filters.items()}
 
 
 ENV = _SandboxEnvironment(
@@ -103,6 +118,8 @@ def _message(exc: LiquidError) -> tuple[str, str]:
             f"A {{% for %}} loop ran past {LOOP_ITERATION_LIMIT:,} iterations; shorten the loop.",
             "merge-tag-limit",
         )
+    if isinstance(exc, MergeLimitError):
+        return (str(exc.message), "merge-tag-limit")
     if isinstance(exc, OutputStreamLimitError):
         return (
             f"The merge tags produced more than {OUTPUT_STREAM_LIMIT:,} bytes; shorten loops or repeated text.",
@@ -184,6 +201,11 @@ def _snippets(source: str) -> list[tuple[int, int]] | None:
 
 def merge_tags(source: str, data: Mapping[str, object]) -> str:
     """Render the Liquid merge tags in `source` with `data`; raises TemplateError with line and column."""
+    with render_budget():
+        return _merge_strict(source, data)
+
+
+def _merge_strict(source: str, data: Mapping[str, object]) -> str:
     if not has_merge_tags(source):
         return source
     context = dict(data)
@@ -318,7 +340,13 @@ def merge_preview(source: str, data: Mapping[str, object], *, field: str = "mjml
     """Merge for a preview: tags that cannot be filled become placeholders, their errors are returned.
 
     Raises TemplateError only for what a placeholder cannot fix: a resource limit, too deep nesting.
+    Every attempt shares one time budget (`journey.write.liquid_limits.TIME_LIMIT`).
     """
+    with render_budget():
+        return _merge_lenient(source, data, field=field)
+
+
+def _merge_lenient(source: str, data: Mapping[str, object], *, field: str) -> LenientMerge:
     from journey.write.engines import foreign_tags
 
     foreign = foreign_tags(source)
@@ -384,6 +412,7 @@ def _merge_whole(work: str, context: dict, tags: list[str], found: list) -> str:
     opened: list[str] = []
     for attempt in range(MAX_PLACEHOLDERS + 2):
         try:
+            check_time()  # each attempt parses the whole text again: the merge's budget covers them all
             return ENV.from_string(work).render(**context)
         except ResourceLimitError as exc:
             raise template_error(exc, source=work) from exc

@@ -49,12 +49,14 @@ def database_url(url: str | None = None) -> str:
     return url
 
 
-def make_engine(url: str | None = None, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS, **kwargs) -> Engine:
+def make_engine(url: str | None = None, *, busy_timeout_ms: int | None = None, **kwargs) -> Engine:
     """An engine for `url` (see database_url), with SQLite's pragmas set on every connection.
 
-    busy_timeout_ms: how long a SQLite write waits for another writer's lock before it is refused.
+    busy_timeout_ms: how long a SQLite write waits for another writer's lock before it is refused
+    (default BUSY_TIMEOUT_MS).
     """
     url = database_url(url)
+    busy_timeout_ms = BUSY_TIMEOUT_MS if busy_timeout_ms is None else busy_timeout_ms
     if not url.startswith("sqlite"):
         return create_engine(url, pool_pre_ping=True, **kwargs)
     path = url.split("///", 1)[-1]

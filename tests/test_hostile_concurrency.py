@@ -9,19 +9,18 @@ The busy timeout is cut to 200 ms here: a page that took the lock would fail at 
 from __future__ import annotations
 
 import sqlite3
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from concurrency_support import import_holding_the_lock
 from sqlalchemy import Engine, event
 from support import click, in_db, open_page, texts
 
 from db import engine as db_engine
-from db.engine import make_engine, session_scope
 from journey.core.errors import DatabaseBusy
-from journey.plan import demo, journeys, personas, transfer
+from journey.plan import demo, journeys, personas
 from ui.navigation import PAGES
 
 READ_PAGES = [spec.key for spec in PAGES]
@@ -101,49 +100,6 @@ def test_a_save_while_the_database_is_busy_says_so_and_keeps_the_input(workspace
     assert not at.exception
     with in_db(f"sqlite:///{workspace}") as session:
         assert "Maya the maker" in [p.name for p in personas.list_personas(session)]
-
-
-def long_journey(stages: int = 5_000) -> dict:
-    """A journey file of `stages` stages, one email each: the issue's long import."""
-    return {
-        "format": "email-journey/1",
-        "journey": {"name": "Long import"},
-        "stages": [
-            {"name": f"Stage {n}", "emails": [{"name": f"Email {n}", "trigger": "signup"}]}
-            for n in range(stages)
-        ],
-    }
-
-
-@contextmanager
-def import_holding_the_lock(path: Path) -> Iterator[None]:
-    """Import a 5,000-stage journey in another thread and keep its transaction open (the write lock
-    held, nothing committed) until the block ends; then it commits."""
-    imported, release, failed = threading.Event(), threading.Event(), []
-
-    def run() -> None:
-        engine = make_engine(f"sqlite:///{path}")
-        try:
-            with session_scope(engine) as session:
-                transfer.import_journey(session, long_journey())
-                imported.set()
-                release.wait(timeout=120)
-        except BaseException as exc:  # noqa: BLE001 - reported to the test below
-            failed.append(exc)
-            imported.set()
-        finally:
-            engine.dispose()
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    assert imported.wait(timeout=120), "the import did not finish"
-    assert not failed, failed
-    try:
-        yield
-    finally:
-        release.set()
-        thread.join(timeout=60)
-    assert not failed, failed
 
 
 def test_the_journeys_page_renders_under_a_long_journey_import(workspace):

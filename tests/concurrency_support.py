@@ -1,7 +1,8 @@
-"""A long journey import that holds SQLite's write lock while a test looks at the pages."""
+"""Holding SQLite's write lock while a test reads or opens pages: a bare connection, or a long journey import."""
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -11,6 +12,25 @@ from db.engine import make_engine, session_scope
 from journey.plan import transfer
 
 LONG_IMPORT = "Long import"
+UNCOMMITTED = "Uncommitted Una"
+
+
+@contextmanager
+def write_lock_held(path: Path) -> Iterator[None]:
+    """Another connection holds the write lock (BEGIN IMMEDIATE) with a persona, UNCOMMITTED, that it
+    never commits."""
+    connection = sqlite3.connect(path, isolation_level=None)
+    connection.execute("BEGIN IMMEDIATE")
+    connection.execute(
+        "INSERT INTO persona (name, description, goals, motivations, segment, merge_data, created_at, "
+        f"updated_at, version) VALUES ('{UNCOMMITTED}', '', '', '', '', '{{}}', '2026-01-01', "
+        "'2026-01-01', 1)"
+    )
+    try:
+        yield
+    finally:
+        connection.rollback()
+        connection.close()
 
 
 def long_journey(stages: int = 5_000) -> dict:

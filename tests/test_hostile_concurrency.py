@@ -8,13 +8,12 @@ The busy timeout is cut to 200 ms here: a page that took the lock would fail at 
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from concurrency_support import import_holding_the_lock
+from concurrency_support import UNCOMMITTED, import_holding_the_lock, write_lock_held
 from sqlalchemy import Engine, event
 from support import click, in_db, open_page, texts
 
@@ -34,23 +33,6 @@ def workspace(app_db, monkeypatch) -> Path:
         demo.load_demo(session)
     open_page("journeys")  # opens (migrates, caches) the app's engine before any lock is taken
     return Path(app_db.removeprefix("sqlite:///"))
-
-
-@contextmanager
-def write_lock_held(path: Path) -> Iterator[None]:
-    """Another connection holds the write lock (BEGIN IMMEDIATE) with a persona it has not committed."""
-    connection = sqlite3.connect(path, isolation_level=None)
-    connection.execute("BEGIN IMMEDIATE")
-    connection.execute(
-        "INSERT INTO persona (name, description, goals, motivations, segment, merge_data, created_at, "
-        "updated_at, version) VALUES ('Uncommitted Una', '', '', '', '', '{}', '2026-01-01', "
-        "'2026-01-01', 1)"
-    )
-    try:
-        yield
-    finally:
-        connection.rollback()
-        connection.close()
 
 
 @contextmanager
@@ -74,7 +56,7 @@ def test_every_page_renders_while_another_session_holds_the_write_lock(workspace
         at = open_page(page)
         assert not at.exception, at.exception
         assert DatabaseBusy.MESSAGE not in texts(at)
-        assert "Uncommitted Una" not in texts(at)  # the last committed snapshot, not the writer's rows
+        assert UNCOMMITTED not in texts(at)  # the last committed snapshot, not the writer's rows
 
 
 @pytest.mark.parametrize("page", READ_PAGES)

@@ -5,10 +5,10 @@ import contextlib
 import shutil
 import sqlite3
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from concurrency_support import write_lock_held
 from sqlalchemy import delete, event, func, select, update
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
@@ -65,22 +65,6 @@ def sqlite_file(tmp_path, sqlite_template) -> Path:
         personas.create_persona(session, name="Maya")
     engine.dispose()
     return path
-
-
-@contextlib.contextmanager
-def write_lock_held(path: Path) -> Iterator[sqlite3.Connection]:
-    """Another connection holding SQLite's write lock (BEGIN IMMEDIATE) with an uncommitted persona."""
-    connection = sqlite3.connect(path, isolation_level=None)
-    connection.execute("BEGIN IMMEDIATE")
-    connection.execute(
-        "INSERT INTO persona (name, description, goals, motivations, segment, merge_data, created_at, "
-        "updated_at, version) VALUES ('Uncommitted', '', '', '', '', '{}', '2026-01-01', '2026-01-01', 1)"
-    )
-    try:
-        yield connection
-    finally:
-        connection.rollback()
-        connection.close()
 
 
 def names(session) -> list[str]:

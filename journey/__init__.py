@@ -17,6 +17,7 @@ from journey.core.lazy import lazy_exports
 
 _EXPORTS = {
     "Conversion": "journey.write",
+    "DatabaseBusy": "journey.core",
     "DuplicateName": "journey.core",
     "Finding": "journey.core",
     "ForeignTag": "journey.write",

@@ -4,7 +4,7 @@ import copy
 import json
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from db.models import Email, Journey, Persona, Stage
 from journey.core.errors import InvalidJourneyFile
@@ -135,3 +135,89 @@ def test_a_file_that_is_not_an_object_is_refused(session):
 def test_importing_a_journey_whose_name_is_taken_is_refused(session, exported):
     with pytest.raises(InvalidJourneyFile, match=r'^journey\.name: A journey named "Office'):
         transfer.import_journey(session, exported)
+
+
+def big_file(stages: int, emails: int, *, variants: tuple[str, ...] = ()) -> dict:
+    """A journey file with `stages` stages of `emails` emails each, every email with `variants`."""
+    return {
+        "format": "email-journey/1",
+        "journey": {"name": f"Big {stages}x{emails}"},
+        "stages": [
+            {
+                "name": f"Stage {s}",
+                "emails": [
+                    {
+                        "name": f"Email {s}-{e}",
+                        "trigger": "signup",
+                        "variants": [{"label": label} for label in variants],
+                    }
+                    for e in range(emails)
+                ],
+            }
+            for s in range(stages)
+        ],
+    }
+
+
+def statements_to_import(engine, session, payload) -> int:
+    """How many SQL statements importing `payload` sends (an executemany counts once)."""
+    sent: list[str] = []
+    listener = lambda _c, _cur, statement, *_rest: sent.append(statement)  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        transfer.import_journey(session, payload)
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    return len(sent)
+
+
+def test_journey_import_sends_a_few_statements_per_thousand_rows_not_one_per_row(engine, session):
+    """Each kind (stages, emails, variants) goes in batches of INSERT_BATCH rows, its ids read back once."""
+    counts(session)  # the transaction's BEGIN is sent here, not counted in the first import
+    small = statements_to_import(engine, session, big_file(5, 10, variants=("A", "B")))  # 50 emails
+    large = statements_to_import(engine, session, big_file(5, 100, variants=("A", "B")))  # 500 emails
+    assert large == small  # 500 emails and 1,000 variants still fit one batch each
+    # 1,500 emails: one more email batch; 3,000 variants: two more variant batches.
+    assert statements_to_import(engine, session, big_file(5, 300, variants=("A", "B"))) == small + 3
+    wide = statements_to_import(engine, session, big_file(500, 1))  # 500 stages of one email each
+    assert wide == small - 2  # no variants: neither their batch nor the query for their emails' ids
+    tree = journeys.load_tree(session, journeys.get_journey_by_name(session, "Big 5x300").id)
+    assert [len(node.emails) for node in tree.stages] == [300] * 5
+    assert [e.position for e in tree.stages[4].emails[:3]] == [0, 1, 2]
+    variants = journeys.variants_by_email(session, [tree.stages[4].emails[299].id])
+    assert [v.label for v in next(iter(variants.values()))] == ["A", "B"]
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        pytest.param(
+            lambda p: p["stages"][1]["emails"][199].update(name="email 0-0"),
+            r'^stages\[1\]\.emails\[199\]\.name: This journey already has an email named "email 0-0"',
+            id="duplicate-email-name-in-another-stage-whatever-its-case",
+        ),
+        pytest.param(
+            lambda p: p["stages"][1]["emails"][150].update(cta_url="javascript:alert(1)"),
+            r"^stages\[1\]\.emails\[150\]\.cta_url: Call-to-action URL must start with https://",
+            id="bad-cta-url-far-down",
+        ),
+        pytest.param(
+            lambda p: p["stages"][1]["emails"][3]["variants"].append({"label": "b"}),
+            r'^stages\[1\]\.emails\[3\]\.variants\[2\]\.label: This email already has a variant labelled "b"',
+            id="duplicate-variant-label",
+        ),
+        pytest.param(
+            lambda p: p["stages"][1].update(name="   "),
+            r"^stages\[1\]\.name: String should have at least 1 character",
+            id="blank-stage-name",
+        ),
+    ],
+)
+def test_a_bad_row_deep_in_a_big_file_is_named_and_nothing_is_written(session, change, message):
+    payload = big_file(2, 200, variants=("A", "B"))
+    change(payload)
+    before = counts(session)
+    with pytest.raises(InvalidJourneyFile, match=message):
+        transfer.import_journey(session, payload)
+    session.rollback()
+    assert counts(session) == before

@@ -1,4 +1,10 @@
-"""The workspace's database for the app: one cached engine, one session (one transaction) per use."""
+"""The workspace's database for the app: one cached engine, one session (one transaction) per use.
+
+`db_session()` is a read (db.engine.read_scope): on SQLite it begins a deferred transaction, which in
+WAL mode takes no lock, so a rerun that only reads never waits for a teammate's save or import, and
+never holds one up; its session refuses to write. `write_session()` is the write (BEGIN IMMEDIATE on
+SQLite), used by ui.writes.run_write only: pages write through run_write, never here.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +16,7 @@ import streamlit as st
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from db.engine import database_url, make_engine, session_scope
+from db.engine import database_url, make_engine, read_scope, session_scope
 from db.migrate import upgrade
 from journey.plan import demo
 
@@ -31,6 +37,13 @@ def get_engine() -> Engine:
 
 @contextmanager
 def db_session() -> Iterator[Session]:
-    """A session for this rerun: one transaction, committed when the block ends without error."""
+    """A read-only session for this rerun: one snapshot of the database, no lock taken."""
+    with read_scope(get_engine()) as session:
+        yield session
+
+
+@contextmanager
+def write_session() -> Iterator[Session]:
+    """A session for one write: one transaction, committed when the block ends without error."""
     with session_scope(get_engine()) as session:
         yield session

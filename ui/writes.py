@@ -7,6 +7,9 @@ returns its result (True for an action that returns nothing), or None when the d
 JourneyError): the refusal is shown as
 `st.error` where the call is, or, with `form=prefix`, beside the form's field (ui.forms) after a rerun.
 Widgets keep what the user typed either way. After a write every cached read is cleared.
+The write runs in ui.db.write_session (BEGIN IMMEDIATE on SQLite); when another save or import holds
+the database longer than the busy timeout, the write is refused like any other, with DatabaseBusy's
+message ("The database is busy with another save; try again in a moment"), never a crash.
 
 `attempt(fn, *args)` is the same for a call that writes nothing (a read that may be refused, a test
 send): the result, or None with the refusal shown. Pages never catch JourneyError themselves.
@@ -18,9 +21,11 @@ from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
+from sqlalchemy.exc import OperationalError
 
-from journey.core.errors import JourneyError
-from ui.db import db_session
+from db.engine import is_busy
+from journey.core.errors import DatabaseBusy, JourneyError
+from ui.db import write_session
 from ui.forms import FORM_RESET, form_errors, record_error
 from ui.loaders import clear_caches
 
@@ -65,8 +70,13 @@ def attempt(
 
 
 def _in_transaction(action: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    with db_session() as session:
-        return action(session, *args, **kwargs)
+    try:
+        with write_session() as session:
+            return action(session, *args, **kwargs)
+    except OperationalError as exc:
+        if is_busy(exc):
+            raise DatabaseBusy() from exc
+        raise
 
 
 def run_write(

@@ -11,6 +11,7 @@ The core imports no section (plan, write, measure, cli); tests/test_architecture
 """
 
 from journey.core.errors import (
+    DatabaseBusy,
     DuplicateName,
     ImportRejected,
     IncludeError,
@@ -31,6 +32,7 @@ _FIELDS = ("clean_choice", "clean_int", "clean_merge_data", "clean_name", "clean
 __getattr__, __dir__ = lazy_exports(__name__, dict.fromkeys(_FIELDS, "journey.core.fields"))
 
 __all__ = [
+    "DatabaseBusy",
     "DuplicateName",
     "Finding",
     "ImportRejected",

@@ -5,6 +5,7 @@
     ├── InvalidInput             a field breaks a rule (empty, too long, wrong type…)
     │   └── DuplicateName        a name already taken where names must be unique
     ├── StaleEdit                someone saved the same row since it was loaded
+    ├── DatabaseBusy             another save held the database longer than a write waits
     ├── InvalidJourneyFile       a journey JSON file that cannot be imported
     ├── InvalidMJML              MJML that cannot be rendered (with line and column)
     ├── TemplateError            a merge tag that cannot be rendered (with line and column)
@@ -63,6 +64,15 @@ class StaleEdit(JourneyError):
             f"This {what} was changed by someone else since you opened it. Nothing was overwritten: "
             "reload to see their version, then make your change again."
         )
+
+
+class DatabaseBusy(JourneyError):
+    """Another save or import held the database's write lock for longer than a write waits; nothing was saved."""
+
+    MESSAGE = "The database is busy with another save; try again in a moment. Nothing was saved."
+
+    def __init__(self, message: str = MESSAGE) -> None:
+        super().__init__(message)
 
 
 class InvalidJourneyFile(JourneyError):

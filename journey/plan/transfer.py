@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from sqlalchemy import insert, select
 from sqlmodel import Session
 
 from db.models import (
@@ -29,6 +30,7 @@ from db.models import (
     Persona,
     PersonaCreate,
     SnippetCreate,
+    Stage,
     StageCreate,
     utcnow,
 )
@@ -254,12 +256,103 @@ def parse_journey_file(payload: Any) -> JourneyExport:
     return parsed
 
 
+INSERT_BATCH = 1_000  # rows per executemany: bounded statements, a few per thousand rows
+
+
+def _stage_rows(stage_files: list[StageFile]) -> list[dict[str, Any]]:
+    """The file's stages as rows to insert (without their journey), each cleaned as the editor cleans
+    it; names unique."""
+    rows: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for s_index, stage_file in enumerate(stage_files):
+        where = f"stages[{s_index}]"
+        try:
+            values = {lane: getattr(stage_file, lane) for lane in LANES}
+            cleaned = journeys._clean_stage(
+                {"name": stage_file.name, "emotion": stage_file.emotion, **values}
+            )
+        except JourneyError as exc:
+            raise _at(where, exc) from exc
+        key = cleaned["name"].lower()
+        if key in seen:
+            field = f"{where}.name"
+            raise InvalidJourneyFile(
+                f'{field}: This journey already has a stage named "{cleaned["name"]}".', field=field
+            )
+        seen.add(key)
+        rows.append({"position": s_index, **cleaned})
+    return rows
+
+
+def _email_rows(stage_files: list[StageFile]) -> list[dict[str, Any]]:
+    """The file's emails as rows to insert (keyed by their stage's position, `stage`), cleaned as the
+    editor cleans them; names unique in the journey."""
+    rows: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for s_index, stage_file in enumerate(stage_files):
+        for e_index, email_file in enumerate(stage_file.emails):
+            where = f"stages[{s_index}].emails[{e_index}]"
+            try:
+                cleaned = journeys._clean_email(email_file.model_dump(exclude={*IGNORED, "variants"}))
+            except JourneyError as exc:
+                raise _at(where, exc) from exc
+            key = cleaned["name"].lower()
+            if key in seen:
+                field = f"{where}.name"
+                raise InvalidJourneyFile(
+                    f'{field}: This journey already has an email named "{cleaned["name"]}".', field=field
+                )
+            seen.add(key)
+            rows.append({"stage": s_index, "position": e_index, **cleaned})
+    return rows
+
+
+def _variant_rows(stage_files: list[StageFile]) -> list[dict[str, Any]]:
+    """The file's variants as rows to insert (keyed by their email's stage and position, `email`);
+    labels unique in their email, whatever their case."""
+    rows: list[dict[str, Any]] = []
+    for s_index, stage_file in enumerate(stage_files):
+        for e_index, email_file in enumerate(stage_file.emails):
+            seen: set[str] = set()
+            for v_index, variant in enumerate(email_file.variants):
+                key = variant.label.lower()
+                if key in seen:
+                    field = f"stages[{s_index}].emails[{e_index}].variants[{v_index}].label"
+                    raise InvalidJourneyFile(
+                        f'{field}: This email already has a variant labelled "{variant.label}".', field=field
+                    )
+                seen.add(key)
+                rows.append({"email": (s_index, e_index), **variant.model_dump(exclude=IGNORED)})
+    return rows
+
+
+def _at(where: str, exc: JourneyError) -> InvalidJourneyFile:
+    """`exc` as a refusal of the file, naming where in it (`stages[2].emails[0].cta_url: …`)."""
+    field = f"{where}.{exc.field}" if exc.field else where
+    return InvalidJourneyFile(f"{field}: {exc}", field=field)
+
+
+def _insert(session: Session, model: type, rows: list[dict[str, Any]]) -> None:
+    """INSERT `rows` into `model`'s table, INSERT_BATCH rows per executemany (the columns' defaults fill
+    the timestamps and versions)."""
+    statement = insert(model.__table__)
+    for start in range(0, len(rows), INSERT_BATCH):
+        session.execute(statement, rows[start : start + INSERT_BATCH])
+
+
 def import_journey(session: Session, payload: Any, *, name: str | None = None) -> int:
     """Create the journey described by `payload` (personas are reused by name); its new id.
 
-    Nothing is written unless the whole file is valid; the caller commits.
+    Nothing is written unless the whole file is valid; the caller commits. Linear in the file's size:
+    every stage, email and variant is checked in memory first, as the editor checks it (one field at a
+    time, names unique in the journey), then each kind is inserted in batches of INSERT_BATCH rows and
+    its ids read back in one query; a few statements per thousand rows, where adding them one at a time
+    (journeys.add_email) re-read the stage's earlier emails for each.
     """
     parsed = parse_journey_file(payload)
+    stage_rows = _stage_rows(parsed.stages)
+    email_rows = _email_rows(parsed.stages)
+    variant_rows = _variant_rows(parsed.stages)
     persona_ids: list[int] = []
     wanted = set(parsed.journey.personas)
     where = "personas"
@@ -289,29 +382,35 @@ def import_journey(session: Session, payload: Any, *, name: str | None = None) -
             template="blank",
         )
         journey.max_emails_per_week = parsed.journey.max_emails_per_week
-        for s_index, stage_file in enumerate(parsed.stages):
-            where = f"stages[{s_index}]"
-            stage = journeys.add_stage(
-                session,
-                journey.id,
-                name=stage_file.name,
-                emotion=stage_file.emotion,
-                **{lane: getattr(stage_file, lane) for lane in LANES},
-            )
-            for e_index, email_file in enumerate(stage_file.emails):
-                where = f"stages[{s_index}].emails[{e_index}]"
-                values = email_file.model_dump(exclude={*IGNORED, "variants", "name"})
-                email = journeys.add_email(session, stage.id, name=email_file.name, **values)
-                session.add_all(
-                    EmailVariant(email_id=email.id, **variant.model_dump(exclude=IGNORED))
-                    for variant in email_file.variants
-                )
         session.flush()
     except InvalidJourneyFile:
         raise
     except JourneyError as exc:
-        field = f"{where}.{exc.field}" if exc.field else where
-        raise InvalidJourneyFile(f"{field}: {exc}", field=field) from exc
+        raise _at(where, exc) from exc
+    for row in stage_rows:
+        row["journey_id"] = journey.id
+    _insert(session, Stage, stage_rows)
+    stage_ids = list(
+        session.execute(
+            select(Stage.id).where(Stage.journey_id == journey.id).order_by(Stage.position)
+        ).scalars()
+    )
+    for row in email_rows:
+        row["stage_id"] = stage_ids[row.pop("stage")]
+    _insert(session, Email, email_rows)
+    if variant_rows:
+        email_ids = {
+            (stage_id, position): email_id
+            for email_id, stage_id, position in session.execute(
+                select(Email.id, Email.stage_id, Email.position)
+                .join(Stage)
+                .where(Stage.journey_id == journey.id)
+            )
+        }
+        for row in variant_rows:
+            s_index, e_index = row.pop("email")
+            row["email_id"] = email_ids[stage_ids[s_index], e_index]
+        _insert(session, EmailVariant, variant_rows)
     return journey.id
 
 

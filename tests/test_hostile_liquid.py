@@ -10,9 +10,7 @@ a number squared ten times, then printed, and `'abc' | sum` crashed with Python 
 
 from __future__ import annotations
 
-import time
 import tracemalloc
-from datetime import timedelta
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -29,22 +27,21 @@ from journey.write.liquid_limits import (
 )
 from journey.write.merge import ENV, LOOP_ITERATION_LIMIT, merge_preview, merge_tags, merge_variables
 
-SECONDS = 2.0  # what any refusal may take, measured; generous for a loaded 2-core machine
 PEAK_BYTES = 64 * 1024 * 1024  # tracemalloc peak for one merge
 
 
 def _refusal(source: str, data: dict | None = None) -> TemplateError:
-    """The TemplateError a merge raises, checked to come fast and small."""
+    """The TemplateError a merge raises, checked to be a limit's refusal made before the work grew.
+
+    No timed assertion (the machines are shared): the memory peak shows the work was refused before it
+    was done, and the rule shows which guard refused it (not the 1 MB output limit after the fact)."""
     tracemalloc.start()
-    started = time.perf_counter()
     try:
         with pytest.raises(TemplateError) as caught:
             merge_tags(source, data or {})
     finally:
-        elapsed = time.perf_counter() - started
         peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
-    assert elapsed < SECONDS, f"took {elapsed:.2f} s"
     assert peak < PEAK_BYTES, f"peak {peak / 1e6:.0f} MB"
     assert caught.value.rule == "merge-tag-limit"
     return caught.value
@@ -314,39 +311,35 @@ def test_a_long_list_with_limit_still_loops():
 # --- time ----------------------------------------------------------------------------------------
 
 
-def _timed_refusal(source: str, data: dict, seconds: float) -> tuple[TemplateError, float]:
-    started = time.perf_counter()
+def _budget_refusal(source: str, data: dict, seconds: float) -> TemplateError:
     with render_budget(seconds), pytest.raises(TemplateError) as caught:
         merge_tags(source, data)
-    return caught.value, time.perf_counter() - started
+    return caught.value
 
 
 def test_work_within_every_size_limit_stops_at_the_time_budget():
     # 1,000 sorts of a 10,000-item list: each allowed, together about 10 s.
     source = "{% assign s = (1..10000) | join: ',' %}\n{% for a in (1..1000) %}{{ s | split: ',' | sort | size }}{% endfor %}"
-    error, elapsed = _timed_refusal(source, {}, 0.2)
+    error = _budget_refusal(source, {}, 0.2)
     assert error.rule == "merge-tag-limit"
     assert "The merge tags took longer than 0.2 s to fill" in str(error)
     assert error.line == 2
-    assert elapsed < 1.0
 
 
 def test_sequential_loops_stop_at_the_time_budget_in_the_loop_that_ran_late():
     source = "{% for i in (1..999) %}{% assign x = i %}{% endfor %}\n" * 600  # 600,000 steps, about 3 s
     merge_variables(source)  # parsed once (and cached) outside the measured merge
-    error, elapsed = _timed_refusal(source, {}, 0.2)
+    error = _budget_refusal(source, {}, 0.2)
     assert "took longer than 0.2 s" in str(error)
     assert 1 < error.line < 600
-    assert elapsed < 1.0
 
 
 def test_one_merge_shares_one_budget_across_its_merge_tags():
     """The fast path renders each {{ }} alone; 300 cheap-looking ones still share the merge's budget."""
     source = "{{ items | sort | size }}\n" * 300
     items = [str(i) for i in range(LIST_LIMIT)]
-    error, elapsed = _timed_refusal(source, {"items": items}, 0.1)
+    error = _budget_refusal(source, {"items": items}, 0.1)
     assert "took longer than 0.1 s" in str(error)
-    assert elapsed < 1.0
 
 
 def test_the_preview_is_refused_by_the_budget_too_not_turned_into_placeholders():
@@ -433,24 +426,22 @@ _DATA = {"s": "<p>Hello & welcome</p>\n" * 2_000, "items": [str(i) for i in rang
 
 
 def _merge_within_bounds(merge, source: str) -> None:
+    """Ends (the 0.25 s budget bounds its time, by construction) within the memory bound, or is refused."""
     tracemalloc.start()
-    started = time.perf_counter()
     try:
         with render_budget(0.25):
             merge(source, _DATA)
     except TemplateError:
         pass  # a refusal (a limit, or an error Liquid reports) is a fine outcome; anything else fails
     finally:
-        elapsed = time.perf_counter() - started
         peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
-    assert elapsed < SECONDS, f"{elapsed:.2f} s for {source}"
     assert peak < PEAK_BYTES, f"peak {peak / 1e6:.0f} MB for {source}"
 
 
 _PROPERTY_SETTINGS = settings(
     max_examples=30,
-    deadline=timedelta(seconds=3),
+    deadline=None,  # no timed assertion on a shared machine: the render budget bounds each example
     derandomize=True,  # the same examples on every run: a failure reproduces, the suite stays steady
     database=None,
     suppress_health_check=[HealthCheck.too_slow],

@@ -16,6 +16,7 @@ docs/ARCHITECTURE.md draws the layers and says what may import what.
 from journey.core.lazy import lazy_exports
 
 _EXPORTS = {
+    "Brand": "journey.write",
     "Conversion": "journey.write",
     "DuplicateName": "journey.core",
     "Finding": "journey.core",
@@ -67,6 +68,7 @@ _EXPORTS = {
     "list_personas": "journey.plan",
     "list_snippets": "journey.write",
     "list_variants": "journey.write",
+    "load_brand": "journey.write",
     "load_demo": "journey.plan",
     "load_tree": "journey.plan",
     "map_view": "journey.plan",
@@ -78,6 +80,7 @@ _EXPORTS = {
     "report_rows": "journey.measure",
     "resolve_includes": "journey.write",
     "sanitize_html": "journey.write",
+    "save_brand": "journey.write",
     "send_test_email": "journey.write",
     "sorted_findings": "journey.core",
     "stage_metrics": "journey.measure",

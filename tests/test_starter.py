@@ -200,7 +200,9 @@ STARTER_TEXTS = [
     for email in ALL_EMAILS
     for field in ("name", "purpose", "subject", "preheader", "cta_label", "cta_url", "mjml")
 ] + [
-    pytest.param(getattr(stage, lane), id=f"{stage.name}-{lane}") for stage in STARTER_STAGES for lane in LANES
+    pytest.param(getattr(stage, lane), id=f"{stage.name}-{lane}")
+    for stage in STARTER_STAGES
+    for lane in LANES
 ]
 
 
@@ -216,7 +218,9 @@ def test_the_company_comes_from_the_brand_tags():
     assert "Welcome to {{ brand.name }}," in welcome.mjml
     assert "Happy brewing,<br />{{ brand.sender_name }}, {{ brand.name }}" in welcome.mjml
     assert "signed up for news from {{ brand.name }}." in welcome.mjml
-    assert welcome.cta_url == "{{ brand.website }}/guide/office-coffee?utm_source=email&utm_campaign=welcome_1"
+    assert (
+        welcome.cta_url == "{{ brand.website }}/guide/office-coffee?utm_source=email&utm_campaign=welcome_1"
+    )
 
 
 _ENTITY_RE = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z]\w*);")
@@ -230,7 +234,7 @@ _ENTITY_RE = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z]\w*);")
 def test_starter_mjml_is_readable_without_html_entities(source):
     assert _ENTITY_RE.findall(source) == []  # no You&#x27;re, &amp;, &bull; or &middot;
     assert "You're getting this because" in source
-    assert "<a href=\"{{ unsubscribe_url }}\">Unsubscribe</a> · <a" in source
+    assert '<a href="{{ unsubscribe_url }}">Unsubscribe</a> · <a' in source
 
 
 def test_starter_apostrophes_and_bullets_are_plain_characters():
@@ -238,7 +242,9 @@ def test_starter_apostrophes_and_bullets_are_plain_characters():
     assert "It's 12 pages" in by_name["Welcome"].mjml
     assert "92-96 °C" in by_name["Three brewing mistakes"].mjml
     assert "• Beans roasted to order" in by_name["Fresh beans every two weeks"].mjml
-    assert "<mj-title>You're invited: our monthly office tasting</mj-title>" in by_name["Community invite"].mjml
+    assert (
+        "<mj-title>You're invited: our monthly office tasting</mj-title>" in by_name["Community invite"].mjml
+    )
 
 
 def test_blank_email_escapes_only_what_mjml_needs():

@@ -10,11 +10,10 @@ reload_saved_forms()  # after a save, the form shows the brand as saved
 st.title("Settings")
 st.subheader("Brand")
 st.caption(
-    "Your company, set once for the whole workspace. Every email reads it as merge data, in previews, "
-    "checks, test sends, walk-throughs and `python -m journey render --workspace`: write "
-    "`{{ brand.name }}`, `{{ brand.address }}`, `{{ brand.website }}/pricing` or "
-    '`<mj-button background-color="{{ brand.primary_color }}">`. The starter journey\'s emails use it '
-    "for their header, links, sign-off, colours and the postal address in the footer."
+    "Your company, set once for the whole workspace. Every email reads it as merge data "
+    "(`{{ brand.name }}`, `{{ brand.address }}`, `{{ brand.website }}/pricing`, `{{ brand.primary_color }}`…) "
+    "in previews, checks, test sends, walk-throughs and the CLI (`render --workspace`). The starter "
+    "journey's emails use it for their header, links, sign-off, colours and footer address."
 )
 
 saved = load_brand()
@@ -24,7 +23,7 @@ if not saved.name or not saved.address:
         "postal address (the pre-send checks say so). Fill in the form and save it once.",
         icon="ℹ️",
     )
-form_side, preview_side = st.columns([3, 2], gap="large")
+form_side, preview_side = st.columns([1, 1], gap="large")
 with form_side:
     brand_form()
     st.markdown("**Merge tags**")

@@ -16,6 +16,7 @@ docs/ARCHITECTURE.md draws the layers and says what may import what.
 from journey.core.lazy import lazy_exports
 
 _EXPORTS = {
+    "Brand": "journey.write",
     "Conversion": "journey.write",
     "DatabaseBusy": "journey.core",
     "DuplicateName": "journey.core",
@@ -68,6 +69,7 @@ _EXPORTS = {
     "list_personas": "journey.plan",
     "list_snippets": "journey.write",
     "list_variants": "journey.write",
+    "load_brand": "journey.write",
     "load_demo": "journey.plan",
     "load_tree": "journey.plan",
     "map_view": "journey.plan",
@@ -79,6 +81,7 @@ _EXPORTS = {
     "report_rows": "journey.measure",
     "resolve_includes": "journey.write",
     "sanitize_html": "journey.write",
+    "save_brand": "journey.write",
     "send_test_email": "journey.write",
     "sorted_findings": "journey.core",
     "stage_metrics": "journey.measure",

@@ -32,7 +32,7 @@ def test_mobile_preview_shows_the_personas_first_name(app_url, page):
     frames = page.locator("iframe[src^='data:text/html']")
     frames.nth(1).wait_for()
     mobile = page.frame_locator("iframe[src^='data:text/html']").nth(1)
-    mobile.get_by_text("Welcome to Fernhill, Olivia").wait_for()
+    mobile.get_by_text("Welcome to Fernhill Coffee Roasters, Olivia").wait_for()
     box = frames.nth(1).bounding_box()
     assert 360 <= box["width"] <= 390  # a phone-sized viewport
     assert frames.nth(0).bounding_box()["width"] >= 600
@@ -48,7 +48,7 @@ def test_a_script_inside_the_email_does_not_run_in_the_app(app_url, page):
     wait_for_app(page)
 
     mobile = page.frame_locator("iframe[src^='data:text/html']").nth(1)
-    mobile.get_by_text("Hostile test, Welcome to Fernhill, Olivia").wait_for()
+    mobile.get_by_text("Hostile test, Welcome to Fernhill Coffee Roasters, Olivia").wait_for()
     page.wait_for_timeout(1000)  # give any script that slipped through time to run
 
     assert page.title() == title

@@ -387,7 +387,7 @@ def test_the_starter_emails_pass_every_check_without_an_error():
             email.mjml,
             subject=email.subject,
             preheader=email.preheader,
-            data=DATA,
+            data=standard_merge_data({"first_name": "Olivia"}, brand=starter.DEMO_BRAND),
             cta_label=email.cta_label,
             cta_url=email.cta_url,
         )

@@ -46,7 +46,7 @@ def test_the_map_has_every_stage_its_lanes_and_its_email_cards_in_order(session)
     assert (value.trigger_label, value.delay, value.status) == (
         "After the previous email",
         "2 days after the previous email",
-        "ready",
+        "draft",  # the starter's emails start as drafts
     )
     assert value.subject == "3 reasons your office coffee tastes bitter"
 
@@ -147,7 +147,7 @@ def test_a_future_state_duplicate_compares_with_its_source_marking_what_differs(
 
     html = comparison_html(comparison)
     assert '<li class="jm-added">New worry</li>' in html
-    assert "jm-card jm-removed" in html
+    assert "jm-card jm-draft jm-removed" in html
     assert "changed: subject" in html
     assert "Current: Spring" in html
     assert "Future: Spring (future)" in html

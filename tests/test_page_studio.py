@@ -14,8 +14,9 @@ from streamlit.testing.v1 import AppTest
 from support import APP_PATH, in_db, make_journey, make_persona, run_page
 
 from journey.plan import journeys
-from journey.plan.starter import STARTER_STAGES, blank_email_mjml
+from journey.plan.starter import DEMO_BRAND, STARTER_STAGES, blank_email_mjml
 from journey.write import variants
+from journey.write.brand import save_brand
 from ui.navigation import page_path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,6 +49,7 @@ def workspace(app_db):
             "cta_url": "https://fernhillcoffee.example/more",
         }
         made = make_journey(session, "Coffee", stages={"Awareness": [welcome, second]}, personas=[olivia])
+        save_brand(session, {**DEMO_BRAND, "name": "Fernhill"}, 0)  # the starter's {{ brand.… }} tags
         ids = {"journey": made.id, "first": made.emails["Welcome"].id, "second": made.emails["Second"].id}
     return {"url": app_db, **ids}
 

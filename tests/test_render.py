@@ -93,6 +93,17 @@ def test_standard_merge_data_has_the_standard_tags_and_the_personas_fields():
         "view_in_browser_url": "https://example.com/view-in-browser",
         "first_name": "Olivia",
         "plan": "",
+        "brand": {
+            "name": "",
+            "address": "",
+            "website": "",
+            "logo_url": "",
+            "sender_name": "",
+            "reply_to": "",
+            "primary_color": "#2f5d8a",
+            "background_color": "#f3f4f6",
+            "text_color": "#1f2937",
+        },
     }
 
 

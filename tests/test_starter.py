@@ -11,7 +11,7 @@ import pytest
 from liquid import Environment, StrictDefaultUndefined
 
 from db.models import Trigger
-from journey.plan.starter import DEMO_JOURNEY, DEMO_PERSONAS, STARTER_STAGES, blank_email_mjml
+from journey.plan.starter import DEMO_BRAND, DEMO_JOURNEY, DEMO_PERSONAS, STARTER_STAGES, blank_email_mjml
 
 STAGE_NAMES = ("Awareness", "Consideration", "Decision", "Retention", "Advocacy")
 LANES = ("customer_goals", "motivations", "actions", "obstacles", "opportunities", "touchpoints")
@@ -19,6 +19,7 @@ STANDARD_TAGS = {
     "unsubscribe_url": "https://fernhillcoffee.example/u/abc",
     "view_in_browser_url": "https://fernhillcoffee.example/v/abc",
 }
+BRAND = {**DEMO_BRAND, "website": "https://brand.example"}  # the links start at the brand's website
 # Strict undefined but `| default:` allowed: a tag without a fallback and without data fails.
 LIQUID = Environment(undefined=StrictDefaultUndefined, autoescape=True)
 
@@ -84,7 +85,7 @@ def test_email_fields_are_valid(stage_name, email):
     assert 0 < len(email.subject) <= 60
     assert "{{" not in email.subject
     assert 40 <= len(email.preheader) <= 100
-    assert email.cta_url.startswith("https://")
+    assert email.cta_url.startswith("{{ brand.website }}/")
     assert 1 <= len(email.cta_label.split()) <= 5
 
 
@@ -94,7 +95,7 @@ def test_email_has_one_primary_button_pointing_at_the_cta(stage_name, email):
     buttons = re.findall(r"<mj-button\b([^>]*)>(.*?)</mj-button>", body, re.DOTALL)
     assert len(buttons) == 1
     attributes, label = buttons[0]
-    assert re.search(r'href="([^"]*)"', attributes).group(1).replace("&amp;", "&") == email.cta_url
+    assert re.search(r'href="([^"]*)"', attributes).group(1) == email.cta_url  # as written: no &amp;
     assert unescape(label.strip()) == email.cta_label
     # Tap target: 14 px padding top and bottom around a 20 px line = 48 px.
     assert 'inner-padding="14px 28px"' in attributes
@@ -110,7 +111,8 @@ def test_email_is_mobile_friendly_personal_and_compliant(stage_name, email):
     assert min(sizes) >= 14
     assert '{{ first_name | default: "' in source
     assert "{{ unsubscribe_url }}" in source
-    assert "Portland, OR 97209" in source
+    assert "{{ brand.address }}" in source.split('mj-class="footer"')[-1]
+    assert 'background-color="{{ brand.primary_color }}"' in source
     for image in re.findall(r"<mj-image\b[^>]*>", source):
         assert re.search(r'alt="[^"]+"', image)
         assert 'src="https://' in image
@@ -119,11 +121,14 @@ def test_email_is_mobile_friendly_personal_and_compliant(stage_name, email):
 @pytest.mark.parametrize(("stage_name", "email"), EMAILS)
 @pytest.mark.parametrize("merge_data", MERGE_DATA)
 def test_email_renders_after_merge_for_any_persona(stage_name, email, merge_data):
-    merged = LIQUID.from_string(email.mjml).render(**STANDARD_TAGS, **merge_data)
+    merged = LIQUID.from_string(email.mjml).render(**STANDARD_TAGS, brand=BRAND, **merge_data)
     html = mjml.mjml2html(merged)
     assert "{{" not in html
     assert STANDARD_TAGS["unsubscribe_url"] in html
-    assert email.cta_url.replace("&", "&amp;") in html or email.cta_url in html
+    cta_url = email.cta_url.replace("{{ brand.website }}", "https://brand.example")
+    assert f'href="{cta_url}"' in html  # mjml passes a plain & in an attribute through
+    assert "214 Alder Street, Suite 3, Portland, OR 97209" in html
+    assert "background:#8a4b2a" in html
     if "first_name" in merge_data:
         assert merge_data["first_name"] in html
     assert len(html.encode()) < 90_000
@@ -134,7 +139,7 @@ def test_demo_personas_have_merge_data_for_every_tag_used():
     used = set()
     for email in ALL_EMAILS:
         used |= set(re.findall(r"\{\{\s*(\w+)", email.mjml))
-    used -= set(STANDARD_TAGS)
+    used -= {*STANDARD_TAGS, "brand"}
     for persona in DEMO_PERSONAS:
         for key in ("name", "description", "goals", "motivations", "segment"):
             assert persona[key].strip()
@@ -162,9 +167,10 @@ def test_blank_email_is_a_valid_skeleton_with_one_button_and_footer(label, url):
     assert len(re.findall(r"<mj-button\b", _body(source))) == 1
     assert '{{ first_name | default: "there" }}' in source
     assert "{{ unsubscribe_url }}" in source
-    html = mjml.mjml2html(LIQUID.from_string(source).render(**STANDARD_TAGS))
+    html = mjml.mjml2html(LIQUID.from_string(source).render(**STANDARD_TAGS, brand=BRAND))
     assert 'href="https://example.com' in html
     assert "Portland, OR 97209" in html
+    assert "{{ brand.address }}" in source
 
 
 @pytest.mark.skipif(
@@ -180,10 +186,68 @@ def test_starter_email_passes_the_pre_send_checks_without_errors(stage_name, ema
         email.mjml,
         subject=email.subject,
         preheader=email.preheader,
-        data=standard_merge_data(persona["merge_data"]),
+        data=standard_merge_data(persona["merge_data"], brand=BRAND),
         cta_label=email.cta_label,
         cta_url=email.cta_url,
     )
     errors = [f for f in findings if f.severity == "error"]
     assert errors == []
     assert not [f for f in findings if f.severity == "warning"], findings
+
+
+STARTER_TEXTS = [
+    pytest.param(getattr(email, field), id=f"{email.name}-{field}")
+    for email in ALL_EMAILS
+    for field in ("name", "purpose", "subject", "preheader", "cta_label", "cta_url", "mjml")
+] + [
+    pytest.param(getattr(stage, lane), id=f"{stage.name}-{lane}")
+    for stage in STARTER_STAGES
+    for lane in LANES
+]
+
+
+@pytest.mark.parametrize("text", STARTER_TEXTS)
+def test_starter_names_no_company_of_its_own_the_brand_does(text):
+    for word in ("Fernhill", "Portland", "97209", "fernhillcoffee", "Nora", "#8a4b2a"):
+        assert word not in text
+
+
+def test_the_company_comes_from_the_brand_tags():
+    welcome = ALL_EMAILS[0]
+    assert '<mj-text mj-class="brand">{{ brand.name }}</mj-text>' in welcome.mjml
+    assert "Welcome to {{ brand.name }}," in welcome.mjml
+    assert "Happy brewing,<br />{{ brand.sender_name }}, {{ brand.name }}" in welcome.mjml
+    assert "signed up for news from {{ brand.name }}." in welcome.mjml
+    assert (
+        welcome.cta_url == "{{ brand.website }}/guide/office-coffee?utm_source=email&utm_campaign=welcome_1"
+    )
+
+
+_ENTITY_RE = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z]\w*);")
+
+
+@pytest.mark.parametrize(
+    "source",
+    [pytest.param(email.mjml, id=email.name) for email in ALL_EMAILS]
+    + [pytest.param(blank_email_mjml(), id="blank")],
+)
+def test_starter_mjml_is_readable_without_html_entities(source):
+    assert _ENTITY_RE.findall(source) == []  # no You&#x27;re, &amp;, &bull; or &middot;
+    assert "You're getting this because" in source
+    assert '<a href="{{ unsubscribe_url }}">Unsubscribe</a> · <a' in source
+
+
+def test_starter_apostrophes_and_bullets_are_plain_characters():
+    by_name = {email.name: email for email in ALL_EMAILS}
+    assert "It's 12 pages" in by_name["Welcome"].mjml
+    assert "92-96 °C" in by_name["Three brewing mistakes"].mjml
+    assert "• Beans roasted to order" in by_name["Fresh beans every two weeks"].mjml
+    assert (
+        "<mj-title>You're invited: our monthly office tasting</mj-title>" in by_name["Community invite"].mjml
+    )
+
+
+def test_blank_email_escapes_only_what_mjml_needs():
+    source = blank_email_mjml('Say "hi" & <go>', "https://example.com/?a=1&b=2&amp;c")
+    assert '<mj-button href="https://example.com/?a=1&b=2&amp;amp;c"' in source
+    assert '>Say "hi" & &lt;go&gt;</mj-button>' in source

@@ -25,7 +25,10 @@ STAGE_FIELDS = model_fields(StageBase, without=("position",))
 EMAIL_FIELDS = model_fields(EmailBase, without=("position", "mjml"))  # the body is edited in the studio
 NEW_EMAIL_FIELDS = ("name", "trigger", "delay_hours", "purpose")
 NEW_JOURNEY_FIELDS = ("name", "goal", "target_kpi", "map_type", "persona_ids", "template")
-TEMPLATES = {"starter": "The five-stage starter (stages, lanes and emails)", "blank": "A blank journey"}
+TEMPLATES = {
+    "starter": "The five-stage starter (stages, lanes and draft emails in the brand set on Settings)",
+    "blank": "A blank journey",
+}
 
 
 def _save(prefix: str, action, *args, **kwargs) -> None:

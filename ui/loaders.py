@@ -1,7 +1,7 @@
 """Cached reads for the pages (`load_…`): plain data, keyed on the workspace's data stamp.
 
 Every loader is `st.cache_data`, keyed on `data_key()`: the database URL and a stamp that changes with
-its metrics, journeys, stages, emails and personas (journey.measure.metrics.data_stamp, one cheap
+its metrics, settings (the brand), journeys, stages, emails and personas (journey.measure.metrics.data_stamp, one cheap
 query), so an import from the CLI or a teammate shows at once. A write through ui.writes.run_write
 clears them all (clear_caches), which also covers changes the stamp cannot see (a stage moved).
 """
@@ -16,7 +16,7 @@ from db.engine import database_url
 from journey.measure import charts, metrics, review
 from journey.plan import journeys, maps, personas
 from journey.plan.walkthrough import PathEvent, walk_journey
-from journey.write import snippets
+from journey.write import brand, snippets
 from journey.write.checks import CheckedRender, render_and_check
 from journey.write.render import standard_merge_data
 from ui.db import db_session
@@ -59,7 +59,8 @@ def _load_walkthrough(stamp: tuple, journey_id: int, path: tuple, persona_id: in
     with db_session() as session:
         tree = journeys.load_tree(session, journey_id)
         merge = personas.get_persona(session, persona_id).merge_data if persona_id else {}
-        walk = walk_journey(tree, list(path), standard_merge_data(merge), start=start)
+        data = standard_merge_data(merge, brand=brand.brand_merge_data(session))
+        walk = walk_journey(tree, list(path), data, start=start)
         return walk, [n.stage.name for n in tree.stages], tree.journey.max_emails_per_week
 
 
@@ -160,6 +161,17 @@ def load_studio_render(
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
+def _load_brand(stamp: tuple) -> brand.Brand:
+    with db_session() as session:
+        return brand.load_brand(session)
+
+
+def load_brand() -> brand.Brand:
+    """The workspace brand (with its version): what every email's `{{ brand.… }}` reads."""
+    return _load_brand(data_key())
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
 def _load_snippet_library(stamp: tuple) -> dict[str, str]:
     with db_session() as session:
         return snippets.snippet_library(session)
@@ -194,6 +206,7 @@ DATA_LOADERS = (
     _load_weekly_review,
     _load_snippet_library,
     _load_snippets,
+    _load_brand,
 )
 
 

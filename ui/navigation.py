@@ -1,4 +1,4 @@
-"""The one registry of the app's pages, grouped like the sidebar: Plan, Write, Measure.
+"""The one registry of the app's pages, grouped like the sidebar: Plan, Write, Measure, Workspace.
 
 app.py builds `st.navigation` from it, and every `st.switch_page` (and every page test) names a page
 by its key here, so no page path is written twice. It lives here, not in app.py, because a page that
@@ -38,8 +38,9 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("review", "Measure", "Weekly review", ":material/event_note:"),
     PageSpec("dashboard", "Measure", "Metrics", ":material/monitoring:"),
     PageSpec("import_metrics", "Measure", "Import metrics", ":material/upload_file:"),
+    PageSpec("settings", "Workspace", "Settings", ":material/settings:"),
 )
-SECTIONS: tuple[str, ...] = ("Plan", "Write", "Measure")
+SECTIONS: tuple[str, ...] = ("Plan", "Write", "Measure", "Workspace")
 _BY_KEY = {page.key: page for page in PAGES}
 
 

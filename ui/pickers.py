@@ -9,7 +9,7 @@ from journey.measure.metrics import iso_week_label, last_complete_week, parse_we
 from journey.plan import journeys, personas
 from journey.write.render import standard_merge_data
 from ui.db import db_session
-from ui.loaders import load_journey_span
+from ui.loaders import load_brand, load_journey_span
 
 CURRENT_JOURNEY = "current_journey_id"
 NO_JOURNEYS = (
@@ -60,7 +60,8 @@ def walk_persona_picker(journey_id: int, *, key: str = "walk_persona") -> int | 
 
 
 def preview_persona_picker(journey_id: int, *, key: str = "studio_persona") -> dict[str, str]:
-    """A persona picker for merge data (the journey's personas first); the standard merge data."""
+    """A persona picker for merge data (the journey's personas first); the standard merge data, with the
+    workspace brand."""
     by_id = {p.id: p for p, _ in _journey_first(journey_id)}
     options = [*by_id, 0]
     if st.session_state.get(key) not in options:
@@ -72,7 +73,7 @@ def preview_persona_picker(journey_id: int, *, key: str = "studio_persona") -> d
         format_func=lambda i: by_id[i].name if i else "No persona (merge-tag fallbacks)",
         help="Merge tags like {{ first_name }} are filled with this persona's sample merge data.",
     )
-    return standard_merge_data(by_id[chosen].merge_data if chosen else {})
+    return standard_merge_data(by_id[chosen].merge_data if chosen else {}, brand=load_brand().merge_fields())
 
 
 def review_week_picker(journey_id: int, *, key: str = "review_week") -> str:

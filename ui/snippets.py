@@ -7,8 +7,9 @@ import streamlit as st
 from journey.write import snippets
 from journey.write.checks import render_and_check
 from journey.write.includes import as_email
+from journey.write.render import standard_merge_data
 from ui.db import db_session
-from ui.loaders import load_snippet_library
+from ui.loaders import load_brand, load_snippet_library
 from ui.previews import DESKTOP_PREVIEW_WIDTH, studio_findings, studio_preview
 from ui.writes import run_write
 
@@ -90,7 +91,8 @@ def snippets_uses(name: str) -> None:
 
 def snippets_preview(mjml: str) -> None:
     """The snippet alone, inside an email body, with its checks (its own lines)."""
-    rendered = render_and_check(as_email(mjml), subject=None, snippets=load_snippet_library())
+    data = standard_merge_data(brand=load_brand().merge_fields())  # a footer's {{ brand.address }} filled
+    rendered = render_and_check(as_email(mjml), data, subject=None, snippets=load_snippet_library())
     studio_preview(
         rendered.html, width=DESKTOP_PREVIEW_WIDTH, caption="The snippet alone · 600 px", height=420
     )

@@ -9,7 +9,9 @@ FILE may be `-` for standard input. `--data` is a JSON object of merge fields la
 ones (`unsubscribe_url`, `view_in_browser_url`). `<mj-include>`s resolve, like mjml's, against the
 folder holding FILE (`--snippets DIR` names another): each `NAME.mjml`, `NAME.css`, `NAME.html` there
 is the snippet NAME (the path rule of journey.write.includes: `./footer`, `partials/footer.mjml` both
-name footer). `--workspace` adds the workspace database's snippets (a file in the folder wins on a clash).
+name footer). `--workspace` adds the workspace database's snippets (a file in the folder wins on a clash)
+and its brand as the merge data `brand` (`{{ brand.name }}`, `{{ brand.address }}`…; a `brand` object in
+`--data` is laid over it field by field).
 `render` exits 1 with one line on stderr when the email cannot be rendered, and with one line per
 include it cannot resolve; a merge tag it cannot fill is shown as a placeholder, reported on stderr and
 exits 0, unless `--strict` (what a send does): then any such tag exits 1. `check` prints every finding
@@ -34,7 +36,10 @@ _SNIPPETS_HELP = (
     "folder of snippets that <mj-include path=...> names (NAME.mjml, NAME.css, NAME.html); "
     "default: the folder holding FILE"
 )
-_WORKSPACE_HELP = "also resolve includes against the snippets in the workspace database (--database-url)"
+_WORKSPACE_HELP = (
+    "use the workspace database (--database-url): its brand fills {{ brand.… }} and its snippets "
+    "resolve includes"
+)
 MAX_SNIPPET_FILES = 500
 
 
@@ -146,6 +151,23 @@ def _read_data(path: str | None) -> dict[str, object]:
     return data
 
 
+def _merge_data(args: argparse.Namespace) -> dict[str, object]:
+    """`--data`, with the brand: the workspace's (with --workspace), a `brand` object in --data laid over it."""
+    from journey.write.render import standard_merge_data
+
+    data = _read_data(args.data)
+    brand: dict[str, object] = {}
+    if args.workspace:
+        from journey.cli.common import cli_session
+        from journey.write.brand import brand_merge_data
+
+        with cli_session(args) as session:
+            brand.update(brand_merge_data(session))
+    if isinstance(data.get("brand"), dict):
+        brand.update(data["brand"])
+    return {**data, "brand": standard_merge_data(brand=brand)["brand"]}
+
+
 def _snippets(args: argparse.Namespace, source: str) -> dict[str, str]:
     """The snippets FILE's includes resolve against: the workspace's (with --workspace), then the folder's."""
     from journey.core.errors import InvalidInput
@@ -183,9 +205,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     from journey.write.render import error_finding, preview
 
     source = _read_source(args.file)
-    result = preview(
-        source, _read_data(args.data), preheader=args.preheader, snippets=_snippets(args, source)
-    )
+    result = preview(source, _merge_data(args), preheader=args.preheader, snippets=_snippets(args, source))
     if result.error is not None:
         raise result.error
     if result.include_errors:  # never a silent gap: an include that names no snippet is an error
@@ -243,7 +263,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             snippets=_snippets(args, source),
             subject=args.subject,
             preheader=args.preheader,
-            data=_read_data(args.data),
+            data=_merge_data(args),
             cta_label=args.cta_label,
             cta_url=args.cta_url,
             check_links=args.check_links,

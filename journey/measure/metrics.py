@@ -698,7 +698,7 @@ def total_counts(rows: Iterable[Any]) -> Counts:
 
 
 def data_stamp(session: Session) -> tuple[str, ...]:
-    """A stamp that changes whenever the metrics, the thresholds, the journeys, stages, emails, personas or snippets do.
+    """A stamp that changes whenever the metrics, the settings (thresholds, brand), the journeys, stages, emails, personas or snippets do.
 
     One cheap query (row counts, latest changes, summed versions), so a cache keyed on it shows an import
     or an edit from the app, the CLI or a teammate at once. Moving a stage or an email changes none of
@@ -710,7 +710,9 @@ def data_stamp(session: Session) -> tuple[str, ...]:
         select(func.count()).select_from(MetricDaily).scalar_subquery(),
         select(func.max(MetricDaily.imported_at)).scalar_subquery(),
         select(func.count()).select_from(JourneyPersona).scalar_subquery(),
-        select(Setting.updated_at).where(Setting.key == "alert_thresholds").scalar_subquery(),
+        # every setting (thresholds, the brand, saved mappings): latest change and summed versions
+        select(func.max(Setting.updated_at)).scalar_subquery(),
+        select(func.sum(Setting.version)).scalar_subquery(),
     ]
     for table in (Journey, Stage, Email, Persona, Snippet):
         columns.append(select(func.count()).select_from(table).scalar_subquery())

@@ -1,4 +1,5 @@
-"""The demo workspace: two personas, the five-stage starter journey and 12 weeks of its metrics."""
+"""The demo workspace: two personas, the five-stage starter journey (its emails ready), Fernhill Coffee
+Roasters as the workspace brand and 12 weeks of the journey's metrics."""
 
 from __future__ import annotations
 
@@ -19,7 +20,8 @@ def load_demo(session: Session, *, replace: bool = False) -> int:
     Personas that already exist by name are reused. An existing demo journey is an
     error unless `replace`, which deletes it first.
     """
-    from journey.plan.starter import DEMO_JOURNEY, DEMO_PERSONAS
+    from journey.plan.starter import DEMO_BRAND, DEMO_JOURNEY, DEMO_PERSONAS
+    from journey.write.brand import load_brand, save_brand
 
     try:
         existing = journeys.get_journey_by_name(session, DEMO_JOURNEY["name"])
@@ -39,7 +41,12 @@ def load_demo(session: Session, *, replace: bool = False) -> int:
         except NotFound:
             persona = personas.create_persona(session, **values)
         persona_ids.append(persona.id)
-    journey = journeys.create_journey(session, persona_ids=persona_ids, template="starter", **DEMO_JOURNEY)
+    journey = journeys.create_journey(
+        session, persona_ids=persona_ids, template="starter", email_status="ready", **DEMO_JOURNEY
+    )
+    brand = load_brand(session)
+    if not brand.name:  # the demo's emails are Fernhill's, unless the workspace has a brand of its own
+        save_brand(session, DEMO_BRAND, brand.version)
     load_demo_metrics(session, journey.id)
     mark_seeded(session)
     return journey.id
@@ -74,12 +81,24 @@ def seed_on_first_start(session: Session, *, with_demo: bool = True) -> bool:
 
 
 def start_blank(session: Session) -> int:
-    """Remove every journey and persona (the demo included); how many journeys were removed."""
+    """Remove every journey and persona (the demo included) and the demo's brand; how many journeys were removed."""
     removed = 0
     for summary in journeys.list_journeys(session):
         journeys.delete_journey(session, summary.id)
         removed += 1
     for persona in personas.list_personas(session):
         personas.delete_persona(session, persona.id)
+    forget_demo_brand(session)
     mark_seeded(session)
     return removed
+
+
+def forget_demo_brand(session: Session) -> None:
+    """Clear the workspace brand when it is still the demo's (Fernhill), so a blank start has none."""
+    from journey.plan.starter import DEMO_BRAND
+    from journey.write.brand import BRAND_KEY, clean_brand, load_brand
+
+    if load_brand(session).merge_fields() == clean_brand(DEMO_BRAND).merge_fields():
+        setting = session.get(Setting, BRAND_KEY)
+        session.delete(setting)
+        session.flush()

@@ -186,10 +186,16 @@ def create_journey(
     map_type: str = MapType.current_state.value,
     persona_ids: list[int] | None = None,
     template: str = "starter",
+    email_status: str = EmailStatus.draft.value,
 ) -> Journey:
-    """A new journey, from the five-stage starter (stages, lanes and emails) or blank."""
+    """A new journey, from the five-stage starter (stages, lanes and emails) or blank.
+
+    The starter's emails are drafts (`email_status`): each is the workspace's own only once its brand
+    is filled in and someone has read it; the demo loads them ready.
+    """
     if template not in ("starter", "blank"):
         raise InvalidInput(f"Unknown template {template!r}: use starter or blank.", field="template")
+    email_status = clean_choice(email_status, field="email_status", label="Email status", choices=STATUSES)
     cleaned = _clean_journey({"name": name, "goal": goal, "target_kpi": target_kpi, "map_type": map_type})
     _ensure_unique_journey(session, cleaned["name"])
     journey = Journey(**cleaned)
@@ -225,7 +231,7 @@ def create_journey(
                         mjml=starter_email.mjml,
                         cta_label=starter_email.cta_label,
                         cta_url=starter_email.cta_url,
-                        status=EmailStatus.ready.value,
+                        status=email_status,
                     )
                 )
         session.flush()

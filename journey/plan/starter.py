@@ -1,17 +1,23 @@
-"""The starter journey: five stages with their lanes and the emails that serve each, for a demo brand.
+"""The starter journey: five stages with their lanes and the emails that serve each, as a template.
 
-Pure data (plus the MJML skeleton of a new email). The brand is Fernhill Coffee Roasters, a small
-roastery in Portland that delivers freshly roasted coffee on subscription to small offices and studios.
+Pure data (plus the MJML skeleton of a new email). The story is a small business that delivers freshly
+roasted coffee on subscription to offices; the company itself is the workspace brand
+(journey.write.brand): its name, website, postal address, sender and colours are merge tags
+(`{{ brand.name }}`, `{{ brand.website }}/plans`, `{{ brand.address }}`, `{{ brand.primary_color }}`…),
+so the emails are the workspace's own once its brand is filled in on the Settings page. The demo
+workspace's brand is Fernhill Coffee Roasters (DEMO_BRAND), a small roastery in Portland.
 Every email follows ../shared/REFERENCE.md: one primary call to action, a first-name merge tag with a
 fallback, 16 px body text, 48 px tall buttons, a 600 px body, and a footer with an unsubscribe link and
-the roastery's postal address (CAN-SPAM). Only standard merge tags (`unsubscribe_url`,
-`view_in_browser_url`) appear without a `| default:` fallback, so any persona renders.
+the brand's postal address (CAN-SPAM). Only the standard merge data (`unsubscribe_url`,
+`view_in_browser_url`, `brand`) appears without a `| default:` fallback, so any persona renders. The
+MJML is written as it reads: plain characters (' • · °), an `&` escaped only where it would start an
+entity, quotes only inside attributes.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from html import escape
 
 
 @dataclass(frozen=True)
@@ -41,8 +47,22 @@ class StarterStage:
     emails: tuple[StarterEmail, ...]
 
 
-SITE = "https://fernhillcoffee.example"
-POSTAL_ADDRESS = "Fernhill Coffee Roasters, 214 Alder Street, Suite 3, Portland, OR 97209, USA"
+# The links start at the brand's website (saved without a trailing slash: journey.write.brand).
+SITE = "{{ brand.website }}"
+POSTAL_ADDRESS = "{{ brand.address }}"
+
+# The demo workspace's brand (journey.plan.demo saves it when it loads the demo).
+DEMO_BRAND: dict[str, str] = {
+    "name": "Fernhill Coffee Roasters",
+    "address": "Fernhill Coffee Roasters, 214 Alder Street, Suite 3, Portland, OR 97209, USA",
+    "website": "https://fernhillcoffee.example",
+    "logo_url": "",
+    "sender_name": "Nora Ellis",
+    "reply_to": "hello@fernhillcoffee.example",
+    "primary_color": "#8a4b2a",
+    "background_color": "#f4efe9",
+    "text_color": "#2b2118",
+}
 
 # Shared styles: every email uses these classes instead of repeating inline attributes.
 _HEAD = """  <mj-head>
@@ -50,54 +70,66 @@ _HEAD = """  <mj-head>
     <mj-attributes>
       <mj-all font-family="Helvetica, Arial, sans-serif" />
       <mj-section background-color="#ffffff" padding="0px" />
-      <mj-text font-size="16px" line-height="26px" color="#2b2118" padding="8px 32px" />
-      <mj-class name="brand" font-size="20px" line-height="28px" font-weight="bold" color="#8a4b2a" padding="24px 32px 16px" />
+      <mj-text font-size="16px" line-height="26px" color="{{{{ brand.text_color }}}}" padding="8px 32px" />
+      <mj-class name="brand" font-size="20px" line-height="28px" font-weight="bold" color="{{{{ brand.primary_color }}}}" padding="24px 32px 16px" />
       <mj-class name="heading" font-size="26px" line-height="34px" font-weight="bold" padding="24px 32px 8px" />
       <mj-class name="note" font-size="14px" line-height="22px" color="#5c4b3f" />
       <mj-class name="footer" font-size="14px" line-height="22px" color="#6b5d52" align="center" padding="4px 32px" />
     </mj-attributes>
     <mj-style>
-      a {{ color: #8a4b2a; }}
+      a {{ color: {{{{ brand.primary_color }}}}; }}
       .footer-links a {{ color: #6b5d52; }}
     </mj-style>
   </mj-head>"""
 
-_FOOTER = """    <mj-section background-color="#f4efe9" padding="16px 0px 32px">
+_FOOTER = """    <mj-section background-color="{{{{ brand.background_color }}}}" padding="16px 0px 32px">
       <mj-column>
         <mj-text mj-class="footer">{reason}</mj-text>
-        <mj-text mj-class="footer" css-class="footer-links"><a href="{{{{ unsubscribe_url }}}}">Unsubscribe</a> &middot; <a href="{{{{ view_in_browser_url }}}}">View in your browser</a></mj-text>
+        <mj-text mj-class="footer" css-class="footer-links"><a href="{{{{ unsubscribe_url }}}}">Unsubscribe</a> · <a href="{{{{ view_in_browser_url }}}}">View in your browser</a></mj-text>
         <mj-text mj-class="footer">{address}</mj-text>
       </mj-column>
     </mj-section>"""
 
 # The one primary button (48 px tall: 14 + 14 px padding around a 20 px line), styled in place.
 _BUTTON_STYLE = (
-    'background-color="#8a4b2a" color="#ffffff" font-size="16px" font-weight="bold" line-height="20px" '
+    'background-color="{{ brand.primary_color }}" color="#ffffff" font-size="16px" font-weight="bold" line-height="20px" '
     'inner-padding="14px 28px" border-radius="6px" padding="16px 32px 24px"'
 )
 
-_SIGNUP_REASON = "You're getting this because you signed up for news from Fernhill Coffee Roasters."
-_CUSTOMER_REASON = "You're getting this because you have an account with Fernhill Coffee Roasters."
+_SIGNUP_REASON = "You're getting this because you signed up for news from {{ brand.name }}."
+_CUSTOMER_REASON = "You're getting this because you have an account with {{ brand.name }}."
+
+_ENTITY_START_RE = re.compile(r"&(?=#?\w+;)")
+
+
+def _text(value: str) -> str:
+    """Text as MJML reads it: `<` and `>` escaped, `&` only where it would start an entity (so `Tom & Jerry`)."""
+    return _ENTITY_START_RE.sub("&amp;", value).replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _attribute(value: str) -> str:
+    """A double-quoted attribute value: as text, and `"` escaped."""
+    return _text(value).replace('"', "&quot;")
 
 
 def _email_mjml(title: str, body: str, cta_label: str, cta_url: str, after: str = "", *, reason: str) -> str:
     """A whole email: the shared head, the brand bar, `body`, the one button, `after`, the footer."""
     after_block = f"\n{after.rstrip()}" if after.strip() else ""
     return f"""<mjml>
-{_HEAD.format(title=escape(title))}
-  <mj-body width="600px" background-color="#f4efe9">
-    <mj-section background-color="#f4efe9">
+{_HEAD.format(title=_text(title))}
+  <mj-body width="600px" background-color="{{{{ brand.background_color }}}}">
+    <mj-section background-color="{{{{ brand.background_color }}}}">
       <mj-column>
-        <mj-text mj-class="brand">Fernhill Coffee</mj-text>
+        <mj-text mj-class="brand">{{{{ brand.name }}}}</mj-text>
       </mj-column>
     </mj-section>
     <mj-section padding="8px 0px 16px">
       <mj-column>
 {body.rstrip()}
-        <mj-button href="{escape(cta_url)}" {_BUTTON_STYLE}>{escape(cta_label, quote=False)}</mj-button>{after_block}
+        <mj-button href="{_attribute(cta_url)}" {_BUTTON_STYLE}>{_text(cta_label)}</mj-button>{after_block}
       </mj-column>
     </mj-section>
-{_FOOTER.format(reason=escape(reason), address=escape(POSTAL_ADDRESS))}
+{_FOOTER.format(reason=reason, address=POSTAL_ADDRESS)}
   </mj-body>
 </mjml>
 """
@@ -141,7 +173,7 @@ def _starter_email(
     )
 
 
-_SIGNOFF = """        <mj-text>Happy brewing,<br />Nora Ellis, founder and head roaster</mj-text>"""
+_SIGNOFF = """        <mj-text>Happy brewing,<br />{{ brand.sender_name }}, {{ brand.name }}</mj-text>"""
 
 # --- Awareness: the welcome series ------------------------------------------------------------
 
@@ -155,9 +187,9 @@ _WELCOME = _starter_email(
     "Plus what to expect from us: two short emails this week, then one every two weeks.",
     "Download the guide",
     f"{SITE}/guide/office-coffee?utm_source=email&utm_campaign=welcome_1",
-    """        <mj-text mj-class="heading">Welcome to Fernhill, {{ first_name | default: "there" }}</mj-text>
+    """        <mj-text mj-class="heading">Welcome to {{ brand.name }}, {{ first_name | default: "there" }}</mj-text>
         <mj-text>Thanks for asking for our Office Coffee Guide. It's 12 pages on choosing beans, grinding, brewing for a team and keeping the machine happy, written by the people who roast your coffee.</mj-text>
-        <mj-text>We're a small roastery in Portland. We roast on Mondays and Thursdays and ship the same day, so beans reach offices like {{ company | default: "yours" }} within a week of roasting.</mj-text>
+        <mj-text>We're a small roastery. We roast on Mondays and Thursdays and ship the same day, so beans reach offices like {{ company | default: "yours" }} within a week of roasting.</mj-text>
         <mj-text>What to expect: two more short emails this week with our best tips, then one email every two weeks. No daily blasts, promise.</mj-text>""",
     _SIGNOFF,
     reason=_SIGNUP_REASON,
@@ -176,7 +208,7 @@ _VALUE = _starter_email(
     """        <mj-text mj-class="heading">Bitter coffee is usually fixable</mj-text>
         <mj-text>Hi {{ first_name | default: "there" }}, here are the three things we see most often when we visit offices:</mj-text>
         <mj-text><strong>1. The grind is too fine.</strong> Drip machines want a grind like coarse sand. Too fine and the water pulls out the bitter compounds.</mj-text>
-        <mj-text><strong>2. The water is too hot or too hard.</strong> Aim for 92-96 &deg;C, and use filtered water if your kettle has scale.</mj-text>
+        <mj-text><strong>2. The water is too hot or too hard.</strong> Aim for 92-96 °C, and use filtered water if your kettle has scale.</mj-text>
         <mj-text><strong>3. The pot sits on the hot plate.</strong> After 20 minutes coffee starts to stew. Brew smaller batches or pour it into a thermal jug.</mj-text>""",
     _SIGNOFF,
     reason=_SIGNUP_REASON,
@@ -194,7 +226,7 @@ _HINT = _starter_email(
     f"{SITE}/plans?utm_source=email&utm_campaign=welcome_3",
     """        <mj-text mj-class="heading">Never run out of good coffee again</mj-text>
         <mj-text>Hi {{ first_name | default: "there" }}, most teams find us when the office coffee runs out on a Monday morning. Our office subscription fixes that for good:</mj-text>
-        <mj-text>&bull; Beans roasted to order and delivered every two weeks<br />&bull; Whole bean or ground for your machine<br />&bull; Plans for teams of 5 to 50, with no contract<br />&bull; Pause, skip or change blends in two clicks</mj-text>
+        <mj-text>• Beans roasted to order and delivered every two weeks<br />• Whole bean or ground for your machine<br />• Plans for teams of 5 to 50, with no contract<br />• Pause, skip or change blends in two clicks</mj-text>
         <mj-text>No pressure: have a look at the plans and see which one fits {{ company | default: "your team" }}.</mj-text>""",
     _SIGNOFF,
     reason=_SIGNUP_REASON,
@@ -205,7 +237,7 @@ _HINT = _starter_email(
 _CASE_STUDY = _starter_email(
     "Case study: Northwind Design",
     "Prove value with a team like theirs: how a 14-person design studio switched from pods to "
-    "Fernhill, cut its coffee bill and got happier mornings. Goes out ten days after signup, once "
+    "us, cut its coffee bill and got happier mornings. Goes out ten days after signup, once "
     "the welcome series is over.",
     "signup",
     240,
@@ -216,7 +248,7 @@ _CASE_STUDY = _starter_email(
     """        <mj-text mj-class="heading">From pods to fresh beans in one week</mj-text>
         <mj-text>Hi {{ first_name | default: "there" }}, Priya runs operations at Northwind Design, a 14-person studio in Seattle. Last spring their pod machine was costing them $410 a month and nobody liked the coffee.</mj-text>
         <mj-text>They moved to our Team plan and a simple bean-to-cup machine. Three months in:</mj-text>
-        <mj-text>&bull; <strong>30% lower</strong> monthly coffee spend<br />&bull; <strong>No more plastic pods</strong> in the bin<br />&bull; And, in Priya's words, "people actually hang out in the kitchen again."</mj-text>""",
+        <mj-text>• <strong>30% lower</strong> monthly coffee spend<br />• <strong>No more plastic pods</strong> in the bin<br />• And, in Priya's words, "people actually hang out in the kitchen again."</mj-text>""",
     _SIGNOFF,
 )
 
@@ -261,7 +293,7 @@ _TESTIMONIALS = _starter_email(
     "previous_email",
     96,
     "\u201cThe team noticed on day one\u201d",
-    "Three office managers on switching to Fernhill: taste, price and how little work it is.",
+    "Three office managers on switching to us: taste, price and how little work it is.",
     "Compare the plans",
     f"{SITE}/plans?utm_source=email&utm_campaign=testimonials",
     """        <mj-text mj-class="heading">Don't take our word for it</mj-text>
@@ -302,7 +334,7 @@ _ORDER_CONFIRMATION = _starter_email(
     "View your order",
     f"{SITE}/account/orders?utm_source=email&utm_campaign=order_confirmation",
     """        <mj-text mj-class="heading">Thanks, {{ first_name | default: "there" }}, your order is in</mj-text>
-        <mj-text>Your {{ plan | default: "Fernhill" }} subscription for {{ company | default: "your office" }} is confirmed. Here's what happens next:</mj-text>
+        <mj-text>Your {{ plan | default: "office" }} subscription for {{ company | default: "your office" }} is confirmed. Here's what happens next:</mj-text>
         <mj-text><strong>Roast day:</strong> the next Monday or Thursday<br /><strong>Shipping:</strong> the same afternoon, with tracking by email<br /><strong>Delivery:</strong> usually 2-3 working days</mj-text>
         <mj-text>Your order details, delivery address and invoice are in your account.</mj-text>""",
     """        <mj-text mj-class="note">Need to change something? Reply to this email before roast day and we'll sort it out.</mj-text>""",
@@ -319,9 +351,9 @@ _THANK_YOU = _starter_email(
     "Watch the 2-minute brew guide",
     f"{SITE}/brew-guide?utm_source=email&utm_campaign=thank_you",
     """        <mj-text mj-class="heading">You made our Monday</mj-text>
-        <mj-text>Hi {{ first_name | default: "there" }}, I'm Nora, I started Fernhill in a garage in 2017. Every new office that joins still gets a cheer at the roastery, so: thank you.</mj-text>
+        <mj-text>Hi {{ first_name | default: "there" }}, I'm {{ brand.sender_name }}, and I started {{ brand.name }} in a garage. Every new office that joins still gets a cheer at the roastery, so: thank you.</mj-text>
         <mj-text>Your first bag will be roasted by hand in small batches. To make sure it tastes the way we meant it to, we filmed a two-minute guide for the most common office machines.</mj-text>""",
-    """        <mj-text>With thanks,<br />Nora Ellis, founder</mj-text>""",
+    """        <mj-text>With thanks,<br />{{ brand.sender_name }}, founder</mj-text>""",
 )
 
 _SHIPPING = _starter_email(
@@ -371,7 +403,7 @@ _LOYALTY = _starter_email(
     f"{SITE}/roast-club?utm_source=email&utm_campaign=loyalty",
     """        <mj-text mj-class="heading">Welcome to Roast Club</mj-text>
         <mj-text>Hi {{ first_name | default: "there" }}, {{ company | default: "your team" }} has been with us for a month, and that makes you Roast Club members. Nothing to sign up for; it's already on:</mj-text>
-        <mj-text>&bull; <strong>Every 10th bag free</strong>, added to your next delivery automatically<br />&bull; <strong>Early access</strong> to each new single origin, 48 hours before everyone else<br />&bull; <strong>10% off</strong> brewing gear for the office kitchen</mj-text>""",
+        <mj-text>• <strong>Every 10th bag free</strong>, added to your next delivery automatically<br />• <strong>Early access</strong> to each new single origin, 48 hours before everyone else<br />• <strong>10% off</strong> brewing gear for the office kitchen</mj-text>""",
     _SIGNOFF,
 )
 
@@ -434,7 +466,7 @@ _REVIEW = _starter_email(
     "while the coffee is fresh in their minds.",
     "delivered",
     504,
-    "Would you recommend Fernhill to another office?",
+    "Would you recommend us to another office?",
     "A two-line review helps other small teams find good coffee. It takes a minute.",
     "Write a quick review",
     f"{SITE}/review?utm_source=email&utm_campaign=review_request",
@@ -456,7 +488,7 @@ _REFERRAL = _starter_email(
     f"{SITE}/refer?utm_source=email&utm_campaign=referral",
     """        <mj-text mj-class="heading">Know an office with sad coffee?</mj-text>
         <mj-text>Hi {{ first_name | default: "there" }}, thanks for being one of our favourite offices. If you know another team that deserves better coffee, here's a way to help them, and yourself:</mj-text>
-        <mj-text>&bull; They get their <strong>first box free</strong><br />&bull; You get a <strong>free 1 kg bag</strong> for every office that joins<br />&bull; There's no limit, and it takes one link</mj-text>""",
+        <mj-text>• They get their <strong>first box free</strong><br />• You get a <strong>free 1 kg bag</strong> for every office that joins<br />• There's no limit, and it takes one link</mj-text>""",
     _SIGNOFF,
 )
 
@@ -472,7 +504,7 @@ _COMMUNITY = _starter_email(
     f"{SITE}/community?utm_source=email&utm_campaign=community",
     """        <mj-text mj-class="heading">Come taste with us</mj-text>
         <mj-text>Hi {{ first_name | default: "there" }}, on the first Thursday of every month we hold a 30-minute online tasting for our office customers. We send a sample of next month's coffee ahead of time, and we taste it together.</mj-text>
-        <mj-text>It's a relaxed call: swap tips with other office managers, ask our roasters anything, and vote on which single origin we buy next. Once a quarter we also open the roastery in Portland for a Saturday morning visit.</mj-text>""",
+        <mj-text>It's a relaxed call: swap tips with other office managers, ask our roasters anything, and vote on which single origin we buy next. Once a quarter we also open the roastery for a Saturday morning visit.</mj-text>""",
     _SIGNOFF,
 )
 
@@ -483,7 +515,7 @@ STARTER_STAGES: tuple[StarterStage, ...] = (
         customer_goals="Find a better option than the current office coffee\nLearn the basics without a sales call",
         motivations="Team complaints about bitter coffee\nCurious after a colleague's recommendation\nA free, useful guide",
         actions="Downloads the Office Coffee Guide from an Instagram ad\nReads the welcome email, skims the tips\nClicks a blog post; ignores emails that look like ads",
-        obstacles="Doesn't know Fernhill yet, so the emails need to earn trust\nInbox full of supplier newsletters\nGeneric welcome with no clear next step",
+        obstacles="Doesn't know us yet, so the emails need to earn trust\nInbox full of supplier newsletters\nGeneric welcome with no clear next step",
         opportunities="Deliver the promised guide instantly and say what to expect\nLead with a practical tip before any offer\nSegment offices from home brewers at signup",
         touchpoints="Signup form (guide download)\nWelcome email\nBlog\nInstagram ads",
         emotion=1,
@@ -526,7 +558,7 @@ STARTER_STAGES: tuple[StarterStage, ...] = (
         name="Advocacy",
         customer_goals="Share a good find with peers\nBe part of a community of coffee lovers",
         motivations="Pride in the office coffee\nRewards for referrals\nMeeting the roasters",
-        actions="Recommends Fernhill to another office manager\nWrites a review\nJoins the monthly online tasting",
+        actions="Recommends us to another office manager\nWrites a review\nJoins the monthly online tasting",
         obstacles="No easy way to share or refer\nNever asked for a review\nNothing to invite people to",
         opportunities="Review request when they are happiest\nReferral link with a reward on both sides\nMonthly tasting and quarterly open day",
         touchpoints="Review request\nReferral programme\nCommunity events\nSocial media",

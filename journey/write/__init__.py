@@ -1,5 +1,6 @@
 """The Write section: merge tags, rendering, sanitising, MJML validation, pre-send checks, variants, test sends.
 
+    brand            the workspace brand: name, address, website, logo, sender, colours ({{ brand.name }}…)
     merge            Liquid merge tags, sandboxed (merge_tags; merge_preview keeps placeholders)
     engines          other engines' merge tags: found, named, converted to Liquid (foreign_tags, convert_tags)
     mjml_validation  the MJML parser and validator, against mjml_schema (the official mjml 4 schema)
@@ -18,6 +19,7 @@ Pages, the CLI and other sections use the names below, or import one of these mo
 from journey.core.lazy import lazy_exports
 
 _EXPORTS = {
+    "Brand": "journey.write.brand",
     "CheckedRender": "journey.write.checks",
     "Conversion": "journey.write.engines",
     "EmailFacts": "journey.write.facts",
@@ -31,6 +33,7 @@ _EXPORTS = {
     "VariantContent": "journey.write.variants",
     "add_variant": "journey.write.variants",
     "check_email": "journey.write.checks",
+    "clean_brand": "journey.write.brand",
     "convert_tags": "journey.write.engines",
     "create_snippet": "journey.write.snippets",
     "delete_snippet": "journey.write.snippets",
@@ -44,6 +47,7 @@ _EXPORTS = {
     "import_upload": "journey.write.gallery",
     "list_snippets": "journey.write.snippets",
     "list_variants": "journey.write.variants",
+    "load_brand": "journey.write.brand",
     "merge_tags": "journey.write.merge",
     "parse_mjml": "journey.write.mjml_validation",
     "preview": "journey.write.render",
@@ -51,6 +55,7 @@ _EXPORTS = {
     "render_email": "journey.write.render",
     "resolve_includes": "journey.write.includes",
     "sanitize_html": "journey.write.sanitize",
+    "save_brand": "journey.write.brand",
     "send_test_email": "journey.write.send",
     "smtp_config": "journey.write.send",
     "snippet_library": "journey.write.snippets",

@@ -21,6 +21,7 @@ Rules (id: severity):
     width-too-wide: warning (content wider than 600 px)
     merge-tag-unresolved: error (merge tags left in the output that no other rule names, e.g. [[Name]])
     address-missing: warning (no postal address near the end: CAN-SPAM)
+    brand-missing: warning (a {{ brand.… }} tag whose workspace brand field is empty: fill it on Settings)
     personalisation-missing: info (no merge tag besides the standard ones)
 Also returned, from the pipeline: mjml-unknown-tag, mjml-invalid-parent, mjml-include, mjml-no-root,
 mjml-no-body, mjml-tag-mismatch (errors), mjml-unknown-attribute, mjml-invalid-value (warnings),
@@ -51,6 +52,7 @@ from urllib.parse import SplitResult, urlsplit
 from journey.core.errors import TemplateError
 from journey.core.findings import Finding
 from journey.core.text import line_of
+from journey.write.brand import BRAND_LABELS, SETTINGS_PAGE
 from journey.write.facts import EmailFacts, Link, email_facts, has_postal_address, resolve, text_of
 from journey.write.merge import merge_variables
 from journey.write.mjml_validation import MJMLDocument, MJMLNode
@@ -496,7 +498,7 @@ def _merge_rules(result: Preview, source: str) -> list[Finding]:
         variables = merge_variables(source)
     except TemplateError:
         variables = ["?"]  # the merge error is reported already
-    if not [name for name in variables if name not in STANDARD_MERGE_TAGS]:
+    if not [name for name in variables if name not in (*STANDARD_MERGE_TAGS, "brand")]:
         findings.append(
             _f(
                 "personalisation-missing",
@@ -508,15 +510,67 @@ def _merge_rules(result: Preview, source: str) -> list[Finding]:
     return findings
 
 
-def _address_rules(text: str) -> list[Finding]:
+def _address_rules(text: str, source: str) -> list[Finding]:
     if has_postal_address(text):
         return []
+    uses_brand = _brand_tags(source).get("address")
+    fix = (
+        "The footer's {{ brand.address }} is empty: fill in the workspace's postal address on "
+        f"{SETTINGS_PAGE}."
+        if uses_brand
+        else "Add your street address or PO box to the footer, e.g. '214 Alder Street, Portland, OR 97209', "
+        f"or write {{{{ brand.address }}}} there and fill it in once on {SETTINGS_PAGE}."
+    )
     return [
         _f(
             "address-missing",
             "warning",
             "No postal address found in the footer; CAN-SPAM requires a valid physical postal address.",
-            "Add your street address or PO box to the footer, e.g. '214 Alder Street, Portland, OR 97209'.",
+            fix,
+            uses_brand,
+        )
+    ]
+
+
+_BRAND_TAG_RE = re.compile(r"\{[{%][^{}]*?\bbrand\.(\w+)")
+_SOURCE_COMMENT_RE = re.compile(r"<!--.*?-->", re.DOTALL)
+
+
+def _brand_tags(source: str) -> dict[str, int]:
+    """The brand fields the merge tags read, each with the line it is first read on (comments left out)."""
+    source = _SOURCE_COMMENT_RE.sub(lambda match: re.sub(r"[^\n]", " ", match.group()), source)
+    used: dict[str, int] = {}
+    for match in _BRAND_TAG_RE.finditer(source):
+        used.setdefault(match.group(1), line_of(source, match.start(1)))
+    return used
+
+
+def _and(words: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def _brand_rules(source: str, data: Mapping[str, object]) -> list[Finding]:
+    """A `{{ brand.… }}` tag whose workspace brand field is empty (the address has its own rule)."""
+    brand = data.get("brand")
+    if not isinstance(brand, Mapping):
+        return []
+    empty = {
+        name: line
+        for name, line in _brand_tags(source).items()
+        if name != "address" and name in BRAND_LABELS and not str(brand.get(name) or "").strip()
+    }
+    if not empty:
+        return []
+    listed = _and([BRAND_LABELS[name].lower() for name in empty])
+    tags = _and([f"{{{{ brand.{name} }}}}" for name in empty])
+    return [
+        _f(
+            "brand-missing",
+            "warning",
+            f"The email uses {tags}, but the workspace brand has no {listed} yet, so it shows empty.",
+            f"Fill in the brand once on {SETTINGS_PAGE}; every email that uses it gets it.",
+            min(empty.values()),
         )
     ]
 
@@ -612,7 +666,9 @@ def findings_for(
         return findings
     attributes = _Attributes(document)
     facts = email_facts(document, result.data)
-    findings += _cta_rules(facts, cta_label, cta_url)
+    findings += _cta_rules(
+        facts, cta_label, resolve(cta_url, result.data)
+    )  # a merge tag filled, as the links are
     findings += _link_rules(facts.links)
     findings += _image_rules(facts)
     findings += _unsubscribe_rules(facts)
@@ -620,7 +676,8 @@ def findings_for(
     findings += _mobile_rules(document, attributes)
     findings += _width_rules(document, attributes)
     findings += _merge_rules(result, result.source)
-    findings += _address_rules(result.email.text)
+    findings += _address_rules(result.email.text, result.source)
+    findings += _brand_rules(result.source, result.data)
     if check_links:
         findings += check_links_live(facts.links, timeout=link_timeout)
     return findings

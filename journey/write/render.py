@@ -11,7 +11,7 @@ One pure pipeline that the studio page, the CLI and the tests all call:
         that cannot be filled (an unknown field, a tag Liquid cannot parse, another engine's tag) does
         not stop it: it shows as a placeholder, its own text on a highlighted background (plain text
         inside an attribute such as href), and its error is kept in `tag_errors`
-    standard_merge_data(persona_merge_data, unsubscribe_url=..., view_in_browser_url=...) -> dict
+    standard_merge_data(persona_merge_data, brand=..., unsubscribe_url=..., view_in_browser_url=...) -> dict
     preview_src(html) -> "data:text/html;base64,…" with a CSP meta, for st.iframe
 
 Steps: (0) every `<mj-include>` replaced by its snippet from `snippets` (`journey.write.includes`; an
@@ -23,7 +23,7 @@ sandbox (`journey.write.merge.merge_preview`: placeholders for tags it cannot fi
 replaces `<mj-preview>`;
 (6b) the placeholders filled in;
 (7) nh3 with an email allowlist (`journey.write.sanitize`); (8) a plain-text alternative from the clean HTML.
-`data` is laid over `standard_merge_data()`, so `unsubscribe_url` and `view_in_browser_url` always exist.
+`data` is laid over `standard_merge_data()`, so `unsubscribe_url`, `view_in_browser_url` and `brand` always exist.
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ import mjml
 from journey.core.errors import IncludeError, InputTooLarge, InvalidMJML, JourneyError, TemplateError
 from journey.core.findings import Finding
 from journey.core.text import line_column, normalize_newlines
+from journey.write.brand import Brand
 from journey.write.includes import expand_includes
 from journey.write.merge import fill_placeholders, merge_preview
 from journey.write.mjml_validation import (
@@ -149,13 +150,17 @@ def error_finding(exc: JourneyError) -> Finding:
 def standard_merge_data(
     persona_merge_data: Mapping[str, str] | None = None,
     *,
+    brand: Mapping[str, str] | None = None,
     unsubscribe_url: str = DEFAULT_UNSUBSCRIBE_URL,
     view_in_browser_url: str = DEFAULT_VIEW_IN_BROWSER_URL,
-) -> dict[str, str]:
-    """The merge data every email gets: unsubscribe_url, view_in_browser_url and the persona's fields."""
-    data = {"unsubscribe_url": unsubscribe_url, "view_in_browser_url": view_in_browser_url}
+) -> dict[str, object]:
+    """The merge data every email gets: unsubscribe_url, view_in_browser_url, the persona's fields and
+    `brand` (the workspace brand's fields, journey.write.brand; empty with default colours when not given).
+    `brand` is the workspace's: a persona field of that name does not replace it."""
+    data: dict[str, object] = {"unsubscribe_url": unsubscribe_url, "view_in_browser_url": view_in_browser_url}
     for name, value in (persona_merge_data or {}).items():
         data[str(name)] = "" if value is None else str(value)
+    data["brand"] = {**Brand().merge_fields(), **(brand or {})}
     return data
 
 

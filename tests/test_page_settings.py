@@ -1,0 +1,102 @@
+"""Settings page: the workspace brand, filled from the saved one, saved against its version, a bad field
+refused beside it with what was typed kept; the studio and the walk-through read the saved brand."""
+
+from __future__ import annotations
+
+import base64
+
+from support import click, in_db, open_page, texts
+
+from journey.plan import demo
+from journey.write.brand import load_brand, save_brand
+
+
+def _previews(at) -> list[str]:
+    return [base64.b64decode(f.proto.src.split(",", 1)[1]).decode("utf-8") for f in at.get("iframe")]
+
+
+def _fill(at, **values):
+    for field, value in values.items():
+        widget = at.text_area(key=f"settings_brand_{field}") if field == "address" else None
+        if widget is None:
+            widget = at.text_input(key=f"settings_brand_{field}")
+        widget.input(value)
+
+
+def test_an_empty_workspace_says_there_is_no_brand_and_shows_the_tags(app_db):
+    at = open_page("settings")
+    assert not at.exception
+    assert "No brand yet" in texts(at)
+    table = at.dataframe[0].value
+    assert list(table["merge tag"])[:2] == ["{{ brand.name }}", "{{ brand.address }}"]
+    assert at.color_picker(key="settings_brand_primary_color").value == "#2f5d8a"
+
+
+def test_save_a_brand_and_see_it_in_the_preview_and_the_tags(app_db):
+    at = open_page("settings")
+    _fill(
+        at,
+        name="Acme & Sons",
+        address="1 Main Street\nSpringfield, IL 62701",
+        website="https://acme.example/",
+        sender_name="Ada",
+    )
+    at.color_picker(key="settings_brand_primary_color").pick("#aa0000")
+    click(at, "Save brand")
+    assert not at.exception
+    with in_db(app_db) as session:
+        saved = load_brand(session)
+    assert (saved.name, saved.address, saved.website) == (
+        "Acme & Sons",
+        "1 Main Street, Springfield, IL 62701",
+        "https://acme.example",
+    )
+    assert saved.primary_color == "#aa0000"
+    assert saved.version == 1
+    assert "No brand yet" not in texts(at)
+    assert at.text_area(key="settings_brand_address").value == "1 Main Street, Springfield, IL 62701"
+    html = _previews(at)[0]
+    assert "Acme &amp; Sons" in html
+    assert "1 Main Street, Springfield, IL 62701" in html
+    assert "background:#aa0000" in html
+
+
+def test_a_bad_field_is_refused_beside_it_and_what_was_typed_stays(app_db):
+    at = open_page("settings")
+    _fill(at, name="Acme", website="acme.example")
+    click(at, "Save brand")
+    assert not at.exception
+    assert "Website: 'acme.example' is not a web address starting with https:// or http://." in texts(at)
+    assert at.text_input(key="settings_brand_website").value == "acme.example"
+    assert at.text_input(key="settings_brand_name").value == "Acme"
+    with in_db(app_db) as session:
+        assert load_brand(session).version == 0
+
+
+def test_a_teammates_save_in_between_is_refused_and_overwrites_nothing(app_db):
+    at = open_page("settings")
+    with in_db(app_db) as session:
+        save_brand(session, {"name": "Teammate Ltd"}, 0)
+    _fill(at, name="Mine")
+    click(at, "Save brand")
+    assert "A teammate saved the brand" in texts(at)
+    with in_db(app_db) as session:
+        assert load_brand(session).name == "Teammate Ltd"
+
+
+def test_the_demo_brand_fills_the_form(app_db):
+    with in_db(app_db) as session:
+        demo.load_demo(session)
+    at = open_page("settings")
+    assert at.text_input(key="settings_brand_name").value == "Fernhill Coffee Roasters"
+    assert "214 Alder Street" in at.text_area(key="settings_brand_address").value
+    assert at.color_picker(key="settings_brand_primary_color").value == "#8a4b2a"
+
+
+def test_the_studio_preview_reads_the_saved_brand(app_db):
+    with in_db(app_db) as session:
+        journey_id = demo.load_demo(session)
+        save_brand(session, {**load_brand(session).merge_fields(), "name": "Brandnew Roasters"}, 1)
+    at = open_page("studio", current_journey_id=journey_id)
+    assert not at.exception
+    assert any("Brandnew Roasters" in html for html in _previews(at))

@@ -81,13 +81,16 @@ def test_inbox_view_shows_the_filled_subject_cut_as_each_client_cuts_it(workspac
     assert "Subject 55 / 40 characters · cut" in page
     assert "Happy new year, Olivia! Our best wishes for 2026…" in page  # iPhone Mail: 48
     assert PREHEADER in page
-    assert "Gmail app · phone cuts the subject" in texts(at)
+    assert (
+        "Gmail app · phone cuts the subject (55 characters, 40 show) and the preheader (66 characters, 50 show)."
+        in texts(at)
+    )
     assert "Your company" in page  # no brand yet: the sender field's default
 
     at.text_input(key="studio_inbox_sender").set_value("Fernhill Coffee Roasters Co.").run()
     (page,) = _documents(at)
     assert "Fernhill Coffee Roas…" in page
-    assert "cuts the sender and the subject" in texts(at)
+    assert "Gmail · desktop web cuts the sender (28 characters, 20 show)." in texts(at)
 
 
 def test_dark_mode_view_inverts_the_email_and_says_it_declares_no_dark_styles(workspace):

@@ -72,6 +72,17 @@ def test_inbox_rows_cut_sender_subject_and_preview_as_each_client_does(welcome):
     assert iphone.preview.limit == 99
     assert iphone.preview.shown.startswith(PREHEADER + " Welcome aboard Dear [[FirstName]] Welcome to")
     assert len(iphone.preview.shown) == 100  # 99 characters and the ellipsis
+    assert gmail_app.preheader == 48
+    assert not gmail_app.preheader_cut  # 48 of 50: the body's first letter fills the rest
+
+
+def test_preheader_of_reads_the_hidden_preheader_and_its_cut(welcome):
+    assert views.preheader_of(welcome) == PREHEADER
+    assert views.preheader_of("<html><body><p>No preheader</p></body></html>") == ""
+    long = _html(FIXTURES / "welcome-email.mjml", preheader="x" * 60)
+    gmail_app = views.inbox_rows(long, subject=SUBJECT, sender=SENDER)[1]
+    assert gmail_app.preheader == 60
+    assert gmail_app.preheader_cut
 
 
 def test_a_long_subject_leaves_gmail_desktop_no_room_for_the_preview(welcome):
@@ -101,6 +112,8 @@ def test_inbox_html_shows_each_client_with_its_counts(welcome):
     assert page.count("<section") == 3
     assert "Subject 57 / 40 characters · cut" in page
     assert "Subject 57 / 70 characters · fits" in page
+    assert "Preheader 48 / 50 characters · fits" in page
+    assert "Preheader 48 / 80 characters · fits" in page  # Gmail desktop: 140 - 57 - 3
     assert "Fernhill &lt;b&gt;&amp;" in page
     assert "<b>&" not in page
 

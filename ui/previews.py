@@ -32,6 +32,7 @@ def studio_preview(html: str | None, *, width: int, caption: str, height: int = 
 
 
 STUDIO_VIEWS = ("Email", "Inbox", "Dark mode", "Images off", "Gmail clipping")
+INBOX_HEIGHT = 540  # the three rows with their counts, on a phone too
 FEW_WORDS = 20  # an email showing fewer words than this with images off says nearly nothing
 
 
@@ -117,20 +118,19 @@ def studio_inbox_view(html: str, *, subject: str | None = None, sender: str | No
         "The row before the email is opened: sender, subject and the preview text (the preheader, then "
         "the email's first words). Gmail on the desktop puts subject and preview on one line."
     )
-    st.iframe(preview_src(page), width=DESKTOP_PREVIEW_WIDTH, height=360)
+    st.iframe(preview_src(page), width=DESKTOP_PREVIEW_WIDTH, height=INBOX_HEIGHT)
     for row in rows:
-        cut = [name for name, field in (("sender", row.sender), ("subject", row.subject)) if field.cut]
-        if cut:
-            st.warning(
-                f"{row.client.name} cuts the {' and the '.join(cut)}: "
-                + "; ".join(
-                    f"{name} {field.length} characters, {field.limit} show"
-                    for name, field in (("sender", row.sender), ("subject", row.subject))
-                    if field.cut
-                )
-                + ".",
-                icon="✂️",
+        cut = [
+            f"{name} ({length} characters, {limit} show)"
+            for name, length, limit, is_cut in (
+                ("sender", row.sender.length, row.sender.limit, row.sender.cut),
+                ("subject", row.subject.length, row.subject.limit, row.subject.cut),
+                ("preheader", row.preheader, row.preview.limit, row.preheader_cut),
             )
+            if is_cut
+        ]
+        if cut:
+            st.warning(f"{row.client.name} cuts the {' and the '.join(cut)}.", icon="✂️")
     studio_view_png(page, name="inbox", width=DESKTOP_PREVIEW_WIDTH, key="studio_png_inbox")
 
 

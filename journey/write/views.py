@@ -89,7 +89,12 @@ class InboxRow:
     client: InboxClient
     sender: InboxField
     subject: InboxField
-    preview: InboxField
+    preview: InboxField  # the preheader, then the email's own text
+    preheader: int = 0  # characters of the preheader itself (what the marketer writes)
+
+    @property
+    def preheader_cut(self) -> bool:
+        return self.preheader > self.preview.limit
 
 
 def cut_text(text: str, limit: int) -> InboxField:
@@ -111,12 +116,23 @@ _INVISIBLE = "\u200b\u200c\u200d\u034f\u00ad\u2060\ufeff"
 _PADDING_RE = re.compile(f"[{_INVISIBLE}\u00a0\u2007 ]{{10,}}$")
 
 
-def preview_text(html: str) -> str:
-    """The text a mail list shows after the subject: the hidden preheader, then the email's own text."""
+def _body_start(html: str) -> tuple[str, re.Match[str] | None]:
+    """The HTML after <body>, and its leading hidden preheader <div> if it has one."""
     body = _BODY_OPEN_RE.search(html)
     rest = html[body.end() :] if body else html
+    return rest, _HIDDEN_DIV_RE.match(rest)
+
+
+def preheader_of(html: str) -> str:
+    """The email's hidden preheader text (the studio's preheader field, or `<mj-preview>`), or ""."""
+    _, hidden = _body_start(html)
+    return _one_line(html_lib.unescape(_TAG_RE.sub(" ", hidden.group(1)))) if hidden else ""
+
+
+def preview_text(html: str) -> str:
+    """The text a mail list shows after the subject: the hidden preheader, then the email's own text."""
+    rest, hidden = _body_start(html)
     preheader = ""
-    hidden = _HIDDEN_DIV_RE.match(rest)
     if hidden:
         preheader = html_lib.unescape(_TAG_RE.sub(" ", hidden.group(1)))
         if _PADDING_RE.search(preheader):  # padded on purpose: the body text stays out of the preview
@@ -141,7 +157,7 @@ def filled_subject(subject: str, data: Mapping[str, object]) -> str:
 
 def inbox_rows(html: str, *, subject: str, sender: str) -> tuple[InboxRow, ...]:
     """The email's row in each client of INBOX_CLIENTS: sender, subject and preview text as each cuts them."""
-    text = preview_text(html)
+    text, preheader = preview_text(html), len(preheader_of(html))
     rows = []
     for client in INBOX_CLIENTS:
         shown_subject = cut_text(subject, client.subject)
@@ -149,7 +165,13 @@ def inbox_rows(html: str, *, subject: str, sender: str) -> tuple[InboxRow, ...]:
         if client.shared_line is not None:
             preview_limit = max(client.shared_line - len(shown_subject.shown) - len(SEPARATOR), 0)
         rows.append(
-            InboxRow(client, cut_text(sender, client.sender), shown_subject, cut_text(text, preview_limit))
+            InboxRow(
+                client,
+                cut_text(sender, client.sender),
+                shown_subject,
+                cut_text(text, preview_limit),
+                preheader,
+            )
         )
     return tuple(rows)
 
@@ -160,7 +182,7 @@ def _count(field: InboxField, what: str) -> str:
 
 
 _ROW_STYLES = {
-    "gmail-desktop": "display:flex;gap:12px;align-items:baseline;white-space:nowrap;overflow:hidden;",
+    "gmail-desktop": "display:flex;gap:12px;align-items:baseline;",
     "gmail-app": "display:block;",
     "iphone-mail": "display:block;",
 }
@@ -176,12 +198,13 @@ def inbox_html(rows: tuple[InboxRow, ...]) -> str:
         subject = f"<b>{esc(row.subject.shown)}</b>"
         preview = f'<span style="color:#5f6368">{esc(row.preview.shown)}</span>'
         if key == "gmail-desktop":
-            line = f"{sender}<span>{subject}{esc(SEPARATOR) if row.preview.shown else ''}{preview}</span>"
+            line = f'{sender}<span style="flex:1">{subject}{esc(SEPARATOR) if row.preview.shown else ""}{preview}</span>'
         else:
             line = f"<div>{sender}</div><div>{subject}</div><div>{preview}</div>"
-        counts = " · ".join(
-            (_count(row.sender, "Sender"), _count(row.subject, "Subject"), _count(row.preview, "Preview"))
+        preheader = f"Preheader {row.preheader} / {row.preview.limit} characters · " + (
+            "cut" if row.preheader_cut else "fits"
         )
+        counts = " · ".join((_count(row.sender, "Sender"), _count(row.subject, "Subject"), preheader))
         parts.append(
             f'<section data-client="{key}" style="margin:0 0 18px">'
             f'<div style="font-size:12px;color:#374151;font-weight:bold;margin:0 0 4px">{esc(row.client.name)}</div>'

@@ -70,7 +70,7 @@ def test_dark_mode_images_off_and_inbox_row_each_show_what_they_should(app_url, 
     _switch(page, "Inbox")
     frame = page.frame_locator(FRAMES).first
     frame.get_by_text("iPhone Mail").wait_for()
-    assert subject in frame.locator("[data-client='gmail-desktop']").inner_text()
+    assert subject in frame.locator("[data-client='gmail_desktop']").inner_text()
     frame.get_by_text(f"Subject {len(subject)} / 40 characters").wait_for()
 
 

@@ -54,7 +54,7 @@ def test_cut_text_keeps_the_first_characters_and_an_ellipsis(text, limit, shown)
 def test_inbox_rows_cut_sender_subject_and_preview_as_each_client_does(welcome):
     rows = {row.client.key: row for row in views.inbox_rows(welcome, subject=SUBJECT, sender=SENDER)}
 
-    gmail_app, iphone, desktop = rows["gmail-app"], rows["iphone-mail"], rows["gmail-desktop"]
+    gmail_app, iphone, desktop = rows["gmail_app"], rows["iphone_mail"], rows["gmail_desktop"]
     assert gmail_app.subject.shown == "Your March report is ready, plus three f…"  # 40 characters
     assert iphone.subject.shown == "Your March report is ready, plus three fixes for…"  # 48
     assert desktop.subject.shown == SUBJECT

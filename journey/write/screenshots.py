@@ -31,7 +31,7 @@ def _chromium() -> str | None:
     configured = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
     if Path(configured).exists():
         return configured
-    return shutil.which("chromium") or shutil.which("chromium-browser")
+    return shutil.which("chromium")
 
 
 def screenshots_available() -> str | None:

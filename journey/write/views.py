@@ -59,9 +59,9 @@ class InboxClient:
 
 
 INBOX_CLIENTS = (
-    InboxClient("gmail-desktop", "Gmail · desktop web", sender=20, subject=70, preview=140, shared_line=140),
-    InboxClient("gmail-app", "Gmail app · phone", sender=25, subject=40, preview=50),
-    InboxClient("iphone-mail", "iPhone Mail", sender=25, subject=48, preview=99),
+    InboxClient("gmail_desktop", "Gmail · desktop web", sender=20, subject=70, preview=140, shared_line=140),
+    InboxClient("gmail_app", "Gmail app · phone", sender=25, subject=40, preview=50),
+    InboxClient("iphone_mail", "iPhone Mail", sender=25, subject=48, preview=99),
 )
 ELLIPSIS = "…"
 SEPARATOR = " – "  # Gmail web: between the subject and the preview text
@@ -182,9 +182,9 @@ def _count(field: InboxField, what: str) -> str:
 
 
 _ROW_STYLES = {
-    "gmail-desktop": "display:flex;gap:12px;align-items:baseline;",
-    "gmail-app": "display:block;",
-    "iphone-mail": "display:block;",
+    "gmail_desktop": "display:flex;gap:12px;align-items:baseline;",
+    "gmail_app": "display:block;",
+    "iphone_mail": "display:block;",
 }
 
 
@@ -197,7 +197,7 @@ def inbox_html(rows: tuple[InboxRow, ...]) -> str:
         sender = f'<b style="min-width:150px">{esc(row.sender.shown)}</b>'
         subject = f"<b>{esc(row.subject.shown)}</b>"
         preview = f'<span style="color:#5f6368">{esc(row.preview.shown)}</span>'
-        if key == "gmail-desktop":
+        if key == "gmail_desktop":
             line = f'{sender}<span style="flex:1">{subject}{esc(SEPARATOR) if row.preview.shown else ""}{preview}</span>'
         else:
             line = f"<div>{sender}</div><div>{subject}</div><div>{preview}</div>"

@@ -4,7 +4,7 @@ the inbox row shows the subject with its counts; and a view downloads as a real 
 import io
 
 import pytest
-from browser_support import wait_for_app
+from browser_support import open_studio, wait_for_app
 
 from journey.plan.starter import STARTER_STAGES
 from journey.write import screenshots
@@ -20,15 +20,6 @@ WITH_IMAGE = WELCOME.mjml.replace(
     1,
 )
 FRAMES = "iframe[src^='data:text/html']"
-
-
-def _open_studio(page, app_url):
-    page.goto(app_url)
-    wait_for_app(page)
-    page.get_by_role("link", name="Email studio").click()
-    wait_for_app(page)
-    page.get_by_role("heading", name="Email studio").wait_for()
-    page.locator(FRAMES).first.wait_for()
 
 
 def _switch(page, view: str):
@@ -47,7 +38,7 @@ def _set_mjml(page, mjml: str):
 
 
 def test_dark_mode_images_off_and_inbox_row_each_show_what_they_should(app_url, page):
-    _open_studio(page, app_url)
+    open_studio(page, app_url)
     subject = page.get_by_label("Subject", exact=True).input_value()
 
     _switch(page, "Dark mode")
@@ -78,7 +69,7 @@ def test_dark_mode_images_off_and_inbox_row_each_show_what_they_should(app_url, 
 def test_a_view_downloads_as_a_png_of_its_width(app_url, page):
     from PIL import Image
 
-    _open_studio(page, app_url)
+    open_studio(page, app_url)
     _switch(page, "Gmail clipping")
     page.get_by_text("Gmail shows it whole").wait_for()
     with page.expect_download(timeout=60_000) as download_info:

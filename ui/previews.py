@@ -134,34 +134,39 @@ def studio_inbox_view(html: str, *, subject: str | None = None, sender: str | No
     studio_view_png(page, name="inbox", width=DESKTOP_PREVIEW_WIDTH, key="studio_png_inbox")
 
 
+def studio_shown_view(html: str, *, caption: str, name: str, width: int, key: str) -> None:
+    """One view: its sandboxed preview and its PNG download."""
+    studio_preview(html, width=width, caption=caption)
+    studio_view_png(html, name=name, width=width, key=key)
+
+
 def studio_dark_view(html: str) -> None:
     """Dark mode: inverted as the Gmail and Outlook apps do it, and with the email's own dark styles."""
     dark = views.dark_mode(html)
+    own_caption = "Apple Mail · Outlook.com: the email's own dark styles"
     with st.container(horizontal=True, gap="medium"):
         with st.container(width=MOBILE_PREVIEW_WIDTH):
-            studio_preview(
+            studio_shown_view(
                 dark.inverted,
-                width=MOBILE_PREVIEW_WIDTH,
                 caption="Gmail app · Outlook app: colours inverted",
-            )
-            studio_view_png(
-                dark.inverted, name="dark-inverted", width=MOBILE_PREVIEW_WIDTH, key="studio_png_dark"
+                name="dark-inverted",
+                width=MOBILE_PREVIEW_WIDTH,
+                key="studio_png_dark",
             )
         with st.container(width=MOBILE_PREVIEW_WIDTH):
             if dark.own is None:
-                st.caption("Apple Mail · Outlook.com: the email's own dark styles")
+                st.caption(own_caption)
                 st.info(
                     "This email declares no dark styles (`@media (prefers-color-scheme: dark)` in an "
                     "`<mj-style>`): Apple Mail shows it as it is, the apps invert it as shown."
                 )
             else:
-                studio_preview(
+                studio_shown_view(
                     dark.own,
+                    caption=own_caption,
+                    name="dark-own",
                     width=MOBILE_PREVIEW_WIDTH,
-                    caption="Apple Mail · Outlook.com: the email's own dark styles",
-                )
-                studio_view_png(
-                    dark.own, name="dark-own", width=MOBILE_PREVIEW_WIDTH, key="studio_png_dark_own"
+                    key="studio_png_dark_own",
                 )
 
 
@@ -185,8 +190,13 @@ def studio_images_off_view(html: str) -> None:
             "besides alt text: put its message in text too.",
             icon="🙈",
         )
-    studio_preview(off.html, width=DESKTOP_PREVIEW_WIDTH, caption="Images off · alt text in their boxes")
-    studio_view_png(off.html, name="images-off", width=DESKTOP_PREVIEW_WIDTH, key="studio_png_images_off")
+    studio_shown_view(
+        off.html,
+        caption="Images off · alt text in their boxes",
+        name="images-off",
+        width=DESKTOP_PREVIEW_WIDTH,
+        key="studio_png_images_off",
+    )
 
 
 def studio_clipping_view(html: str) -> None:
@@ -207,8 +217,13 @@ def studio_clipping_view(html: str) -> None:
             f"({clip.size / clip.limit:.0%}).",
             icon="✅",
         )
-    studio_preview(clip.html, width=DESKTOP_PREVIEW_WIDTH, caption=f"Gmail · {size} of HTML")
-    studio_view_png(clip.html, name="gmail-clipping", width=DESKTOP_PREVIEW_WIDTH, key="studio_png_clipping")
+    studio_shown_view(
+        clip.html,
+        caption=f"Gmail · {size} of HTML",
+        name="gmail-clipping",
+        width=DESKTOP_PREVIEW_WIDTH,
+        key="studio_png_clipping",
+    )
 
 
 def studio_side_by_side(*previews: tuple[str | None, str]) -> None:

@@ -36,6 +36,7 @@ _EXPORTS = {
     "Period": "journey.measure",
     "Preview": "journey.write",
     "RenderedEmail": "journey.write",
+    "ScreenshotUnavailable": "journey.core",
     "SendError": "journey.core",
     "StaleEdit": "journey.core",
     "TemplateError": "journey.core",

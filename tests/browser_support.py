@@ -4,6 +4,7 @@
 - `app_url`: one app per test process (per xdist worker), with the demo workspace loaded on first start.
 - `browser`: Chromium for the whole session (skipped, with the reason, when it is not installed).
 - `page`: a fresh page per test; on failure a screenshot lands in test-artifacts/.
+- `open_studio(page, app_url)`: the Email studio opened through the navigation, a preview drawn.
 """
 
 from __future__ import annotations
@@ -170,3 +171,13 @@ def wait_for_app(page) -> None:
         " || !document.querySelector('[data-testid=\"stStatusWidget\"]').innerText.includes('Running')",
         timeout=30_000,
     )
+
+
+def open_studio(page, app_url: str) -> None:
+    """Open the Email studio as a user does (from the root, so app.py's navigation runs) and wait for a preview."""
+    page.goto(app_url)
+    wait_for_app(page)
+    page.get_by_role("link", name="Email studio").click()
+    wait_for_app(page)
+    page.get_by_role("heading", name="Email studio").wait_for()
+    page.locator("iframe[src^='data:text/html']").first.wait_for()

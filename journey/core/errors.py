@@ -12,7 +12,8 @@
     ├── InputTooLarge            input over a size or nesting limit
     ├── IncludeError             an mj-include that names no snippet, or includes that form a cycle
     ├── ImportRejected           a metrics file rejected as a whole (with the row)
-    └── SendError                a test send that the SMTP server refused
+    ├── SendError                a test send that the SMTP server refused
+    └── ScreenshotUnavailable    a PNG of a preview that this server cannot draw (no Chromium)
 
 Each carries where it happened (field, line, column, row) so a page can put the
 message beside the right widget. Messages are written for a marketer: what is
@@ -119,3 +120,7 @@ class ImportRejected(JourneyError):
 
 class SendError(JourneyError):
     """A test send that failed: SMTP not configured, refused or unreachable."""
+
+
+class ScreenshotUnavailable(JourneyError):
+    """A PNG of a preview view cannot be drawn here: Playwright or Chromium is not installed."""

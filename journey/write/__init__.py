@@ -12,6 +12,8 @@
     snippets         the workspace's snippets: header, footer, brand blocks that emails include
     variants         A/B variants of an email
     send             test sends over SMTP
+    views            the pre-send views of a render: inbox row, dark mode, images off, Gmail clipping
+    screenshots      a view as a PNG, drawn by headless Chromium on the server (view_png)
 
 Pages, the CLI and other sections use the names below, or import one of these modules.
 """
@@ -21,10 +23,14 @@ from journey.core.lazy import lazy_exports
 _EXPORTS = {
     "Brand": "journey.write.brand",
     "CheckedRender": "journey.write.checks",
+    "Clipping": "journey.write.views",
     "Conversion": "journey.write.engines",
+    "DarkMode": "journey.write.views",
     "EmailFacts": "journey.write.facts",
     "ForeignTag": "journey.write.engines",
     "Gallery": "journey.write.gallery",
+    "ImagesOff": "journey.write.views",
+    "InboxRow": "journey.write.views",
     "Preview": "journey.write.render",
     "RenderedEmail": "journey.write.render",
     "SendResult": "journey.write.send",
@@ -36,6 +42,7 @@ _EXPORTS = {
     "clean_brand": "journey.write.brand",
     "convert_tags": "journey.write.engines",
     "create_snippet": "journey.write.snippets",
+    "dark_mode": "journey.write.views",
     "delete_snippet": "journey.write.snippets",
     "delete_variant": "journey.write.variants",
     "detect_engines": "journey.write.engines",
@@ -43,8 +50,11 @@ _EXPORTS = {
     "emails_including": "journey.write.snippets",
     "findings_for": "journey.write.checks",
     "foreign_tags": "journey.write.engines",
+    "gmail_clipping": "journey.write.views",
     "has_merge_tags": "journey.write.merge",
+    "images_off": "journey.write.views",
     "import_upload": "journey.write.gallery",
+    "inbox_rows": "journey.write.views",
     "list_snippets": "journey.write.snippets",
     "list_variants": "journey.write.variants",
     "load_brand": "journey.write.brand",
@@ -64,6 +74,7 @@ _EXPORTS = {
     "update_snippet": "journey.write.snippets",
     "update_variant": "journey.write.variants",
     "validate_mjml": "journey.write.mjml_validation",
+    "view_png": "journey.write.screenshots",
 }
 
 __all__ = list(_EXPORTS)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from journey.core.text import escape_markdown
 from journey.measure.imports.formats import (
     MAPPING_FIELDS,
     MAPPING_ONE_OF,
@@ -168,7 +169,7 @@ def show_import_errors(state: dict) -> None:
     """The check's refusals; while the mapping form is open, "header not recognised" is its note instead."""
     for field, message in form_errors(IMPORT_CHECK).items():
         if not (field == "header" and state.get("columns")):
-            st.error(message)
+            st.error(escape_markdown(message))
 
 
 def journey_fit_caption(where, state: dict, upload, journey) -> None:
@@ -236,7 +237,8 @@ def show_import_summary(result, journey_name: str) -> None:
     if result.ignored_events:
         st.info(
             "These events count towards no metric, so their rows are left out (the rest of the file is "
-            "read as usual):\n" + "\n".join(f"- {event.message}" for event in result.ignored_events)
+            "read as usual):\n"
+            + "\n".join(f"- {escape_markdown(event.message)}" for event in result.ignored_events)
         )
     show_import_check(result, journey_name)
     if result.rejected_total:

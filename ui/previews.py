@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from journey.core.findings import finding_text
+from journey.core.text import escape_markdown
 from journey.write.checks import CheckedRender
 from journey.write.render import preview_src
 from ui.widgets import download, file_stem, finding_counts
@@ -48,11 +50,10 @@ def studio_findings(findings) -> None:
     finding_counts(findings)
     show = {"error": st.error, "warning": st.warning, "info": st.info}
     icons = {"error": "🛑", "warning": "⚠️", "info": "💡"}
-    for finding in findings:
-        where = f"Line {finding.line}: " if finding.line else ""
-        fix = f"  \n*Fix:* {finding.fix}" if finding.fix else ""
+    for finding in findings:  # the words as written: not Markdown (`*|COMPANY|*`, `&lt;`)
+        fix = f"  \n*Fix:* {escape_markdown(finding.fix)}" if finding.fix else ""
         show[finding.severity](
-            f"{where}{finding.message} `{finding.rule}`{fix}", icon=icons[finding.severity]
+            f"{escape_markdown(finding_text(finding))} `{finding.rule}`{fix}", icon=icons[finding.severity]
         )
 
 

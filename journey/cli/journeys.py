@@ -7,6 +7,8 @@ import json
 import sys
 from pathlib import Path
 
+from journey.core.findings import finding_text
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     listing = subparsers.add_parser("list", help="list the journeys with their stage and email counts")
@@ -117,7 +119,7 @@ def handle_check_journey(args: argparse.Namespace) -> int:
     else:
         for f in findings:
             where = " / ".join(part for part in (f.stage, f.email) if part)
-            print(f"{f.severity.upper():7} {f.rule}{f' [{where}]' if where else ''}: {f.message}")
+            print(f"{f.severity.upper():7} {f.rule}{f' [{where}]' if where else ''}: {finding_text(f)}")
             if f.fix:
                 print(f"        fix: {f.fix}")
     return 1 if has_errors(findings) else 0

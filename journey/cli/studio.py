@@ -24,6 +24,8 @@ import json
 import sys
 from pathlib import Path
 
+from journey.core.findings import finding_text
+
 _DATA_HELP = (
     'JSON file with an object of merge fields, e.g. {"first_name": "Olivia"}; '
     "laid over the standard unsubscribe_url and view_in_browser_url"
@@ -173,10 +175,10 @@ def _snippets(args: argparse.Namespace, source: str) -> dict[str, str]:
     return library
 
 
-def _print_finding(finding, file) -> None:
-    where = f"line {finding.line}: " if finding.line and not finding.message.startswith("Line ") else ""
+def _print_finding(finding, file=None) -> None:
+    """One line per finding, with the words the studio shows: `error   rule: Line 4, column 7: … Fix: …`."""
     fix = f" Fix: {finding.fix}" if finding.fix else ""
-    print(f"{finding.severity:7} {finding.rule}: {where}{finding.message}{fix}", file=file)
+    print(f"{finding.severity:7} {finding.rule}: {finding_text(finding)}{fix}", file=file or sys.stdout)
 
 
 def cmd_render(args: argparse.Namespace) -> int:
@@ -251,13 +253,13 @@ def cmd_check(args: argparse.Namespace) -> int:
     )
     if args.json:
         rows = [
-            {"rule": f.rule, "severity": f.severity, "message": f.message, "line": f.line} for f in findings
+            {"rule": f.rule, "severity": f.severity, "message": f.message, "line": f.line, "column": f.column}
+            for f in findings
         ]
         print(json.dumps(rows, indent=2, ensure_ascii=False))
     else:
         for f in findings:
-            where = f"line {f.line}: " if f.line else ""
-            print(f"{f.severity:7} {f.rule}: {where}{f.message}" + (f" Fix: {f.fix}" if f.fix else ""))
+            _print_finding(f)
         if not findings:
             print("No findings: the email is ready to send.")
     errors = sum(f.severity == "error" for f in findings)

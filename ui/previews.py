@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from journey.core.findings import finding_text
 from journey.core.text import escape_markdown
 from journey.write.checks import CheckedRender
 from journey.write.render import preview_src
-from ui.widgets import download, file_stem, finding_counts
+from ui.widgets import download, file_stem, finding_counts, finding_markdown
 
 DESKTOP_PREVIEW_WIDTH = 680  # 600 px content plus the email's own margins
 MOBILE_PREVIEW_WIDTH = 375
@@ -53,7 +52,7 @@ def studio_findings(findings) -> None:
     for finding in findings:  # the words as written: not Markdown (`*|COMPANY|*`, `&lt;`)
         fix = f"  \n*Fix:* {escape_markdown(finding.fix)}" if finding.fix else ""
         show[finding.severity](
-            f"{escape_markdown(finding_text(finding))} `{finding.rule}`{fix}", icon=icons[finding.severity]
+            f"{finding_markdown(finding)} `{finding.rule}`{fix}", icon=icons[finding.severity]
         )
 
 

@@ -65,6 +65,11 @@ def journey_download(summary) -> None:
     )
 
 
+def finding_markdown(finding) -> str:
+    """A finding's words with its line in front ("Line 4, column 7: …"), escaped for st.markdown and alerts."""
+    return escape_markdown(finding_text(finding))
+
+
 def finding_counts(findings) -> None:
     """One line above a findings list: how many errors, warnings and hints ("**1 error** · …")."""
     counts = {s: sum(f.severity == s for f in findings) for s in ("error", "warning", "info")}
@@ -87,7 +92,7 @@ def show_findings(findings) -> None:
             "Rule": f.rule,
             "Stage": escape_markdown(f.stage or "–"),  # st.table reads Markdown: show the words as written
             "Email": escape_markdown(f.email or "–"),
-            "What": escape_markdown(finding_text(f)),
+            "What": finding_markdown(f),
             "Fix": escape_markdown(f.fix),
         }
         for f in findings

@@ -95,7 +95,8 @@ def lane_items(text: str | None) -> list[str]:
 # --- counts and Markdown --------------------------------------------------------------------
 
 # Inline Markdown (CommonMark, GFM, Streamlit's `:red[…]` and `$math$`) and, at a line's start, blocks.
-_MARKDOWN_INLINE_RE = re.compile(r"([\\`*_~\[\]<>&$|]|:(?=\S))")
+# `_` inside a word (`unsubscribe_url`) never makes emphasis, so only one at a word's edge is escaped.
+_MARKDOWN_INLINE_RE = re.compile(r"([\\`*~\[\]<>&$|]|:(?=\S)|(?<![^\W_])_|_(?![^\W_]))")
 _MARKDOWN_SHORTCODE_RE = re.compile(r"(\\:[^\s:]*[^\s:\\]):")  # the end of `:smile:` (read before parsing)
 _MARKDOWN_BLOCK_RE = re.compile(r"^(\s*)(?:([#>+=-])|(\d+)([.)]))", re.MULTILINE)
 
@@ -109,7 +110,7 @@ def escape_markdown(text: str) -> str:
     """`text` shown as written by a Markdown renderer (st.markdown, st.error, st.caption, st.table).
 
     A backslash goes before each character Markdown would read (CommonMark shows an escaped ASCII
-    punctuation mark as itself): emphasis (`*|COMPANY|*`), code, links and Streamlit's `:red[…]`,
+    punctuation mark as itself): emphasis (`*|COMPANY|*`, `_` at a word's edge), code, links and Streamlit's `:red[…]`,
     HTML tags and entities (`&lt;` stays `&lt;`), `$math$`, a colon that could start an emoji or
     icon code, and a heading, list or quote mark at a line's start. Other text is left as it is,
     so "Row 3: the name is empty." reads the same in the source. Newlines become line breaks.

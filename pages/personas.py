@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from journey.core.text import plural
 from journey.plan import personas
 from ui.db import db_session
 from ui.forms import Fields, form_errors
@@ -25,7 +26,7 @@ if not everyone:
 
 left, right = st.columns([1, 2], gap="large")
 with left:
-    st.subheader(f"{len(everyone)} persona{'s' if len(everyone) != 1 else ''}")
+    st.subheader(plural(len(everyone), "persona"))
     for persona in everyone:
         with st.container(border=True):
             st.markdown(f"**{persona.name}**" + (f" · {persona.segment}" if persona.segment else ""))

@@ -139,7 +139,7 @@ def test_convert_tags_writes_liquid_and_lists_what_it_converted(cli, tmp_path):
     assert result.returncode == 0, result.stdout
     assert "Hi {% if vip %}VIP{% endif %} {{ first_name }}, your beans" in out.read_text(encoding="utf-8")
     assert result.stdout.splitlines() == [
-        "Converted 3 tag(s):",
+        "Converted 3 tags:",
         "  Line 5, column 38: {{#if vip}} (Handlebars) → {% if vip %}",
         "  Line 5, column 52: {{/if}} (Handlebars) → {% endif %}",
         "  Line 5, column 60: *|FNAME|* (Mailchimp) → {{ first_name }}",
@@ -151,7 +151,7 @@ def test_convert_tags_exits_1_and_lists_what_it_could_not_convert(cli, tmp_path)
     assert result.returncode == 1
     assert 'Hi {{ first_name | default: "there" }}, {{> footer}} {{ first_name }} beans' in result.stdout
     assert (
-        "Could not convert 1 tag(s), left as written:\n  Line 5, column 75: {{> footer}} (Handlebars)"
+        "Could not convert 1 tag, left as written:\n  Line 5, column 75: {{> footer}} (Handlebars)"
         in result.stderr
     )
 

@@ -357,8 +357,8 @@ def test_convert_to_liquid_rewrites_the_editor_keeps_it_unsaved_and_lists_what_i
 
     converted = at.text_area(key="studio_mjml").value
     assert "{% if company %}Hi {{ company }}!{% endif %} {{> footer}} Thanks for asking" in converted
-    assert "Converted 3 merge tag(s) to Liquid" in _texts(at.warning)
-    assert "{{> footer}} (Handlebars) → no Liquid equivalent" in _texts(at.warning)
+    assert "Converted 3 merge tags to Liquid" in _texts(at.warning)
+    assert "{{> footer}} (Handlebars) → no Liquid equivalent" in texts(at)  # as shown: not Markdown
     assert all("Hi Brightside!" in d for d in _previews(at))
     assert "Unsaved changes" in _texts(at.warning)
     assert _load(workspace, workspace["first"]).mjml == WELCOME.mjml  # saved only when she saves

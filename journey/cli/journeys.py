@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from journey.core.findings import finding_text
+from journey.core.text import plural
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -60,7 +61,8 @@ def cmd_list(args: argparse.Namespace) -> int:
     else:
         for s in summaries:
             print(
-                f"{s.id:>4}  {s.name}  ({journeys.MAP_TYPES[s.map_type]}, {s.stages} stages, {s.emails} emails)"
+                f"{s.id:>4}  {s.name}  ({journeys.MAP_TYPES[s.map_type]}, {plural(s.stages, 'stage')}, "
+                f"{plural(s.emails, 'email')})"
             )
     return 0
 

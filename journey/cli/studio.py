@@ -25,6 +25,7 @@ import sys
 from pathlib import Path
 
 from journey.core.findings import finding_text
+from journey.core.text import plural
 
 _DATA_HELP = (
     'JSON file with an object of merge fields, e.g. {"first_name": "Olivia"}; '
@@ -199,7 +200,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     if args.strict and result.tag_errors:
         count = len(result.tag_errors)
         print(
-            f"error: {count} merge tag{'s' if count != 1 else ''} cannot be filled; fix them before sending.",
+            f"error: {plural(count, 'merge tag')} cannot be filled; fix them before sending.",
             file=sys.stderr,
         )
         return 1
@@ -223,11 +224,13 @@ def cmd_convert_tags(args: argparse.Namespace) -> int:
         print("No merge tags of other engines found: nothing to convert.", file=report)
         return 0
     if conversion.converted:
-        print(f"Converted {len(conversion.converted)} tag(s):", file=report)
+        print(f"Converted {plural(len(conversion.converted), 'tag')}:", file=report)
         for tag in conversion.converted:
             print(f"  {describe(tag)}", file=report)
     if conversion.unconverted:
-        print(f"Could not convert {len(conversion.unconverted)} tag(s), left as written:", file=report)
+        print(
+            f"Could not convert {plural(len(conversion.unconverted), 'tag')}, left as written:", file=report
+        )
         for tag in conversion.unconverted:
             print(f"  {describe(tag)}", file=report)
         return 1
@@ -265,7 +268,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     errors = sum(f.severity == "error" for f in findings)
     if errors:
         print(
-            f"error: {errors} error finding{'s' if errors != 1 else ''}; fix them before sending.",
+            f"error: {plural(errors, 'error finding')}; fix them before sending.",
             file=sys.stderr,
         )
         return 1

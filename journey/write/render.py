@@ -38,7 +38,7 @@ import mjml
 
 from journey.core.errors import IncludeError, InputTooLarge, InvalidMJML, JourneyError, TemplateError
 from journey.core.findings import Finding
-from journey.core.text import line_column, normalize_newlines
+from journey.core.text import line_column, normalize_newlines, plural
 from journey.write.includes import expand_includes
 from journey.write.merge import fill_placeholders, merge_preview
 from journey.write.mjml_validation import (
@@ -111,9 +111,7 @@ class Preview:
             return self.include_errors[0]
         first = self.tag_errors[0]
         more = len(self.tag_errors) - 1
-        suffix = (
-            f" ({more} more merge-tag problem{'s' if more != 1 else ''}; run the checks.)" if more else ""
-        )
+        suffix = f" ({plural(more, 'more merge-tag problem')}; run the checks.)" if more else ""
         return TemplateError(
             f"{first.message}{suffix}",
             rule=first.rule,

@@ -121,3 +121,11 @@ def test_merge_data_rows_are_saved_and_a_new_rows_cells_start_empty(app_db):
     assert (columns["field"]["default"], columns["value"]["default"]) == ("", "")  # not None
     assert columns["_index"]["hidden"]  # rows are counted from 1 at the top, as the refusals say
     assert at.session_state["personas_merge_rows"] == [{"field": "company", "value": "Bloom"}]
+
+
+def test_a_refusal_quoting_what_was_typed_shows_it_as_written(app_db):
+    rows = [{"field": "", "value": "*VIP*] :red[x]"}]
+    at = click(_with_merge_rows(rows), "Create persona")
+    (caption,) = [c.value for c in at.caption if "no field name" in c.value]
+    assert caption.startswith(r":red[⚠️ Row 1 of the merge data has a value (“\*VIP\*\] \:red\[x\]”)")
+    assert "“*VIP*] :red[x]”" in texts(at)

@@ -105,7 +105,8 @@ def test_plural_writes_the_count_with_the_right_noun(count, words, expected):
             ":red[alarm] costs $5 to $9", r"\:red\[alarm\] costs \$5 to \$9", id="streamlit-colour-math"
         ),
         pytest.param("a :smile: b", r"a \:smile\: b", id="emoji-shortcode"),
-        pytest.param("C:\\dir", r"C\:\\dir", id="backslash"),
+        pytest.param("C:\\dir", r"C:\\dir", id="backslash"),
+        pytest.param("https://a.example/x", "https://a.example/x", id="web-address-unchanged"),
         pytest.param(
             "# Title\n- item\n12. step\n> quote",
             r"\# Title  " "\n" r"\- item  " "\n" r"12\. step  " "\n" r"\> quote",

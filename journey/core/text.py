@@ -96,7 +96,7 @@ def lane_items(text: str | None) -> list[str]:
 
 # Inline Markdown (CommonMark, GFM, Streamlit's `:red[…]` and `$math$`) and, at a line's start, blocks.
 # `_` inside a word (`unsubscribe_url`) never makes emphasis, so only one at a word's edge is escaped.
-_MARKDOWN_INLINE_RE = re.compile(r"([\\`*~\[\]<>&$|]|:(?=\S)|(?<![^\W_])_|_(?![^\W_]))")
+_MARKDOWN_INLINE_RE = re.compile(r"([\\`*~\[\]<>&$|]|:(?=[^\W\d_])|(?<![^\W_])_|_(?![^\W_]))")
 _MARKDOWN_SHORTCODE_RE = re.compile(r"(\\:[^\s:]*[^\s:\\]):")  # the end of `:smile:` (read before parsing)
 _MARKDOWN_BLOCK_RE = re.compile(r"^(\s*)(?:([#>+=-])|(\d+)([.)]))", re.MULTILINE)
 
@@ -112,9 +112,10 @@ def escape_markdown(text: str) -> str:
     A backslash goes before each character Markdown would read (CommonMark shows an escaped ASCII
     punctuation mark as itself): emphasis (`*|COMPANY|*`, `_` at a word's edge), code, links and Streamlit's `:red[…]`,
     HTML tags and entities (`&lt;` stays `&lt;`), `$math$`, a colon that could start an emoji or
-    icon code, and a heading, list or quote mark at a line's start. Other text is left as it is,
+    code (`:smile:`; not the one in `https://`), and a heading, list or quote mark at a line's start. Other text is left as it is,
     so "Row 3: the name is empty." reads the same in the source. Newlines become line breaks.
-    Checked in Chromium on Streamlit 1.67 (a bare web address still shows as a link).
+    Checked in Chromium on Streamlit 1.67 (a bare web address still shows as a link, and Streamlit
+    reads `:material/name:` as an icon whatever the escapes).
     """
     escaped = _MARKDOWN_INLINE_RE.sub(r"\\\1", str(text))
     escaped = _MARKDOWN_SHORTCODE_RE.sub(r"\1\\:", escaped)

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from journey.core.text import plural
 from journey.plan import journeys, personas
 from ui.db import db_session
 from ui.editor import (
@@ -32,14 +33,14 @@ stage_names = {node.stage.id: node.stage.name for node in tree.stages}
 
 journey_form(tree.journey, everyone, persona_ids)
 
-st.subheader(f"{len(tree.stages)} stages, {len(tree.emails)} emails")
+st.subheader(f"{plural(len(tree.stages), 'stage')}, {plural(len(tree.emails), 'email')}")
 if not tree.stages:
     st.info("This journey has no stages yet. Add the first one below — most journeys start with Awareness.")
 
 for index, node in enumerate(tree.stages):
     emails = node.emails
     with st.expander(
-        f"{index + 1}. {node.stage.name} — {len(emails)} email{'s' if len(emails) != 1 else ''}",
+        f"{index + 1}. {node.stage.name} — {plural(len(emails), 'email')}",
         expanded=False,
     ):
         stage_controls(node, index, len(tree.stages))

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from journey.core.text import plural
 from journey.plan import journeys, map_export
 from journey.plan.charts import emotion_chart
 from journey.plan.maps import compare_pair, comparison_html, map_html
@@ -28,7 +29,7 @@ st.markdown(
 map_tab, checks_tab, compare_tab, export_tab = st.tabs(
     [
         "🗺️ Map",
-        f"✅ Checks ({len(findings)}{f', {errors} errors' if errors else ''})",
+        f"✅ Checks ({len(findings)}{', ' + plural(errors, 'error') if errors else ''})",
         "↔️ Compare",
         "⬇️ Export & import",
     ]
@@ -105,7 +106,7 @@ with export_tab:
         if result is not None:
             added = f"; added {', '.join(result.created)}" if result.created else ""
             st.session_state["map_import_done"] = (
-                f"Imported the lanes of {len(result.updated)} stage(s){added}."
+                f"Imported the lanes of {plural(len(result.updated), 'stage')}{added}."
             )
             st.rerun()
     if done := st.session_state.pop("map_import_done", None):

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from journey.core.text import plural
 from journey.plan import demo, journeys, personas, transfer
 from ui.db import db_session
 from ui.editor import new_journey_form
@@ -69,7 +70,8 @@ with manage_tab:
 
         st.markdown("**Delete**")
         st.caption(
-            f"Deletes “{summary.name}” with its {summary.stages} stages, {summary.emails} emails and their metrics."
+            f"Deletes “{summary.name}” with its {plural(summary.stages, 'stage')}, {plural(summary.emails, 'email')} "
+            "and their metrics."
         )
         confirm = st.checkbox(
             f"Yes, delete “{summary.name}” for good", key=f"journeys_confirm_delete_{chosen}"
@@ -95,5 +97,5 @@ with st.expander("Workspace"):
     if st.button("Start blank", key="journeys_start_blank", disabled=not wipe) and (
         (removed := run_write(demo.start_blank)) is not None
     ):
-        st.toast(f"Removed {removed} journey(s). The workspace is empty.", icon="🧹")
+        st.toast(f"Removed {plural(removed, 'journey')}. The workspace is empty.", icon="🧹")
         st.rerun()

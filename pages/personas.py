@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from journey.core.text import plural
 from journey.plan import personas
 from ui.db import db_session
 from ui.forms import Fields, form_errors
@@ -25,7 +26,7 @@ if not everyone:
 
 left, right = st.columns([1, 2], gap="large")
 with left:
-    st.subheader(f"{len(everyone)} persona{'s' if len(everyone) != 1 else ''}")
+    st.subheader(plural(len(everyone), "persona"))
     for persona in everyone:
         with st.container(border=True):
             st.markdown(f"**{persona.name}**" + (f" · {persona.segment}" if persona.segment else ""))
@@ -71,25 +72,24 @@ with right, st.form("personas_form", border=True):
         st.session_state["personas_merge_rows"],
         key=f"personas_merge_{st.session_state['personas_editor_generation']}",
         num_rows="dynamic",
-        column_config={
-            "field": st.column_config.TextColumn("Merge field", help="e.g. first_name, company, city"),
-            "value": st.column_config.TextColumn("Sample value"),
+        hide_index=True,  # a refusal names the row: 1 is the first
+        column_config={  # default "": a new row's cells are empty, not None
+            "field": st.column_config.TextColumn(
+                "Merge field", help="e.g. first_name, company, city", default=""
+            ),
+            "value": st.column_config.TextColumn("Sample value", default=""),
         },
         width="stretch",
     )
+    st.caption("A field left without a value is not stored.")
     form.error("merge_data")
     saved = st.form_submit_button("Create persona" if selected == NEW else "Save changes", type="primary")
 
 if saved:
     values = form.values(FIELDS)
-    # Rows left blank (like the first_name hint) are not stored.
-    values["merge_data"] = {
-        (row.get("field") or "").strip(): row.get("value") or ""
-        for row in merge_rows
-        if (row.get("field") or "").strip() and (row.get("value") or "").strip()
-    }
 
     def save(session):
+        values["merge_data"] = personas.merge_data_from_rows(merge_rows)  # refused with its row
         if selected == NEW:
             return personas.create_persona(session, **values)
         return personas.update_persona(session, selected, st.session_state["personas_version"], **values)

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from journey.core.text import escape_markdown, plural
 from journey.write import variants
 from ui.db import db_session
 from ui.gallery import gallery_import
@@ -19,6 +20,7 @@ from ui.studio import (
     studio_save,
 )
 from ui.variants import studio_add_variant, studio_variant_editor
+from ui.widgets import finding_markdown
 
 st.title("Email studio")
 if flash := st.session_state.pop("studio_flash", None):
@@ -70,7 +72,9 @@ def editor() -> None:
         ):
             studio_save(email, draft, "ready")
         if rendered.errors:
-            st.error(f"This email has {len(rendered.errors)} error(s): it can be saved only as a draft.")
+            st.error(
+                f"This email has {plural(len(rendered.errors), 'error')}: it can be saved only as a draft."
+            )
         studio_convert_offer(rendered.findings)
         studio_findings(rendered.findings)
         with st.expander("Source with line numbers"):
@@ -102,7 +106,7 @@ with variants_tab:
                 (shown.html, f"{row.label} · {content.subject}"),
             )
             if shown.errors:
-                st.error(f"Variant {row.label}: {shown.errors[0].message}")
+                st.error(f"Variant {escape_markdown(row.label)}: {finding_markdown(shown.errors[0])}")
 
 with send_tab:
     studio_test_send(draft, st.session_state.get("studio_data", {}))

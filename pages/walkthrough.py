@@ -5,6 +5,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from journey.core.text import plural
 from journey.plan.charts import walkthrough_chart
 from journey.plan.walkthrough import (
     PATH_EVENTS,
@@ -71,7 +72,7 @@ a.metric("Emails received", len(walk.deliveries))
 b.metric("Never sent on this path", len(walk.unreached))
 c.metric(
     "Busiest 7 days",
-    f"{most} emails" if walk.deliveries else "–",
+    plural(most, "email") if walk.deliveries else "–",
     help=f"Days {first_day}–{first_day + 6}; the journey's cap is {cap} in any 7 days.",
 )
 if most > cap:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -35,6 +36,7 @@ if TYPE_CHECKING:  # Streamlit and the UI load only for the page tests (conftest
 ROOT = Path(__file__).resolve().parent.parent
 APP_PATH = str(ROOT / "app.py")
 PAGE_TIMEOUT_S = 60
+_MARKDOWN_ESCAPE_RE = re.compile(r"\\([!-/:-@\[-`{-~])")  # journey.core.text.escape_markdown's backslashes
 
 
 # --- the command line, in process -------------------------------------------------------------------
@@ -120,7 +122,7 @@ def texts(at: AppTest) -> str:
     parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
     parts += [e.value for e in at.error] + [i.value for i in at.info] + [w.value for w in at.warning]
     parts += [s.value for s in at.success] + [t.value for t in at.toast]
-    return "\n".join(str(p) for p in parts)
+    return _MARKDOWN_ESCAPE_RE.sub(r"\1", "\n".join(str(p) for p in parts))  # as the user reads it
 
 
 @contextmanager

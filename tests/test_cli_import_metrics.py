@@ -47,7 +47,7 @@ def test_human_summary_lists_unmatched_and_creates_with_create_missing(cli_db, r
     assert done.returncode == 0
     assert "Mailchimp all-campaigns report (mailchimp, detected)" in done.stdout
     assert "Imported 4 rows" in done.stdout
-    assert "Black Friday teaser: 1 rows, 2,000 sent" in done.stdout
+    assert "Black Friday teaser: 1 row, 2,000 sent" in done.stdout
     done = run(str(FIXTURES / "mailchimp.csv"), "--journey", JOURNEY, "--create-missing", "Retention")
     assert done.returncode == 0
     assert "created email “Black Friday teaser”" in done.stdout
@@ -68,7 +68,7 @@ def test_events_it_does_not_count_are_listed_and_the_import_still_succeeds(cli_d
         "Left out, as they count towards no metric:\n"
         "  27 rows of event “deferred” ignored\n"
         "  1 row of event “account_status_change” ignored (an event we do not know)\n"
-        "Imported 1 rows"
+        "Imported 1 row"
     ) in done.stdout
     done = run(str(events), "--journey", JOURNEY, "--json", "--dry-run")
     payload = json.loads(done.stdout)

@@ -139,7 +139,7 @@ def test_convert_tags_writes_liquid_and_lists_what_it_converted(cli, tmp_path):
     assert result.returncode == 0, result.stdout
     assert "Hi {% if vip %}VIP{% endif %} {{ first_name }}, your beans" in out.read_text(encoding="utf-8")
     assert result.stdout.splitlines() == [
-        "Converted 3 tag(s):",
+        "Converted 3 tags:",
         "  Line 5, column 38: {{#if vip}} (Handlebars) → {% if vip %}",
         "  Line 5, column 52: {{/if}} (Handlebars) → {% endif %}",
         "  Line 5, column 60: *|FNAME|* (Mailchimp) → {{ first_name }}",
@@ -151,7 +151,7 @@ def test_convert_tags_exits_1_and_lists_what_it_could_not_convert(cli, tmp_path)
     assert result.returncode == 1
     assert 'Hi {{ first_name | default: "there" }}, {{> footer}} {{ first_name }} beans' in result.stdout
     assert (
-        "Could not convert 1 tag(s), left as written:\n  Line 5, column 75: {{> footer}} (Handlebars)"
+        "Could not convert 1 tag, left as written:\n  Line 5, column 75: {{> footer}} (Handlebars)"
         in result.stderr
     )
 
@@ -192,7 +192,7 @@ def test_check_json_prints_rule_severity_message_line_and_exits_0_without_errors
     assert json.loads(result.stdout) == []
 
 
-def test_check_json_rows_have_exactly_rule_severity_message_line(cli, email_file):
+def test_check_json_rows_have_exactly_rule_severity_message_line_column(cli, email_file):
     result = cli("check", str(email_file), "--json")  # no preheader: one warning
     assert result.returncode == 0, result.stderr
     findings = json.loads(result.stdout)
@@ -202,6 +202,7 @@ def test_check_json_rows_have_exactly_rule_severity_message_line(cli, email_file
             "severity": "warning",
             "message": "The email has no preheader, so inboxes show the first words of the body instead.",
             "line": None,
+            "column": None,
         }
     ]
 
@@ -227,8 +228,9 @@ def test_check_reports_broken_mjml_as_an_error_finding_with_its_line(cli, tmp_pa
     assert findings[0] == {
         "rule": "mjml-invalid",
         "severity": "error",
-        "message": "Line 4, column 7: the MJML cannot be rendered: <mj-column> is opened but never closed.",
+        "message": "The MJML cannot be rendered: <mj-column> is opened but never closed.",  # no "Line 4"
         "line": 4,
+        "column": 7,
     }
 
 

@@ -101,7 +101,7 @@ def test_events_the_importer_does_not_count_are_listed_in_the_check_and_the_file
     assert "Per-recipient events (SendGrid, Mailgun, Postmark, Brevo) (detected from the header)" in texts(at)
     at = at.button(key="import_commit").click().run()
     assert not at.exception
-    assert "Imported 1 rows" in at.success[0].value
+    assert "Imported 1 row" in at.success[0].value
     assert db_counts(app_db)[("Welcome 2", "", "2026-11-02")]["delivered"] == 3
 
 

@@ -116,7 +116,7 @@ def test_import_lanes_from_a_csv_updates_the_map(app_db):
     at.file_uploader(key="map_import_file").set_value(("workshop.csv", csv_text, "text/csv")).run()
     at.button(key="map_import_button").click().run()
     assert not at.exception
-    assert "Imported the lanes of 1 stage(s); added Win-back." in texts(at)
+    assert "Imported the lanes of 1 stage; added Win-back." in texts(at)
     assert "Shipping costs too high" in map_html(at)
     with in_db(app_db) as session:
         stages = {n.stage.name: n.stage for n in journeys.load_tree(session, journey.id).stages}

@@ -1,5 +1,7 @@
 """Personas page: create, edit, validation beside the field with the input kept, stale saves, delete."""
 
+import json
+
 from support import click, in_db, open_page, texts
 
 from journey.plan import personas
@@ -80,3 +82,50 @@ def test_delete_needs_confirmation(app_db):
     assert not at.exception
     with in_db(app_db) as session:
         assert personas.list_personas(session) == []
+
+
+def _with_merge_rows(rows):
+    """The personas page with `rows` in the merge-data grid (as if typed: AppTest cannot edit a grid)."""
+    at = open_page("personas")
+    at.session_state["personas_merge_rows"] = rows
+    at.text_input(key="personas_name").input("Maya")
+    return at
+
+
+def test_a_merge_value_without_a_field_name_is_refused_under_the_grid_and_kept(app_db):
+    rows = [{"field": "first_name", "value": "Maya"}, {"field": "", "value": "Bloom"}]
+    at = click(_with_merge_rows(rows), "Create persona")
+    assert not at.exception
+    assert "⚠️ Row 2 of the merge data has a value (“Bloom”) but no field name" in texts(at)
+    assert at.session_state["personas_merge_rows"] == rows
+    assert at.text_input(key="personas_name").value == "Maya"
+    with in_db(app_db) as session:
+        assert personas.list_personas(session) == []
+
+
+def test_a_duplicate_merge_field_is_refused_naming_both_rows(app_db):
+    rows = [{"field": "company", "value": "Bloom"}, {"field": "company", "value": "Petal"}]
+    at = click(_with_merge_rows(rows), "Create persona")
+    assert "Row 2: the merge field “company” is already on row 1; keep one of the two." in texts(at)
+    with in_db(app_db) as session:
+        assert personas.list_personas(session) == []
+
+
+def test_merge_data_rows_are_saved_and_a_new_rows_cells_start_empty(app_db):
+    at = click(_with_merge_rows([{"field": "company", "value": "Bloom"}]), "Create persona")
+    assert not at.exception
+    with in_db(app_db) as session:
+        assert personas.get_persona_by_name(session, "Maya").merge_data == {"company": "Bloom"}
+    (grid,) = at.get("dataframe")
+    columns = json.loads(grid.proto.columns)
+    assert (columns["field"]["default"], columns["value"]["default"]) == ("", "")  # not None
+    assert columns["_index"]["hidden"]  # rows are counted from 1 at the top, as the refusals say
+    assert at.session_state["personas_merge_rows"] == [{"field": "company", "value": "Bloom"}]
+
+
+def test_a_refusal_quoting_what_was_typed_shows_it_as_written(app_db):
+    rows = [{"field": "", "value": "*VIP*] :red[x]"}]
+    at = click(_with_merge_rows(rows), "Create persona")
+    (caption,) = [c.value for c in at.caption if "no field name" in c.value]
+    assert caption.startswith(r":red[⚠️ Row 1 of the merge data has a value (“\*VIP\*\] \:red\[x\]”)")
+    assert "“*VIP*] :red[x]”" in texts(at)

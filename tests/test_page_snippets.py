@@ -126,7 +126,7 @@ def test_the_editor_imports_a_zip_of_templates_after_showing_what_it_found(app_d
     )
     at.file_uploader(key="editor_gallery_file").set_value(("gallery.zip", content, "application/zip")).run()
     assert not at.exception
-    assert "Found 1 email(s) and 1 snippet(s)" in texts(at)
+    assert "Found 1 email and 1 snippet" in texts(at)
     table = at.dataframe[0].value
     assert list(table["becomes"]) == ["email “Welcome”", "snippet “footer”"]
     assert list(table["includes"]) == ["footer ✓", ""]

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 from streamlit.testing.v1 import AppTest
-from support import APP_PATH, in_db, make_journey, make_persona, run_page
+from support import APP_PATH, in_db, make_journey, make_persona, run_page, texts
 
 from journey.plan import journeys
 from journey.plan.starter import DEMO_BRAND, STARTER_STAGES, blank_email_mjml
@@ -359,8 +359,43 @@ def test_convert_to_liquid_rewrites_the_editor_keeps_it_unsaved_and_lists_what_i
 
     converted = at.text_area(key="studio_mjml").value
     assert "{% if company %}Hi {{ company }}!{% endif %} {{> footer}} Thanks for asking" in converted
-    assert "Converted 3 merge tag(s) to Liquid" in _texts(at.warning)
-    assert "{{> footer}} (Handlebars) → no Liquid equivalent" in _texts(at.warning)
+    assert "Converted 3 merge tags to Liquid" in _texts(at.warning)
+    assert "{{> footer}} (Handlebars) → no Liquid equivalent" in texts(at)  # as shown: not Markdown
     assert all("Hi Brightside!" in d for d in _previews(at))
     assert "Unsaved changes" in _texts(at.warning)
     assert _load(workspace, workspace["first"]).mjml == WELCOME.mjml  # saved only when she saves
+
+
+FOREIGN_TAG_MJML = """<mjml>
+  <mj-body>
+    <mj-section>
+      <mj-column>
+        <mj-text>Hi from *|COMPANY|*</mj-text>
+        <mj-text><a href="{{ unsubscribe_url }}">Unsubscribe</a></mj-text>
+    </mj-section>
+  </mj-body>
+</mjml>
+"""
+
+
+def test_findings_show_their_words_as_written_with_the_line_said_once(app_db):
+    """Not Markdown: `*|COMPANY|*` keeps its asterisks and `&lt;` stays `&lt;`; "Line 4, column 7" once."""
+    with in_db(app_db) as session:
+        made = make_journey(
+            session, "Coffee", stages={"Awareness": [{"name": "Welcome", "mjml": FOREIGN_TAG_MJML}]}
+        )
+    at = run_page("studio", studio_email_id=made.emails["Welcome"].id)
+    alerts = [str(e.value) for e in at.error]
+    assert (
+        "Line 4, column 7: The MJML cannot be rendered: \\<mj-column\\> is opened but never closed. "
+        "`mjml-invalid`  \n*Fix:* Fix the MJML at that line: close every tag, quote attribute values, "
+        "write \\&lt; for a bare \\<."
+    ) in alerts
+    assert any(a.startswith("Line 5, column 26: \\*\\|COMPANY\\|\\* looks like a Mailchimp") for a in alerts)
+    assert "**3 errors** · **1 warning** · **0 hints**" in [m.value for m in at.markdown]
+    assert "This email has 3 errors: it can be saved only as a draft." in alerts
+    shown = texts(at)
+    assert shown.count("Line 4, column 7") == 1
+    assert "Line 5, column 26: *|COMPANY|* looks like a Mailchimp merge tag" in shown
+    assert "Line 4: Line" not in shown
+    assert "Line 5: Line" not in shown

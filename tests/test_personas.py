@@ -1,4 +1,5 @@
-"""Personas persist, stay unique by name, and refuse stale saves (SQLite and PostgreSQL)."""
+"""Personas persist, stay unique by name, and refuse stale saves (SQLite and PostgreSQL); the form's
+merge-data grid loses nothing silently."""
 
 import pytest
 from sqlmodel import Session
@@ -56,3 +57,71 @@ def test_deleting_a_persona_removes_it(session):
     personas.delete_persona(session, persona.id)
     with pytest.raises(NotFound):
         personas.get_persona(session, persona.id)
+
+
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        pytest.param(
+            [{"field": "first_name", "value": "Maya"}, {"field": " company ", "value": "Bloom & Co"}],
+            {"first_name": "Maya", "company": "Bloom & Co"},
+            id="names-stripped-values-kept",
+        ),
+        pytest.param(
+            [{"field": "first_name", "value": ""}, {"field": "city", "value": None}],
+            {},
+            id="a-field-without-a-value-is-not-stored",
+        ),
+        pytest.param(
+            [
+                {"field": None, "value": None},
+                {"field": "", "value": "   "},
+                {"field": "city", "value": "Leeds"},
+            ],
+            {"city": "Leeds"},
+            id="empty-rows-skipped",
+        ),
+        pytest.param(
+            [{"field": "plan", "value": float("nan")}, {"field": "city", "value": 7}],
+            {"city": "7"},
+            id="nan-is-empty-numbers-as-text",
+        ),
+    ],
+)
+def test_merge_data_from_the_grid_rows(rows, expected):
+    assert personas.merge_data_from_rows(rows) == expected
+
+
+@pytest.mark.parametrize(
+    ("rows", "row", "message"),
+    [
+        pytest.param(
+            [{"field": "first_name", "value": "Maya"}, {"field": "", "value": "Bloom"}],
+            2,
+            "Row 2 of the merge data has a value (“Bloom”) but no field name: name the field (e.g. company) "
+            "or clear the value.",
+            id="value-without-a-name",
+        ),
+        pytest.param(
+            [
+                {"field": "first_name", "value": ""},
+                {"field": "company", "value": "Bloom"},
+                {"field": "first_name", "value": "Maya"},
+            ],
+            3,
+            "Row 3: the merge field “first_name” is already on row 1; keep one of the two.",
+            id="duplicate-name-even-of-an-empty-hint",
+        ),
+        pytest.param(
+            [{"field": "First Name", "value": "Maya"}],
+            1,
+            "Row 1: Merge field 'First Name' is not a valid name: use lowercase letters, digits and "
+            "underscores, starting with a letter (e.g. first_name).",
+            id="invalid-name",
+        ),
+    ],
+)
+def test_merge_data_rows_that_would_lose_data_are_refused_naming_the_row(rows, row, message):
+    with pytest.raises(InvalidInput) as caught:
+        personas.merge_data_from_rows(rows)
+    assert (str(caught.value), caught.value.row, caught.value.field) == (message, row, "merge_data")

@@ -7,6 +7,7 @@ import re
 import pytest
 
 from journey.core.errors import TemplateError
+from journey.core.findings import finding_text
 from journey.write.checks import check_email
 from journey.write.merge import merge_preview
 from journey.write.render import PLACEHOLDER_STYLE, preview, render_email
@@ -33,8 +34,9 @@ def test_an_unknown_variable_in_text_is_a_highlighted_placeholder_and_an_error()
     assert _highlighted(result.email.html) == ["{{ frist_name }}"]
     assert "welcome." in result.email.html  # the rest of the email is there
     (finding,) = [f for f in result.findings if f.severity == "error"]
-    assert (finding.rule, finding.line) == ("merge-tag-unknown", 2)
-    assert finding.message.startswith("Line 2, column 16: Unknown merge tag 'frist_name'")
+    assert (finding.rule, finding.line, finding.column) == ("merge-tag-unknown", 2, 16)
+    assert finding.message.startswith("Unknown merge tag 'frist_name'")
+    assert finding_text(finding).startswith("Line 2, column 16: Unknown merge tag 'frist_name'")
 
 
 def test_an_unknown_variable_in_href_is_plain_text_never_markup():

@@ -8,6 +8,7 @@ import re
 import pytest
 
 from journey.core.errors import InputTooLarge, InvalidInput, InvalidMJML, TemplateError
+from journey.core.findings import finding_text
 from journey.write.render import (
     DEFAULT_UNSUBSCRIBE_URL,
     PREVIEW_CSP,
@@ -284,7 +285,7 @@ def test_preheader_merge_tags_are_filled_and_escaped_once():
 @pytest.mark.parametrize(
     ("error", "rule"),
     [
-        pytest.param(InvalidMJML("Line 2: bad", line=2), "mjml-invalid", id="invalid-mjml"),
+        pytest.param(InvalidMJML("bad", line=2, column=5), "mjml-invalid", id="invalid-mjml"),
         pytest.param(InputTooLarge("too big"), "input-too-large", id="too-large"),
         pytest.param(
             TemplateError("a merge tag broke", line=3), "merge-tag-error", id="template-without-rule"
@@ -294,12 +295,14 @@ def test_preheader_merge_tags_are_filled_and_escaped_once():
 )
 def test_an_email_that_cannot_be_rendered_is_one_error_finding_named_by_its_kind(error, rule):
     finding = error_finding(error)
-    assert (finding.rule, finding.severity, finding.message, finding.line) == (
+    assert (finding.rule, finding.severity, finding.message, finding.line, finding.column) == (
         rule,
         "error",
-        str(error),
+        error.message,  # the location is the finding's own: never "Line 2: Line 2, column 5: bad"
         error.line,
+        error.column,
     )
+    assert finding_text(finding) == str(error)
     assert finding.fix
 
 

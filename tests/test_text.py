@@ -1,4 +1,5 @@
-"""Shared text helpers: offset → line, lane items, the CSV formula escaper, encoding detection."""
+"""Shared text helpers: offset → line, lane items, the CSV formula escaper, encoding detection, plurals,
+Markdown escaping."""
 
 import pytest
 
@@ -6,9 +7,11 @@ from journey.core.text import (
     decode_text,
     detect_encoding,
     escape_formula,
+    escape_markdown,
     lane_items,
     line_column,
     line_of,
+    plural,
     unescape_formula,
 )
 
@@ -72,3 +75,45 @@ def test_encodings_are_told_apart_by_the_first_bytes(content, encoding):
 def test_latin_1_is_refused():
     with pytest.raises(UnicodeDecodeError):
         decode_text("Éé".encode("latin-1"))
+
+
+@pytest.mark.parametrize(
+    ("count", "words", "expected"),
+    [
+        pytest.param(1, ("row",), "1 row", id="one"),
+        pytest.param(0, ("row",), "0 rows", id="zero-is-plural"),
+        pytest.param(2, ("error",), "2 errors", id="two"),
+        pytest.param(1_200, ("row",), "1,200 rows", id="thousands-separator"),
+        pytest.param(1, ("entry", "entries"), "1 entry", id="irregular-one"),
+        pytest.param(3, ("entry", "entries"), "3 entries", id="irregular-many"),
+    ],
+)
+def test_plural_writes_the_count_with_the_right_noun(count, words, expected):
+    assert plural(count, *words) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("Row 3: the name is empty.", "Row 3: the name is empty.", id="plain-text-unchanged"),
+        pytest.param("Hi *|COMPANY|*", r"Hi \*\|COMPANY\|\*", id="mailchimp-tag-keeps-asterisks"),
+        pytest.param("write &lt; for a bare <", r"write \&lt; for a bare \<", id="entity-stays-an-entity"),
+        pytest.param('<mj-include path="a_b.mjml">', r'\<mj-include path="a_b.mjml"\>', id="html-tag"),
+        pytest.param("_em_ or a_b_ __x", r"\_em\_ or a_b\_ \_\_x", id="underscore-at-a-word-edge"),
+        pytest.param("`code` [link](x) ~~no~~", r"\`code\` \[link\](x) \~\~no\~\~", id="code-link-strike"),
+        pytest.param(
+            ":red[alarm] costs $5 to $9", r"\:red\[alarm\] costs \$5 to \$9", id="streamlit-colour-math"
+        ),
+        pytest.param("a :smile: b", r"a \:smile\: b", id="emoji-shortcode"),
+        pytest.param("C:\\dir", r"C:\\dir", id="backslash"),
+        pytest.param("https://a.example/x", "https://a.example/x", id="web-address-unchanged"),
+        pytest.param(
+            "# Title\n- item\n12. step\n> quote",
+            r"\# Title  " "\n" r"\- item  " "\n" r"12\. step  " "\n" r"\> quote",
+            id="blocks-at-line-start",
+        ),
+        pytest.param("a - b. 3 + 4", "a - b. 3 + 4", id="marks-inside-a-line-unchanged"),
+    ],
+)
+def test_escape_markdown_shows_the_words_as_written(text, expected):
+    assert escape_markdown(text) == expected

@@ -11,6 +11,7 @@ import streamlit as st
 
 from db.models import LANE_LABELS, LANES, EmailBase, JourneyBase, StageBase
 from journey.core.fields import model_fields
+from journey.core.text import plural
 from journey.plan import journeys
 from journey.plan.starter import blank_email_mjml
 from ui.forms import Fields, load_form
@@ -71,7 +72,9 @@ def stage_controls(node, index: int, count: int) -> None:
         run_write(journeys.move_stage, stage.id, index - 1, rerun=True)
     if down.button("↓ Move down", key=f"{sp}down", disabled=index == count - 1):
         run_write(journeys.move_stage, stage.id, index + 1, rerun=True)
-    sure = delete_box.checkbox(f"Delete “{stage.name}” and its {len(node.emails)} emails", key=f"{sp}confirm")
+    sure = delete_box.checkbox(
+        f"Delete “{stage.name}” and its {plural(len(node.emails), 'email')}", key=f"{sp}confirm"
+    )
     if delete_button.button("Delete stage", key=f"{sp}delete", disabled=not sure):
         run_write(journeys.delete_stage, stage.id, rerun=True)
 

@@ -14,6 +14,7 @@ from typing import Any
 import streamlit as st
 
 from journey.core.errors import JourneyError
+from journey.core.text import escape_markdown
 
 FORM_RESET = "form_reset"
 
@@ -21,7 +22,7 @@ FORM_RESET = "form_reset"
 def field_error(errors: dict[str, str], field: str) -> None:
     """The validation message for `field`, shown right under its widget."""
     if field in errors:
-        st.caption(f":red[⚠️ {errors[field]}]")
+        st.caption(f":red[⚠️ {escape_markdown(errors[field])}]")  # a quoted `*VIP*` or `]` stays as typed
 
 
 def form_errors(key: str) -> dict[str, str]:
@@ -60,7 +61,7 @@ class Fields:
         self.prefix = prefix
         self.errors = form_errors(prefix)
         if "_form" in self.errors:  # a refusal that names no field: at the top of the form
-            st.error(self.errors["_form"])
+            st.error(escape_markdown(self.errors["_form"]))
 
     def key(self, field: str) -> str:
         return f"{self.prefix}{field}"

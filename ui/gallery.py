@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from journey.core.text import plural
 from journey.write.gallery import import_upload, survey_upload
 from ui.db import db_session
 from ui.writes import attempt, run_write
@@ -36,7 +37,9 @@ def gallery_import(tree, *, page: str = "editor") -> None:
         gallery = attempt(_survey, stage_id, upload.name, content)
         if gallery is None:
             return
-        st.markdown(f"**Found {len(gallery.emails)} email(s) and {len(gallery.snippets)} snippet(s)**")
+        st.markdown(
+            f"**Found {plural(len(gallery.emails), 'email')} and {plural(len(gallery.snippets), 'snippet')}**"
+        )
         st.dataframe(gallery.rows(), hide_index=True, width="stretch")
         for problem in gallery.problems:
             st.error(problem, icon="⚠️")
@@ -50,5 +53,5 @@ def gallery_import(tree, *, page: str = "editor") -> None:
             if saved:
                 made = [t.name for t in saved.emails]
                 st.success(
-                    f"Imported {len(made)} email(s) into {stages[stage_id]}: {', '.join(made) or '–'}."
+                    f"Imported {plural(len(made), 'email')} into {stages[stage_id]}: {', '.join(made) or '–'}."
                 )

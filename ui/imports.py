@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from journey.core.text import escape_markdown, plural
 from journey.measure.imports.formats import (
     MAPPING_FIELDS,
     MAPPING_ONE_OF,
@@ -168,7 +169,7 @@ def show_import_errors(state: dict) -> None:
     """The check's refusals; while the mapping form is open, "header not recognised" is its note instead."""
     for field, message in form_errors(IMPORT_CHECK).items():
         if not (field == "header" and state.get("columns")):
-            st.error(message)
+            st.error(escape_markdown(message))
 
 
 def journey_fit_caption(where, state: dict, upload, journey) -> None:
@@ -236,12 +237,14 @@ def show_import_summary(result, journey_name: str) -> None:
     if result.ignored_events:
         st.info(
             "These events count towards no metric, so their rows are left out (the rest of the file is "
-            "read as usual):\n" + "\n".join(f"- {event.message}" for event in result.ignored_events)
+            "read as usual):\n"
+            + "\n".join(f"- {escape_markdown(event.message)}" for event in result.ignored_events)
         )
     show_import_check(result, journey_name)
     if result.rejected_total:
         st.error(
-            f"{result.rejected_total:,} rows break a rule, so nothing will be imported. Fix them in the file "
+            f"{plural(result.rejected_total, 'row')} {'breaks' if result.rejected_total == 1 else 'break'} a rule, "
+            "so nothing will be imported. Fix them in the file "
             "and upload it again. Row numbers are as a spreadsheet shows them (the header is row 1)."
         )
         st.dataframe(
@@ -274,7 +277,7 @@ def show_import_summary(result, journey_name: str) -> None:
 def show_import_done(done, journey_name: str, *, mapping_saved: bool) -> None:
     """What the commit wrote, created and saved, and where to look next."""
     created = (
-        f" Created {len(done.created_emails)} emails: {', '.join(done.created_emails)}."
+        f" Created {plural(len(done.created_emails), 'email')}: {', '.join(done.created_emails)}."
         if done.created_emails
         else ""
     )
@@ -283,7 +286,7 @@ def show_import_done(done, journey_name: str, *, mapping_saved: bool) -> None:
         f" Saved the column mapping as “{done.mapping_name}”." if mapping_saved and done.mapping_name else ""
     )
     st.success(
-        f"Imported {done.imported:,} rows ({done.format_label}){span} into “{journey_name}”.{created}{saved} "
+        f"Imported {plural(done.imported, 'row')} ({done.format_label}){span} into “{journey_name}”.{created}{saved} "
         "See them on the **Weekly review** and **Metrics** pages."
     )
     skipped = [u.name for u in done.unmatched] if not done.created_emails else []

@@ -11,11 +11,12 @@ from functools import partial
 
 import streamlit as st
 
+from journey.core.text import escape_markdown
 from journey.write import screenshots, views
 from journey.write.checks import CheckedRender
 from journey.write.render import preview_src
 from ui.studio import studio_drafts
-from ui.widgets import download, file_stem, finding_counts
+from ui.widgets import download, file_stem, finding_counts, finding_markdown
 
 DESKTOP_PREVIEW_WIDTH = 680  # 600 px content plus the email's own margins
 MOBILE_PREVIEW_WIDTH = 375
@@ -242,11 +243,10 @@ def studio_findings(findings) -> None:
     finding_counts(findings)
     show = {"error": st.error, "warning": st.warning, "info": st.info}
     icons = {"error": "🛑", "warning": "⚠️", "info": "💡"}
-    for finding in findings:
-        where = f"Line {finding.line}: " if finding.line else ""
-        fix = f"  \n*Fix:* {finding.fix}" if finding.fix else ""
+    for finding in findings:  # the words as written: not Markdown (`*|COMPANY|*`, `&lt;`)
+        fix = f"  \n*Fix:* {escape_markdown(finding.fix)}" if finding.fix else ""
         show[finding.severity](
-            f"{where}{finding.message} `{finding.rule}`{fix}", icon=icons[finding.severity]
+            f"{finding_markdown(finding)} `{finding.rule}`{fix}", icon=icons[finding.severity]
         )
 
 

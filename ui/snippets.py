@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from journey.core.text import plural
 from journey.write import snippets
 from journey.write.checks import render_and_check
 from journey.write.includes import as_email
@@ -83,7 +84,7 @@ def snippets_uses(name: str) -> None:
     with db_session() as session:
         uses = snippets.emails_including(session, name)
     emails = {use.email_id for use in uses}
-    st.markdown(f"**Used by {len(emails)} email{'s' if len(emails) != 1 else ''}**")
+    st.markdown(f"**Used by {plural(len(emails), 'email')}**")
     for use in uses:
         variant = f" (variant {use.variant})" if use.variant else ""
         st.caption(f"{use.journey} › {use.stage} › {use.email}{variant}")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import streamlit as st
 
 from journey.core.errors import StaleEdit
+from journey.core.text import escape_markdown, plural
 from journey.plan import journeys
 from journey.write.engines import convert_tags, describe
 from ui.db import db_session
@@ -210,9 +211,10 @@ def studio_convert_offer(findings) -> None:
     report = st.session_state.pop("studio_convert_report", None)
     if report is not None:
         converted, left = report
-        done = f"Converted {converted} merge tag(s) to Liquid in the editor; save to keep them."
+        done = f"Converted {plural(converted, 'merge tag')} to Liquid in the editor; save to keep them."
         if left:
-            st.warning(done + "  \nCould not convert, left as written:  \n" + "  \n".join(left), icon="🔁")
+            left = "  \n".join(escape_markdown(tag) for tag in left)  # `*|FNAME|*` keeps its asterisks
+            st.warning(done + "  \nCould not convert, left as written:  \n" + left, icon="🔁")
         else:
             st.success(done, icon="🔁")
     if any(f.rule == "merge-tag-foreign" for f in findings):

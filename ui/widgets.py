@@ -8,6 +8,8 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
+from journey.core.findings import finding_text
+from journey.core.text import escape_markdown, plural
 from journey.measure import charts
 from journey.plan import charts as plan_charts
 from journey.plan import map_export
@@ -63,11 +65,17 @@ def journey_download(summary) -> None:
     )
 
 
+def finding_markdown(finding) -> str:
+    """A finding's words with its line in front ("Line 4, column 7: …"), escaped for st.markdown and alerts."""
+    return escape_markdown(finding_text(finding))
+
+
 def finding_counts(findings) -> None:
-    """One line above a findings list: how many errors, warnings and hints."""
+    """One line above a findings list: how many errors, warnings and hints ("**1 error** · …")."""
     counts = {s: sum(f.severity == s for f in findings) for s in ("error", "warning", "info")}
     st.markdown(
-        f"**{counts['error']}** errors · **{counts['warning']}** warnings · **{counts['info']}** hints"
+        f"**{plural(counts['error'], 'error')}** · **{plural(counts['warning'], 'warning')}** · "
+        f"**{plural(counts['info'], 'hint')}**"
     )
 
 
@@ -82,10 +90,10 @@ def show_findings(findings) -> None:
         {
             "Severity": icons[f.severity],
             "Rule": f.rule,
-            "Stage": f.stage or "–",
-            "Email": f.email or "–",
-            "What": f.message,
-            "Fix": f.fix,
+            "Stage": escape_markdown(f.stage or "–"),  # st.table reads Markdown: show the words as written
+            "Email": escape_markdown(f.email or "–"),
+            "What": finding_markdown(f),
+            "Fix": escape_markdown(f.fix),
         }
         for f in findings
     ]

@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from journey.core.text import plural
+
 if TYPE_CHECKING:
     from journey.measure.imports.importer import ImportResult
 
@@ -177,7 +179,7 @@ def _summary(result: ImportResult, file: Path, journey: str) -> str:
     how = "detected" if result.detected else "chosen"
     lines = [
         f"{file.name}: {FORMATS.get(result.format, result.format)} ({result.format}, {how}), "
-        f"{result.rows_read:,} rows read."
+        f"{plural(result.rows_read, 'row')} read."
     ]
     if result.ignored_events:
         lines.append("Left out, as they count towards no metric:")
@@ -186,7 +188,7 @@ def _summary(result: ImportResult, file: Path, journey: str) -> str:
         lines.append(f"Columns mapped with the saved mapping “{result.mapping_name}”.")
     if result.rejected_total:
         lines.append(
-            f"{result.rejected_total:,} rows rejected, so nothing was imported. Fix these and run again:"
+            f"{plural(result.rejected_total, 'row')} rejected, so nothing was imported. Fix these and run again:"
         )
         lines += [f"  row {r.row}: {r.error}" for r in result.rejected[:50]]
         if result.rejected_total > 50:
@@ -194,7 +196,9 @@ def _summary(result: ImportResult, file: Path, journey: str) -> str:
         return "\n".join(lines)
     verb = "Would import" if result.dry_run else "Imported"
     span = f" from {result.first_day} to {result.last_day}" if result.first_day else ""
-    lines.append(f"{verb} {result.imported:,} rows (one per email, variant and day){span} into “{journey}”.")
+    lines.append(
+        f"{verb} {plural(result.imported, 'row')} (one per email, variant and day){span} into “{journey}”."
+    )
     lines += [f"Note: {note}" for note in result.notes]
     if result.dry_run:
         lines += ["", *_check_lines(result, journey), ""]
@@ -203,7 +207,7 @@ def _summary(result: ImportResult, file: Path, journey: str) -> str:
     if result.unmatched and not result.created_emails:
         lines.append("Not in the journey, skipped (use --create-missing STAGE to create them):")
         lines += [
-            f"  {u.name}: {u.rows:,} rows, {u.sent:,} sent, {u.delivered:,} delivered, {u.opens:,} opens"
+            f"  {u.name}: {plural(u.rows, 'row')}, {u.sent:,} sent, {u.delivered:,} delivered, {plural(u.opens, 'open')}"
             for u in result.unmatched
         ]
     return "\n".join(lines)

@@ -7,6 +7,9 @@ import json
 import sys
 from pathlib import Path
 
+from journey.core.findings import finding_text
+from journey.core.text import plural
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     listing = subparsers.add_parser("list", help="list the journeys with their stage and email counts")
@@ -58,7 +61,8 @@ def cmd_list(args: argparse.Namespace) -> int:
     else:
         for s in summaries:
             print(
-                f"{s.id:>4}  {s.name}  ({journeys.MAP_TYPES[s.map_type]}, {s.stages} stages, {s.emails} emails)"
+                f"{s.id:>4}  {s.name}  ({journeys.MAP_TYPES[s.map_type]}, {plural(s.stages, 'stage')}, "
+                f"{plural(s.emails, 'email')})"
             )
     return 0
 
@@ -117,7 +121,7 @@ def handle_check_journey(args: argparse.Namespace) -> int:
     else:
         for f in findings:
             where = " / ".join(part for part in (f.stage, f.email) if part)
-            print(f"{f.severity.upper():7} {f.rule}{f' [{where}]' if where else ''}: {f.message}")
+            print(f"{f.severity.upper():7} {f.rule}{f' [{where}]' if where else ''}: {finding_text(f)}")
             if f.fix:
                 print(f"        fix: {f.fix}")
     return 1 if has_errors(findings) else 0

@@ -26,6 +26,9 @@ import json
 import sys
 from pathlib import Path
 
+from journey.core.findings import finding_text
+from journey.core.text import plural
+
 _DATA_HELP = (
     'JSON file with an object of merge fields, e.g. {"first_name": "Olivia"}; '
     "laid over the standard unsubscribe_url and view_in_browser_url"
@@ -195,10 +198,10 @@ def _snippets(args: argparse.Namespace, source: str) -> dict[str, str]:
     return library
 
 
-def _print_finding(finding, file) -> None:
-    where = f"line {finding.line}: " if finding.line and not finding.message.startswith("Line ") else ""
+def _print_finding(finding, file=None) -> None:
+    """One line per finding, with the words the studio shows: `error   rule: Line 4, column 7: … Fix: …`."""
     fix = f" Fix: {finding.fix}" if finding.fix else ""
-    print(f"{finding.severity:7} {finding.rule}: {where}{finding.message}{fix}", file=file)
+    print(f"{finding.severity:7} {finding.rule}: {finding_text(finding)}{fix}", file=file or sys.stdout)
 
 
 def cmd_render(args: argparse.Namespace) -> int:
@@ -217,7 +220,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     if args.strict and result.tag_errors:
         count = len(result.tag_errors)
         print(
-            f"error: {count} merge tag{'s' if count != 1 else ''} cannot be filled; fix them before sending.",
+            f"error: {plural(count, 'merge tag')} cannot be filled; fix them before sending.",
             file=sys.stderr,
         )
         return 1
@@ -241,11 +244,13 @@ def cmd_convert_tags(args: argparse.Namespace) -> int:
         print("No merge tags of other engines found: nothing to convert.", file=report)
         return 0
     if conversion.converted:
-        print(f"Converted {len(conversion.converted)} tag(s):", file=report)
+        print(f"Converted {plural(len(conversion.converted), 'tag')}:", file=report)
         for tag in conversion.converted:
             print(f"  {describe(tag)}", file=report)
     if conversion.unconverted:
-        print(f"Could not convert {len(conversion.unconverted)} tag(s), left as written:", file=report)
+        print(
+            f"Could not convert {plural(len(conversion.unconverted), 'tag')}, left as written:", file=report
+        )
         for tag in conversion.unconverted:
             print(f"  {describe(tag)}", file=report)
         return 1
@@ -271,19 +276,19 @@ def cmd_check(args: argparse.Namespace) -> int:
     )
     if args.json:
         rows = [
-            {"rule": f.rule, "severity": f.severity, "message": f.message, "line": f.line} for f in findings
+            {"rule": f.rule, "severity": f.severity, "message": f.message, "line": f.line, "column": f.column}
+            for f in findings
         ]
         print(json.dumps(rows, indent=2, ensure_ascii=False))
     else:
         for f in findings:
-            where = f"line {f.line}: " if f.line else ""
-            print(f"{f.severity:7} {f.rule}: {where}{f.message}" + (f" Fix: {f.fix}" if f.fix else ""))
+            _print_finding(f)
         if not findings:
             print("No findings: the email is ready to send.")
     errors = sum(f.severity == "error" for f in findings)
     if errors:
         print(
-            f"error: {errors} error finding{'s' if errors != 1 else ''}; fix them before sending.",
+            f"error: {plural(errors, 'error finding')}; fix them before sending.",
             file=sys.stderr,
         )
         return 1

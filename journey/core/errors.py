@@ -17,10 +17,15 @@
 
 Each carries where it happened (field, line, column, row) so a page can put the
 message beside the right widget. Messages are written for a marketer: what is
-wrong, where, and how to fix it.
+wrong, where, and how to fix it. A message never starts with its own line: pass
+`line=` (and `column=`) and `str(exc)` puts "Line 4, column 7: " in front, while
+`exc.message` stays the bare message (a Finding made from the error keeps the
+line apart, see journey.core.findings).
 """
 
 from __future__ import annotations
+
+from journey.core.findings import located
 
 
 class JourneyError(Exception):
@@ -35,8 +40,8 @@ class JourneyError(Exception):
         column: int | None = None,
         row: int | None = None,
     ) -> None:
-        super().__init__(message)
-        self.message = message
+        super().__init__(located(message, line, column))
+        self.message = message  # without the location: str(exc) has it in front
         self.field = field
         self.line = line
         self.column = column

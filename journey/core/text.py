@@ -14,6 +14,10 @@
 - `detect_encoding(head)` / `decode_text(content)`: UTF-8 with or without BOM, UTF-16 LE/BE with a
   BOM or without one (as Excel writes it), told apart by the first bytes.
 - `sniff_delimiter(sample)`: `,` `;` or tab, by csv.Sniffer over the header and first rows.
+- `plural(count, "row")`: "1 row", "2 rows", "1,200 rows" (`plural(n, "entry", "entries")` where
+  English adds more than an s); every count in a message is written with it.
+- `escape_markdown(text)`: text that a Markdown renderer (st.markdown, st.error, st.table…) shows as
+  written: `*|COMPANY|*` keeps its asterisks, `&lt;` stays `&lt;`, `<mj-text>` is not read as HTML.
 """
 
 from __future__ import annotations
@@ -28,12 +32,14 @@ __all__ = [
     "decode_text",
     "detect_encoding",
     "escape_formula",
+    "escape_markdown",
     "format_rate",
     "lane_items",
     "line_column",
     "line_of",
     "line_starts_of",
     "normalize_newlines",
+    "plural",
     "position",
     "sniff_delimiter",
     "unescape_formula",
@@ -84,6 +90,39 @@ def lane_items(text: str | None) -> list[str]:
         if item and line.strip(_BULLETS):
             items.append(item)
     return items
+
+
+# --- counts and Markdown --------------------------------------------------------------------
+
+# Inline Markdown (CommonMark, GFM, Streamlit's `:red[…]` and `$math$`) and, at a line's start, blocks.
+# `_` inside a word (`unsubscribe_url`) never makes emphasis, so only one at a word's edge is escaped.
+_MARKDOWN_INLINE_RE = re.compile(r"([\\`*~\[\]<>&$|]|:(?=[^\W\d_])|(?<![^\W_])_|_(?![^\W_]))")
+_MARKDOWN_SHORTCODE_RE = re.compile(r"(\\:[^\s:]*[^\s:\\]):")  # the end of `:smile:` (read before parsing)
+_MARKDOWN_BLOCK_RE = re.compile(r"^(\s*)(?:([#>+=-])|(\d+)([.)]))", re.MULTILINE)
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """`count` and its noun: "1 row", "0 rows", "1,200 rows"; `many` where the plural is not word + s."""
+    return f"{count:,} {word if count == 1 else many or word + 's'}"
+
+
+def escape_markdown(text: str) -> str:
+    """`text` shown as written by a Markdown renderer (st.markdown, st.error, st.caption, st.table).
+
+    A backslash goes before each character Markdown would read (CommonMark shows an escaped ASCII
+    punctuation mark as itself): emphasis (`*|COMPANY|*`, `_` at a word's edge), code, links and Streamlit's `:red[…]`,
+    HTML tags and entities (`&lt;` stays `&lt;`), `$math$`, a colon that could start an emoji or
+    code (`:smile:`; not the one in `https://`), and a heading, list or quote mark at a line's start. Other text is left as it is,
+    so "Row 3: the name is empty." reads the same in the source. Newlines become line breaks.
+    Checked in Chromium on Streamlit 1.67 (a bare web address still shows as a link, and Streamlit
+    reads `:material/name:` as an icon whatever the escapes).
+    """
+    escaped = _MARKDOWN_INLINE_RE.sub(r"\\\1", str(text))
+    escaped = _MARKDOWN_SHORTCODE_RE.sub(r"\1\\:", escaped)
+    escaped = _MARKDOWN_BLOCK_RE.sub(
+        lambda m: f"{m[1]}\\{m[2]}" if m[2] else f"{m[1]}{m[3]}\\{m[4]}", escaped
+    )
+    return escaped.replace("\n", "  \n")
 
 
 # --- rates ----------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """The Plan section: journeys, personas, the journey map and its export, the walk-through, journey checks.
 
     journeys      journeys, stages and emails: list, load_tree, create/update/move/delete
-    personas      personas: list, create/update/delete
+    personas      personas: list, create/update/delete, their merge data from the form's grid
     checks        the journey checks (check_journey)
     maps          the journey map view, its HTML and the comparison of two maps
     map_export    the map as CSV, PNG, SVG, printable HTML; lanes imported from CSV
@@ -62,6 +62,7 @@ _EXPORTS = {
     "map_png": "journey.plan.charts",
     "map_svg": "journey.plan.charts",
     "map_view": "journey.plan.maps",
+    "merge_data_from_rows": "journey.plan.personas",
     "move_email": "journey.plan.journeys",
     "move_stage": "journey.plan.journeys",
     "parse_journey_file": "journey.plan.transfer",

@@ -34,6 +34,7 @@ from db.models import (
 from db.models import MAX_DELAY_HOURS as MAX_DELAY_HOURS  # for the editor's number input (EmailBase's rule)
 from journey.core.errors import DuplicateName, InvalidInput, NotFound, StaleEdit
 from journey.core.fields import clean_choice, clean_field
+from journey.core.text import plural
 
 STARTER_STAGE_NAMES = ("Awareness", "Consideration", "Decision", "Retention", "Advocacy")
 MAP_TYPES = {m.value: label for m, label in MAP_TYPE_LABELS.items()}
@@ -171,7 +172,12 @@ def set_journey_personas(session: Session, journey_id: int, persona_ids: list[in
         set(session.execute(select(Persona.id).where(Persona.id.in_(wanted))).scalars()) if wanted else set()
     )
     if missing := [p for p in wanted if p not in found]:
-        raise InvalidInput(f"Persona id(s) {missing} do not exist any more.", field="personas")
+        ids = ", ".join(str(p) for p in missing)
+        raise InvalidInput(
+            f"{plural(len(missing), 'persona')} you chose {'was' if len(missing) == 1 else 'were'} deleted "
+            f"meanwhile (id {ids}): reload the page and choose again.",
+            field="personas",
+        )
     session.execute(delete(JourneyPersona).where(JourneyPersona.journey_id == journey_id))
     session.add_all(JourneyPersona(journey_id=journey_id, persona_id=p) for p in wanted)
     session.flush()

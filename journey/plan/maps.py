@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from html import escape
 
 from db.models import LANE_LABELS, LANES, MAP_TYPE_LABELS, TRIGGER_LABELS, MapType
-from journey.core.text import format_rate, lane_items
+from journey.core.text import format_rate, lane_items, plural
 from journey.measure.metrics import latest_stage_rates
 from journey.plan.journeys import JourneyTree
 from journey.plan.walkthrough import human_delay
@@ -313,7 +313,7 @@ class MapComparison:
         emails = sum(e.status != "same" for s in self.stages for e in s.emails)
         if not stages:
             return "The two journeys are the same."
-        return f"{stages} stage{'s' if stages != 1 else ''} and {emails} email{'s' if emails != 1 else ''} differ."
+        return f"{plural(stages, 'stage')} and {plural(emails, 'email')} differ."
 
 
 def compare_pair(session, journey_id: int) -> tuple[int, int | None]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from sqlalchemy import func, select
@@ -9,7 +11,7 @@ from sqlmodel import Session
 
 from db.crud import name_taken, update_versioned
 from db.models import Persona, PersonaBase, PersonaUpdate
-from journey.core.errors import DuplicateName, NotFound, StaleEdit
+from journey.core.errors import DuplicateName, InvalidInput, NotFound, StaleEdit
 from journey.core.fields import clean_field, clean_merge_data, model_fields
 
 # The persona form's fields, in the model's order (the merge data has its own editor).
@@ -22,6 +24,56 @@ LABELS = {
     "motivations": "Motivations",
     "segment": "Segment",
 }
+
+
+def _cell(value: Any) -> str:
+    """A grid cell as text: an empty cell (None, or NaN from a DataFrame) is ""."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return str(value)
+
+
+def _shown(value: str, limit: int = 40) -> str:
+    value = " ".join(value.split())
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+def merge_data_from_rows(rows: Iterable[Mapping[str, Any]]) -> dict[str, str]:
+    """The sample merge data of the persona form's grid: rows of {"field", "value"}, numbered from 1.
+
+    A row with neither is skipped and a field with no value is not stored (the `first_name` hint of a
+    new persona), but nothing typed is dropped silently: a value with no field name, a field name on
+    two rows, or a name that is not a merge-field name is refused with its row (InvalidInput, field
+    "merge_data").
+    """
+    data: dict[str, str] = {}
+    first_row: dict[str, int] = {}
+    for number, row in enumerate(rows, start=1):
+        name, value = _cell(row.get("field")).strip(), _cell(row.get("value"))
+        if not name:
+            if value.strip():
+                raise InvalidInput(
+                    f"Row {number} of the merge data has a value (“{_shown(value)}”) but no field name: "
+                    "name the field (e.g. company) or clear the value.",
+                    field="merge_data",
+                    row=number,
+                )
+            continue
+        if name in first_row:
+            raise InvalidInput(
+                f"Row {number}: the merge field “{name}” is already on row {first_row[name]}; "
+                "keep one of the two.",
+                field="merge_data",
+                row=number,
+            )
+        first_row[name] = number
+        try:
+            cleaned = clean_merge_data({name: value})  # the name's rule and the value's length
+        except InvalidInput as exc:
+            raise InvalidInput(f"Row {number}: {exc.message}", field="merge_data", row=number) from exc
+        if value.strip():
+            data.update(cleaned)
+    return data
 
 
 def _clean(values: dict[str, Any]) -> dict[str, Any]:

@@ -27,6 +27,7 @@ from html import unescape
 
 from db.models import TRIGGER_LABELS, Trigger
 from journey.core.errors import InvalidInput, TemplateError
+from journey.core.text import plural
 from journey.write.merge import merge_tags
 
 EVENT_HOUR = 9
@@ -172,14 +173,14 @@ def human_delay(delay_hours: int, trigger: str, trigger_detail: str = "") -> str
 def _duration(hours: int) -> str:
     if hours % 168 == 0:
         weeks = hours // 168
-        return f"{weeks} week{'s' if weeks != 1 else ''}"
+        return plural(weeks, "week")
     if hours % 24 == 0:
         days = hours // 24
-        return f"{days} day{'s' if days != 1 else ''}"
+        return plural(days, "day")
     if hours > 48:
         days, rest = divmod(hours, 24)
         return f"{days} days {rest} h"
-    return f"{hours} hour{'s' if hours != 1 else ''}"
+    return plural(hours, "hour")
 
 
 def clean_path(rows: Sequence[Mapping[str, object]]) -> list[PathEvent]:

@@ -35,7 +35,7 @@ from sqlmodel import Session
 
 from db.models import MAX_MJML
 from journey.core.errors import InvalidInput, JourneyError
-from journey.core.text import decode_text, normalize_newlines
+from journey.core.text import decode_text, normalize_newlines, plural
 from journey.write.engines import foreign_tags
 from journey.write.facts import text_of
 from journey.write.includes import NAME_ENDINGS, find_includes, snippet_name
@@ -224,7 +224,7 @@ def _merge_tags(text: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str,
         written = tuple(dict.fromkeys(tag.text for tag in foreign))
         shown = written[:MAX_TAGS_SHOWN] + (("…",) if len(written) > MAX_TAGS_SHOWN else ())
         note = (
-            f"{len(foreign)} merge tag{'s' if len(foreign) != 1 else ''} in {' and '.join(engines)} syntax: "
+            f"{plural(len(foreign), 'merge tag')} in {' and '.join(engines)} syntax: "
             "after the import, open the email in the studio and press “Convert to Liquid”."
         )
         return shown, engines, (note,)

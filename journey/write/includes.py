@@ -163,7 +163,7 @@ class _Resolver:
 
     def replacement(self, include: Include, chain: tuple[Include, ...]) -> str:
         line = (chain[0] if chain else include).line
-        where = f'Line {line}: <mj-include path="{(chain[0] if chain else include).path}">'
+        where = f'<mj-include path="{(chain[0] if chain else include).path}">'
         via = " → ".join(step.path for step in (*chain, include))
         if include.type not in INCLUDE_TYPES:
             raise IncludeError(

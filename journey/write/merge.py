@@ -156,8 +156,7 @@ def template_error(exc: LiquidError, *, source: str | None = None, offset: int =
     if line is None and source is not None:  # e.g. a block never closed: it fails at the end
         line, column = line_column(source, len(source))
     message, rule = _message(exc)
-    where = f"Line {line}, column {column}: " if line else ""
-    return TemplateError(where + message, line=line, column=column, field="mjml", rule=rule)
+    return TemplateError(message, line=line, column=column, field="mjml", rule=rule)
 
 
 @lru_cache(maxsize=64)
@@ -314,7 +313,7 @@ def _foreign_error(tag) -> TemplateError:
     shown = " ".join(tag.text.split())
     shown = shown if len(shown) <= 60 else shown[:59] + "…"
     return TemplateError(
-        f"Line {tag.line}, column {tag.column}: {shown} looks like a {tag.engine} merge tag; "
+        f"{shown} looks like a {tag.engine} merge tag; "
         "this studio uses Liquid, so readers would see it as written.",
         rule="merge-tag-foreign",
         field="mjml",

@@ -38,7 +38,7 @@ import mjml
 
 from journey.core.errors import IncludeError, InputTooLarge, InvalidMJML, JourneyError, TemplateError
 from journey.core.findings import Finding
-from journey.core.text import line_column, normalize_newlines
+from journey.core.text import line_column, normalize_newlines, plural
 from journey.write.brand import Brand
 from journey.write.includes import expand_includes
 from journey.write.merge import fill_placeholders, merge_preview
@@ -112,9 +112,7 @@ class Preview:
             return self.include_errors[0]
         first = self.tag_errors[0]
         more = len(self.tag_errors) - 1
-        suffix = (
-            f" ({more} more merge-tag problem{'s' if more != 1 else ''}; run the checks.)" if more else ""
-        )
+        suffix = f" ({plural(more, 'more merge-tag problem')}; run the checks.)" if more else ""
         return TemplateError(
             f"{first.message}{suffix}",
             rule=first.rule,
@@ -141,9 +139,10 @@ def error_finding(exc: JourneyError) -> Finding:
     return Finding(
         rule=rule,
         severity="error",
-        message=str(exc),
+        message=exc.message,
         fix=getattr(exc, "fix", "") or fixes.get(rule, "Fix the merge tag at that line."),
         line=exc.line,
+        column=exc.column,
     )
 
 
@@ -186,9 +185,9 @@ def _mjml_error(exc: ValueError, source: str, merged: str) -> InvalidMJML:
             line, column = byte_position(merged, int(match.group(1)))
     detail = _POSITION_RE.sub("", str(exc)).replace(" in root template", "").strip()
     if reason:
-        message = f"Line {line}, column {column}: the MJML cannot be rendered: {reason}."
+        message = f"The MJML cannot be rendered: {reason}."
     elif line is not None:
-        message = f"Line {line}, column {column}: the MJML cannot be rendered ({detail})."
+        message = f"The MJML cannot be rendered ({detail})."
     else:
         message = f"The MJML cannot be rendered ({detail}). Check that every tag is closed and attribute values are quoted."
     return InvalidMJML(message, line=line, column=column, field="mjml")
@@ -355,9 +354,14 @@ def preview(
 
 def _preheader_error(exc: TemplateError) -> TemplateError:
     """A merge-tag error of the preheader: said so, with no line (the preheader is one field)."""
-    message = re.sub(r"^Line 1, column (\d+): ", r"column \1: ", exc.message)
+    where = f"column {exc.column}: " if exc.column is not None else ""
     return TemplateError(
-        f"Preheader: {message}", field="preheader", line=None, column=exc.column, rule=exc.rule, fix=exc.fix
+        f"Preheader: {where}{exc.message}",
+        field="preheader",
+        line=None,
+        column=exc.column,
+        rule=exc.rule,
+        fix=exc.fix,
     )
 
 

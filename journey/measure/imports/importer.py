@@ -57,6 +57,7 @@ from sqlmodel import Session
 from db.models import METRIC_COUNTS, METRIC_FIELDS, EmailVariant, MetricDaily, utcnow
 from journey.core.errors import ImportRejected, JourneyError
 from journey.core.fields import field_limits
+from journey.core.text import plural
 from journey.measure.imports.formats import (
     AGGREGATE_FORMATS,
     BOUNCE,
@@ -150,7 +151,7 @@ class IgnoredEvent:
     @property
     def message(self) -> str:
         why = self.reason or ("" if self.known else "an event we do not know")
-        rows = f"{self.rows:,} row{'s' if self.rows != 1 else ''}"
+        rows = plural(self.rows, "row")
         return f"{rows} of event “{self.event}” ignored{f' ({why})' if why else ''}"
 
 

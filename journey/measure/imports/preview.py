@@ -12,26 +12,23 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
+from journey.core.text import plural
 from journey.measure.imports.importer import CheckRow, ImportResult, _Targets
 from journey.plan import journeys
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count:,} {word}{'' if count == 1 else 's'}"
 
 
 def check_summary(result: ImportResult, journey_name: str) -> str:
     """`12 rows → 4 emails in “Onboarding”: 3 new days, 9 updated, 2 rows skipped` (one per metric row)."""
     emails = {(c.email.casefold(), c.created) for c in result.check if not c.skipped}
     line = (
-        f"{_plural(result.rows_read, 'row')} → {_plural(len(emails), 'email')} in “{journey_name}”: "
-        f"{_plural(result.new_days, 'new day')}, {result.updated_days:,} updated"
+        f"{plural(result.rows_read, 'row')} → {plural(len(emails), 'email')} in “{journey_name}”: "
+        f"{plural(result.new_days, 'new day')}, {result.updated_days:,} updated"
     )
     created = len({c.email.casefold() for c in result.check if c.created})
     if created:
-        line += f" ({_plural(created, 'email')} to create)"
+        line += f" ({plural(created, 'email')} to create)"
     if result.skipped_rows:
-        line += f", {_plural(result.skipped_rows, 'row')} skipped"
+        line += f", {plural(result.skipped_rows, 'row')} skipped"
     return line
 
 

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from journey.core.fields import MAX_MERGE_VALUE
 from journey.plan import personas
 from ui.db import db_session
 from ui.forms import Fields, form_errors
@@ -60,7 +61,7 @@ if st.session_state.get("personas_loaded") != selected:
     form_errors("personas_").clear()
 
 with right, st.form("personas_form", border=True):
-    form = Fields("personas_")
+    form = Fields("personas_", personas.PersonaBase)  # max_chars from its limits
     form.text("name", "Name", max_chars=120, placeholder="e.g. Busy shop owner")
     form.text("segment", "Segment", placeholder="e.g. Small retailers, 1-10 staff")
     form.area("description", "Description", height=80)
@@ -72,8 +73,10 @@ with right, st.form("personas_form", border=True):
         key=f"personas_merge_{st.session_state['personas_editor_generation']}",
         num_rows="dynamic",
         column_config={
-            "field": st.column_config.TextColumn("Merge field", help="e.g. first_name, company, city"),
-            "value": st.column_config.TextColumn("Sample value"),
+            "field": st.column_config.TextColumn(
+                "Merge field", help="e.g. first_name, company, city", max_chars=40
+            ),
+            "value": st.column_config.TextColumn("Sample value", max_chars=MAX_MERGE_VALUE),
         },
         width="stretch",
     )

@@ -19,7 +19,7 @@ $(VENV)/.dev-installed: $(VENV)/.app-installed requirements-dev.txt
 	touch $@
 
 run: $(VENV)/.app-installed
-	$(PY) -m streamlit run app.py
+	$(PY) -m streamlit run serve.py
 
 test: $(VENV)/.dev-installed
 	@scripts/ensure-chromium

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from journey.core.fields import MAX_NAME
 from journey.core.text import plural
 from journey.plan import journeys, map_export
 from journey.plan.charts import emotion_chart
@@ -53,7 +54,10 @@ with map_tab:
             "**Duplicate as future state**: copy stages, lanes and emails to plan what should happen."
         )
         future_name = st.text_input(
-            "Name of the future-state journey", value=f"{summary.name} (future state)", key="map_future_name"
+            "Name of the future-state journey",
+            value=f"{summary.name} (future state)",
+            key="map_future_name",
+            max_chars=MAX_NAME,
         )
         if st.form_submit_button("Duplicate as future state", icon="➕"):
             copy = run_write(

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from journey.core.fields import MAX_NAME
 from journey.core.text import plural
 from journey.plan import demo, journeys, personas, transfer
 from ui.db import db_session
@@ -53,7 +54,10 @@ with manage_tab:
 
         st.markdown("**Duplicate**")
         copy_name = st.text_input(
-            "Name of the copy", key=f"journeys_copy_name_{chosen}", value=f"{summary.name} (copy)"
+            "Name of the copy",
+            key=f"journeys_copy_name_{chosen}",
+            value=f"{summary.name} (copy)",
+            max_chars=MAX_NAME,
         )
         as_future = st.checkbox(
             "As its future state (to compare with this one on the map)", key="journeys_copy_future"

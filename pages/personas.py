@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from journey.core.fields import MAX_MERGE_VALUE
 from journey.core.text import plural
 from journey.plan import personas
 from ui.db import db_session
@@ -61,7 +62,7 @@ if st.session_state.get("personas_loaded") != selected:
     form_errors("personas_").clear()
 
 with right, st.form("personas_form", border=True):
-    form = Fields("personas_")
+    form = Fields("personas_", personas.PersonaBase)  # max_chars from its limits
     form.text("name", "Name", max_chars=120, placeholder="e.g. Busy shop owner")
     form.text("segment", "Segment", placeholder="e.g. Small retailers, 1-10 staff")
     form.area("description", "Description", height=80)
@@ -75,9 +76,9 @@ with right, st.form("personas_form", border=True):
         hide_index=True,  # a refusal names the row: 1 is the first
         column_config={  # default "": a new row's cells are empty, not None
             "field": st.column_config.TextColumn(
-                "Merge field", help="e.g. first_name, company, city", default=""
+                "Merge field", help="e.g. first_name, company, city", default="", max_chars=40
             ),
-            "value": st.column_config.TextColumn("Sample value", default=""),
+            "value": st.column_config.TextColumn("Sample value", default="", max_chars=MAX_MERGE_VALUE),
         },
         width="stretch",
     )

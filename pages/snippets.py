@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from journey.core.fields import MAX_MJML
 from ui.loaders import load_snippets
 from ui.snippets import (
     NEW,
@@ -44,7 +45,13 @@ with source:
         max_chars=60,
         help="Lower-case letters, digits, - and _. Emails include it as <name>.mjml.",
     )
-    st.text_area("MJML", key="snippets_mjml", height=360, help="MJML components, e.g. an <mj-section>.")
+    st.text_area(
+        "MJML",
+        key="snippets_mjml",
+        height=360,
+        max_chars=MAX_MJML,
+        help="MJML components, e.g. an <mj-section>.",
+    )
     save_col, delete_col = st.columns(2)
     if save_col.button("Save snippet", key="snippets_save", type="primary"):
         snippets_save(selected)

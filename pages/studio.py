@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from journey.core.fields import MAX_MJML
 from journey.core.text import escape_markdown, plural
 from journey.write import variants
 from ui.db import db_session
@@ -50,7 +51,9 @@ def editor() -> None:
     with source:
         st.text_input("Subject", key="studio_subject", max_chars=300)
         st.text_input("Preheader", key="studio_preheader", max_chars=300)
-        st.text_area("MJML", key="studio_mjml", height=520, help="MJML with Liquid merge tags.")
+        st.text_area(
+            "MJML", key="studio_mjml", height=520, max_chars=MAX_MJML, help="MJML with Liquid merge tags."
+        )
         studio_capture(draft)
         data = preview_persona_picker(tree.journey.id)
         st.button("Apply", key="studio_apply", type="primary", help="Re-render the previews and checks.")

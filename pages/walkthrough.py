@@ -57,7 +57,9 @@ edited = st.data_editor(
     column_config={
         "event": st.column_config.SelectboxColumn("Event", options=list(PATH_EVENTS.values()), required=True),
         "day": st.column_config.NumberColumn("Day", min_value=0, max_value=3650, step=1, required=True),
-        "detail": st.column_config.TextColumn("Detail", help="Stays inactive: for how many days (e.g. 60)"),
+        "detail": st.column_config.TextColumn(
+            "Detail", help="Stays inactive: for how many days (e.g. 60)", max_chars=64
+        ),
     },
 )
 path = attempt(clean_path, edited.to_dict("records"))

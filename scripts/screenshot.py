@@ -1,6 +1,6 @@
 """Take the README's screenshot from the running app: `.venv/bin/python scripts/screenshot.py`.
 
-Starts `streamlit run app.py` on a free port with a fresh demo database, opens a page in Debian's
+Starts `streamlit run serve.py` (as `make run` does) on a free port with a fresh demo database, opens a page in Debian's
 Chromium and saves docs/screenshot.png (or the page and file given on the command line).
 """
 

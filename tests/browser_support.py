@@ -1,4 +1,4 @@
-"""Real-browser fixtures: `streamlit run app.py` on a free port, driven by Playwright on Debian's Chromium.
+"""Real-browser fixtures: `streamlit run serve.py` (the app as `make run` serves it) on a free port, driven by Playwright on Debian's Chromium.
 
 - `start_app(**env)`: start the app on a fresh SQLite database; returns its base URL.
 - `app_url`: one app per test process (per xdist worker), with the demo workspace loaded on first start.
@@ -55,8 +55,16 @@ def _wait_healthy(url: str, process: subprocess.Popen, log: Path) -> None:
     raise RuntimeError(f"streamlit did not become healthy in {START_TIMEOUT_S}s:\n{log.read_text()[-3000:]}")
 
 
-def start_streamlit(folder: Path, *, seed_demo: bool = True, **env: str) -> tuple[str, subprocess.Popen]:
-    """Start `streamlit run app.py` on a free port with a database in `folder`; (base URL, process)."""
+def start_streamlit(
+    folder: Path,
+    *,
+    seed_demo: bool = True,
+    script: str = "serve.py",
+    address: str | None = "127.0.0.1",
+    **env: str,
+) -> tuple[str, subprocess.Popen]:
+    """Start `streamlit run serve.py` (as `make run` does; or `script`, e.g. app.py) on a free port with a database in `folder`;
+    (base URL, process). `address=None` leaves the address (and usage statistics) to .streamlit/config.toml."""
     port = free_port()
     log = folder / "streamlit.log"
     environment = {
@@ -71,15 +79,12 @@ def start_streamlit(folder: Path, *, seed_demo: bool = True, **env: str) -> tupl
             "-m",
             "streamlit",
             "run",
-            str(ROOT / "app.py"),
+            str(ROOT / script),
             "--server.port",
             str(port),
-            "--server.address",
-            "127.0.0.1",
             "--server.headless",
             "true",
-            "--browser.gatherUsageStats",
-            "false",
+            *(["--server.address", address, "--browser.gatherUsageStats", "false"] if address else []),
         ],
         cwd=ROOT,
         env=environment,

@@ -203,7 +203,7 @@ def test_journey_import_sends_a_few_statements_per_thousand_rows_not_one_per_row
         ),
         pytest.param(
             lambda p: p["stages"][1]["emails"][3]["variants"].append({"label": "b"}),
-            r'^stages\[1\]\.emails\[3\]\.variants\[2\]\.label: This email already has a variant labelled "b"',
+            r'^stages\[1\]\.emails\[3\]\.variants\[2\]\.label: the label "b" is already variants\[\d\]\'s',
             id="duplicate-variant-label",
         ),
         pytest.param(

@@ -43,7 +43,7 @@ def journey_form(journey, everyone, persona_ids: list[int]) -> None:
     load_form(jp, journey, JOURNEY_FIELDS)
     st.session_state.setdefault(f"{jp}personas", persona_ids)
     with st.expander("Goal, KPI, map type and personas", expanded=not journey.goal), st.form(f"{jp}form"):
-        form = Fields(jp)
+        form = Fields(jp, JourneyBase)
         form.text("name", "Name")
         form.area(
             "goal", "Goal of the map", height=70, help="What the map is for, e.g. convert more trial users."
@@ -84,7 +84,7 @@ def stage_form(stage) -> None:
     sp = f"editor_s{stage.id}_"
     load_form(sp, stage, STAGE_FIELDS)
     with st.form(f"{sp}form"):
-        form = Fields(sp)
+        form = Fields(sp, StageBase)
         form.text("name", "Stage name")
         columns = st.columns(2)
         for lane_index, lane in enumerate(LANES):
@@ -121,7 +121,7 @@ def email_form(email) -> None:
     ep = f"editor_e{email.id}_"
     load_form(ep, email, EMAIL_FIELDS)
     with st.form(f"{ep}form"):
-        form = Fields(ep)
+        form = Fields(ep, EmailBase)
         form.text("name", "Name")
         form.area("purpose", "Purpose", height=68, help="The one thing this email is for.")
         c1, c2, c3 = st.columns(3)
@@ -174,7 +174,7 @@ def new_email_form(stage_id: int) -> None:
     np_ = f"editor_new_email_s{stage_id}_"
     with st.form(f"{np_}form", clear_on_submit=False):
         st.markdown("**Add an email**")
-        form = Fields(np_)
+        form = Fields(np_, EmailBase)
         c1, c2, c3 = st.columns([3, 2, 1])
         form.text("name", "Name", where=c1, placeholder="e.g. Welcome 1")
         form.choice("trigger", "Trigger", journeys.TRIGGERS, where=c2)
@@ -188,7 +188,7 @@ def new_stage_form(journey_id: int, count: int) -> None:
     """Add a stage at a position (default: the end)."""
     with st.form("editor_new_stage_form"):
         st.markdown("**Add a stage**")
-        form = Fields("editor_new_stage_")
+        form = Fields("editor_new_stage_", StageBase)
         c1, c2 = st.columns([3, 1])
         form.text("name", "Stage name", where=c1, placeholder="e.g. Onboarding")
         form.number("position", "Position", where=c2, min_value=1, value=count + 1)
@@ -206,7 +206,7 @@ def new_stage_form(journey_id: int, count: int) -> None:
 def new_journey_form(everyone) -> None:
     """Create a journey (from the starter or blank) and open it in the editor."""
     with st.form("journeys_new_form"):
-        form = Fields("journeys_new_")
+        form = Fields("journeys_new_", JourneyBase)
         form.text("name", "Name", placeholder="e.g. New customers, spring 2027")
         form.area(
             "goal",

@@ -14,6 +14,7 @@ from typing import Any
 import streamlit as st
 
 from journey.core.errors import JourneyError
+from journey.core.fields import field_limits
 from journey.core.text import escape_markdown
 
 FORM_RESET = "form_reset"
@@ -55,10 +56,15 @@ def load_form(prefix: str, row, fields) -> None:
 
 
 class Fields:
-    """The widgets of one form (keys prefix + field), each followed by its field's refusal, if any."""
+    """The widgets of one form (keys prefix + field), each followed by its field's refusal, if any.
 
-    def __init__(self, prefix: str) -> None:
+    With `model` (a db model), a text widget for one of its fields carries the field's `max_length` as
+    `max_chars`, so the browser stops a paste at the limit the save would refuse.
+    """
+
+    def __init__(self, prefix: str, model=None) -> None:
         self.prefix = prefix
+        self.model = model
         self.errors = form_errors(prefix)
         if "_form" in self.errors:  # a refusal that names no field: at the top of the form
             st.error(escape_markdown(self.errors["_form"]))
@@ -76,6 +82,12 @@ class Fields:
 
     def _draw(self, widget: str, field: str, label: str, where, kwargs: dict) -> Any:
         kwargs.setdefault("key", self.key(field))
+        if (
+            widget in ("text_input", "text_area")
+            and self.model is not None
+            and field in self.model.model_fields
+        ):
+            kwargs.setdefault("max_chars", field_limits(self.model, field).max_length)
         with where if where is not None else nullcontext():
             value = getattr(st, widget)(label, **kwargs)
             field_error(self.errors, field)

@@ -58,6 +58,7 @@ def studio_test_send(draft: dict, data: dict) -> None:
     st.text_area(
         f"Test addresses (up to {MAX_TEST_RECIPIENTS})",
         key="studio_send_to",
+        max_chars=2_000,  # 5 addresses of up to 254 characters each, with separators
         placeholder="you@yourbrand.com, colleague@yourbrand.com",
     )
     if setup.config is None:

@@ -5,13 +5,18 @@ from __future__ import annotations
 import streamlit as st
 
 from db.models import EmailVariantBase
-from journey.core.fields import model_fields
+from journey.core.fields import field_limits, model_fields
 from journey.write import variants
 from ui.studio import UNSAVED
 from ui.writes import run_write
 
 VARIANT_FIELDS = model_fields(EmailVariantBase)  # label, subject, preheader, mjml, esp_campaign_id
 DRAFTS = "studio_variant_drafts"
+
+
+def _limit(field: str) -> int | None:
+    """A variant field's `max_length`, as the widget's `max_chars`."""
+    return field_limits(EmailVariantBase, field).max_length
 
 
 def _variant_saved(variant_id: int) -> None:
@@ -40,11 +45,23 @@ def studio_variant_editor(email, row) -> variants.VariantContent:
     prefix = f"studio_variant_{row.id}_"
     state = _variant_state(row, prefix)
     top = st.columns([1, 3, 3])
-    top[0].text_input("Label", key=prefix + "label", max_chars=40)
-    top[1].text_input("Subject override", key=prefix + "subject", placeholder=email.subject)
-    top[2].text_input("Preheader override", key=prefix + "preheader", placeholder=email.preheader)
-    st.text_area("Body override (MJML; empty uses the email's body)", key=prefix + "mjml", height=240)
-    st.text_input("ESP campaign id", key=prefix + "esp_campaign_id")
+    top[0].text_input("Label", key=prefix + "label", max_chars=_limit("label"))
+    top[1].text_input(
+        "Subject override", key=prefix + "subject", placeholder=email.subject, max_chars=_limit("subject")
+    )
+    top[2].text_input(
+        "Preheader override",
+        key=prefix + "preheader",
+        placeholder=email.preheader,
+        max_chars=_limit("preheader"),
+    )
+    st.text_area(
+        "Body override (MJML; empty uses the email's body)",
+        key=prefix + "mjml",
+        height=240,
+        max_chars=_limit("mjml"),
+    )
+    st.text_input("ESP campaign id", key=prefix + "esp_campaign_id", max_chars=_limit("esp_campaign_id"))
     state["values"] = {f: st.session_state.get(prefix + f) or "" for f in VARIANT_FIELDS}
     if state["values"] != state["saved"]:
         st.warning(f"**Unsaved changes** to variant {row.label}.", icon="✏️")
@@ -74,8 +91,12 @@ def studio_add_variant(email_id: int, current_mjml: str) -> None:
     """The form that adds an A/B variant: label, subject override, optionally the current body to edit."""
     with st.form("studio_variant_new", clear_on_submit=True):
         st.markdown("**Add a variant** (leave a field empty to use the email's own)")
-        label = st.text_input("Label", key="studio_variant_new_label", placeholder="B", max_chars=40)
-        subject = st.text_input("Subject override", key="studio_variant_new_subject")
+        label = st.text_input(
+            "Label", key="studio_variant_new_label", placeholder="B", max_chars=_limit("label")
+        )
+        subject = st.text_input(
+            "Subject override", key="studio_variant_new_subject", max_chars=_limit("subject")
+        )
         copy_body = st.checkbox("Start a body override from the current MJML", key="studio_variant_new_body")
         if not st.form_submit_button("Add variant"):
             return

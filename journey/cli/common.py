@@ -8,19 +8,52 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from sqlalchemy import Engine
     from sqlmodel import Session
 
 
 @contextmanager
-def cli_session(args: argparse.Namespace) -> Iterator[Session]:
-    """One transaction on the migrated database the command was pointed at."""
-    from db.engine import make_engine, session_scope
+def cli_engine(args: argparse.Namespace) -> Iterator[Engine]:
+    """The migrated database the command was pointed at.
+
+    A URL that cannot be used (malformed, an unknown driver, no server there, a file that is not a
+    database) is an InvalidInput naming --database-url, not a traceback.
+    """
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+    from sqlalchemy.exc import DatabaseError as SqlDatabaseError
+
+    from db.engine import make_engine
     from db.migrate import upgrade
 
-    engine = make_engine(getattr(args, "database_url", None))
     try:
-        upgrade(engine)
-        with session_scope(engine) as session:
-            yield session
+        engine = make_engine(getattr(args, "database_url", None))
+    except (ArgumentError, NoSuchModuleError, ImportError, ValueError) as exc:
+        raise _unusable_database("is not a database URL we can use", exc) from None
+    try:
+        try:
+            upgrade(engine)
+        except (OperationalError, SqlDatabaseError) as exc:
+            raise _unusable_database("cannot be opened", exc) from None
+        yield engine
     finally:
         engine.dispose()
+
+
+@contextmanager
+def cli_session(args: argparse.Namespace) -> Iterator[Session]:
+    """One transaction on the migrated database the command was pointed at (see cli_engine)."""
+    from db.engine import session_scope
+
+    with cli_engine(args) as engine, session_scope(engine) as session:
+        yield session
+
+
+def _unusable_database(problem: str, exc: Exception):
+    from journey.core.errors import InvalidInput
+
+    reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0][:200]
+    return InvalidInput(
+        f"The database (--database-url or $DATABASE_URL) {problem}: {reason}. "
+        "Use sqlite:///path/to.db or postgresql://user@host/db.",
+        field="database_url",
+    )

@@ -84,16 +84,9 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from journey.cli.common import cli_session
-    from journey.core.errors import InvalidJourneyFile
-    from journey.core.text import decode_text
     from journey.plan import journeys, transfer
 
-    try:
-        payload = json.loads(decode_text(Path(args.file).read_bytes()))
-    except json.JSONDecodeError as exc:
-        raise InvalidJourneyFile(
-            f"{args.file} is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}."
-        ) from None
+    payload = transfer.read_journey_file(Path(args.file).read_bytes(), args.file)
     with cli_session(args) as session:
         journey_id = transfer.import_journey(session, payload, name=args.name)
         name = journeys.get_journey(session, journey_id).name

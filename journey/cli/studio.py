@@ -147,6 +147,11 @@ def _read_data(path: str | None) -> dict[str, object]:
             line=exc.lineno,
             column=exc.colno,
         ) from exc
+    except (RecursionError, ValueError) as exc:  # nested thousands deep; a number of over 4,300 digits
+        reason = "nests too deeply" if isinstance(exc, RecursionError) else "holds a number too long to read"
+        raise InvalidInput(
+            f"{path} {reason}: merge data is one JSON object of fields.", field="data"
+        ) from None
     if not isinstance(data, dict):
         raise InvalidInput(
             f'{path} must hold a JSON object of merge fields, e.g. {{"first_name": "Olivia"}}.'

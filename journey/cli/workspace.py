@@ -17,14 +17,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from db.engine import make_engine
-    from db.migrate import upgrade
+    from journey.cli.common import cli_engine
 
-    engine = make_engine(args.database_url)
-    try:
-        upgrade(engine)
-    finally:
-        engine.dispose()
+    with cli_engine(args) as engine:
+        pass
     print(f"Schema is up to date ({engine.url.render_as_string(hide_password=True)}).")
     return 0
 

@@ -82,6 +82,7 @@ def clean_name(value: Any, *, field: str = "name", label: str = "Name", max_leng
     """A required, trimmed, single-line name of at most `max_length` characters."""
     if not isinstance(value, str) or not value.strip():
         raise InvalidInput(f"{label} is empty: give it a name.", field=field)
+    _refuse_nul(value, field=field, label=label)
     name = " ".join(value.split())
     if len(name) > max_length:
         raise InvalidInput(
@@ -96,6 +97,7 @@ def clean_text(value: Any, *, field: str, label: str, max_length: int = MAX_TEXT
         return ""
     if not isinstance(value, str):
         raise InvalidInput(f"{label} must be text.", field=field)
+    _refuse_nul(value, field=field, label=label)
     if len(value) > max_length:
         raise InvalidInput(
             f"{label} is {len(value):,} characters long; the limit is {max_length:,}. "
@@ -103,6 +105,16 @@ def clean_text(value: Any, *, field: str, label: str, max_length: int = MAX_TEXT
             field=field,
         )
     return value.strip() if strip else value
+
+
+def _refuse_nul(value: str, *, field: str, label: str) -> None:
+    """PostgreSQL refuses a NUL byte in text; it is refused here, so SQLite refuses it alike."""
+    if "\x00" in value:
+        raise InvalidInput(
+            f"{label} holds a NUL byte (\\0), which cannot be saved: remove it (it often comes from "
+            "pasting from a binary file).",
+            field=field,
+        )
 
 
 def clean_int(value: Any, *, field: str, label: str, minimum: int, maximum: int) -> int:
@@ -151,6 +163,7 @@ def clean_merge_data(value: Any, *, field: str = "merge_data") -> dict[str, str]
         if key in cleaned:
             raise InvalidInput(f"Merge field {key!r} appears twice.", field=field)
         text = "" if raw_value is None else str(raw_value)
+        _refuse_nul(key + text, field=field, label=f"Merge field {key!r}")
         if len(text) > MAX_MERGE_VALUE:
             raise InvalidInput(
                 f"The value of merge field {key!r} is over {MAX_MERGE_VALUE} characters.", field=field

@@ -26,6 +26,7 @@ from sqlmodel import Session
 from db.models import METRIC_COUNTS, METRIC_FIELDS, Email, JourneyPersona, MetricDaily, Stage
 from journey.core.errors import InvalidInput
 from journey.core.text import format_rate as format_rate  # the one rate format, for measure's users
+from journey.measure.imports.formats import day_window
 from journey.plan import journeys
 
 COUNT_FIELDS = METRIC_FIELDS  # the counts of metric_daily, then revenue (read from the table)
@@ -198,6 +199,12 @@ def parse_week(text: str) -> Period:
             f'"{text}" is not an ISO week: write it as YYYY-Www, for example 2026-W47.', field="week"
         )
     year, week = int(match.group(1)), int(match.group(2))
+    first, last = day_window()
+    if not first.year <= year <= last.year:
+        raise InvalidInput(
+            f'"{text.strip()}": metrics are kept for {first.year} to {last.year}; pick a week in those years.',
+            field="week",
+        )
     try:
         start = date.fromisoformat(f"{year}-W{week:02d}-1")  # the week's Monday
     except ValueError:
@@ -215,12 +222,20 @@ def last_complete_week(today: date | None = None) -> Period:
 
 
 def parse_day(text: str, *, field: str) -> date:
+    """A day typed as YYYY-MM-DD, within the days metrics are kept for (`day_window()`)."""
     try:
-        return date.fromisoformat(text.strip())
+        day = date.fromisoformat(text.strip())
     except (AttributeError, ValueError):
         raise InvalidInput(
             f'"{text}" is not a date: write it as YYYY-MM-DD, for example 2026-11-16.', field=field
         ) from None
+    first, last = day_window()
+    if not first <= day <= last:
+        raise InvalidInput(
+            f'"{text.strip()}": metrics are kept for {first:%Y-%m-%d} to {last:%Y-%m-%d}; pick a day in between.',
+            field=field,
+        )
+    return day
 
 
 def make_period(start: date, end: date) -> Period:

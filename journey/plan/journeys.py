@@ -152,7 +152,7 @@ def get_journey_by_name(session: Session, name: str) -> Journey:
     journey = session.execute(select(Journey).where(Journey.name == name)).scalar_one_or_none()
     if journey is None:
         known = ", ".join(f'"{s.name}"' for s in list_journeys(session)) or "none yet"
-        raise NotFound(f'No journey named "{name}" (journeys: {known}).', field="journey")
+        raise NotFound(f'No journey named "{name[:80]}" (journeys: {known}).', field="journey")
     return journey
 
 

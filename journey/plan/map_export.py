@@ -291,12 +291,14 @@ def _lane_keys(header: list[str]) -> list[str]:
         key = _column_key(title)
         if key is None:
             raise ImportRejected(
-                f"Row 1, column {number} “{title}”: not a lane. Use: {', '.join(CSV_COLUMNS)}.",
+                f"Row 1, column {number} “{title[:60]}”: not a lane. Use: {', '.join(CSV_COLUMNS)}.",
                 row=1,
-                field=title,
+                field=title[:60],
             )
         if key in keys:
-            raise ImportRejected(f"Row 1, column “{title}”: the column appears twice.", row=1, field=title)
+            raise ImportRejected(
+                f"Row 1, column “{title[:60]}”: the column appears twice.", row=1, field=title[:60]
+            )
         keys.append(key)
     if "name" not in keys:
         raise ImportRejected("Row 1: there is no “Stage” column, so rows cannot be matched to stages.", row=1)
@@ -305,6 +307,14 @@ def _lane_keys(header: list[str]) -> list[str]:
 
 def _lane_stage(row_number: int, values: dict[str, str], seen: dict[str, int]) -> dict:
     """One row's stage (name, lanes, emotion), validated; `seen` (folded name → row) catches repeats."""
+    for key, value in values.items():
+        if "\x00" in value:
+            column = "Stage" if key == "name" else LANE_LABELS.get(key, key.capitalize())
+            raise ImportRejected(
+                f"Row {row_number}, column “{column}”: the cell holds a NUL byte; the file is not plain text.",
+                row=row_number,
+                field=key,
+            )
     name = " ".join(values.get("name", "").split())
     if not name:
         raise ImportRejected(f"Row {row_number}, column “Stage”: the stage name is empty.", row=row_number)

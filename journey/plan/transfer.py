@@ -35,7 +35,7 @@ from db.models import (
     utcnow,
 )
 from journey.core.errors import InvalidJourneyFile, JourneyError, NotFound
-from journey.core.fields import MAX_MERGE_VALUE, field_limits
+from journey.core.fields import MAX_MERGE_VALUE, clean_merge_data, field_limits
 from journey.plan import journeys, personas
 from journey.write.snippets import clean_snippet_name, create_snippet, get_snippet_by_name
 
@@ -238,6 +238,25 @@ def parse_journey_file(payload: Any) -> JourneyExport:
         more = f" (and {count - 1} more problem{'s' if count > 2 else ''})" if count > 1 else ""
         where = _where(first["loc"])
         raise InvalidJourneyFile(f"{where}: {first['msg']}{more}.", field=where) from None
+    _refuse_nul(parsed.model_dump(), "")
+    for p_index, persona in enumerate(parsed.personas):
+        where = f"personas[{p_index}].merge_data"
+        try:
+            clean_merge_data(persona.merge_data, field=where)
+        except JourneyError as exc:
+            raise InvalidJourneyFile(f"{where}: {exc}", field=where) from None
+    for s_index, stage in enumerate(parsed.stages):
+        for e_index, email in enumerate(stage.emails):
+            seen: dict[str, int] = {}
+            for v_index, variant in enumerate(email.variants):
+                where = f"stages[{s_index}].emails[{e_index}].variants[{v_index}].label"
+                first = seen.setdefault(variant.label.casefold(), v_index)
+                if first != v_index:
+                    raise InvalidJourneyFile(
+                        f'{where}: the label "{variant.label}" is already variants[{first}]\'s '
+                        "(labels are unique per email, whatever the case).",
+                        field=where,
+                    )
     known = {p.name for p in parsed.personas}
     for index, name in enumerate(parsed.journey.personas):
         if name not in known:
@@ -309,21 +328,13 @@ def _email_rows(stage_files: list[StageFile]) -> list[dict[str, Any]]:
 
 def _variant_rows(stage_files: list[StageFile]) -> list[dict[str, Any]]:
     """The file's variants as rows to insert (keyed by their email's stage and position, `email`);
-    labels unique in their email, whatever their case."""
-    rows: list[dict[str, Any]] = []
-    for s_index, stage_file in enumerate(stage_files):
-        for e_index, email_file in enumerate(stage_file.emails):
-            seen: set[str] = set()
-            for v_index, variant in enumerate(email_file.variants):
-                key = variant.label.lower()
-                if key in seen:
-                    field = f"stages[{s_index}].emails[{e_index}].variants[{v_index}].label"
-                    raise InvalidJourneyFile(
-                        f'{field}: This email already has a variant labelled "{variant.label}".', field=field
-                    )
-                seen.add(key)
-                rows.append({"email": (s_index, e_index), **variant.model_dump(exclude=IGNORED)})
-    return rows
+    parse_journey_file has refused labels that are not unique in their email."""
+    return [
+        {"email": (s_index, e_index), **variant.model_dump(exclude=IGNORED)}
+        for s_index, stage_file in enumerate(stage_files)
+        for e_index, email_file in enumerate(stage_file.emails)
+        for variant in email_file.variants
+    ]
 
 
 def _at(where: str, exc: JourneyError) -> InvalidJourneyFile:
@@ -338,6 +349,24 @@ def _insert(session: Session, model: type, rows: list[dict[str, Any]]) -> None:
     statement = insert(model.__table__)
     for start in range(0, len(rows), INSERT_BATCH):
         session.execute(statement, rows[start : start + INSERT_BATCH])
+
+
+def _refuse_nul(value: Any, where: str) -> None:
+    """InvalidJourneyFile at the first text (key or value) holding a NUL byte: PostgreSQL refuses it
+    in text columns, so it is refused before the database, on SQLite too."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise InvalidJourneyFile(
+                f"{where or 'the file'}: the text holds a NUL byte (\\u0000); remove it and import again.",
+                field=where,
+            )
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _refuse_nul(key, where)
+            _refuse_nul(item, f"{where}.{key}" if where else key)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _refuse_nul(item, f"{where}[{index}]")
 
 
 def import_journey(session: Session, payload: Any, *, name: str | None = None) -> int:
@@ -422,7 +451,12 @@ def read_journey_file(data: bytes, name: str = "The file") -> Any:
 
     try:
         return json.loads(decode_text(data))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except ValueError as exc:  # not UTF-8/16, not JSON, or a number of over 4,300 digits
         raise InvalidJourneyFile(
             f"{name} is not a JSON file we can read ({exc}). Export it again and retry."
         ) from exc
+    except RecursionError:  # [[[[… thousands deep: the decoder gives up before Python's stack does
+        raise InvalidJourneyFile(
+            f"{name} nests its lists or objects too deeply to be a journey file (a journey file is "
+            "about 6 levels deep). Export it again and retry."
+        ) from None

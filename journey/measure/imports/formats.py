@@ -44,6 +44,9 @@ FORMATS = {
 NA_VALUES = frozenset({"", "n/a", "na", "-", "–", "—", "none", "null", "nan"})
 MAX_CELL = 1_000_000
 csv.field_size_limit(MAX_CELL)
+MAX_COLUMNS = 500  # real exports have 10 to 60 columns; a mapping form with more is unusable
+MAX_HEADER_CELL = 200  # characters in one column name
+MAX_HEADER_LINE = MAX_COLUMNS * (MAX_HEADER_CELL + 3)  # read at most this much looking for the header's end
 
 
 def normalize_header(name: str) -> str:
@@ -137,12 +140,12 @@ def open_csv(source: BinaryIO | Path | str, *, delimiter: str | None = None) -> 
     text = io.TextIOWrapper(buffered, encoding=encoding, newline="")
     closers.insert(0, text.close)
     try:
-        first = text.readline()
+        first = text.readline(MAX_HEADER_LINE)
         header_row = 1
         if first.lower().startswith("sep=") and len(first.strip()) == 5:
             # Excel's "sep=;" hint line: not shown as a row in Excel, so not counted.
             delimiter = delimiter or first.strip()[4]
-            first = text.readline()
+            first = text.readline(MAX_HEADER_LINE)
     except UnicodeDecodeError:
         for close in closers:
             close()
@@ -154,7 +157,12 @@ def open_csv(source: BinaryIO | Path | str, *, delimiter: str | None = None) -> 
             close()
         raise ImportRejected("The file is empty: export the report again with its header row.", row=1)
     delimiter = delimiter or sniff_delimiter(sample or first)
-    header = next(csv.reader([first], delimiter=delimiter))
+    try:
+        header = _check_header(first, delimiter)
+    except ImportRejected:
+        for close in closers:
+            close()
+        raise
     reader = csv.reader(text, delimiter=delimiter)
     return CsvStream(
         header=header,
@@ -166,6 +174,45 @@ def open_csv(source: BinaryIO | Path | str, *, delimiter: str | None = None) -> 
         header_row=header_row,
         _closers=closers,
     )
+
+
+def _check_header(first: str, delimiter: str) -> list[str]:
+    """The header row's cells; ImportRejected when it is too wide, a column name too long, or not CSV."""
+    if len(first) >= MAX_HEADER_LINE and not first.endswith("\n"):
+        raise ImportRejected(
+            f"The header row is over {MAX_HEADER_LINE:,} characters long: this is not an export we can read "
+            f"(at most {MAX_COLUMNS} columns of up to {MAX_HEADER_CELL} characters each).",
+            field="header",
+            row=1,
+        )
+    try:
+        header = next(csv.reader([first], delimiter=delimiter))
+    except csv.Error as exc:
+        raise ImportRejected(f"The header row is not valid CSV: {exc}.", field="header", row=1) from None
+    if len(header) > MAX_COLUMNS:
+        raise ImportRejected(
+            f"The header has {len(header):,} columns; we read at most {MAX_COLUMNS}. "
+            "Export only the report's columns, or check the delimiter.",
+            field="header",
+            row=1,
+        )
+    for column, cell in enumerate(header, 1):
+        if len(cell) > MAX_HEADER_CELL:
+            raise ImportRejected(
+                f"Row 1, column {column}: the column name is {len(cell):,} characters long "
+                f"(at most {MAX_HEADER_CELL}): is the first row really the header?",
+                field="header",
+                row=1,
+                column=column,
+            )
+        if "\x00" in cell:
+            raise ImportRejected(
+                f"Row 1, column {column}: the column name holds a NUL byte: the file is not a text CSV.",
+                field="header",
+                row=1,
+                column=column,
+            )
+    return header
 
 
 def read_header(source: BinaryIO | Path | str) -> list[str]:
@@ -259,58 +306,93 @@ _TEXT_DAY_FORMATS = (
 )
 
 
+FIRST_DAY = date(2000, 1, 1)
+
+
+def day_window(today: date | None = None) -> tuple[date, date]:
+    """The days a metric may be for: 2000-01-01 to the end of next year. A date outside is a typo
+    (`1026`, `9999`) or a placeholder, and would stretch every chart and week list to cover it."""
+    today = today or date.today()
+    return FIRST_DAY, date(today.year + 1, 12, 31)
+
+
+def _in_window(day: date, text: str) -> date:
+    first, last = day_window()
+    if not first <= day <= last:
+        raise CellError(
+            f"“{text.strip()[:40]}” is outside the dates we accept ({first:%Y-%m-%d} to {last:%Y-%m-%d}): "
+            "check the year"
+        )
+    return day
+
+
 def parse_day(text: str) -> date:
-    """`2026-11-02`, `2026-11-02 10:00:00`, `Jun 09, 2018 09:30 pm` → a date. CellError otherwise."""
+    """`2026-11-02`, `2026-11-02 10:00:00`, `Jun 09, 2018 09:30 pm` → a date in `day_window()`.
+    CellError otherwise."""
     value = text.strip()
     match = _ISO_DAY.fullmatch(value)
     if match:
         try:
-            return date(int(match[1]), int(match[2]), int(match[3]))
+            day = date(int(match[1]), int(match[2]), int(match[3]))
         except ValueError:
             raise CellError(f"“{value[:40]}” is not a real date") from None
+        return _in_window(day, value)
     if not value:
         raise CellError("the date is empty")
     value = " ".join(value.split())
     for pattern in _TEXT_DAY_FORMATS:
         try:
-            return datetime.strptime(value, pattern).date()
+            day = datetime.strptime(value, pattern).date()
         except ValueError as exc:
             if "out of range" in str(exc):
                 raise CellError(f"“{value[:40]}” is not a real date") from None
+            continue
+        return _in_window(day, value)
     raise CellError(f"“{value[:40]}” is not a date (use YYYY-MM-DD)")
 
 
 EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
-MIN_ORDINAL = date(2000, 1, 1).toordinal()
-MAX_ORDINAL = date(2100, 1, 1).toordinal()
+MAX_TIMESTAMP = 10**15  # beyond any unix time in seconds or milliseconds: refused before the arithmetic
 
 
 def parse_event_day(text: str) -> int:
-    """The UTC day (as a date ordinal) of a unix timestamp (s or ms) or an ISO 8601 time."""
+    """The UTC day (as a date ordinal, in `day_window()`) of a unix timestamp (s or ms) or an ISO 8601 time."""
     try:
         seconds = int(text)
     except ValueError:
         value = text.strip()
         try:
             seconds = int(float(value))
-        except ValueError:
+        except (ValueError, OverflowError):  # OverflowError: "inf", "1e400"
             try:
                 moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
             except ValueError:
                 raise CellError(f"“{value[:40]}” is not a timestamp (unix seconds or ISO 8601)") from None
             if moment.tzinfo is not None:
-                moment = moment.astimezone(UTC)
-            return moment.toordinal()
+                try:
+                    moment = moment.astimezone(UTC)
+                except OverflowError:  # 0001-01-01T00:00:00+01:00
+                    raise CellError(f"“{value[:40]}” is not a real date") from None
+            return _in_window(moment.date(), value).toordinal()
+    if not -MAX_TIMESTAMP < seconds < MAX_TIMESTAMP:
+        raise CellError(f"“{text.strip()[:40]}” is not a timestamp (unix seconds or ISO 8601)")
     if seconds > 100_000_000_000:  # milliseconds
         seconds //= 1000
     ordinal = EPOCH_ORDINAL + seconds // 86_400
-    if not MIN_ORDINAL <= ordinal < MAX_ORDINAL:
-        raise CellError(f"“{text.strip()[:40]}” is not a timestamp between 2000 and 2100")
+    first, last = day_window()
+    if not first.toordinal() <= ordinal <= last.toordinal():
+        raise CellError(
+            f"“{text.strip()[:40]}” is a time outside the dates we accept "
+            f"({first:%Y-%m-%d} to {last:%Y-%m-%d})"
+        )
     return ordinal
 
 
 def clean_label(text: str) -> str:
-    """A name or variant cell: trimmed, single-spaced, Excel's leading apostrophe dropped."""
+    """A name or variant cell: trimmed, single-spaced, Excel's leading apostrophe dropped.
+    CellError for a NUL byte (PostgreSQL refuses it in text; refused on SQLite alike)."""
+    if "\x00" in text:
+        raise CellError("the cell holds a NUL byte (\\0): the file is not plain text")
     value = " ".join(text.split())
     if value[:2] in ("'=", "'+", "'-", "'@"):
         value = value[1:]

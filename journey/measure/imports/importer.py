@@ -607,8 +607,11 @@ class _AggregateCells:
             day = _day_ordinal(cells[self.date_i])
         except CellError as exc:
             raise CellError(f"{self.header[self.date_i]}: {exc}") from None
-        name = clean_label(cells[self.email_i]) if self.email_i is not None else ""
-        campaign_id = cells[self.campaign_i].strip() if self.campaign_i is not None else ""
+        name = self.label(cells, self.email_i) if self.email_i is not None else ""
+        campaign_id = ""
+        if self.campaign_i is not None:
+            self.label(cells, self.campaign_i)  # refuses a NUL byte, naming the column
+            campaign_id = cells[self.campaign_i].strip()
         if campaign_id.lower() in ("n/a", "-"):
             campaign_id = ""
         if not name and not campaign_id:
@@ -616,12 +619,12 @@ class _AggregateCells:
             raise CellError(f"{self.header[where]}: the email name is empty")
         if name.startswith("="):
             raise CellError(f"{self.header[self.email_i]}: “{name[:40]}” is a formula, not an email name")
-        stage = clean_label(cells[self.stage_i]) if self.stage_i is not None else ""
+        stage = self.label(cells, self.stage_i) if self.stage_i is not None else ""
         if stage and stage.casefold() not in targets.stages:
             raise CellError(f"unknown stage “{stage}” (this journey's stages: {targets.stage_list()})")
         if not stage and self.stage_i is not None and self.spec.name == "generic":
             raise CellError(f"{self.header[self.stage_i]}: the stage is empty")
-        variant = clean_label(cells[self.variant_i]) if self.variant_i is not None else ""
+        variant = self.label(cells, self.variant_i) if self.variant_i is not None else ""
         if len(variant) > MAX_VARIANT:
             raise CellError(
                 f"{self.header[self.variant_i]}: variant names are limited to {MAX_VARIANT} characters"
@@ -671,6 +674,13 @@ class _AggregateCells:
             raise CellError(problem)
         return values
 
+    def label(self, cells: list[str], index: int) -> str:
+        """A name cell cleaned by clean_label; a CellError names its column."""
+        try:
+            return clean_label(cells[index])
+        except CellError as exc:
+            raise CellError(f"{self.header[index]}: {exc}") from None
+
     def _cell(self, parse: Callable[..., float], cells: list[str], index: int) -> float:
         """A number cell read by `parse`; a CellError names its column."""
         try:
@@ -701,10 +711,10 @@ def _read_aggregate(
                 "(a number like 1,751 without quotes, or a missing delimiter?)",
             )
             continue
-        if read.channel_i is not None and not _is_email(cells[read.channel_i]):
-            run.other_channels.setdefault(clean_label(cells[read.channel_i]), []).append(row)
-            continue
         try:
+            if read.channel_i is not None and not _is_email(cells[read.channel_i]):
+                run.other_channels.setdefault(read.label(cells, read.channel_i), []).append(row)
+                continue
             day, name, campaign_id, stage, variant = read.names(cells, targets)
             values = read.values(cells)
         except CellError as exc:
@@ -1106,6 +1116,11 @@ def _new_group(
 ) -> list | str:
     campaign_id, raw_name, raw_variant = key
     campaign_id = campaign_id.strip()
+    for text, index in ((raw_name, name_i), (raw_variant, variant_i), (campaign_id, None)):
+        try:
+            clean_label(text)
+        except CellError as exc:
+            return f"{header[index] if index is not None else 'campaign id'}: {exc}"
     name = clean_label(raw_name)
     if name.startswith("[") and name.endswith("]"):  # SendGrid categories: ["welcome", "promo"]
         try:

@@ -212,7 +212,10 @@ def report_values(campaign: ReportRow) -> tuple[int, str, list, int]:
     """
     cells = campaign.cells
     name_row, name_label, name = cells["email"]
-    name = clean_label(name)
+    try:
+        name = clean_label(name)
+    except CellError as exc:
+        raise ReportCellError(name_row, f"{name_label}: {exc}") from None
     if not name:
         raise ReportCellError(name_row, f"{name_label}: the email name is empty")
     if name.startswith("="):

@@ -1,0 +1,134 @@
+"""The app as served: `streamlit run serve.py` (what `make run` does) runs app.py as an `st.App` with
+`SiteGuard` in front of Streamlit, so the server answers only whom it should.
+
+Streamlit checks the Host header (`server.allowedHosts`) on its WebSocket only, and sends no header
+that stops a foreign site from framing the app. `SiteGuard`, an ASGI middleware that `st.App` runs
+before Streamlit's own (the supported hook: `App(..., middleware=...)`), adds what is missing:
+
+- a request (page, static file, upload, WebSocket) whose Host is not an allowed host is refused with
+  400, so DNS rebinding (evil.example resolving to 127.0.0.1) reaches nothing;
+- a WebSocket opened from a page of another origin is refused (Streamlit would accept it once the
+  origin passed its allowlist, and looks the machine's external IP up on the Internet to decide);
+- every HTTP response carries `X-Frame-Options: SAMEORIGIN` and `Content-Security-Policy:
+  frame-ancestors 'self'`, so only the app itself may frame its pages.
+
+The allowed hosts are Streamlit's own `server.allowedHosts` (.streamlit/config.toml, or the
+`STREAMLIT_SERVER_ALLOWED_HOSTS` variable); `*.example.com` covers subdomains, `*` any host. When the
+list is empty they are the loopback names and `server.address`, never "anything".
+
+This module imports nothing of `ui`: the ui package ends Streamlit's legacy multipage mode on its first
+import inside a script run, which an import here, outside any run, would spend. `streamlit run app.py`
+still works, without these checks. Tested on loopback in tests/test_hostile_server.py.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from starlette.middleware import Middleware
+from streamlit import config
+from streamlit.starlette import App
+
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
+FRAME_HEADERS = [
+    (b"x-frame-options", b"SAMEORIGIN"),
+    (b"content-security-policy", b"frame-ancestors 'self'"),
+]
+WILDCARD_ADDRESSES = ("", "0.0.0.0", "::")  # listening on every interface: no name of its own
+
+
+def allowed_hosts() -> list[str]:
+    """The host names the app answers to (`server.allowedHosts`, or loopback and `server.address`)."""
+    configured = [host.strip().lower().rstrip(".") for host in config.get_option("server.allowedHosts") or []]
+    if configured:
+        return configured
+    address = (config.get_option("server.address") or "").strip().lower()
+    return [*LOOPBACK_HOSTS, *([address] if address not in WILDCARD_ADDRESSES else [])]
+
+
+def hostname_of(netloc: str | None) -> str | None:
+    """`Evil.Example:8501` → `evil.example`, `[::1]:8501` → `::1`; None for a malformed one."""
+    if not netloc:
+        return None
+    try:
+        parts = urlsplit(f"//{netloc}")
+        _ = parts.port  # a port that is not a number in range raises ValueError
+    except ValueError:
+        return None
+    if parts.hostname is None or parts.username is not None or parts.path or parts.query or parts.fragment:
+        return None
+    return parts.hostname.lower().rstrip(".")
+
+
+def host_allowed(netloc: str | None, hosts: list[str]) -> bool:
+    """Whether a Host header (or an Origin's host and port) names one of `hosts`."""
+    hostname = hostname_of(netloc)
+    if hostname is None:
+        return False
+    for pattern in hosts:
+        if pattern == "*" or hostname == pattern:
+            return True
+        if pattern.startswith("*.") and hostname.endswith(pattern[1:]):
+            return True
+    return False
+
+
+def _header(scope: dict, name: bytes) -> str | None:
+    for key, value in scope.get("headers", ()):
+        if key == name:
+            return value.decode("latin-1")
+    return None
+
+
+class SiteGuard:
+    """ASGI middleware: refuse foreign Host headers and cross-origin WebSockets; forbid foreign framing."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        kind = scope["type"]
+        if kind not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        hosts = allowed_hosts()
+        if not host_allowed(_header(scope, b"host"), hosts):
+            await self._refuse(kind, send, b"Invalid host header: this app answers only to its own address.")
+            return
+        if kind == "websocket":
+            origin = _header(scope, b"origin")
+            if origin is not None and not host_allowed(urlsplit(origin).netloc, hosts):
+                await self._refuse(kind, send, b"")
+                return
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message) -> None:
+            if message["type"] == "http.response.start":
+                names = {key.lower() for key, _ in message.get("headers", ())}
+                extra = [(key, value) for key, value in FRAME_HEADERS if key not in names]
+                message = {**message, "headers": [*message.get("headers", ()), *extra]}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+    @staticmethod
+    async def _refuse(kind: str, send, body: bytes) -> None:
+        if kind == "websocket":
+            await send({"type": "websocket.close", "code": 1008})  # before accept: the handshake gets 403
+            return
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 400,
+                "headers": [
+                    (b"content-type", b"text/plain; charset=utf-8"),
+                    (b"content-length", str(len(body)).encode()),
+                    *FRAME_HEADERS,
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
+
+
+app = App("app.py", middleware=[Middleware(SiteGuard)])

@@ -8,6 +8,7 @@ before any widget exists). `Fields` draws one widget per field kind, each with i
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from contextlib import nullcontext
 from typing import Any
 
@@ -58,8 +59,9 @@ def load_form(prefix: str, row, fields) -> None:
 class Fields:
     """The widgets of one form (keys prefix + field), each followed by its field's refusal, if any.
 
-    With `model` (a db model), a text widget for one of its fields carries the field's `max_length` as
-    `max_chars`, so the browser stops a paste at the limit the save would refuse.
+    With `model` (a db model, or a mapping of field → maximum length for fields kept outside a table), a
+    text widget for one of its fields carries the field's `max_length` as `max_chars`, so the browser
+    stops a paste at the limit the save would refuse.
     """
 
     def __init__(self, prefix: str, model=None) -> None:
@@ -82,12 +84,12 @@ class Fields:
 
     def _draw(self, widget: str, field: str, label: str, where, kwargs: dict) -> Any:
         kwargs.setdefault("key", self.key(field))
-        if (
-            widget in ("text_input", "text_area")
-            and self.model is not None
-            and field in self.model.model_fields
-        ):
-            kwargs.setdefault("max_chars", field_limits(self.model, field).max_length)
+        if widget in ("text_input", "text_area") and self.model is not None:
+            if isinstance(self.model, Mapping):  # limits kept outside a table (the brand's)
+                if field in self.model:
+                    kwargs.setdefault("max_chars", self.model[field])
+            elif field in self.model.model_fields:
+                kwargs.setdefault("max_chars", field_limits(self.model, field).max_length)
         with where if where is not None else nullcontext():
             value = getattr(st, widget)(label, **kwargs)
             field_error(self.errors, field)

@@ -33,7 +33,7 @@ def brand_form() -> None:
     """The brand's fields and Save; the saved brand fills the form the first time."""
     load_form(BRAND_FORM, load_brand(), brand.BRAND_FIELDS)
     with st.form(f"{BRAND_FORM}form"):
-        form = Fields(BRAND_FORM)
+        form = Fields(BRAND_FORM, brand.MAX_LENGTHS)
         for field in TEXT_FIELDS:
             label, help_text = brand.BRAND_LABELS[field], brand.BRAND_HELP[field]
             form.text(field, label, help=help_text, placeholder=PLACEHOLDERS[field])

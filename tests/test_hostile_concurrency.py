@@ -95,3 +95,19 @@ def test_the_journeys_page_renders_under_a_long_journey_import(workspace):
     table = at.dataframe[0].value
     assert sorted(table["Journey"]) == sorted(["Long import", the_demo])
     assert dict(zip(table["Journey"], table["Stages"], strict=True))["Long import"] == 5_000
+
+
+@pytest.mark.parametrize("command", ["import-journey", "init"])
+def test_a_cli_write_while_the_database_is_busy_is_one_line_not_a_traceback(
+    workspace, cli, tmp_path, command
+):
+    url = f"sqlite:///{workspace}"
+    exported = tmp_path / "journey.json"
+    cli("export", "--journey", "Office coffee subscription", "-o", str(exported), db=url, check=True)
+    args = {"import-journey": ["import-journey", str(exported), "--name", "Copy"], "init": ["init"]}[command]
+    with write_lock_held(workspace):
+        done = cli(*args, db=url)
+    assert done.returncode == 1
+    assert done.stderr == f"error: {DatabaseBusy.MESSAGE}\n"
+    with in_db(f"sqlite:///{workspace}") as session:
+        assert [j.name for j in journeys.list_journeys(session)] == ["Office coffee subscription"]

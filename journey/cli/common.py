@@ -22,8 +22,9 @@ def cli_engine(args: argparse.Namespace) -> Iterator[Engine]:
     from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
     from sqlalchemy.exc import DatabaseError as SqlDatabaseError
 
-    from db.engine import make_engine
+    from db.engine import is_busy, make_engine
     from db.migrate import upgrade
+    from journey.core.errors import DatabaseBusy
 
     try:
         engine = make_engine(getattr(args, "database_url", None))
@@ -33,6 +34,8 @@ def cli_engine(args: argparse.Namespace) -> Iterator[Engine]:
         try:
             upgrade(engine)
         except (OperationalError, SqlDatabaseError) as exc:
+            if is_busy(exc):  # a database another process keeps locked is there, only busy
+                raise DatabaseBusy() from None
             raise _unusable_database("cannot be opened", exc) from None
         yield engine
     finally:
@@ -41,11 +44,22 @@ def cli_engine(args: argparse.Namespace) -> Iterator[Engine]:
 
 @contextmanager
 def cli_session(args: argparse.Namespace) -> Iterator[Session]:
-    """One transaction on the migrated database the command was pointed at (see cli_engine)."""
-    from db.engine import session_scope
+    """One transaction on the migrated database the command was pointed at (see cli_engine).
 
-    with cli_engine(args) as engine, session_scope(engine) as session:
-        yield session
+    A database another process keeps locked past the busy timeout is DatabaseBusy (one line, exit 1),
+    as in the app, not a traceback."""
+    from sqlalchemy.exc import OperationalError
+
+    from db.engine import is_busy, session_scope
+    from journey.core.errors import DatabaseBusy
+
+    try:
+        with cli_engine(args) as engine, session_scope(engine) as session:
+            yield session
+    except OperationalError as exc:
+        if not is_busy(exc):
+            raise
+        raise DatabaseBusy() from None
 
 
 def _unusable_database(problem: str, exc: Exception):

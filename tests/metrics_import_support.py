@@ -15,6 +15,22 @@ METRIC_COLUMNS = (
 )
 
 
+def row(sent, delivered, opens, clicks, *, machine=0, conv=0, unsub=0, bounces=0, complaints=0, revenue=0.0):
+    """One metric_daily row's counts and revenue, as dump() gives them (what a test counted by hand)."""
+    return {
+        "sent": sent,
+        "delivered": delivered,
+        "opens": opens,
+        "machine_opens": machine,
+        "clicks": clicks,
+        "conversions": conv,
+        "unsubscribes": unsub,
+        "bounces": bounces,
+        "complaints": complaints,
+        "revenue": revenue,
+    }
+
+
 def make_onboarding(session: Session) -> int:
     """Onboarding: Awareness (Welcome 1 [id mc-a1b2c3], Welcome 2), Consideration (Case study, A/B),
     Decision (empty), Retention (Win-back); its id."""

@@ -6,7 +6,7 @@ import io
 from datetime import date
 
 import pytest
-from metrics_import_support import FIXTURES, counts, make_onboarding
+from metrics_import_support import FIXTURES, counts, make_onboarding, row
 
 from journey.measure.imports.formats import (
     CellError,
@@ -20,22 +20,6 @@ from journey.measure.imports.formats import (
     sniff_delimiter,
 )
 from journey.measure.imports.importer import import_metrics
-
-
-def row(sent, delivered, opens, clicks, *, machine=0, conv=0, unsub=0, bounces=0, complaints=0, revenue=0.0):
-    return {
-        "sent": sent,
-        "delivered": delivered,
-        "opens": opens,
-        "machine_opens": machine,
-        "clicks": clicks,
-        "conversions": conv,
-        "unsubscribes": unsub,
-        "bounces": bounces,
-        "complaints": complaints,
-        "revenue": revenue,
-    }
-
 
 # --- cells ------------------------------------------------------------------------
 

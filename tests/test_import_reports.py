@@ -12,7 +12,7 @@ import csv
 import io
 
 import pytest
-from metrics_import_support import FIXTURES, counts, dump, make_onboarding
+from metrics_import_support import FIXTURES, counts, dump, make_onboarding, row
 from sqlalchemy import update
 
 from db.models import Email
@@ -20,21 +20,6 @@ from journey.core.errors import ImportRejected
 from journey.measure.imports.formats import FORMATS, detect_format, normalize_header
 from journey.measure.imports.importer import import_metrics
 from journey.measure.metrics import stage_metrics
-
-
-def row(sent, delivered, opens, clicks, *, machine=0, conv=0, unsub=0, bounces=0, complaints=0, revenue=0.0):
-    return {
-        "sent": sent,
-        "delivered": delivered,
-        "opens": opens,
-        "machine_opens": machine,
-        "clicks": clicks,
-        "conversions": conv,
-        "unsubscribes": unsub,
-        "bounces": bounces,
-        "complaints": complaints,
-        "revenue": revenue,
-    }
 
 
 @pytest.fixture

@@ -292,13 +292,7 @@ def _stage_rows(stage_files: list[StageFile]) -> list[dict[str, Any]]:
             )
         except JourneyError as exc:
             raise _at(where, exc) from exc
-        key = cleaned["name"].lower()
-        if key in seen:
-            field = f"{where}.name"
-            raise InvalidJourneyFile(
-                f'{field}: This journey already has a stage named "{cleaned["name"]}".', field=field
-            )
-        seen.add(key)
+        _once(seen, cleaned["name"], f"{where}.name", "a stage")
         rows.append({"position": s_index, **cleaned})
     return rows
 
@@ -315,13 +309,7 @@ def _email_rows(stage_files: list[StageFile]) -> list[dict[str, Any]]:
                 cleaned = journeys._clean_email(email_file.model_dump(exclude={*IGNORED, "variants"}))
             except JourneyError as exc:
                 raise _at(where, exc) from exc
-            key = cleaned["name"].lower()
-            if key in seen:
-                field = f"{where}.name"
-                raise InvalidJourneyFile(
-                    f'{field}: This journey already has an email named "{cleaned["name"]}".', field=field
-                )
-            seen.add(key)
+            _once(seen, cleaned["name"], f"{where}.name", "an email")
             rows.append({"stage": s_index, "position": e_index, **cleaned})
     return rows
 
@@ -335,6 +323,14 @@ def _variant_rows(stage_files: list[StageFile]) -> list[dict[str, Any]]:
         for e_index, email_file in enumerate(stage_file.emails)
         for variant in email_file.variants
     ]
+
+
+def _once(seen: set[str], name: str, field: str, what: str) -> None:
+    """Refuse `name` if the journey already has `what` of that name (in any case); remember it."""
+    key = name.lower()
+    if key in seen:
+        raise InvalidJourneyFile(f'{field}: This journey already has {what} named "{name}".', field=field)
+    seen.add(key)
 
 
 def _at(where: str, exc: JourneyError) -> InvalidJourneyFile:

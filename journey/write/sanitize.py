@@ -15,7 +15,9 @@ Every other place an email can name an image passes the same scheme rule as `src
 a `background=` attribute (what `mj-section`/`mj-hero` `background-url` and HTML's `background` become;
 nh3 checks only href and src) is dropped, and in CSS (style attributes and `<style>` blocks) a
 declaration or rule whose `url(…)`, `src(…)`, `image-set(…)` or `@import` address fails it is dropped,
-whatever property carries it (`background`, `content:`, `list-style`, `border-image`…). The CSS is read
+whatever property carries it (`background`, `content:`, `list-style`, `border-image`…), and in the
+Outlook conditional comments MJML writes (VML `<v:fill src=…>`, `<v:image src=…>`) an address that
+fails it is emptied. The CSS is read
 as the browser reads it first: comments out, escapes decoded (`u\72l(`, `\6a avascript:`), so an
 encoded address is judged by what it says; an address that cannot be read to its end is refused.
 
@@ -95,6 +97,7 @@ _CSS_DANGER_RE = re.compile(
     re.IGNORECASE,
 )
 _STYLE_BLOCK_RE = re.compile(r"(<style\b[^>]*>)(.*?)(</style>)", re.IGNORECASE | re.DOTALL)
+_COMMENT_RE = re.compile(r"<!--.*?-->", re.DOTALL)
 _STYLE_ATTR_RE = re.compile(r'\sstyle="([^"]*)"', re.IGNORECASE)
 _HEAD_RE = re.compile(r"<head\b[^>]*>(.*?)</head>", re.IGNORECASE | re.DOTALL)
 _BODY_RE = re.compile(r"<body\b([^>]*)>(.*)</body>", re.IGNORECASE | re.DOTALL)
@@ -170,6 +173,8 @@ def _dropped_url_finding(source: str) -> Finding:
         if "{{" not in value and not url_allowed(_css_read(value) if match.group(3) is not None else value):
             line = line_of(source, match.start())
             break
+    else:  # a CSS address with escapes (`u\\72l(…)`) or in image-set()/@import: read each line as CSS
+        line = next((n for n, text in enumerate(source.splitlines(), 1) if not _css_piece_safe(text)), None)
     return Finding(
         rule="unsafe-url",
         severity="error",
@@ -198,7 +203,6 @@ _CSS_URL_PROBES = ("url(", "src(", "image-set(", "@import", "\\", "/*")
 _CSS_URL_FN_RE = re.compile(r"url\(\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s\"'()]*))\s*\)", re.IGNORECASE)
 _CSS_STRING_RE = re.compile(r"\"([^\"]*)\"|'([^']*)'")
 _CSS_STRING_URL_RE = re.compile(r"\bsrc\(|image-set\(|@import", re.IGNORECASE)
-_CSS_PIECES_RE = re.compile(r"([;{}])")
 
 
 def _css_char(match: re.Match[str]) -> str:
@@ -230,14 +234,45 @@ def _css_piece_safe(piece: str) -> bool:
     return all(url_allowed(address) for address in addresses)
 
 
+def _css_pieces(css: str) -> list[str]:
+    """`css` cut at each `;`, `{` and `}` that ends a declaration, selector or at-rule (not one inside a
+    string, parentheses, a comment or an escape): pieces and separators alternate, pieces at even places."""
+    pieces: list[str] = []
+    start = depth = 0
+    quote = ""
+    index, end = 0, len(css)
+    while index < end:
+        char = css[index]
+        if char == "\\":
+            index += 2
+            continue
+        if quote:
+            quote = "" if char == quote else quote
+        elif css.startswith("/*", index):
+            close = css.find("*/", index + 2)
+            index = end if close < 0 else close + 2
+            continue
+        elif char in "\"'":
+            quote = char
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth = max(depth - 1, 0)
+        elif char in ";{}" and not depth:
+            pieces += [css[start:index], char]
+            start = index + 1
+        index += 1
+    return [*pieces, css[start:]]
+
+
 def clean_css_urls(css: str) -> tuple[str, int]:
     """`css` without the declarations and rules whose addresses fail `url_allowed`, and how many went."""
     lowered = css.lower()
     if not any(probe in lowered for probe in _CSS_URL_PROBES):
         return css, 0
-    pieces = _CSS_PIECES_RE.split(css)
+    pieces = _css_pieces(css)
     removed = 0
-    for index in range(0, len(pieces), 2):  # even indexes: the text between two ; { or }
+    for index in range(0, len(pieces), 2):
         if not _css_piece_safe(pieces[index]):
             pieces[index] = ""
             removed += 1
@@ -267,12 +302,30 @@ def _clean_tag_urls(tag: str, removed: list[int]) -> str:
     return _STYLE_VALUE_RE.sub(style, tag) if "style=" in tag.lower() else tag
 
 
+_COMMENT_URL_RE = re.compile(r"""(\s(?:src|href|background)\s*=\s*)(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
+
+
+def _clean_comment(comment: str, removed: list[int]) -> str:
+    """An Outlook conditional comment (`<!--[if mso]><v:fill src=…>`): its addresses held to the same rule."""
+
+    def address(match: re.Match[str]) -> str:
+        if url_allowed(match.group(2) if match.group(2) is not None else match.group(3)):
+            return match.group()
+        removed[0] += 1
+        return match.group(1) + '""'
+
+    return _COMMENT_URL_RE.sub(address, comment)
+
+
 def _clean_urls(cleaned: str) -> tuple[str, int]:
-    """Background attributes and CSS addresses held to the scheme rule of src; how many were removed."""
+    """Background attributes, CSS addresses and those in comments held to the scheme rule of src; how
+    many were removed."""
     lowered = cleaned.lower()
-    if "background=" not in lowered and not any(probe in lowered for probe in _CSS_URL_PROBES):
+    if "background=" not in lowered and not any(probe in lowered for probe in (*_CSS_URL_PROBES, "<!--")):
         return cleaned, 0
     removed = [0]
+    if "<!--" in cleaned:
+        cleaned = _COMMENT_RE.sub(lambda m: _clean_comment(m.group(), removed), cleaned)
 
     def block(match: re.Match[str]) -> str:
         css, count = clean_css_urls(match.group(2))
@@ -288,6 +341,8 @@ def _clean_fragment(fragment: str, removed: list[int]) -> str:
     cleaned = _CLEANER.clean(fragment)
     lowered = cleaned.lower()
     if any(probe in lowered for probe in _CSS_PROBES) and _CSS_DANGER_RE.search(cleaned):
+        # a url(javascript:…) counts as a dropped address (its source may hide it: `&#106;avascript:`)
+        removed[0] += sum(match.lower().startswith("url") for match in _CSS_DANGER_RE.findall(cleaned))
         cleaned = _STYLE_BLOCK_RE.sub(lambda m: m.group(1) + _clean_css(m.group(2)) + m.group(3), cleaned)
         cleaned = _STYLE_ATTR_RE.sub(lambda m: ' style="' + _clean_css(m.group(1)) + '"', cleaned)
     cleaned, count = _clean_urls(cleaned)

@@ -23,13 +23,32 @@ MOBILE_PREVIEW_WIDTH = 375
 PREVIEW_HEIGHT = 900
 
 
+REMOTE_IMAGES = "preview_remote_images"  # not a widget key: Streamlit drops those with their widget
+
+
+def remote_images_toggle() -> bool:
+    """The "Load remote images" switch: off by default, as in mail clients; remembered for the session."""
+    st.session_state.setdefault(REMOTE_IMAGES, False)
+    st.session_state["studio_remote_images"] = st.session_state[REMOTE_IMAGES]
+    return st.toggle(
+        "Load remote images",
+        key="studio_remote_images",
+        on_change=lambda: st.session_state.update({REMOTE_IMAGES: st.session_state["studio_remote_images"]}),
+        help="Off: the preview fetches nothing (no tracking pixel learns the email was opened); "
+        "remote images show as boxes with their alt text.",
+    )
+
+
 def studio_preview(html: str | None, *, width: int, caption: str, height: int = PREVIEW_HEIGHT) -> None:
-    """One sandboxed preview: sanitised HTML with a CSP in a data: URL (opaque origin), no app CSS."""
+    """One sandboxed preview: sanitised HTML with a CSP in a data: URL (opaque origin), no app CSS; links
+    open in a new tab; remote images only once "Load remote images" is on (render.preview_src)."""
     st.caption(caption)
     if html is None:
         st.info("No preview: fix the error in the findings first.")
         return
-    st.iframe(preview_src(html), width=width, height=height)
+    remote = bool(st.session_state.get(REMOTE_IMAGES))
+    shown = html if remote else views.remote_images_off(html)
+    st.iframe(preview_src(shown, remote_images=remote), width=width, height=height)
 
 
 STUDIO_VIEWS = ("Email", "Inbox", "Dark mode", "Images off", "Gmail clipping")
@@ -51,6 +70,7 @@ def studio_previews(html: str | None, *, subject: str | None = None, sender: str
         label_visibility="collapsed",
         help="What the reader sees: the email, its inbox row, dark mode, images off, Gmail's clipping.",
     )
+    remote_images_toggle()
     if view is None or view == "Email" or html is None:
         studio_devices(html)
         return

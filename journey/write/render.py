@@ -12,7 +12,8 @@ One pure pipeline that the studio page, the CLI and the tests all call:
         not stop it: it shows as a placeholder, its own text on a highlighted background (plain text
         inside an attribute such as href), and its error is kept in `tag_errors`
     standard_merge_data(persona_merge_data, brand=..., unsubscribe_url=..., view_in_browser_url=...) -> dict
-    preview_src(html) -> "data:text/html;base64,…" with a CSP meta, for st.iframe
+    preview_src(html, remote_images=False) -> "data:text/html;base64,…" with a CSP meta, for st.iframe:
+        the preview stays a preview (below)
 
 Steps: (0) every `<mj-include>` replaced by its snippet from `snippets` (`journey.write.includes`; an
 include that names no snippet, or a cycle, is an error finding with its line and is left out, so the
@@ -24,6 +25,24 @@ replaces `<mj-preview>`;
 (6b) the placeholders filled in;
 (7) nh3 with an email allowlist (`journey.write.sanitize`); (8) a plain-text alternative from the clean HTML.
 `data` is laid over `standard_merge_data()`, so `unsubscribe_url`, `view_in_browser_url` and `brand` always exist.
+
+The preview stays a preview. Streamlit draws `st.iframe` with a sandbox of its own that a caller cannot
+change (`allow-forms allow-modals allow-popups allow-popups-to-escape-sandbox allow-same-origin
+allow-scripts allow-downloads`, streamlit's frontend `IFrameUtil`): it has no `allow-top-navigation`, so the
+email can never navigate the app's page, but it allows scripts, and a remote page loaded *into* the frame
+would run them under its own origin, out of reach of our CSP. So the defence is the document itself:
+- the sanitiser leaves no script, form, `<base>`, meta refresh or `javascript:` address, and the CSP
+  (`default-src 'none'`: no script, frame, font, fetch or stylesheet; `form-action 'none'`,
+  `base-uri 'none'`) stops what a sanitiser bug would let through. CSP has no rule that stops a frame
+  navigating (`navigate-to` was dropped from the spec, no browser ships it), hence:
+- every link gets `target="_blank" rel="noopener noreferrer"` (any target the email set is replaced), so
+  a click opens the address in a new tab (allowed by `allow-popups`, unsandboxed by
+  `allow-popups-to-escape-sandbox`, with no opener and no referrer) and the frame keeps the email; a link
+  is the only thing left in the sanitised HTML that can navigate.
+- remote images load only with `remote_images=True` (the studio's "Load remote images", off by default
+  as in mail clients): off, the CSP's `img-src` is `data:` only (the `cid:` placeholders are data:
+  images), so no tracking pixel, `background=` or CSS `url()` is fetched, and
+  `journey.write.views.remote_images_off` draws each remote `<img>` as a box of its size with its alt text.
 """
 
 from __future__ import annotations
@@ -57,7 +76,11 @@ STANDARD_MERGE_TAGS = ("unsubscribe_url", "view_in_browser_url")
 DEFAULT_UNSUBSCRIBE_URL = "https://example.com/unsubscribe"
 DEFAULT_VIEW_IN_BROWSER_URL = "https://example.com/view-in-browser"
 
-PREVIEW_CSP = "default-src 'none'; img-src https: data:; style-src 'unsafe-inline'"
+_CSP = "default-src 'none'; img-src {images}; style-src 'unsafe-inline'; form-action 'none'; base-uri 'none'"
+PREVIEW_CSP = _CSP.format(
+    images="data:"
+)  # the default: nothing is fetched (cid: images are data: placeholders)
+REMOTE_IMAGES_CSP = _CSP.format(images="https: http: data:")  # "Load remote images" on
 
 _POSITION_RE = re.compile(r"at position (\d+):(\d+)")
 _BODY_OPEN_RE = re.compile(r"<body\b[^>]*>", re.IGNORECASE)
@@ -395,14 +418,37 @@ CID_PLACEHOLDER = "data:image/svg+xml;base64," + base64.b64encode(
 _CID_SRC_RE = re.compile(r"""(<img\b[^<>]*?\ssrc\s*=\s*)(["'])\s*cid:[^"']*\2""", re.IGNORECASE)
 
 
-def preview_src(html: str) -> str:
+_LINK_OPEN_RE = re.compile(r"""<a(?=[\s>/])(?:[^>"']|"[^"]*"|'[^']*')*>""", re.IGNORECASE)
+_ATTRIBUTE_RE = re.compile(r"""([^\s=/>"']+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s"'>]+))?""")
+NEW_TAB = ' target="_blank" rel="noopener noreferrer"'
+
+
+def links_in_new_tab(html: str) -> str:
+    """Every `<a>` opening in a new tab, with no opener and no referrer, whatever target it had."""
+
+    def rewrite(match: re.Match[str]) -> str:
+        inside = match.group()[2:-1].removesuffix("/")
+        kept = [
+            attribute.group()
+            for attribute in _ATTRIBUTE_RE.finditer(inside)
+            if attribute.group(1).lower() not in ("target", "rel")
+        ]
+        return "<a" + "".join(f" {attribute}" for attribute in kept) + NEW_TAB + ">"
+
+    return _LINK_OPEN_RE.sub(rewrite, html)
+
+
+def preview_src(html: str, *, remote_images: bool = False) -> str:
     """A data: URL for st.iframe: the HTML with a CSP meta that blocks scripts and remote loads (opaque origin).
 
-    `cid:` images (attachments, kept in the email's HTML) show as a placeholder; nothing is fetched.
+    Links open in a new tab (`links_in_new_tab`), never in the frame. Remote images are fetched only with
+    `remote_images=True`; `cid:` images (attachments, kept in the email's HTML) show as a placeholder.
     """
     if "cid:" in html:
         html = _CID_SRC_RE.sub(lambda m: f"{m.group(1)}{m.group(2)}{CID_PLACEHOLDER}{m.group(2)}", html)
-    meta = f'<meta http-equiv="Content-Security-Policy" content="{PREVIEW_CSP}">'
+    html = links_in_new_tab(html)
+    csp = REMOTE_IMAGES_CSP if remote_images else PREVIEW_CSP
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{csp}">'
     match = re.search(r"<head\b[^>]*>", html, re.IGNORECASE)
     if match:
         document = html[: match.end()] + meta + html[match.end() :]

@@ -9,6 +9,9 @@
         text (or "No alt text"), background images dropped, and the words left without images
     gmail_clipping(html) -> Clipping(size, clipped, html, ...)   where Gmail cuts the message at
         102 KB of HTML, marked with a line and "[Message clipped] View entire message"
+    remote_images_off(html) -> the email as a mail client first shows it, remote images not loaded:
+        each remote `<img>` a box of its size with its alt text (what the preview shows until the
+        marketer turns "Load remote images" on; the preview's CSP fetches nothing meanwhile)
 
 Every function takes the sanitised HTML (`RenderedEmail.html`) and returns HTML just as safe: it only
 adds inline styles and escaped text, never a URL or a script. Show it through `render.preview_src`.
@@ -378,7 +381,9 @@ def _px_attr(value: str | None) -> int | None:
     return int(value) if value and value.strip().isdigit() else None
 
 
-def _image_box(tag: str) -> tuple[ImageBox, str]:
+def _image_box(tag: str, *, blocked: bool = False) -> tuple[ImageBox, str]:
+    """The image of an `<img>` tag and the box drawn in its place: red without alt text, unless `blocked`
+    (a remote image not loaded yet, which says so instead)."""
     attributes = {name.lower(): html_lib.unescape(value) for name, value in _ATTR_RE.findall(tag)}
     width = _px_attr(attributes.get("width"))
     if width is None:
@@ -390,13 +395,14 @@ def _image_box(tag: str) -> tuple[ImageBox, str]:
     size = (f"width:{image.width}px;" if image.width else "width:100%;") + (
         f"height:{image.height}px;" if image.height else "min-height:40px;"
     )
-    if (image.alt or "").strip():
+    if (image.alt or "").strip() or blocked:
         look = "border:1px dashed #9ca3af;background:#f3f4f6;color:#374151;"
-        text = html_lib.escape(image.alt or "")
+        text = html_lib.escape(image.alt or "") if (image.alt or "").strip() else "Remote image"
     else:
         look = "border:2px dashed #d93025;background:#fdecea;color:#a50e0e;font-weight:bold;"
         text = "No alt text" if image.alt is None else "Empty alt text"
-    box = f'<span role="img" data-alt="{"" if image.alt is None else "1"}" style="{_BOX_STYLE}{size}{look}">{text}</span>'
+    title = ' title="Remote image, not loaded"' if blocked else ""
+    box = f'<span role="img" data-alt="{"" if image.alt is None else "1"}"{title} style="{_BOX_STYLE}{size}{look}">{text}</span>'
     return image, box
 
 
@@ -414,6 +420,21 @@ def images_off(html: str) -> ImagesOff:
     shown = _STYLE_ATTR_RE.sub(lambda m: m.group(1) + _CSS_URL_RE.sub("none", m.group(2)) + m.group(3), shown)
     words = len(html_to_text(_IMG_RE.sub("", html)).split())
     return ImagesOff(shown, tuple(images), words)
+
+
+_LOCAL_SRC_RE = re.compile(r'\ssrc="\s*(?:data:|cid:|")', re.IGNORECASE)
+
+
+def remote_images_off(html: str) -> str:
+    """The email with its remote images not loaded: each `<img>` whose address would be fetched (anything
+    but data:, cid: or none) a box of its size with its alt text. Backgrounds stay (the CSP fetches none)."""
+
+    def replace(match: re.Match[str]) -> str:
+        if _LOCAL_SRC_RE.search(match.group()) or ' src="' not in match.group().lower():
+            return match.group()
+        return _image_box(match.group(), blocked=True)[1]
+
+    return _IMG_RE.sub(replace, html)
 
 
 # --- Gmail clipping --------------------------------------------------------------------------------

@@ -9,7 +9,8 @@ import pytest
 
 from journey.core.errors import InvalidInput, StaleEdit
 from journey.plan import demo, journeys
-from journey.plan.starter import DEMO_BRAND, DEMO_PERSONAS, STARTER_STAGES
+from journey.plan.demo_content import DEMO_BRAND, DEMO_PERSONAS
+from journey.plan.starter import STARTER_STAGES
 from journey.write.brand import Brand, clean_brand, load_brand, save_brand
 from journey.write.checks import check_email
 from journey.write.render import preview, standard_merge_data

@@ -379,6 +379,7 @@ def test_subject_none_skips_subject_rules_and_mj_preview_counts_as_preheader():
 
 def test_the_starter_emails_pass_every_check_without_an_error():
     from journey.plan import starter
+    from journey.plan.demo_content import DEMO_BRAND
 
     emails = [v for v in vars(starter).values() if isinstance(v, starter.StarterEmail)]
     assert emails
@@ -387,7 +388,7 @@ def test_the_starter_emails_pass_every_check_without_an_error():
             email.mjml,
             subject=email.subject,
             preheader=email.preheader,
-            data=standard_merge_data({"first_name": "Olivia"}, brand=starter.DEMO_BRAND),
+            data=standard_merge_data({"first_name": "Olivia"}, brand=DEMO_BRAND),
             cta_label=email.cta_label,
             cta_url=email.cta_url,
         )

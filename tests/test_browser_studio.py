@@ -3,11 +3,11 @@
 import pytest
 from browser_support import wait_for_app
 
-from journey.plan.starter import STARTER_STAGES
+from journey.plan.demo_content import DEMO_STAGES
 
 pytestmark = pytest.mark.browser
 
-WELCOME = STARTER_STAGES[0].emails[0]
+WELCOME = DEMO_STAGES[0].emails[0]
 HOSTILE = WELCOME.mjml.replace(
     '<mj-text mj-class="heading">',
     "<mj-raw><script>window.parent.document.title = 'pwned'; top.pwned = 1;</script>"

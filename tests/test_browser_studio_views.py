@@ -6,12 +6,12 @@ import io
 import pytest
 from browser_support import open_studio, wait_for_app
 
-from journey.plan.starter import STARTER_STAGES
+from journey.plan.demo_content import DEMO_STAGES
 from journey.write import screenshots
 
 pytestmark = pytest.mark.browser
 
-WELCOME = STARTER_STAGES[0].emails[0]
+WELCOME = DEMO_STAGES[0].emails[0]
 ALT = "A bag of Fernhill beans on the counter"
 WITH_IMAGE = WELCOME.mjml.replace(
     "<mj-column>",

@@ -6,7 +6,7 @@ import pytest
 from support import in_db, make_journey, make_persona
 
 from journey.plan import journeys
-from journey.plan.starter import DEMO_JOURNEY, DEMO_PERSONAS
+from journey.plan.demo_content import DEMO_JOURNEY, DEMO_PERSONAS
 
 
 @pytest.fixture

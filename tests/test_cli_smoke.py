@@ -16,7 +16,7 @@ from metrics_import_support import FIXTURES, JOURNEY, make_onboarding
 from support import ROOT, in_db
 
 from journey.plan import demo
-from journey.plan.starter import DEMO_JOURNEY
+from journey.plan.demo_content import DEMO_JOURNEY
 
 EMAIL = (
     "<mjml><mj-body><mj-section><mj-column>"

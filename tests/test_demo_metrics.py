@@ -16,7 +16,7 @@ TODAY = date(2026, 11, 23)  # a Monday: the data ends on Sunday 22 November (202
 
 @pytest.fixture
 def demo(session):
-    journey = journeys.create_journey(session, name="Demo")
+    journey = journeys.create_journey(session, name="Demo", template="demo")
     rows = load_demo_metrics(session, journey.id, today=TODAY)
     return journey, rows
 

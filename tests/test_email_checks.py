@@ -377,8 +377,47 @@ def test_subject_none_skips_subject_rules_and_mj_preview_counts_as_preheader():
     assert _check(source, subject=None, preheader=None) == []
 
 
+@pytest.mark.parametrize(
+    ("text", "message", "line"),
+    [
+        pytest.param(
+            "Here is the guide you asked for, [one sentence on why it helps] and [a second one].",
+            "The email still has 2 template placeholders in square brackets, the first "
+            "[one sentence on why it helps]: it would be sent as written.",
+            13,  # the <mj-text> with the placeholder: line 13 of GOOD
+            id="two-placeholders",
+        ),
+        pytest.param(
+            "[Your headline] Here is the guide you asked for.",
+            "The email still has a template placeholder, [Your headline]: it would be sent as written.",
+            13,  # the <mj-text> with the placeholder: line 13 of GOOD
+            id="one-placeholder",
+        ),
+    ],
+)
+def test_template_placeholder_is_a_warning_with_the_count_the_first_and_its_line(text, message, line):
+    source = _swap("Here is the guide you asked for,", text.replace(" Here is the guide you asked for.", ""))
+    (finding,) = [f for f in _check(source) if f.rule == "template-placeholder"]
+    assert (finding.severity, finding.message, finding.line) == ("warning", message, line)
+    assert "[bracketed instruction]" in finding.fix
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("See note [1] and [sic].", id="footnote-and-one-word"),
+        pytest.param("Hi [[First Name]], here it is", id="double-bracket-tag"),
+        pytest.param("Prices [2024 2025] below", id="no-letters"),
+    ],
+)
+def test_brackets_that_are_not_placeholders_are_not_flagged(text):
+    source = _swap("Here is the guide you asked for,", text)
+    assert "template-placeholder" not in {f.rule for f in _check(source)}
+
+
 def test_the_starter_emails_pass_every_check_without_an_error():
     from journey.plan import starter
+    from journey.plan.demo_content import DEMO_BRAND
 
     emails = [v for v in vars(starter).values() if isinstance(v, starter.StarterEmail)]
     assert emails
@@ -387,7 +426,7 @@ def test_the_starter_emails_pass_every_check_without_an_error():
             email.mjml,
             subject=email.subject,
             preheader=email.preheader,
-            data=standard_merge_data({"first_name": "Olivia"}, brand=starter.DEMO_BRAND),
+            data=standard_merge_data({"first_name": "Olivia"}, brand=DEMO_BRAND),
             cta_label=email.cta_label,
             cta_url=email.cta_url,
         )

@@ -7,8 +7,8 @@ import pytest
 from db.models import Email, Journey, MetricDaily, Persona, Setting, Stage
 from journey.plan import journeys, personas
 from journey.plan.checks import check_journey, check_tree, keywords
+from journey.plan.demo_content import DEMO_JOURNEY, DEMO_PERSONAS
 from journey.plan.journeys import JourneyTree, StageNode
-from journey.plan.starter import DEMO_JOURNEY, DEMO_PERSONAS
 from journey.write.facts import email_facts_of
 
 BUTTON = '<mj-button href="https://shop.example/go">Shop now</mj-button>'

@@ -17,8 +17,8 @@ from journey.plan.maps import (
 )
 
 
-def starter(session, name="Spring"):
-    return journeys.create_journey(session, name=name, goal="Grow")
+def demo_story(session, name="Spring"):
+    return journeys.create_journey(session, name=name, goal="Grow", template="demo")
 
 
 def test_lanes_are_one_item_per_line_with_bullets_stripped():
@@ -30,7 +30,7 @@ def test_lanes_are_one_item_per_line_with_bullets_stripped():
 
 
 def test_the_map_has_every_stage_its_lanes_and_its_email_cards_in_order(session):
-    journey = starter(session)
+    journey = demo_story(session)
     tree = journeys.load_tree(session, journey.id)
     journey_map = build_map(tree)
     assert journey_map.map_type_label == "Current state"
@@ -46,13 +46,13 @@ def test_the_map_has_every_stage_its_lanes_and_its_email_cards_in_order(session)
     assert (value.trigger_label, value.delay, value.status) == (
         "After the previous email",
         "2 days after the previous email",
-        "draft",  # the starter's emails start as drafts
+        "draft",  # a new journey's emails start as drafts
     )
     assert value.subject == "3 reasons your office coffee tastes bitter"
 
 
 def test_map_html_shows_every_stage_lane_and_card_and_escapes_user_text(session):
-    journey = starter(session)
+    journey = demo_story(session)
     tree = journeys.load_tree(session, journey.id)
     stage = tree.stages[0].stage
     journeys.update_stage(
@@ -72,7 +72,7 @@ def test_map_html_shows_every_stage_lane_and_card_and_escapes_user_text(session)
 
 
 def test_emotion_chart_is_a_line_with_points_from_minus_two_to_plus_two(session):
-    journey = starter(session)
+    journey = demo_story(session)
     spec = emotion_chart(build_map(journeys.load_tree(session, journey.id))).to_dict()
     assert spec["mark"]["type"] == "line"
     assert spec["mark"]["point"]
@@ -83,7 +83,7 @@ def test_emotion_chart_is_a_line_with_points_from_minus_two_to_plus_two(session)
 
 
 def test_each_stage_shows_its_latest_rates_and_their_direction(session):
-    journey = starter(session)
+    journey = demo_story(session)
     tree = journeys.load_tree(session, journey.id)
     welcome = tree.stages[0].emails[0]
     monday = date(2026, 11, 9)
@@ -113,7 +113,7 @@ def test_each_stage_shows_its_latest_rates_and_their_direction(session):
 
 
 def test_a_future_state_duplicate_compares_with_its_source_marking_what_differs(session):
-    current = starter(session)
+    current = demo_story(session)
     future = journeys.duplicate_journey(session, current.id, name="Spring (future)", as_future_state=True)
     assert future.source_journey_id == current.id
     future_tree = journeys.load_tree(session, future.id)

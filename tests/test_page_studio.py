@@ -14,14 +14,15 @@ from streamlit.testing.v1 import AppTest
 from support import APP_PATH, in_db, make_journey, make_persona, run_page, texts
 
 from journey.plan import journeys
-from journey.plan.starter import DEMO_BRAND, STARTER_STAGES, blank_email_mjml
+from journey.plan.demo_content import DEMO_BRAND, DEMO_STAGES
+from journey.plan.starter import blank_email_mjml
 from journey.write import variants
 from journey.write.brand import save_brand
 from ui.navigation import page_path
 
 ROOT = Path(__file__).resolve().parent.parent
 STUDIO = str(ROOT / page_path("studio"))
-WELCOME = STARTER_STAGES[0].emails[0]
+WELCOME = DEMO_STAGES[0].emails[0]
 BROKEN_MJML = "<mjml><mj-body><mj-section><mj-column><mj-text>Hi</mj-text></mj-section></mj-body></mjml>"
 
 

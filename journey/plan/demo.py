@@ -1,5 +1,5 @@
-"""The demo workspace: two personas, the five-stage starter journey (its emails ready), Fernhill Coffee
-Roasters as the workspace brand and 12 weeks of the journey's metrics."""
+"""The demo workspace: two personas, the five-stage Fernhill Coffee journey (journey.plan.demo_content, its
+emails ready), Fernhill Coffee Roasters as the workspace brand and 12 weeks of the journey's metrics."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ def load_demo(session: Session, *, replace: bool = False) -> int:
     Personas that already exist by name are reused. An existing demo journey is an
     error unless `replace`, which deletes it first.
     """
-    from journey.plan.starter import DEMO_BRAND, DEMO_JOURNEY, DEMO_PERSONAS
+    from journey.plan.demo_content import DEMO_BRAND, DEMO_JOURNEY, DEMO_PERSONAS
     from journey.write.brand import load_brand, save_brand
 
     try:
@@ -42,7 +42,7 @@ def load_demo(session: Session, *, replace: bool = False) -> int:
             persona = personas.create_persona(session, **values)
         persona_ids.append(persona.id)
     journey = journeys.create_journey(
-        session, persona_ids=persona_ids, template="starter", email_status="ready", **DEMO_JOURNEY
+        session, persona_ids=persona_ids, template="demo", email_status="ready", **DEMO_JOURNEY
     )
     brand = load_brand(session)
     if not brand.name:  # the demo's emails are Fernhill's, unless the workspace has a brand of its own
@@ -95,7 +95,7 @@ def start_blank(session: Session) -> int:
 
 def forget_demo_brand(session: Session) -> None:
     """Clear the workspace brand when it is still the demo's (Fernhill), so a blank start has none."""
-    from journey.plan.starter import DEMO_BRAND
+    from journey.plan.demo_content import DEMO_BRAND
     from journey.write.brand import BRAND_KEY, clean_brand, load_brand
 
     if load_brand(session).merge_fields() == clean_brand(DEMO_BRAND).merge_fields():

@@ -194,12 +194,13 @@ def create_journey(
     template: str = "starter",
     email_status: str = EmailStatus.draft.value,
 ) -> Journey:
-    """A new journey, from the five-stage starter (stages, lanes and emails) or blank.
+    """A new journey, from the five-stage starter (stages, lanes and emails), the demo's story, or blank.
 
-    The starter's emails are drafts (`email_status`): each is the workspace's own only once its brand
-    is filled in and someone has read it; the demo loads them ready.
+    The starter (journey.plan.starter) is a neutral template; "demo" is the demo workspace's Fernhill
+    Coffee story (journey.plan.demo_content). The emails are drafts (`email_status`): each is the
+    workspace's own only once its brand is filled in and someone has read it; the demo loads them ready.
     """
-    if template not in ("starter", "blank"):
+    if template not in ("starter", "demo", "blank"):
         raise InvalidInput(f"Unknown template {template!r}: use starter or blank.", field="template")
     email_status = clean_choice(email_status, field="email_status", label="Email status", choices=STATUSES)
     cleaned = _clean_journey({"name": name, "goal": goal, "target_kpi": target_kpi, "map_type": map_type})
@@ -209,10 +210,13 @@ def create_journey(
     session.flush()
     if persona_ids:
         set_journey_personas(session, journey.id, persona_ids)
-    if template == "starter":
-        from journey.plan.starter import STARTER_STAGES
+    if template != "blank":
+        if template == "demo":
+            from journey.plan.demo_content import DEMO_STAGES as template_stages
+        else:
+            from journey.plan.starter import STARTER_STAGES as template_stages
 
-        for position, starter_stage in enumerate(STARTER_STAGES):
+        for position, starter_stage in enumerate(template_stages):
             stage = Stage(
                 journey_id=journey.id,
                 position=position,

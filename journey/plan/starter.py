@@ -51,19 +51,6 @@ class StarterStage:
 SITE = "{{ brand.website }}"
 POSTAL_ADDRESS = "{{ brand.address }}"
 
-# The demo workspace's brand (journey.plan.demo saves it when it loads the demo).
-DEMO_BRAND: dict[str, str] = {
-    "name": "Fernhill Coffee Roasters",
-    "address": "Fernhill Coffee Roasters, 214 Alder Street, Suite 3, Portland, OR 97209, USA",
-    "website": "https://fernhillcoffee.example",
-    "logo_url": "",
-    "sender_name": "Nora Ellis",
-    "reply_to": "hello@fernhillcoffee.example",
-    "primary_color": "#8a4b2a",
-    "background_color": "#f4efe9",
-    "text_color": "#2b2118",
-}
-
 # Shared styles: every email uses these classes instead of repeating inline attributes.
 _HEAD = """  <mj-head>
     <mj-title>{title}</mj-title>
@@ -96,8 +83,8 @@ _BUTTON_STYLE = (
     'inner-padding="14px 28px" border-radius="6px" padding="16px 32px 24px"'
 )
 
-_SIGNUP_REASON = "You're getting this because you signed up for news from {{ brand.name }}."
-_CUSTOMER_REASON = "You're getting this because you have an account with {{ brand.name }}."
+SIGNUP_REASON = "You're getting this because you signed up for news from {{ brand.name }}."
+CUSTOMER_REASON = "You're getting this because you have an account with {{ brand.name }}."
 
 _ENTITY_START_RE = re.compile(r"&(?=#?\w+;)")
 
@@ -141,10 +128,10 @@ def blank_email_mjml(cta_label: str = "Find out more", cta_url: str = "https://e
         <mj-text>Hi {{ first_name | default: "there" }},</mj-text>
         <mj-text>Say one thing this email is for, in two or three short sentences. Keep it about the reader: what they get, and what to do next.</mj-text>"""
     after = """        <mj-text>Thanks,<br />The team</mj-text>"""
-    return _email_mjml("New email", body, cta_label, cta_url, after, reason=_SIGNUP_REASON)
+    return _email_mjml("New email", body, cta_label, cta_url, after, reason=SIGNUP_REASON)
 
 
-def _starter_email(
+def template_email(
     name: str,
     purpose: str,
     trigger: str,
@@ -157,8 +144,9 @@ def _starter_email(
     after: str = "",
     *,
     trigger_detail: str = "",
-    reason: str = _CUSTOMER_REASON,
+    reason: str = CUSTOMER_REASON,
 ) -> StarterEmail:
+    """One email of a template: its fields, and its MJML built from the shared head, `body`, the button and footer."""
     return StarterEmail(
         name=name,
         purpose=purpose,
@@ -173,338 +161,345 @@ def _starter_email(
     )
 
 
-_SIGNOFF = """        <mj-text>Happy brewing,<br />{{ brand.sender_name }}, {{ brand.name }}</mj-text>"""
+# --- The starter's emails ---------------------------------------------------------------------
+# Written for any small business. [Bracketed text] is what the marketer writes herself: the checks flag
+# it (template-placeholder) until it is replaced, so a template cannot go out by mistake.
 
-# --- Awareness: the welcome series ------------------------------------------------------------
+_SIGNOFF = """        <mj-text>Thanks,<br />{{ brand.sender_name }}, {{ brand.name }}</mj-text>"""
 
-_WELCOME = _starter_email(
+# --- Awareness: the welcome series (welcome, value, a hint at the main offer) -------------------
+
+_WELCOME = template_email(
     "Welcome",
-    "Deliver the Office Coffee Guide they signed up for, say who we are and set expectations: "
-    "two more short emails this week, then one a fortnight.",
+    "Say hello the moment someone signs up: deliver what they signed up for, say who you are, and set "
+    "expectations for how often you will write.",
     "signup",
     0,
-    "Your Office Coffee Guide is here",
-    "Plus what to expect from us: two short emails this week, then one every two weeks.",
-    "Download the guide",
-    f"{SITE}/guide/office-coffee?utm_source=email&utm_campaign=welcome_1",
+    "Welcome! Here's what to expect from us",
+    "Your signup gift is inside, plus how often we'll write and what each email will bring you.",
+    "Get your welcome gift",
+    f"{SITE}/welcome?utm_source=email&utm_campaign=welcome_1",
     """        <mj-text mj-class="heading">Welcome to {{ brand.name }}, {{ first_name | default: "there" }}</mj-text>
-        <mj-text>Thanks for asking for our Office Coffee Guide. It's 12 pages on choosing beans, grinding, brewing for a team and keeping the machine happy, written by the people who roast your coffee.</mj-text>
-        <mj-text>We're a small roastery. We roast on Mondays and Thursdays and ship the same day, so beans reach offices like {{ company | default: "yours" }} within a week of roasting.</mj-text>
-        <mj-text>What to expect: two more short emails this week with our best tips, then one email every two weeks. No daily blasts, promise.</mj-text>""",
+        <mj-text>Thanks for signing up. As promised, here is [the guide, discount code or free resource you offered at signup].</mj-text>
+        <mj-text>[Two sentences on who you are and who you help, in your own words.]</mj-text>
+        <mj-text>What to expect: two more short emails this week, then [how often you will write, e.g. one email a fortnight]. Every one will be useful, or we won't send it.</mj-text>""",
     _SIGNOFF,
-    reason=_SIGNUP_REASON,
+    reason=SIGNUP_REASON,
 )
 
-_VALUE = _starter_email(
-    "Three brewing mistakes",
-    "Give real value before asking for anything: three fixes for bitter office coffee that work "
-    "with the beans and machine they already have.",
+_VALUE = template_email(
+    "Value before the offer",
+    "Give real value before asking for anything: your three most useful tips or answers, so the reader "
+    "learns something even if they never buy.",
     "previous_email",
     48,
-    "3 reasons your office coffee tastes bitter",
-    "Small fixes with the machine you already have: grind, water and how long the pot sits.",
-    "Read the full brew guide",
-    f"{SITE}/blog/bitter-office-coffee?utm_source=email&utm_campaign=welcome_2",
-    """        <mj-text mj-class="heading">Bitter coffee is usually fixable</mj-text>
-        <mj-text>Hi {{ first_name | default: "there" }}, here are the three things we see most often when we visit offices:</mj-text>
-        <mj-text><strong>1. The grind is too fine.</strong> Drip machines want a grind like coarse sand. Too fine and the water pulls out the bitter compounds.</mj-text>
-        <mj-text><strong>2. The water is too hot or too hard.</strong> Aim for 92-96 °C, and use filtered water if your kettle has scale.</mj-text>
-        <mj-text><strong>3. The pot sits on the hot plate.</strong> After 20 minutes coffee starts to stew. Brew smaller batches or pour it into a thermal jug.</mj-text>""",
+    "3 tips our customers wish they'd known sooner",
+    "Quick, practical and free: three things that save time and money, whatever you decide.",
+    "Read the full guide",
+    f"{SITE}/blog?utm_source=email&utm_campaign=welcome_2",
+    """        <mj-text mj-class="heading">Three things worth knowing</mj-text>
+        <mj-text>Hi {{ first_name | default: "there" }}, here are the questions we hear most often, and our honest answers:</mj-text>
+        <mj-text><strong>1. [First tip, as a short headline].</strong> [One or two sentences that explain it.]</mj-text>
+        <mj-text><strong>2. [Second tip].</strong> [One or two sentences.]</mj-text>
+        <mj-text><strong>3. [Third tip].</strong> [One or two sentences.]</mj-text>""",
     _SIGNOFF,
-    reason=_SIGNUP_REASON,
+    reason=SIGNUP_REASON,
 )
 
-_HINT = _starter_email(
-    "Fresh beans every two weeks",
-    "Introduce the office subscription gently: what it is, how flexible it is, and where to see "
-    "the plans, without a hard sell.",
+_MAIN_OFFER = template_email(
+    "Meet our main offer",
+    "Introduce the main product or service gently: the problem it solves, what makes it different and "
+    "where to see it, without a hard sell.",
     "previous_email",
     72,
-    "Fresh coffee for your team, every two weeks",
-    "Roasted on Monday, at your office by Thursday. Pause or change your plan any time.",
-    "See the office plans",
-    f"{SITE}/plans?utm_source=email&utm_campaign=welcome_3",
-    """        <mj-text mj-class="heading">Never run out of good coffee again</mj-text>
-        <mj-text>Hi {{ first_name | default: "there" }}, most teams find us when the office coffee runs out on a Monday morning. Our office subscription fixes that for good:</mj-text>
-        <mj-text>• Beans roasted to order and delivered every two weeks<br />• Whole bean or ground for your machine<br />• Plans for teams of 5 to 50, with no contract<br />• Pause, skip or change blends in two clicks</mj-text>
-        <mj-text>No pressure: have a look at the plans and see which one fits {{ company | default: "your team" }}.</mj-text>""",
+    "The easiest way to get started with us",
+    "What we offer, who it's for, and why customers choose us. Take a look when it suits you.",
+    "See how it works",
+    f"{SITE}/how-it-works?utm_source=email&utm_campaign=welcome_3",
+    """        <mj-text mj-class="heading">[The problem you solve, as a headline]</mj-text>
+        <mj-text>Hi {{ first_name | default: "there" }}, [one sentence on the problem your customers had before they found you].</mj-text>
+        <mj-text>• [First benefit: what the customer gets]<br />• [Second benefit]<br />• [One sentence on what makes your product different]</mj-text>
+        <mj-text>No pressure: have a look and see whether it fits {{ company | default: "you" }}.</mj-text>""",
     _SIGNOFF,
-    reason=_SIGNUP_REASON,
+    reason=SIGNUP_REASON,
 )
 
-# --- Consideration ------------------------------------------------------------------------------
+# --- Consideration: proof and answers --------------------------------------------------------------
 
-_CASE_STUDY = _starter_email(
-    "Case study: Northwind Design",
-    "Prove value with a team like theirs: how a 14-person design studio switched from pods to "
-    "us, cut its coffee bill and got happier mornings. Goes out ten days after signup, once "
-    "the welcome series is over.",
+_CASE_STUDY = template_email(
+    "Case study",
+    "Prove value with a customer like the reader: their situation before, what they chose and the result "
+    "in numbers. Goes out ten days after signup, once the welcome series is over.",
     "signup",
     240,
-    "How a 14-person studio cut its coffee bill by 30%",
-    "Northwind Design swapped pods for fresh beans. Here's what changed, and what it cost.",
-    "Read Northwind's story",
-    f"{SITE}/stories/northwind-design?utm_source=email&utm_campaign=case_study",
-    """        <mj-text mj-class="heading">From pods to fresh beans in one week</mj-text>
-        <mj-text>Hi {{ first_name | default: "there" }}, Priya runs operations at Northwind Design, a 14-person studio in Seattle. Last spring their pod machine was costing them $410 a month and nobody liked the coffee.</mj-text>
-        <mj-text>They moved to our Team plan and a simple bean-to-cup machine. Three months in:</mj-text>
-        <mj-text>• <strong>30% lower</strong> monthly coffee spend<br />• <strong>No more plastic pods</strong> in the bin<br />• And, in Priya's words, "people actually hang out in the kitchen again."</mj-text>""",
+    "How a customer like you got real results",
+    "A short story of one customer: where they started, what changed and what it was worth.",
+    "Read the full story",
+    f"{SITE}/customers?utm_source=email&utm_campaign=case_study",
+    """        <mj-text mj-class="heading">[Customer name]: [the result, in a few words]</mj-text>
+        <mj-text>Hi {{ first_name | default: "there" }}, [customer name and what they do] came to us because [the problem they had].</mj-text>
+        <mj-text>Here's what changed after they started with {{ brand.name }}:</mj-text>
+        <mj-text>• <strong>[Result with a number, e.g. 30% less time spent on …]</strong><br />• <strong>[Second result]</strong><br />• And, in their words: "[a short quote from the customer]"</mj-text>""",
     _SIGNOFF,
+    reason=SIGNUP_REASON,
 )
 
-_FREE_TRIAL = _starter_email(
-    "Free tasting box",
-    "Lower the risk of trying us: offer a free tasting box of three blends to people who looked at "
-    "the plans but did not subscribe.",
-    "product_view",
-    24,
-    "Try three blends on us, free",
-    "A free tasting box for your office: three 250 g bags, shipped this week. No card needed.",
-    "Claim your tasting box",
-    f"{SITE}/tasting-box?utm_source=email&utm_campaign=free_trial",
-    """        <mj-text mj-class="heading">Taste before you decide</mj-text>
-        <mj-text>Hi {{ first_name | default: "there" }}, choosing coffee for a whole team is hard when you haven't tasted it. So let us send you some.</mj-text>
-        <mj-text>Our free tasting box has three 250 g bags: <strong>Morning Light</strong> (bright and fruity), <strong>Alder Street</strong> (our chocolatey house blend) and <strong>Night Shift</strong> (a smooth decaf). Enough for a team of ten to try each for a few days.</mj-text>
-        <mj-text>No credit card and no automatic subscription. If the team loves one, you can start a plan later.</mj-text>""",
-    _SIGNOFF,
-)
-
-_DEMO = _starter_email(
-    "Tasting call with a roaster",
-    "Help trial users pick the right blend and grind: offer a 15-minute video tasting call with "
-    "a roaster while the tasting box is in the office.",
-    "trial_started",
-    72,
-    "Book 15 minutes with our head roaster",
-    "We'll taste your box together and match a blend and grind to your office machine.",
-    "Book a tasting call",
-    f"{SITE}/tasting-call?utm_source=email&utm_campaign=demo",
-    """        <mj-text mj-class="heading">Let's taste it together</mj-text>
-        <mj-text>Hi {{ first_name | default: "there" }}, your tasting box should be in the office by now. Want a hand getting the most out of it?</mj-text>
-        <mj-text>Book a 15-minute video call with me. We'll brew one of the blends on your machine, adjust the grind, and work out how much coffee {{ company | default: "your team" }} really gets through in a week.</mj-text>
-        <mj-text>Most teams leave the call with a recipe card for the kitchen and a plan that fits their budget.</mj-text>""",
-    _SIGNOFF,
-)
-
-_TESTIMONIALS = _starter_email(
-    "What office managers say",
-    "Answer the doubt 'will my team actually like it?' with short quotes from office managers, "
-    "and send them back to the plans.",
+_TESTIMONIALS = template_email(
+    "What customers say",
+    "Answer the doubt that stops people from buying with short quotes from real customers, and send them "
+    "back to the main offer.",
     "previous_email",
     96,
-    "\u201cThe team noticed on day one\u201d",
-    "Three office managers on switching to us: taste, price and how little work it is.",
-    "Compare the plans",
-    f"{SITE}/plans?utm_source=email&utm_campaign=testimonials",
-    """        <mj-text mj-class="heading">Don't take our word for it</mj-text>
-        <mj-text>Hi {{ first_name | default: "there" }}, here's what people who run offices like yours told us this year:</mj-text>
-        <mj-text><em>"The team noticed on day one. We used to buy supermarket beans in bulk; now people bring visitors to the kitchen."</em><br /><strong>Dana, office manager at a 20-person law firm</strong></mj-text>
-        <mj-text><em>"It costs us less than the pods did, and I never have to remember to order."</em><br /><strong>Marcus, operations lead at a 9-person agency</strong></mj-text>
-        <mj-text><em>"Skipping a delivery over the holidays took ten seconds."</em><br /><strong>Lena, studio manager at an architecture practice</strong></mj-text>""",
+    "Don't just take our word for it",
+    "Three customers on what they liked, what surprised them and whether they'd choose us again.",
+    "Read more reviews",
+    f"{SITE}/reviews?utm_source=email&utm_campaign=testimonials",
+    """        <mj-text mj-class="heading">In our customers' words</mj-text>
+        <mj-text>Hi {{ first_name | default: "there" }}, here's what people who chose us told us this year:</mj-text>
+        <mj-text><em>"[A short quote about the result a customer got]"</em><br /><strong>[Name, role or city]</strong></mj-text>
+        <mj-text><em>"[A quote that answers the most common doubt, e.g. price or effort]"</em><br /><strong>[Name, role or city]</strong></mj-text>
+        <mj-text><em>"[A quote about the service or support]"</em><br /><strong>[Name, role or city]</strong></mj-text>""",
     _SIGNOFF,
+    reason=SIGNUP_REASON,
 )
 
-# --- Decision -----------------------------------------------------------------------------------
+_COMPARISON = template_email(
+    "Honest comparison",
+    "Help people who looked at the product but did not buy: compare the usual options side by side, fairly, "
+    "so they can decide with confidence.",
+    "product_view",
+    24,
+    "Comparing your options? Here's an honest guide",
+    "How we compare with the usual alternatives on price, effort and results, side by side.",
+    "See the comparison",
+    f"{SITE}/compare?utm_source=email&utm_campaign=comparison",
+    """        <mj-text mj-class="heading">Choosing is easier side by side</mj-text>
+        <mj-text>Hi {{ first_name | default: "there" }}, you had a look at [product or service] recently. If you're weighing it against other options, here's how they compare:</mj-text>
+        <mj-text><strong>[Option A, e.g. doing it yourself]:</strong> [its honest pros and cons]<br /><strong>[Option B, e.g. a larger provider]:</strong> [its pros and cons]<br /><strong>{{ brand.name }}:</strong> [where you are the better choice, and for whom]</mj-text>
+        <mj-text>Still unsure? Reply to this email with your question; a real person reads every reply.</mj-text>""",
+    _SIGNOFF,
+    reason=SIGNUP_REASON,
+)
 
-_CART = _starter_email(
-    "Abandoned cart reminder",
-    "Bring back people who left a plan in the cart: remind them what they chose, answer the usual "
-    "worry (commitment) and offer free shipping on the first box.",
+_TRIAL_HELP = template_email(
+    "Trial or demo follow-up",
+    "Help people who started a trial or booked a demo get to their first success quickly, and offer a "
+    "short call with a person who can answer their questions.",
+    "trial_started",
+    72,
+    "Getting the most out of your trial",
+    "The one thing to try first, and a 15-minute call with us if you'd like a hand.",
+    "Book a 15-minute call",
+    f"{SITE}/book-a-call?utm_source=email&utm_campaign=trial_help",
+    """        <mj-text mj-class="heading">Your first win, in three steps</mj-text>
+        <mj-text>Hi {{ first_name | default: "there" }}, you've had a few days to look around. Customers who stay usually start here:</mj-text>
+        <mj-text>1. [First step to try]<br />2. [Second step]<br />3. [The moment the customer sees the value]</mj-text>
+        <mj-text>Want a hand? Book 15 minutes with [name or team] and we'll set it up with you.</mj-text>""",
+    _SIGNOFF,
+    reason=SIGNUP_REASON,
+)
+
+# --- Decision: make buying easy ---------------------------------------------------------------------
+
+_CART = template_email(
+    "Cart reminder",
+    "Bring back people who left something in their cart: remind them what they chose, answer the usual "
+    "worry before buying, and make finishing one click.",
     "cart_abandoned",
     4,
-    "Your coffee plan is still in your cart",
-    "Finish your order today and your first delivery ships free. Cancel or pause any time.",
+    "You left something in your cart",
+    "We've saved your cart for you. Finish your order in a minute, or ask us anything first.",
     "Finish my order",
-    f"{SITE}/cart?utm_source=email&utm_campaign=abandoned_cart",
+    f"{SITE}/cart?utm_source=email&utm_campaign=cart_reminder",
     """        <mj-text mj-class="heading">Still thinking it over?</mj-text>
-        <mj-text>Hi {{ first_name | default: "there" }}, you left the {{ plan | default: "office" }} plan in your cart. We've saved it for you.</mj-text>
-        <mj-text>If the commitment is what's holding you back: there isn't one. Pause, skip or cancel from your account whenever you like.</mj-text>
-        <mj-text>Finish your order in the next 48 hours and your first delivery ships free.</mj-text>""",
-    """        <mj-text mj-class="note">Questions first? Just reply to this email; a real person at the roastery reads every reply.</mj-text>""",
+        <mj-text>Hi {{ first_name | default: "there" }}, you left something in your cart, and we've saved it for you.</mj-text>
+        <mj-text>If something is holding you back: [answer the most common worry, e.g. returns, delivery times or how to cancel].</mj-text>""",
+    """        <mj-text mj-class="note">Questions first? Just reply to this email; a real person reads every reply.</mj-text>""",
 )
 
-_ORDER_CONFIRMATION = _starter_email(
+_LAST_CHANCE = template_email(
+    "Last chance",
+    "Give people who still have not ordered one honest, time-limited reason to decide now, two days "
+    "after the cart reminder, and say clearly when the offer ends.",
+    "previous_email",
+    48,
+    "Last chance: your offer ends tomorrow",
+    "Your cart is still saved, and the offer we mentioned ends at midnight tomorrow.",
+    "Use my offer",
+    f"{SITE}/cart?utm_source=email&utm_campaign=last_chance",
+    """        <mj-text mj-class="heading">Your offer ends tomorrow</mj-text>
+        <mj-text>Hi {{ first_name | default: "there" }}, a quick reminder: [the offer, e.g. free delivery or 10% off your first order] ends at midnight tomorrow.</mj-text>
+        <mj-text>Your cart is saved, so it takes a minute to finish. If now isn't the right time, no problem: we'll keep sending useful tips instead.</mj-text>""",
+    """        <mj-text mj-class="note">[The offer's terms in one line: who it is for and when it ends.]</mj-text>""",
+)
+
+_TRIAL_ENDING = template_email(
+    "Trial ending",
+    "Remind trial users before their trial ends: what they would lose, what it costs to continue and how "
+    "to keep going, so nobody is surprised by the end date.",
+    "trial_started",
+    264,
+    "Your trial ends in 3 days",
+    "Keep everything you've set up: choose a plan in a minute, or tell us what's missing.",
+    "Choose my plan",
+    f"{SITE}/pricing?utm_source=email&utm_campaign=trial_ending",
+    """        <mj-text mj-class="heading">Three days left in your trial</mj-text>
+        <mj-text>Hi {{ first_name | default: "there" }}, your free trial ends in three days. To keep [what they have set up or made during the trial], choose a plan before then.</mj-text>
+        <mj-text>[One sentence on price, e.g. plans start at … a month, and you can cancel any time.]</mj-text>
+        <mj-text>Not convinced yet? Reply and tell us what's missing; we read every answer.</mj-text>""",
+    _SIGNOFF,
+)
+
+_ORDER_CONFIRMATION = template_email(
     "Order confirmation",
-    "Confirm the order straight away with what happens next (roast day, shipping day, delivery "
-    "window) and where to see or change the details.",
+    "Confirm the purchase straight away with what happens next (delivery or access, timing) and where to "
+    "see or change the details, so the buyer knows the choice was a good one.",
     "purchase",
     0,
-    "Order confirmed: your first roast is booked",
-    "We roast your beans on the next roast day and ship them the same afternoon.",
-    "View your order",
+    "Thank you! Your order is confirmed",
+    "Here's what happens next, when to expect it, and where to find your order details.",
+    "View my order",
     f"{SITE}/account/orders?utm_source=email&utm_campaign=order_confirmation",
     """        <mj-text mj-class="heading">Thanks, {{ first_name | default: "there" }}, your order is in</mj-text>
-        <mj-text>Your {{ plan | default: "office" }} subscription for {{ company | default: "your office" }} is confirmed. Here's what happens next:</mj-text>
-        <mj-text><strong>Roast day:</strong> the next Monday or Thursday<br /><strong>Shipping:</strong> the same afternoon, with tracking by email<br /><strong>Delivery:</strong> usually 2-3 working days</mj-text>
-        <mj-text>Your order details, delivery address and invoice are in your account.</mj-text>""",
-    """        <mj-text mj-class="note">Need to change something? Reply to this email before roast day and we'll sort it out.</mj-text>""",
+        <mj-text>Here's what happens next:</mj-text>
+        <mj-text><strong>[Step 1, e.g. We prepare your order]:</strong> [when]<br /><strong>[Step 2, e.g. It ships or your access starts]:</strong> [when]<br /><strong>[Step 3, e.g. Delivery]:</strong> [usual timing]</mj-text>
+        <mj-text>Your order details and receipt are in your account.</mj-text>""",
+    """        <mj-text mj-class="note">Need to change something? Reply to this email and we'll sort it out.</mj-text>""",
 )
 
-_THANK_YOU = _starter_email(
-    "Thank-you from the roaster",
-    "Confirm the choice was a good one with a personal thank-you from the founder, and point to "
-    "the brew guide so the first bag tastes its best.",
+# --- Retention: onboarding, how-to, check-in, win-back, birthday ------------------------------------
+
+_ONBOARDING = template_email(
+    "Getting started",
+    "Help the first use succeed: the three steps that get a new customer to their first good result, so "
+    "the habit sticks and they buy again.",
     "purchase",
-    24,
-    "A quick thank-you from the roastery",
-    "From the people roasting your first bag, and a two-minute guide to brewing it right.",
-    "Watch the 2-minute brew guide",
-    f"{SITE}/brew-guide?utm_source=email&utm_campaign=thank_you",
-    """        <mj-text mj-class="heading">You made our Monday</mj-text>
-        <mj-text>Hi {{ first_name | default: "there" }}, I'm {{ brand.sender_name }}, and I started {{ brand.name }} in a garage. Every new office that joins still gets a cheer at the roastery, so: thank you.</mj-text>
-        <mj-text>Your first bag will be roasted by hand in small batches. To make sure it tastes the way we meant it to, we filmed a two-minute guide for the most common office machines.</mj-text>""",
-    """        <mj-text>With thanks,<br />{{ brand.sender_name }}, founder</mj-text>""",
-)
-
-_SHIPPING = _starter_email(
-    "Shipping notice",
-    "Tell them the box is on its way with tracking, so the office manager can plan who receives "
-    "it, and how to store the beans when it arrives.",
-    "shipped",
-    0,
-    "Your coffee is on its way",
-    "Roasted this morning and shipped this afternoon. Track the box and plan the delivery.",
-    "Track your delivery",
-    f"{SITE}/account/tracking?utm_source=email&utm_campaign=shipping",
-    """        <mj-text mj-class="heading">Freshly roasted and on its way</mj-text>
-        <mj-text>Hi {{ first_name | default: "there" }}, your beans left the roastery this afternoon and should reach {{ company | default: "your office" }} in {{ city | default: "your city" }} in 2-3 working days.</mj-text>
-        <mj-text>When it arrives: keep the bags sealed, somewhere cool and dark (not the fridge). Beans are at their best from day 4 to day 30 after roasting.</mj-text>""",
-    """        <mj-text mj-class="note">Won't be in the office? You can choose a safe place or another day from the tracking page.</mj-text>""",
-)
-
-# --- Retention ----------------------------------------------------------------------------------
-
-_USAGE_TIPS = _starter_email(
-    "Brewing tips for your machine",
-    "Help the first delivery succeed: practical tips for the three machines most offices have, "
-    "so the team's first cups are great and the habit sticks.",
-    "delivered",
     48,
-    "Get the best from your first bag",
-    "Dial in your office machine in five minutes: grind, dose and a recipe card to print.",
-    "Get the recipe card",
-    f"{SITE}/recipe-cards?utm_source=email&utm_campaign=usage_tips",
-    """        <mj-text mj-class="heading">Five minutes to a better cup</mj-text>
-        <mj-text>Hi {{ first_name | default: "there" }}, your first bag has landed. Here's how to get it tasting right on the machine in your kitchen:</mj-text>
-        <mj-text><strong>Drip or batch brewer:</strong> 60 g of coffee per litre of water, medium-coarse grind.<br /><strong>Bean-to-cup:</strong> set the grinder one step coarser than factory and the strength to medium.<br /><strong>French press:</strong> coarse grind, four minutes, then pour it all out so it doesn't stew.</mj-text>
-        <mj-text>We made printable recipe cards for each machine. Stick one by the kettle and everyone brews it the same way.</mj-text>""",
+    "Getting started: your first three steps",
+    "Everything you need to get a great result from day one, in about five minutes.",
+    "Open the getting-started guide",
+    f"{SITE}/getting-started?utm_source=email&utm_campaign=onboarding",
+    """        <mj-text mj-class="heading">Five minutes to a great start</mj-text>
+        <mj-text>Hi {{ first_name | default: "there" }}, welcome aboard. Here's how to get the most from [product or service] from day one:</mj-text>
+        <mj-text><strong>1. [First step].</strong> [Why it matters, in one sentence.]<br /><strong>2. [Second step].</strong> [One sentence.]<br /><strong>3. [Third step].</strong> [One sentence.]</mj-text>""",
     _SIGNOFF,
 )
 
-_LOYALTY = _starter_email(
-    "Loyalty: Roast Club",
-    "Reward repeat customers and keep them subscribed: after a month, invite them to Roast Club "
-    "(every 10th bag free and early access to new single origins).",
-    "delivered",
-    720,
-    "You're in: every 10th bag is on us",
-    "Welcome to Roast Club: free bags, early access to single origins and a members' price.",
-    "See your Roast Club perks",
-    f"{SITE}/roast-club?utm_source=email&utm_campaign=loyalty",
-    """        <mj-text mj-class="heading">Welcome to Roast Club</mj-text>
-        <mj-text>Hi {{ first_name | default: "there" }}, {{ company | default: "your team" }} has been with us for a month, and that makes you Roast Club members. Nothing to sign up for; it's already on:</mj-text>
-        <mj-text>• <strong>Every 10th bag free</strong>, added to your next delivery automatically<br />• <strong>Early access</strong> to each new single origin, 48 hours before everyone else<br />• <strong>10% off</strong> brewing gear for the office kitchen</mj-text>""",
+_HOW_TO = template_email(
+    "How-to tips",
+    "Keep customers getting value a week after they start: one practical how-to they may have missed, "
+    "with a link to the full tutorial.",
+    "previous_email",
+    168,
+    "One tip to get more from your purchase",
+    "A small thing most customers discover too late, and how to use it in two minutes.",
+    "Watch the tutorial",
+    f"{SITE}/tutorials?utm_source=email&utm_campaign=how_to",
+    """        <mj-text mj-class="heading">[A feature or habit worth knowing, as a headline]</mj-text>
+        <mj-text>Hi {{ first_name | default: "there" }}, here's something many customers only find out after months: [the tip, in one or two sentences].</mj-text>
+        <mj-text>[Why it helps, e.g. it saves time, money or effort.] The two-minute tutorial shows you how.</mj-text>""",
     _SIGNOFF,
 )
 
-_SURVEY = _starter_email(
-    "Two-minute survey",
-    "Learn what to improve and catch unhappy customers early: a short survey on taste, quantity "
-    "and delivery after two weeks of drinking.",
-    "delivered",
+_CHECK_IN = template_email(
+    "Check-in survey",
+    "Catch problems early and learn what to improve: three short questions two weeks after purchase, "
+    "read by a person who can act on the answers.",
+    "purchase",
     336,
-    "How's the coffee tasting so far?",
-    "Three quick questions on taste, quantity and delivery. It takes two minutes, honestly.",
+    "How's it going so far?",
+    "Three quick questions about your experience. It takes two minutes, and we read every answer.",
     "Answer 3 questions",
-    f"{SITE}/survey?utm_source=email&utm_campaign=survey",
+    f"{SITE}/survey?utm_source=email&utm_campaign=check_in",
     """        <mj-text mj-class="heading">Tell us how we're doing</mj-text>
-        <mj-text>Hi {{ first_name | default: "there" }}, your team has had our coffee for a couple of weeks now. We'd love to know how it's going:</mj-text>
-        <mj-text>1. How does the team like the taste?<br />2. Is it the right amount, or do you run out early?<br />3. Did delivery work for your office?</mj-text>
-        <mj-text>Every answer is read by the roastery team, and we change blends and plans because of them.</mj-text>""",
+        <mj-text>Hi {{ first_name | default: "there" }}, it's been a couple of weeks. We'd love to know how it's going:</mj-text>
+        <mj-text>1. [A question about the result they got]<br />2. [A question about what could be better]<br />3. How likely are you to recommend us to a friend?</mj-text>
+        <mj-text>Every answer is read by our team, and we change things because of them.</mj-text>""",
     _SIGNOFF,
 )
 
-_REENGAGEMENT = _starter_email(
-    "Re-engagement after 60 days",
-    "Win back customers who paused or stopped ordering 60 days ago: ask what went wrong, offer a "
-    "reason to come back, and make leaving the list just as easy.",
+_WIN_BACK = template_email(
+    "Win-back after 60 days",
+    "Win back customers who have not bought or logged in for 60 days: ask what went wrong, offer a reason "
+    "to come back, and make leaving the list just as easy.",
     "inactivity",
     0,
-    "We've missed you at the roastery",
-    "Your next bag is 20% off if you'd like to come back. Or tell us what we could do better.",
-    "Restart my deliveries",
-    f"{SITE}/account/resume?utm_source=email&utm_campaign=reengagement",
+    "We've missed you",
+    "Here's a reason to come back, or tell us what we could do better. Either way, we're listening.",
+    "Come back and see",
+    f"{SITE}/welcome-back?utm_source=email&utm_campaign=win_back",
     """        <mj-text mj-class="heading">It's been a while</mj-text>
-        <mj-text>Hi {{ first_name | default: "there" }}, we haven't sent coffee to {{ company | default: "your office" }} for two months, and we'd like to know why.</mj-text>
-        <mj-text>If it was the taste, the price or the timing, reply and tell us; we'll suggest a better fit. If you'd like to try again, your next bag is 20% off, with the same no-contract plan.</mj-text>
+        <mj-text>Hi {{ first_name | default: "there" }}, we haven't seen you for a couple of months, and we'd like to know why.</mj-text>
+        <mj-text>If something didn't work for you, reply and tell us; we'll suggest a better fit. If you'd like to come back, [a reason to return, e.g. what's new or a welcome-back offer].</mj-text>
         <mj-text>And if you'd rather not hear from us, you can unsubscribe below. No hard feelings.</mj-text>""",
     _SIGNOFF,
     trigger_detail="60",
 )
 
-_BIRTHDAY = _starter_email(
-    "Birthday treat",
-    "Celebrate the contact's birthday with a genuine treat: a free bag of the seasonal blend with "
-    "their next delivery, no purchase needed.",
+_BIRTHDAY = template_email(
+    "Birthday",
+    "Celebrate the customer's birthday with a genuine treat and no strings attached, so the brand feels "
+    "personal rather than promotional.",
     "birthday",
     0,
-    "Happy birthday! A bag of coffee is on us",
-    "Add a free bag of our seasonal blend to your next delivery. Valid for 30 days.",
-    "Add my free bag",
+    "Happy birthday! A little something from us",
+    "A small birthday present from all of us, to use any time in the next 30 days.",
+    "Claim my present",
     f"{SITE}/birthday?utm_source=email&utm_campaign=birthday",
     """        <mj-text mj-class="heading">Happy birthday, {{ first_name | default: "friend" }}!</mj-text>
-        <mj-text>From all of us at the roastery: have a great day. We'd like to send you a small present.</mj-text>
-        <mj-text>Add a free 250 g bag of our seasonal blend to your next delivery. Take it home or share it with the team; we won't tell.</mj-text>""",
-    """        <mj-text mj-class="note">The free bag can be added once within 30 days of this email.</mj-text>""",
+        <mj-text>From all of us at {{ brand.name }}: have a wonderful day. We'd like to give you a small present.</mj-text>
+        <mj-text>[The treat, e.g. a free gift with your next order or a birthday discount.]</mj-text>""",
+    """        <mj-text mj-class="note">[The treat's terms in one line, e.g. valid once within 30 days of this email.]</mj-text>""",
 )
 
-# --- Advocacy -----------------------------------------------------------------------------------
+# --- Advocacy: reviews, referrals, the anniversary ----------------------------------------------------
 
-_REVIEW = _starter_email(
+_REVIEW = template_email(
     "Review request",
-    "Turn happy customers into social proof for the Consideration stage: ask for a short review "
-    "while the coffee is fresh in their minds.",
-    "delivered",
+    "Turn happy customers into social proof for the Consideration stage: ask for a short review while "
+    "the purchase is fresh in their minds.",
+    "purchase",
     504,
-    "Would you recommend us to another office?",
-    "A two-line review helps other small teams find good coffee. It takes a minute.",
+    "Would you recommend us? Tell others",
+    "A two-line review helps people like you choose with confidence. It takes a minute.",
     "Write a quick review",
     f"{SITE}/review?utm_source=email&utm_campaign=review_request",
-    """        <mj-text mj-class="heading">Help another office find us</mj-text>
-        <mj-text>Hi {{ first_name | default: "there" }}, we're a small roastery and most new customers find us through people like you.</mj-text>
-        <mj-text>If the team at {{ company | default: "your office" }} enjoys the coffee, would you write two lines about it? What you drink, what changed, anything you like. Honest reviews only; the good and the not-so-good both help us.</mj-text>""",
+    """        <mj-text mj-class="heading">Help others find us</mj-text>
+        <mj-text>Hi {{ first_name | default: "there" }}, most of our new customers find us through people like you.</mj-text>
+        <mj-text>If you're happy with [product or service], would you write two lines about it? What you bought, what changed, anything you liked. Honest reviews only; the good and the not-so-good both help us.</mj-text>""",
     _SIGNOFF,
 )
 
-_REFERRAL = _starter_email(
+_REFERRAL = template_email(
     "Referral reward",
-    "Reward word of mouth: give customers a link that gets a friend's office a free first box and "
-    "gets them a free bag for every office that joins.",
+    "Reward word of mouth: give customers a personal link that gets a friend a reward on their first order "
+    "and gets the customer one for every friend who joins.",
     "previous_email",
     168,
-    "Give a free box, get a free bag",
-    "Share your link: a friend's office gets its first box free and you get a bag on us.",
+    "Give a friend a treat, get one too",
+    "Share your personal link: your friend gets a reward on their first order, and so do you.",
     "Share my referral link",
     f"{SITE}/refer?utm_source=email&utm_campaign=referral",
-    """        <mj-text mj-class="heading">Know an office with sad coffee?</mj-text>
-        <mj-text>Hi {{ first_name | default: "there" }}, thanks for being one of our favourite offices. If you know another team that deserves better coffee, here's a way to help them, and yourself:</mj-text>
-        <mj-text>• They get their <strong>first box free</strong><br />• You get a <strong>free 1 kg bag</strong> for every office that joins<br />• There's no limit, and it takes one link</mj-text>""",
+    """        <mj-text mj-class="heading">Know someone who'd like us?</mj-text>
+        <mj-text>Hi {{ first_name | default: "there" }}, thanks for being a customer. If you know someone who'd like {{ brand.name }} too, here's a way to help them, and yourself:</mj-text>
+        <mj-text>• They get <strong>[the friend's reward]</strong> on their first order<br />• You get <strong>[your reward]</strong> for every friend who joins<br />• It takes one link</mj-text>""",
     _SIGNOFF,
 )
 
-_COMMUNITY = _starter_email(
-    "Community invite",
-    "Deepen the relationship: invite loyal customers to the monthly online tasting and the "
-    "quarterly open day at the roastery, where they meet other office coffee fans.",
-    "previous_email",
-    336,
-    "You're invited: our monthly office tasting",
-    "Join other office managers online for a 30-minute tasting of next month's coffee.",
-    "Save my seat",
-    f"{SITE}/community?utm_source=email&utm_campaign=community",
-    """        <mj-text mj-class="heading">Come taste with us</mj-text>
-        <mj-text>Hi {{ first_name | default: "there" }}, on the first Thursday of every month we hold a 30-minute online tasting for our office customers. We send a sample of next month's coffee ahead of time, and we taste it together.</mj-text>
-        <mj-text>It's a relaxed call: swap tips with other office managers, ask our roasters anything, and vote on which single origin we buy next. Once a quarter we also open the roastery for a Saturday morning visit.</mj-text>""",
+_ANNIVERSARY = template_email(
+    "Customer anniversary",
+    "Thank customers on the first anniversary of their first purchase: look back on the year together and "
+    "give loyal customers something that only they get.",
+    "purchase",
+    8760,
+    "One year together: thank you",
+    "A year ago you placed your first order with us. Here's a small thank-you for sticking with us.",
+    "See my thank-you",
+    f"{SITE}/anniversary?utm_source=email&utm_campaign=anniversary",
+    """        <mj-text mj-class="heading">Happy anniversary, {{ first_name | default: "there" }}</mj-text>
+        <mj-text>A year ago today you placed your first order with {{ brand.name }}. Thank you for sticking with us.</mj-text>
+        <mj-text>[One or two sentences on what changed at your company this year, thanks to customers like them.]</mj-text>
+        <mj-text>As a thank-you: [the anniversary reward, e.g. early access to something new or a loyal-customer discount].</mj-text>""",
     _SIGNOFF,
 )
 
@@ -512,101 +507,69 @@ _COMMUNITY = _starter_email(
 STARTER_STAGES: tuple[StarterStage, ...] = (
     StarterStage(
         name="Awareness",
-        customer_goals="Find a better option than the current office coffee\nLearn the basics without a sales call",
-        motivations="Team complaints about bitter coffee\nCurious after a colleague's recommendation\nA free, useful guide",
-        actions="Downloads the Office Coffee Guide from an Instagram ad\nReads the welcome email, skims the tips\nClicks a blog post; ignores emails that look like ads",
-        obstacles="Doesn't know us yet, so the emails need to earn trust\nInbox full of supplier newsletters\nGeneric welcome with no clear next step",
-        opportunities="Deliver the promised guide instantly and say what to expect\nLead with a practical tip before any offer\nSegment offices from home brewers at signup",
-        touchpoints="Signup form (guide download)\nWelcome email\nBlog\nInstagram ads",
+        customer_goals="[What they want when they first find you, e.g. a better option than what they use today]\n"
+        "[What they want to learn before talking to anyone]",
+        motivations="[Why they signed up, e.g. the free guide or discount you offered]\n"
+        "[What made them curious: an ad, a friend, a search]",
+        actions="[Where they sign up, e.g. the form on your website or a social ad]\n"
+        "[What they do with the welcome email: read, click, ignore]",
+        obstacles="[Why they might not trust you yet: they don't know you]\n"
+        "[What gets in the way: a full inbox, a generic welcome with no next step]",
+        opportunities="[Deliver the signup gift at once and say what to expect]\n"
+        "[Give one useful tip before any offer]",
+        touchpoints="[Signup form]\n[Welcome email]\n[Website or blog]\n[Social media or ads]",
         emotion=1,
-        emails=(_WELCOME, _VALUE, _HINT),
+        emails=(_WELCOME, _VALUE, _MAIN_OFFER),
     ),
     StarterStage(
         name="Consideration",
-        customer_goals="Choose coffee the whole team will like\nStay within the office budget\nAvoid another supplier to manage",
-        motivations="Proof that teams like theirs made the switch\nTrying before committing\nExpert help with their machine",
-        actions="Compares plans and prices with the supermarket and pod supplier\nOrders the free tasting box\nForwards the case study to the boss",
-        obstacles="Not enough information on cost per cup\nNeeds approval from the boss\nUnsure which blend or grind suits the machine",
-        opportunities="Case study with real numbers for the budget holder\nFree tasting box with a follow-up call\nQuotes from office managers answering the usual doubts",
-        touchpoints="Plans page\nTasting box request form\nContact form\nCase study and testimonial emails\nTasting call booking",
+        customer_goals="[What they need to decide, e.g. is it worth the price]\n"
+        "[Who else must agree, e.g. a partner or a boss]",
+        motivations="[Proof that people like them got results]\n[Trying before committing]",
+        actions="[How they compare you, e.g. prices, reviews, alternatives]\n"
+        "[What they try: a trial, a demo, a sample]",
+        obstacles="[What they cannot find out, e.g. the real cost or effort]\n"
+        "[The doubt that stops them, e.g. will it work for me]",
+        opportunities="[A case study with real numbers]\n[An honest comparison with the alternatives]\n"
+        "[A call or demo for their questions]",
+        touchpoints="[Pricing or product page]\n[Trial or demo signup]\n[Case study and review emails]",
         emotion=0,
-        emails=(_CASE_STUDY, _FREE_TRIAL, _DEMO, _TESTIMONIALS),
+        emails=(_CASE_STUDY, _TESTIMONIALS, _COMPARISON, _TRIAL_HELP),
     ),
     StarterStage(
         name="Decision",
-        customer_goals="Place the order quickly\nKnow exactly when the coffee arrives\nGet an invoice the accountant accepts",
-        motivations="The tasting box went down well\nFree shipping on the first box\nNo contract, easy to pause",
-        actions="Adds a plan to the cart and gets interrupted\nCompletes checkout\nForwards the order confirmation to finance",
-        obstacles="Worried about committing to a subscription\nCheckout interrupted by a meeting\nNo idea when the first delivery will arrive",
-        opportunities="Cart reminder that answers the commitment worry\nConfirmation with roast, ship and delivery dates\nPersonal thank-you from the founder",
-        touchpoints="Checkout\nAbandoned cart email\nOrder confirmation\nShipping notice with tracking",
+        customer_goals="[Buy quickly and without surprises]\n[Know exactly what happens after paying]",
+        motivations="[The trial or sample went well]\n[A fair, time-limited offer]",
+        actions="[Adds to the cart and gets interrupted]\n[Completes the order]",
+        obstacles="[A worry at checkout, e.g. commitment, delivery or returns]\n"
+        "[Not knowing what happens next after paying]",
+        opportunities="[A cart reminder that answers the worry]\n[A clear confirmation with the next steps]",
+        touchpoints="[Checkout]\n[Cart reminder]\n[Order confirmation]",
         emotion=-1,
-        emails=(_CART, _ORDER_CONFIRMATION, _THANK_YOU, _SHIPPING),
+        emails=(_CART, _LAST_CHANCE, _TRIAL_ENDING, _ORDER_CONFIRMATION),
     ),
     StarterStage(
         name="Retention",
-        customer_goals="Coffee that tastes great every time\nNever run out\nSpend nothing more than planned",
-        motivations="Recognition for staying with us\nTips that make the coffee better\nBeing asked what they think",
-        actions="Brews the first bag, adjusts the grind\nSkips a delivery over the holidays\nStops opening emails after a few months",
-        obstacles="First brew disappoints because of the machine settings\nRuns out before the next delivery\nEmails feel repetitive, so they stop reading",
-        opportunities="Recipe cards per machine after the first delivery\nRoast Club rewards for staying\nSurvey to catch problems early\nWin-back offer after 60 days of inactivity",
-        touchpoints="Usage tips email\nLoyalty programme\nSurvey\nAccount page\nNewsletter",
+        customer_goals="[Get a good result from what they bought]\n[Feel it was worth the money]",
+        motivations="[Tips that make the product better]\n[Being asked what they think]",
+        actions="[Uses the product for the first time]\n[Stops opening emails after a few months]",
+        obstacles="[The first use disappoints, e.g. a step they missed]\n"
+        "[Emails feel repetitive, so they stop reading]",
+        opportunities="[A getting-started guide right after purchase]\n[A check-in survey to catch problems]\n"
+        "[A win-back offer after 60 days of inactivity]",
+        touchpoints="[Getting-started email]\n[Account or app]\n[Survey]\n[Newsletter]",
         emotion=1,
-        emails=(_USAGE_TIPS, _LOYALTY, _SURVEY, _REENGAGEMENT, _BIRTHDAY),
+        emails=(_ONBOARDING, _HOW_TO, _CHECK_IN, _WIN_BACK, _BIRTHDAY),
     ),
     StarterStage(
         name="Advocacy",
-        customer_goals="Share a good find with peers\nBe part of a community of coffee lovers",
-        motivations="Pride in the office coffee\nRewards for referrals\nMeeting the roasters",
-        actions="Recommends us to another office manager\nWrites a review\nJoins the monthly online tasting",
-        obstacles="No easy way to share or refer\nNever asked for a review\nNothing to invite people to",
-        opportunities="Review request when they are happiest\nReferral link with a reward on both sides\nMonthly tasting and quarterly open day",
-        touchpoints="Review request\nReferral programme\nCommunity events\nSocial media",
+        customer_goals="[Share a good find with friends or peers]\n[Feel recognised as a loyal customer]",
+        motivations="[Pride in a good choice]\n[A reward for referring friends]",
+        actions="[Recommends you to a friend]\n[Writes a review]",
+        obstacles="[No easy way to share or refer]\n[Never asked for a review]",
+        opportunities="[A review request when they are happiest]\n[A referral reward on both sides]",
+        touchpoints="[Review request]\n[Referral programme]\n[Social media]",
         emotion=2,
-        emails=(_REVIEW, _REFERRAL, _COMMUNITY),
+        emails=(_REVIEW, _REFERRAL, _ANNIVERSARY),
     ),
 )
-
-
-DEMO_PERSONAS: tuple[dict, ...] = (
-    {
-        "name": "Office manager Olivia",
-        "description": "Runs the office of a 15-person design agency. Buys everything from printer paper "
-        "to coffee, on a budget, and hears every complaint about the kitchen.",
-        "goals": "Keep the team happy with little effort\nStay within the monthly office budget\n"
-        "Fewer suppliers to manage",
-        "motivations": "Team complaints about the current coffee\nSaving time on re-ordering\n"
-        "Looking good to the team and the boss",
-        "segment": "Small offices (5-30 people)",
-        "merge_data": {
-            "first_name": "Olivia",
-            "last_name": "Hart",
-            "company": "Brightside Studio",
-            "city": "Portland",
-            "plan": "Team",
-        },
-    },
-    {
-        "name": "Studio founder Sam",
-        "description": "Co-founder of a 6-person architecture practice. A home-barista who wants the "
-        "studio's coffee to be as good as at home, and decides fast.",
-        "goals": "Great coffee for clients and the team\nTry new single origins\nNo contracts",
-        "motivations": "Quality and provenance\nSupporting a local roaster\nImpressing visiting clients",
-        "segment": "Micro studios (under 10 people)",
-        "merge_data": {
-            "first_name": "Sam",
-            "last_name": "Okafor",
-            "company": "Okafor & Lund Architects",
-            "city": "Seattle",
-            "plan": "Studio",
-        },
-    },
-)
-
-
-DEMO_JOURNEY: dict = {
-    "name": "Office coffee subscription",
-    "goal": "Turn guide downloads into office subscribers who stay and recommend us",
-    "target_kpi": "Guide download to paid subscription: 8% within 30 days",
-    "map_type": "current_state",
-}

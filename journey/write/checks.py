@@ -23,6 +23,7 @@ Rules (id: severity):
     address-missing: warning (no postal address near the end: CAN-SPAM)
     brand-missing: warning (a {{ brand.… }} tag whose workspace brand field is empty: fill it on Settings)
     personalisation-missing: info (no merge tag besides the standard ones)
+    template-placeholder: warning (a [bracketed instruction] of a template left in the text, e.g. the starter's)
 Also returned, from the pipeline: mjml-unknown-tag, mjml-invalid-parent, mjml-include, mjml-no-root,
 mjml-no-body, mjml-tag-mismatch (errors), mjml-unknown-attribute, mjml-invalid-value (warnings),
 mjml-container (info: MJML 3, migrated); unsafe-script,
@@ -510,6 +511,33 @@ def _merge_rules(result: Preview, source: str) -> list[Finding]:
     return findings
 
 
+# A template's instruction to the writer: two or more words in single square brackets ([[Name]] is a tag).
+_PLACEHOLDER_RE = re.compile(r"(?<!\[)\[(?=[^\]\n]*[A-Za-z])[^\[\]\n]*?\S\s+\S[^\[\]\n]*\](?!\])")
+
+
+def _placeholder_rules(text: str, source: str) -> list[Finding]:
+    placeholders = _PLACEHOLDER_RE.findall(text)
+    if not placeholders:
+        return []
+    first = placeholders[0]
+    offset = source.find(first)
+    count = len(placeholders)
+    which = (
+        f"{count} template placeholders in square brackets, the first"
+        if count > 1
+        else "a template placeholder,"
+    )
+    return [
+        _f(
+            "template-placeholder",
+            "warning",
+            f"The email still has {which} {first}: it would be sent as written.",
+            "Write your own copy in place of each [bracketed instruction], or delete it.",
+            line_of(source, offset) if offset >= 0 else None,
+        )
+    ]
+
+
 def _address_rules(text: str, source: str) -> list[Finding]:
     if has_postal_address(text):
         return []
@@ -677,6 +705,7 @@ def findings_for(
     findings += _width_rules(document, attributes)
     findings += _merge_rules(result, result.source)
     findings += _address_rules(result.email.text, result.source)
+    findings += _placeholder_rules(result.email.text, result.source)
     findings += _brand_rules(result.source, result.data)
     if check_links:
         findings += check_links_live(facts.links, timeout=link_timeout)

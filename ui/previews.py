@@ -6,6 +6,7 @@ import streamlit as st
 
 from journey.write.checks import CheckedRender
 from journey.write.render import preview_src
+from ui.components import email_preview
 from ui.widgets import download, file_stem, finding_counts
 
 DESKTOP_PREVIEW_WIDTH = 680  # 600 px content plus the email's own margins
@@ -22,14 +23,24 @@ def studio_preview(html: str | None, *, width: int, caption: str, height: int = 
     st.iframe(preview_src(html), width=width, height=height)
 
 
-def studio_previews(html: str | None) -> None:
-    """Desktop (600 px content) and mobile (375 px viewport) previews side by side."""
-    # Fixed-width boxes in a wrapping row: each preview keeps its true width (columns would squeeze them).
-    with st.container(horizontal=True, gap="medium"):
-        with st.container(width=DESKTOP_PREVIEW_WIDTH):
-            studio_preview(html, width=DESKTOP_PREVIEW_WIDTH, caption="Desktop · 600 px content")
-        with st.container(width=MOBILE_PREVIEW_WIDTH):
-            studio_preview(html, width=MOBILE_PREVIEW_WIDTH, caption="Mobile · 375 px screen")
+SCREENS = {
+    "desktop": {"name": "desktop", "width": DESKTOP_PREVIEW_WIDTH, "caption": "Desktop · 600 px content"},
+    "mobile": {"name": "mobile", "width": MOBILE_PREVIEW_WIDTH, "caption": "Mobile · 375 px screen"},
+}
+PREVIEW_MODES = {"desktop": ("desktop",), "mobile": ("mobile",), "both": ("desktop", "mobile")}
+
+
+def studio_previews(html: str | None, mode: str = "both", *, key: str = "studio_preview") -> None:
+    """The desktop (600 px content) and/or mobile (375 px viewport) preview, as `mode` says, scaled to fit
+    the column; it keeps its scroll position when the email changes (ui.components.email_preview)."""
+    email_preview(
+        html,
+        [SCREENS[name] for name in PREVIEW_MODES[mode]],
+        key=key,
+        phone=SCREENS["mobile"],
+        mode=mode,
+        empty_message="No preview: fix the error in the findings first.",
+    )
 
 
 def studio_side_by_side(*previews: tuple[str | None, str]) -> None:
@@ -40,20 +51,32 @@ def studio_side_by_side(*previews: tuple[str | None, str]) -> None:
                 studio_preview(html, width=MOBILE_PREVIEW_WIDTH, caption=caption)
 
 
-def studio_findings(findings) -> None:
-    """Pre-send findings, errors first, each with its line and how to fix it."""
+def studio_findings(findings, goto=None) -> None:
+    """Pre-send findings, errors first, each with its line and how to fix it; with `goto` (a callback
+    taking the line), a button beside each finding with a line moves the editor there."""
     if not findings:
         st.success("No problems found: ready to mark as ready.", icon="✅")
         return
     finding_counts(findings)
     show = {"error": st.error, "warning": st.warning, "info": st.info}
     icons = {"error": "🛑", "warning": "⚠️", "info": "💡"}
-    for finding in findings:
+    for index, finding in enumerate(findings):
         where = f"Line {finding.line}: " if finding.line else ""
         fix = f"  \n*Fix:* {finding.fix}" if finding.fix else ""
-        show[finding.severity](
-            f"{where}{finding.message} `{finding.rule}`{fix}", icon=icons[finding.severity]
-        )
+        row = st.container(horizontal=True, vertical_alignment="center", gap="small")
+        if goto is not None and finding.line:
+            row.button(
+                f"Line {finding.line}",
+                key=f"studio_finding_{index}_goto",
+                on_click=goto,
+                args=(finding.line,),
+                help="Show this line in the editor",
+                width="content",
+            )
+        with row:
+            show[finding.severity](
+                f"{where}{finding.message} `{finding.rule}`{fix}", icon=icons[finding.severity]
+            )
 
 
 def studio_downloads(name: str, mjml: str, rendered: CheckedRender) -> None:

@@ -13,6 +13,7 @@ One pure pipeline that the studio page, the CLI and the tests all call:
         inside an attribute such as href), and its error is kept in `tag_errors`
     standard_merge_data(persona_merge_data, unsubscribe_url=..., view_in_browser_url=...) -> dict
     preview_src(html) -> "data:text/html;base64,…" with a CSP meta, for st.iframe
+    preview_document(html) -> the same document as text, for a sandboxed iframe's srcdoc
 
 Steps: (0) every `<mj-include>` replaced by its snippet from `snippets` (`journey.write.includes`; an
 include that names no snippet, or a cycle, is an error finding with its line and is left out, so the
@@ -391,6 +392,12 @@ def preview_src(html: str) -> str:
 
     `cid:` images (attachments, kept in the email's HTML) show as a placeholder; nothing is fetched.
     """
+    return "data:text/html;base64," + base64.b64encode(preview_document(html).encode("utf-8")).decode("ascii")
+
+
+def preview_document(html: str) -> str:
+    """The HTML as a document with a CSP meta first in its head (scripts and remote loads blocked), for a
+    sandboxed iframe's `srcdoc`; `cid:` images show as a placeholder."""
     if "cid:" in html:
         html = _CID_SRC_RE.sub(lambda m: f"{m.group(1)}{m.group(2)}{CID_PLACEHOLDER}{m.group(2)}", html)
     meta = f'<meta http-equiv="Content-Security-Policy" content="{PREVIEW_CSP}">'
@@ -399,4 +406,4 @@ def preview_src(html: str) -> str:
         document = html[: match.end()] + meta + html[match.end() :]
     else:
         document = f"<!doctype html><html><head>{meta}</head><body>{html}</body></html>"
-    return "data:text/html;base64," + base64.b64encode(document.encode("utf-8")).decode("ascii")
+    return document

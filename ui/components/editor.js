@@ -1,0 +1,179 @@
+// The MJML editor (Streamlit custom component v2): a textarea with line numbers and the findings' lines
+// marked in the gutter. It sends its text to Python 500 ms after the last keystroke (at once on Ctrl+Enter
+// or when it loses focus), and never replaces what is being typed: the text from Python is put in only
+// when another document opens or Python changed it (its revision moved on), keeping cursor and scroll.
+// Python can move it to a line (data.goto = {line, nonce}). Streamlit calls this function again on every
+// rerun with the new data, on the same element, so the editor is built once and then updated.
+
+const PAUSE_MS = 500;
+const LINE_HEIGHT = 20; // px; equal to the CSS line-height
+
+function fitHeight(element, { phone, minimum }) {
+  // As tall as the rest of the window below the editor's top edge (measured from the page's top).
+  const host = element.getRootNode().host || element;
+  let scroller = host.parentElement;
+  while (scroller && scroller !== document.body) {
+    const overflow = getComputedStyle(scroller).overflowY;
+    if (overflow === "auto" || overflow === "scroll") break;
+    scroller = scroller.parentElement;
+  }
+  const scrolled = scroller && scroller !== document.body ? scroller.scrollTop : window.scrollY;
+  const top = element.getBoundingClientRect().top + scrolled;
+  const room = window.innerHeight - top - 16;
+  const cap = phone ? Math.round(window.innerHeight * 0.6) : Infinity;
+  return Math.max(minimum, Math.min(room, cap));
+}
+
+function lineStart(text, line) {
+  let index = 0;
+  for (let n = 1; n < line && index !== -1; n += 1) {
+    index = text.indexOf("\n", index);
+    if (index !== -1) index += 1;
+  }
+  return index === -1 ? text.length : index;
+}
+
+function build(root) {
+  const gutter = root.querySelector(".gutter-lines");
+  const area = root.querySelector("textarea");
+  const editor = {
+    area,
+    doc: undefined,
+    revision: undefined,
+    gotoNonce: undefined,
+    lastSent: "",
+    timer: undefined,
+    lineCount: 0,
+    send: () => {},
+  };
+
+  editor.flush = () => {
+    clearTimeout(editor.timer);
+    editor.timer = undefined;
+    if (area.value !== editor.lastSent) {
+      editor.lastSent = area.value;
+      root.dataset.sent = String(Number(root.dataset.sent || 0) + 1);
+      editor.send("value", area.value);
+    }
+  };
+  editor.numberLines = () => {
+    const count = area.value.split("\n").length;
+    if (count === editor.lineCount) return;
+    const html = [];
+    for (let n = 1; n <= count; n += 1) html.push(`<div class="ln" data-line="${n}">${n}</div>`);
+    gutter.innerHTML = html.join("");
+    editor.lineCount = count;
+    editor.mark(editor.markers || []);
+  };
+  editor.mark = (markers) => {
+    editor.markers = markers;
+    for (const old of gutter.querySelectorAll(".ln.marked")) {
+      old.className = "ln";
+      old.removeAttribute("title");
+    }
+    const rank = { error: 3, warning: 2, info: 1 };
+    const worst = new Map();
+    for (const marker of markers) {
+      const seen = worst.get(marker.line);
+      const messages = seen ? `${seen.messages}\n${marker.message}` : marker.message;
+      const severity =
+        seen && rank[seen.severity] >= rank[marker.severity] ? seen.severity : marker.severity;
+      worst.set(marker.line, { severity, messages });
+    }
+    for (const [line, { severity, messages }] of worst) {
+      const cell = gutter.querySelector(`.ln[data-line="${line}"]`);
+      if (!cell) continue;
+      cell.className = `ln marked ${severity}`;
+      cell.title = messages;
+    }
+  };
+  editor.scrollTo = (line) => {
+    area.scrollTop = Math.max(0, (line - 4) * LINE_HEIGHT);
+    gutter.style.transform = `translateY(${-area.scrollTop}px)`;
+  };
+  editor.goTo = (line, { focus }) => {
+    const start = lineStart(area.value, line);
+    if (focus) area.focus({ preventScroll: true });
+    area.setSelectionRange(start, start);
+    editor.scrollTo(line);
+    root.dataset.line = String(line);
+    const cell = gutter.querySelector(`.ln[data-line="${line}"]`);
+    if (cell && focus) {
+      cell.classList.add("flash");
+      setTimeout(() => cell.classList.remove("flash"), 1200);
+    }
+  };
+
+  area.addEventListener("input", () => {
+    editor.numberLines();
+    clearTimeout(editor.timer);
+    editor.timer = setTimeout(editor.flush, PAUSE_MS);
+  });
+  area.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      editor.flush();
+    }
+  });
+  area.addEventListener("blur", editor.flush);
+  area.addEventListener("scroll", () => {
+    gutter.style.transform = `translateY(${-area.scrollTop}px)`;
+  });
+  const caretLine = () => {
+    root.dataset.caretLine = String(area.value.slice(0, area.selectionStart).split("\n").length);
+  };
+  area.addEventListener("keyup", caretLine);
+  area.addEventListener("click", caretLine);
+  area.addEventListener("select", caretLine);
+  return editor;
+}
+
+export default function (component) {
+  const { data, parentElement, setStateValue } = component;
+  const root = parentElement.querySelector(".mjml-editor");
+  const editor = root.__editor || (root.__editor = build(root));
+  const { area } = editor;
+  editor.send = setStateValue;
+  area.setAttribute("aria-label", data.label || "MJML");
+
+  const phone = window.matchMedia("(max-width: 640px)").matches;
+  const resize = () => {
+    root.style.height = `${fitHeight(root, { phone, minimum: data.min_height || 320 })}px`;
+  };
+  resize();
+  if (!editor.resizing) {
+    editor.resizing = true;
+    window.addEventListener("resize", resize);
+  }
+
+  if (data.doc !== editor.doc) {
+    // Another email (or the first time): its text, and the editor on its body or first finding.
+    clearTimeout(editor.timer);
+    area.value = data.value;
+    editor.lastSent = data.value;
+    editor.doc = data.doc;
+    editor.revision = data.revision;
+    editor.gotoNonce = data.goto ? data.goto.nonce : undefined;
+    editor.numberLines();
+    requestAnimationFrame(() => editor.goTo(data.open_line || 1, { focus: false }));
+  } else if (data.revision !== editor.revision) {
+    // Python changed the text (a conversion, a reload): put it in, keeping the cursor and the scroll.
+    clearTimeout(editor.timer);
+    const { selectionStart, selectionEnd, scrollTop } = area;
+    area.value = data.value;
+    area.setSelectionRange(
+      Math.min(selectionStart, data.value.length),
+      Math.min(selectionEnd, data.value.length),
+    );
+    area.scrollTop = scrollTop;
+    editor.lastSent = data.value;
+    editor.revision = data.revision;
+    editor.numberLines();
+  }
+  editor.mark(data.markers || []);
+  if (data.goto && data.goto.nonce !== editor.gotoNonce) {
+    editor.gotoNonce = data.goto.nonce;
+    editor.goTo(data.goto.line, { focus: true });
+  }
+  root.dataset.revision = String(data.revision);
+}

@@ -1,0 +1,139 @@
+// The email preview (Streamlit custom component v2): the sanitised email in sandboxed iframes, one per
+// screen (desktop 680 px, mobile 375 px), scaled down to fit the column. The iframes have no
+// `allow-scripts` (nothing in the email runs; the document carries its own CSP too) and
+// `allow-same-origin` only so this code can read and restore their scroll position. A new render is
+// loaded into a hidden twin iframe and swapped in once loaded, at the scroll position of the one it
+// replaces, so the preview neither flashes nor jumps back to the top while the marketer types.
+// On a phone (max-width 640 px) only the mobile screen shows.
+
+const GAP = 16;
+
+function fitHeight(element, { phone, minimum }) {
+  const host = element.getRootNode().host || element;
+  let scroller = host.parentElement;
+  while (scroller && scroller !== document.body) {
+    const overflow = getComputedStyle(scroller).overflowY;
+    if (overflow === "auto" || overflow === "scroll") break;
+    scroller = scroller.parentElement;
+  }
+  const scrolled = scroller && scroller !== document.body ? scroller.scrollTop : window.scrollY;
+  const top = element.getBoundingClientRect().top + scrolled;
+  const room = window.innerHeight - top - 16;
+  return phone ? Math.max(minimum, Math.round(window.innerHeight * 0.8)) : Math.max(minimum, room);
+}
+
+function frame() {
+  const iframe = document.createElement("iframe");
+  iframe.setAttribute("sandbox", "allow-same-origin");
+  iframe.setAttribute("referrerpolicy", "no-referrer");
+  iframe.className = "screen";
+  return iframe;
+}
+
+function scrollOf(iframe) {
+  try {
+    const view = iframe.contentWindow;
+    return view ? [view.scrollX, view.scrollY] : [0, 0];
+  } catch {
+    return [0, 0];
+  }
+}
+
+function build(root) {
+  return { root, panes: [], shape: "" };
+}
+
+function layout(preview, screens, height) {
+  const { root } = preview;
+  const shape = screens.map((s) => `${s.name}:${s.width}`).join(",");
+  if (shape !== preview.shape) {
+    root.replaceChildren();
+    preview.panes = screens.map((screen) => {
+      const pane = document.createElement("div");
+      pane.className = "pane";
+      pane.dataset.screen = screen.name;
+      const caption = document.createElement("div");
+      caption.className = "caption";
+      caption.textContent = screen.caption;
+      const box = document.createElement("div");
+      box.className = "box";
+      const front = frame();
+      const back = frame();
+      front.dataset.active = "true";
+      back.dataset.active = "false";
+      front.title = `${screen.caption} preview`;
+      back.title = front.title;
+      const empty = document.createElement("div");
+      empty.className = "empty";
+      box.append(front, back, empty);
+      pane.append(caption, box);
+      root.append(pane);
+      return { screen, pane, box, front, back, empty, html: undefined, loads: 0 };
+    });
+    preview.shape = shape;
+  }
+  const natural = screens.reduce((sum, s) => sum + s.width, 0) + GAP * (screens.length - 1);
+  const scale = Math.min(1, root.clientWidth / natural || 1);
+  root.dataset.scale = scale.toFixed(3);
+  for (const { screen, pane, box, front, back } of preview.panes) {
+    pane.style.width = `${Math.floor(screen.width * scale)}px`;
+    box.style.height = `${height}px`;
+    for (const iframe of [front, back]) {
+      iframe.style.width = `${screen.width}px`;
+      iframe.style.height = `${Math.ceil(height / scale)}px`;
+      iframe.style.transform = `scale(${scale})`;
+    }
+    pane.querySelector(".caption").textContent =
+      scale < 0.995 ? `${screen.caption} · shown at ${Math.round(scale * 100)} %` : screen.caption;
+  }
+}
+
+function show(preview, html, emptyMessage) {
+  for (const pane of preview.panes) {
+    if (pane.html === html) continue;
+    pane.html = html;
+    if (html === null) {
+      pane.empty.textContent = emptyMessage;
+      pane.box.dataset.empty = "true";
+      continue;
+    }
+    pane.box.dataset.empty = "false";
+    const { front, back } = pane;
+    const load = ++pane.loads;
+    back.onload = () => {
+      if (pane.html !== html || load !== pane.loads) return; // a newer render is on its way
+      const [x, y] = scrollOf(pane.front);
+      try {
+        back.contentWindow.scrollTo(x, y);
+      } catch {
+        /* not reachable: shown from the top */
+      }
+      back.dataset.active = "true";
+      front.dataset.active = "false";
+      pane.front = back;
+      pane.back = front;
+      pane.pane.dataset.shown = String(load);
+    };
+    back.srcdoc = html;
+  }
+}
+
+export default function (component) {
+  const { data, parentElement } = component;
+  const root = parentElement.querySelector(".email-preview");
+  const preview = root.__preview || (root.__preview = build(root));
+  const phone = window.matchMedia("(max-width: 640px)").matches;
+  const screens = phone ? [data.phone] : data.screens;
+  const draw = () => {
+    layout(preview, screens, fitHeight(root, { phone, minimum: data.min_height || 360 }));
+  };
+  draw();
+  show(preview, data.html, data.empty_message || "No preview.");
+  if (!preview.observer) {
+    preview.observer = new ResizeObserver(() => preview.redraw && preview.redraw());
+    preview.observer.observe(root);
+  }
+  preview.redraw = draw;
+  root.dataset.mode = phone ? "phone" : data.mode;
+  return undefined;
+}

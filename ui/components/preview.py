@@ -1,0 +1,46 @@
+"""The email preview component: sanitised HTML in sandboxed iframes that keep their scroll across renders."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from journey.write.render import preview_document
+
+_HERE = Path(__file__).parent
+_COMPONENT = st.components.v2.component(
+    "journey_email_preview",
+    html='<div class="email-preview" data-testid="email-preview"></div>',
+    css=(_HERE / "preview.css").read_text(encoding="utf-8"),
+    js=(_HERE / "preview.js").read_text(encoding="utf-8"),
+)
+
+
+def email_preview(
+    html: str | None,
+    screens: list[dict],
+    *,
+    key: str,
+    phone: dict,
+    mode: str = "",
+    empty_message: str = "No preview.",
+) -> None:
+    """The email on each screen {"name", "width" (px of the iframe's viewport), "caption"}, side by side and
+    scaled down together to fit the column; on a phone (≤ 640 px wide) only `phone` shows.
+
+    `html` is the sanitised email (None: `empty_message` instead). The iframes run no script and the
+    document has a CSP that blocks scripts and remote loads (journey.write.render.preview_document).
+    """
+    _COMPONENT(
+        key=key,
+        data={
+            "html": None if html is None else preview_document(html),
+            "screens": screens,
+            "phone": phone,
+            "mode": mode,
+            "empty_message": empty_message,
+        },
+        width="stretch",
+        height="content",
+    )

@@ -54,8 +54,10 @@ def _wait_healthy(url: str, process: subprocess.Popen, log: Path) -> None:
     raise RuntimeError(f"streamlit did not become healthy in {START_TIMEOUT_S}s:\n{log.read_text()[-3000:]}")
 
 
-def start_streamlit(folder: Path, *, seed_demo: bool = True, **env: str) -> tuple[str, subprocess.Popen]:
-    """Start `streamlit run app.py` on a free port with a database in `folder`; (base URL, process)."""
+def start_streamlit(
+    folder: Path, *, seed_demo: bool = True, script: Path = ROOT / "app.py", **env: str
+) -> tuple[str, subprocess.Popen]:
+    """Start `streamlit run app.py` (or `script`) on a free port with a database in `folder`; (base URL, process)."""
     port = free_port()
     log = folder / "streamlit.log"
     environment = {
@@ -70,7 +72,7 @@ def start_streamlit(folder: Path, *, seed_demo: bool = True, **env: str) -> tupl
             "-m",
             "streamlit",
             "run",
-            str(ROOT / "app.py"),
+            str(script),
             "--server.port",
             str(port),
             "--server.address",

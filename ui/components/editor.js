@@ -138,7 +138,7 @@ export default function (component) {
 
   const phone = window.matchMedia("(max-width: 640px)").matches;
   const resize = () => {
-    root.style.height = `${fitHeight(root, { phone, minimum: data.min_height || 320 })}px`;
+    root.style.height = `${fitHeight(root, { phone, minimum: data.min_height || 240 })}px`;
   };
   resize();
   if (!editor.resizing) {

@@ -125,7 +125,7 @@ export default function (component) {
   const phone = window.matchMedia("(max-width: 640px)").matches;
   const screens = phone ? [data.phone] : data.screens;
   const draw = () => {
-    layout(preview, screens, fitHeight(root, { phone, minimum: data.min_height || 360 }));
+    layout(preview, screens, fitHeight(root, { phone, minimum: data.min_height || 240 }));
   };
   draw();
   show(preview, data.html, data.empty_message || "No preview.");

@@ -19,9 +19,8 @@ function fitHeight(element, { phone, minimum }) {
   }
   const scrolled = scroller && scroller !== document.body ? scroller.scrollTop : window.scrollY;
   const top = element.getBoundingClientRect().top + scrolled;
-  const room = window.innerHeight - top - 16;
-  const cap = phone ? Math.round(window.innerHeight * 0.6) : Infinity;
-  return Math.max(minimum, Math.min(room, cap));
+  if (phone) return Math.max(minimum, Math.round(window.innerHeight * 0.6)); // stacked: a screenful each
+  return Math.max(minimum, window.innerHeight - top - 16);
 }
 
 function lineStart(text, line) {

@@ -125,7 +125,9 @@ export default function (component) {
   const phone = window.matchMedia("(max-width: 640px)").matches;
   const screens = phone ? [data.phone] : data.screens;
   const draw = () => {
-    layout(preview, screens, fitHeight(root, { phone, minimum: data.min_height || 240 }));
+    const caption = root.querySelector(".caption");
+    const above = caption ? caption.offsetHeight : 23; // the caption sits above each screen
+    layout(preview, screens, fitHeight(root, { phone, minimum: data.min_height || 240 }) - above);
   };
   draw();
   show(preview, data.html, data.empty_message || "No preview.");

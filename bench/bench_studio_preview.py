@@ -45,7 +45,10 @@ SHOWN_IN_PREVIEW = """(root, word) => new Promise(resolve => {
         const frame = root.querySelector("[data-screen='desktop'] iframe[data-active='true']");
         let text = "";
         try { text = frame.contentDocument.body.innerText; } catch (e) {}
-        if (text.includes(word)) return resolve(performance.now());
+        if (text.includes(word)) {
+            const pane = root.querySelector("[data-screen='desktop']");
+            return resolve([performance.now(), Number(pane.dataset.received)]);
+        }
         if (performance.now() - start > 10000) return resolve(null);
         requestAnimationFrame(look);
     };
@@ -55,7 +58,7 @@ SHOWN_IN_ECHO = """(main, word) => new Promise(resolve => {
     const start = performance.now();
     const look = () => {
         const echo = main.querySelector("[data-testid='stText']");
-        if (echo && echo.innerText.includes(word)) return resolve(performance.now());
+        if (echo && echo.innerText.includes(word)) return resolve([performance.now(), performance.now()]);
         if (performance.now() - start > 10000) return resolve(null);
         requestAnimationFrame(look);
     };
@@ -68,12 +71,13 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
 
 
-def measure(page, *, shown_js: str, watched: str, edits: int) -> list[float]:
-    """N edits typed at the anchor; the latency of each (ms after the debounce)."""
+def measure(page, *, shown_js: str, watched: str, edits: int) -> tuple[list[float], list[float]]:
+    """N edits typed at the anchor: the latency of each (ms after the debounce), and the part of it
+    between the page receiving the new render and showing it (the preview's iframe load)."""
     editor = page.locator(EDITOR)
     editor.evaluate(LISTEN)
     target = page.locator(watched)
-    latencies = []
+    latencies, in_frame = [], []
     for number in range(edits + 1):  # the first one warms up and is not counted
         word = f"Bench{number:04d}"
         editor.evaluate(
@@ -87,10 +91,11 @@ def measure(page, *, shown_js: str, watched: str, edits: int) -> list[float]:
         if shown is None:
             raise SystemExit(f"edit {number}: {word} never showed")
         if number:
-            latencies.append(shown - last - DEBOUNCE_MS)
+            latencies.append(shown[0] - last - DEBOUNCE_MS)
+            in_frame.append(shown[0] - shown[1])
         wait_for_app(page)
         page.wait_for_timeout(300)
-    return latencies
+    return latencies, in_frame
 
 
 def summary(name: str, latencies: list[float]) -> str:
@@ -119,7 +124,7 @@ def main() -> None:
                 page.goto(echo_url)
                 wait_for_app(page)
                 page.locator(EDITOR).wait_for()
-                baseline = measure(
+                baseline, _ = measure(
                     page, shown_js=SHOWN_IN_ECHO, watched="[data-testid='stMain']", edits=args.edits
                 )
                 page = browser.new_page(viewport={"width": 1280, "height": 800})
@@ -128,7 +133,7 @@ def main() -> None:
                 page.get_by_role("link", name="Email studio").click()
                 wait_for_app(page)
                 page.locator(EDITOR).wait_for()
-                studio = measure(
+                studio, in_frame = measure(
                     page, shown_js=SHOWN_IN_PREVIEW, watched="[data-testid='email-preview']", edits=args.edits
                 )
                 browser.close()
@@ -138,6 +143,7 @@ def main() -> None:
     print("latency after the 500 ms pause, from the last keystroke to the text on screen:")
     print(summary("baseline (echo page)", baseline))
     print(summary("studio (render + checks + preview)", studio))
+    print(summary("  of which new render -> on show", in_frame))
     print(
         f"studio minus baseline (medians): {statistics.median(studio) - statistics.median(baseline):.0f} ms"
     )

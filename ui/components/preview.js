@@ -2,8 +2,9 @@
 // screen (desktop 680 px, mobile 375 px), scaled down to fit the column. The iframes have no
 // `allow-scripts` (nothing in the email runs; the document carries its own CSP too) and
 // `allow-same-origin` only so this code can read and restore their scroll position. A new render is
-// loaded into a hidden twin iframe and swapped in once loaded, at the scroll position of the one it
-// replaces, so the preview neither flashes nor jumps back to the top while the marketer types.
+// loaded into a hidden twin iframe and swapped in once parsed (not waiting for remote images), at the
+// scroll position of the one it replaces, so the preview neither flashes nor jumps back to the top while
+// the marketer types.
 // On a phone (max-width 640 px) only the mobile screen shows.
 
 const GAP = 16;
@@ -100,14 +101,20 @@ function show(preview, html, emptyMessage) {
     pane.box.dataset.empty = "false";
     const { front, back } = pane;
     const load = ++pane.loads;
-    back.onload = () => {
+    pane.pane.dataset.received = String(performance.now()); // for bench/bench_studio_preview.py
+    const previous = back.contentDocument;
+    const swap = () => {
       if (pane.html !== html || load !== pane.loads) return; // a newer render is on its way
-      const [x, y] = scrollOf(pane.front);
-      try {
-        back.contentWindow.scrollTo(x, y);
-      } catch {
-        /* not reachable: shown from the top */
+      const doc = back.contentDocument;
+      if (!doc || doc === previous || doc.readyState === "loading" || !doc.body) {
+        requestAnimationFrame(swap); // parsed, not loaded: remote images must not hold the preview up
+        return;
       }
+      const [x, y] = scrollOf(pane.front);
+      const view = back.contentWindow;
+      view.scrollTo(x, y);
+      // Until its images have loaded the page may be too short for that scroll: once more after them.
+      view.addEventListener("load", () => view.scrollY < y && view.scrollTo(x, y), { once: true });
       back.dataset.active = "true";
       front.dataset.active = "false";
       pane.front = back;
@@ -115,6 +122,7 @@ function show(preview, html, emptyMessage) {
       pane.pane.dataset.shown = String(load);
     };
     back.srcdoc = html;
+    requestAnimationFrame(swap);
   }
 }
 

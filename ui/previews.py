@@ -63,7 +63,7 @@ def studio_findings(findings, goto=None) -> None:
     for index, finding in enumerate(findings):
         where = f"Line {finding.line}: " if finding.line else ""
         fix = f"  \n*Fix:* {finding.fix}" if finding.fix else ""
-        row = st.container(horizontal=True, vertical_alignment="center", gap="small")
+        row = st.container(horizontal=True, wrap=False, vertical_alignment="top", gap="small")
         if goto is not None and finding.line:
             row.button(
                 f"Line {finding.line}",

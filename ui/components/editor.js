@@ -92,7 +92,10 @@ function build(root) {
   };
   editor.goTo = (line, { focus }) => {
     const start = lineStart(area.value, line);
-    if (focus) area.focus({ preventScroll: true });
+    if (focus) {
+      area.focus({ preventScroll: true });
+      root.scrollIntoView({ block: "nearest" }); // the editor itself on screen, e.g. from a finding below
+    }
     area.setSelectionRange(start, start);
     editor.scrollTo(line);
     root.dataset.line = String(line);

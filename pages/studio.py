@@ -59,7 +59,7 @@ def editor() -> None:
     with source:
         studio_editor(email, rendered.findings)
     with side:
-        studio_previews(rendered.html, view)
+        studio_previews(rendered.html, view, doc=email.id)
     with source:
         if rendered.errors:
             st.error(f"This email has {len(rendered.errors)} error(s): it can be saved only as a draft.")

@@ -217,6 +217,8 @@ def test_switching_email_with_unsaved_edits_asks_and_the_draft_comes_back(worksp
     at.button(key="studio_switch_confirm").click().run()
     assert "Read more" in _editor(at)["value"]
     assert _editor(at)["doc"] == str(workspace["second"])
+    [preview] = _components(at, "journey_email_preview")
+    assert preview["doc"] == str(workspace["second"])  # another email: the preview opens at its top
 
     at.selectbox(key="studio_email").set_value(workspace["first"]).run()
 

@@ -30,15 +30,18 @@ SCREENS = {
 PREVIEW_MODES = {"desktop": ("desktop",), "mobile": ("mobile",), "both": ("desktop", "mobile")}
 
 
-def studio_previews(html: str | None, mode: str = "both", *, key: str = "studio_preview") -> None:
+def studio_previews(
+    html: str | None, mode: str = "both", *, key: str = "studio_preview", doc: str | int = ""
+) -> None:
     """The desktop (600 px content) and/or mobile (375 px viewport) preview, as `mode` says, scaled to fit
-    the column; it keeps its scroll position when the email changes (ui.components.email_preview)."""
+    the column; it keeps its scroll position while `doc` (the email's id) stays (ui.components.email_preview)."""
     email_preview(
         html,
         [SCREENS[name] for name in PREVIEW_MODES[mode]],
         key=key,
         phone=SCREENS["mobile"],
         mode=mode,
+        doc=doc,
         empty_message="No preview: fix the error in the findings first.",
     )
 

@@ -8,21 +8,6 @@
 const PAUSE_MS = 500;
 const LINE_HEIGHT = 20; // px; equal to the CSS line-height
 
-function fitHeight(element, { phone, minimum }) {
-  // As tall as the rest of the window below the editor's top edge (measured from the page's top).
-  const host = element.getRootNode().host || element;
-  let scroller = host.parentElement;
-  while (scroller && scroller !== document.body) {
-    const overflow = getComputedStyle(scroller).overflowY;
-    if (overflow === "auto" || overflow === "scroll") break;
-    scroller = scroller.parentElement;
-  }
-  const scrolled = scroller && scroller !== document.body ? scroller.scrollTop : window.scrollY;
-  const top = element.getBoundingClientRect().top + scrolled;
-  if (phone) return Math.max(minimum, Math.round(window.innerHeight * 0.6)); // stacked: a screenful each
-  return Math.max(minimum, window.innerHeight - top - 16);
-}
-
 function lineStart(text, line) {
   let index = 0;
   for (let n = 1; n < line && index !== -1; n += 1) {
@@ -140,7 +125,7 @@ export default function (component) {
 
   const phone = window.matchMedia("(max-width: 640px)").matches;
   const resize = () => {
-    root.style.height = `${fitHeight(root, { phone, minimum: data.min_height || 240 })}px`;
+    root.style.height = `${fitHeight(root, { phone, minimum: data.min_height || 240, phoneShare: 0.6 })}px`;
   };
   resize();
   if (!editor.resizing) {

@@ -10,11 +10,11 @@ takes back what is being typed, nor the cursor or the scroll position.
 from __future__ import annotations
 
 from functools import partial
-from pathlib import Path
 
 import streamlit as st
 
-_HERE = Path(__file__).parent
+from ui.components.assets import HERE, script
+
 _HTML = (
     '<div class="mjml-editor"><div class="gutter" aria-hidden="true"><div class="gutter-lines"></div>'
     '</div><textarea spellcheck="false" wrap="off" autocapitalize="off" autocomplete="off"'
@@ -23,8 +23,8 @@ _HTML = (
 _COMPONENT = st.components.v2.component(
     "journey_code_editor",
     html=_HTML,
-    css=(_HERE / "editor.css").read_text(encoding="utf-8"),
-    js=(_HERE / "editor.js").read_text(encoding="utf-8"),
+    css=(HERE / "editor.css").read_text(encoding="utf-8"),
+    js=script("editor.js"),
 )
 
 

@@ -9,20 +9,6 @@
 
 const GAP = 16;
 
-function fitHeight(element, { phone, minimum }) {
-  const host = element.getRootNode().host || element;
-  let scroller = host.parentElement;
-  while (scroller && scroller !== document.body) {
-    const overflow = getComputedStyle(scroller).overflowY;
-    if (overflow === "auto" || overflow === "scroll") break;
-    scroller = scroller.parentElement;
-  }
-  const scrolled = scroller && scroller !== document.body ? scroller.scrollTop : window.scrollY;
-  const top = element.getBoundingClientRect().top + scrolled;
-  const room = window.innerHeight - top - 16;
-  return phone ? Math.max(minimum, Math.round(window.innerHeight * 0.8)) : Math.max(minimum, room);
-}
-
 function frame() {
   const iframe = document.createElement("iframe");
   iframe.setAttribute("sandbox", "allow-same-origin");
@@ -89,7 +75,7 @@ function layout(preview, screens, height) {
   }
 }
 
-function show(preview, html, emptyMessage) {
+function show(preview, html, emptyMessage, fromTop) {
   for (const pane of preview.panes) {
     if (pane.html === html) continue;
     pane.html = html;
@@ -110,7 +96,7 @@ function show(preview, html, emptyMessage) {
         requestAnimationFrame(swap); // parsed, not loaded: remote images must not hold the preview up
         return;
       }
-      const [x, y] = scrollOf(pane.front);
+      const [x, y] = fromTop ? [0, 0] : scrollOf(pane.front); // another email opens at its top
       const view = back.contentWindow;
       view.scrollTo(x, y);
       // Until its images have loaded the page may be too short for that scroll: once more after them.
@@ -135,10 +121,12 @@ export default function (component) {
   const draw = () => {
     const caption = root.querySelector(".caption");
     const above = caption ? caption.offsetHeight : 23; // the caption sits above each screen
-    layout(preview, screens, fitHeight(root, { phone, minimum: data.min_height || 240 }) - above);
+    layout(preview, screens, fitHeight(root, { phone, minimum: data.min_height || 240, phoneShare: 0.8 }) - above);
   };
   draw();
-  show(preview, data.html, data.empty_message || "No preview.");
+  const fromTop = preview.doc !== undefined && preview.doc !== data.doc;
+  preview.doc = data.doc;
+  show(preview, data.html, data.empty_message || "No preview.", fromTop);
   if (!preview.observer) {
     preview.observer = new ResizeObserver(() => preview.redraw && preview.redraw());
     preview.observer.observe(root);

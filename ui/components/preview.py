@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import streamlit as st
 
 from journey.write.render import preview_document
+from ui.components.assets import HERE, script
 
-_HERE = Path(__file__).parent
 _COMPONENT = st.components.v2.component(
     "journey_email_preview",
     html='<div class="email-preview" data-testid="email-preview"></div>',
-    css=(_HERE / "preview.css").read_text(encoding="utf-8"),
-    js=(_HERE / "preview.js").read_text(encoding="utf-8"),
+    css=(HERE / "preview.css").read_text(encoding="utf-8"),
+    js=script("preview.js"),
 )
 
 
@@ -24,10 +22,12 @@ def email_preview(
     key: str,
     phone: dict,
     mode: str = "",
+    doc: str | int = "",
     empty_message: str = "No preview.",
 ) -> None:
     """The email on each screen {"name", "width" (px of the iframe's viewport), "caption"}, side by side and
-    scaled down together to fit the column; on a phone (≤ 640 px wide) only `phone` shows.
+    scaled down together to fit the column; on a phone (≤ 640 px wide) only `phone` shows. A new render
+    keeps the scroll position; one of another `doc` (another email) opens at its top.
 
     `html` is the sanitised email (None: `empty_message` instead). The iframes run no script and the
     document has a CSP that blocks scripts and remote loads (journey.write.render.preview_document).
@@ -39,6 +39,7 @@ def email_preview(
             "screens": screens,
             "phone": phone,
             "mode": mode,
+            "doc": str(doc),
             "empty_message": empty_message,
         },
         width="stretch",

@@ -146,6 +146,19 @@ def test_a_click_on_a_finding_moves_the_editor_to_its_line(app_url, page):
     assert code_editor(page).evaluate("area => area === area.getRootNode().activeElement")
 
 
+def test_tab_indents_in_the_editor_and_escape_then_tab_leaves_it(app_url, page):
+    open_studio(page, app_url)
+    offset = _put_caret(page, "Thanks for asking")
+
+    page.keyboard.press("Tab")
+
+    value = code_editor(page).evaluate("area => area.value")
+    assert value[offset : offset + len("  Thanks")] == "  Thanks"
+    page.keyboard.press("Escape")
+    page.keyboard.press("Tab")
+    assert not code_editor(page).evaluate("area => area === area.getRootNode().activeElement")
+
+
 def test_the_mobile_toggle_shows_the_phone_width_preview_and_both_shows_two(app_url, page):
     open_studio(page, app_url)
 

@@ -64,7 +64,7 @@ def studio_findings(findings, goto=None) -> None:
     show = {"error": st.error, "warning": st.warning, "info": st.info}
     icons = {"error": "🛑", "warning": "⚠️", "info": "💡"}
     for index, finding in enumerate(findings):
-        where = f"Line {finding.line}: " if finding.line else ""
+        where = f"Line {finding.line}: " if finding.line and goto is None else ""  # else on its button
         fix = f"  \n*Fix:* {finding.fix}" if finding.fix else ""
         row = st.container(horizontal=True, wrap=False, vertical_alignment="top", gap="small")
         if goto is not None and finding.line:

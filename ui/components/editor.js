@@ -1,9 +1,10 @@
 // The MJML editor (Streamlit custom component v2): a textarea with line numbers and the findings' lines
-// marked in the gutter. It sends its text to Python 500 ms after the last keystroke (at once on Ctrl+Enter
-// or when it loses focus), and never replaces what is being typed: the text from Python is put in only
-// when another document opens or Python changed it (its revision moved on), keeping cursor and scroll.
-// Python can move it to a line (data.goto = {line, nonce}). Streamlit calls this function again on every
-// rerun with the new data, on the same element, so the editor is built once and then updated.
+// marked in the gutter. It sends its text to Python 500 ms after the last keystroke (at once on
+// Ctrl+Enter or when it loses focus; Tab indents, Esc then Tab moves on), and never replaces what is
+// being typed: the text from Python is put in only when another document opens or Python changed it
+// (its revision moved on), keeping cursor and scroll. Python can move it to a line (data.goto =
+// {line, nonce}). Streamlit calls this function again on every rerun with the new data, on the same
+// element, so the editor is built once and then updated. fitHeight comes from fit.js.
 
 const PAUSE_MS = 500;
 const LINE_HEIGHT = 20; // px; equal to the CSS line-height
@@ -96,11 +97,16 @@ function build(root) {
     clearTimeout(editor.timer);
     editor.timer = setTimeout(editor.flush, PAUSE_MS);
   });
+  let escaped = false; // Esc, then Tab, leaves the editor (as in CodeMirror); Tab alone indents
   area.addEventListener("keydown", (event) => {
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
       event.preventDefault();
       editor.flush();
+    } else if (event.key === "Tab" && !event.shiftKey && !escaped && !event.ctrlKey && !event.altKey) {
+      event.preventDefault();
+      document.execCommand("insertText", false, "  "); // an input event, and undo keeps working
     }
+    escaped = event.key === "Escape";
   });
   area.addEventListener("blur", editor.flush);
   area.addEventListener("scroll", () => {

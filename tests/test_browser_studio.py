@@ -126,6 +126,27 @@ def test_typing_then_pausing_updates_the_preview_keeping_cursor_and_scroll(app_u
     page.get_by_text("Unsaved changes").first.wait_for()
 
 
+def test_saving_reruns_the_page_and_the_editor_and_preview_keep_their_place(start_app, page):
+    open_studio(page, start_app())  # its own app: this test saves the demo's email
+    offset = _put_caret(page, "Happy brewing")
+    page.keyboard.type("Cheers! ")
+    code_editor(page).evaluate("area => { area.scrollTop = 400; }")
+    frame = page.locator("[data-screen='desktop'] iframe[data-active='true']")
+    preview(page).get_by_text("Cheers! Happy brewing").wait_for(timeout=10_000)
+    frame.evaluate("iframe => iframe.contentWindow.scrollTo(0, 50)")
+    code_editor(page).evaluate("area => { area.dataset.before = 'save'; }")
+
+    page.get_by_role("button", name="Save draft").click()
+
+    page.get_by_text("Saved “Welcome” as draft").wait_for()
+    wait_for_app(page)
+    state = code_editor(page).evaluate("area => [area.dataset.before, area.scrollTop, area.selectionStart]")
+    assert state[0] is None  # Streamlit mounted the editor anew (the message above moved it)
+    assert state[1:] == [400, offset + len("Cheers! ")]
+    shown = page.locator("[data-screen='desktop'] iframe[data-active='true']")
+    _wait_until(lambda: shown.evaluate("iframe => iframe.contentWindow.scrollY") == 50, page)
+
+
 def test_a_click_on_a_finding_moves_the_editor_to_its_line(app_url, page):
     open_studio(page, app_url)
     line = WELCOME.mjml[: WELCOME.mjml.index("Thanks for asking")].count("\n") + 1

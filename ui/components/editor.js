@@ -8,6 +8,9 @@
 
 const PAUSE_MS = 500;
 const LINE_HEIGHT = 20; // px; equal to the CSS line-height
+// Where each document's view was (scroll, selection), by doc: the module outlives the element, so the
+// view survives Streamlit mounting the editor anew (a message above it on a full rerun, a page switch).
+const views = new Map();
 
 function lineStart(text, line) {
   let index = 0;
@@ -112,12 +115,12 @@ function build(root) {
   area.addEventListener("scroll", () => {
     gutter.style.transform = `translateY(${-area.scrollTop}px)`;
   });
-  const caretLine = () => {
-    root.dataset.caretLine = String(area.value.slice(0, area.selectionStart).split("\n").length);
+  const keep = () => {
+    if (editor.doc === undefined) return;
+    const { scrollTop, scrollLeft, selectionStart, selectionEnd } = area;
+    views.set(editor.doc, { scrollTop, scrollLeft, selectionStart, selectionEnd });
   };
-  area.addEventListener("keyup", caretLine);
-  area.addEventListener("click", caretLine);
-  area.addEventListener("select", caretLine);
+  for (const event of ["scroll", "keyup", "click", "select", "input"]) area.addEventListener(event, keep);
   return editor;
 }
 
@@ -148,7 +151,17 @@ export default function (component) {
     editor.revision = data.revision;
     editor.gotoNonce = data.goto ? data.goto.nonce : undefined;
     editor.numberLines();
-    requestAnimationFrame(() => editor.goTo(data.open_line || 1, { focus: false }));
+    const view = views.get(data.doc);
+    requestAnimationFrame(() => {
+      if (!view) {
+        editor.goTo(data.open_line || 1, { focus: false });
+        return;
+      }
+      const end = area.value.length;
+      area.setSelectionRange(Math.min(view.selectionStart, end), Math.min(view.selectionEnd, end));
+      area.scrollTop = view.scrollTop;
+      area.scrollLeft = view.scrollLeft;
+    });
   } else if (data.revision !== editor.revision) {
     // Python changed the text (a conversion, a reload): put it in, keeping the cursor and the scroll.
     clearTimeout(editor.timer);

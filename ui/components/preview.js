@@ -8,6 +8,9 @@
 // On a phone (max-width 640 px) only the mobile screen shows.
 
 const GAP = 16;
+// The scroll of each email's screen ("doc|screen"): the module outlives the element, so the preview keeps
+// its place when Streamlit mounts it anew (a message above it on a full rerun, a page switch).
+const scrolls = new Map();
 
 function frame() {
   const iframe = document.createElement("iframe");
@@ -96,11 +99,15 @@ function show(preview, html, emptyMessage, fromTop) {
         requestAnimationFrame(swap); // parsed, not loaded: remote images must not hold the preview up
         return;
       }
-      const [x, y] = fromTop ? [0, 0] : scrollOf(pane.front); // another email opens at its top
+      const place = `${preview.doc}|${pane.screen.name}`;
+      const kept = scrolls.get(place) || [0, 0];
+      const [x, y] = fromTop ? [0, 0] : pane.shown ? scrollOf(pane.front) : kept; // another email: top
       const view = back.contentWindow;
       view.scrollTo(x, y);
       // Until its images have loaded the page may be too short for that scroll: once more after them.
       view.addEventListener("load", () => view.scrollY < y && view.scrollTo(x, y), { once: true });
+      view.addEventListener("scroll", () => scrolls.set(place, [view.scrollX, view.scrollY]));
+      pane.shown = true;
       back.dataset.active = "true";
       front.dataset.active = "false";
       pane.front = back;

@@ -445,6 +445,7 @@ def test_a_click_on_a_finding_moves_the_editor_to_its_line(workspace):
     _edit(at, WELCOME.mjml.replace("Thanks for asking", "{{ nickname }} Thanks for asking"))
     [goto] = [b for b in at.button if b.key and b.key.endswith("_goto") and b.label == f"Line {at_line}"]
     assert _editor(at)["goto"] is None
+    assert f"Line {at_line}: " not in _texts(at.error)  # the line is on the button, not said twice
 
     goto.click().run()
 

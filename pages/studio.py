@@ -1,8 +1,7 @@
-"""Email studio: edit an email's MJML, preview it on desktop and mobile as a persona, check, save, test, A/B."""
+"""Email studio: the MJML editor beside the preview (desktop, mobile or both) as a persona; check, save, test, A/B."""
 
 import streamlit as st
 
-from journey.core.fields import MAX_MJML
 from journey.core.text import escape_markdown, plural
 from journey.write import variants
 from ui.db import db_session
@@ -14,11 +13,12 @@ from ui.send import studio_test_send
 from ui.studio import (
     studio_capture,
     studio_convert_offer,
+    studio_editor,
     studio_email,
     studio_email_picker,
-    studio_is_dirty,
+    studio_goto,
     studio_open_draft,
-    studio_save,
+    studio_toolbar,
 )
 from ui.variants import studio_add_variant, studio_variant_editor
 from ui.widgets import finding_markdown
@@ -33,8 +33,9 @@ if opened is None:
     st.stop()
 email, tree = opened
 draft = studio_open_draft(email)
-st.caption(
-    f"**Status:** {email.status} · **Purpose:** {email.purpose or '–'} · **CTA:** {email.cta_label or '–'} → {email.cta_url or '–'}"
+st.caption(  # one line, so the editor and the preview start above the fold; the rest in the tooltip
+    f"**Status:** {email.status} · **CTA:** {escape_markdown(email.cta_label or '–')}",
+    help=f"**Purpose:** {escape_markdown(email.purpose or '–')}  \n**CTA link:** {escape_markdown(email.cta_url or '–')}",
 )
 
 
@@ -47,43 +48,29 @@ def render(mjml: str, subject: str, preheader: str, data: dict):
 def editor() -> None:
     if st.session_state.pop("studio_reload_requested", False):
         st.rerun()  # the whole page: the email is reloaded from the database
-    source, side = st.columns([5, 4])
-    with source:
-        st.text_input("Subject", key="studio_subject", max_chars=300)
-        st.text_input("Preheader", key="studio_preheader", max_chars=300)
-        st.text_area(
-            "MJML", key="studio_mjml", height=520, max_chars=MAX_MJML, help="MJML with Liquid merge tags."
-        )
-        studio_capture(draft)
+    subject, preheader, persona = st.columns([4, 4, 3])
+    subject.text_input("Subject", key="studio_subject", max_chars=300)
+    preheader.text_input("Preheader", key="studio_preheader", max_chars=300)
+    with persona:
         data = preview_persona_picker(tree.journey.id)
-        st.button("Apply", key="studio_apply", type="primary", help="Re-render the previews and checks.")
+    studio_capture(draft)
     rendered = render(draft["mjml"], draft["subject"], draft["preheader"], data)
     st.session_state["studio_data"] = data
+    view = studio_toolbar(email, draft, rendered)
+    source, side = st.columns(2, gap="medium")
+    with source:
+        studio_editor(email, rendered.findings)
     with side:
-        if studio_is_dirty(email.id):
-            st.warning("**Unsaved changes.** Save as draft (or mark ready) to keep them.", icon="✏️")
-        draft_col, ready_col = st.columns(2)
-        if draft_col.button(
-            "Save draft", key="studio_save_draft", help="Saves even a broken email, as draft."
-        ):
-            studio_save(email, draft, "draft")
-        if ready_col.button(
-            "Save and mark ready",
-            key="studio_mark_ready",
-            disabled=bool(rendered.errors),
-            help="Only when the checks find no errors." if rendered.errors else None,
-        ):
-            studio_save(email, draft, "ready")
+        studio_previews(rendered.html, view, doc=email.id)
+    with source:
         if rendered.errors:
             st.error(
                 f"This email has {plural(len(rendered.errors), 'error')}: it can be saved only as a draft."
             )
         studio_convert_offer(rendered.findings)
-        studio_findings(rendered.findings)
-        with st.expander("Source with line numbers"):
-            st.code(draft["mjml"], language="xml", line_numbers=True)
+        studio_findings(rendered.findings, goto=studio_goto)
+    with side:
         studio_downloads(email.name, draft["mjml"], rendered)
-    studio_previews(rendered.html)
 
 
 edit_tab, variants_tab, send_tab = st.tabs(["Editor", "A/B variants", "Test send"])

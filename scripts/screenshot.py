@@ -24,6 +24,7 @@ def main() -> None:
     parser.add_argument("--output", default=str(ROOT / "docs" / "screenshot.png"))
     parser.add_argument("--width", type=int, default=1680)
     parser.add_argument("--height", type=int, default=1000)
+    parser.add_argument("--wait-for", help="a CSS selector to wait for first (e.g. the studio's preview)")
     args = parser.parse_args()
 
     from playwright.sync_api import sync_playwright
@@ -36,6 +37,8 @@ def main() -> None:
                 page = browser.new_page(viewport={"width": args.width, "height": args.height})
                 page.goto(f"{url}/{args.page}")
                 wait_for_app(page)
+                if args.wait_for:
+                    page.locator(args.wait_for).first.wait_for(timeout=60_000)
                 time.sleep(3)  # let charts finish drawing
                 page.screenshot(path=args.output)
                 browser.close()

@@ -59,7 +59,7 @@ def start_streamlit(
     folder: Path,
     *,
     seed_demo: bool = True,
-    script: str = "serve.py",
+    script: str | Path = "serve.py",
     address: str | None = "127.0.0.1",
     **env: str,
 ) -> tuple[str, subprocess.Popen]:

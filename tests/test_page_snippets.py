@@ -3,6 +3,7 @@ previews an email with its snippets in place; the editor's gallery import."""
 
 import base64
 import io
+import json
 import zipfile
 from pathlib import Path
 
@@ -89,7 +90,10 @@ def test_the_studio_previews_and_checks_an_email_with_its_footer_snippet(app_db)
         snippets.create_snippet(session, name="footer", mjml=FOOTER)
         made = make_journey(session, "Coffee", stages={"Awareness": [{"name": "Welcome", "mjml": EMAIL}]})
     at = run_page("studio", studio_email_id=made.emails["Welcome"].id)
-    assert "214 Alder Street" in _previews(at)[0]
+    [studio_preview] = [
+        e for e in at.get("bidi_component") if e.proto.component_name == "journey_email_preview"
+    ]
+    assert "214 Alder Street" in json.loads(studio_preview.proto.json)["html"]
     shown = texts(at)
     assert "unsubscribe-missing" not in shown
     assert "mjml-include" not in shown

@@ -1,9 +1,15 @@
-"""Email studio page (AppTest): open an email, edit, preview as a persona, save, stale saves, drafts, A/B, send."""
+"""Email studio page (AppTest): open an email, edit, preview as a persona, save, stale saves, drafts, A/B, send.
+
+AppTest does not run the code editor's JavaScript (tests/test_browser_studio.py does): an edit here is
+what the editor's callback does, `st.session_state["studio_mjml"]` set before a run, and what the page
+sends to the editor and to the preview is read from their components' data.
+"""
 
 from __future__ import annotations
 
 import base64
 import email as email_lib
+import json
 import socket
 from email import policy
 from pathlib import Path
@@ -64,9 +70,19 @@ def _open(workspace, email_key: str = "first") -> AppTest:
     return run_page("studio", studio_email_id=workspace[email_key])
 
 
+def _components(at: AppTest, name: str) -> list[dict]:
+    """The data the page gave each custom component `name` (journey_code_editor, journey_email_preview)."""
+    return [json.loads(e.proto.json) for e in at.get("bidi_component") if e.proto.component_name == name]
+
+
 def _previews(at: AppTest) -> list[str]:
-    """The decoded HTML of every preview iframe on the page."""
-    documents = []
+    """The HTML of every preview on the page: the studio's (one per screen shown), then the variants'."""
+    documents = [
+        preview["html"]
+        for preview in _components(at, "journey_email_preview")
+        for _ in preview["screens"]
+        if preview["html"] is not None
+    ]
     for frame in at.get("iframe"):
         src = frame.proto.src
         assert src.startswith("data:text/html;base64,")
@@ -74,35 +90,49 @@ def _previews(at: AppTest) -> list[str]:
     return documents
 
 
+def _editor(at: AppTest) -> dict:
+    [editor] = _components(at, "journey_code_editor")
+    return editor
+
+
 def _edit(at: AppTest, mjml: str) -> AppTest:
-    at.text_area(key="studio_mjml").set_value(mjml)
-    at.button(key="studio_apply").click().run()
+    """What the code editor does after a pause in typing: the text in studio_mjml, and a rerun."""
+    at.session_state["studio_mjml"] = at.session_state["studio_mjml_shown"] = mjml
+    at.run()
     assert not at.exception
     return at
+
+
+def _unsaved(at: AppTest) -> bool:
+    return "Unsaved changes" in _texts(at.markdown)
 
 
 def _texts(elements) -> str:
     return "\n".join(str(e.value) for e in elements)
 
 
-def test_studio_shows_desktop_and_mobile_previews_with_the_personas_name(workspace):
+def test_studio_shows_the_desktop_preview_with_the_personas_name(workspace):
     at = _open(workspace)
 
+    [preview] = _components(at, "journey_email_preview")
+    assert [screen["width"] for screen in preview["screens"]] == [680]  # desktop: 600 px content
+    assert preview["phone"]["width"] == 375  # what a phone shows
     documents = _previews(at)
-    assert len(documents) == 2
+    assert len(documents) == 1
     assert all("Welcome to Fernhill, Olivia" in d for d in documents)
     assert all("Content-Security-Policy" in d for d in documents)
     assert at.text_input(key="studio_subject").value == WELCOME.subject
     assert "No problems found" in _texts(at.success)
 
 
-def test_edit_and_apply_updates_the_preview_and_warns_of_unsaved_changes(workspace):
+def test_an_edit_updates_the_preview_without_a_button_and_warns_of_unsaved_changes(workspace):
     at = _open(workspace)
 
     _edit(at, WELCOME.mjml.replace("Thanks for asking", "Fresh beans, {{ company }}! Thanks for asking"))
 
     assert all("Fresh beans, Brightside!" in d for d in _previews(at))
-    assert "Unsaved changes" in _texts(at.warning)
+    assert _unsaved(at)
+    assert not [b for b in at.button if b.label == "Apply"]
     assert _load(workspace, workspace["first"]).mjml == WELCOME.mjml
 
 
@@ -116,7 +146,7 @@ def test_save_draft_writes_the_edit_and_clears_the_warning(workspace):
     assert "Thank you for asking" in saved.mjml
     assert saved.status == "draft"
     assert saved.version == 2
-    assert "Unsaved changes" not in _texts(at.warning)
+    assert not _unsaved(at)
     assert "Saved “Welcome” as draft" in _texts(at.success)
 
 
@@ -145,8 +175,9 @@ def test_stale_save_is_refused_and_keeps_the_draft(workspace):
     saved = _load(workspace, workspace["first"])
     assert saved.subject == "Teammate's subject line here"
     assert "My edit" not in saved.mjml
-    assert at.text_area(key="studio_mjml").value == mine
-    assert "Unsaved changes" in _texts(at.warning)
+    assert at.session_state["studio_mjml"] == mine
+    assert _editor(at)["value"] == mine
+    assert _unsaved(at)
 
 
 def test_broken_mjml_shows_an_error_and_can_only_be_saved_as_draft(workspace):
@@ -155,7 +186,9 @@ def test_broken_mjml_shows_an_error_and_can_only_be_saved_as_draft(workspace):
 
     assert "cannot be rendered" in _texts(at.error)
     assert at.button(key="studio_mark_ready").disabled
-    assert "No preview" in _texts(at.info)
+    [preview] = _components(at, "journey_email_preview")
+    assert preview["html"] is None
+    assert preview["empty_message"].startswith("No preview")
 
     at.button(key="studio_save_draft").click().run()
 
@@ -183,14 +216,18 @@ def test_switching_email_with_unsaved_edits_asks_and_the_draft_comes_back(worksp
     at.selectbox(key="studio_email").set_value(workspace["second"]).run()
 
     assert "Unsaved changes** to Welcome" in _texts(at.warning)
-    assert at.text_area(key="studio_mjml").value == mine  # still on the first email
+    assert _editor(at)["value"] == mine  # still on the first email
     at.button(key="studio_switch_confirm").click().run()
-    assert "Read more" in at.text_area(key="studio_mjml").value
+    assert "Read more" in _editor(at)["value"]
+    assert _editor(at)["doc"] == str(workspace["second"])
+    [preview] = _components(at, "journey_email_preview")
+    assert preview["doc"] == str(workspace["second"])  # another email: the preview opens at its top
 
     at.selectbox(key="studio_email").set_value(workspace["first"]).run()
 
-    assert at.text_area(key="studio_mjml").value == mine
-    assert "Unsaved changes" in _texts(at.warning)
+    assert _editor(at)["value"] == mine
+    assert _editor(at)["doc"] == str(workspace["first"])
+    assert _unsaved(at)
 
 
 def test_staying_on_the_email_keeps_the_picker_on_it(workspace):
@@ -201,7 +238,7 @@ def test_staying_on_the_email_keeps_the_picker_on_it(workspace):
     at.button(key="studio_switch_cancel").click().run()
 
     assert at.selectbox(key="studio_email").value == workspace["first"]
-    assert "Stay here" in at.text_area(key="studio_mjml").value
+    assert "Stay here" in _editor(at)["value"]
 
 
 def test_add_preview_and_delete_an_ab_variant(workspace):
@@ -216,7 +253,7 @@ def test_add_preview_and_delete_an_ab_variant(workspace):
         [variant] = variants.list_variants(session, workspace["first"])
     assert variant.subject == "Olivia, your coffee guide"
     assert variant.mjml == WELCOME.mjml.strip()
-    assert len(_previews(at)) == 4  # editor: desktop + mobile; variant: base + B
+    assert len(_previews(at)) == 3  # editor: desktop; variant: base + B
     prefix = f"studio_variant_{variant.id}_"
     assert at.text_input(key=prefix + "subject").value == "Olivia, your coffee guide"
 
@@ -300,8 +337,8 @@ def test_discarding_after_a_stale_save_loads_the_teammates_version(workspace):
 
     assert not at.exception
     assert at.text_input(key="studio_subject").value == "Teammate's subject line here"
-    assert "My edit" not in at.text_area(key="studio_mjml").value
-    assert "Unsaved changes" not in _texts(at.warning)
+    assert "My edit" not in _editor(at)["value"]
+    assert not _unsaved(at)
 
 
 def test_the_email_can_be_opened_from_the_url(workspace):
@@ -311,7 +348,7 @@ def test_the_email_can_be_opened_from_the_url(workspace):
 
     assert not at.exception
     assert at.selectbox(key="studio_email").value == workspace["second"]
-    assert "Read more" in at.text_area(key="studio_mjml").value
+    assert "Read more" in _editor(at)["value"]
 
 
 def test_unsaved_edits_survive_a_page_switch(workspace):
@@ -327,8 +364,8 @@ def test_unsaved_edits_survive_a_page_switch(workspace):
     at.switch_page(page_path("studio")).run()
 
     assert not at.exception
-    assert at.text_area(key="studio_mjml").value == mine
-    assert "Unsaved changes" in _texts(at.warning)
+    assert _editor(at)["value"] == mine
+    assert _unsaved(at)
 
 
 def test_open_in_studio_from_the_journey_editor_opens_that_email(workspace):
@@ -342,7 +379,7 @@ def test_open_in_studio_from_the_journey_editor_opens_that_email(workspace):
 
     assert not at.exception
     assert at.selectbox(key="studio_email").value == workspace["second"]
-    assert "Read more" in at.text_area(key="studio_mjml").value
+    assert "Read more" in _editor(at)["value"]
 
 
 def test_convert_to_liquid_rewrites_the_editor_keeps_it_unsaved_and_lists_what_it_left(workspace):
@@ -354,17 +391,108 @@ def test_convert_to_liquid_rewrites_the_editor_keeps_it_unsaved_and_lists_what_i
     assert at.button(key="studio_mark_ready").disabled
     assert "looks like a Mailchimp merge tag" in _texts(at.error)
     assert all("*|COMPANY|*" in d for d in _previews(at))  # a placeholder, not a blank preview
+    typed = _editor(at)["revision"]
 
     at.button(key="studio_convert_tags").click().run()
     assert not at.exception
 
-    converted = at.text_area(key="studio_mjml").value
+    assert _editor(at)["revision"] == typed + 1  # the editor takes Python's text in, once
+    converted = _editor(at)["value"]
     assert "{% if company %}Hi {{ company }}!{% endif %} {{> footer}} Thanks for asking" in converted
     assert "Converted 3 merge tags to Liquid" in _texts(at.warning)
     assert "{{> footer}} (Handlebars) → no Liquid equivalent" in texts(at)  # as shown: not Markdown
     assert all("Hi Brightside!" in d for d in _previews(at))
-    assert "Unsaved changes" in _texts(at.warning)
+    assert _unsaved(at)
     assert _load(workspace, workspace["first"]).mjml == WELCOME.mjml  # saved only when she saves
+
+
+def test_what_came_from_the_editor_is_not_sent_back_as_a_new_revision(workspace):
+    at = _open(workspace)
+    opened = _editor(at)["revision"]
+
+    _edit(at, WELCOME.mjml.replace("Thanks for asking", "Typed in the editor"))
+    _edit(at, WELCOME.mjml.replace("Thanks for asking", "Typed some more"))
+
+    assert _editor(at)["revision"] == opened  # so a rerun never replaces what is being typed
+    assert "Typed some more" in _editor(at)["value"]
+
+
+def test_the_editor_opens_on_the_first_section_of_the_body_not_the_head(workspace):
+    at = _open(workspace)
+
+    editor = _editor(at)
+    lines = editor["value"].splitlines()
+    assert lines.index('    <mj-section background-color="#f4efe9">') + 1 == 19  # counted by hand
+    assert editor["open_line"] == 19
+    assert editor["doc"] == str(workspace["first"])
+    assert editor["markers"] == []
+
+
+def test_the_editor_opens_on_the_first_error_and_marks_its_line_in_the_gutter(workspace):
+    lines = WELCOME.mjml.splitlines()
+    at_line = next(i for i, line in enumerate(lines, 1) if "Thanks for asking" in line)
+    assert at_line > 19  # below the first section, so the test tells the two apart
+    at = _open(workspace)
+    _edit(at, WELCOME.mjml.replace("Thanks for asking", "{{ nickname }} Thanks for asking"))
+
+    editor = _editor(at)
+    assert editor["open_line"] == at_line
+    assert [(m["line"], m["severity"]) for m in editor["markers"]][:1] == [(at_line, "error")]
+    assert "nickname" in editor["markers"][0]["message"]
+
+
+def test_a_click_on_a_finding_moves_the_editor_to_its_line(workspace):
+    at = _open(workspace)
+    lines = WELCOME.mjml.splitlines()
+    at_line = next(i for i, line in enumerate(lines, 1) if "Thanks for asking" in line)
+    _edit(at, WELCOME.mjml.replace("Thanks for asking", "{{ nickname }} Thanks for asking"))
+    [goto] = [b for b in at.button if b.key and b.key.endswith("_goto") and b.label == f"Line {at_line}"]
+    assert _editor(at)["goto"] is None
+    assert f"Line {at_line}: " not in _texts(at.error)  # the line is on the button, not said twice
+
+    goto.click().run()
+
+    assert not at.exception
+    assert _editor(at)["goto"] == {"line": at_line, "nonce": 1}
+    assert {"line": at_line, "severity": "error"}.items() <= _editor(at)["markers"][0].items()
+
+
+def test_the_preview_shows_desktop_mobile_or_both_and_the_choice_outlives_a_page_switch(workspace):
+    at = AppTest.from_file(APP_PATH, default_timeout=60)
+    at.session_state["studio_email_id"] = workspace["first"]
+    at.run()
+    at.switch_page(page_path("studio")).run()
+
+    at.segmented_control(key="studio_view").set_value("mobile").run()
+    [preview] = _components(at, "journey_email_preview")
+    assert [s["width"] for s in preview["screens"]] == [375]
+    at.segmented_control(key="studio_view").set_value("both").run()
+    [preview] = _components(at, "journey_email_preview")
+    assert [s["width"] for s in preview["screens"]] == [680, 375]
+
+    at.switch_page(page_path("personas")).run()
+    at.switch_page(page_path("studio")).run()
+
+    assert not at.exception
+    assert at.segmented_control(key="studio_view").value == "both"
+    assert len(_previews(at)) == 2
+
+
+def test_the_plain_text_box_edits_the_same_draft(workspace):
+    at = _open(workspace)
+    at.toggle(key="studio_plain_editor").set_value(True).run()
+    assert not _components(at, "journey_code_editor")
+
+    at.text_area(key="studio_mjml_plain").set_value(
+        WELCOME.mjml.replace("Thanks for asking", "Plain edit")
+    ).run()
+
+    assert not at.exception
+    assert all("Plain edit" in d for d in _previews(at))
+    assert "Plain edit" in at.session_state["studio_mjml"]
+    at.toggle(key="studio_plain_editor").set_value(False).run()
+    assert "Plain edit" in _editor(at)["value"]
+    assert _unsaved(at)
 
 
 FOREIGN_TAG_MJML = """<mjml>
@@ -380,7 +508,8 @@ FOREIGN_TAG_MJML = """<mjml>
 
 
 def test_findings_show_their_words_as_written_with_the_line_said_once(app_db):
-    """Not Markdown: `*|COMPANY|*` keeps its asterisks and `&lt;` stays `&lt;`; "Line 4, column 7" once."""
+    """Not Markdown: `*|COMPANY|*` keeps its asterisks and `&lt;` stays `&lt;`; the line (and column) is
+    said once, on the button that shows it in the editor."""
     with in_db(app_db) as session:
         made = make_journey(
             session, "Coffee", stages={"Awareness": [{"name": "Welcome", "mjml": FOREIGN_TAG_MJML}]}
@@ -388,15 +517,17 @@ def test_findings_show_their_words_as_written_with_the_line_said_once(app_db):
     at = run_page("studio", studio_email_id=made.emails["Welcome"].id)
     alerts = [str(e.value) for e in at.error]
     assert (
-        "Line 4, column 7: The MJML cannot be rendered: \\<mj-column\\> is opened but never closed. "
+        "The MJML cannot be rendered: \\<mj-column\\> is opened but never closed. "
         "`mjml-invalid`  \n*Fix:* Fix the MJML at that line: close every tag, quote attribute values, "
         "write \\&lt; for a bare \\<."
     ) in alerts
-    assert any(a.startswith("Line 5, column 26: \\*\\|COMPANY\\|\\* looks like a Mailchimp") for a in alerts)
+    assert any(a.startswith("\\*\\|COMPANY\\|\\* looks like a Mailchimp") for a in alerts)
     assert "**3 errors** · **1 warning** · **0 hints**" in [m.value for m in at.markdown]
     assert "This email has 3 errors: it can be saved only as a draft." in alerts
+    buttons = [b.label for b in at.button if b.key and b.key.startswith("studio_finding_")]
+    assert "Line 4, column 7" in buttons
+    assert "Line 5, column 26" in buttons
     shown = texts(at)
-    assert shown.count("Line 4, column 7") == 1
-    assert "Line 5, column 26: *|COMPANY|* looks like a Mailchimp merge tag" in shown
+    assert "*|COMPANY|* looks like a Mailchimp merge tag" in shown
     assert "Line 4: Line" not in shown
-    assert "Line 5: Line" not in shown
+    assert "Line 4, column 7: The MJML" not in shown  # the location is on the button, not said again

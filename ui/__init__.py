@@ -7,6 +7,7 @@
     pickers     the journey picker (it follows the user), persona and week pickers
     widgets     findings, downloads, charts with their downloads
     studio, previews, variants, send    the email studio
+    components  first-party custom components (v2): the code editor, the email preview
     imports     the metrics import
     navigation  the page registry (and the end of Streamlit's legacy multipage mode)
 

@@ -11,10 +11,12 @@ from functools import partial
 
 import streamlit as st
 
+from journey.core.findings import location
 from journey.core.text import escape_markdown
 from journey.write import screenshots, views
 from journey.write.checks import CheckedRender
 from journey.write.render import preview_src
+from ui.components import email_preview
 from ui.studio import studio_drafts
 from ui.widgets import download, file_stem, finding_counts, finding_markdown
 
@@ -56,8 +58,24 @@ INBOX_HEIGHT = 540  # the three rows with their counts, on a phone too
 FEW_WORDS = 20  # an email showing fewer words than this with images off says nearly nothing
 
 
-def studio_previews(html: str | None, *, subject: str | None = None, sender: str | None = None) -> None:
-    """The view switch, then the view: the email on desktop and mobile, or one of the pre-send views.
+SCREENS = {
+    "desktop": {"name": "desktop", "width": DESKTOP_PREVIEW_WIDTH, "caption": "Desktop · 600 px content"},
+    "mobile": {"name": "mobile", "width": MOBILE_PREVIEW_WIDTH, "caption": "Mobile · 375 px screen"},
+}
+PREVIEW_MODES = {"desktop": ("desktop",), "mobile": ("mobile",), "both": ("desktop", "mobile")}
+
+
+def studio_previews(
+    html: str | None,
+    mode: str = "both",
+    *,
+    key: str = "studio_preview",
+    doc: str | int = "",
+    subject: str | None = None,
+    sender: str | None = None,
+) -> None:
+    """The view switch and "Load remote images", then the view: the email on desktop and/or mobile as
+    `mode` says (studio_devices), or one of the pre-send views.
 
     `subject` defaults to the studio's subject field, filled with the persona's data (`studio_data`);
     `sender` to the brand's sender name in that data, else what the marketer types in the inbox view.
@@ -72,7 +90,7 @@ def studio_previews(html: str | None, *, subject: str | None = None, sender: str
     )
     remote_images_toggle()
     if view is None or view == "Email" or html is None:
-        studio_devices(html)
+        studio_devices(html, mode, key=key, doc=doc)
         return
     if view == "Inbox":
         studio_inbox_view(html, subject=subject, sender=sender)
@@ -84,14 +102,24 @@ def studio_previews(html: str | None, *, subject: str | None = None, sender: str
     }[view](html)
 
 
-def studio_devices(html: str | None) -> None:
-    """Desktop (600 px content) and mobile (375 px viewport) previews side by side."""
-    # Fixed-width boxes in a wrapping row: each preview keeps its true width (columns would squeeze them).
-    with st.container(horizontal=True, gap="medium"):
-        with st.container(width=DESKTOP_PREVIEW_WIDTH):
-            studio_preview(html, width=DESKTOP_PREVIEW_WIDTH, caption="Desktop · 600 px content")
-        with st.container(width=MOBILE_PREVIEW_WIDTH):
-            studio_preview(html, width=MOBILE_PREVIEW_WIDTH, caption="Mobile · 375 px screen")
+def studio_devices(
+    html: str | None, mode: str = "both", *, key: str = "studio_preview", doc: str | int = ""
+) -> None:
+    """The desktop (600 px content) and/or mobile (375 px viewport) preview, as `mode` says, scaled to fit
+    the column; it keeps its scroll position while `doc` (the email's id) stays (ui.components.email_preview).
+    Remote images load only once "Load remote images" is on; until then they are boxes with their alt text."""
+    remote = bool(st.session_state.get(REMOTE_IMAGES))
+    shown = html if html is None or remote else views.remote_images_off(html)
+    email_preview(
+        shown,
+        [SCREENS[name] for name in PREVIEW_MODES[mode]],
+        key=key,
+        phone=SCREENS["mobile"],
+        mode=mode,
+        doc=doc,
+        empty_message="No preview: fix the error in the findings first.",
+        remote_images=remote,
+    )
 
 
 def studio_view_png(html: str, *, name: str, width: int, key: str) -> None:
@@ -255,19 +283,31 @@ def studio_side_by_side(*previews: tuple[str | None, str]) -> None:
                 studio_preview(html, width=MOBILE_PREVIEW_WIDTH, caption=caption)
 
 
-def studio_findings(findings) -> None:
-    """Pre-send findings, errors first, each with its line and how to fix it."""
+def studio_findings(findings, goto=None) -> None:
+    """Pre-send findings, errors first, each with its line and how to fix it; with `goto` (a callback
+    taking the line), a button beside each finding with a line moves the editor there."""
     if not findings:
         st.success("No problems found: ready to mark as ready.", icon="✅")
         return
     finding_counts(findings)
     show = {"error": st.error, "warning": st.warning, "info": st.info}
     icons = {"error": "🛑", "warning": "⚠️", "info": "💡"}
-    for finding in findings:  # the words as written: not Markdown (`*|COMPANY|*`, `&lt;`)
+    for index, finding in enumerate(findings):  # the words as written: not Markdown (`*|COMPANY|*`, `&lt;`)
+        on_button = goto is not None and finding.line
+        words = escape_markdown(finding.message) if on_button else finding_markdown(finding)
         fix = f"  \n*Fix:* {escape_markdown(finding.fix)}" if finding.fix else ""
-        show[finding.severity](
-            f"{finding_markdown(finding)} `{finding.rule}`{fix}", icon=icons[finding.severity]
-        )
+        row = st.container(horizontal=True, wrap=False, vertical_alignment="top", gap="small")
+        if on_button:  # its line on the button, which shows that line in the editor
+            row.button(
+                location(finding.line, finding.column),
+                key=f"studio_finding_{index}_goto",
+                on_click=goto,
+                args=(finding.line,),
+                help="Show this line in the editor",
+                width="content",
+            )
+        with row:
+            show[finding.severity](f"{words} `{finding.rule}`{fix}", icon=icons[finding.severity])
 
 
 def studio_downloads(name: str, mjml: str, rendered: CheckedRender) -> None:

@@ -14,6 +14,7 @@ One pure pipeline that the studio page, the CLI and the tests all call:
     standard_merge_data(persona_merge_data, brand=..., unsubscribe_url=..., view_in_browser_url=...) -> dict
     preview_src(html, remote_images=False) -> "data:text/html;base64,…" with a CSP meta, for st.iframe:
         the preview stays a preview (below)
+    preview_document(html, remote_images=False) -> the same document as text, for a sandboxed iframe's srcdoc
 
 Steps: (0) every `<mj-include>` replaced by its snippet from `snippets` (`journey.write.includes`; an
 include that names no snippet, or a cycle, is an error finding with its line and is left out, so the
@@ -444,6 +445,14 @@ def preview_src(html: str, *, remote_images: bool = False) -> str:
     Links open in a new tab (`links_in_new_tab`), never in the frame. Remote images are fetched only with
     `remote_images=True`; `cid:` images (attachments, kept in the email's HTML) show as a placeholder.
     """
+    document = preview_document(html, remote_images=remote_images)
+    return "data:text/html;base64," + base64.b64encode(document.encode("utf-8")).decode("ascii")
+
+
+def preview_document(html: str, *, remote_images: bool = False) -> str:
+    """The HTML as a document with a CSP meta first in its head (scripts, and remote loads unless
+    `remote_images`, blocked; links open in a new tab), for a sandboxed iframe's `srcdoc`; `cid:` images
+    show as a placeholder."""
     if "cid:" in html:
         html = _CID_SRC_RE.sub(lambda m: f"{m.group(1)}{m.group(2)}{CID_PLACEHOLDER}{m.group(2)}", html)
     html = links_in_new_tab(html)
@@ -454,4 +463,4 @@ def preview_src(html: str, *, remote_images: bool = False) -> str:
         document = html[: match.end()] + meta + html[match.end() :]
     else:
         document = f"<!doctype html><html><head>{meta}</head><body>{html}</body></html>"
-    return "data:text/html;base64," + base64.b64encode(document.encode("utf-8")).decode("ascii")
+    return document

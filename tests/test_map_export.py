@@ -117,7 +117,7 @@ def test_lane_csv_round_trip_into_a_blank_journey(session, journey_map):
 
 
 def test_a_filled_in_template_updates_stages_by_name_and_adds_new_ones(session):
-    journey = journeys.create_journey(session, name="Spring")
+    journey = journeys.create_journey(session, name="Spring", template="demo")
     filled = (
         "\ufeffstage;Obstacles;emotion\r\n"
         'decision;"Too expensive\nNo time";-2\r\n'

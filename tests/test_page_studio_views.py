@@ -4,6 +4,7 @@ Gmail clipping, each with its PNG download."""
 from __future__ import annotations
 
 import base64
+import json
 import re
 from pathlib import Path
 
@@ -50,7 +51,7 @@ def _documents(at) -> list[str]:
 
 def _view(workspace, view: str, email: str = "new_year"):
     at = run_page("studio", studio_email_id=workspace[email])
-    at.segmented_control(key="studio_view").set_value(view).run()
+    at.segmented_control(key="studio_check_view").set_value(view).run()
     assert not at.exception
     return at
 
@@ -66,10 +67,16 @@ def _png_keys(at) -> list[str]:
 def test_the_studio_opens_on_the_email_with_the_views_to_switch_to(workspace):
     at = run_page("studio", studio_email_id=workspace["new_year"])
 
-    switch = at.segmented_control(key="studio_view")
+    switch = at.segmented_control(key="studio_check_view")
     assert switch.options == ["Email", "Inbox", "Dark mode", "Images off", "Gmail clipping"]
     assert switch.value == "Email"
-    assert len(_documents(at)) == 2  # desktop and mobile, as before
+    [preview] = [  # the Email view is the studio's own preview (ui.components), not a view's frame
+        json.loads(e.proto.json)
+        for e in at.get("bidi_component")
+        if e.proto.component_name == "journey_email_preview"
+    ]
+    assert "<body" in preview["html"]
+    assert _documents(at) == []
 
 
 def test_inbox_view_shows_the_filled_subject_cut_as_each_client_cuts_it(workspace):
@@ -143,5 +150,5 @@ def test_each_view_has_its_png_download(workspace, view, keys):
 def test_the_view_stays_chosen_across_reruns(workspace):
     at = _view(workspace, "Images off")
     at.run()
-    assert at.segmented_control(key="studio_view").value == "Images off"
+    assert at.segmented_control(key="studio_check_view").value == "Images off"
     assert ">Happy New Year!</span>" in _documents(at)[0]

@@ -8,7 +8,9 @@ from journey.plan import journeys, personas
 def setup_journey(app_db):
     with in_db(app_db) as session:
         olivia = personas.create_persona(session, name="Olivia", merge_data={"first_name": "Olivia"})
-        journey = journeys.create_journey(session, name="Spring", goal="Grow", persona_ids=[olivia.id])
+        journey = journeys.create_journey(
+            session, name="Spring", goal="Grow", persona_ids=[olivia.id], template="demo"
+        )
         welcome = journeys.load_tree(session, journey.id).stages[0].emails[0]
         journeys.update_email(
             session, welcome.id, welcome.version, subject='Welcome, {{ first_name | default: "there" }}'

@@ -80,11 +80,11 @@ def studio_previews(
     `subject` defaults to the studio's subject field, filled with the persona's data (`studio_data`);
     `sender` to the brand's sender name in that data, else what the marketer types in the inbox view.
     """
-    st.session_state.setdefault("studio_view", STUDIO_VIEWS[0])
+    st.session_state.setdefault("studio_check_view", STUDIO_VIEWS[0])
     view = st.segmented_control(
         "View",
         STUDIO_VIEWS,
-        key="studio_view",
+        key="studio_check_view",
         label_visibility="collapsed",
         help="What the reader sees: the email, its inbox row, dark mode, images off, Gmail's clipping.",
     )

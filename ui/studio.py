@@ -14,6 +14,7 @@ import re
 import streamlit as st
 
 from journey.core.errors import StaleEdit
+from journey.core.fields import MAX_MJML
 from journey.core.text import escape_markdown, plural
 from journey.plan import journeys
 from journey.write.engines import convert_tags, describe
@@ -267,6 +268,7 @@ def studio_editor(email, findings) -> None:
             "MJML",
             key="studio_mjml_plain",
             height=520,
+            max_chars=MAX_MJML,
             on_change=_take_plain,
             help="MJML with Liquid merge tags. Press Ctrl+Enter (or click outside) to update the preview.",
         )

@@ -34,7 +34,8 @@ if opened is None:
 email, tree = opened
 draft = studio_open_draft(email)
 st.caption(
-    f"**Status:** {email.status} · **Purpose:** {email.purpose or '–'} · **CTA:** {email.cta_label or '–'} → {email.cta_url or '–'}"
+    f"**Status:** {email.status} · **Purpose:** {escape_markdown(email.purpose or '–')} · "
+    f"**CTA:** {escape_markdown(email.cta_label or '–')} → {escape_markdown(email.cta_url or '–')}"
 )
 
 
@@ -101,7 +102,7 @@ with variants_tab:
         )
     base = render(email.mjml, email.subject, email.preheader, data)
     for row in rows:
-        with st.expander(f"Variant {row.label}", expanded=len(rows) == 1):
+        with st.expander(f"Variant {escape_markdown(row.label)}", expanded=len(rows) == 1):
             content = studio_variant_editor(email, row)
             shown = render(content.mjml, content.subject, content.preheader, data)
             studio_side_by_side(

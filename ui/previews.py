@@ -25,7 +25,7 @@ PREVIEW_HEIGHT = 900
 
 def studio_preview(html: str | None, *, width: int, caption: str, height: int = PREVIEW_HEIGHT) -> None:
     """One sandboxed preview: sanitised HTML with a CSP in a data: URL (opaque origin), no app CSS."""
-    st.caption(caption)
+    st.caption(escape_markdown(caption))  # carries the subject
     if html is None:
         st.info("No preview: fix the error in the findings first.")
         return

@@ -44,8 +44,10 @@ UNESCAPED = re.compile(r"(?<!\\)(\]\(|<img|\*\*bold|_it_|`code|http://127|!\[|\[
 _ESCAPES = re.compile(r"\\([!-/:-@\[-`{-~])")
 
 
-def seed(url: str, payload: str, short: str) -> dict:
-    """The starter journey with the demo's metrics, every user field holding `payload`; the ids."""
+def seed(url: str, payload: str, short: str, *, snippet: str = "footer") -> dict:
+    """The starter journey with the demo's metrics, every user field holding `payload`; the ids.
+
+    The first email includes the snippet `snippet` (created here), so the Snippets page names it."""
     with in_db(url) as session:
         persona = personas.create_persona(
             session,
@@ -78,14 +80,14 @@ def seed(url: str, payload: str, short: str) -> dict:
                     cta_label=payload,
                 )
         first: Email = tree.stages[0].emails[0]
-        footer = snippets.create_snippet(session, name="footer", mjml="<mj-text>Bye</mj-text>")
+        footer = snippets.create_snippet(session, name=snippet, mjml="<mj-text>Bye</mj-text>")
         journeys.update_email(
             session,
             first.id,
             first.version,
             mjml=(
                 f'<mjml><mj-body><mj-section padding="{html.escape(payload)}"><mj-column>'
-                '<mj-text>Hi</mj-text><mj-include path="footer.mjml" /></mj-column></mj-section>'
+                f'<mj-text>Hi</mj-text><mj-include path="{snippet}.mjml" /></mj-column></mj-section>'
                 "</mj-body></mjml>"
             ),
         )
@@ -133,7 +135,7 @@ def html_bodies(node) -> list[str]:
 def shown_text(at) -> str:
     """Every text the page shows, as the user reads it: Markdown with its escapes read, options, HTML."""
     parts = [texts(at)]
-    parts += [_ESCAPES.sub(r"\1", source) for _, source in markdown_sources(at._tree)]
+    parts += [_ESCAPES.sub(r"\1", source).replace("\u2060", "") for _, source in markdown_sources(at._tree)]
     for box in [*at.selectbox, *at.multiselect]:
         parts += [str(option) for option in box.options]
     parts += [html.unescape(re.sub(r"<[^>]+>", "", body)) for body in html_bodies(at._tree)]

@@ -97,10 +97,11 @@ def lane_items(text: str | None) -> list[str]:
 
 # Inline Markdown (CommonMark, GFM, Streamlit's `:red[…]` and `$math$`) and, at a line's start, blocks.
 # `_` inside a word (`unsubscribe_url`) never makes emphasis, so only one at a word's edge is escaped.
-# A web or mail address (`http://`, `www.`, `a@b.example`) is escaped too, so GFM does not make it a link.
-_MARKDOWN_INLINE_RE = re.compile(
-    r"([\\`*~\[\]<>&$|@]|:(?=[^\W\d_]|//)|(?<=\b[wW][wW][wW])\.|(?<![^\W_])_|_(?![^\W_]))"
-)
+_MARKDOWN_INLINE_RE = re.compile(r"([\\`*~\[\]<>&$|]|:(?=[^\W\d_])|(?<![^\W_])_|_(?![^\W_]))")
+# GFM makes a link of a bare web or mail address after escapes are read (remark-gfm finds them in the
+# text), so no backslash stops it: an invisible word joiner (U+2060) after `http:`, `www` and `@` does.
+_AUTOLINK_RE = re.compile(r"(?i)(https?:(?=//)|\bwww(?=\.)|@)")
+_WORD_JOINER = "\u2060"
 _MARKDOWN_SHORTCODE_RE = re.compile(r"(\\:[^\s:]*[^\s:\\]):")  # the end of `:smile:` (read before parsing)
 _MARKDOWN_BLOCK_RE = re.compile(r"^(\s*)(?:([#>+=-])|(\d+)([.)]))", re.MULTILINE)
 
@@ -116,13 +117,14 @@ def escape_markdown(text: str) -> str:
     A backslash goes before each character Markdown would read (CommonMark shows an escaped ASCII
     punctuation mark as itself): emphasis (`*|COMPANY|*`, `_` at a word's edge), code, links and Streamlit's `:red[…]`,
     HTML tags and entities (`&lt;` stays `&lt;`), `$math$`, a colon that could start an emoji or
-    code (`:smile:`), a web or mail address GFM would make a link (`https\\://`, `www\\.`, `\\@`), and
+    code (`:smile:`), and
     a heading, list or quote mark at a line's start. Other text is left as it is,
-    so "Row 3: the name is empty." reads the same in the source. Newlines become line breaks.
+    so "Row 3: the name is empty." reads the same in the source. Newlines become line breaks. A web
+    or mail address gets an invisible word joiner after `http:`, `www` or `@`, so it is no link.
     Checked in Chromium on Streamlit 1.67 (no `a` or `img` element from any escaped text; Streamlit
     reads `:material/name:` as an icon whatever the escapes).
     """
-    escaped = _MARKDOWN_INLINE_RE.sub(r"\\\1", str(text))
+    escaped = _MARKDOWN_INLINE_RE.sub(r"\\\1", _AUTOLINK_RE.sub(rf"\1{_WORD_JOINER}", str(text)))
     escaped = _MARKDOWN_SHORTCODE_RE.sub(r"\1\\:", escaped)
     escaped = _MARKDOWN_BLOCK_RE.sub(
         lambda m: f"{m[1]}\\{m[2]}" if m[2] else f"{m[1]}{m[3]}\\{m[4]}", escaped

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from journey.core.text import plural
+from journey.core.text import escape_markdown, plural
 from journey.plan import journeys, personas
 from ui.db import db_session
 from ui.editor import (
@@ -40,7 +40,7 @@ if not tree.stages:
 for index, node in enumerate(tree.stages):
     emails = node.emails
     with st.expander(
-        f"{index + 1}. {node.stage.name} — {plural(len(emails), 'email')}",
+        f"{index + 1}. {escape_markdown(node.stage.name)} — {plural(len(emails), 'email')}",
         expanded=False,
     ):
         stage_controls(node, index, len(tree.stages))

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from journey.core.fields import MAX_NAME
-from journey.core.text import plural
+from journey.core.text import escape_markdown, plural
 from journey.plan import journeys, map_export
 from journey.plan.charts import emotion_chart
 from journey.plan.maps import compare_pair, comparison_html, map_html
@@ -24,8 +24,8 @@ journey_map, findings = view.map, view.findings
 
 errors = sum(f.severity == "error" for f in findings)
 st.markdown(
-    f"**Map type:** {journey_map.map_type_label} · **Goal:** {journey_map.goal or '–'} · "
-    f"**Personas:** {', '.join(journey_map.personas) or '–'}"
+    f"**Map type:** {journey_map.map_type_label} · **Goal:** {escape_markdown(journey_map.goal or '–')} · "
+    f"**Personas:** {escape_markdown(', '.join(journey_map.personas) or '–')}"
 )
 map_tab, checks_tab, compare_tab, export_tab = st.tabs(
     [
@@ -114,4 +114,4 @@ with export_tab:
             )
             st.rerun()
     if done := st.session_state.pop("map_import_done", None):
-        st.success(done, icon="✅")
+        st.success(escape_markdown(done), icon="✅")

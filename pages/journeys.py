@@ -3,7 +3,7 @@
 import streamlit as st
 
 from journey.core.fields import MAX_NAME
-from journey.core.text import plural
+from journey.core.text import escape_markdown, plural
 from journey.plan import demo, journeys, personas, transfer
 from ui.db import db_session
 from ui.editor import new_journey_form
@@ -66,7 +66,7 @@ with manage_tab:
             copy := run_write(journeys.duplicate_journey, chosen, name=copy_name, as_future_state=as_future)
         ):
             st.session_state[CURRENT_JOURNEY] = copy.id
-            st.toast(f"Created “{copy.name}”.", icon="✅")
+            st.toast(f"Created “{escape_markdown(copy.name)}”.", icon="✅")
             st.rerun()
 
         st.markdown("**Export**")
@@ -74,11 +74,11 @@ with manage_tab:
 
         st.markdown("**Delete**")
         st.caption(
-            f"Deletes “{summary.name}” with its {plural(summary.stages, 'stage')}, {plural(summary.emails, 'email')} "
+            f"Deletes “{escape_markdown(summary.name)}” with its {plural(summary.stages, 'stage')}, {plural(summary.emails, 'email')} "
             "and their metrics."
         )
         confirm = st.checkbox(
-            f"Yes, delete “{summary.name}” for good", key=f"journeys_confirm_delete_{chosen}"
+            f"Yes, delete “{escape_markdown(summary.name)}” for good", key=f"journeys_confirm_delete_{chosen}"
         )
         if st.button("Delete journey", key="journeys_delete", disabled=not confirm, type="primary"):
             run_write(journeys.delete_journey, chosen, success=f"Deleted “{summary.name}”.", rerun=True)

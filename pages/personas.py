@@ -3,7 +3,7 @@
 import streamlit as st
 
 from journey.core.fields import MAX_MERGE_VALUE
-from journey.core.text import plural
+from journey.core.text import escape_markdown, plural
 from journey.plan import personas
 from ui.db import db_session
 from ui.forms import Fields, form_errors
@@ -30,9 +30,12 @@ with left:
     st.subheader(plural(len(everyone), "persona"))
     for persona in everyone:
         with st.container(border=True):
-            st.markdown(f"**{persona.name}**" + (f" · {persona.segment}" if persona.segment else ""))
+            st.markdown(
+                f"**{escape_markdown(persona.name)}**"
+                + (f" · {escape_markdown(persona.segment)}" if persona.segment else "")
+            )
             if persona.description:
-                st.caption(persona.description[:200])
+                st.caption(escape_markdown(persona.description[:200]))
 
 options = [NEW, *by_id]
 if "personas_next" in st.session_state:  # chosen by a save or delete on the previous run
@@ -98,13 +101,13 @@ if saved:
     persona = run_write(save, form="personas_")  # refused: the form reruns with the message
     st.session_state["personas_next"] = persona.id
     st.session_state["personas_loaded"] = None
-    st.toast(f"Saved persona “{persona.name}”.", icon="✅")
+    st.toast(f"Saved persona “{escape_markdown(persona.name)}”.", icon="✅")
     st.rerun()
 
 if selected != NEW:
     with right:
         confirm = st.checkbox(
-            f"Yes, delete “{by_id[selected].name}”",
+            f"Yes, delete “{escape_markdown(by_id[selected].name)}”",
             key=f"personas_confirm_delete_{selected}",
             help="Journeys that follow this persona simply stop following it.",
         )

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from journey.core.text import escape_markdown
 from journey.measure import charts, review
 from journey.measure.stats import WHY_CLICKS
 from ui.db import db_session
@@ -25,7 +26,7 @@ else:
         st.subheader(f"Needs attention ({len(weekly.alerts)})")
         for alert in weekly.alerts:
             st.warning(
-                f"**{alert.stage}**: {alert.message}  \n**Likely cause:** {alert.likely_cause}  \n"
+                f"**{escape_markdown(alert.stage)}**: {escape_markdown(alert.message)}  \n**Likely cause:** {alert.likely_cause}  \n"
                 f"**What to try:** {alert.what_to_try}",
                 icon="⚠️",
             )
@@ -47,11 +48,11 @@ else:
     if not weekly.ab_tests:
         st.caption("No A/B test sent this week.")
     for test in weekly.ab_tests:
-        st.markdown(f"**{test.email}** ({test.stage})")
+        st.markdown(f"**{escape_markdown(test.email)}** ({escape_markdown(test.stage)})")
         st.dataframe(
             review.variant_rows(test), hide_index=True, width="stretch", key=f"review_ab_{test.email_id}"
         )
-        (st.success if test.verdict.winner else st.info)(test.verdict.message)
+        (st.success if test.verdict.winner else st.info)(escape_markdown(test.verdict.message))
         st.caption(WHY_CLICKS)
 
 # Team notes, versioned: the version loaded with the text travels with the draft.

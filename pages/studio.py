@@ -88,7 +88,7 @@ with variants_tab:
         )
     base = render(email.mjml, email.subject, email.preheader, data)
     for row in rows:
-        with st.expander(f"Variant {row.label}", expanded=len(rows) == 1):
+        with st.expander(f"Variant {escape_markdown(row.label)}", expanded=len(rows) == 1):
             content = studio_variant_editor(email, row)
             shown = render(content.mjml, content.subject, content.preheader, data)
             studio_side_by_side(

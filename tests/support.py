@@ -122,7 +122,8 @@ def texts(at: AppTest) -> str:
     parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
     parts += [e.value for e in at.error] + [i.value for i in at.info] + [w.value for w in at.warning]
     parts += [s.value for s in at.success] + [t.value for t in at.toast]
-    return _MARKDOWN_ESCAPE_RE.sub(r"\1", "\n".join(str(p) for p in parts))  # as the user reads it
+    shown = _MARKDOWN_ESCAPE_RE.sub(r"\1", "\n".join(str(p) for p in parts))  # as the user reads it
+    return shown.replace("\u2060", "")  # the word joiner escape_markdown puts in a web or mail address
 
 
 @contextmanager

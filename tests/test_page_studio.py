@@ -316,7 +316,7 @@ def test_test_send_delivers_the_edited_email_as_the_persona(workspace, monkeypat
         controller.stop()
 
     assert not at.exception
-    assert "Sent to olivia@brightside.example" in _texts(at.success)
+    assert "Sent to olivia@brightside.example" in texts(at)  # escapes read back
     [envelope] = inbox.envelopes
     assert envelope.rcpt_tos == ["olivia@brightside.example"]
     message = email_lib.message_from_bytes(envelope.original_content, policy=policy.default)

@@ -106,7 +106,13 @@ def test_plural_writes_the_count_with_the_right_noun(count, words, expected):
         ),
         pytest.param("a :smile: b", r"a \:smile\: b", id="emoji-shortcode"),
         pytest.param("C:\\dir", r"C:\\dir", id="backslash"),
-        pytest.param("https://a.example/x", "https://a.example/x", id="web-address-unchanged"),
+        pytest.param("https://a.example/x", "https:\u2060//a.example/x", id="web-address-no-autolink"),
+        pytest.param(
+            "see www.a.example, WWW.b", "see www\u2060.a.example, WWW\u2060.b", id="www-no-autolink"
+        ),
+        pytest.param("ana@a.example", "ana@\u2060a.example", id="mail-address-no-autolink"),
+        pytest.param("![i](http://h/x)", "!\\[i\\](http:\u2060//h/x)", id="image-no-image"),
+        pytest.param("<img src=x onerror=alert(1)>", r"\<img src=x onerror=alert(1)\>", id="raw-html"),
         pytest.param(
             "# Title\n- item\n12. step\n> quote",
             r"\# Title  " "\n" r"\- item  " "\n" r"12\. step  " "\n" r"\> quote",

@@ -11,7 +11,7 @@ import streamlit as st
 
 from db.models import LANE_LABELS, LANES, EmailBase, JourneyBase, StageBase
 from journey.core.fields import model_fields
-from journey.core.text import plural
+from journey.core.text import escape_markdown, plural
 from journey.plan import journeys
 from journey.plan.starter import blank_email_mjml
 from ui.forms import Fields, load_form
@@ -73,7 +73,8 @@ def stage_controls(node, index: int, count: int) -> None:
     if down.button("↓ Move down", key=f"{sp}down", disabled=index == count - 1):
         run_write(journeys.move_stage, stage.id, index + 1, rerun=True)
     sure = delete_box.checkbox(
-        f"Delete “{stage.name}” and its {plural(len(node.emails), 'email')}", key=f"{sp}confirm"
+        f"Delete “{escape_markdown(stage.name)}” and its {plural(len(node.emails), 'email')}",
+        key=f"{sp}confirm",
     )
     if delete_button.button("Delete stage", key=f"{sp}delete", disabled=not sure):
         run_write(journeys.delete_stage, stage.id, rerun=True)
@@ -107,8 +108,8 @@ def email_header(email, index: int, count: int) -> None:
     ep = f"editor_e{email.id}_"
     head, b_up, b_down = st.columns([6, 1, 1])
     head.markdown(
-        f"**{index + 1}. {email.name}** · {journeys.TRIGGERS.get(email.trigger, email.trigger)}"
-        f" + {email.delay_hours} h · _{email.status}_  \n{email.subject or ':orange[no subject yet]'}"
+        f"**{index + 1}. {escape_markdown(email.name)}** · {journeys.TRIGGERS.get(email.trigger, email.trigger)}"
+        f" + {email.delay_hours} h · _{email.status}_  \n{escape_markdown(email.subject or '') or ':orange[no subject yet]'}"
     )
     if b_up.button("↑", key=f"{ep}up", disabled=index == 0, help="Move up"):
         run_write(journeys.move_email, email.id, index=index - 1, rerun=True)
@@ -234,5 +235,5 @@ def new_journey_form(everyone) -> None:
         values = form.values(NEW_JOURNEY_FIELDS, **keys)
         journey = run_write(journeys.create_journey, form="journeys_new_", **values)  # refused: reruns
         st.session_state[CURRENT_JOURNEY] = journey.id
-        st.toast(f"Created “{journey.name}”. Opening the editor…", icon="✅")
+        st.toast(f"Created “{escape_markdown(journey.name)}”. Opening the editor…", icon="✅")
         st.switch_page(page_path("editor"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from journey.core.text import plural
+from journey.core.text import escape_markdown, plural
 from journey.write.gallery import import_upload, survey_upload
 from ui.db import db_session
 from ui.writes import attempt, run_write
@@ -42,9 +42,9 @@ def gallery_import(tree, *, page: str = "editor") -> None:
         )
         st.dataframe(gallery.rows(), hide_index=True, width="stretch")
         for problem in gallery.problems:
-            st.error(problem, icon="⚠️")
+            st.error(escape_markdown(problem), icon="⚠️")
         if st.button(
-            f"Import into {stages[stage_id]}",
+            f"Import into {escape_markdown(stages[stage_id])}",
             key=f"{page}_gallery_import",
             type="primary",
             disabled=bool(gallery.problems) or not (gallery.emails or gallery.snippets),
@@ -53,5 +53,7 @@ def gallery_import(tree, *, page: str = "editor") -> None:
             if saved:
                 made = [t.name for t in saved.emails]
                 st.success(
-                    f"Imported {plural(len(made), 'email')} into {stages[stage_id]}: {', '.join(made) or '–'}."
+                    escape_markdown(
+                        f"Imported {plural(len(made), 'email')} into {stages[stage_id]}: {', '.join(made) or '–'}."
+                    )
                 )

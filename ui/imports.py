@@ -108,7 +108,10 @@ def saved_mapping_notice(state: dict, upload) -> None:
     saved = state.get("saved")
     if saved is None or state.get("mapping"):
         return
-    st.info(f"Using saved mapping “{saved.name}”: this file's header was mapped before.", icon="🗂️")
+    st.info(
+        f"Using saved mapping “{escape_markdown(saved.name)}”: this file's header was mapped before.",
+        icon="🗂️",
+    )
     edit, forget = st.columns(2)
     if not state.get("columns") and edit.button("Edit the mapping", key="import_mapping_edit"):
         state["columns"] = attempt(read_header, upload)
@@ -195,12 +198,12 @@ def journey_fit_caption(where, state: dict, upload, journey) -> None:
             "None of the file's email names is in a journey: check the file, or create its emails below."
         )
     elif picked[upload.file_id] == journey.id:
-        where.caption(here.caption(picked=True))
+        where.caption(escape_markdown(here.caption(picked=True)))
     else:
         where.caption(
-            f"{here.caption(picked=False)} “{best.name}” matches {best.matched:,}."
+            escape_markdown(f"{here.caption(picked=False)} “{best.name}” matches {best.matched:,}.")
             if best.matched > here.matched
-            else here.caption(picked=False)
+            else escape_markdown(here.caption(picked=False))
         )
 
 
@@ -208,7 +211,7 @@ def show_import_check(result, journey_name: str) -> None:
     """What committing will change: the summary line, then one row per email and variant of the file."""
     if not result.check:
         return
-    st.markdown(f"**{check_summary(result, journey_name)}**")
+    st.markdown(f"**{escape_markdown(check_summary(result, journey_name))}**")
     st.dataframe(
         check_table(result),
         hide_index=True,
@@ -233,7 +236,7 @@ def show_import_summary(result, journey_name: str) -> None:
     right.metric("Rejected rows", f"{result.rejected_total:,}")
     last.metric("Emails not in the journey", f"{len(result.unmatched):,}")
     for note in result.notes:
-        st.info(note)
+        st.info(escape_markdown(note))
     if result.ignored_events:
         st.info(
             "These events count towards no metric, so their rows are left out (the rest of the file is "
@@ -277,18 +280,20 @@ def show_import_summary(result, journey_name: str) -> None:
 def show_import_done(done, journey_name: str, *, mapping_saved: bool) -> None:
     """What the commit wrote, created and saved, and where to look next."""
     created = (
-        f" Created {plural(len(done.created_emails), 'email')}: {', '.join(done.created_emails)}."
+        f" Created {plural(len(done.created_emails), 'email')}: {escape_markdown(', '.join(done.created_emails))}."
         if done.created_emails
         else ""
     )
     span = f" from {done.first_day} to {done.last_day}" if done.first_day else ""
     saved = (
-        f" Saved the column mapping as “{done.mapping_name}”." if mapping_saved and done.mapping_name else ""
+        f" Saved the column mapping as “{escape_markdown(done.mapping_name)}”."
+        if mapping_saved and done.mapping_name
+        else ""
     )
     st.success(
-        f"Imported {plural(done.imported, 'row')} ({done.format_label}){span} into “{journey_name}”.{created}{saved} "
+        f"Imported {plural(done.imported, 'row')} ({done.format_label}){span} into “{escape_markdown(journey_name)}”.{created}{saved} "
         "See them on the **Weekly review** and **Metrics** pages."
     )
     skipped = [u.name for u in done.unmatched] if not done.created_emails else []
     if skipped:
-        st.info(f"Skipped the rows of emails not in the journey: {', '.join(skipped)}.")
+        st.info(f"Skipped the rows of emails not in the journey: {escape_markdown(', '.join(skipped))}.")

@@ -44,7 +44,7 @@ def remote_images_toggle() -> bool:
 def studio_preview(html: str | None, *, width: int, caption: str, height: int = PREVIEW_HEIGHT) -> None:
     """One sandboxed preview: sanitised HTML with a CSP in a data: URL (opaque origin), no app CSS; links
     open in a new tab; remote images only once "Load remote images" is on (render.preview_src)."""
-    st.caption(caption)
+    st.caption(escape_markdown(caption))  # carries the subject
     if html is None:
         st.info("No preview: fix the error in the findings first.")
         return

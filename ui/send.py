@@ -9,6 +9,7 @@ import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
 from journey.core.errors import JourneyError
+from journey.core.text import escape_markdown
 from journey.write.send import (
     MAX_TEST_RECIPIENTS,
     SmtpConfig,
@@ -81,6 +82,6 @@ def studio_test_send(draft: dict, data: dict) -> None:
     )
     if result is None:
         return
-    st.success(f"Sent to {', '.join(result.accepted)}.")
+    st.success(f"Sent to {escape_markdown(', '.join(result.accepted))}.")
     for address, reason in result.refused.items():
-        st.warning(f"The server refused {address}: {reason}")
+        st.warning(escape_markdown(f"The server refused {address}: {reason}"))

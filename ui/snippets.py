@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from journey.core.text import plural
+from journey.core.text import escape_markdown, plural
 from journey.write import snippets
 from journey.write.checks import render_and_check
 from journey.write.includes import as_email
@@ -87,7 +87,7 @@ def snippets_uses(name: str) -> None:
     st.markdown(f"**Used by {plural(len(emails), 'email')}**")
     for use in uses:
         variant = f" (variant {use.variant})" if use.variant else ""
-        st.caption(f"{use.journey} › {use.stage} › {use.email}{variant}")
+        st.caption(escape_markdown(f"{use.journey} › {use.stage} › {use.email}{variant}"))
 
 
 def snippets_preview(mjml: str) -> None:

@@ -194,13 +194,18 @@ def studio_email_picker() -> int | None:
 def _confirm_switch(open_id: int, picked: int, picked_name: str) -> None:
     name = studio_drafts()[open_id].get("name", "this email")
     st.warning(
-        f"**Unsaved changes** to {name}. Switch to “{picked_name}” anyway? Your edits stay in "
+        f"**Unsaved changes** to {escape_markdown(name)}. Switch to “{escape_markdown(picked_name)}” anyway? Your edits stay in "
         "this browser session and come back when you reopen the email, but are not saved.",
         icon="⚠️",
     )
     go, stay = st.columns(2)
     go.button("Switch and keep my draft", key="studio_switch_confirm", on_click=_switch, args=(picked,))
-    stay.button(f"Stay on {name}", key="studio_switch_cancel", on_click=_point_picker, args=(open_id,))
+    stay.button(
+        f"Stay on {escape_markdown(name)}",
+        key="studio_switch_cancel",
+        on_click=_point_picker,
+        args=(open_id,),
+    )
 
 
 def _convert_editor_tags() -> None:

@@ -6,6 +6,7 @@ import streamlit as st
 
 from db.models import EmailVariantBase
 from journey.core.fields import field_limits, model_fields
+from journey.core.text import escape_markdown
 from journey.write import variants
 from ui.studio import UNSAVED
 from ui.writes import run_write
@@ -64,7 +65,7 @@ def studio_variant_editor(email, row) -> variants.VariantContent:
     st.text_input("ESP campaign id", key=prefix + "esp_campaign_id", max_chars=_limit("esp_campaign_id"))
     state["values"] = {f: st.session_state.get(prefix + f) or "" for f in VARIANT_FIELDS}
     if state["values"] != state["saved"]:
-        st.warning(f"**Unsaved changes** to variant {row.label}.", icon="✏️")
+        st.warning(f"**Unsaved changes** to variant {escape_markdown(row.label)}.", icon="✏️")
     save_col, confirm_col, delete_col = st.columns(3)
     if save_col.button("Save variant", key=prefix + "save"):
         saved = run_write(

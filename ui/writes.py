@@ -4,7 +4,7 @@
 
 `run_write(action, *args, **kwargs)` runs `action(session, *args, **kwargs)` in one transaction and
 returns its result (True for an action that returns nothing), or None when the domain refused it (a
-JourneyError): the refusal is shown as
+JourneyError): the refusal is shown, escaped (journey.core.text.escape_markdown), as
 `st.error` where the call is, or, with `form=prefix`, beside the form's field (ui.forms) after a rerun.
 Widgets keep what the user typed either way. After a write every cached read is cleared.
 The write runs in ui.db.write_session (BEGIN IMMEDIATE on SQLite); when another save or import holds
@@ -25,6 +25,7 @@ from sqlalchemy.exc import OperationalError
 
 from db.engine import is_busy
 from journey.core.errors import DatabaseBusy, JourneyError
+from journey.core.text import escape_markdown
 from ui.db import write_session
 from ui.forms import FORM_RESET, form_errors, record_error
 from ui.loaders import clear_caches
@@ -39,7 +40,9 @@ def _call(fn, args, kwargs, *, form, refusal, refused) -> Any:
         return fn(*args, **kwargs)
     except JourneyError as exc:
         if form is None:
-            st.error(refusal.format(exc), icon=REFUSAL_ICON)
+            st.error(
+                refusal.format(escape_markdown(str(exc))), icon=REFUSAL_ICON
+            )  # a quoted name stays as typed
         else:
             record_error(form, exc)
         if refused is not None:
@@ -107,7 +110,7 @@ def run_write(
         if reload:
             st.session_state.setdefault(FORM_RESET, []).append(form)
     if success:
-        st.toast(success, icon="✅")
+        st.toast(escape_markdown(success), icon="✅")
     if rerun:
         st.rerun()
     return True if result is None else result

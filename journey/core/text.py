@@ -16,8 +16,9 @@
 - `sniff_delimiter(sample)`: `,` `;` or tab, by csv.Sniffer over the header and first rows.
 - `plural(count, "row")`: "1 row", "2 rows", "1,200 rows" (`plural(n, "entry", "entries")` where
   English adds more than an s); every count in a message is written with it.
-- `escape_markdown(text)`: text that a Markdown renderer (st.markdown, st.error, st.table…) shows as
-  written: `*|COMPANY|*` keeps its asterisks, `&lt;` stays `&lt;`, `<mj-text>` is not read as HTML.
+- `escape_markdown(text)`: text that a Markdown renderer (st.markdown, st.error, st.table, widget labels
+  and `help=`, expander titles, toasts) shows as written: `*|COMPANY|*` keeps its asterisks, `&lt;`
+  stays `&lt;`, `<mj-text>` is not read as HTML, `![i](http://…)` is no image and no address a link.
 """
 
 from __future__ import annotations
@@ -97,6 +98,10 @@ def lane_items(text: str | None) -> list[str]:
 # Inline Markdown (CommonMark, GFM, Streamlit's `:red[…]` and `$math$`) and, at a line's start, blocks.
 # `_` inside a word (`unsubscribe_url`) never makes emphasis, so only one at a word's edge is escaped.
 _MARKDOWN_INLINE_RE = re.compile(r"([\\`*~\[\]<>&$|]|:(?=[^\W\d_])|(?<![^\W_])_|_(?![^\W_]))")
+# GFM makes a link of a bare web or mail address after escapes are read (remark-gfm finds them in the
+# text), so no backslash stops it: an invisible word joiner (U+2060) after `http:`, `www` and `@` does.
+_AUTOLINK_RE = re.compile(r"(?i)(https?:(?=//)|\bwww(?=\.)|@)")
+_WORD_JOINER = "\u2060"
 _MARKDOWN_SHORTCODE_RE = re.compile(r"(\\:[^\s:]*[^\s:\\]):")  # the end of `:smile:` (read before parsing)
 _MARKDOWN_BLOCK_RE = re.compile(r"^(\s*)(?:([#>+=-])|(\d+)([.)]))", re.MULTILINE)
 
@@ -112,12 +117,14 @@ def escape_markdown(text: str) -> str:
     A backslash goes before each character Markdown would read (CommonMark shows an escaped ASCII
     punctuation mark as itself): emphasis (`*|COMPANY|*`, `_` at a word's edge), code, links and Streamlit's `:red[…]`,
     HTML tags and entities (`&lt;` stays `&lt;`), `$math$`, a colon that could start an emoji or
-    code (`:smile:`; not the one in `https://`), and a heading, list or quote mark at a line's start. Other text is left as it is,
-    so "Row 3: the name is empty." reads the same in the source. Newlines become line breaks.
-    Checked in Chromium on Streamlit 1.67 (a bare web address still shows as a link, and Streamlit
+    code (`:smile:`), and
+    a heading, list or quote mark at a line's start. Other text is left as it is,
+    so "Row 3: the name is empty." reads the same in the source. Newlines become line breaks. A web
+    or mail address gets an invisible word joiner after `http:`, `www` or `@`, so it is no link.
+    Checked in Chromium on Streamlit 1.67 (no `a` or `img` element from any escaped text; Streamlit
     reads `:material/name:` as an icon whatever the escapes).
     """
-    escaped = _MARKDOWN_INLINE_RE.sub(r"\\\1", str(text))
+    escaped = _MARKDOWN_INLINE_RE.sub(r"\\\1", _AUTOLINK_RE.sub(rf"\1{_WORD_JOINER}", str(text)))
     escaped = _MARKDOWN_SHORTCODE_RE.sub(r"\1\\:", escaped)
     escaped = _MARKDOWN_BLOCK_RE.sub(
         lambda m: f"{m[1]}\\{m[2]}" if m[2] else f"{m[1]}{m[3]}\\{m[4]}", escaped

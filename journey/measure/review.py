@@ -21,6 +21,7 @@ from db.crud import update_versioned
 from db.models import EmailVariant, Setting, WeeklyNote
 from journey.core.errors import InvalidInput, StaleEdit
 from journey.core.fields import field_limits
+from journey.core.text import escape_markdown
 from journey.measure.metrics import (
     RATE_DEFINITIONS,
     RATE_NAMES,
@@ -467,13 +468,15 @@ def save_note(session: Session, journey_id: int, week: str, text: str, expected_
 
 
 def _md_cell(text: Any) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
+    """User text for the Markdown export, on one line: no HTML, no link or image, no table break."""
+    return escape_markdown(str(text).replace("\r", " ").replace("\n", " "))
 
 
 def review_markdown(review: WeeklyReview, notes: str = "") -> str:
-    """The review as Markdown: per stage counts, rates and changes, alerts, A/B tests and notes."""
+    """The review as Markdown: per stage counts, rates and changes, alerts, A/B tests and notes; every
+    name and the notes escaped (journey.core.text.escape_markdown): no HTML, link or image from user text."""
     lines = [
-        f"# Weekly review: {review.journey}, {review.week}",
+        f"# Weekly review: {_md_cell(review.journey)}, {review.week}",
         "",
         f"{review.period.start:%A %d %B %Y} to {review.period.end:%A %d %B %Y}. "
         "Changes are relative: against the previous week and against the 4-week average.",
@@ -507,7 +510,7 @@ def review_markdown(review: WeeklyReview, notes: str = "") -> str:
         lines.append("No alerts this week.")
     for alert in review.alerts:
         lines += [
-            f"- **{_md_cell(alert.stage)}**: {alert.message}",
+            f"- **{_md_cell(alert.stage)}**: {_md_cell(alert.message)}",
             f"  - Likely cause: {alert.likely_cause}",
             f"  - What to try: {alert.what_to_try}",
         ]
@@ -524,8 +527,8 @@ def review_markdown(review: WeeklyReview, notes: str = "") -> str:
                 f"{counts.opens:,} | {counts.clicks:,} | {format_rate(counts.rate('open_rate'))} | "
                 f"{format_rate(counts.rate('click_rate'))} |"
             )
-        lines += ["", f"**{test.verdict.message}**", "", f"_{WHY_CLICKS}_", ""]
-    lines += ["", "## Team notes", "", notes.strip() or "_No notes yet._", ""]
+        lines += ["", f"**{_md_cell(test.verdict.message)}**", "", f"_{WHY_CLICKS}_", ""]
+    lines += ["", "## Team notes", "", escape_markdown(notes.strip()) or "_No notes yet._", ""]  # as typed
     return "\n".join(lines)
 
 

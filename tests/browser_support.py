@@ -185,4 +185,18 @@ def open_studio(page, app_url: str) -> None:
     page.get_by_role("link", name="Email studio").click()
     wait_for_app(page)
     page.get_by_role("heading", name="Email studio").wait_for()
-    page.locator("iframe[src^='data:text/html']").first.wait_for()
+    page.locator(STUDIO_PREVIEW).first.wait_for()
+
+
+# The studio's own preview (ui/components/preview.js) shows each screen in the active one of two iframes;
+# its MJML editor is a text box in a component (Playwright's CSS selectors pierce its shadow root).
+STUDIO_PREVIEW = "[data-screen='desktop'] iframe[data-active='true']"
+CODE_EDITOR = "textarea[data-testid='code-editor']"
+
+
+def set_mjml(page, mjml: str) -> None:
+    """Replace the studio editor's MJML and send it at once (Ctrl+Enter, as without the pause)."""
+    editor = page.locator(CODE_EDITOR)
+    editor.fill(mjml)
+    editor.press("Control+Enter")
+    wait_for_app(page)

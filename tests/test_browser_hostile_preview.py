@@ -8,13 +8,12 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from browser_support import open_studio, wait_for_app
+from browser_support import STUDIO_PREVIEW, open_studio, set_mjml, wait_for_app
 
-from journey.plan.starter import STARTER_STAGES
+from journey.plan.demo_content import DEMO_STAGES
 
 pytestmark = pytest.mark.browser
 
-FRAMES = "iframe[src^='data:text/html']"
 GIF = bytes.fromhex("47494638396101000100800000000000ffffff21f90401000000002c00000000010001000002024401003b")
 
 
@@ -59,7 +58,7 @@ def test_no_pixel_is_called_until_remote_images_are_on_and_a_link_never_navigate
 ):
     base, paths = tracker
     mjml = (
-        STARTER_STAGES[0]
+        DEMO_STAGES[0]
         .emails[0]
         .mjml.replace(
             '<mj-text mj-class="heading">',
@@ -70,25 +69,21 @@ def test_no_pixel_is_called_until_remote_images_are_on_and_a_link_never_navigate
         )
     )
     open_studio(page, app_url)
-    editor = page.get_by_label("MJML", exact=True)
-    editor.fill(mjml)
-    editor.press("Control+Enter")
-    page.get_by_role("button", name="Apply").click()
-    wait_for_app(page)
-    desktop = page.frame_locator(FRAMES).first
+    set_mjml(page, mjml)
+    desktop = page.frame_locator(STUDIO_PREVIEW).first
     desktop.get_by_text("Track this link").wait_for()
     page.wait_for_timeout(1500)  # time for any image request to leave
     assert not [path for path in paths if path.startswith("/pixel")]
 
     # a click opens the address in a new tab; the preview frame keeps the email
-    frame_src = page.locator(FRAMES).first.get_attribute("src")
+    frame_src = page.locator(STUDIO_PREVIEW).first.get_attribute("srcdoc")
     with page.context.expect_page() as popup_info:
         desktop.get_by_text("Track this link").click()
     popup = popup_info.value
     popup.wait_for_load_state()
     assert popup.url == f"{base}/landing"
     popup.close()
-    assert page.locator(FRAMES).first.get_attribute("src") == frame_src
+    assert page.locator(STUDIO_PREVIEW).first.get_attribute("srcdoc") == frame_src
     child_urls = [frame.url for frame in page.main_frame.child_frames]
     assert not [url for url in child_urls if "landing" in url]
     desktop.get_by_text("Track this link").wait_for()  # still the email, not the landing page

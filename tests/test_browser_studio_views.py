@@ -4,7 +4,7 @@ the inbox row shows the subject with its counts; and a view downloads as a real 
 import io
 
 import pytest
-from browser_support import open_studio, wait_for_app
+from browser_support import open_studio, set_mjml, wait_for_app
 
 from journey.plan.demo_content import DEMO_STAGES
 from journey.write import screenshots
@@ -27,16 +27,6 @@ def _switch(page, view: str):
     wait_for_app(page)
 
 
-def _set_mjml(page, mjml: str):
-    editor = page.get_by_label("MJML", exact=True)
-    editor.fill(mjml)
-    editor.press("Control+Enter")
-    apply = page.get_by_role("button", name="Apply")
-    if apply.count():
-        apply.click()
-    wait_for_app(page)
-
-
 def test_dark_mode_images_off_and_inbox_row_each_show_what_they_should(app_url, page):
     open_studio(page, app_url)
     subject = page.get_by_label("Subject", exact=True).input_value()
@@ -48,7 +38,7 @@ def test_dark_mode_images_off_and_inbox_row_each_show_what_they_should(app_url, 
     # what has no colour of its own is drawn as the apps do: black page, white text
     assert frame.locator("html").evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(0, 0, 0)"
 
-    _set_mjml(page, WITH_IMAGE)
+    set_mjml(page, WITH_IMAGE)
     _switch(page, "Images off")
     frame = page.frame_locator(FRAMES).first
     frame.get_by_text(ALT).wait_for()

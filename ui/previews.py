@@ -74,14 +74,17 @@ def studio_previews(
     subject: str | None = None,
     sender: str | None = None,
 ) -> None:
-    """The view switch and "Load remote images", then the view: the email on desktop and/or mobile as
-    `mode` says (studio_devices), or one of the pre-send views.
+    """The view, then the view switch and "Load remote images" under it: the email on desktop and/or
+    mobile as `mode` says (studio_devices), or one of the pre-send views. The switch sits under the
+    view so the preview starts right under the toolbar, above the fold beside the editor.
 
     `subject` defaults to the studio's subject field, filled with the persona's data (`studio_data`);
     `sender` to the brand's sender name in that data, else what the marketer types in the inbox view.
     """
     st.session_state.setdefault("studio_check_view", STUDIO_VIEWS[0])
-    view = st.segmented_control(
+    view = st.session_state["studio_check_view"]  # the switch's value, drawn below
+    shown = st.container()
+    st.segmented_control(
         "View",
         STUDIO_VIEWS,
         key="studio_check_view",
@@ -89,17 +92,17 @@ def studio_previews(
         help="What the reader sees: the email, its inbox row, dark mode, images off, Gmail's clipping.",
     )
     remote_images_toggle()
-    if view is None or view == "Email" or html is None:
-        studio_devices(html, mode, key=key, doc=doc)
-        return
-    if view == "Inbox":
-        studio_inbox_view(html, subject=subject, sender=sender)
-        return
-    {
-        "Dark mode": studio_dark_view,
-        "Images off": studio_images_off_view,
-        "Gmail clipping": studio_clipping_view,
-    }[view](html)
+    with shown:
+        if view is None or view == "Email" or html is None:
+            studio_devices(html, mode, key=key, doc=doc)
+        elif view == "Inbox":
+            studio_inbox_view(html, subject=subject, sender=sender)
+        else:
+            {
+                "Dark mode": studio_dark_view,
+                "Images off": studio_images_off_view,
+                "Gmail clipping": studio_clipping_view,
+            }[view](html)
 
 
 def studio_devices(

@@ -14,7 +14,10 @@ const scrolls = new Map();
 
 function frame() {
   const iframe = document.createElement("iframe");
-  iframe.setAttribute("sandbox", "allow-same-origin");
+  // No scripts, no forms, no top navigation: same-origin only so the scroll can be read and restored;
+  // popups so a link (rewritten to target="_blank", journey.write.render.links_in_new_tab) opens in a new
+  // tab, out of the sandbox like a mail client's, and never loads inside the preview.
+  iframe.setAttribute("sandbox", "allow-same-origin allow-popups allow-popups-to-escape-sandbox");
   iframe.setAttribute("referrerpolicy", "no-referrer");
   iframe.className = "screen";
   return iframe;

@@ -8,19 +8,18 @@ from ui.db import db_session
 from ui.gallery import gallery_import
 from ui.loaders import load_studio_render
 from ui.pickers import preview_persona_picker
-from ui.previews import studio_downloads, studio_findings, studio_previews, studio_side_by_side
+from ui.previews import studio_downloads, studio_findings, studio_side_by_side
 from ui.send import studio_test_send
 from ui.studio import (
     studio_capture,
     studio_convert_offer,
-    studio_editor,
     studio_email,
     studio_email_picker,
-    studio_goto,
     studio_open_draft,
-    studio_toolbar,
 )
+from ui.studio_editor import studio_editor, studio_goto, studio_toolbar
 from ui.variants import studio_add_variant, studio_variant_editor
+from ui.views import studio_previews
 from ui.widgets import finding_markdown
 
 st.title("Email studio")

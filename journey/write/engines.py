@@ -696,7 +696,12 @@ def foreign_tags(source: str) -> list[ForeignTag]:
 
 def detect_engines(source: str) -> list[str]:
     """The engines whose tags `source` holds, most frequent first (ties in the order of ENGINES)."""
-    counts = Counter(tag.engine for tag in foreign_tags(source))
+    return engines_of(foreign_tags(source))
+
+
+def engines_of(tags: list[ForeignTag]) -> list[str]:
+    """The engines of `tags` (from foreign_tags), most frequent first (ties in the order of ENGINES)."""
+    counts = Counter(tag.engine for tag in tags)
     return sorted(counts, key=lambda engine: (-counts[engine], ENGINES.index(engine)))
 
 

@@ -36,7 +36,7 @@ from sqlmodel import Session
 from db.models import MAX_MJML
 from journey.core.errors import InvalidInput, JourneyError
 from journey.core.text import decode_text, normalize_newlines, plural
-from journey.write.engines import foreign_tags
+from journey.write.engines import engines_of, foreign_tags
 from journey.write.facts import text_of
 from journey.write.includes import NAME_ENDINGS, find_includes, snippet_name
 from journey.write.merge import merge_variables
@@ -217,10 +217,7 @@ def _merge_tags(text: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str,
     how to convert them; the import saves the template as it is either way."""
     foreign = foreign_tags(text)
     if foreign:
-        counts: dict[str, int] = {}
-        for tag in foreign:
-            counts[tag.engine] = counts.get(tag.engine, 0) + 1
-        engines = tuple(sorted(counts, key=lambda engine: -counts[engine]))
+        engines = tuple(engines_of(foreign))
         written = tuple(dict.fromkeys(tag.text for tag in foreign))
         shown = written[:MAX_TAGS_SHOWN] + (("…",) if len(written) > MAX_TAGS_SHOWN else ())
         note = (

@@ -6,28 +6,13 @@ from __future__ import annotations
 import io
 
 import pytest
-from metrics_import_support import FIXTURES, counts, dump, make_onboarding
+from metrics_import_support import FIXTURES, counts, dump, make_onboarding, row
 
 from journey.measure.imports.formats import detect_event_source, detect_format, normalize_header
 from journey.measure.imports.importer import import_metrics
 from journey.measure.metrics import stage_metrics
 
 COUNTS = ("sent", "delivered", "opens", "machine_opens", "clicks", "unsubscribes", "bounces", "complaints")
-
-
-def row(sent, delivered, opens, clicks, *, machine=0, unsub=0, bounces=0, complaints=0) -> dict:
-    return {
-        "sent": sent,
-        "delivered": delivered,
-        "opens": opens,
-        "machine_opens": machine,
-        "clicks": clicks,
-        "conversions": 0,
-        "unsubscribes": unsub,
-        "bounces": bounces,
-        "complaints": complaints,
-        "revenue": 0.0,
-    }
 
 
 def rates(opens, clicks, delivered, sent, *, unsub=0, bounces=0, complaints=0) -> dict:

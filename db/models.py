@@ -368,6 +368,60 @@ class MetricDaily(SQLModel, table=True):
     )
 
 
+class MetricWeekly(SQLModel, table=True):
+    """metric_daily summed per email, variant and ISO week (its Monday): the rollup the weekly queries read.
+
+    Never written by hand: every write to metric_daily recomputes the (email, variant, week) rows it
+    touched from metric_daily in the same transaction (db.rollups), so it is always exact.
+    """
+
+    __tablename__ = "metric_weekly"
+    id: int | None = Field(default=None, primary_key=True)
+    email_id: int = Field(
+        sa_column=Column(sa.Integer, sa.ForeignKey("email.id", ondelete="CASCADE"), nullable=False)
+    )
+    variant: str = Field(default="", max_length=40)
+    week_start: date
+    sent: int = 0
+    delivered: int = 0
+    opens: int = 0
+    machine_opens: int = 0
+    clicks: int = 0
+    conversions: int = 0
+    unsubscribes: int = 0
+    bounces: int = 0
+    complaints: int = 0
+    revenue: float = 0.0
+    __table_args__ = (
+        sa.UniqueConstraint("email_id", "variant", "week_start", name="uq_metric_weekly_email_variant_week"),
+        # Covering, like metric_daily's: the weekly sums read the index alone.
+        sa.Index(
+            "ix_metric_weekly_email_week_covering",
+            "email_id",
+            "week_start",
+            "variant",
+            "sent",
+            "delivered",
+            "opens",
+            "machine_opens",
+            "clicks",
+            "conversions",
+            "unsubscribes",
+            "bounces",
+            "complaints",
+            "revenue",
+        ),
+    )
+
+
+class DataVersion(SQLModel, table=True):
+    """One row whose version every committed write bumps (db.rollups): the caches' stamp, one indexed read."""
+
+    __tablename__ = "data_version"
+    id: int = Field(default=1, primary_key=True)
+    version: int = Field(default=0, sa_type=sa.BigInteger, nullable=False)
+
+
 # The metric names, read from the table: its whole-number columns other than keys are the unique counts
 # (sent … complaints, in column order), then revenue. Imports, sums and reports all use these.
 METRIC_COUNTS: tuple[str, ...] = tuple(

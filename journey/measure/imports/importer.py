@@ -54,6 +54,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from db import rollups
 from db.models import METRIC_COUNTS, METRIC_FIELDS, EmailVariant, MetricDaily, utcnow
 from journey.core.errors import ImportRejected, JourneyError
 from journey.core.fields import field_limits
@@ -1404,6 +1405,8 @@ def _write(
         for (email_id, variant, day), counts in rows.items()
     )
     connection = session.connection()
+    # The weekly rollup rows of these days are recomputed before the transaction commits (db.rollups).
+    rollups.mark_days(connection, ((email_id, day) for email_id, _variant, day in rows))
     if connection.dialect.name == "postgresql":
         _copy_upsert(connection, values, len(rows), progress)
     else:
@@ -1473,5 +1476,5 @@ def _copy_upsert(connection, values, total: int, progress: Progress | None) -> N
         index_elements=["email_id", "variant", "day"],
         set_={name: statement.excluded[name] for name in REPLACED},
     )
-    connection.execute(statement)
+    connection.execute(statement, execution_options={rollups.MARKED: True})
     staging.drop(connection)

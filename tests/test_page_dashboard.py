@@ -82,3 +82,17 @@ def test_metrics_changed_elsewhere_show_on_the_next_rerun_without_a_stale_cache(
     at.run()
     assert not at.exception
     assert "No metrics for this journey yet" in at.info[0].value
+
+
+def test_the_data_stamp_is_read_once_per_rerun_however_many_loaders_the_page_calls(app_db, monkeypatch):
+    from journey.measure import metrics
+
+    seed(app_db)
+    reads = []
+    real = metrics.data_stamp
+    monkeypatch.setattr(metrics, "data_stamp", lambda session: reads.append(1) or real(session))
+    at = run_page("dashboard")
+    assert len(reads) == 1
+    at.run()
+    assert not at.exception
+    assert len(reads) == 2

@@ -326,6 +326,7 @@ class _Run:
         self.stream = stream
         # (campaign id, folded name, folded stage) → [name, campaign id, stage, first row, rows, totals…]
         self.idents: dict[tuple[str, str, str], list] = {}
+        self.ident_keys: dict[tuple[str, str, str], tuple[str, str, str]] = {}
         # (ident, folded variant, day ordinal) → [first row, variant, counts (10)]
         self.entries: dict[tuple, list] = {}
         self.other_channels: dict[str, list[int]] = {}  # "SMS" → rows skipped as not email
@@ -358,9 +359,11 @@ class _Run:
 
     def ident(self, campaign_id: str, name: str, stage: str, row: int) -> tuple[str, str, str]:
         key = (campaign_id, name.casefold(), stage.casefold())
-        if key not in self.idents:
+        canonical = self.ident_keys.get(key)
+        if canonical is None:  # every row of an email shares one key tuple: no tuple kept per row
+            canonical = self.ident_keys[key] = key
             self.idents[key] = [name, campaign_id, stage, row, 0, 0, 0, 0, 0]
-        return key
+        return canonical
 
 
 def import_metrics(
@@ -697,6 +700,7 @@ def _read_aggregate(
     read = _AggregateCells(spec, columns, stream)
     width = len(read.header)
     sends_seen: dict[tuple, int] = {}
+    days: dict[int, int] = {}
     row = stream.header_row
     for cells in stream.rows:
         row += 1
@@ -725,6 +729,7 @@ def _read_aggregate(
             run.reject(row, f"the row has {len(cells)} cells but the header has {width}")
             continue
         ident = run.ident(campaign_id, name, stage, row)
+        day = days.setdefault(day, day)  # one int per day, not per row
         _tally(run, ident, values)
         if spec.sums_same_day:
             send = (
@@ -1247,7 +1252,8 @@ def _resolve(
     first_rows: dict[tuple[int, str, date], int] = {}
     cache = run.matched
     unmatched: dict[tuple, list] = {}
-    for (ident, _folded, day), (first_row, variant, counts) in run.entries.items():
+    days: dict[int, date] = {}
+    for (ident, _folded, day), (first_row, variant, counts) in _entries(run, keep=dry_run):
         cache_key = (ident, variant)
         if cache_key not in cache:
             campaign_id, _name, _stage = ident
@@ -1266,7 +1272,10 @@ def _resolve(
         if stage and targets.stages[stage.casefold()].id != targets.stage_of[target[0]]:
             run.reject(first_row, f"the email “{run.idents[ident][0]}” is not in the stage “{stage}”")
             continue
-        _merge(run, rows, first_rows, (target[0], target[1], date.fromordinal(day)), counts, first_row, sums)
+        when = days.get(day)
+        if when is None:
+            when = days[day] = date.fromordinal(day)  # one date object per day, not per row
+        _merge(run, rows, first_rows, (target[0], target[1], when), counts, first_row, sums)
     if suffix_variants:
         _label_a_sides(rows)
     for ident in unmatched:
@@ -1299,6 +1308,17 @@ def _resolve(
             key = (created[folded], variant, date.fromordinal(day))
             _merge(run, rows, first_rows, key, counts, first_row, sums)
     return rows
+
+
+def _entries(run: _Run, *, keep: bool):
+    """The file's entries; taken out of `run` one by one unless `keep` (a dry run's check reads them
+    again), so an import never holds them and the rows they become at once."""
+    if keep:
+        yield from run.entries.items()
+        return
+    entries, run.entries = run.entries, {}
+    while entries:
+        yield entries.popitem()
 
 
 def _label_a_sides(rows: dict[tuple[int, str, date], list]) -> None:

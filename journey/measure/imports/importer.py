@@ -41,7 +41,7 @@ import csv
 import difflib
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -333,6 +333,12 @@ class _Run:
         # (ident, folded variant) → [first row, rows]; (ident, variant) → (email id, label) or None
         self.group_rows: dict[tuple, list] = {}
         self.matched: dict[tuple, tuple[int, str] | None] = {}
+        # A streamed import (journey.measure.imports.importer._stream) keeps no counts while it checks
+        # the file: only each email-day's first row under one int, and the variants as written.
+        self.streaming = False
+        self.seen: dict[int, int] = {}
+        self.numbers: dict[object, int] = {}
+        self.written: dict[tuple, None] = {}  # (ident, variant as written), in file order
 
     def count_rows(self, ident: tuple, folded_variant: str, first_row: int, rows: int) -> None:
         """Count `rows` file rows (from `first_row`) for the check of this email and variant."""
@@ -343,6 +349,13 @@ class _Run:
             tally[1] += rows
             if first_row < tally[0]:
                 tally[0] = first_row
+
+    def number(self, value: object) -> int:
+        """A small int for an ident or a folded variant (the parts of an email-day's int code)."""
+        number = self.numbers.get(value)
+        if number is None:
+            number = self.numbers[value] = len(self.numbers)
+        return number
 
     def reject(self, row: int, error: str) -> None:
         result = self.result
@@ -414,6 +427,7 @@ def import_metrics(
         )
         result.notes += preamble
         run = _Run(result, progress, stream)
+        run.streaming = _streams(chosen, source, dry_run)
         _read_rows(run, chosen, names, targets, mapping)
     finally:
         stream.close()
@@ -423,6 +437,11 @@ def import_metrics(
     savepoint = session.begin_nested()
     try:
         chosen = result.format  # a "Campaign report" may have turned out to be MailerLite Classic's
+        if run.streaming:
+            source_again = _Reopen(source, chosen, names, mapping, bool(preamble))
+            return _commit_streamed(
+                run, targets, create_missing_stage, session, savepoint, source_again, progress
+            )
         rows = _resolve(run, targets, chosen, create_missing_stage, session, dry_run)
         if rows and result.rejected_total == 0:
             days = [key[2] for key in rows]
@@ -450,6 +469,15 @@ def import_metrics(
     if progress is not None:
         progress(1.0, f"Imported {len(rows):,} rows.")
     return result
+
+
+def _streams(chosen: str, source: BinaryIO | Path | str, dry_run: bool) -> bool:
+    """Whether an import reads the file twice instead of holding its rows: a one-row-per-email-and-day
+    format (the generic CSV, mapped files, flow exports) written for real from a file it can read again."""
+    spec = AGGREGATE_FORMATS.get(chosen, GENERIC if chosen == "mapped" else None)
+    if dry_run or spec is None or spec.sums_same_day or chosen in MAILCHIMP_FORMATS:
+        return False
+    return isinstance(source, str | Path) or source.seekable()
 
 
 def _read_rows(
@@ -696,6 +724,14 @@ class _AggregateCells:
 def _read_aggregate(
     run: _Run, spec: AggregateFormat, columns: dict[str, int], names: list[str], targets: _Targets
 ) -> None:
+    keep = _check_entry if run.streaming else _add_entry
+    for key, row, variant, values in _aggregate_rows(run, spec, columns, targets):
+        keep(run, spec, key, row, variant, values)
+
+
+def _aggregate_rows(run: _Run, spec: AggregateFormat, columns: dict[str, int], targets: _Targets):
+    """Each good row of an aggregate file as (ident, folded variant, day), row, variant, counts: read
+    lazily, one row at a time; bad rows are rejected on `run` and left out."""
     result, stream = run.result, run.stream
     read = _AggregateCells(spec, columns, stream)
     width = len(read.header)
@@ -741,7 +777,7 @@ def _read_aggregate(
                 run.reject(row, f"duplicate of row {sends_seen[send]} (the same campaign twice)")
                 continue
             sends_seen[send] = row
-        _add_entry(run, spec, (ident, variant.casefold(), day), row, variant, values)
+        yield (ident, variant.casefold(), day), row, variant, values
     run.report(result.rows_read)
     if run.other_channels:
         header = read.header[read.channel_i]
@@ -804,6 +840,19 @@ def _add_entry(run: _Run, spec: AggregateFormat, key: tuple, row: int, variant: 
         entry[2] = [a + b for a, b in zip(entry[2], values, strict=True)]
     else:
         run.reject(row, f"duplicate of row {entry[0]} (the same email, variant and day)")
+
+
+def _check_entry(run: _Run, spec: AggregateFormat, key: tuple, row: int, variant: str, values: list) -> None:
+    """A streamed import's first pass: count the row and refuse a second row for its email-day; the
+    counts are not kept (the second pass reads them again)."""
+    run.count_rows(key[0], key[1], row, 1)
+    code = (run.number(key[0]) << 36) | (run.number(key[1]) << 20) | key[2]
+    first = run.seen.get(code)
+    if first is None:
+        run.seen[code] = row
+        run.written[(key[0], variant)] = None
+    else:
+        run.reject(row, f"duplicate of row {first} (the same email, variant and day)")
 
 
 def _check_counts(values: list) -> str | None:
@@ -1245,7 +1294,6 @@ def _resolve(
     dry_run: bool,
 ) -> dict[tuple[int, str, date], list]:
     """Map entries to (email id, variant, day) → counts; list or create the unmatched emails."""
-    result = run.result
     sums = chosen == "events" or AGGREGATE_FORMATS.get(chosen, GENERIC).sums_same_day
     suffix_variants = chosen in MAILCHIMP_FORMATS
     rows: dict[tuple[int, str, date], list] = {}
@@ -1278,16 +1326,37 @@ def _resolve(
         _merge(run, rows, first_rows, (target[0], target[1], when), counts, first_row, sums)
     if suffix_variants:
         _label_a_sides(rows)
-    for ident in unmatched:
+    created = _unmatched(run, targets, unmatched, create_missing_stage, session, dry_run)
+    for ident, pending in unmatched.items() if created else ():
+        folded = (run.idents[ident][0] or run.idents[ident][1]).casefold()
+        for day, variant, counts, first_row in pending:
+            key = (created[folded], variant, date.fromordinal(day))
+            _merge(run, rows, first_rows, key, counts, first_row, sums)
+    return rows
+
+
+def _unmatched(
+    run: _Run,
+    targets: _Targets,
+    idents: Iterable[tuple],
+    create_missing_stage: str | None,
+    session: Session,
+    dry_run: bool,
+) -> dict[str, int]:
+    """List the file's emails the journey does not have; with `create_missing_stage` (and no row
+    rejected), create them: {folded name: new email id} (stand-in ids in a dry run)."""
+    result = run.result
+    idents = list(idents)
+    for ident in idents:
         name, campaign_id, _stage, _row, count, sent, delivered, opens, clicks = run.idents[ident]
         result.unmatched.append(
             UnmatchedEmail(name or campaign_id, campaign_id, count, sent, delivered, opens, clicks)
         )
     result.unmatched.sort(key=lambda u: u.name.casefold())
-    if not unmatched or create_missing_stage is None or result.rejected_total:
-        return rows
     created: dict[str, int] = {}
-    for ident, pending in unmatched.items():
+    if not idents or create_missing_stage is None or result.rejected_total:
+        return created
+    for ident in idents:
         name, campaign_id, stage, *_ = run.idents[ident]
         name = name or campaign_id
         folded = name.casefold()
@@ -1304,10 +1373,149 @@ def _resolve(
                 except JourneyError as exc:
                     raise ImportRejected(f"Cannot create the email “{name}”: {exc}") from None
                 created[folded] = email.id
-        for day, variant, counts, first_row in pending:
-            key = (created[folded], variant, date.fromordinal(day))
-            _merge(run, rows, first_rows, key, counts, first_row, sums)
-    return rows
+    return created
+
+
+class _Reopen:
+    """The file again, from its first byte, as the first pass read it: its stream and its columns."""
+
+    def __init__(self, source, chosen: str, names: list[str], mapping: dict | None, preamble: bool) -> None:
+        self.source, self.chosen, self.names, self.mapping, self.preamble = (
+            source,
+            chosen,
+            names,
+            mapping,
+            preamble,
+        )
+
+    def __call__(self) -> CsvStream:
+        if not isinstance(self.source, str | Path):
+            self.source.seek(0)
+        stream = open_csv(self.source)
+        if self.preamble:
+            _skip_preamble(stream, [normalize_header(cell) for cell in stream.header])
+        return stream
+
+    def columns(self, stream: CsvStream) -> tuple[AggregateFormat, dict[str, int]]:
+        return _aggregate_columns(self.chosen, self.names, self.mapping, stream.header)
+
+
+def _commit_streamed(
+    run: _Run,
+    targets: _Targets,
+    create_missing_stage: str | None,
+    session: Session,
+    savepoint,
+    reopen: _Reopen,
+    progress: Progress | None,
+) -> ImportResult:
+    """Write a streamed import (second pass) in the savepoint; roll it back if a row is refused."""
+    result = run.result
+    _stream(run, targets, create_missing_stage, session, reopen, reopen.columns, progress)
+    if result.rejected_total:
+        savepoint.rollback()
+        result.imported = 0
+        return result
+    savepoint.commit()
+    result.written = True
+    if progress is not None:
+        progress(1.0, f"Imported {result.imported:,} rows.")
+    return result
+
+
+def _stream(
+    run: _Run,
+    targets: _Targets,
+    create_missing_stage: str | None,
+    session: Session,
+    reopen: Callable[[], CsvStream],
+    spec_and_columns: Callable[[CsvStream], tuple[AggregateFormat, dict[str, int]]],
+    progress: Progress | None,
+) -> None:
+    """A streamed import's second pass (the first checked every row and kept no counts): read the file
+    again and upsert its rows in batches as they are read, so memory never holds them all.
+
+    A row that can only be refused now (an email outside the stage the row names, two file emails
+    for one journey email on the same day) is rejected and nothing more is written: the caller
+    rolls the savepoint back, so the import stays all-or-nothing.
+    """
+    result = run.result
+    chosen = result.format
+    for ident, variant in run.written:
+        if (ident, variant) not in run.matched:
+            run.matched[(ident, variant)] = targets.resolve(
+                ident[0],
+                run.idents[ident][0],
+                variant,
+                suffix_variants=False,
+                subjects=chosen in SUBJECT_NAMED,
+            )
+    missing = dict.fromkeys(ident for (ident, _v), target in run.matched.items() if target is None)
+    created = _unmatched(run, targets, missing, create_missing_stage, session, dry_run=False)
+    if result.rejected_total:
+        return
+    run.seen, run.numbers = {}, {}  # the first pass's codes: freed before the second pass
+    final: dict[tuple, tuple[int, str, bool]] = {}  # (ident, variant) → (email id, label, was matched)
+    for (ident, variant), target in run.matched.items():
+        if target is not None:
+            final[(ident, variant)] = (target[0], target[1], True)
+        elif created:
+            final[(ident, variant)] = (created[(run.idents[ident][0] or ident[0]).casefold()], variant, False)
+    shared = len({t[:2] for t in final.values()}) < len(final)  # two file emails → one email
+    stream = reopen()
+    try:
+        second = _Run(ImportResult(format=chosen), None, stream)
+        spec, columns = spec_and_columns(stream)
+        rows = _aggregate_rows(second, spec, columns, targets)
+        spans: dict[int, list[date]] = {}
+        values = _streamed_values(run, second, rows, targets, final, shared, spans)
+        _upsert(session, values, result.rows_read, progress)
+    finally:
+        stream.close()
+    rollups.mark_days(session.connection(), ((e, d) for e, span in spans.items() for d in span))
+    if spans:
+        result.first_day = min(span[0] for span in spans.values())
+        result.last_day = max(span[1] for span in spans.values())
+
+
+def _streamed_values(
+    run: _Run, second: _Run, rows, targets: _Targets, final: dict, shared: bool, spans: dict
+):
+    """The second pass's rows as metric_daily values, one at a time (see _stream)."""
+    result, now = run.result, utcnow()
+    source = result.format
+    seen: dict[int, int] = {}
+    labels: dict[str, int] = {}
+    days: dict[int, date] = {}
+    for (ident, _folded, day), row, variant, values in rows:
+        target = final.get((ident, variant))
+        if target is None:
+            continue  # an email the journey does not have: listed, skipped
+        email_id, label, matched = target
+        stage = second.idents[ident][2]
+        if matched and stage and targets.stages[stage.casefold()].id != targets.stage_of[email_id]:
+            run.reject(row, f"the email “{second.idents[ident][0]}” is not in the stage “{stage}”")
+            continue
+        if shared:
+            code = (email_id << 36) | (labels.setdefault(label, len(labels)) << 20) | day
+            first = seen.setdefault(code, row)
+            if first != row:
+                run.reject(row, f"duplicate of row {first} (the same email, variant and day)")
+                continue
+        if result.rejected_total:
+            continue  # read on to list every problem; write nothing more
+        when = days.get(day)
+        if when is None:
+            when = days[day] = date.fromordinal(day)
+        span = spans.get(email_id)
+        if span is None:
+            spans[email_id] = [when, when]
+        elif when < span[0]:
+            span[0] = when
+        elif when > span[1]:
+            span[1] = when
+        result.imported += 1
+        yield (email_id, label, when, *values[:REVENUE_I], float(values[REVENUE_I]), source, now)
 
 
 def _entries(run: _Run, *, keep: bool):
@@ -1424,13 +1632,18 @@ def _write(
         (email_id, variant, day, *counts[:REVENUE_I], float(counts[REVENUE_I]), source, now)
         for (email_id, variant, day), counts in rows.items()
     )
-    connection = session.connection()
     # The weekly rollup rows of these days are recomputed before the transaction commits (db.rollups).
-    rollups.mark_days(connection, ((email_id, day) for email_id, _variant, day in rows))
+    rollups.mark_days(session.connection(), ((email_id, day) for email_id, _variant, day in rows))
+    _upsert(session, values, len(rows), progress)
+
+
+def _upsert(session: Session, values: Iterable[tuple], total: int, progress: Progress | None) -> None:
+    """Upsert metric_daily values (COLUMNS order) as they come, in batches."""
+    connection = session.connection()
     if connection.dialect.name == "postgresql":
-        _copy_upsert(connection, values, len(rows), progress)
+        _copy_upsert(connection, values, total, progress)
     else:
-        _executemany_upsert(connection, values, len(rows), progress)
+        _executemany_upsert(connection, values, total, progress)
 
 
 def _executemany_upsert(connection, values, total: int, progress: Progress | None) -> None:

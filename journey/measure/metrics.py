@@ -370,7 +370,16 @@ def aggregate_query(
             end=min(filter(None, (where.end, max(p.end for p in periods)))),
         )
     sums = [func.sum(getattr(table, f)).label(f) for f in COUNT_FIELDS]
-    query = select(*keys, *sums).select_from(table)
+    query = _scoped(select(*keys, *sums).select_from(table), table, where, by)
+    if keys:
+        query = query.group_by(*keys).order_by(*keys)
+    return query
+
+
+def _scoped(query: sa.Select, table, where: MetricFilter, by: Sequence[str] = ()) -> sa.Select:
+    """`query` over metric_daily or metric_weekly narrowed to `where` (joining emails and stages only
+    when the filter or the groups need them)."""
+    day = table.week_start if table is MetricWeekly else table.day
     needs_email = where.stage_ids is not None or any(n in ("stage", "journey") for n in by)
     needs_stage = where.journey_id is not None or where.persona_id is not None or "journey" in by
     if needs_email or needs_stage:
@@ -392,8 +401,6 @@ def aggregate_query(
         query = query.where(day <= where.end)
     if where.labelled_variants_only:
         query = query.where(table.variant != "")
-    if keys:
-        query = query.group_by(*keys).order_by(*keys)
     return query
 
 
@@ -403,21 +410,27 @@ def total(session: Session, where: MetricFilter) -> Counts:
 
 
 def data_range(session: Session, where: MetricFilter | None = None) -> Period | None:
-    """The first and last day with metrics (for a journey, persona, stages…), or None when there are none."""
-    where = where or MetricFilter()
-    query = select(func.min(MetricDaily.day), func.max(MetricDaily.day)).select_from(MetricDaily)
-    if where.journey_id is not None or where.persona_id is not None or where.stage_ids is not None:
-        query = query.join(Email, Email.id == MetricDaily.email_id).join(Stage, Stage.id == Email.stage_id)
-    if where.journey_id is not None:
-        query = query.where(Stage.journey_id == where.journey_id)
-    if where.persona_id is not None:
-        followers = select(JourneyPersona.journey_id).where(JourneyPersona.persona_id == where.persona_id)
-        query = query.where(Stage.journey_id.in_(followers))
-    if where.stage_ids is not None:
-        query = query.where(Email.stage_id.in_(list(where.stage_ids)))
-    first, last = session.execute(query).one()
-    if first is None:
+    """The first and last day with metrics (for a journey, persona, stages…), or None when there are none.
+
+    The first and last weeks come from the weekly rollup, then the days from metric_daily within
+    those two weeks only: three small reads, however many days the journey has.
+    """
+    where = replace(
+        where or MetricFilter(), start=None, end=None, email_ids=None, labelled_variants_only=False
+    )
+    weeks = _scoped(
+        select(func.min(MetricWeekly.week_start), func.max(MetricWeekly.week_start)), MetricWeekly, where
+    )
+    first_week, last_week = session.execute(weeks).one()
+    if first_week is None:
         return None
+    first_week, last_week = _as_date(first_week), _as_date(last_week)
+    first = session.execute(
+        _scoped(select(func.min(MetricDaily.day)), MetricDaily, replace(where, start=first_week))
+    ).scalar()
+    last = session.execute(
+        _scoped(select(func.max(MetricDaily.day)), MetricDaily, replace(where, start=last_week))
+    ).scalar()
     return Period(_as_date(first), _as_date(last))
 
 

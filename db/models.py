@@ -322,16 +322,9 @@ class Snippet(SnippetBase, Versioned, table=True):
 # --- metrics ----------------------------------------------------------------
 
 
-class MetricDaily(SQLModel, table=True):
-    """Unique counts for one email, variant and day: a re-import replaces the row."""
+class MetricCounts(SQLModel):
+    """Unique counts and revenue: a day's in metric_daily, a week's sums in metric_weekly."""
 
-    __tablename__ = "metric_daily"
-    id: int | None = Field(default=None, primary_key=True)
-    email_id: int = Field(
-        sa_column=Column(sa.Integer, sa.ForeignKey("email.id", ondelete="CASCADE"), nullable=False)
-    )
-    variant: str = Field(default="", max_length=40)  # "" when the email had no A/B test
-    day: date
     sent: int = 0
     delivered: int = 0
     opens: int = 0
@@ -342,6 +335,21 @@ class MetricDaily(SQLModel, table=True):
     bounces: int = 0
     complaints: int = 0
     revenue: float = 0.0
+
+
+SUMMED = tuple(MetricCounts.model_fields)  # the columns the covering indexes carry, in this order
+
+
+class MetricDaily(MetricCounts, table=True):
+    """Unique counts for one email, variant and day: a re-import replaces the row."""
+
+    __tablename__ = "metric_daily"
+    id: int | None = Field(default=None, primary_key=True)
+    email_id: int = Field(
+        sa_column=Column(sa.Integer, sa.ForeignKey("email.id", ondelete="CASCADE"), nullable=False)
+    )
+    variant: str = Field(default="", max_length=40)  # "" when the email had no A/B test
+    day: date
     source: str = Field(default="", max_length=32)  # the import format
     imported_at: datetime = Field(default_factory=utcnow, nullable=False)
     __table_args__ = (
@@ -354,21 +362,12 @@ class MetricDaily(SQLModel, table=True):
             "email_id",
             "day",
             "variant",
-            "sent",
-            "delivered",
-            "opens",
-            "machine_opens",
-            "clicks",
-            "conversions",
-            "unsubscribes",
-            "bounces",
-            "complaints",
-            "revenue",
+            *SUMMED,
         ),
     )
 
 
-class MetricWeekly(SQLModel, table=True):
+class MetricWeekly(MetricCounts, table=True):
     """metric_daily summed per email, variant and ISO week (its Monday): the rollup the weekly queries read.
 
     Never written by hand: every write to metric_daily recomputes the (email, variant, week) rows it
@@ -382,16 +381,6 @@ class MetricWeekly(SQLModel, table=True):
     )
     variant: str = Field(default="", max_length=40)
     week_start: date
-    sent: int = 0
-    delivered: int = 0
-    opens: int = 0
-    machine_opens: int = 0
-    clicks: int = 0
-    conversions: int = 0
-    unsubscribes: int = 0
-    bounces: int = 0
-    complaints: int = 0
-    revenue: float = 0.0
     __table_args__ = (
         sa.UniqueConstraint("email_id", "variant", "week_start", name="uq_metric_weekly_email_variant_week"),
         # Covering, like metric_daily's: the weekly sums read the index alone.
@@ -400,16 +389,7 @@ class MetricWeekly(SQLModel, table=True):
             "email_id",
             "week_start",
             "variant",
-            "sent",
-            "delivered",
-            "opens",
-            "machine_opens",
-            "clicks",
-            "conversions",
-            "unsubscribes",
-            "bounces",
-            "complaints",
-            "revenue",
+            *SUMMED,
         ),
     )
 

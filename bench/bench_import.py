@@ -287,6 +287,7 @@ def pg_schema_url(url: str) -> str:
 
 
 def main() -> None:
+    global GENERIC_ROWS
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3, help="runs per case (median reported)")
     parser.add_argument("--pg", metavar="URL", help="also import into this PostgreSQL database")
@@ -294,7 +295,6 @@ def main() -> None:
     parser.add_argument("--skip-events", action="store_true", help="only the generic file")
     parser.add_argument("--child", nargs=3, metavar=("KIND", "URL", "FILE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
-    global GENERIC_ROWS
     GENERIC_ROWS = args.generic_rows
     if args.child:
         kind, url, path = args.child

@@ -278,9 +278,10 @@ class MetricFilter:
     labelled_variants_only: bool = False  # only A/B rows (variant != "")
 
 
-def _to_counts(row: Any) -> Counts:
-    values = {f: row._mapping[f] or 0 for f in COUNT_FIELDS}
-    return Counts(**{f: (float(v) if f == "revenue" else int(v)) for f, v in values.items()})
+def _to_counts(sums: Sequence[Any]) -> Counts:
+    """Counts from a row's sums in COUNT_FIELDS order (the counts, then revenue; NULL is 0)."""
+    *counts, revenue = sums
+    return Counts(*(int(v) if v else 0 for v in counts), float(revenue) if revenue else 0.0)
 
 
 def aggregate(
@@ -299,12 +300,15 @@ def aggregate(
     pieces = _pieces(by, where, periods)
     width = len(by) + (1 if periods else 0)
     sums: dict[tuple, Counts] = {}
+    if session.autoflush:
+        session.flush()  # what session.execute would do; the rows are read on its connection, without
+    connection = session.connection()  # the ORM's row loading (a third of the time for thousands of groups)
     for piece, table in pieces:
-        for row in session.execute(aggregate_query(by, piece, periods, table=table)):
-            if not width and row._mapping["sent"] is None:
-                continue
+        for row in connection.execute(aggregate_query(by, piece, periods, table=table)):
+            if not width and row[0] is None:
+                continue  # no row at all: SUM over nothing
             key = tuple(row[:width])
-            counts = _to_counts(row)
+            counts = _to_counts(row[width:])
             sums[key] = sums[key] + counts if key in sums else counts
     if len(pieces) == 1:
         return list(sums.items())  # in the database's key order
@@ -426,7 +430,11 @@ def data_range(session: Session, where: MetricFilter | None = None) -> Period | 
         return None
     first_week, last_week = _as_date(first_week), _as_date(last_week)
     first = session.execute(
-        _scoped(select(func.min(MetricDaily.day)), MetricDaily, replace(where, start=first_week))
+        _scoped(
+            select(func.min(MetricDaily.day)),
+            MetricDaily,
+            replace(where, start=first_week, end=first_week + timedelta(days=6)),
+        )
     ).scalar()
     last = session.execute(
         _scoped(select(func.max(MetricDaily.day)), MetricDaily, replace(where, start=last_week))

@@ -123,8 +123,9 @@ def _mark_insert(connection, statement: Insert, multiparams, params) -> None:
         return
     days = []
     for values in _param_sets(multiparams, params):
-        if statement._values:  # noqa: SLF001 - values given to .values(), not as parameters
-            values = {**{getattr(k, "key", k): v for k, v in statement._values.items()}, **values}
+        if statement._values:  # values given to .values() (bound parameters), not at execution
+            given = {getattr(k, "key", k): getattr(v, "value", v) for k, v in statement._values.items()}
+            values = {**given, **values}
         email_id, day = values.get("email_id"), values.get("day")
         if not isinstance(email_id, int) or day is None or hasattr(day, "compile"):
             _mark_all(connection)
@@ -137,7 +138,7 @@ def _mark_matched(connection, statement: Update | Delete, multiparams, params) -
     """The rows an UPDATE or DELETE is about to change, read with its own WHERE clause."""
     if isinstance(statement, Update) and any(
         getattr(k, "key", k) in ("email_id", "day")
-        for k in (statement._values or {})  # noqa: SLF001
+        for k in (statement._values or {})  # the columns its .values() set
     ):
         _mark_all(connection)  # rows move to other emails or weeks: rebuild
         return

@@ -8,7 +8,7 @@ from journey.measure import charts
 from journey.measure.metrics import RATE_DEFINITIONS, format_rate
 from ui.loaders import load_dashboard, load_journey_span, load_metric_scope
 from ui.pickers import NO_JOURNEYS, dashboard_scope_picker
-from ui.widgets import chart_with_downloads, download, file_stem
+from ui.widgets import chart_with_downloads, download, file_stem, rates_table
 
 st.title("Metrics")
 st.caption(
@@ -100,9 +100,9 @@ chart = charts.funnel_chart(data["funnel"])
 chart_with_downloads(chart, data["funnel"], stem=f"{stem}-funnel", key="dashboard_funnel", width="stretch")
 
 st.subheader("Emails")
-percent = {n: st.column_config.NumberColumn(RATE_DEFINITIONS[n].label, format="percent") for n in rate_names}
-st.dataframe(
+rates_table(
     data["emails"],
+    charts.EMAIL_RATES,
     hide_index=True,
     width="stretch",
     key="dashboard_emails",
@@ -111,7 +111,8 @@ st.dataframe(
         "email": "Email",
         "sent": st.column_config.NumberColumn("Sent", format="localized"),
         "delivered": st.column_config.NumberColumn("Delivered", format="localized"),
-        **percent,
+        "conversions": st.column_config.NumberColumn("Conversions", format="localized"),
+        "revenue": st.column_config.NumberColumn("Revenue", format="accounting"),
         "trend": st.column_config.LineChartColumn(f"{RATE_DEFINITIONS[table_rate].label} per week", y_min=0),
     },
 )

@@ -82,3 +82,31 @@ def test_metrics_changed_elsewhere_show_on_the_next_rerun_without_a_stale_cache(
     at.run()
     assert not at.exception
     assert "No metrics for this journey yet" in at.info[0].value
+
+
+def test_the_email_table_holds_numbers_shown_in_the_one_rate_format(app_db):
+    """Rates stay numbers (so a column sorts as numbers, not as text) and read as format_rate writes them."""
+    import json
+    import math
+
+    from streamlit import dataframe_util
+
+    from journey.core.text import format_rate
+    from journey.measure.charts import EMAIL_RATES
+
+    seed(app_db)
+    at = run_page("dashboard")
+    table = at.dataframe[0]
+    frame = table.value
+    numeric = ("sent", "delivered", "conversions", "revenue", *EMAIL_RATES)
+    assert all(frame[name].dtype.kind in "if" for name in numeric), frame.dtypes
+    columns = json.loads(table.proto.columns)
+    assert {name: columns[name]["type_config"]["type"] for name in numeric} == dict.fromkeys(
+        numeric, "number"
+    )
+    assert columns["revenue"]["label"] == "Revenue"
+    shown = dataframe_util.convert_arrow_bytes_to_pandas_df(table.proto.arrow_data.styler.display_values)
+    for name in EMAIL_RATES:
+        expected = [format_rate(None if math.isnan(v) else v) for v in frame[name]]
+        assert list(shown[name]) == expected, name
+    assert any(text.endswith(" %") and "." in text for text in shown["open_rate"])

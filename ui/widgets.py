@@ -9,8 +9,9 @@ import pandas as pd
 import streamlit as st
 
 from journey.core.findings import finding_text
-from journey.core.text import escape_markdown, plural
+from journey.core.text import escape_markdown, format_rate, plural
 from journey.measure import charts
+from journey.measure.metrics import RATE_DEFINITIONS
 from journey.plan import charts as plan_charts
 from journey.plan import map_export
 
@@ -158,3 +159,14 @@ def chart_with_downloads(chart, frame, *, stem: str, key: str, **kwargs) -> None
     """A chart (widget key `key`) and, under it, its PNG and CSV downloads."""
     st.altair_chart(chart, key=key, **kwargs)
     chart_downloads(chart, frame, stem=stem, key=key)
+
+
+def rates_table(frame: pd.DataFrame, rate_names, *, column_config: dict, key: str, **kwargs) -> None:
+    """A table whose `rate_names` columns hold rates as fractions: each shown as format_rate writes it
+    ("27.8 %", "0.15 %", "–" where undefined) and sorted as the number it is."""
+    styled = frame.style.format(format_rate, subset=list(rate_names), na_rep="–")
+    rates = {
+        name: st.column_config.NumberColumn(RATE_DEFINITIONS[name].label, help=RATE_DEFINITIONS[name].help)
+        for name in rate_names
+    }
+    st.dataframe(styled, key=key, column_config={**rates, **column_config}, **kwargs)

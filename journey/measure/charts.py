@@ -200,37 +200,40 @@ def funnel_chart(frame: pd.DataFrame) -> alt.Chart:
     )
 
 
-EMAIL_COLUMNS = (
-    "stage",
-    "email",
-    "sent",
-    "delivered",
+EMAIL_RATES = (
     "open_rate",
     "click_rate",
     "click_to_open_rate",
     "conversion_rate",
     "unsubscribe_rate",
     "bounce_rate",
-    "trend",
 )
+EMAIL_COLUMNS = ("stage", "email", "sent", "delivered", "conversions", "revenue", *EMAIL_RATES, "trend")
 
 
 def email_table_frame(
     emails: Sequence[EmailMetrics], weekly: Sequence[WeekMetrics], trend_rate: str = "click_rate"
 ) -> pd.DataFrame:
-    """Per email: counts, rates (fractions; NaN where undefined) and the weekly `trend_rate` as a list."""
+    """Per email: counts, revenue, rates (fractions; NaN where undefined) and the weekly `trend_rate` as a list.
+
+    Every column but stage, email and trend is numeric, so the table sorts each as a number.
+    """
     trend: dict[int, list[float | None]] = {}
     for week in sorted(weekly, key=lambda w: w.week_start):
         trend.setdefault(week.key, []).append(week.counts.rate(trend_rate))
     rows = []
     for email in emails:
-        row = {"stage": email.stage, "email": email.email, "sent": email.counts.sent}
-        row["delivered"] = email.counts.delivered
-        row.update({name: email.counts.rate(name) for name in EMAIL_COLUMNS[4:-1]})
+        counts = email.counts
+        row = {"stage": email.stage, "email": email.email, "sent": counts.sent, "delivered": counts.delivered}
+        row.update(conversions=counts.conversions, revenue=counts.revenue)
+        row.update({name: counts.rate(name) for name in EMAIL_RATES})
         row["trend"] = [v if v is not None else float("nan") for v in trend.get(email.email_id, [])]
         rows.append(row)
     frame = pd.DataFrame(rows, columns=list(EMAIL_COLUMNS))
-    for name in EMAIL_COLUMNS[4:-1]:
+    for name in ("sent", "delivered", "conversions"):
+        frame[name] = frame[name].astype("int64")
+    frame["revenue"] = frame["revenue"].astype("float64")
+    for name in EMAIL_RATES:
         frame[name] = pd.to_numeric(frame[name], errors="coerce")
     return frame
 

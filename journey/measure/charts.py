@@ -25,7 +25,11 @@ from journey.measure.metrics import (
     funnel,
 )
 
-DEFAULT_RATES = ("open_rate", "click_rate", "click_to_open_rate", "conversion_rate", "unsubscribe_rate")
+# Engagement rates (tens of per cent) share one scale; each outcome and risk rate (often under 1 %) gets
+# its own, so a 0.3 % unsubscribe rate is not an invisible bar beside a 60 % open rate.
+ENGAGEMENT_RATES = ("open_rate", "click_rate", "click_to_open_rate")
+OWN_SCALE_RATES = ("conversion_rate", "unsubscribe_rate", "bounce_rate", "complaint_rate")
+DEFAULT_RATES = (*ENGAGEMENT_RATES, *OWN_SCALE_RATES)
 TREND_RATES = ("open_rate", "click_rate", "unsubscribe_rate")
 FUNNEL_STEPS = ["Reached", "Opened", "Clicked", "Converted"]
 
@@ -106,21 +110,44 @@ def _rate_order(frame: pd.DataFrame) -> list[str]:
     return [RATE_DEFINITIONS[n].label for n in RATE_DEFINITIONS if n in names]
 
 
-def stage_rates_chart(frame: pd.DataFrame) -> alt.Chart:
-    """Each stage's rates side by side (grouped bars), stages in journey order."""
+def stage_rates_chart(frame: pd.DataFrame) -> alt.VConcatChart:
+    """Each stage's rates, stages in journey order: the engagement rates side by side on one scale, then
+    one panel per outcome or risk rate (conversion, unsubscribe, bounce, complaint) on its own scale."""
     rates = _rate_order(frame)
-    return (
-        alt.Chart(frame, title="Rates per stage")
-        .mark_bar()
-        .encode(
-            x=alt.X("stage:N", sort=_stage_order(frame), title="Stage", axis=alt.Axis(labelAngle=0)),
-            xOffset=alt.XOffset("rate:N", sort=rates),
-            y=alt.Y("value:Q", title="Rate", axis=alt.Axis(format="%")),
-            color=alt.Color("rate:N", sort=rates, title="Rate"),
-            tooltip=_tooltip(alt.Tooltip("stage:N", title="Stage")),
+    names = [n for n in RATE_DEFINITIONS if n in set(frame["rate_name"])] if not frame.empty else []
+    engagement = [n for n in names if n not in OWN_SCALE_RATES] or ([] if names else list(ENGAGEMENT_RATES))
+    stage = alt.X("stage:N", sort=_stage_order(frame), title=None, axis=alt.Axis(labelAngle=0, labelLimit=90))
+    color = alt.Color("rate:N", sort=rates, title="Rate")
+    tooltip = _tooltip(alt.Tooltip("stage:N", title="Stage"))
+    panels = []
+    if engagement:
+        panels.append(
+            alt.Chart(title="Engagement")
+            .transform_filter(alt.FieldOneOfPredicate(field="rate_name", oneOf=engagement))
+            .mark_bar()
+            .encode(
+                x=stage,
+                xOffset=alt.XOffset("rate:N", sort=rates),
+                y=alt.Y("value:Q", title="Rate", axis=alt.Axis(format="%")),
+                color=color,
+                tooltip=tooltip,
+            )
+            .properties(width="container", height=200)
         )
-        .properties(height=320)
-    )
+    for name in (n for n in names if n in OWN_SCALE_RATES):
+        panels.append(
+            alt.Chart(title=f"{RATE_DEFINITIONS[name].label} (own scale)")
+            .transform_filter(alt.FieldEqualPredicate(field="rate_name", equal=name))
+            .mark_bar()
+            .encode(
+                x=stage,
+                y=alt.Y("value:Q", title=None, axis=alt.Axis(format=".2~%", tickCount=3)),
+                color=color,
+                tooltip=tooltip,
+            )
+            .properties(width="container", height=80)
+        )
+    return alt.vconcat(*panels, data=frame, title="Rates per stage").resolve_scale(y="independent")
 
 
 TREND_COLUMNS = ("week", "week_start", *RATE_COLUMNS)

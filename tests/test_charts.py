@@ -45,11 +45,11 @@ def test_stage_rates_chart_groups_rates_per_stage_in_journey_order_with_definiti
     engagement = spec["vconcat"][0]
     assert engagement["mark"]["type"] == "bar"
     enc = engagement["encoding"]
-    assert enc["x"]["field"] == "stage"
-    assert enc["x"]["sort"] == ["Awareness", "=Decision", "Retention"]
-    assert enc["xOffset"]["field"] == "rate"
-    assert enc["y"]["field"] == "value"
-    assert enc["y"]["axis"]["format"] == "%"
+    assert enc["y"]["field"] == "stage"
+    assert enc["y"]["sort"] == ["Awareness", "=Decision", "Retention"]
+    assert enc["yOffset"]["field"] == "rate"
+    assert enc["x"]["field"] == "value"
+    assert enc["x"]["axis"]["format"] == "~%"
     assert {"stage", "rate", "value_text", "numerator", "denominator", "definition"} <= tooltip_fields(
         engagement
     )
@@ -64,10 +64,10 @@ def test_stage_rates_chart_groups_rates_per_stage_in_journey_order_with_definiti
     assert retention_click["value_text"] == "–"
 
 
-def test_outcome_and_risk_rates_each_get_their_own_y_scale_beside_the_engagement_rates():
+def test_outcome_and_risk_rates_each_get_their_own_scale_beside_the_engagement_rates():
     """A 0.3 % unsubscribe rate gets a panel and a scale of its own, not a sliver beside a 45 % open rate."""
     spec = charts.stage_rates_chart(charts.stage_rates_frame(STAGES)).to_dict()
-    assert spec["resolve"]["scale"]["y"] == "independent"
+    assert spec["resolve"]["scale"]["x"] == "independent"
     panels = spec["vconcat"]
     filters = [panel["transform"][0]["filter"] for panel in panels]
     assert filters[0] == {"field": "rate_name", "oneOf": ["open_rate", "click_rate", "click_to_open_rate"]}
@@ -85,9 +85,10 @@ def test_outcome_and_risk_rates_each_get_their_own_y_scale_beside_the_engagement
         "Spam complaint rate (own scale)",
     ]
     for panel in panels[1:]:
-        assert "xOffset" not in panel["encoding"]
-        assert "scale" not in panel["encoding"]["y"]  # each fits its own values
-        assert panel["encoding"]["y"]["axis"]["format"] == ".2~%"  # 0.25 %, not "0 %" on every tick
+        assert "yOffset" not in panel["encoding"]
+        assert panel["encoding"]["y"]["field"] == "stage"
+        assert "scale" not in panel["encoding"]["x"]  # each fits its own values
+        assert panel["encoding"]["x"]["axis"]["format"] == "~%"  # 0.25 %, not "0 %" on every tick
     assert all(p["width"] == "container" for p in panels)  # stretches to the page, phone included
 
 

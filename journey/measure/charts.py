@@ -110,44 +110,54 @@ def _rate_order(frame: pd.DataFrame) -> list[str]:
     return [RATE_DEFINITIONS[n].label for n in RATE_DEFINITIONS if n in names]
 
 
+# Each outcome or risk rate's bars in one colour of their own (their panel's title names the rate).
+OWN_SCALE_COLORS = {
+    "conversion_rate": "#54a24b",
+    "unsubscribe_rate": "#b279a2",
+    "bounce_rate": "#9d755d",
+    "complaint_rate": "#79706e",
+}
+
+
 def stage_rates_chart(frame: pd.DataFrame) -> alt.VConcatChart:
-    """Each stage's rates, stages in journey order: the engagement rates side by side on one scale, then
-    one panel per outcome or risk rate (conversion, unsubscribe, bounce, complaint) on its own scale."""
-    rates = _rate_order(frame)
+    """Each stage's rates, stages in journey order (one bar per stage, so every label reads on a phone):
+    the engagement rates side by side on one scale, then one panel per outcome or risk rate (conversion,
+    unsubscribe, bounce, complaint), each on its own scale."""
     names = [n for n in RATE_DEFINITIONS if n in set(frame["rate_name"])] if not frame.empty else []
     engagement = [n for n in names if n not in OWN_SCALE_RATES] or ([] if names else list(ENGAGEMENT_RATES))
-    stage = alt.X("stage:N", sort=_stage_order(frame), title=None, axis=alt.Axis(labelAngle=0, labelLimit=90))
-    color = alt.Color("rate:N", sort=rates, title="Rate")
+    stage = alt.Y(
+        "stage:N", sort=_stage_order(frame), title=None, axis=alt.Axis(labelLimit=110, minExtent=90)
+    )
     tooltip = _tooltip(alt.Tooltip("stage:N", title="Stage"))
     panels = []
     if engagement:
+        labels = [RATE_DEFINITIONS[n].label for n in engagement]
         panels.append(
             alt.Chart(title="Engagement")
             .transform_filter(alt.FieldOneOfPredicate(field="rate_name", oneOf=engagement))
             .mark_bar()
             .encode(
-                x=stage,
-                xOffset=alt.XOffset("rate:N", sort=rates),
-                y=alt.Y("value:Q", title="Rate", axis=alt.Axis(format="%")),
-                color=color,
+                y=stage,
+                yOffset=alt.YOffset("rate:N", sort=labels),
+                x=alt.X("value:Q", title=None, axis=alt.Axis(format="~%")),
+                color=alt.Color("rate:N", sort=labels, title=None, legend=alt.Legend(orient="top")),
                 tooltip=tooltip,
             )
-            .properties(width="container", height=200)
+            .properties(width="container", height=alt.Step(8))
         )
     for name in (n for n in names if n in OWN_SCALE_RATES):
         panels.append(
             alt.Chart(title=f"{RATE_DEFINITIONS[name].label} (own scale)")
             .transform_filter(alt.FieldEqualPredicate(field="rate_name", equal=name))
-            .mark_bar()
+            .mark_bar(color=OWN_SCALE_COLORS[name])
             .encode(
-                x=stage,
-                y=alt.Y("value:Q", title=None, axis=alt.Axis(format=".2~%", tickCount=3)),
-                color=color,
+                y=stage,
+                x=alt.X("value:Q", title=None, axis=alt.Axis(format="~%", tickCount=4)),
                 tooltip=tooltip,
             )
-            .properties(width="container", height=80)
+            .properties(width="container", height=alt.Step(20))
         )
-    return alt.vconcat(*panels, data=frame, title="Rates per stage").resolve_scale(y="independent")
+    return alt.vconcat(*panels, data=frame, title="Rates per stage").resolve_scale(x="independent")
 
 
 TREND_COLUMNS = ("week", "week_start", *RATE_COLUMNS)

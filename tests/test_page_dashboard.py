@@ -85,11 +85,9 @@ def test_metrics_changed_elsewhere_show_on_the_next_rerun_without_a_stale_cache(
 
 
 def test_the_email_table_holds_numbers_shown_in_the_one_rate_format(app_db):
-    """Rates stay numbers (so a column sorts as numbers, not as text) and read as format_rate writes them."""
+    """Rates stay numbers (so a column sorts as numbers, not as text), in per cent, shown as format_rate
+    writes them ("27.8 %"; a column with a rate under 1 % keeps its second decimal) and "–" when undefined."""
     import json
-    import math
-
-    from streamlit import dataframe_util
 
     from journey.core.text import format_rate
     from journey.measure.charts import EMAIL_RATES
@@ -105,8 +103,13 @@ def test_the_email_table_holds_numbers_shown_in_the_one_rate_format(app_db):
         numeric, "number"
     )
     assert columns["revenue"]["label"] == "Revenue"
-    shown = dataframe_util.convert_arrow_bytes_to_pandas_df(table.proto.arrow_data.styler.display_values)
+    assert table.proto.placeholder == "–"
     for name in EMAIL_RATES:
-        expected = [format_rate(None if math.isnan(v) else v) for v in frame[name]]
-        assert list(shown[name]) == expected, name
-    assert any(text.endswith(" %") and "." in text for text in shown["open_rate"])
+        printf = columns[name]["type_config"]["format"]
+        assert printf in ("%.1f %%", "%.2f %%"), printf
+        for percent in frame[name].dropna():
+            shown = printf % percent  # Python's printf reads "%.1f %%" as the table's sprintf does
+            expected = format_rate(percent / 100)
+            assert shown == expected or (printf == "%.2f %%" and percent >= 1), (name, shown, expected)
+    assert columns["open_rate"]["type_config"]["format"] == "%.1f %%"  # 48.3 %
+    assert columns["unsubscribe_rate"]["type_config"]["format"] == "%.2f %%"  # 0.21 %, never 0.2 %

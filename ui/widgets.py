@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from journey.core.findings import finding_text
-from journey.core.text import escape_markdown, format_rate, plural
+from journey.core.text import escape_markdown, plural, rate_column_format
 from journey.measure import charts
 from journey.measure.metrics import RATE_DEFINITIONS
 from journey.plan import charts as plan_charts
@@ -162,11 +162,13 @@ def chart_with_downloads(chart, frame, *, stem: str, key: str, **kwargs) -> None
 
 
 def rates_table(frame: pd.DataFrame, rate_names, *, column_config: dict, key: str, **kwargs) -> None:
-    """A table whose `rate_names` columns hold rates as fractions: each shown as format_rate writes it
-    ("27.8 %", "0.15 %", "–" where undefined) and sorted as the number it is."""
-    styled = frame.style.format(format_rate, subset=list(rate_names), na_rep="–")
-    rates = {
-        name: st.column_config.NumberColumn(RATE_DEFINITIONS[name].label, help=RATE_DEFINITIONS[name].help)
-        for name in rate_names
-    }
-    st.dataframe(styled, key=key, column_config={**rates, **column_config}, **kwargs)
+    """A table whose `rate_names` columns hold rates as fractions: shown in per cent as format_rate writes
+    them ("27.8 %"; see rate_column_format), "–" where undefined, and sorted as the numbers they are."""
+    shown = frame.assign(**{name: frame[name] * 100 for name in rate_names})
+    rates = {}
+    for name in rate_names:
+        definition = RATE_DEFINITIONS[name]
+        rates[name] = st.column_config.NumberColumn(
+            definition.label, help=definition.help, format=rate_column_format(frame[name])
+        )
+    st.dataframe(shown, key=key, column_config={**rates, **column_config}, placeholder="–", **kwargs)

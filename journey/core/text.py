@@ -143,8 +143,20 @@ def format_rate(value: float | None) -> str:
     """
     if value is None:
         return "–"
-    decimals = 2 if 0 < abs(value) < 0.01 else 1
-    return f"{value * 100:.{decimals}f} %"
+    return f"{value * 100:.{rate_decimals(value)}f} %"
+
+
+def rate_decimals(value: float) -> int:
+    """How many decimals format_rate gives a rate: 2 under 1 % (not 0), else 1."""
+    return 2 if 0 < abs(value) < 0.01 else 1
+
+
+def rate_column_format(values) -> str:
+    """The printf format a table column of rates, given in per cent, shows them in, as format_rate would:
+    "%.1f %%" ("27.8 %"), or "%.2f %%" for the whole column when any of its rates is under 1 %, so none
+    loses format_rate's second decimal. Undefined rates (None, NaN) are skipped (the table shows "–")."""
+    decimals = max((rate_decimals(v) for v in values if v is not None and v == v), default=1)
+    return f"%.{decimals}f %%"
 
 
 # --- CSV cells -------------------------------------------------------------------------------

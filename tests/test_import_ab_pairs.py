@@ -36,6 +36,16 @@ def variants(session) -> dict[str, list[str]]:
     return result
 
 
+def subjects(session) -> dict[tuple[str, str], str | None]:
+    """(email name, variant label) → the variant's subject override (None: the email's own)."""
+    rows = session.execute(
+        select(Email.name, EmailVariant.label, EmailVariant.subject).join(
+            EmailVariant, EmailVariant.email_id == Email.id
+        )
+    ).all()
+    return {(name, label): subject for name, label, subject in rows}
+
+
 @pytest.mark.parametrize(
     ("title", "expected"),
     [
@@ -66,6 +76,10 @@ def test_a_title_and_its_b_title_in_one_file_become_one_email_with_variants_a_an
     assert ("Spring sale", "", "2026-11-16") not in got
     assert ("Tasting notes (Nov)", "", "2026-11-19") in got  # "(Nov)" names no variant
     assert variants(session) == {"Spring sale": ["A", "B"]}  # the studio lists them
+    assert subjects(session) == {  # a new email has no subject of its own: each side keeps the file's
+        ("Spring sale", "A"): "Spring sale: 20 % off every bean",
+        ("Spring sale", "B"): "Your beans, 20 % off this week",
+    }
 
 
 def test_the_dry_run_check_lists_what_was_paired_and_writes_nothing(session):
@@ -123,13 +137,20 @@ def test_an_unmatched_pair_is_listed_once_with_both_titles_rows(session):
 
 
 def test_imported_pair_shows_as_an_ab_test_in_the_weekly_review(session):
-    journey = make_journey(session, stages={"Decision": ["Spring sale"]})
+    email = {"name": "Spring sale", "subject": "Spring sale: 20 % off every bean"}
+    journey = make_journey(session, stages={"Decision": [email]})
     import_metrics(session, journey.id, PAIRS)
+    # A is the email as it is (its subject is the A row's); B keeps the subject the file sent it with
+    assert subjects(session) == {
+        ("Spring sale", "A"): None,
+        ("Spring sale", "B"): "Your beans, 20 % off this week",
+    }
     weekly = review.weekly_review(session, journey.id, "2026-W47")
     (test,) = weekly.ab_tests
     assert (test.email, test.stage) == ("Spring sale", "Decision")
     assert [label for label, _counts in test.variants] == ["A", "B"]
     assert test.verdict.winner == "B"  # 62 / 992 clicks against 30 / 990: significant
+    assert test.subjects == {"B": "Your beans, 20 % off this week"}
 
 
 def test_the_review_page_shows_the_imported_pair_as_an_ab_test(app_db):

@@ -16,8 +16,9 @@ Rules:
   letter in brackets, or a variant label the email already has) whose base title, "Welcome", is an
   email of the journey or another title in the same file, is variant B, C… of that email, unless an
   email is named "Welcome (B)" itself. The base title's rows on a day a lettered one was sent become
-  variant A. The import creates the EmailVariant rows (label only) the email lacks, and the dry run's
-  check says what it paired (`CheckRow.pair`).
+  variant A. The import creates the EmailVariant rows the email lacks (its label, and the file's
+  Subject where it differs from the email's own), and the dry run's check says what it paired
+  (`CheckRow.pair`).
 - A row that breaks a rule is rejected with its row number (header = row 1). If any
   row is rejected nothing is written: the result lists them and the user fixes the file.
 - Rows of emails the journey does not have are listed as unmatched and skipped, or,
@@ -109,6 +110,7 @@ from journey.plan import journeys
 Progress = Callable[[float, str], None]
 MAX_REJECTED_LISTED = 1_000
 MAX_VARIANT = field_limits(MetricDaily, "variant").max_length
+MAX_SUBJECT = field_limits(EmailVariant, "subject").max_length
 WRITE_BATCH = 5_000
 PROGRESS_EVERY = 1 << 15
 # Mailchimp titles "Welcome (B)" name variant B of "Welcome"; MailerLite Classic names its email by subject.
@@ -240,6 +242,7 @@ class _Targets:
     stages: dict[str, StageRef]
     variants: dict[int, dict[str, str]]
     labels: dict[int, tuple[str, str]]  # email id → (its name, its stage's name)
+    subject_of: dict[int, str] = field(default_factory=dict)  # email id → its subject
     by_subject: dict[str, int] = field(default_factory=dict)  # subjects only one email has
 
     @classmethod
@@ -272,6 +275,7 @@ class _Targets:
             variants=variants,
             by_subject={subject: ids[0] for subject, ids in subjects.items() if len(ids) == 1},
             labels={e.id: (e.name, n.stage.name) for n in tree.stages for e in n.emails},
+            subject_of={e.id: e.subject for e in emails},
         )
 
     def stage_list(self) -> str:
@@ -339,9 +343,9 @@ class _Run:
         self.matched: dict[tuple, tuple[int, str] | None] = {}
         # Mailchimp A/B pairs found in the file: lettered ident → (its base title's ident, label)
         self.pairs: dict[tuple, tuple[tuple, str]] = {}
-        self.created: dict[
-            str, int
-        ] = {}  # folded name → the id of the email created (a stand-in in a dry run)
+        # folded name → the id of the email created for it (a stand-in in a dry run)
+        self.created: dict[str, int] = {}
+        self.subjects: dict[tuple, str] = {}  # ident → its first row's subject (Mailchimp's Subject column)
 
     def count_rows(self, ident: tuple, folded_variant: str, first_row: int, rows: int) -> None:
         """Count `rows` file rows (from `first_row`) for the check of this email and variant."""
@@ -706,6 +710,7 @@ def _read_aggregate(
     result, stream = run.result, run.stream
     read = _AggregateCells(spec, columns, stream)
     width = len(read.header)
+    subject_i = names.index("subject") if spec.name == "mailchimp" and "subject" in names else None
     sends_seen: dict[tuple, int] = {}
     row = stream.header_row
     for cells in stream.rows:
@@ -735,6 +740,8 @@ def _read_aggregate(
             run.reject(row, f"the row has {len(cells)} cells but the header has {width}")
             continue
         ident = run.ident(campaign_id, name, stage, row)
+        if subject_i is not None and ident not in run.subjects and "\x00" not in cells[subject_i]:
+            run.subjects[ident] = " ".join(cells[subject_i].split())[:MAX_SUBJECT]
         _tally(run, ident, values)
         if spec.sums_same_day:
             send = (
@@ -1296,7 +1303,7 @@ def _resolve(
     if suffix_variants:
         _label_a_sides(rows)
         if not dry_run and not result.rejected_total:
-            _add_pair_variants(session, targets, rows)
+            _add_pair_variants(session, targets, rows, _pair_subjects(run, rows))
     return rows
 
 
@@ -1379,16 +1386,44 @@ def _label_a_sides(rows: dict[tuple[int, str, date], list]) -> None:
             rows[(email_id, "A", day)] = rows.pop((email_id, "", day))
 
 
-def _add_pair_variants(session: Session, targets: _Targets, rows: dict[tuple[int, str, date], list]) -> None:
-    """The EmailVariant rows (label only: the email's own subject and body) that A/B pairs name and the
-    emails lack, so the studio lists them and the review compares them."""
+def _pair_subjects(run: _Run, rows: dict[tuple[int, str, date], list]) -> dict[tuple[int, str], str]:
+    """(email id, A/B label) → the subject the file's title for it was sent with."""
+    sent = {(email_id, variant) for email_id, variant, _day in rows}
+    subjects: dict[tuple[int, str], str] = {}
+    for ident, subject in run.subjects.items():
+        target = run.matched.get((ident, ""))
+        base, label = run.pairs.get(ident, (ident, ""))
+        created = run.created.get(run.idents[base][0].casefold())
+        if target is None and created is not None:
+            target = (created, label)
+        if target is None or not subject:
+            continue
+        email_id, label = target
+        if not label and (email_id, "A") in sent:
+            label = "A"
+        if AB_LETTER.fullmatch(label):
+            subjects.setdefault((email_id, label), subject)
+    return subjects
+
+
+def _add_pair_variants(
+    session: Session,
+    targets: _Targets,
+    rows: dict[tuple[int, str, date], list],
+    subjects: dict[tuple[int, str], str],
+) -> None:
+    """The EmailVariant rows that A/B pairs name and the emails lack, so the studio lists them and the
+    review compares them: the label, and the subject the file gives it where it differs from the email's."""
     from journey.write.variants import add_variant
 
     wanted = {(email_id, variant) for email_id, variant, _day in rows if AB_LETTER.fullmatch(variant)}
     for email_id, label in sorted(wanted):
-        if label.casefold() not in targets.variants.get(email_id, {}):
-            add_variant(session, email_id, label=label)
-            targets.variants.setdefault(email_id, {})[label.casefold()] = label
+        if label.casefold() in targets.variants.get(email_id, {}):
+            continue
+        subject = subjects.get((email_id, label))
+        own = " ".join((targets.subject_of.get(email_id) or "").split())
+        add_variant(session, email_id, label=label, subject=subject if subject and subject != own else None)
+        targets.variants.setdefault(email_id, {})[label.casefold()] = label
 
 
 def _merge(

@@ -11,6 +11,7 @@ row 5 "Tasting notes" 18 Nov, row 6 "Tasting notes (Nov)" 19 Nov (a word in brac
 from __future__ import annotations
 
 import pytest
+from conftest import ROOT
 from metrics_import_support import FIXTURES, counts, row
 from sqlalchemy import select
 from support import in_db, make_journey, run_page, texts
@@ -153,10 +154,28 @@ def test_imported_pair_shows_as_an_ab_test_in_the_weekly_review(session):
     assert test.subjects == {"B": "Your beans, 20 % off this week"}
 
 
-def test_the_review_page_shows_the_imported_pair_as_an_ab_test(app_db):
+def test_import_page_lists_the_pair_then_the_review_page_shows_the_ab_test(app_db):
+    """End to end in the app: upload the export, read the pair in the check, import, review the week."""
+    from streamlit.testing.v1 import AppTest
+
+    from ui.navigation import page_path
+
     with in_db(app_db) as session:
-        journey = make_journey(session, stages={"Decision": ["Spring sale"]})
-        import_metrics(session, journey.id, PAIRS)
+        make_journey(session, stages={"Decision": ["Spring sale"]})
+    at = AppTest.from_file(str(ROOT / page_path("import_metrics")), default_timeout=60).run()
+    at.file_uploader(key="import_file").set_value(("campaigns.csv", PAIRS.read_bytes(), "text/csv"))
+    at.run()
+    assert not at.exception
+    check = next(frame.value for frame in at.dataframe if "A/B test" in frame.value.columns)
+    pairs = dict(zip(check["In the file"], check["A/B test"], strict=True))
+    assert (
+        pairs["Spring sale (B)"]
+        == "A/B test: “Spring sale (B)” is variant B of “Spring sale”, beside “Spring sale”"
+    )
+    at.button(key="import_commit").click().run()
+    assert not at.exception
+    assert "Imported" in at.success[0].value
+
     at = run_page("review")
     at.selectbox(key="review_week").set_value("2026-W47").run()
     assert not at.exception

@@ -137,20 +137,26 @@ def _img(image: InlineImage) -> str:
     )
 
 
+def _headline(period: Period, measured: Sequence[WeeklyReview], alerts: int) -> str:
+    """The digest's first sentence (plain text, no user data)."""
+    if not measured:
+        return (
+            f"No metrics for {week_dates(period, year=True)} yet. Import the week's export on the app's "
+            "Import metrics page; next week's digest will include it."
+        )
+    return (
+        f"{plural(alerts, 'alert') if alerts else 'No alerts'} in {plural(len(measured), 'journey')}, "
+        f"{period.start:%A %d %B} to {period.end:%A %d %B %Y}."
+    )
+
+
 def _summary_html(period: Period, reviews: Sequence[WeeklyReview], alerts: int) -> list[str]:
     e = html.escape
     measured = [r for r in reviews if not r.is_empty]
     parts = [f"<h1>Weekly review {e(week_dates(period, year=True))}</h1>"]
+    parts.append(f"<p>{e(_headline(period, measured, alerts))}</p>")
     if not measured:
-        parts.append(
-            f"<p>No metrics for {e(week_dates(period, year=True))} yet. Import the week's export on the "
-            "app's Import metrics page; next week's digest will include it.</p>"
-        )
         return parts
-    parts.append(
-        f"<p>{plural(alerts, 'alert') if alerts else 'No alerts'} in {plural(len(measured), 'journey')}, "
-        f"{period.start:%A %d %B} to {period.end:%A %d %B %Y}.</p>"
-    )
     parts.append("<h2>Alerts</h2>")
     if alerts:
         parts.append("<ul class='alerts'>")
@@ -188,18 +194,9 @@ def _summary_html(period: Period, reviews: Sequence[WeeklyReview], alerts: int) 
 
 def _summary_text(period: Period, reviews: Sequence[WeeklyReview], alerts: int) -> list[str]:
     measured = [r for r in reviews if not r.is_empty]
-    lines = [f"# Weekly review {week_dates(period, year=True)}", ""]
+    lines = [f"# Weekly review {week_dates(period, year=True)}", "", _headline(period, measured, alerts), ""]
     if not measured:
-        return [
-            *lines,
-            f"No metrics for {week_dates(period, year=True)} yet. Import the week's export on the app's "
-            "Import metrics page; next week's digest will include it.",
-            "",
-        ]
-    lines += [
-        f"{plural(alerts, 'alert') if alerts else 'No alerts'} in {plural(len(measured), 'journey')}.",
-        "",
-    ]
+        return lines
     lines += ["## Alerts", ""]
     lines += [
         f"- **{escape_markdown(r.journey)} · {escape_markdown(a.stage)}**: {escape_markdown(a.message)}"

@@ -161,7 +161,7 @@ def app_db(tmp_path, monkeypatch, sqlite_template) -> str:
 
 # Real-browser fixtures (tests marked `browser`) and the in-process CLI runner, for every test module.
 from browser_support import app_url, browser, browser_context, page, start_app  # noqa: E402, F401
-from support import cli, inbox  # noqa: E402, F401
+from support import cli, inbox, smtp_env  # noqa: E402, F401
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)

@@ -8,7 +8,8 @@
 - `make_persona`, `make_journey`: factories for the personas and journeys a test needs, no more.
 - `inbox` (a fixture, registered in conftest.py): a real SMTP server on loopback (aiosmtpd) that keeps what
   it receives (`inbox.envelopes`) and refuses @refused.example; `inbox.port` is where it listens.
-  `Inbox`, `start_smtp` and `free_port` build other servers (one that wants a login, a closed port).
+  `Inbox`, `start_smtp` and `free_port` build other servers (one that wants a login, a closed port);
+  `smtp_env(port)` (a fixture) sets the SMTP_* variables the app and the CLI read to such a server.
 """
 
 from __future__ import annotations
@@ -129,6 +130,24 @@ def inbox() -> Iterator[Inbox]:
     controller, inbox.port = start_smtp(inbox)
     yield inbox
     controller.stop()
+
+
+@pytest.fixture
+def smtp_env(monkeypatch) -> Callable[[int], None]:
+    """smtp_env(port): the SMTP_* variables (any set outside removed) for a plain server on 127.0.0.1:port,
+    without TLS or login, sending from digest@fernhillcoffee.example."""
+    from journey.write.send import ENV_KEYS
+
+    for name in ENV_KEYS.values():
+        monkeypatch.delenv(name, raising=False)
+
+    def point_at(port: int) -> None:
+        monkeypatch.setenv("SMTP_HOST", "127.0.0.1")
+        monkeypatch.setenv("SMTP_PORT", str(port))
+        monkeypatch.setenv("SMTP_STARTTLS", "false")
+        monkeypatch.setenv("SMTP_FROM", "digest@fernhillcoffee.example")
+
+    return point_at
 
 
 # --- AppTest pages ----------------------------------------------------------------------------------

@@ -16,7 +16,6 @@ from db.models import MetricDaily
 from journey.measure.digest import week_dates
 from journey.measure.metrics import Period
 from journey.measure.review import resolve_week, weekly_review
-from journey.write.send import ENV_KEYS
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 HOSTILE_STAGE = "Tips & <b>tricks</b>"
@@ -67,21 +66,6 @@ def db(db_url, week) -> str:
 def report(cli, db):
     """report(*args): `python -m journey report …` on that database, in process."""
     return lambda *args, **kwargs: cli("report", *args, db=db, **kwargs)
-
-
-@pytest.fixture
-def smtp_env(monkeypatch):
-    """smtp_env(port): the SMTP_* variables for a plain (no TLS, no login) server on 127.0.0.1:port."""
-    for name in ENV_KEYS.values():
-        monkeypatch.delenv(name, raising=False)
-
-    def point_at(port: int) -> None:
-        monkeypatch.setenv("SMTP_HOST", "127.0.0.1")
-        monkeypatch.setenv("SMTP_PORT", str(port))
-        monkeypatch.setenv("SMTP_STARTTLS", "false")
-        monkeypatch.setenv("SMTP_FROM", "digest@fernhillcoffee.example")
-
-    return point_at
 
 
 def _received(inbox):

@@ -92,7 +92,7 @@ def test_json_report_for_a_date_range(report):
 def test_the_table_shows_rates_in_percent_and_dashes(report):
     result = report("--journey", "Shop", "--week", "2026-W47")
     assert result.returncode == 0, result.stderr
-    assert "Shop: 2026-W47 (16 Nov – 22 Nov 2026)" in result.stdout
+    assert "Shop: 2026-W47 · 16–22 Nov 2026" in result.stdout
     welcome = next(line for line in result.stdout.splitlines() if line.startswith("Welcome"))
     assert "30.0 %" in welcome
     keep = next(line for line in result.stdout.splitlines() if line.startswith("Keep"))
@@ -100,11 +100,11 @@ def test_the_table_shows_rates_in_percent_and_dashes(report):
 
 
 def test_default_period_is_the_last_complete_week(report):
-    from journey.measure.metrics import iso_week_label, last_complete_week
+    from journey.measure.weeks import iso_week_label, last_complete_week
 
     result = report("--journey", "Shop")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[0].startswith(f"Shop: {iso_week_label(last_complete_week().start)} (")
+    assert result.stdout.splitlines()[0].startswith(f"Shop: {iso_week_label(last_complete_week().start)} · ")
 
 
 @pytest.mark.parametrize(

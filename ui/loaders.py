@@ -13,7 +13,7 @@ from datetime import date
 import streamlit as st
 
 from db.engine import database_url
-from journey.measure import charts, metrics, review
+from journey.measure import charts, metrics, review, weeks
 from journey.plan import journeys, maps, personas
 from journey.plan.walkthrough import PathEvent, walk_journey
 from journey.write import brand, snippets
@@ -98,7 +98,7 @@ def load_journey_span(journey_id: int):
 
 @st.cache_data(ttl=TTL, show_spinner="Summing the metrics…")
 def _load_dashboard(stamp, journey_id, start, end, stage_ids, trend_rates, table_rate) -> dict:
-    period = metrics.Period(start, end)
+    period = weeks.Period(start, end)
     with db_session() as session:
         stages = metrics.stage_metrics(session, journey_id, period, stage_ids)
         weekly = metrics.stage_weekly(session, journey_id, period, stage_ids)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from journey.measure import review
-from journey.measure.metrics import iso_week_label, last_complete_week, parse_week
+from journey.measure.weeks import iso_week_label, last_complete_week, parse_week
 from journey.plan import journeys, personas
 from journey.write.render import standard_merge_data
 from ui.db import db_session

@@ -7,7 +7,7 @@ import json
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from journey.measure.metrics import Period
+    from journey.measure.weeks import Period
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -29,7 +29,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def _period(args: argparse.Namespace) -> Period:
     from journey.core.errors import InvalidInput
-    from journey.measure.metrics import last_complete_week, make_period, parse_day, parse_week
+    from journey.measure.weeks import last_complete_week, make_period, parse_day, parse_week
 
     if args.week and (args.start or args.end):
         raise InvalidInput("Give either --week or --from/--to, not both.", field="week")

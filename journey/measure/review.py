@@ -28,18 +28,13 @@ from journey.measure.metrics import (
     REPORT_COUNTS,
     REPORT_RATES,
     Counts,
-    Period,
     StageMetrics,
     email_metrics,
     format_change,
     format_rate,
-    iso_week_label,
-    last_complete_week,
-    parse_week,
     relative_change,
     stage_metrics_by_period,
     total_counts,
-    week_start_of,
 )
 from journey.measure.stats import (
     ALPHA,
@@ -49,6 +44,7 @@ from journey.measure.stats import (
     compare_variants,
     two_proportion_ztest,
 )
+from journey.measure.weeks import Period, iso_week_label, last_complete_week, parse_week, week_start_of
 from journey.plan import journeys
 
 THRESHOLDS_KEY = "alert_thresholds"

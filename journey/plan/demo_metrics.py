@@ -20,7 +20,7 @@ from sqlalchemy import delete, insert
 from sqlmodel import Session
 
 from db.models import EmailVariant, MetricDaily, utcnow
-from journey.measure.metrics import last_complete_week
+from journey.measure.weeks import last_complete_week
 from journey.plan import journeys
 
 SEED = 20261123

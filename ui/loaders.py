@@ -13,7 +13,7 @@ from datetime import date
 import streamlit as st
 
 from db.engine import database_url
-from journey.measure import charts, metrics, review, weeks
+from journey.measure import charts, metrics, review, time_zone, weeks
 from journey.plan import journeys, maps, personas
 from journey.plan.walkthrough import PathEvent, walk_journey
 from journey.write import brand, snippets
@@ -172,6 +172,22 @@ def load_brand() -> brand.Brand:
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
+def _load_time_zone(stamp: tuple) -> time_zone.TimeZone:
+    with db_session() as session:
+        return time_zone.load_time_zone(session)
+
+
+def load_time_zone() -> time_zone.TimeZone:
+    """The workspace's time zone (with its version): when its days, so its weeks, begin and end."""
+    return _load_time_zone(data_key())
+
+
+def workspace_today() -> date:
+    """Today in the workspace's time zone (not cached: the clock moves; journey.measure.weeks.utc_now)."""
+    return load_time_zone().today()
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
 def _load_snippet_library(stamp: tuple) -> dict[str, str]:
     with db_session() as session:
         return snippets.snippet_library(session)
@@ -207,6 +223,7 @@ DATA_LOADERS = (
     _load_snippet_library,
     _load_snippets,
     _load_brand,
+    _load_time_zone,
 )
 
 

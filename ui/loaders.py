@@ -31,14 +31,15 @@ def data_key() -> tuple:
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def _load_map_view(stamp: tuple, journey_id: int) -> maps.MapView:
+def _load_map_view(stamp: tuple, journey_id: int, today: date) -> maps.MapView:
     with db_session() as session:
-        return maps.map_view(session, journey_id)
+        return maps.map_view(session, journey_id, today)
 
 
 def load_map_view(journey_id: int) -> maps.MapView:
-    """The journey's map (with its latest stage rates), its check findings and its source journey id."""
-    return _load_map_view(data_key(), journey_id)
+    """The journey's map (with its stages' rates in the last complete week), its check findings and its
+    source journey id."""
+    return _load_map_view(data_key(), journey_id, workspace_today())
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
@@ -120,15 +121,16 @@ def load_dashboard(journey_id, start, end, stage_ids=None, trend_rates=(), table
 
 
 @st.cache_data(ttl=TTL, show_spinner="Preparing the review…")
-def _load_weekly_review(stamp: tuple, journey_id: int, week: str):
+def _load_weekly_review(stamp: tuple, journey_id: int, week: str, today: date):
     with db_session() as session:
-        weekly = review.weekly_review(session, journey_id, week)
+        weekly = review.weekly_review(session, journey_id, week, today=today)
     return weekly, charts.stage_rates_frame(weekly.stage_metrics), charts.funnel_frame(weekly.stage_metrics)
 
 
 def load_weekly_review(journey_id: int, week: str):
-    """(WeeklyReview, stage-rates frame, funnel frame) for one journey and ISO week."""
-    return _load_weekly_review(data_key(), journey_id, week)
+    """(WeeklyReview, stage-rates frame, funnel frame) for one journey and ISO week, as of today in the
+    workspace's time zone (a week in progress is marked)."""
+    return _load_weekly_review(data_key(), journey_id, week, workspace_today())
 
 
 @st.cache_data(max_entries=256, show_spinner=False)

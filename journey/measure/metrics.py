@@ -24,7 +24,8 @@ from sqlmodel import Session
 
 from db.models import METRIC_COUNTS, METRIC_FIELDS, Email, JourneyPersona, MetricDaily, Stage
 from journey.core.text import format_rate as format_rate  # the one rate format, for measure's users
-from journey.measure.weeks import Period, iso_week, iso_week_label
+from journey.measure.time_zone import workspace_today
+from journey.measure.weeks import Period, complete_weeks, iso_week_label, week_label
 from journey.plan import journeys
 
 COUNT_FIELDS = METRIC_FIELDS  # the counts of metric_daily, then revenue (read from the table)
@@ -553,7 +554,7 @@ FLAT_WITHIN = 0.02  # a relative change under 2 % counts as flat
 
 @dataclass(frozen=True)
 class StageRates:
-    """A stage's rates in the latest week with data, and which way each moved since the week before."""
+    """A stage's rates in the last complete week with data, and which way each moved since the week before."""
 
     stage_id: int
     stage: str
@@ -563,6 +564,8 @@ class StageRates:
     previous: dict[str, float | None]
     # "up", "down" or "flat" (within 2 % relative); None where either week has no rate to compare.
     direction: dict[str, str | None]
+    label: str = ""  # the week's dates, "23–29 Nov", marked "in progress (N of 7 days)" while under way
+    complete: bool = True  # False only when every metric of the journey is in the week in progress
 
 
 def direction_of(current: float | None, previous: float | None) -> str | None:
@@ -577,16 +580,19 @@ def direction_of(current: float | None, previous: float | None) -> str | None:
     return "up" if change > 0 else "down"
 
 
-def latest_stage_rates(session: Session, journey_id: int) -> dict[int, StageRates]:
-    """For the journey map: each stage's rates in the journey's latest week with data, and their direction.
+def latest_stage_rates(session: Session, journey_id: int, today: date | None = None) -> dict[int, StageRates]:
+    """For the journey map and its checks: each stage's rates in the journey's last complete ISO week with
+    data (as of `today`, default today in the workspace's time zone), and their direction since the week before.
 
-    Empty when the journey has no metrics. Stages without data that week are left out.
-    Whether "up" is good depends on the rate: see RATE_DEFINITIONS[name].higher_is_better.
+    Only when all the journey's data is in the week in progress is that week used, marked (`complete` False,
+    "in progress (N of 7 days)" in its label). Empty when the journey has no metrics. Stages without data
+    that week are left out. Whether "up" is good depends on the rate: RATE_DEFINITIONS[name].higher_is_better.
     """
     span = data_range(session, MetricFilter(journey_id=journey_id))
     if span is None:
         return {}
-    week = iso_week(span.end)
+    today = today or workspace_today(session)
+    week = complete_weeks(span.end, today, 1, first_day=span.start)
     current = {s.stage_id: s for s in stage_metrics(session, journey_id, week)}
     previous = {s.stage_id: s for s in stage_metrics(session, journey_id, week.shifted(-1))}
     result = {}
@@ -602,6 +608,8 @@ def latest_stage_rates(session: Session, journey_id: int) -> dict[int, StageRate
             rates=now,
             previous=before,
             direction={name: direction_of(now[name], before[name]) for name in RATE_NAMES},
+            label=week_label(week.start, today=today),
+            complete=week.is_complete(today),
         )
     return result
 

@@ -93,6 +93,11 @@ class Period:
         """How many of its days have begun by `today`, today included (0 before it starts)."""
         return max(0, min(self.days, (today - self.start).days + 1))
 
+    def title(self, today: date) -> str:
+        """Its label, marked while under way: "2026-W49 · 30 Nov – 6 Dec 2026, in progress (2 of 7 days)"."""
+        progress = self.progress(today)
+        return f"{self.label}, {progress}" if progress else self.label
+
     def progress(self, today: date) -> str:
         """ "" once complete; "in progress (2 of 7 days)" while under way; "not started" before it."""
         if self.is_complete(today):

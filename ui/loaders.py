@@ -98,7 +98,7 @@ def load_journey_span(journey_id: int):
 
 
 @st.cache_data(ttl=TTL, show_spinner="Summing the metrics…")
-def _load_dashboard(stamp, journey_id, start, end, stage_ids, trend_rates, table_rate) -> dict:
+def _load_dashboard(stamp, journey_id, start, end, stage_ids, trend_rates, table_rate, today) -> dict:
     period = weeks.Period(start, end)
     with db_session() as session:
         stages = metrics.stage_metrics(session, journey_id, period, stage_ids)
@@ -108,16 +108,18 @@ def _load_dashboard(stamp, journey_id, start, end, stage_ids, trend_rates, table
     return {
         "total": metrics.total_counts(stages),
         "stage_rates": charts.stage_rates_frame(stages),
-        "trend": charts.stage_trend_frame(weekly, trend_rates),
+        "trend": charts.stage_trend_frame(weekly, trend_rates, today=today, period=period),
         "funnel": charts.funnel_frame(stages),
         "emails": charts.email_table_frame(emails, email_weeks, table_rate),
     }
 
 
 def load_dashboard(journey_id, start, end, stage_ids=None, trend_rates=(), table_rate="click_rate") -> dict:
-    """The dashboard's data for one journey and period: totals and one DataFrame per chart."""
+    """The dashboard's data for one journey and period: totals and one DataFrame per chart (the week in
+    progress marked as of today in the workspace's time zone)."""
     ids = tuple(stage_ids) if stage_ids else None
-    return _load_dashboard(data_key(), journey_id, start, end, ids, tuple(trend_rates), table_rate)
+    today = workspace_today()
+    return _load_dashboard(data_key(), journey_id, start, end, ids, tuple(trend_rates), table_rate, today)
 
 
 @st.cache_data(ttl=TTL, show_spinner="Preparing the review…")

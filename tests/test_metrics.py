@@ -258,15 +258,25 @@ def test_report_rows_have_the_cli_keys_with_null_where_undefined(session, shop):
     assert rows[2]["sent"] == 0
 
 
-def test_latest_stage_rates_use_the_latest_week_and_say_which_way_each_moved(session, shop):
-    latest = metrics.latest_stage_rates(session, shop["journey"].id)
+def test_latest_stage_rates_use_the_latest_complete_week_and_say_which_way_each_moved(session, shop):
+    latest = metrics.latest_stage_rates(session, shop["journey"].id, today=date(2026, 11, 30))
     welcome, buy, keep = shop["stages"]
-    # The latest data (23 Nov) is in 2026-W48, where only Welcome sent.
+    # The latest data (23 Nov) is in 2026-W48, complete on Monday 30 Nov, where only Welcome sent.
     assert set(latest) == {welcome.id}
     assert latest[welcome.id].week == "2026-W48"
+    assert latest[welcome.id].label == "23–29 Nov"
     assert latest[welcome.id].rates["open_rate"] == 0.0
     assert latest[welcome.id].direction["open_rate"] == "down"  # 59/118 → 0/999
     assert latest[welcome.id].direction["click_to_open_rate"] is None  # no opens this week
+
+
+def test_latest_stage_rates_leave_out_the_week_in_progress(session, shop):
+    welcome, buy, _ = shop["stages"]
+    latest = metrics.latest_stage_rates(session, shop["journey"].id, today=date(2026, 11, 24))  # a Tuesday
+    assert {r.week for r in latest.values()} == {"2026-W47"}  # not W48, two days old
+    assert set(latest) == {welcome.id, buy.id}
+    assert latest[welcome.id].label == "16–22 Nov"
+    assert latest[welcome.id].counts.delivered == 118
 
 
 def test_direction_of_rates():

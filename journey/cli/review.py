@@ -7,13 +7,15 @@ import json
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from journey.measure.weeks import Period
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "report",
-        help="each stage's counts and rates for a week (default: the last complete ISO week)",
+        help="each stage's counts and rates for a week (default: the last complete ISO week, in the workspace's time zone)",
         description=(
             "Print, per stage in journey order, the counts and the open, click, click-to-open, conversion, "
             "unsubscribe and bounce rates (as fractions in JSON; null where nothing was delivered)."
@@ -27,7 +29,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=run)
 
 
-def _period(args: argparse.Namespace) -> Period:
+def _period(args: argparse.Namespace, today: date) -> Period:
     from journey.core.errors import InvalidInput
     from journey.measure.weeks import last_complete_week, make_period, parse_day, parse_week
 
@@ -39,7 +41,7 @@ def _period(args: argparse.Namespace) -> Period:
         if not (args.start and args.end):
             raise InvalidInput("--from and --to go together: give both days (YYYY-MM-DD).", field="to")
         return make_period(parse_day(args.start, field="from"), parse_day(args.end, field="to"))
-    return last_complete_week()
+    return last_complete_week(today)
 
 
 def _table(rows: list[dict], title: str) -> str:
@@ -71,14 +73,16 @@ def _table(rows: list[dict], title: str) -> str:
 def run(args: argparse.Namespace) -> int:
     from journey.cli.common import cli_session
     from journey.measure.metrics import report_rows
+    from journey.measure.time_zone import workspace_today
     from journey.plan import journeys
 
-    period = _period(args)
     with cli_session(args) as session:
+        today = workspace_today(session)
+        period = _period(args, today)
         journey = journeys.get_journey_by_name(session, args.journey)
         rows = report_rows(session, journey.id, period)
     if args.json:
         print(json.dumps(rows, indent=2))
     else:
-        print(_table(rows, f"{journey.name}: {period.label}"))
+        print(_table(rows, f"{journey.name}: {period.title(today)}"))
     return 0

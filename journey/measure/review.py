@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlmodel import Session
 
-from db.crud import update_versioned
+from db.crud import save_setting, update_versioned
 from db.models import EmailVariant, Setting, WeeklyNote
 from journey.core.errors import InvalidInput, StaleEdit
 from journey.core.fields import field_limits
@@ -126,19 +126,11 @@ def save_thresholds(
     (0 for a first save); refused with StaleEdit when a teammate saved in between.
     """
     thresholds = clean_thresholds(asdict(values) if isinstance(values, Thresholds) else values)
-    setting = session.get(Setting, THRESHOLDS_KEY)
-    if setting is None and expected_version == 0:
-        session.add(Setting(key=THRESHOLDS_KEY, value=asdict(thresholds)))
-    elif (
-        setting is None
-        or update_versioned(session, Setting, THRESHOLDS_KEY, expected_version, {"value": asdict(thresholds)})
-        is None
-    ):
+    if not save_setting(session, THRESHOLDS_KEY, asdict(thresholds), expected_version):
         raise StaleEdit(
             "A teammate saved the alert thresholds since you opened them. Nothing was overwritten: "
             "reload to see theirs, then change them again."
         )
-    session.flush()
     return thresholds
 
 

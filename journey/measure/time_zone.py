@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo, available_timezones
 
 from sqlmodel import Session
 
-from db.crud import update_versioned
+from db.crud import save_setting
 from db.models import Setting
 from journey.core.errors import InvalidInput, StaleEdit
 from journey.measure.weeks import DEFAULT_ZONE, today_in
@@ -89,19 +89,11 @@ def save_time_zone(session: Session, name: str, expected_version: int) -> TimeZo
 
     Refused with StaleEdit, overwriting nothing, when a teammate saved it in between.
     """
-    value = {"name": clean_time_zone(name)}
-    setting = session.get(Setting, TIME_ZONE_KEY)
-    if setting is None and expected_version == 0:
-        session.add(Setting(key=TIME_ZONE_KEY, value=value))
-    elif (
-        setting is None
-        or update_versioned(session, Setting, TIME_ZONE_KEY, expected_version, {"value": value}) is None
-    ):
+    if not save_setting(session, TIME_ZONE_KEY, {"name": clean_time_zone(name)}, expected_version):
         raise StaleEdit(
             "A teammate saved the time zone since you opened it. Nothing was overwritten: "
             "reload to see theirs, then change it again."
         )
-    session.flush()
     return load_time_zone(session)
 
 

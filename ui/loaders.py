@@ -175,19 +175,17 @@ def load_brand() -> brand.Brand:
     return _load_brand(data_key())
 
 
-@st.cache_data(ttl=TTL, show_spinner=False)
-def _load_time_zone(stamp: tuple) -> time_zone.TimeZone:
+def load_time_zone() -> time_zone.TimeZone:
+    """The workspace's time zone (with its version): when its days, so its weeks, begin and end.
+
+    Not cached: one read of a row by its primary key costs less than the data stamp a cache would key on."""
     with db_session() as session:
         return time_zone.load_time_zone(session)
 
 
-def load_time_zone() -> time_zone.TimeZone:
-    """The workspace's time zone (with its version): when its days, so its weeks, begin and end."""
-    return _load_time_zone(data_key())
-
-
 def workspace_today() -> date:
-    """Today in the workspace's time zone (not cached: the clock moves; journey.measure.weeks.utc_now)."""
+    """Today in the workspace's time zone (the clock: journey.measure.weeks.utc_now); the loaders that
+    depend on the day take it as an argument, so a new day is a new cache entry."""
     return load_time_zone().today()
 
 
@@ -227,7 +225,6 @@ DATA_LOADERS = (
     _load_snippet_library,
     _load_snippets,
     _load_brand,
-    _load_time_zone,
 )
 
 

@@ -147,3 +147,15 @@ def test_the_metrics_page_defaults_to_complete_weeks_and_marks_the_week_in_progr
     at.date_input(key="dashboard_dates").set_value((FIRST_DAY, tuesday)).run()
     assert not at.exception
     assert _trend_weeks(at)[-1] == "15–21 Jun, in progress (2 of 7 days)"
+
+
+def test_the_digest_of_the_week_in_progress_says_so(session, tuesday):
+    from journey.measure.digest import digest_subject
+
+    journey_id = seed(session)
+    in_progress = review.weekly_review(session, journey_id, IN_PROGRESS)
+    assert digest_subject(in_progress.period, [in_progress]) == (
+        "Weekly review 15–21 Jun, in progress (2 of 7 days), Weekly: 2 alerts"
+    )
+    last = review.weekly_review(session, journey_id)
+    assert digest_subject(last.period, [last]) == "Weekly review 8–14 Jun, Weekly: no alerts"

@@ -7,7 +7,8 @@ from sqlalchemy import text
 
 from db.models import MetricDaily
 from journey.measure import metrics
-from journey.measure.metrics import Counts, MetricFilter, Period, rate
+from journey.measure.metrics import Counts, MetricFilter, rate
+from journey.measure.weeks import Period
 from journey.plan import journeys, personas
 
 # --- rates (pure) -------------------------------------------------------------

@@ -90,8 +90,14 @@ def test_a_period_that_ends_before_it_starts_is_refused():
         pytest.param(date(2026, 11, 23), date(2026, 11, 29), True, "23–29 Nov 2026", id="with-the-year"),
         pytest.param(date(2026, 11, 30), date(2026, 12, 6), False, "30 Nov – 6 Dec", id="across-months"),
         pytest.param(date(2026, 11, 30), date(2026, 12, 6), True, "30 Nov – 6 Dec 2026", id="months-year"),
+        pytest.param(date(2026, 10, 26), date(2026, 11, 1), False, "26 Oct – 1 Nov", id="two-months"),
+        pytest.param(date(2025, 12, 29), date(2026, 1, 4), False, "29 Dec – 4 Jan", id="across-years"),
         pytest.param(
-            date(2025, 12, 29), date(2026, 1, 4), False, "29 Dec 2025 – 4 Jan 2026", id="across-years-always"
+            date(2025, 12, 29),
+            date(2026, 1, 4),
+            True,
+            "29 Dec 2025 – 4 Jan 2026",
+            id="across-years-with-both",
         ),
         pytest.param(date(2026, 11, 24), date(2026, 11, 24), False, "24 Nov", id="one-day"),
     ],
@@ -136,7 +142,7 @@ def test_a_week_is_complete_only_once_its_sunday_is_over(today, complete, progre
         pytest.param(
             date(2026, 1, 1),
             date(2025, 12, 30),
-            "29 Dec 2025 – 4 Jan 2026, in progress (2 of 7 days)",
+            "29 Dec – 4 Jan, in progress (2 of 7 days)",
             id="new-year",
         ),
     ],

@@ -8,7 +8,7 @@ window metrics are kept for. The clock is `utc_now`, one function: every "today"
     Period(start, end)                days, both included: .days, .is_complete(today), .progress(today)
     iso_week(day), parse_week(text)   the ISO week of a day, or of "2026-W47", as a Period
     last_complete_week(today)         the last week that ended before today
-    dates_label(start, end)           "24–30 Nov", "29 Dec – 4 Jan" (the year where needed)
+    dates_label(start, end, year=)    "24–30 Nov", "29 Dec – 4 Jan"; with the year "29 Dec 2025 – 4 Jan 2026"
     week_label(day, today=)           a week's dates, marked "in progress (N of 7 days)" until it ends
     complete_weeks(last_day, today)   the last complete weeks up to a last day with data (Metrics' range)
 """
@@ -44,14 +44,14 @@ def today_in(zone: str = DEFAULT_ZONE) -> date:
 
 
 def dates_label(start: date, end: date, *, year: bool = False) -> str:
-    """ "24–30 Nov", "29 Nov – 5 Dec", "29 Dec 2025 – 4 Jan 2026" (across years, always with them);
-    with `year`, the year at the end ("24–30 Nov 2026")."""
+    """A week as people write it: "24–30 Nov", "29 Dec – 4 Jan"; with `year`, "24–30 Nov 2026" and, across
+    a new year, both years: "29 Dec 2025 – 4 Jan 2026"."""
     tail = f" {end.year}" if year else ""
-    if start.year != end.year:
+    if year and start.year != end.year:
         return f"{start.day} {start:%b %Y} – {end.day} {end:%b %Y}"
     if start == end:
         return f"{start.day} {start:%b}{tail}"
-    if start.month == end.month:
+    if (start.year, start.month) == (end.year, end.month):
         return f"{start.day}–{end.day} {end:%b}{tail}"
     return f"{start.day} {start:%b} – {end.day} {end:%b}{tail}"
 

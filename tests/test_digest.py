@@ -6,7 +6,7 @@ from __future__ import annotations
 import email
 import html
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 from email import policy
 
 import pytest
@@ -253,16 +253,3 @@ def test_week_last_without_send_to_prints_the_last_complete_week(report, db, wee
     assert (
         next(line for line in result.stdout.splitlines() if line.startswith("Welcome")).split()[1] == "1,000"
     )
-
-
-@pytest.mark.parametrize(
-    ("start", "year", "expected"),
-    [
-        pytest.param(date(2026, 11, 23), False, "23–29 Nov", id="one-month"),
-        pytest.param(date(2026, 11, 23), True, "23–29 Nov 2026", id="one-month-with-year"),
-        pytest.param(date(2026, 10, 26), False, "26 Oct – 1 Nov", id="two-months"),
-        pytest.param(date(2025, 12, 29), True, "29 Dec 2025 – 4 Jan 2026", id="two-years"),
-    ],
-)
-def test_week_dates_reads_as_people_write_a_week(start, year, expected):
-    assert week_dates(Period(start, start + timedelta(days=6)), year=year) == expected

@@ -6,7 +6,7 @@ from __future__ import annotations
 import email
 import html
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 from email import policy
 
 import pytest
@@ -14,8 +14,8 @@ from support import free_port, in_db, make_journey
 
 from db.models import MetricDaily
 from journey.measure.digest import week_dates
-from journey.measure.metrics import Period
 from journey.measure.review import resolve_week, weekly_review
+from journey.measure.weeks import Period
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 HOSTILE_STAGE = "Tips & <b>tricks</b>"
@@ -253,16 +253,3 @@ def test_week_last_without_send_to_prints_the_last_complete_week(report, db, wee
     assert (
         next(line for line in result.stdout.splitlines() if line.startswith("Welcome")).split()[1] == "1,000"
     )
-
-
-@pytest.mark.parametrize(
-    ("start", "year", "expected"),
-    [
-        pytest.param(date(2026, 11, 23), False, "23–29 Nov", id="one-month"),
-        pytest.param(date(2026, 11, 23), True, "23–29 Nov 2026", id="one-month-with-year"),
-        pytest.param(date(2026, 10, 26), False, "26 Oct – 1 Nov", id="two-months"),
-        pytest.param(date(2025, 12, 29), True, "29 Dec 2025 – 4 Jan 2026", id="two-years"),
-    ],
-)
-def test_week_dates_reads_as_people_write_a_week(start, year, expected):
-    assert week_dates(Period(start, start + timedelta(days=6)), year=year) == expected

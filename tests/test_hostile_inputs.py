@@ -32,7 +32,7 @@ from journey.measure.imports.formats import (
     parse_day,
     parse_event_day,
 )
-from journey.measure.metrics import parse_week
+from journey.measure.weeks import parse_week
 from journey.plan import transfer
 from journey.plan.map_export import parse_lanes_csv
 

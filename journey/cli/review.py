@@ -10,10 +10,12 @@ import sys
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from sqlmodel import Session
 
     from db.models import Journey
-    from journey.measure.metrics import Period
+    from journey.measure.weeks import Period
 
 LAST = "LAST"
 NO_SMTP = (
@@ -25,7 +27,7 @@ NO_SMTP = (
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "report",
-        help="each stage's counts and rates for a week (default: the last complete ISO week)",
+        help="each stage's counts and rates for a week (default: the last complete ISO week, in the workspace's time zone)",
         description=(
             "Print, per stage in journey order, the counts and the open, click, click-to-open, conversion, "
             "unsubscribe and bounce rates (as fractions in JSON; null where nothing was delivered)."
@@ -56,22 +58,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=run)
 
 
-def _period(args: argparse.Namespace) -> Period:
+def _period(args: argparse.Namespace, today: date) -> Period:
     from journey.core.errors import InvalidInput
-    from journey.measure.metrics import make_period, parse_day, parse_week
     from journey.measure.review import resolve_week
+    from journey.measure.weeks import make_period, parse_day, parse_week
 
     if args.week and (args.start or args.end):
         raise InvalidInput("Give either --week or --from/--to, not both.", field="week")
     if args.week and args.week.strip().upper() == LAST:
-        return resolve_week(None)  # the last complete ISO week
+        return resolve_week(None, today)  # the last complete ISO week in the workspace's time zone
     if args.week:
         return parse_week(args.week)
     if args.start or args.end:
         if not (args.start and args.end):
             raise InvalidInput("--from and --to go together: give both days (YYYY-MM-DD).", field="to")
         return make_period(parse_day(args.start, field="from"), parse_day(args.end, field="to"))
-    return resolve_week(None)
+    return resolve_week(None, today)
 
 
 def _table(rows: list[dict], title: str) -> str:
@@ -125,6 +127,7 @@ def send(args: argparse.Namespace) -> int:
     from journey.core.errors import InvalidInput, SendError
     from journey.measure.digest import build_digest, send_digest, week_dates
     from journey.measure.review import load_note, weekly_review
+    from journey.measure.time_zone import workspace_today
     from journey.plan import journeys
     from journey.write.send import check_addresses, smtp_config, smtp_settings_from_env
 
@@ -140,8 +143,8 @@ def send(args: argparse.Namespace) -> int:
     config = smtp_config(smtp_settings_from_env(os.environ))
     if config is None:
         raise SendError(NO_SMTP)
-    period = _period(args)
     with cli_session(args) as session:
+        period = _period(args, workspace_today(session))
         chosen = [_journey(session, args.journey)] if args.journey else journeys.list_journeys(session)
         reviews = [weekly_review(session, j.id, period) for j in chosen]
         notes = {r.journey_id: load_note(session, r.journey_id, r.week).text for r in reviews}
@@ -162,6 +165,7 @@ def run(args: argparse.Namespace) -> int:
     from journey.cli.common import cli_session
     from journey.core.errors import InvalidInput
     from journey.measure.metrics import report_rows
+    from journey.measure.time_zone import workspace_today
 
     if args.send_to:
         return send(args)
@@ -169,12 +173,13 @@ def run(args: argparse.Namespace) -> int:
         raise InvalidInput(
             "Give --journey NAME (or --send-to ADDRESS to mail the review of every journey).", field="journey"
         )
-    period = _period(args)
     with cli_session(args) as session:
+        today = workspace_today(session)
+        period = _period(args, today)
         journey = _journey(session, args.journey)
         rows = report_rows(session, journey.id, period)
     if args.json:
         print(json.dumps(rows, indent=2))
     else:
-        print(_table(rows, f"{journey.name}: {period.label}"))
+        print(_table(rows, f"{journey.name}: {period.title(today)}"))
     return 0

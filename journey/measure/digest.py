@@ -25,8 +25,9 @@ from email.utils import make_msgid
 
 from journey.core.text import escape_markdown, plural
 from journey.measure.charts import chart_png, funnel_chart, funnel_frame, stage_rates_chart, stage_rates_frame
-from journey.measure.metrics import Period, format_rate
+from journey.measure.metrics import format_rate
 from journey.measure.review import WeeklyReview, review_html, review_markdown
+from journey.measure.weeks import Period
 from journey.write.send import SendResult, SmtpConfig, deliver, new_message
 
 CHART_SCALE = 2  # PNG pixels per CSS pixel: sharp on high-density screens
@@ -69,22 +70,16 @@ class Digest:
     alerts: int
 
 
-def week_dates(period: Period, *, year: bool = False) -> str:
-    """A week as people write it: "24–30 Nov", "27 Oct – 2 Nov"; with `year`: "24–30 Nov 2026",
-    "29 Dec 2025 – 4 Jan 2026"."""
-    start, end = period.start, period.end
-    if year and start.year != end.year:
-        return f"{start.day} {start:%b %Y} – {end.day} {end:%b %Y}"
-    if start.month == end.month and start.year == end.year:
-        text = f"{start.day}–{end.day} {end:%b}"
-    else:
-        text = f"{start.day} {start:%b} – {end.day} {end:%b}"
-    return f"{text} {end.year}" if year else text
+def week_dates(period: Period, reviews: Sequence[WeeklyReview] = (), *, year: bool = False) -> str:
+    """The week as people write it ("24–30 Nov", journey.measure.weeks.dates_label), marked "in progress
+    (N of 7 days)" when the reviews are of the week under way."""
+    progress = reviews[0].progress if reviews else ""
+    return period.dates(year=year) + (f", {progress}" if progress else "")
 
 
 def digest_subject(period: Period, reviews: Sequence[WeeklyReview]) -> str:
     """ "Weekly review 24–30 Nov: 2 alerts" (one journey: "Weekly review 24–30 Nov, Onboarding: no alerts")."""
-    subject = f"Weekly review {week_dates(period)}"
+    subject = f"Weekly review {week_dates(period, reviews)}"
     if len(reviews) == 1:
         subject += f", {reviews[0].journey}"
     if all(review.is_empty for review in reviews):
@@ -153,7 +148,7 @@ def _headline(period: Period, measured: Sequence[WeeklyReview], alerts: int) -> 
 def _summary_html(period: Period, reviews: Sequence[WeeklyReview], alerts: int) -> list[str]:
     e = html.escape
     measured = [r for r in reviews if not r.is_empty]
-    parts = [f"<h1>Weekly review {e(week_dates(period, year=True))}</h1>"]
+    parts = [f"<h1>Weekly review {e(week_dates(period, reviews, year=True))}</h1>"]
     parts.append(f"<p>{e(_headline(period, measured, alerts))}</p>")
     if not measured:
         return parts
@@ -194,7 +189,12 @@ def _summary_html(period: Period, reviews: Sequence[WeeklyReview], alerts: int) 
 
 def _summary_text(period: Period, reviews: Sequence[WeeklyReview], alerts: int) -> list[str]:
     measured = [r for r in reviews if not r.is_empty]
-    lines = [f"# Weekly review {week_dates(period, year=True)}", "", _headline(period, measured, alerts), ""]
+    lines = [
+        f"# Weekly review {week_dates(period, reviews, year=True)}",
+        "",
+        _headline(period, measured, alerts),
+        "",
+    ]
     if not measured:
         return lines
     lines += ["## Alerts", ""]

@@ -1,8 +1,13 @@
-"""The Weekly review page (AppTest): alerts, per-stage table, charts, A/B verdict, notes, thresholds, exports."""
+"""The Weekly review page (AppTest): alerts, the A/B table, a coloured table per stage, revenue, charts, notes,
+thresholds, exports."""
+
+import re
 
 import pytest
+from sqlalchemy import select, update
 from support import in_db, run_page
 
+from db.models import Email, MetricDaily, Stage
 from journey.measure import review
 from journey.measure.metrics import iso_week_label, last_complete_week
 from journey.plan import journeys
@@ -25,24 +30,157 @@ def saved_note(url: str, journey_id: int):
         return review.load_note(session, journey_id, LAST_WEEK)
 
 
-def test_review_defaults_to_the_last_complete_week_and_shows_alerts_charts_and_the_ab_winner(app_db):
+def sections(at) -> list[str]:
+    """What the page shows, in order: each subheader by its words, alerts, tables and charts by their kind."""
+    kinds = {"warning": "alert", "dataframe": "table", "vega_lite_chart": "chart"}
+    order = [node.value if node.type == "subheader" else kinds.get(node.type) for node in at.main]
+    return [item for item in order if item]
+
+
+def table(at, column: str, value: str | None = None):
+    """The one dataframe with `column` (and, given `value`, that value in its first column)."""
+    matches = [
+        d
+        for d in at.dataframe
+        if column in d.value.columns and (value is None or value in list(d.value.iloc[:, 0]))
+    ]
+    assert len(matches) == 1, [list(d.value.columns) for d in at.dataframe]
+    return matches[0]
+
+
+def stage_table(at, stage: str):
+    """The rates table under a stage's name."""
+    nodes = list(at.main)
+    start = next(
+        i for i, n in enumerate(nodes) if n.type == "markdown" and n.value.startswith(f"**{stage}** ·")
+    )
+    return next(n for n in nodes[start:] if n.type == "dataframe")
+
+
+def tone(frame, row: int, column: str) -> str | None:
+    """The colour the page's Styler gives a cell: "good", "bad" or None."""
+    cell = f"_row{row}_col{list(frame.value.columns).index(column)}"
+    for rule in frame.proto.arrow_data.styler.styles.splitlines():
+        selectors, _, css = rule.partition("{")
+        if any(s.strip().endswith(cell) for s in selectors.split(",")):
+            return {"#14632d": "good", "#a61b1b": "bad"}[css.split("color:")[1].split(";")[0].strip()]
+    return None
+
+
+def test_review_defaults_to_the_last_complete_week_and_shows_alerts_then_ab_then_tables(app_db):
     seed(app_db)
     at = run_page("review")
     assert at.selectbox(key="review_week").value == LAST_WEEK
     assert any("**Retention**: Unsubscribe rate" in w.value for w in at.warning)
     assert any("Likely cause:" in w.value and "What to try:" in w.value for w in at.warning)
-    counts, rates = at.dataframe[0].value, at.dataframe[1].value
+    order = sections(at)
+    assert order.index("alert") < order.index("A/B tests") < order.index("Per stage") < order.index("chart")
+    assert order.index("chart") < order.index("Team notes") < order.index("Export")
+    assert order[order.index("A/B tests") + 1] == "table"  # the one A/B table, right under its heading
+    assert order.count("table") == 1 + 1 + 5  # the A/B tests, the week's volume, one per stage
+    counts = table(at, "Alerts").value
     assert list(counts["Stage"]) == ["Awareness", "Consideration", "Decision", "Retention", "Advocacy"]
     assert counts.loc[3, "Alerts"] == "⚠️ 1"
-    retention_unsub = rates[(rates["Stage"] == "Retention") & (rates["Rate"] == "Unsubscribe rate")].iloc[0]
-    assert retention_unsub["This week"].endswith("%")
-    assert retention_unsub["vs 4-week average"].startswith("+")
-    assert retention_unsub["Definition"] == "unsubscribes ÷ delivered"
     assert len(at.get("vega_lite_chart")) == 2
-    assert any("B wins" in s.value for s in at.success)
-    assert any("not opens" in c.value for c in at.caption)
     labels = {b.proto.label for b in at.get("download_button")}
     assert {"Markdown", "Printable page (HTML)", "PNG", "CSV"} <= labels
+
+
+def test_each_stage_has_its_rates_table_with_point_changes_coloured_by_the_good_direction(app_db):
+    seed(app_db)
+    at = run_page("review")
+    retention = stage_table(at, "Retention")
+    rates = retention.value
+    assert list(rates.columns[:6]) == [
+        "Rate",
+        "This week",
+        "Previous week",
+        "vs previous week",
+        "4-week average",
+        "vs 4-week average",
+    ]
+    row = list(rates["Rate"]).index("Unsubscribe rate (lower is better)")
+    unsubscribes = rates.iloc[row]
+    assert re.fullmatch(r"\d+\.\d{2} %", unsubscribes["This week"])  # format_rate: 0.59 %
+    change = unsubscribes["vs 4-week average"]
+    assert re.fullmatch(r"[+-]\d+\.\d{2} pp \([+-]\d+ %\)", change)  # "+0.21 pp (+55 %)"
+    assert tone(retention, row, "vs 4-week average") == ("bad" if change.startswith("+") else "good")
+    assert tone(retention, row, "Rate") is None
+    assert "Definition" not in retention.proto.column_order  # the definitions sit in the Rate column's help
+    for frame in at.dataframe[2:]:
+        for index in range(len(frame.value)):
+            for column in ("vs previous week", "vs 4-week average"):
+                text = frame.value.iloc[index][column]
+                if text == "–":
+                    assert tone(frame, index, column) is None
+
+
+def test_all_ab_tests_of_the_week_are_one_table_with_the_winner_named_above(app_db):
+    journey_id = seed(app_db)
+    monday = last_complete_week().start
+    with in_db(app_db) as session:
+        retention = journeys.load_tree(session, journey_id).stages[3].emails[0]
+        session.add_all(
+            MetricDaily(
+                email_id=retention.id, variant=label, day=monday, sent=500, delivered=490, opens=200, clicks=c
+            )
+            for label, c in (("A", 20), ("B", 22))
+        )
+    at = run_page("review")
+    ab = table(at, "Verdict")
+    assert list(ab.value.columns) == [
+        "Email",
+        "Stage",
+        "Variant",
+        "Sent",
+        "Delivered",
+        "Open rate",
+        "Click rate",
+        "Result",
+        "Subject",
+        "Verdict",
+    ]
+    assert list(ab.value["Stage"]) == ["Awareness", "Awareness", "Retention", "Retention"]
+    assert list(ab.value["Result"]) == ["Lost", "🏆 Winner", "No winner", "No winner"]
+    assert ab.value["Click rate"].dtype.kind == "f"  # numbers, so the column sorts as numbers
+    assert ab.value.iloc[3]["Click rate"] == pytest.approx(22 / 490)
+    assert "Not enough data yet" in ab.value.iloc[3]["Verdict"]
+    (winners,) = [s.value for s in at.success if "wins" in s.value]  # one box for every winner
+    assert "**Welcome** (Awareness): B wins" in winners
+    assert "Retention" not in winners
+    assert any("1 test without a winner yet" in c.value for c in at.caption)
+    assert any("not opens" in c.value for c in at.caption)
+
+
+def test_revenue_and_conversions_show_where_the_imports_carry_them(app_db):
+    seed(app_db)
+    at = run_page("review")
+    counts = table(at, "Alerts").value
+    assert {"Conversions", "Revenue", "Revenue per recipient"} <= set(counts.columns)
+    decision = counts.iloc[2]
+    revenue = float(decision["Revenue"].replace(",", ""))
+    delivered = int(decision["Delivered"].replace(",", ""))
+    assert revenue > 0
+    assert decision["Revenue per recipient"] == f"{revenue / delivered:,.2f}"
+    rates = stage_table(at, "Decision").value
+    assert {"Conversion rate", "Revenue", "Revenue per recipient"} <= set(rates["Rate"])
+    assert f"{revenue:,.2f}" == rates.set_index("Rate").loc["Revenue", "This week"]
+    assert "Revenue" not in set(stage_table(at, "Awareness").value["Rate"])  # the demo sells nothing there
+
+
+def test_no_revenue_or_conversion_columns_when_no_import_has_them(app_db):
+    journey_id = seed(app_db)
+    with in_db(app_db) as session:
+        stages = select(Stage.id).where(Stage.journey_id == journey_id)
+        emails = select(Email.id).where(Email.stage_id.in_(stages))
+        session.execute(
+            update(MetricDaily).where(MetricDaily.email_id.in_(emails)).values(revenue=0, conversions=0)
+        )
+    at = run_page("review")
+    counts = table(at, "Alerts").value
+    assert not {"Conversions", "Revenue", "Revenue per recipient"} & set(counts.columns)
+    for frame in at.dataframe[2:]:
+        assert not {"Conversion rate", "Revenue", "Revenue per recipient"} & set(frame.value["Rate"])
 
 
 def test_notes_are_saved_for_the_week(app_db):

@@ -1,7 +1,9 @@
 """The Weekly review page (AppTest): alerts, the A/B table, a coloured table per stage, revenue, charts, notes,
 thresholds, exports."""
 
+import json
 import re
+from html.parser import HTMLParser
 
 import pytest
 from sqlalchemy import select, update
@@ -48,23 +50,46 @@ def table(at, column: str, value: str | None = None):
     return matches[0]
 
 
-def stage_table(at, stage: str):
-    """The rates table under a stage's name."""
-    nodes = list(at.main)
-    start = next(
-        i for i, n in enumerate(nodes) if n.type == "markdown" and n.value.startswith(f"**{stage}** ·")
-    )
-    return next(n for n in nodes[start:] if n.type == "dataframe")
+class _StageTables(HTMLParser):
+    """The stage tables of the page's st.html: per stage, its rows as {column: (text, class, title)}."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stages: dict[str, list[dict]] = {}
+        self.stage, self.head, self.row, self.cell, self.text = None, [], None, None, ""
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag in ("h3", "th", "td"):
+            self.text, self.cell = "", attrs
+        elif tag == "tr":
+            self.row = []
+
+    def handle_data(self, data):
+        self.text += data
+
+    def handle_endtag(self, tag):
+        if tag == "h3":
+            self.stage = self.text.split(" · ")[0].strip()
+            self.stages[self.stage], self.head = [], []
+        elif tag == "th":
+            self.head.append(self.text)
+        elif tag == "td":
+            self.row.append((self.text, self.cell.get("class"), self.cell.get("title")))
+        elif tag == "tr" and self.row:
+            self.stages[self.stage].append(dict(zip(self.head, self.row, strict=True)))
 
 
-def tone(frame, row: int, column: str) -> str | None:
-    """The colour the page's Styler gives a cell: "good", "bad" or None."""
-    cell = f"_row{row}_col{list(frame.value.columns).index(column)}"
-    for rule in frame.proto.arrow_data.styler.styles.splitlines():
-        selectors, _, css = rule.partition("{")
-        if any(s.strip().endswith(cell) for s in selectors.split(",")):
-            return {"#14632d": "good", "#a61b1b": "bad"}[css.split("color:")[1].split(";")[0].strip()]
-    return None
+def stage_tables(at) -> dict[str, list[dict]]:
+    (element,) = [h for h in at.get("html") if "review-stages" in h.proto.body]
+    parser = _StageTables()
+    parser.feed(element.proto.body)
+    return parser.stages
+
+
+def cell(rows: list[dict], rate: str, column: str) -> tuple[str, str | None, str | None]:
+    """(text, class, title) of one cell of a stage table."""
+    return next(row for row in rows if row["Rate"][0] == rate)[column]
 
 
 def test_review_defaults_to_the_last_complete_week_and_shows_alerts_then_ab_then_tables(app_db):
@@ -77,7 +102,8 @@ def test_review_defaults_to_the_last_complete_week_and_shows_alerts_then_ab_then
     assert order.index("alert") < order.index("A/B tests") < order.index("Per stage") < order.index("chart")
     assert order.index("chart") < order.index("Team notes") < order.index("Export")
     assert order[order.index("A/B tests") + 1] == "table"  # the one A/B table, right under its heading
-    assert order.count("table") == 1 + 1 + 5  # the A/B tests, the week's volume, one per stage
+    assert order.count("table") == 2  # the A/B tests, the week's volume; the stage tables are one HTML block
+    assert list(stage_tables(at)) == ["Awareness", "Consideration", "Decision", "Retention", "Advocacy"]
     counts = table(at, "Alerts").value
     assert list(counts["Stage"]) == ["Awareness", "Consideration", "Decision", "Retention", "Advocacy"]
     assert counts.loc[3, "Alerts"] == "⚠️ 1"
@@ -89,30 +115,37 @@ def test_review_defaults_to_the_last_complete_week_and_shows_alerts_then_ab_then
 def test_each_stage_has_its_rates_table_with_point_changes_coloured_by_the_good_direction(app_db):
     seed(app_db)
     at = run_page("review")
-    retention = stage_table(at, "Retention")
-    rates = retention.value
-    assert list(rates.columns[:6]) == [
+    tables = stage_tables(at)
+    retention = tables["Retention"]
+    assert list(retention[0]) == [
         "Rate",
         "This week",
         "Previous week",
         "vs previous week",
         "4-week average",
         "vs 4-week average",
-    ]
-    row = list(rates["Rate"]).index("Unsubscribe rate (lower is better)")
-    unsubscribes = rates.iloc[row]
-    assert re.fullmatch(r"\d+\.\d{2} %", unsubscribes["This week"])  # format_rate: 0.59 %
-    change = unsubscribes["vs 4-week average"]
+    ]  # the definition is the rate's hover text
+    rate = "Unsubscribe rate (lower is better)"
+    assert cell(retention, rate, "Rate") == (rate, None, "unsubscribes ÷ delivered")
+    assert re.fullmatch(r"\d+\.\d{2} %", cell(retention, rate, "This week")[0])  # format_rate: 0.59 %
+    change, tone, _ = cell(retention, rate, "vs 4-week average")
     assert re.fullmatch(r"[+-]\d+\.\d{2} pp \([+-]\d+ %\)", change)  # "+0.21 pp (+55 %)"
-    assert tone(retention, row, "vs 4-week average") == ("bad" if change.startswith("+") else "good")
-    assert tone(retention, row, "Rate") is None
-    assert "Definition" not in retention.proto.column_order  # the definitions sit in the Rate column's help
-    for frame in at.dataframe[2:]:
-        for index in range(len(frame.value)):
+    assert tone == ("bad" if change.startswith("+") else "good")  # down is good for unsubscribes
+    tones = [
+        row[c][1]
+        for rows in tables.values()
+        for row in rows
+        for c in ("vs previous week", "vs 4-week average")
+    ]
+    assert {"good", "bad", None} == set(tones)
+    for rows in tables.values():
+        for row in rows:
             for column in ("vs previous week", "vs 4-week average"):
-                text = frame.value.iloc[index][column]
+                text, tone, _ = row[column]
                 if text == "–":
-                    assert tone(frame, index, column) is None
+                    assert tone is None
+                if tone is not None:
+                    assert text[0] in "+-"  # the sign says it too
 
 
 def test_all_ab_tests_of_the_week_are_one_table_with_the_winner_named_above(app_db):
@@ -143,7 +176,9 @@ def test_all_ab_tests_of_the_week_are_one_table_with_the_winner_named_above(app_
     assert list(ab.value["Stage"]) == ["Awareness", "Awareness", "Retention", "Retention"]
     assert list(ab.value["Result"]) == ["Lost", "🏆 Winner", "No winner", "No winner"]
     assert ab.value["Click rate"].dtype.kind == "f"  # numbers, so the column sorts as numbers
-    assert ab.value.iloc[3]["Click rate"] == pytest.approx(22 / 490)
+    assert ab.value.iloc[3]["Click rate"] == pytest.approx(22 / 490 * 100)  # in percent, shown "4.5 %"
+    columns = json.loads(ab.proto.columns)
+    assert columns["Click rate"]["type_config"]["format"] == "%.1f %%"
     assert "Not enough data yet" in ab.value.iloc[3]["Verdict"]
     (winners,) = [s.value for s in at.success if "wins" in s.value]  # one box for every winner
     assert "**Welcome** (Awareness): B wins" in winners
@@ -162,10 +197,12 @@ def test_revenue_and_conversions_show_where_the_imports_carry_them(app_db):
     delivered = int(decision["Delivered"].replace(",", ""))
     assert revenue > 0
     assert decision["Revenue per recipient"] == f"{revenue / delivered:,.2f}"
-    rates = stage_table(at, "Decision").value
-    assert {"Conversion rate", "Revenue", "Revenue per recipient"} <= set(rates["Rate"])
-    assert f"{revenue:,.2f}" == rates.set_index("Rate").loc["Revenue", "This week"]
-    assert "Revenue" not in set(stage_table(at, "Awareness").value["Rate"])  # the demo sells nothing there
+    tables = stage_tables(at)
+    assert {"Conversion rate", "Revenue", "Revenue per recipient"} <= {
+        r["Rate"][0] for r in tables["Decision"]
+    }
+    assert cell(tables["Decision"], "Revenue", "This week")[0] == f"{revenue:,.2f}"
+    assert "Revenue" not in {r["Rate"][0] for r in tables["Awareness"]}  # the demo sells nothing there
 
 
 def test_no_revenue_or_conversion_columns_when_no_import_has_them(app_db):
@@ -179,8 +216,8 @@ def test_no_revenue_or_conversion_columns_when_no_import_has_them(app_db):
     at = run_page("review")
     counts = table(at, "Alerts").value
     assert not {"Conversions", "Revenue", "Revenue per recipient"} & set(counts.columns)
-    for frame in at.dataframe[2:]:
-        assert not {"Conversion rate", "Revenue", "Revenue per recipient"} & set(frame.value["Rate"])
+    for rows in stage_tables(at).values():
+        assert not {"Conversion rate", "Revenue", "Revenue per recipient"} & {r["Rate"][0] for r in rows}
 
 
 def test_notes_are_saved_for_the_week(app_db):

@@ -450,3 +450,17 @@ def test_the_exports_carry_the_page_tables_numbers_and_html_colours_them(reviewe
         < markdown.index("## This week per stage")
     )
     assert page.index("<h2>Alerts") < page.index("<h2>A/B tests") < page.index("<h2>This week per stage")
+
+
+def test_the_pages_stage_tables_give_each_definition_on_hover_and_say_when_a_stage_was_quiet():
+    quiet = review.StageReview.of(1, "Win-back", Counts(), Counts(), Counts())
+    busy = review.StageReview.of(2, "Keep", week(), week(), week() + week() + week() + week())
+    weekly = review.WeeklyReview(
+        1, "Shop", "2026-W47", review.resolve_week("2026-W47"), [quiet, busy], [], DEFAULTS
+    )
+    page = review.stage_sections_html(weekly, definitions=False)
+    assert "<h3>Win-back <small>· 0 emails delivered</small></h3>\n<p>Nothing sent this week" in page
+    assert "<td title='clicks ÷ delivered'>Click rate</td>" in page
+    assert "<th>Definition</th>" not in page
+    assert "<th>Definition</th>" in review.review_html(weekly)  # the printable page has no hover
+    assert "Nothing sent this week nor in the four weeks before." in review.review_markdown(weekly)

@@ -1,9 +1,11 @@
 """The weekly review's sections: alerts, the one A/B table, and a rates table per stage, coloured.
 
 The rows come from journey.measure.review (count_rows, stage_rows, ab_rows), the same rows the
-Markdown and HTML exports write; this module only turns them into Streamlit elements. A change's
-colour is a pandas Styler (st.dataframe shows a Styler's cell values, colours and font weights);
-the sign and a rate's "(lower is better)" say the same without colour.
+Markdown and HTML exports write; this module only turns them into Streamlit elements. The stage
+tables are the HTML export's own tables (review.stage_sections_html) in one st.html element: a
+pandas Styler in st.dataframe would colour them too, but costs about 30 ms per small table per
+rerun (pandas builds its whole HTML model), against well under 1 ms for the HTML. Colour is never
+the only cue: the sign gives the direction and a rate's "(lower is better)" which way is good.
 """
 
 from __future__ import annotations
@@ -11,22 +13,26 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from journey.core.text import escape_markdown, format_rate, plural
+from journey.core.text import escape_markdown, plural, rate_decimals
 from journey.measure import review
 from journey.measure.metrics import FLAT_WITHIN
 from journey.measure.stats import WHY_CLICKS
 
-TONE_CSS = {
-    "good": "color: #14632d; background-color: #e3f4e8; font-weight: 600",
-    "bad": "color: #a61b1b; background-color: #fde8e8; font-weight: 600",
-}
-
-
-def styled(rows: list[review.ReviewRow]):
-    """The rows as a Styler: text cells, each toned cell coloured green (good) or red (bad)."""
-    frame = pd.DataFrame([r.cells for r in rows])
-    css = pd.DataFrame([{c: TONE_CSS.get(r.tones.get(c), "") for c in r.cells} for r in rows])
-    return frame.style.apply(lambda _: css, axis=None)
+# Scoped to the review's stage tables; colours readable on the light and the dark theme.
+STAGE_TABLES_CSS = """<style>
+.review-stages .scroll { overflow-x: auto; }
+.review-stages h3 { font-size: 1rem; font-weight: 600; margin: 1rem 0 .35rem; padding: 0; }
+.review-stages h3 small { font-weight: 400; opacity: .75; font-size: inherit; }
+.review-stages table { border-collapse: collapse; width: 100%; font-size: .875rem; margin: 0; }
+.review-stages th { font-weight: 400; opacity: .8; }
+.review-stages th, .review-stages td { border: 1px solid rgba(128, 128, 128, .3); padding: .3rem .5rem;
+  text-align: right; white-space: nowrap; }
+.review-stages th:first-child, .review-stages td:first-child { text-align: left; white-space: normal;
+  min-width: 7.5rem; }
+.review-stages td[title] { cursor: help; }
+.review-stages td.good { color: #14632d; background: #e3f4e8; font-weight: 600; }
+.review-stages td.bad { color: #a61b1b; background: #fde8e8; font-weight: 600; }
+</style>"""
 
 
 def alerts(weekly: review.WeeklyReview) -> None:
@@ -43,6 +49,13 @@ def alerts(weekly: review.WeeklyReview) -> None:
         )
 
 
+def rate_column(label: str, fractions: pd.Series):
+    """A rate column that sorts as a number and reads as format_rate does ("27.8 %"; two decimals when a
+    value of the column is under 1 %). Its values are in percent."""
+    decimals = max((rate_decimals(v) for v in fractions.dropna()), default=1)
+    return st.column_config.NumberColumn(label, format=f"%.{decimals}f %%")
+
+
 def ab_tests(weekly: review.WeeklyReview) -> None:
     """Every A/B test of the week in one sortable table, the winners named above it."""
     st.subheader("A/B tests")
@@ -50,7 +63,6 @@ def ab_tests(weekly: review.WeeklyReview) -> None:
         st.caption("No A/B test sent this week.")
         return
     winners = review.ab_winners(weekly)
-    undecided = len(weekly.ab_tests) - len(winners)
     if winners:
         st.success(
             "  \n".join(
@@ -60,23 +72,21 @@ def ab_tests(weekly: review.WeeklyReview) -> None:
             ),
             icon=":material/trophy:",
         )
+    undecided = len(weekly.ab_tests) - len(winners)
     if undecided:
         st.caption(f"{plural(undecided, 'test')} without a winner yet: see the Verdict column.")
-    rates = [review.RATE_DEFINITIONS[n].label for n in review.AB_RATES]
     frame = pd.DataFrame(review.ab_rows(weekly))
-    table = frame.style.format(format_rate, subset=rates, na_rep="–").format(
-        "{:,}", subset=["Sent", "Delivered"]
-    )
-    st.dataframe(
-        table,
-        hide_index=True,
-        width="stretch",
-        key="review_ab",
-        column_config={
-            "Email": st.column_config.TextColumn(pinned=True),
-            "Verdict": st.column_config.TextColumn(width="large"),
-        },
-    )
+    config = {
+        "Email": st.column_config.TextColumn(pinned=True),
+        "Sent": st.column_config.NumberColumn(format="localized"),
+        "Delivered": st.column_config.NumberColumn(format="localized"),
+        "Verdict": st.column_config.TextColumn(width="large"),
+    }
+    for name in review.AB_RATES:
+        label = review.RATE_DEFINITIONS[name].label
+        config[label] = rate_column(label, frame[label])
+        frame[label] = frame[label] * 100
+    st.dataframe(frame, hide_index=True, width="stretch", key="review_ab", column_config=config)
     st.caption(WHY_CLICKS)
 
 
@@ -85,7 +95,7 @@ def stage_tables(weekly: review.WeeklyReview) -> None:
     st.subheader("Per stage")
     st.caption(
         f"{review.PERIOD_NOTE} Green is better, red is worse, by the way that is good for each rate; "
-        f"a relative change under {FLAT_WITHIN * 100:g} % is left plain."
+        f"a relative change under {FLAT_WITHIN * 100:g} % is left plain. Hover a rate for its definition."
     )
     st.dataframe(
         review.count_rows(weekly),
@@ -94,20 +104,5 @@ def stage_tables(weekly: review.WeeklyReview) -> None:
         key="review_counts",
         column_config={"Stage": st.column_config.TextColumn(pinned=True)},
     )
-    definitions = "; ".join(f"{d.label}: {d.formula}" for d in review.RATE_DEFINITIONS.values())
-    rate_column = st.column_config.TextColumn(width="medium", pinned=True, help=definitions)
-    for stage in weekly.stages:
-        delivered = plural(stage.counts.delivered, "email")
-        st.markdown(f"**{escape_markdown(stage.stage)}** · {delivered} delivered")
-        if review.stage_is_quiet(stage):
-            st.caption("Nothing sent this week nor in the four weeks before.")
-            continue
-        rows = review.stage_rows(weekly, stage)
-        st.dataframe(
-            styled(rows),
-            hide_index=True,
-            width="stretch",
-            key=f"review_stage_{stage.stage_id}",
-            column_order=[c for c in rows[0].cells if c != "Definition"],  # the exports keep it
-            column_config={"Rate": rate_column},
-        )
+    tables = review.stage_sections_html(weekly, definitions=False)
+    st.html(f"{STAGE_TABLES_CSS}<div class='review-stages'>{tables}</div>")

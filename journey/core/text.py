@@ -36,6 +36,7 @@ __all__ = [
     "escape_markdown",
     "format_amount",
     "format_rate",
+    "rate_decimals",
     "lane_items",
     "line_column",
     "line_of",
@@ -144,8 +145,12 @@ def format_rate(value: float | None) -> str:
     """
     if value is None:
         return "–"
-    decimals = 2 if 0 < abs(value) < 0.01 else 1
-    return f"{value * 100:.{decimals}f} %"
+    return f"{value * 100:.{rate_decimals(value)}f} %"
+
+
+def rate_decimals(value: float) -> int:
+    """The decimals `format_rate` gives a rate: 2 under 1 % (not 0), else 1 (a sortable table's column uses the most)."""
+    return 2 if 0 < abs(value) < 0.01 else 1
 
 
 def format_amount(value: float | None) -> str:

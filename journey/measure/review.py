@@ -26,7 +26,7 @@ from db.crud import update_versioned
 from db.models import EmailVariant, Setting, WeeklyNote
 from journey.core.errors import InvalidInput, StaleEdit
 from journey.core.fields import field_limits
-from journey.core.text import escape_markdown, format_amount
+from journey.core.text import escape_markdown, format_amount, plural
 from journey.measure.metrics import (
     RATE_DEFINITIONS,
     RATE_NAMES,
@@ -652,6 +652,9 @@ def stage_rows(review: WeeklyReview, stage: StageReview) -> list[ReviewRow]:
     return rows
 
 
+QUIET_STAGE = "Nothing sent this week nor in the four weeks before."
+
+
 def stage_is_quiet(stage: StageReview) -> bool:
     """Nothing sent this week nor in the four weeks before: the stage has no table to show."""
     return stage.counts.is_empty and stage.previous_counts.is_empty and stage.four_weeks.is_empty
@@ -762,13 +765,11 @@ def review_markdown(review: WeeklyReview, notes: str = "") -> str:
         lines += ["", f"_{WHY_CLICKS}_"]
     lines += ["", "## This week per stage", "", *_md_table(count_rows(review))]
     for s in review.stages:
-        if not stage_is_quiet(s):
-            lines += [
-                "",
-                f"### {_md_cell(s.stage)}",
-                "",
-                *_md_table([r.cells for r in stage_rows(review, s)]),
-            ]
+        lines += ["", f"### {_md_cell(s.stage)} · {plural(s.counts.delivered, 'email')} delivered", ""]
+        if stage_is_quiet(s):
+            lines.append(QUIET_STAGE)
+        else:
+            lines += _md_table([r.cells for r in stage_rows(review, s)])
     lines += ["", "## Team notes", "", escape_markdown(notes.strip()) or "_No notes yet._", ""]  # as typed
     return "\n".join(lines)
 
@@ -779,7 +780,8 @@ h1 { font-size: 1.6rem; } h2 { font-size: 1.2rem; margin-top: 2rem; border-botto
 table { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem; font-size: .85rem; }
 th, td { border: 1px solid #ccc; padding: .25rem .5rem; text-align: right; }
 th:first-child, td:first-child, td.text { text-align: left; }
-td.good { color: #14632d; background: #e3f4e8; } td.bad { color: #a61b1b; background: #fde8e8; }
+td.good { color: #14632d; background: #e3f4e8; font-weight: 600; }
+td.bad { color: #a61b1b; background: #fde8e8; font-weight: 600; }
 .alert { border-left: 4px solid #c0392b; padding: .25rem .75rem; margin: .5rem 0; }
 .verdict { font-weight: bold; } .notes { white-space: pre-wrap; border: 1px solid #ccc; padding: .75rem; }
 @media print { body { margin: 0; } h2 { break-after: avoid; } table, .alert { break-inside: avoid; }
@@ -788,22 +790,43 @@ td.good { color: #14632d; background: #e3f4e8; } td.bad { color: #a61b1b; backgr
 _TEXT_COLUMNS = {"Stage", "Rate", "Email", "Variant", "Subject", "Result", "Definition"}
 
 
-def _html_table(rows: list[ReviewRow]) -> str:
-    """Rows as an HTML table, every cell escaped; a toned cell gets its class ("good", "bad")."""
+def html_table(rows: list[ReviewRow], *, hover: str | None = None) -> str:
+    """Rows as an HTML table, every cell escaped; a toned cell gets its class ("good", "bad"). The column
+    `hover` (say "Definition") is not shown but given as the first cell's title, shown on hover."""
     if not rows:
         return ""
     e = html.escape
-    head = "".join(f"<th>{e(c)}</th>" for c in rows[0].cells)
+    columns = [c for c in rows[0].cells if c != hover]
+    head = "".join(f"<th>{e(c)}</th>" for c in columns)
     body = []
-    first = next(iter(rows[0].cells))  # left-aligned by the style sheet
     for row in rows:
         cells = []
-        for column, text in row.cells.items():
-            text_class = "text" if column in _TEXT_COLUMNS and column != first else ""
+        for column in columns:
+            text_class = "text" if column in _TEXT_COLUMNS and column != columns[0] else ""
             classes = " ".join(filter(None, (text_class, row.tones.get(column))))
-            cells.append(f"<td class='{classes}'>{e(text)}</td>" if classes else f"<td>{e(text)}</td>")
+            attributes = f" class='{classes}'" if classes else ""
+            if hover and column == columns[0]:
+                attributes += f" title='{e(row.cells[hover])}'"
+            cells.append(f"<td{attributes}>{e(row.cells[column])}</td>")
         body.append(f"<tr>{''.join(cells)}</tr>")
     return f"<table><tr>{head}</tr>{''.join(body)}</table>"
+
+
+def stage_sections_html(review: WeeklyReview, *, definitions: bool = True) -> str:
+    """Each stage's name, deliveries and rates table as HTML (the page and the HTML export show these);
+    without `definitions`, each rate's definition is its name's hover text instead of a column."""
+    e = html.escape
+    parts = []
+    for s in review.stages:
+        parts.append(
+            f"<h3>{e(s.stage)} <small>· {plural(s.counts.delivered, 'email')} delivered</small></h3>"
+        )
+        if stage_is_quiet(s):
+            parts.append(f"<p>{QUIET_STAGE}</p>")
+        else:
+            table = html_table(stage_rows(review, s), hover=None if definitions else "Definition")
+            parts.append(f"<div class='scroll'>{table}</div>")  # a narrow screen scrolls each table alone
+    return "\n".join(parts)
 
 
 def review_html(review: WeeklyReview, notes: str = "") -> str:
@@ -832,17 +855,15 @@ def review_html(review: WeeklyReview, notes: str = "") -> str:
     if not review.ab_tests:
         parts.append("<p>No A/B test sent this week.</p>")
     else:
-        parts.append(_html_table([ReviewRow(r) for r in ab_text_rows(review)]))
+        parts.append(html_table([ReviewRow(r) for r in ab_text_rows(review)]))
         parts += [
             f"<p class='verdict'>{e(t.email)} ({e(t.stage)}): {e(t.verdict.message)}</p>"
             for t in review.ab_tests
         ]
         parts.append(f"<p><em>{e(WHY_CLICKS)}</em></p>")
     parts.append("<h2>This week per stage</h2>")
-    parts.append(_html_table([ReviewRow(r) for r in count_rows(review)]))
-    for s in review.stages:
-        if not stage_is_quiet(s):
-            parts.append(f"<h3>{e(s.stage)}</h3>{_html_table(stage_rows(review, s))}")
+    parts.append(html_table([ReviewRow(r) for r in count_rows(review)]))
+    parts.append(stage_sections_html(review))
     parts.append(
         f"<h2>Team notes</h2><div class='notes'>{e(notes.strip()) or '<em>No notes yet.</em>'}</div>"
     )

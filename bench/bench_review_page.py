@@ -31,7 +31,7 @@ def build(url: str) -> tuple[int, int]:
     from db.engine import make_engine, session_scope
     from db.migrate import upgrade
     from db.models import MetricDaily
-    from journey.measure.metrics import last_complete_week
+    from journey.measure.weeks import last_complete_week
     from journey.plan import journeys
 
     engine = make_engine(url)

@@ -464,3 +464,19 @@ def test_the_pages_stage_tables_give_each_definition_on_hover_and_say_when_a_sta
     assert "<th>Definition</th>" not in page
     assert "<th>Definition</th>" in review.review_html(weekly)  # the printable page has no hover
     assert "Nothing sent this week nor in the four weeks before." in review.review_markdown(weekly)
+
+
+def test_a_week_in_progress_does_not_compare_its_revenue_so_far_with_whole_weeks():
+    sold = review.StageReview.of(
+        1, "Decision", week(revenue=300.0), week(revenue=1_000.0), week(revenue=4_000.0)
+    )
+    period = review.resolve_week("2026-W47")
+    tuesday = period.start + timedelta(days=1)
+    weekly = review.WeeklyReview(1, "Shop", "2026-W47", period, [sold], [], DEFAULTS, as_of=tuesday)
+    assert not weekly.is_complete
+    rows = {row.cells["Rate"]: row for row in review.stage_rows(weekly, sold)}
+    assert rows["Revenue"].cells["This week"] == "300.00"
+    assert rows["Revenue"].cells["vs previous week"] == "–"
+    assert rows["Revenue"].tones == {}
+    assert rows["Revenue"].cells["Definition"] == "revenue so far this week"
+    assert rows["Revenue per recipient"].cells["vs previous week"] == "-70 %"  # a ratio: comparable

@@ -655,7 +655,7 @@ def stage_rows(review: WeeklyReview, stage: StageReview) -> list[ReviewRow]:
     """One stage's table: each rate this week, the previous week and over the 4 weeks before, with both
     changes in percentage points (relative in brackets); then, where imported, revenue and revenue per
     recipient where the stage has revenue (the 4-week average of revenue is per week: the four weeks'
-    revenue ÷ 4)."""
+    revenue ÷ 4; a week in progress has its revenue so far, not compared with whole weeks)."""
     rows = [
         _row(
             rate_label(name),
@@ -674,11 +674,14 @@ def stage_rows(review: WeeklyReview, stage: StageReview) -> list[ReviewRow]:
         per_recipient = tuple(
             rate(c.revenue, c.delivered) for c in (stage.counts, stage.previous_counts, stage.four_weeks)
         )
-        for label, values, formula in (
-            ("Revenue", weekly, "revenue in the week"),
-            ("Revenue per recipient", per_recipient, "revenue ÷ delivered"),
+        # A week in progress has only some days of revenue: its total is not compared with whole weeks.
+        whole = review.is_complete
+        for label, values, formula, compared in (
+            ("Revenue", weekly, "revenue in the week" if whole else "revenue so far this week", whole),
+            ("Revenue per recipient", per_recipient, "revenue ÷ delivered", True),
         ):
-            changes = (amount_change(values[0], values[1]), amount_change(values[0], values[2]))
+            now = values[0] if compared else None
+            changes = (amount_change(now, values[1]), amount_change(now, values[2]))
             rows.append(_row(label, tuple(format_amount(v) for v in values), changes, formula))
     return rows
 

@@ -461,8 +461,8 @@ def test_the_pages_stage_tables_give_each_definition_on_hover_and_say_when_a_sta
     page = review.stage_sections_html(weekly, definitions=False)
     assert "<h3>Win-back <small>· 0 emails delivered</small></h3>\n<p>Nothing sent this week" in page
     assert "<td title='clicks ÷ delivered'>Click rate</td>" in page
-    assert "<th>Definition</th>" not in page
-    assert "<th>Definition</th>" in review.review_html(weekly)  # the printable page has no hover
+    assert "Definition</th>" not in page
+    assert "<th class='text'>Definition</th>" in review.review_html(weekly)  # the printable page has no hover
     assert "Nothing sent this week nor in the four weeks before." in review.review_markdown(weekly)
 
 

@@ -814,7 +814,7 @@ body { font-family: Helvetica, Arial, sans-serif; color: #222; margin: 2rem; max
 h1 { font-size: 1.6rem; } h2 { font-size: 1.2rem; margin-top: 2rem; border-bottom: 1px solid #ccc; }
 table { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem; font-size: .85rem; }
 th, td { border: 1px solid #ccc; padding: .25rem .5rem; text-align: right; }
-th:first-child, td:first-child, td.text { text-align: left; }
+th:first-child, td:first-child, .text { text-align: left; }
 td.good { color: #14632d; background: #e3f4e8; font-weight: 600; }
 td.bad { color: #a61b1b; background: #fde8e8; font-weight: 600; }
 .alert { border-left: 4px solid #c0392b; padding: .25rem .75rem; margin: .5rem 0; }
@@ -832,13 +832,13 @@ def html_table(rows: list[ReviewRow], *, hover: str | None = None) -> str:
         return ""
     e = html.escape
     columns = [c for c in rows[0].cells if c != hover]
-    head = "".join(f"<th>{e(c)}</th>" for c in columns)
+    text = {c for c in columns[1:] if c in _TEXT_COLUMNS}  # left-aligned (the first column is by the style)
+    head = "".join(f"<th class='text'>{e(c)}</th>" if c in text else f"<th>{e(c)}</th>" for c in columns)
     body = []
     for row in rows:
         cells = []
         for column in columns:
-            text_class = "text" if column in _TEXT_COLUMNS and column != columns[0] else ""
-            classes = " ".join(filter(None, (text_class, row.tones.get(column))))
+            classes = " ".join(filter(None, ("text" if column in text else "", row.tones.get(column))))
             attributes = f" class='{classes}'" if classes else ""
             if hover and column == columns[0]:
                 attributes += f" title='{e(row.cells[hover])}'"

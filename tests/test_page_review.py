@@ -276,3 +276,12 @@ def test_no_journey_yet_says_how_to_start(app_db):
     assert "No journeys yet" in at.info[0].value
     with pytest.raises(KeyError):
         at.text_area(key="review_notes")
+
+
+def test_an_ab_rate_column_keeps_format_rates_two_decimals_when_a_rate_is_under_one_percent():
+    import pandas as pd
+
+    from ui.review import rate_column
+
+    assert rate_column("Click rate", pd.Series([0.04, 0.05]))["type_config"]["format"] == "%.1f %%"
+    assert rate_column("Click rate", pd.Series([0.005, 0.05, None]))["type_config"]["format"] == "%.2f %%"

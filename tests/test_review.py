@@ -6,6 +6,7 @@ import pytest
 
 from db.models import EmailVariant, MetricDaily, Setting
 from journey.core.errors import InvalidInput, StaleEdit
+from journey.core.text import format_amount, format_rate, rate_decimals
 from journey.measure import review
 from journey.measure.metrics import Counts
 from journey.measure.review import Thresholds, stage_alerts
@@ -480,3 +481,9 @@ def test_a_week_in_progress_does_not_compare_its_revenue_so_far_with_whole_weeks
     assert rows["Revenue"].tones == {}
     assert rows["Revenue"].cells["Definition"] == "revenue so far this week"
     assert rows["Revenue per recipient"].cells["vs previous week"] == "-70 %"  # a ratio: comparable
+
+
+def test_rates_and_amounts_read_one_way_everywhere():
+    assert [rate_decimals(v) for v in (0.278, 0.01, 0.0099, 0.0015, 0.0)] == [1, 1, 2, 2, 1]
+    assert [format_rate(v) for v in (0.278, 0.0015, 0.0)] == ["27.8 %", "0.15 %", "0.0 %"]  # the same rule
+    assert (format_amount(1234.5), format_amount(0.0), format_amount(None)) == ("1,234.50", "0.00", "–")

@@ -487,3 +487,14 @@ def test_rates_and_amounts_read_one_way_everywhere():
     assert [rate_decimals(v) for v in (0.278, 0.01, 0.0099, 0.0015, 0.0)] == [1, 1, 2, 2, 1]
     assert [format_rate(v) for v in (0.278, 0.0015, 0.0)] == ["27.8 %", "0.15 %", "0.0 %"]  # the same rule
     assert (format_amount(1234.5), format_amount(0.0), format_amount(None)) == ("1,234.50", "0.00", "–")
+
+
+def test_the_stage_tables_html_escapes_the_names_the_team_typed():
+    hostile = "<img src=x onerror=alert(1)>"
+    stage = review.StageReview.of(1, hostile, week(), week(), week())
+    weekly = review.WeeklyReview(
+        1, "Shop", "2026-W47", review.resolve_week("2026-W47"), [stage], [], DEFAULTS
+    )
+    for page in (review.stage_sections_html(weekly, definitions=False), review.review_html(weekly)):
+        assert "<img" not in page
+        assert "&lt;img src=x onerror=alert(1)&gt;" in page

@@ -6,8 +6,9 @@ import streamlit as st
 
 from journey.measure import charts
 from journey.measure.metrics import RATE_DEFINITIONS, format_rate
+from ui.empty import no_journeys, no_metrics
 from ui.loaders import load_dashboard, load_journey_span, load_metric_scope
-from ui.pickers import NO_JOURNEYS, dashboard_scope_picker
+from ui.pickers import dashboard_scope_picker
 from ui.widgets import chart_with_downloads, download, file_stem
 
 st.title("Metrics")
@@ -18,7 +19,7 @@ st.caption(
 
 scope = load_metric_scope()
 if not scope["journeys"]:
-    st.info(NO_JOURNEYS)
+    no_journeys(key="dashboard_empty")
     st.stop()
 picked = dashboard_scope_picker(scope)
 if picked is None:
@@ -27,9 +28,11 @@ choices, journey_id = picked
 
 span, stages = load_journey_span(journey_id)
 if span is None:
-    st.info(
-        "No metrics for this journey yet — import a CSV on the **Import metrics** page, "
-        "or load the demo with `python -m journey demo`."
+    no_metrics(
+        journey_id,
+        "No metrics for this journey yet: import your email service's CSV export on the Import metrics "
+        "page, or look around the demo journey and its 12 weeks of metrics.",
+        key="dashboard_no_metrics",
     )
     st.stop()
 

@@ -6,6 +6,7 @@ from journey.core.text import escape_markdown
 from journey.measure import charts, review
 from journey.measure.stats import WHY_CLICKS
 from ui.db import db_session
+from ui.empty import no_metrics
 from ui.loaders import load_weekly_review
 from ui.pickers import journey_picker, review_week_picker
 from ui.widgets import chart_with_downloads, download, file_stem
@@ -20,7 +21,11 @@ weekly, rates_frame, funnel_frame = load_weekly_review(journey.id, week)
 stem = f"review-{file_stem(journey.name, 'journey')}-{week}"
 
 if weekly.is_empty:
-    st.info(f"No metrics for {week} yet — import a CSV on the **Import metrics** page, or pick another week.")
+    no_metrics(
+        journey.id,
+        f"No metrics for {week} yet: import a CSV export on the Import metrics page, or pick another week.",
+        key="review_no_metrics",
+    )
 else:
     if weekly.alerts:
         st.subheader(f"Needs attention ({len(weekly.alerts)})")

@@ -1,7 +1,7 @@
 """The Weekly review page (AppTest): alerts, per-stage table, charts, A/B verdict, notes, thresholds, exports."""
 
 import pytest
-from support import in_db, run_page
+from support import in_db, open_page, run_page, texts
 
 from journey.measure import review
 from journey.measure.metrics import iso_week_label, last_complete_week
@@ -85,10 +85,16 @@ def test_thresholds_are_edited_and_saved(app_db):
 
 
 def test_a_week_without_metrics_says_where_to_import(app_db):
-    seed(app_db, with_metrics=False)
-    at = run_page("review")
+    journey_id = seed(app_db, with_metrics=False)
+    at = open_page("review")
+    assert not at.exception
     assert "No metrics for" in at.info[0].value
-    assert "Import metrics" in at.info[0].value
+    (link,) = at.get("page_link")
+    assert (link.proto.label, link.proto.page, link.proto.query_string) == (
+        "Import metrics",
+        "import_metrics",
+        f"journey={journey_id}",
+    )
     assert not at.get("vega_lite_chart")
     notes = at.text_area(key="review_notes")  # the team can still write the week's notes
     assert (notes.label, notes.value) == ("What did the team decide this week?", "")
@@ -97,7 +103,11 @@ def test_a_week_without_metrics_says_where_to_import(app_db):
 def test_no_journey_yet_says_how_to_start(app_db):
     with in_db(app_db):
         pass  # an empty, migrated database
-    at = run_page("review")
+    at = open_page("review")
+    assert not at.exception
     assert "No journeys yet" in at.info[0].value
+    assert "python -m" not in texts(at)
+    assert [link.proto.label for link in at.get("page_link")] == ["Journeys"]
+    assert at.button(key="review_journey_empty_demo").label == "Load the demo journey"
     with pytest.raises(KeyError):
         at.text_area(key="review_notes")

@@ -28,12 +28,7 @@ choices, journey_id = picked
 
 span, stages = load_journey_span(journey_id)
 if span is None:
-    no_metrics(
-        journey_id,
-        "No metrics for this journey yet: import your email service's CSV export on the Import metrics "
-        "page, or look around the demo journey and its 12 weeks of metrics.",
-        key="dashboard_no_metrics",
-    )
+    no_metrics(journey_id, key="dashboard_no_metrics")
     st.stop()
 
 first, last = span

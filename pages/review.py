@@ -23,8 +23,8 @@ stem = f"review-{file_stem(journey.name, 'journey')}-{week}"
 if weekly.is_empty:
     no_metrics(
         journey.id,
-        f"No metrics for {week} yet: import a CSV export on the Import metrics page, or pick another week.",
         key="review_no_metrics",
+        message=f"No metrics for {week} yet: import a CSV export on the Import metrics page, or pick another week.",
     )
 else:
     if weekly.alerts:

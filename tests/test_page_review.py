@@ -108,6 +108,14 @@ def test_no_journey_yet_says_how_to_start(app_db):
     assert "No journeys yet" in at.info[0].value
     assert "python -m" not in texts(at)
     assert [link.proto.label for link in at.get("page_link")] == ["Journeys"]
-    assert at.button(key="review_journey_empty_demo").label == "Load the demo journey"
     with pytest.raises(KeyError):
         at.text_area(key="review_notes")
+
+    at.button(key="review_journey_empty_demo").click().run()  # what `python -m journey demo` loads
+    assert not at.exception
+    with in_db(app_db) as session:
+        (demo_journey,) = journeys.list_journeys(session)
+    assert at.selectbox(key="review_journey").value == demo_journey.id
+    assert at.query_params["journey"] == str(demo_journey.id)
+    assert at.selectbox(key="review_week").value == LAST_WEEK
+    assert any("B wins" in s.value for s in at.success)  # the demo's metrics, A/B test included

@@ -2,7 +2,7 @@
 shell command.
 
     no_journeys(key=…)               no journey yet: create one, or load the demo journey
-    no_metrics(journey_id, message)  a journey without metrics: the Import metrics page, or the demo
+    no_metrics(journey_id, key=…)    a journey without metrics: the Import metrics page, or the demo
     import_metrics_link()            a link to the Import metrics page, on the current journey
     load_demo_button(key=…)          the demo journey, loaded as `python -m journey demo` does, then opened
 """
@@ -18,6 +18,10 @@ from ui.db import db_session
 from ui.navigation import PAGES
 from ui.writes import run_write
 
+NO_METRICS = (
+    "No metrics for this journey yet: import your email service's CSV export on the Import metrics page, "
+    "or look around the demo journey and its 12 weeks of metrics."
+)
 _DEMO_HELP = (
     "Fernhill Coffee Roasters: two personas, a five-stage journey with 19 ready emails and 12 weeks of "
     "metrics with an A/B test. Remove it any time on the Journeys page."
@@ -68,7 +72,7 @@ def no_journeys(*, key: str) -> None:
     load_demo_button(key=f"{key}_demo")
 
 
-def no_metrics(journey_id: int, message: str, *, key: str) -> None:
+def no_metrics(journey_id: int, *, key: str, message: str = NO_METRICS) -> None:
     """`message` (nothing to show without metrics), then the Import metrics page and the demo journey."""
     st.info(message)
     import_metrics_link()

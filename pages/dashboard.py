@@ -6,8 +6,9 @@ import streamlit as st
 
 from journey.measure import charts
 from journey.measure.metrics import RATE_DEFINITIONS, format_rate
-from ui.empty import no_journeys, no_metrics
-from ui.loaders import load_dashboard, load_journey_span, load_metric_scope
+from journey.measure.weeks import complete_weeks
+from ui.empty import import_metrics_link, no_journeys, no_metrics
+from ui.loaders import load_dashboard, load_journey_span, load_metric_scope, workspace_today
 from ui.pickers import dashboard_scope_picker
 from ui.widgets import chart_with_downloads, download, file_stem
 
@@ -32,10 +33,11 @@ if span is None:
     st.stop()
 
 first, last = span
+default = complete_weeks(last, workspace_today(), 12, first_day=first)  # Monday to Sunday, weeks complete
 left, middle = st.columns(2)
 dates = left.date_input(
     "Dates",
-    value=(max(first, last - timedelta(weeks=12) + timedelta(days=1)), last),
+    value=(default.start, default.end),
     min_value=first - timedelta(days=366),
     max_value=last + timedelta(days=366),
     key="dashboard_dates",
@@ -71,6 +73,7 @@ data = load_dashboard(
 total = data["total"]
 if total.is_empty:
     st.info("No metrics in these dates — widen the range, or import a CSV on the **Import metrics** page.")
+    import_metrics_link()
     st.stop()
 
 stem = file_stem(choices[journey_id], "journey")

@@ -295,6 +295,7 @@ def test_no_journey_yet_says_how_to_start(app_db):
     assert at.selectbox(key="review_week").value == LAST_WEEK
     assert any("B wins" in s.value for s in at.success)  # the demo's metrics, A/B test included
 
+
 def test_an_ab_rate_column_keeps_format_rates_two_decimals_when_a_rate_is_under_one_percent():
     import pandas as pd
 

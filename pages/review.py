@@ -55,6 +55,11 @@ else:
         (st.success if test.verdict.winner else st.info)(escape_markdown(test.verdict.message))
         st.caption(WHY_CLICKS)
 
+    if weekly.segments:  # only where this week's imports carried a segment
+        st.subheader("By segment")
+        st.caption(review.SEGMENT_NOTE)
+        st.dataframe(review.segment_rows(weekly), hide_index=True, width="stretch", key="review_segments")
+
 # Team notes, versioned: the version loaded with the text travels with the draft.
 note_key = f"review_note_{journey.id}_{week}"
 if st.session_state.get("review_notes_for") != note_key:

@@ -101,3 +101,32 @@ def test_no_journey_yet_says_how_to_start(app_db):
     assert "No journeys yet" in at.info[0].value
     with pytest.raises(KeyError):
         at.text_area(key="review_notes")
+
+
+def test_the_by_segment_table_shows_only_for_a_week_whose_import_carried_segments(app_db):
+    import io
+
+    from support import make_persona
+
+    from journey.measure.imports.importer import import_metrics
+
+    journey_id = seed(app_db)
+    at = run_page("review")
+    assert "By segment" not in [h.value for h in at.subheader]  # the demo's metrics carry no segment
+    with in_db(app_db) as session:
+        stage = journeys.load_tree(session, journey_id).stages[0]
+        monday = last_complete_week().start
+        lines = [
+            "date,stage,email,segment,sent,delivered,opens,clicks,conversions,unsubscribes",
+            f"{monday},{stage.stage.name},{stage.emails[0].name},VIP,200,200,80,20,2,0",
+            f"{monday},{stage.stage.name},{stage.emails[0].name},Lapsed,100,100,10,1,0,1",
+        ]
+        assert import_metrics(session, journey_id, io.BytesIO("\n".join(lines).encode())).ok
+        make_persona(session, "Vera", segment="vip")
+    at = run_page("review")
+    assert "By segment" in [h.value for h in at.subheader]
+    tables = [d.value for d in at.dataframe]
+    (table,) = [t for t in tables if "Segment (persona)" in t.columns]
+    assert list(table["Segment (persona)"]) == ["VIP (Vera)", "Lapsed"]
+    assert list(table["Open rate"]) == ["40.0 %", "10.0 %"]  # 80 ÷ 200, 10 ÷ 100
+    assert list(table["Open rate vs previous"]) == ["–", "–"]  # no segment data the week before

@@ -11,6 +11,8 @@
 - `format_rate(value)`: a rate for people, one decimal and a space before the sign ("27.8 %"), two under
   1 % ("0.15 %"), "–" where it is undefined; the map, the review, the dashboard, the charts and the CLI
   all show rates this way.
+- `format_points(current, previous)`: the change between two rates in percentage points ("+1.2 pp",
+  two decimals under one point: "-0.05 pp"), "–" where either rate is undefined.
 - `detect_encoding(head)` / `decode_text(content)`: UTF-8 with or without BOM, UTF-16 LE/BE with a
   BOM or without one (as Excel writes it), told apart by the first bytes.
 - `sniff_delimiter(sample)`: `,` `;` or tab, by csv.Sniffer over the header and first rows.
@@ -34,6 +36,7 @@ __all__ = [
     "detect_encoding",
     "escape_formula",
     "escape_markdown",
+    "format_points",
     "format_rate",
     "lane_items",
     "line_column",
@@ -145,6 +148,18 @@ def format_rate(value: float | None) -> str:
         return "–"
     decimals = 2 if 0 < abs(value) < 0.01 else 1
     return f"{value * 100:.{decimals}f} %"
+
+
+def format_points(current: float | None, previous: float | None) -> str:
+    """How far a rate moved, in percentage points: 27.8 % after 26.6 % is "+1.2 pp"; under one point two
+    decimals ("-0.05 pp"), as format_rate keeps for small rates; "–" where either rate is undefined."""
+    if current is None or previous is None:
+        return "–"
+    points = (current - previous) * 100
+    decimals = 2 if 0 < abs(points) < 1 else 1
+    if round(points, decimals) == 0:
+        return "0.0 pp"
+    return f"{points:+.{decimals}f} pp"
 
 
 # --- CSV cells -------------------------------------------------------------------------------

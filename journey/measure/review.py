@@ -21,7 +21,7 @@ from db.crud import update_versioned
 from db.models import EmailVariant, Setting, WeeklyNote
 from journey.core.errors import InvalidInput, StaleEdit
 from journey.core.fields import field_limits
-from journey.core.text import escape_markdown
+from journey.core.text import escape_markdown, format_points
 from journey.measure.metrics import (
     RATE_DEFINITIONS,
     RATE_NAMES,
@@ -41,6 +41,7 @@ from journey.measure.metrics import (
     total_counts,
     week_start_of,
 )
+from journey.measure.segments import SegmentWeek, segment_weeks
 from journey.measure.stats import (
     ALPHA,
     WHY_CLICKS,
@@ -301,6 +302,7 @@ class WeeklyReview:
     ab_tests: list[ABTest]
     thresholds: Thresholds
     thresholds_version: int = 0  # what a save of the thresholds shown is made against
+    segments: list[SegmentWeek] = field(default_factory=list)  # empty: the week has no segment data
 
     @property
     def is_empty(self) -> bool:
@@ -379,6 +381,7 @@ def weekly_review(
         ab_tests=ab_tests(session, journey_id, period),
         thresholds=thresholds,
         thresholds_version=thresholds_version(session),
+        segments=segment_weeks(session, journey_id, period),
     )
 
 
@@ -528,6 +531,7 @@ def review_markdown(review: WeeklyReview, notes: str = "") -> str:
                 f"{format_rate(counts.rate('click_rate'))} |"
             )
         lines += ["", f"**{_md_cell(test.verdict.message)}**", "", f"_{WHY_CLICKS}_", ""]
+    lines += _segments_markdown(review)
     lines += ["", "## Team notes", "", escape_markdown(notes.strip()) or "_No notes yet._", ""]  # as typed
     return "\n".join(lines)
 
@@ -602,6 +606,7 @@ def review_html(review: WeeklyReview, notes: str = "") -> str:
         parts.append(
             f"</table><p class='verdict'>{e(test.verdict.message)}</p><p><em>{e(WHY_CLICKS)}</em></p>"
         )
+    parts += _segments_html(review)
     parts.append(
         f"<h2>Team notes</h2><div class='notes'>{e(notes.strip()) or '<em>No notes yet.</em>'}</div>"
     )
@@ -673,3 +678,52 @@ def review_weeks(span: tuple[date, date] | None, today: date | None = None, *, m
         weeks.append(iso_week_label(monday))
         monday -= timedelta(weeks=1)
     return weeks
+
+
+# --- by segment ---------------------------------------------------------------
+
+SEGMENT_RATES = ("open_rate", "click_rate", "conversion_rate", "unsubscribe_rate")
+SEGMENT_NOTE = (
+    "From imports that carry a segment (a list or audience), with the persona whose segment it is; "
+    "changes are against the previous week, in percentage points."
+)
+
+
+def segment_rows(review: WeeklyReview) -> list[dict[str, str]]:
+    """The "By segment" table: per segment (with its personas), delivered, each rate and its change
+    against the previous week in percentage points. Empty when the week has no segment data."""
+    rows = []
+    for s in review.segments:
+        row = {"Segment (persona)": s.label, "Delivered": f"{s.counts.delivered:,}"}
+        for name in SEGMENT_RATES:
+            label = RATE_DEFINITIONS[name].label
+            row[label] = format_rate(s.counts.rate(name))
+            row[f"{label} vs previous"] = format_points(s.counts.rate(name), s.previous.rate(name))
+        rows.append(row)
+    return rows
+
+
+def _segments_markdown(review: WeeklyReview) -> list[str]:
+    rows = segment_rows(review)
+    if not rows:
+        return []
+    lines = ["", "## By segment", "", SEGMENT_NOTE, "", "| " + " | ".join(rows[0]) + " |"]
+    lines.append("|---" * len(rows[0]) + "|")
+    for row in rows:
+        label, *numbers = row.values()  # the segment is the user's text; the numbers are ours
+        lines.append(f"| {_md_cell(label)} | " + " | ".join(numbers) + " |")
+    return lines
+
+
+def _segments_html(review: WeeklyReview) -> list[str]:
+    rows = segment_rows(review)
+    if not rows:
+        return []
+    e = html.escape
+    parts = [f"<h2>By segment</h2><p>{e(SEGMENT_NOTE)}</p><table><tr>"]
+    parts += [f"<th>{e(name)}</th>" for name in rows[0]]
+    parts.append("</tr>")
+    for row in rows:
+        parts.append("<tr>" + "".join(f"<td>{e(cell)}</td>" for cell in row.values()) + "</tr>")
+    parts.append("</table>")
+    return parts

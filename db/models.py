@@ -322,16 +322,10 @@ class Snippet(SnippetBase, Versioned, table=True):
 # --- metrics ----------------------------------------------------------------
 
 
-class MetricDaily(SQLModel, table=True):
-    """Unique counts for one email, variant and day: a re-import replaces the row."""
+class MetricCounts(SQLModel):
+    """The unique counts and revenue an import keeps (for an email, variant and day, or one segment of
+    it), with where they came from."""
 
-    __tablename__ = "metric_daily"
-    id: int | None = Field(default=None, primary_key=True)
-    email_id: int = Field(
-        sa_column=Column(sa.Integer, sa.ForeignKey("email.id", ondelete="CASCADE"), nullable=False)
-    )
-    variant: str = Field(default="", max_length=40)  # "" when the email had no A/B test
-    day: date
     sent: int = 0
     delivered: int = 0
     opens: int = 0
@@ -344,6 +338,18 @@ class MetricDaily(SQLModel, table=True):
     revenue: float = 0.0
     source: str = Field(default="", max_length=32)  # the import format
     imported_at: datetime = Field(default_factory=utcnow, nullable=False)
+
+
+class MetricDaily(MetricCounts, table=True):
+    """Unique counts for one email, variant and day: a re-import replaces the row."""
+
+    __tablename__ = "metric_daily"
+    id: int | None = Field(default=None, primary_key=True)
+    email_id: int = Field(
+        sa_column=Column(sa.Integer, sa.ForeignKey("email.id", ondelete="CASCADE"), nullable=False)
+    )
+    variant: str = Field(default="", max_length=40)  # "" when the email had no A/B test
+    day: date
     __table_args__ = (
         sa.UniqueConstraint("email_id", "variant", "day", name="uq_metric_email_variant_day"),
         sa.Index("ix_metric_day_email", "day", "email_id"),
@@ -381,7 +387,7 @@ METRIC_FIELDS: tuple[str, ...] = (*METRIC_COUNTS, "revenue")
 MAX_SEGMENT = 200  # as a persona's segment (PersonaBase.segment), which a segment is matched against
 
 
-class MetricSegmentDaily(SQLModel, table=True):
+class MetricSegmentDaily(MetricCounts, table=True):
     """One segment's share of an email, variant and day, where the import carried a segment (a list or
     audience): the same counts as metric_daily, whose row for that email, variant and day holds their sum.
     An import that writes a metric_daily row replaces that row's segment rows (none, if it carries none)."""
@@ -394,18 +400,6 @@ class MetricSegmentDaily(SQLModel, table=True):
     variant: str = Field(default="", max_length=40)
     segment: str = Field(max_length=MAX_SEGMENT)  # as the file writes it ("" for a row left blank)
     day: date
-    sent: int = 0
-    delivered: int = 0
-    opens: int = 0
-    machine_opens: int = 0
-    clicks: int = 0
-    conversions: int = 0
-    unsubscribes: int = 0
-    bounces: int = 0
-    complaints: int = 0
-    revenue: float = 0.0
-    source: str = Field(default="", max_length=32)
-    imported_at: datetime = Field(default_factory=utcnow, nullable=False)
     __table_args__ = (
         # (email_id, variant, day) first: a re-import deletes a day's segments by that prefix.
         sa.UniqueConstraint("email_id", "variant", "day", "segment", name="uq_metric_segment_email_day"),

@@ -401,9 +401,10 @@ class MetricSegmentDaily(MetricCounts, table=True):
     segment: str = Field(max_length=MAX_SEGMENT)  # as the file writes it ("" for a row left blank)
     day: date
     __table_args__ = (
-        # (email_id, variant, day) first: a re-import deletes a day's segments by that prefix.
-        sa.UniqueConstraint("email_id", "variant", "day", "segment", name="uq_metric_segment_email_day"),
-        # The review sums one journey's week per segment: by day range, then email.
+        # (email_id, day) first: the review sums each of a journey's emails over a week's days, and a
+        # re-import deletes the segments of an email, variant and day, both by that prefix.
+        sa.UniqueConstraint("email_id", "day", "variant", "segment", name="uq_metric_segment_email_day"),
+        # PostgreSQL's planner reads one week of many emails by day (else it scans the whole table).
         sa.Index("ix_metric_segment_day_email", "day", "email_id"),
     )
 

@@ -45,7 +45,7 @@ def upgrade() -> None:
         sa.Column("imported_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(["email_id"], ["email.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("email_id", "variant", "day", "segment", name="uq_metric_segment_email_day"),
+        sa.UniqueConstraint("email_id", "day", "variant", "segment", name="uq_metric_segment_email_day"),
     )
     with op.batch_alter_table("metric_segment_daily") as batch_op:
         batch_op.create_index("ix_metric_segment_day_email", ["day", "email_id"], unique=False)

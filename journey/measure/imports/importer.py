@@ -45,14 +45,14 @@ import csv
 import difflib
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import BinaryIO
 
-from sqlalchemy import Column, MetaData, Table, bindparam, insert, select
+from sqlalchemy import Column, MetaData, Table, bindparam, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -1499,6 +1499,24 @@ COLUMNS = ("email_id", "variant", "day", *COUNT_NAMES, "revenue", "source", "imp
 REPLACED = (*COUNT_NAMES, "revenue", "source", "imported_at")
 
 
+@dataclass(frozen=True)
+class _Target:
+    """A table the import upserts into: its columns in the order of the rows given (the day third,
+    the import time last), and the unique key a row replaces."""
+
+    table: Table
+    columns: tuple[str, ...]
+    key: tuple[str, ...]
+
+
+DAILY_TABLE = _Target(MetricDaily.__table__, COLUMNS, ("email_id", "variant", "day"))
+SEGMENT_TABLE = _Target(
+    MetricSegmentDaily.__table__,
+    ("email_id", "variant", "day", "segment", *COUNT_NAMES, "revenue", "source", "imported_at"),
+    ("email_id", "day", "variant", "segment"),
+)
+
+
 def _write(
     session: Session,
     rows: dict[tuple[int, str, date], list],
@@ -1506,38 +1524,47 @@ def _write(
     progress: Progress | None,
     segment_rows: dict[tuple[int, str, date], dict[str, list]] | None = None,
 ) -> None:
-    """Upsert every row: INSERT … ON CONFLICT (email_id, variant, day) DO UPDATE, in one transaction,
-    and replace those rows' segment rows with `segment_rows` (_replace_segments).
+    """Upsert every row: INSERT … ON CONFLICT (email_id, variant, day) DO UPDATE, in one transaction;
+    and replace the segment rows of those emails, variants and days with `segment_rows`.
 
     SQLite: the dialect's upsert, compiled once, run with the driver's executemany on plain
     tuples in batches. PostgreSQL: COPY into a temporary table, then one INSERT … SELECT …
     ON CONFLICT DO UPDATE (executemany of upserts ran at ~18k rows/s; see docs/BENCHMARKS.md).
+    The segment rows are written the same way, into metric_segment_daily.
     """
     now = utcnow()
-    _replace_segments(session.connection(), rows, segment_rows or {}, source, now)
+    connection = session.connection()
+    _delete_segments(connection, rows)
     values = (
         (email_id, variant, day, *counts[:REVENUE_I], float(counts[REVENUE_I]), source, now)
         for (email_id, variant, day), counts in rows.items()
     )
-    connection = session.connection()
-    if connection.dialect.name == "postgresql":
-        _copy_upsert(connection, values, len(rows), progress)
-    else:
-        _executemany_upsert(connection, values, len(rows), progress)
+    upsert = _copy_upsert if connection.dialect.name == "postgresql" else _executemany_upsert
+    upsert(connection, values, len(rows), progress)
+    if segment_rows:
+        segment_values = (
+            (email_id, variant, day, segment, *counts[:REVENUE_I], float(counts[REVENUE_I]), source, now)
+            for (email_id, variant, day), segments in segment_rows.items()
+            for segment, counts in segments.values()
+        )
+        total = sum(len(segments) for segments in segment_rows.values())
+        upsert(connection, segment_values, total, None, SEGMENT_TABLE)
 
 
-def _executemany_upsert(connection, values, total: int, progress: Progress | None) -> None:
-    table = MetricDaily.__table__
+def _executemany_upsert(
+    connection, values, total: int, progress: Progress | None, target: _Target = DAILY_TABLE
+) -> None:
+    table, columns = target.table, target.columns
     dialect = connection.dialect
     insert = sqlite_insert if dialect.name == "sqlite" else pg_insert
-    statement = insert(table).values({name: bindparam(name) for name in COLUMNS})
+    statement = insert(table).values({name: bindparam(name) for name in columns})
     statement = statement.on_conflict_do_update(
-        index_elements=["email_id", "variant", "day"],
+        index_elements=list(target.key),
         set_={name: statement.excluded[name] for name in REPLACED},
     )
     compiled = statement.compile(dialect=dialect)
     order = list(compiled.positiontup) if compiled.positional else list(compiled.bind_names.values())
-    where = [COLUMNS.index(name) for name in order]
+    where = [columns.index(name) for name in order]
     day_bind = table.c.day.type.dialect_impl(dialect).bind_processor(dialect) or (lambda value: value)
     time_bind = table.c.imported_at.type.dialect_impl(dialect).bind_processor(dialect) or (
         lambda value: value
@@ -1565,46 +1592,42 @@ def _executemany_upsert(connection, values, total: int, progress: Progress | Non
         connection.exec_driver_sql(compiled.string, batch)
 
 
-def _copy_upsert(connection, values, total: int, progress: Progress | None) -> None:
-    table = MetricDaily.__table__
+def _copy_upsert(
+    connection, values, total: int, progress: Progress | None, target: _Target = DAILY_TABLE
+) -> None:
+    table, columns = target.table, target.columns
     staging = Table(
-        "metric_import",
+        f"{table.name}_import",
         MetaData(),
-        *(Column(name, table.c[name].type) for name in COLUMNS),
+        *(Column(name, table.c[name].type) for name in columns),
         prefixes=["TEMPORARY"],
         postgresql_on_commit="DROP",
     )
     staging.create(connection)
     cursor = connection.connection.driver_connection.cursor()
     try:
-        with cursor.copy(f"COPY metric_import ({', '.join(COLUMNS)}) FROM STDIN") as copy:
+        with cursor.copy(f"COPY {staging.name} ({', '.join(columns)}) FROM STDIN") as copy:
             for done, row in enumerate(values, 1):
                 copy.write_row(row)
                 if progress is not None and not done % WRITE_BATCH:
                     progress(0.9 + 0.09 * done / total, f"Writing: {done:,} of {total:,} rows")
     finally:
         cursor.close()
-    statement = pg_insert(table).from_select(list(COLUMNS), select(*staging.c))
+    statement = pg_insert(table).from_select(list(columns), select(*staging.c))
     statement = statement.on_conflict_do_update(
-        index_elements=["email_id", "variant", "day"],
+        index_elements=list(target.key),
         set_={name: statement.excluded[name] for name in REPLACED},
     )
     connection.execute(statement)
     staging.drop(connection)
 
 
-def _replace_segments(
-    connection,
-    rows: dict[tuple[int, str, date], list],
-    segment_rows: dict[tuple[int, str, date], dict[str, list]],
-    source: str,
-    now,
-) -> None:
-    """Replace the segment rows of every email, variant and day the import writes: a day keeps the
+def _delete_segments(connection, rows: dict[tuple[int, str, date], list]) -> None:
+    """Delete the segment rows of every email, variant and day the import writes: a day keeps the
     segments of the file that last wrote its totals (none, when that file had no segment column).
 
-    The delete runs only when metric_segment_daily holds rows for these emails and days (one indexed
-    look-up), so imports without segments into a workspace without them cost nothing more.
+    Only when metric_segment_daily holds rows for these emails and days (one indexed look-up), so an
+    import without segments into a workspace without them costs nothing more.
     """
     table = MetricSegmentDaily.__table__
     ids = sorted({email_id for email_id, _variant, _day in rows})
@@ -1616,40 +1639,18 @@ def _replace_segments(
         .where(table.c.email_id.in_(ids), table.c.day.between(min(days), max(days)))
         .limit(1)
     ).first()
-    if saved is not None:
-        statement = table.delete().where(
-            table.c.email_id == bindparam("b_email_id"),
-            table.c.variant == bindparam("b_variant"),
-            table.c.day == bindparam("b_day"),
-        )
-        keys = ({"b_email_id": e, "b_variant": v, "b_day": d} for e, v, d in rows)
-        for batch in _batches(keys):
-            connection.execute(statement, batch)
-    values = (
-        {
-            "email_id": email_id,
-            "variant": variant,
-            "segment": segment,
-            "day": day,
-            **dict(zip(COUNT_NAMES, counts[:REVENUE_I], strict=True)),
-            "revenue": float(counts[REVENUE_I]),
-            "source": source,
-            "imported_at": now,
-        }
-        for (email_id, variant, day), segments in segment_rows.items()
-        for segment, counts in segments.values()
+    if saved is None:
+        return
+    statement = table.delete().where(
+        table.c.email_id == bindparam("b_email_id"),
+        table.c.day == bindparam("b_day"),
+        table.c.variant == bindparam("b_variant"),
     )
-    for batch in _batches(values):
-        connection.execute(insert(table), batch)
-
-
-def _batches(items) -> Iterator[list]:
-    """`items` in lists of WRITE_BATCH: executemany batches that bound the memory of the parameters."""
-    batch = []
-    for item in items:
-        batch.append(item)
+    batch: list[dict] = []
+    for email_id, variant, day in rows:
+        batch.append({"b_email_id": email_id, "b_variant": variant, "b_day": day})
         if len(batch) >= WRITE_BATCH:
-            yield batch
+            connection.execute(statement, batch)
             batch = []
     if batch:
-        yield batch
+        connection.execute(statement, batch)

@@ -2,6 +2,7 @@
 
     metrics   counts, rates and their formatting, ISO weeks and periods, the SQL aggregation
     review    the weekly review: this week against the last ones, alerts, A/B verdicts, notes
+    segments  a journey's week per segment (metric_segment_daily), for the review's By segment table
     stats     two-proportion z-tests and A/B verdicts
     charts    the Altair charts (the only module that should import altair)
     imports   ESP metrics exports (a sub-package: formats and the importer)

@@ -45,32 +45,39 @@ def test_each_segment_of_the_week_with_its_persona_its_rates_and_their_change_in
     ]  # most delivered first
     trial = weekly.segments[0]
     assert (trial.counts.delivered, trial.counts.opens, trial.previous.delivered) == (891, 270, 400)
-    assert review.segment_rows(weekly) == [
+    rows = review.segment_rows(weekly)
+    assert [row.cells for row in rows] == [
         {
             "Segment (persona)": "Trial users (Maya)",
             "Delivered": "891",
-            "Open rate": "30.3 %",  # 270 ÷ 891, after 100 ÷ 400 = 25.0 %
-            "Open rate vs previous": "+5.3 pp",
+            "Open rate": "30.3 %",  # 270 ÷ 891, after 100 ÷ 400 = 25.0 %: 21 % more
+            "Open rate vs previous week": "+5.3 pp (+21 %)",
             "Click rate": "5.1 %",  # 45 ÷ 891 = 5.05 %, after 20 ÷ 400 = 5.00 %
-            "Click rate vs previous": "+0.05 pp",
+            "Click rate vs previous week": "+0.1 pp (+1 %)",
             "Conversion rate": "1.0 %",  # 9 ÷ 891 = 1.01 %, after 4 ÷ 400 = 1.00 %
-            "Conversion rate vs previous": "+0.01 pp",
-            "Unsubscribe rate": "0.34 %",  # 3 ÷ 891, after 4 ÷ 400 = 1.00 %
-            "Unsubscribe rate vs previous": "-0.66 pp",
+            "Conversion rate vs previous week": "+0.0 pp (+1 %)",
+            "Unsubscribe rate (lower is better)": "0.34 %",  # 3 ÷ 891, after 4 ÷ 400 = 1.00 %
+            "Unsubscribe rate vs previous week": "-0.7 pp (-66 %)",
         },
         {
             "Segment (persona)": "*New* subscribers",
             "Delivered": "590",
             "Open rate": "40.0 %",  # 236 ÷ 590
-            "Open rate vs previous": "–",  # no data the week before
+            "Open rate vs previous week": "–",  # no data the week before
             "Click rate": "5.1 %",
-            "Click rate vs previous": "–",
+            "Click rate vs previous week": "–",
             "Conversion rate": "1.0 %",
-            "Conversion rate vs previous": "–",
-            "Unsubscribe rate": "0.17 %",
-            "Unsubscribe rate vs previous": "–",
+            "Conversion rate vs previous week": "–",
+            "Unsubscribe rate (lower is better)": "0.17 %",
+            "Unsubscribe rate vs previous week": "–",
         },
     ]
+    # Coloured by the way that is good for each rate; a change under 2 % relative is left plain.
+    assert rows[0].tones == {
+        "Open rate vs previous week": "good",
+        "Unsubscribe rate vs previous week": "good",
+    }
+    assert rows[1].tones == {}
     # The stage totals are metric_daily's, as without segments.
     assert sum(s.counts.delivered for s in weekly.stages) == 891 + 590
 
@@ -79,11 +86,13 @@ def test_the_exports_carry_the_segment_table_with_the_names_escaped(session, jou
     weekly = review.weekly_review(session, journey_id, WEEK)
     markdown = review.review_markdown(weekly)
     assert "## By segment" in markdown
-    assert "| Trial users (Maya) | 891 | 30.3 % | +5.3 pp | 5.1 % | +0.05 pp |" in markdown
+    assert "| Trial users (Maya) | 891 | 30.3 % | +5.3 pp (+21 %) | 5.1 % | +0.1 pp (+1 %) |" in markdown
     assert "| \\*New\\* subscribers | 590 |" in markdown  # a segment name is shown, not read as Markdown
     page = review.review_html(weekly)
     assert "<h2>By segment</h2>" in page
-    assert "<td>Trial users (Maya)</td><td>891</td><td>30.3 %</td><td>+5.3 pp</td>" in page
+    assert (
+        "<td>Trial users (Maya)</td><td>891</td><td>30.3 %</td><td class='good'>+5.3 pp (+21 %)</td>" in page
+    )
 
 
 def test_a_week_without_segment_data_has_no_segment_table(session, journey_id):

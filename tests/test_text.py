@@ -8,7 +8,6 @@ from journey.core.text import (
     detect_encoding,
     escape_formula,
     escape_markdown,
-    format_points,
     lane_items,
     line_column,
     line_of,
@@ -76,21 +75,6 @@ def test_encodings_are_told_apart_by_the_first_bytes(content, encoding):
 def test_latin_1_is_refused():
     with pytest.raises(UnicodeDecodeError):
         decode_text("Éé".encode("latin-1"))
-
-
-@pytest.mark.parametrize(
-    ("current", "previous", "expected"),
-    [
-        pytest.param(0.278, 0.266, "+1.2 pp", id="up-a-point"),
-        pytest.param(0.25, 0.303, "-5.3 pp", id="down"),
-        pytest.param(0.0035, 0.0040, "-0.05 pp", id="under-a-point-two-decimals"),
-        pytest.param(0.30, 0.30, "0.0 pp", id="unchanged"),
-        pytest.param(0.30, None, "–", id="no-previous-rate"),
-        pytest.param(None, 0.30, "–", id="no-rate-now"),
-    ],
-)
-def test_format_points_gives_a_rates_change_in_percentage_points(current, previous, expected):
-    assert format_points(current, previous) == expected
 
 
 @pytest.mark.parametrize(

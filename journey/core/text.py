@@ -10,9 +10,7 @@
   spreadsheet shows it as text instead of running it (numbers are written as numbers, not text).
 - `format_rate(value)`: a rate for people, one decimal and a space before the sign ("27.8 %"), two under
   1 % ("0.15 %"), "–" where it is undefined; the map, the review, the dashboard, the charts and the CLI
-  all show rates this way.
-- `format_points(current, previous)`: the change between two rates in percentage points ("+1.2 pp",
-  two decimals under one point: "-0.05 pp"), "–" where either rate is undefined.
+  all show rates this way. `format_amount(value)`: money as imported, without a currency ("1,234.50").
 - `detect_encoding(head)` / `decode_text(content)`: UTF-8 with or without BOM, UTF-16 LE/BE with a
   BOM or without one (as Excel writes it), told apart by the first bytes.
 - `sniff_delimiter(sample)`: `,` `;` or tab, by csv.Sniffer over the header and first rows.
@@ -36,8 +34,9 @@ __all__ = [
     "detect_encoding",
     "escape_formula",
     "escape_markdown",
-    "format_points",
+    "format_amount",
     "format_rate",
+    "rate_decimals",
     "lane_items",
     "line_column",
     "line_of",
@@ -146,20 +145,17 @@ def format_rate(value: float | None) -> str:
     """
     if value is None:
         return "–"
-    decimals = 2 if 0 < abs(value) < 0.01 else 1
-    return f"{value * 100:.{decimals}f} %"
+    return f"{value * 100:.{rate_decimals(value)}f} %"
 
 
-def format_points(current: float | None, previous: float | None) -> str:
-    """How far a rate moved, in percentage points: 27.8 % after 26.6 % is "+1.2 pp"; under one point two
-    decimals ("-0.05 pp"), as format_rate keeps for small rates; "–" where either rate is undefined."""
-    if current is None or previous is None:
-        return "–"
-    points = (current - previous) * 100
-    decimals = 2 if 0 < abs(points) < 1 else 1
-    if round(points, decimals) == 0:
-        return "0.0 pp"
-    return f"{points:+.{decimals}f} pp"
+def rate_decimals(value: float) -> int:
+    """The decimals `format_rate` gives a rate: 2 under 1 % (not 0), else 1 (a sortable table's column uses the most)."""
+    return 2 if 0 < abs(value) < 0.01 else 1
+
+
+def format_amount(value: float | None) -> str:
+    """An amount of money as the export gave it (no currency is imported): "1,234.50", or "–" where undefined."""
+    return "–" if value is None else f"{value:,.2f}"
 
 
 # --- CSV cells -------------------------------------------------------------------------------

@@ -15,7 +15,8 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from db.models import Email, MetricSegmentDaily, Persona, Stage
-from journey.measure.metrics import COUNT_FIELDS, Counts, Period, _to_counts
+from journey.measure.metrics import COUNT_FIELDS, Counts, _to_counts
+from journey.measure.weeks import Period
 
 NO_SEGMENT = "(no segment)"  # rows of a file whose segment cell was left blank
 

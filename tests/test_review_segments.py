@@ -103,3 +103,12 @@ def test_a_week_without_segment_data_has_no_segment_table(session, journey_id):
     assert review.segment_rows(none) == []
     assert "By segment" not in review.review_markdown(none)
     assert "By segment" not in review.review_html(none)
+
+
+def test_the_weekly_digest_carries_the_segment_table_in_both_parts(session, journey_id):
+    from journey.measure.digest import build_digest
+
+    weekly = review.weekly_review(session, journey_id, WEEK)
+    digest = build_digest(weekly.period, [weekly])
+    assert "<h2>By segment</h2>" in digest.html
+    assert "| Trial users (Maya) | 891 |" in digest.text

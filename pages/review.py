@@ -7,6 +7,7 @@ import streamlit as st
 from journey.measure import charts, review
 from ui import review as sections
 from ui.db import db_session
+from ui.empty import no_metrics
 from ui.loaders import load_weekly_review
 from ui.pickers import journey_picker, review_week_picker
 from ui.widgets import chart_with_downloads, download, file_stem
@@ -24,7 +25,11 @@ if note := review.in_progress_note(weekly):
     st.info(note, icon="⏳")
 
 if weekly.is_empty:
-    st.info(f"No metrics for {week} yet — import a CSV on the **Import metrics** page, or pick another week.")
+    no_metrics(
+        journey.id,
+        key="review_no_metrics",
+        message=f"No metrics for {week} yet: import a CSV export on the Import metrics page, or pick another week.",
+    )
 else:
     # Alerts first, then the A/B verdicts, then the tables and charts: what needs a decision on top.
     sections.alerts(weekly)

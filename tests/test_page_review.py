@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 
 import pytest
 from sqlalchemy import select, update
-from support import in_db, run_page
+from support import in_db, open_page, run_page, texts
 
 from db.models import Email, MetricDaily, Stage
 from journey.measure import review
@@ -260,10 +260,16 @@ def test_thresholds_are_edited_and_saved(app_db):
 
 
 def test_a_week_without_metrics_says_where_to_import(app_db):
-    seed(app_db, with_metrics=False)
-    at = run_page("review")
+    journey_id = seed(app_db, with_metrics=False)
+    at = open_page("review")
+    assert not at.exception
     assert "No metrics for" in at.info[0].value
-    assert "Import metrics" in at.info[0].value
+    (link,) = at.get("page_link")
+    assert (link.proto.label, link.proto.page, link.proto.query_string) == (
+        "Import metrics",
+        "import_metrics",
+        f"journey={journey_id}",
+    )
     assert not at.get("vega_lite_chart")
     notes = at.text_area(key="review_notes")  # the team can still write the week's notes
     assert (notes.label, notes.value) == ("What did the team decide this week?", "")
@@ -272,10 +278,22 @@ def test_a_week_without_metrics_says_where_to_import(app_db):
 def test_no_journey_yet_says_how_to_start(app_db):
     with in_db(app_db):
         pass  # an empty, migrated database
-    at = run_page("review")
+    at = open_page("review")
+    assert not at.exception
     assert "No journeys yet" in at.info[0].value
+    assert "python -m" not in texts(at)
+    assert [link.proto.label for link in at.get("page_link")] == ["Journeys"]
     with pytest.raises(KeyError):
         at.text_area(key="review_notes")
+
+    at.button(key="review_journey_empty_demo").click().run()  # what `python -m journey demo` loads
+    assert not at.exception
+    with in_db(app_db) as session:
+        (demo_journey,) = journeys.list_journeys(session)
+    assert at.selectbox(key="review_journey").value == demo_journey.id
+    assert at.query_params["journey"] == str(demo_journey.id)
+    assert at.selectbox(key="review_week").value == LAST_WEEK
+    assert any("B wins" in s.value for s in at.success)  # the demo's metrics, A/B test included
 
 
 def test_an_ab_rate_column_keeps_format_rates_two_decimals_when_a_rate_is_under_one_percent():

@@ -5,6 +5,8 @@
     forms       forms that keep what was typed, a refusal beside its field
     loaders     cached reads (load_…), keyed on the workspace's data stamp
     pickers     the journey picker (it follows the user), persona and week pickers
+    current     the current journey: kept across pages and in the URL (?journey=ID)
+    empty       empty states: a page link or the demo journey's button, never a shell command
     widgets     findings, downloads, charts with their downloads
     studio, previews, variants, send    the email studio
     components  first-party custom components (v2): the code editor, the email preview

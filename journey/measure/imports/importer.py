@@ -111,6 +111,7 @@ from journey.measure.imports.formats import (
     parse_rate,
 )
 from journey.measure.imports.reports import REPORT_FORMATS, ReportCellError, read_report, report_values
+from journey.measure.segments import NO_SEGMENT
 from journey.plan import journeys
 
 Progress = Callable[[float, str], None]
@@ -481,7 +482,7 @@ def _note_segments(run: _Run) -> None:
     spelled: dict[str, str] = {}  # one name per segment, in any case
     for segments in run.segment_rows.values():
         for folded, (segment, _counts) in segments.items():
-            spelled.setdefault(folded, segment or "(no segment)")
+            spelled.setdefault(folded, segment or NO_SEGMENT)
     names = sorted(spelled.values(), key=str.casefold)
     shown = ", ".join(f"“{n}”" for n in names[:MAX_SEGMENTS_NAMED]) + (
         " …" if len(names) > MAX_SEGMENTS_NAMED else ""

@@ -322,16 +322,10 @@ class Snippet(SnippetBase, Versioned, table=True):
 # --- metrics ----------------------------------------------------------------
 
 
-class MetricDaily(SQLModel, table=True):
-    """Unique counts for one email, variant and day: a re-import replaces the row."""
+class MetricCounts(SQLModel):
+    """The unique counts and revenue an import keeps (for an email, variant and day, or one segment of
+    it), with where they came from."""
 
-    __tablename__ = "metric_daily"
-    id: int | None = Field(default=None, primary_key=True)
-    email_id: int = Field(
-        sa_column=Column(sa.Integer, sa.ForeignKey("email.id", ondelete="CASCADE"), nullable=False)
-    )
-    variant: str = Field(default="", max_length=40)  # "" when the email had no A/B test
-    day: date
     sent: int = 0
     delivered: int = 0
     opens: int = 0
@@ -344,6 +338,18 @@ class MetricDaily(SQLModel, table=True):
     revenue: float = 0.0
     source: str = Field(default="", max_length=32)  # the import format
     imported_at: datetime = Field(default_factory=utcnow, nullable=False)
+
+
+class MetricDaily(MetricCounts, table=True):
+    """Unique counts for one email, variant and day: a re-import replaces the row."""
+
+    __tablename__ = "metric_daily"
+    id: int | None = Field(default=None, primary_key=True)
+    email_id: int = Field(
+        sa_column=Column(sa.Integer, sa.ForeignKey("email.id", ondelete="CASCADE"), nullable=False)
+    )
+    variant: str = Field(default="", max_length=40)  # "" when the email had no A/B test
+    day: date
     __table_args__ = (
         sa.UniqueConstraint("email_id", "variant", "day", name="uq_metric_email_variant_day"),
         sa.Index("ix_metric_day_email", "day", "email_id"),
@@ -376,6 +382,31 @@ METRIC_COUNTS: tuple[str, ...] = tuple(
     if isinstance(column.type, sa.Integer) and not column.primary_key and not column.foreign_keys
 )
 METRIC_FIELDS: tuple[str, ...] = (*METRIC_COUNTS, "revenue")
+
+
+MAX_SEGMENT = 200  # as a persona's segment (PersonaBase.segment), which a segment is matched against
+
+
+class MetricSegmentDaily(MetricCounts, table=True):
+    """One segment's share of an email, variant and day, where the import carried a segment (a list or
+    audience): the same counts as metric_daily, whose row for that email, variant and day holds their sum.
+    An import that writes a metric_daily row replaces that row's segment rows (none, if it carries none)."""
+
+    __tablename__ = "metric_segment_daily"
+    id: int | None = Field(default=None, primary_key=True)
+    email_id: int = Field(
+        sa_column=Column(sa.Integer, sa.ForeignKey("email.id", ondelete="CASCADE"), nullable=False)
+    )
+    variant: str = Field(default="", max_length=40)
+    segment: str = Field(max_length=MAX_SEGMENT)  # as the file writes it ("" for a row left blank)
+    day: date
+    __table_args__ = (
+        # (email_id, day) first: the review sums each of a journey's emails over a week's days, and a
+        # re-import deletes the segments of an email, variant and day, both by that prefix.
+        sa.UniqueConstraint("email_id", "day", "variant", "segment", name="uq_metric_segment_email_day"),
+        # PostgreSQL's planner reads one week of many emails by day (else it scans the whole table).
+        sa.Index("ix_metric_segment_day_email", "day", "email_id"),
+    )
 
 
 class WeeklyNote(SQLModel, table=True):

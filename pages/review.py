@@ -39,6 +39,7 @@ else:
     chart_with_downloads(chart, rates_frame, stem=f"{stem}-rates", key="review_stage_rates", width="stretch")
     chart = charts.funnel_chart(funnel_frame)
     chart_with_downloads(chart, funnel_frame, stem=f"{stem}-funnel", key="review_funnel", width="stretch")
+    sections.segments(weekly)  # only where the week's imports carried a segment
 
 # Team notes, versioned: the version loaded with the text travels with the draft.
 note_key = f"review_note_{journey.id}_{week}"

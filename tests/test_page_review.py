@@ -303,3 +303,35 @@ def test_an_ab_rate_column_keeps_format_rates_two_decimals_when_a_rate_is_under_
 
     assert rate_column("Click rate", pd.Series([0.04, 0.05]))["type_config"]["format"] == "%.1f %%"
     assert rate_column("Click rate", pd.Series([0.005, 0.05, None]))["type_config"]["format"] == "%.2f %%"
+
+
+def test_the_by_segment_table_shows_only_for_a_week_whose_import_carried_segments(app_db):
+    import io
+
+    from support import make_persona
+
+    from journey.measure.imports.importer import import_metrics
+
+    journey_id = seed(app_db)
+    at = run_page("review")
+    assert "By segment" not in sections(at)  # the demo's metrics carry no segment
+    with in_db(app_db) as session:
+        stage = journeys.load_tree(session, journey_id).stages[0]
+        monday = last_complete_week().start
+        lines = [
+            "date,stage,email,segment,sent,delivered,opens,clicks,conversions,unsubscribes",
+            f"{monday},{stage.stage.name},{stage.emails[0].name},VIP,200,200,80,20,2,0",
+            f"{monday},{stage.stage.name},{stage.emails[0].name},Lapsed,100,100,10,1,0,1",
+        ]
+        assert import_metrics(session, journey_id, io.BytesIO("\n".join(lines).encode())).ok
+        make_persona(session, "Vera", segment="vip")
+    at = run_page("review")
+    order = sections(at)
+    assert order.index("chart") < order.index("By segment") < order.index("Team notes")
+    (element,) = [h for h in at.get("html") if "review-segments" in h.proto.body]
+    parser = _StageTables()
+    parser.feed(f"<h3>By segment</h3>{element.proto.body}")
+    rows = parser.stages["By segment"]
+    assert [row["Segment (persona)"][0] for row in rows] == ["VIP (Vera)", "Lapsed"]
+    assert [row["Open rate"][0] for row in rows] == ["40.0 %", "10.0 %"]  # 80 ÷ 200, 10 ÷ 100
+    assert [row["Open rate vs previous week"][0] for row in rows] == ["–", "–"]  # none the week before

@@ -1,4 +1,5 @@
-"""The weekly review's sections: alerts, the one A/B table, and a rates table per stage, coloured.
+"""The weekly review's sections: alerts, the one A/B table, a rates table per stage, coloured, and the
+rates by segment where the week's imports carried one.
 
 The rows come from journey.measure.review (count_rows, stage_rows, ab_rows), the same rows the
 Markdown and HTML exports write; this module only turns them into Streamlit elements. The stage
@@ -105,3 +106,18 @@ def stage_tables(weekly: review.WeeklyReview) -> None:
     )
     tables = review.stage_sections_html(weekly, definitions=False)
     st.html(f"{STAGE_TABLES_CSS}<div class='review-stages'>{tables}</div>")
+
+
+SEGMENT_TABLE_CSS = STAGE_TABLES_CSS.replace("review-stages", "review-segments")  # the same look
+
+
+def segments(weekly: review.WeeklyReview) -> None:
+    """The week's rates per segment (and persona) with their change since the previous week, coloured as
+    the stage tables; nothing when the week's imports carried no segment."""
+    rows = review.segment_rows(weekly)
+    if not rows:
+        return
+    st.subheader("By segment")
+    st.caption(review.SEGMENT_NOTE)
+    table = review.html_table(rows)
+    st.html(f"{SEGMENT_TABLE_CSS}<div class='review-segments'><div class='scroll'>{table}</div></div>")

@@ -4,6 +4,7 @@
     weeks     ISO weeks and periods, complete and in-progress weeks, their labels, the clock
     time_zone the workspace's time zone (a setting) and today in it
     review    the weekly review: this week against the last ones, alerts, A/B verdicts, notes
+    segments  a journey's week per segment (metric_segment_daily), for the review's By segment table
     digest    the weekly review as one email (HTML with inline charts, Markdown alternative), sent over SMTP
     stats     two-proportion z-tests and A/B verdicts
     charts    the Altair charts (the only module that should import altair)

@@ -48,6 +48,7 @@ from journey.measure.metrics import (
     stage_metrics_by_period,
     total_counts,
 )
+from journey.measure.segments import SegmentWeek, segment_weeks
 from journey.measure.stats import (
     ALPHA,
     WHY_CLICKS,
@@ -396,6 +397,7 @@ class WeeklyReview:
     thresholds: Thresholds
     thresholds_version: int = 0  # what a save of the thresholds shown is made against
     as_of: date | None = None  # the day it was made, in the workspace's time zone
+    segments: list[SegmentWeek] = field(default_factory=list)  # empty: the week has no segment data
 
     @property
     def progress(self) -> str:
@@ -517,6 +519,7 @@ def weekly_review(
         ab_tests=ab_tests(session, journey_id, period),
         thresholds=thresholds,
         thresholds_version=thresholds_version(session),
+        segments=segment_weeks(session, journey_id, period),
         as_of=today,
     )
 
@@ -739,7 +742,7 @@ def _md_cell(text: Any) -> str:
     return escape_markdown(str(text).replace("\r", " ").replace("\n", " "))
 
 
-_USER_TEXT = {"Stage", "Email", "Variant", "Subject"}  # the columns that hold names the team typed
+_USER_TEXT = {"Stage", "Email", "Variant", "Subject", "Segment (persona)"}  # names the team typed
 
 
 def _md_table(rows: list[dict[str, Any]]) -> list[str]:
@@ -805,6 +808,7 @@ def review_markdown(review: WeeklyReview, notes: str = "") -> str:
             lines.append(QUIET_STAGE)
         else:
             lines += _md_table([r.cells for r in stage_rows(review, s)])
+    lines += _segments_markdown(review)
     lines += ["", "## Team notes", "", escape_markdown(notes.strip()) or "_No notes yet._", ""]  # as typed
     return "\n".join(lines)
 
@@ -901,6 +905,7 @@ def review_html(review: WeeklyReview, notes: str = "") -> str:
     parts.append("<h2>This week per stage</h2>")
     parts.append(html_table([ReviewRow(r) for r in count_rows(review)]))
     parts.append(stage_sections_html(review))
+    parts += _segments_html(review)
     parts.append(
         f"<h2>Team notes</h2><div class='notes'>{e(notes.strip()) or '<em>No notes yet.</em>'}</div>"
     )
@@ -921,3 +926,46 @@ def review_weeks(span: tuple[date, date] | None, today: date | None = None, *, m
         weeks.append(iso_week_label(monday))
         monday -= timedelta(weeks=1)
     return weeks
+
+
+# --- by segment ---------------------------------------------------------------
+
+SEGMENT_RATES = ("open_rate", "click_rate", "conversion_rate", "unsubscribe_rate")
+SEGMENT_NOTE = (
+    "From imports that carry a segment (a list or audience), with the persona whose segment it is. "
+    "Changes are against the previous week, in percentage points (pp), the relative change in brackets."
+)
+SEGMENT_COLUMN = "Segment (persona)"  # a segment as imported: user text (_USER_TEXT)
+
+
+def segment_rows(review: WeeklyReview) -> list[ReviewRow]:
+    """The "By segment" table: per segment (with its personas), delivered, the open, click, conversion and
+    unsubscribe rates and each one's change against the previous week (rate_change: points, relative in
+    brackets, toned). Empty when the week has no segment data."""
+    rows = []
+    for s in review.segments:
+        cells = {SEGMENT_COLUMN: s.label, "Delivered": f"{s.counts.delivered:,}"}
+        tones = {}
+        for name in SEGMENT_RATES:
+            now, before = s.counts.rate(name), s.previous.rate(name)
+            change = rate_change(name, now, before)
+            column = f"{RATE_DEFINITIONS[name].label} vs previous week"
+            cells[rate_label(name)], cells[column] = format_rate(now), change.text
+            if change.tone:
+                tones[column] = change.tone
+        rows.append(ReviewRow(cells, tones))
+    return rows
+
+
+def _segments_markdown(review: WeeklyReview) -> list[str]:
+    rows = segment_rows(review)
+    if not rows:
+        return []
+    return ["", "## By segment", "", SEGMENT_NOTE, "", *_md_table([r.cells for r in rows])]
+
+
+def _segments_html(review: WeeklyReview) -> list[str]:
+    rows = segment_rows(review)
+    if not rows:
+        return []
+    return [f"<h2>By segment</h2><p>{html.escape(SEGMENT_NOTE)}</p>", html_table(rows)]

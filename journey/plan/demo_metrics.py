@@ -19,7 +19,7 @@ from datetime import date, timedelta
 from sqlalchemy import delete, insert
 from sqlmodel import Session
 
-from db.models import EmailVariant, MetricDaily, utcnow
+from db.models import EmailVariant, MetricDaily, MetricSegmentDaily, utcnow
 from journey.measure.time_zone import workspace_today
 from journey.measure.weeks import last_complete_week
 from journey.plan import journeys
@@ -181,11 +181,10 @@ def load_demo_metrics(
                     rows.append(_day_row(rng, email.id, "", day, sent_base, rates, profile.order_value))
 
     email_ids = [email.id for email in emails]
-    session.execute(
-        delete(MetricDaily).where(
-            MetricDaily.email_id.in_(email_ids), MetricDaily.day >= start, MetricDaily.day <= end
+    for table in (MetricDaily, MetricSegmentDaily):  # the demo's days replace any imported ones
+        session.execute(
+            delete(table).where(table.email_id.in_(email_ids), table.day >= start, table.day <= end)
         )
-    )
     session.execute(insert(MetricDaily.__table__), rows)
     session.flush()
     return len(rows)

@@ -29,6 +29,10 @@ Rules:
   generic and flow formats; in per-campaign reports (Mailchimp, Klaviyo campaigns) two
   different campaigns sent on one day for one email are summed, while the same
   campaign twice is a duplicate.
+- Where the file carries a segment (the generic `segment` column, a mapped one, Klaviyo's `List` /
+  `Audiences list`), each email, variant and day is also kept per segment in metric_segment_daily
+  (same counts; metric_daily holds their sum, as without segments). Rows for one email, variant, day
+  and segment are duplicates (or summed) as above; writing a day's totals replaces its segment rows.
 - Events are counted as unique recipients per email, variant and day, where the day
   is the day the recipient was sent the email (their first processed/accepted,
   delivered or bounce event in the file; an event with none uses its own UTC day).
@@ -60,7 +64,15 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from db.models import METRIC_COUNTS, METRIC_FIELDS, EmailVariant, MetricDaily, utcnow
+from db.models import (
+    MAX_SEGMENT,
+    METRIC_COUNTS,
+    METRIC_FIELDS,
+    EmailVariant,
+    MetricDaily,
+    MetricSegmentDaily,
+    utcnow,
+)
 from journey.core.errors import ImportRejected, JourneyError
 from journey.core.fields import field_limits
 from journey.core.text import plural
@@ -105,6 +117,7 @@ from journey.measure.imports.formats import (
     parse_rate,
 )
 from journey.measure.imports.reports import REPORT_FORMATS, ReportCellError, read_report, report_values
+from journey.measure.segments import NO_SEGMENT
 from journey.plan import journeys
 
 Progress = Callable[[float, str], None]
@@ -205,6 +218,7 @@ class ImportResult:
     new_days: int = 0
     updated_days: int = 0
     skipped_rows: int = 0  # rows of emails the journey does not have
+    segment_rows: int = 0  # metric_segment_daily rows written (or that would be), where the file has segments
     mapping_name: str = ""  # the saved column mapping used or saved
 
     @property
@@ -346,6 +360,11 @@ class _Run:
         # folded name → the id of the email created for it (a stand-in in a dry run)
         self.created: dict[str, int] = {}
         self.subjects: dict[tuple, str] = {}  # ident → its first row's subject (Mailchimp's Subject column)
+        # Where the file has a segment column: entry key → {folded segment: [first row, segment, counts]},
+        # and once matched, (email id, variant, day) → {folded segment: [segment, counts]}.
+        self.segments: dict[tuple, dict[str, list]] = {}
+        self.segment_rows: dict[tuple[int, str, date], dict[str, list]] = {}
+        self.segment_column = ""  # the file's segment column, as its header writes it
 
     def count_rows(self, ident: tuple, folded_variant: str, first_row: int, rows: int) -> None:
         """Count `rows` file rows (from `first_row`) for the check of this email and variant."""
@@ -434,7 +453,10 @@ def import_metrics(
     savepoint = session.begin_nested()
     try:
         chosen = result.format  # a "Campaign report" may have turned out to be MailerLite Classic's
+        if not any(folded for segments in run.segments.values() for folded in segments):
+            run.segments.clear()  # a segment column left blank throughout: no segments to keep
         rows = _resolve(run, targets, chosen, create_missing_stage, session, dry_run)
+        _note_segments(run)
         if rows and result.rejected_total == 0:
             days = [key[2] for key in rows]
             result.first_day, result.last_day = min(days), max(days)
@@ -444,7 +466,7 @@ def import_metrics(
             savepoint.rollback()  # emails created before a duplicate was found; none in a dry run
             result.imported = len(rows) if not result.rejected_total else 0
             return result
-        _write(session, rows, chosen, progress)
+        _write(session, rows, chosen, progress, run.segment_rows)
         savepoint.commit()
     except IntegrityError:
         savepoint.rollback()
@@ -461,6 +483,29 @@ def import_metrics(
     if progress is not None:
         progress(1.0, f"Imported {len(rows):,} rows.")
     return result
+
+
+MAX_SEGMENTS_NAMED = 5
+
+
+def _note_segments(run: _Run) -> None:
+    """Count the segment rows the import keeps, and say so in a note naming the first segments."""
+    result = run.result
+    result.segment_rows = sum(len(segments) for segments in run.segment_rows.values())
+    if not result.segment_rows or result.rejected_total:
+        return
+    spelled: dict[str, str] = {}  # one name per segment, in any case
+    for segments in run.segment_rows.values():
+        for folded, (segment, _counts) in segments.items():
+            spelled.setdefault(folded, segment or NO_SEGMENT)
+    names = sorted(spelled.values(), key=str.casefold)
+    shown = ", ".join(f"“{n}”" for n in names[:MAX_SEGMENTS_NAMED]) + (
+        " …" if len(names) > MAX_SEGMENTS_NAMED else ""
+    )
+    result.notes.append(
+        f"Kept per segment ({run.segment_column}): {plural(len(names), 'segment')} ({shown}), "
+        f"{result.segment_rows:,} rows, for the weekly review's “By segment” table."
+    )
 
 
 def _read_rows(
@@ -602,6 +647,7 @@ class _AggregateCells:
         self.campaign_i = columns.get("campaign_id")
         self.stage_i = columns.get("stage")
         self.variant_i = columns.get("variant")
+        self.segment_i = columns.get("segment")
         self.counts = [(COUNT_NAMES.index(f), columns[f]) for f in COUNT_NAMES if f in columns]
         self.revenue_i = columns.get("revenue")
         soft_i, hard_i = columns.get("soft_bounces"), columns.get("hard_bounces")
@@ -645,6 +691,21 @@ class _AggregateCells:
                 f"{self.header[self.variant_i]}: variant names are limited to {MAX_VARIANT} characters"
             )
         return day, name, campaign_id, stage, variant
+
+    def segment(self, cells: list[str]) -> str | None:
+        """The row's segment ("" when left blank), or None when the file has no segment column."""
+        if self.segment_i is None:
+            return None
+        segment = self.label(cells, self.segment_i)
+        if segment.lower() in ("n/a", "-", "none"):
+            return ""
+        if segment.startswith("="):
+            raise CellError(f"{self.header[self.segment_i]}: “{segment[:40]}” is a formula, not a segment")
+        if len(segment) > MAX_SEGMENT:
+            raise CellError(
+                f"{self.header[self.segment_i]}: segment names are limited to {MAX_SEGMENT} characters"
+            )
+        return segment
 
     def values(self, cells: list[str]) -> list:
         """The row's counts and revenue (metric_daily order), derived ones filled in and checked."""
@@ -733,6 +794,7 @@ def _read_aggregate(
                 continue
             day, name, campaign_id, stage, variant = read.names(cells, targets)
             values = read.values(cells)
+            segment = read.segment(cells)
         except CellError as exc:
             run.reject(row, str(exc))
             continue
@@ -753,8 +815,10 @@ def _read_aggregate(
                 run.reject(row, f"duplicate of row {sends_seen[send]} (the same campaign twice)")
                 continue
             sends_seen[send] = row
-        _add_entry(run, spec, (ident, variant.casefold(), day), row, variant, values)
+        _add_entry(run, spec, (ident, variant.casefold(), day), row, variant, values, segment)
     run.report(result.rows_read)
+    if read.segment_i is not None:
+        run.segment_column = read.header[read.segment_i]
     if run.other_channels:
         header = read.header[read.channel_i]
         skipped = sum(len(rows) for rows in run.other_channels.values())
@@ -806,9 +870,35 @@ def _read_report(run: _Run, chosen: str) -> None:
         _add_entry(run, GENERIC, (ident, campaign.variant.casefold(), day), row, campaign.variant, values)
 
 
-def _add_entry(run: _Run, spec: AggregateFormat, key: tuple, row: int, variant: str, values: list) -> None:
-    """Keep a row's counts under its email, variant and day: summed or a duplicate, as the format says."""
+def _add_entry(
+    run: _Run,
+    spec: AggregateFormat,
+    key: tuple,
+    row: int,
+    variant: str,
+    values: list,
+    segment: str | None = None,
+) -> None:
+    """Keep a row's counts under its email, variant and day: summed or a duplicate, as the format says.
+    With a segment (the file has a segment column), that rule holds per segment, and the email, variant
+    and day sums its segments."""
     run.count_rows(key[0], key[1], row, 1)
+    if segment is not None:
+        by_segment = run.segments.setdefault(key, {})
+        seen = by_segment.get(segment.casefold())
+        if seen is None:
+            by_segment[segment.casefold()] = [row, segment, values]
+        elif spec.sums_same_day:
+            seen[2] = [a + b for a, b in zip(seen[2], values, strict=True)]
+        else:
+            run.reject(row, f"duplicate of row {seen[0]} (the same email, variant, segment and day)")
+            return
+        entry = run.entries.get(key)
+        if entry is None:
+            run.entries[key] = [row, variant, list(values)]
+        else:
+            entry[2] = [a + b for a, b in zip(entry[2], values, strict=True)]
+        return
     entry = run.entries.get(key)
     if entry is None:
         run.entries[key] = [row, variant, values]
@@ -1284,24 +1374,27 @@ def _resolve(
     if suffix_variants:
         _pair_titles(run, targets)
     unmatched: dict[tuple, list] = {}
-    for (ident, _folded, day), (first_row, variant, counts) in run.entries.items():
+    for entry_key, (first_row, variant, counts) in run.entries.items():
+        ident, _folded, day = entry_key
         target = target_of(ident, variant)
         if target is None:
             base, label = run.pairs.get(ident, (ident, variant))  # a lettered title goes with its base
-            unmatched.setdefault(base, []).append((day, label, counts, first_row))
+            unmatched.setdefault(base, []).append((day, label, counts, first_row, entry_key))
             continue
         stage = run.idents[ident][2]
         if stage and targets.stages[stage.casefold()].id != targets.stage_of[target[0]]:
             run.reject(first_row, f"the email “{run.idents[ident][0]}” is not in the stage “{stage}”")
             continue
-        _merge(run, rows, first_rows, (target[0], target[1], date.fromordinal(day)), counts, first_row, sums)
+        key = (target[0], target[1], date.fromordinal(day))
+        _merge(run, rows, first_rows, key, counts, first_row, sums)
+        _merge_segments(run, key, entry_key)
     _list_unmatched(run, unmatched)
     if unmatched and create_missing_stage is not None and not result.rejected_total:
         _create_missing(
             run, targets, unmatched, rows, first_rows, create_missing_stage, session, dry_run, sums
         )
     if suffix_variants:
-        _label_a_sides(rows)
+        _label_a_sides(rows, run.segment_rows)
         if not dry_run and not result.rejected_total:
             _add_pair_variants(session, targets, rows, _pair_subjects(run, rows))
     return rows
@@ -1370,13 +1463,14 @@ def _create_missing(
                 except JourneyError as exc:
                     raise ImportRejected(f"Cannot create the email “{name}”: {exc}") from None
                 created[folded] = email.id
-        for day, variant, counts, first_row in pending:
+        for day, variant, counts, first_row, entry_key in pending:
             key = (created[folded], variant, date.fromordinal(day))
             _merge(run, rows, first_rows, key, counts, first_row, sums)
+            _merge_segments(run, key, entry_key)
     run.created = created
 
 
-def _label_a_sides(rows: dict[tuple[int, str, date], list]) -> None:
+def _label_a_sides(rows: dict[tuple[int, str, date], list], segment_rows: dict[tuple, dict]) -> None:
     """Mailchimp's A/B: "Welcome" sent beside "Welcome (B)" on the same day is the A side."""
     labels: dict[tuple[int, date], set[str]] = {}
     for email_id, variant, day in rows:
@@ -1384,6 +1478,23 @@ def _label_a_sides(rows: dict[tuple[int, str, date], list]) -> None:
     for (email_id, day), seen in labels.items():
         if "" in seen and len(seen) > 1 and "a" not in seen:
             rows[(email_id, "A", day)] = rows.pop((email_id, "", day))
+            if (email_id, "", day) in segment_rows:
+                segment_rows[(email_id, "A", day)] = segment_rows.pop((email_id, "", day))
+
+
+def _merge_segments(run: _Run, key: tuple[int, str, date], entry_key: tuple) -> None:
+    """Add an entry's segments (if the file has any) to the segments of the email, variant and day
+    it matched; two entries matching one email (by campaign id and by name) are summed, as its totals."""
+    segments = run.segments.get(entry_key)
+    if segments is None:
+        return
+    matched = run.segment_rows.setdefault(key, {})
+    for folded, (_row, segment, counts) in segments.items():
+        seen = matched.get(folded)
+        if seen is None:
+            matched[folded] = [segment, counts]
+        else:
+            seen[1] = [a + b for a, b in zip(seen[1], counts, strict=True)]
 
 
 def _pair_subjects(run: _Run, rows: dict[tuple[int, str, date], list]) -> dict[tuple[int, str], str]:
@@ -1538,39 +1649,72 @@ COLUMNS = ("email_id", "variant", "day", *COUNT_NAMES, "revenue", "source", "imp
 REPLACED = (*COUNT_NAMES, "revenue", "source", "imported_at")
 
 
+@dataclass(frozen=True)
+class _Target:
+    """A table the import upserts into: its columns in the order of the rows given (the day third,
+    the import time last), and the unique key a row replaces."""
+
+    table: Table
+    columns: tuple[str, ...]
+    key: tuple[str, ...]
+
+
+DAILY_TABLE = _Target(MetricDaily.__table__, COLUMNS, ("email_id", "variant", "day"))
+SEGMENT_TABLE = _Target(
+    MetricSegmentDaily.__table__,
+    ("email_id", "variant", "day", "segment", *COUNT_NAMES, "revenue", "source", "imported_at"),
+    ("email_id", "day", "variant", "segment"),
+)
+
+
 def _write(
-    session: Session, rows: dict[tuple[int, str, date], list], source: str, progress: Progress | None
+    session: Session,
+    rows: dict[tuple[int, str, date], list],
+    source: str,
+    progress: Progress | None,
+    segment_rows: dict[tuple[int, str, date], dict[str, list]] | None = None,
 ) -> None:
-    """Upsert every row: INSERT … ON CONFLICT (email_id, variant, day) DO UPDATE, in one transaction.
+    """Upsert every row: INSERT … ON CONFLICT (email_id, variant, day) DO UPDATE, in one transaction;
+    and replace the segment rows of those emails, variants and days with `segment_rows`.
 
     SQLite: the dialect's upsert, compiled once, run with the driver's executemany on plain
     tuples in batches. PostgreSQL: COPY into a temporary table, then one INSERT … SELECT …
     ON CONFLICT DO UPDATE (executemany of upserts ran at ~18k rows/s; see docs/BENCHMARKS.md).
+    The segment rows are written the same way, into metric_segment_daily.
     """
     now = utcnow()
+    connection = session.connection()
+    _delete_segments(connection, rows)
     values = (
         (email_id, variant, day, *counts[:REVENUE_I], float(counts[REVENUE_I]), source, now)
         for (email_id, variant, day), counts in rows.items()
     )
-    connection = session.connection()
-    if connection.dialect.name == "postgresql":
-        _copy_upsert(connection, values, len(rows), progress)
-    else:
-        _executemany_upsert(connection, values, len(rows), progress)
+    upsert = _copy_upsert if connection.dialect.name == "postgresql" else _executemany_upsert
+    upsert(connection, values, len(rows), progress)
+    if segment_rows:
+        segment_values = (
+            (email_id, variant, day, segment, *counts[:REVENUE_I], float(counts[REVENUE_I]), source, now)
+            for (email_id, variant, day), segments in segment_rows.items()
+            for segment, counts in segments.values()
+        )
+        total = sum(len(segments) for segments in segment_rows.values())
+        upsert(connection, segment_values, total, None, SEGMENT_TABLE)
 
 
-def _executemany_upsert(connection, values, total: int, progress: Progress | None) -> None:
-    table = MetricDaily.__table__
+def _executemany_upsert(
+    connection, values, total: int, progress: Progress | None, target: _Target = DAILY_TABLE
+) -> None:
+    table, columns = target.table, target.columns
     dialect = connection.dialect
     insert = sqlite_insert if dialect.name == "sqlite" else pg_insert
-    statement = insert(table).values({name: bindparam(name) for name in COLUMNS})
+    statement = insert(table).values({name: bindparam(name) for name in columns})
     statement = statement.on_conflict_do_update(
-        index_elements=["email_id", "variant", "day"],
+        index_elements=list(target.key),
         set_={name: statement.excluded[name] for name in REPLACED},
     )
     compiled = statement.compile(dialect=dialect)
     order = list(compiled.positiontup) if compiled.positional else list(compiled.bind_names.values())
-    where = [COLUMNS.index(name) for name in order]
+    where = [columns.index(name) for name in order]
     day_bind = table.c.day.type.dialect_impl(dialect).bind_processor(dialect) or (lambda value: value)
     time_bind = table.c.imported_at.type.dialect_impl(dialect).bind_processor(dialect) or (
         lambda value: value
@@ -1598,29 +1742,65 @@ def _executemany_upsert(connection, values, total: int, progress: Progress | Non
         connection.exec_driver_sql(compiled.string, batch)
 
 
-def _copy_upsert(connection, values, total: int, progress: Progress | None) -> None:
-    table = MetricDaily.__table__
+def _copy_upsert(
+    connection, values, total: int, progress: Progress | None, target: _Target = DAILY_TABLE
+) -> None:
+    table, columns = target.table, target.columns
     staging = Table(
-        "metric_import",
+        f"{table.name}_import",
         MetaData(),
-        *(Column(name, table.c[name].type) for name in COLUMNS),
+        *(Column(name, table.c[name].type) for name in columns),
         prefixes=["TEMPORARY"],
         postgresql_on_commit="DROP",
     )
     staging.create(connection)
     cursor = connection.connection.driver_connection.cursor()
     try:
-        with cursor.copy(f"COPY metric_import ({', '.join(COLUMNS)}) FROM STDIN") as copy:
+        with cursor.copy(f"COPY {staging.name} ({', '.join(columns)}) FROM STDIN") as copy:
             for done, row in enumerate(values, 1):
                 copy.write_row(row)
                 if progress is not None and not done % WRITE_BATCH:
                     progress(0.9 + 0.09 * done / total, f"Writing: {done:,} of {total:,} rows")
     finally:
         cursor.close()
-    statement = pg_insert(table).from_select(list(COLUMNS), select(*staging.c))
+    statement = pg_insert(table).from_select(list(columns), select(*staging.c))
     statement = statement.on_conflict_do_update(
-        index_elements=["email_id", "variant", "day"],
+        index_elements=list(target.key),
         set_={name: statement.excluded[name] for name in REPLACED},
     )
     connection.execute(statement)
     staging.drop(connection)
+
+
+def _delete_segments(connection, rows: dict[tuple[int, str, date], list]) -> None:
+    """Delete the segment rows of every email, variant and day the import writes: a day keeps the
+    segments of the file that last wrote its totals (none, when that file had no segment column).
+
+    Only when metric_segment_daily holds rows for these emails and days (one indexed look-up), so an
+    import without segments into a workspace without them costs nothing more.
+    """
+    table = MetricSegmentDaily.__table__
+    ids = sorted({email_id for email_id, _variant, _day in rows})
+    if not ids:
+        return
+    days = [day for _email_id, _variant, day in rows]
+    saved = connection.execute(
+        select(table.c.id)
+        .where(table.c.email_id.in_(ids), table.c.day.between(min(days), max(days)))
+        .limit(1)
+    ).first()
+    if saved is None:
+        return
+    statement = table.delete().where(
+        table.c.email_id == bindparam("b_email_id"),
+        table.c.day == bindparam("b_day"),
+        table.c.variant == bindparam("b_variant"),
+    )
+    batch: list[dict] = []
+    for email_id, variant, day in rows:
+        batch.append({"b_email_id": email_id, "b_variant": variant, "b_day": day})
+        if len(batch) >= WRITE_BATCH:
+            connection.execute(statement, batch)
+            batch = []
+    if batch:
+        connection.execute(statement, batch)

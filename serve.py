@@ -131,4 +131,20 @@ class SiteGuard:
         await send({"type": "http.response.body", "body": body})
 
 
+def preload() -> None:
+    """Import the libraries the pages use, once, in the main thread, before any session runs a page.
+
+    Otherwise the first two sessions import SQLAlchemy (or Altair, mjml…) in their script threads at the
+    same time, and CPython can hand one of them a partially initialised package ("cannot import name
+    'AdaptedConnection' from partially initialized module 'sqlalchemy.engine'"): that session's page
+    fails. None of these imports streamlit or ui (see the module docstring).
+    """
+    import db.engine  # noqa: F401  (SQLAlchemy, SQLModel and the tables)
+    import journey.measure.charts  # noqa: F401  (Altair)
+    import journey.measure.review  # noqa: F401
+    import journey.plan.maps  # noqa: F401
+    import journey.write.render  # noqa: F401  (mjml, Liquid, nh3)
+
+
+preload()
 app = App("app.py", middleware=[Middleware(SiteGuard)])

@@ -275,15 +275,15 @@ def in_subprocess(*args: str) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def pg_schema_url(url: str) -> str:
-    """`url` pointed at its own schema, bench_import, so nothing else in that database is touched."""
+def pg_schema_url(url: str, schema: str = "bench_import") -> str:
+    """`url` pointed at its own schema (bench_import), so nothing else in that database is touched."""
     from db.engine import make_engine
 
     admin = make_engine(url)
     with admin.begin() as connection:
-        connection.exec_driver_sql("CREATE SCHEMA IF NOT EXISTS bench_import")
+        connection.exec_driver_sql(f"CREATE SCHEMA IF NOT EXISTS {schema}")
     admin.dispose()
-    return f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3Dbench_import"
+    return f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{schema}"
 
 
 def main() -> None:

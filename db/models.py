@@ -322,8 +322,8 @@ class Snippet(SnippetBase, Versioned, table=True):
 # --- metrics ----------------------------------------------------------------
 
 
-class MetricCounts(SQLModel):
-    """Unique counts and revenue: a day's in metric_daily, a week's sums in metric_weekly."""
+class MetricSums(SQLModel):
+    """Unique counts and revenue: one day's in metric_daily (and a segment's), a week's sums in metric_weekly."""
 
     sent: int = 0
     delivered: int = 0
@@ -337,7 +337,15 @@ class MetricCounts(SQLModel):
     revenue: float = 0.0
 
 
-SUMMED = tuple(MetricCounts.model_fields)  # the columns the covering indexes carry, in this order
+SUMMED = tuple(MetricSums.model_fields)  # the columns the covering indexes carry, in this order
+
+
+class MetricCounts(MetricSums):
+    """The unique counts and revenue an import keeps (for an email, variant and day, or one segment of
+    it), with where they came from."""
+
+    source: str = Field(default="", max_length=32)  # the import format
+    imported_at: datetime = Field(default_factory=utcnow, nullable=False)
 
 
 class MetricDaily(MetricCounts, table=True):
@@ -350,24 +358,16 @@ class MetricDaily(MetricCounts, table=True):
     )
     variant: str = Field(default="", max_length=40)  # "" when the email had no A/B test
     day: date
-    source: str = Field(default="", max_length=32)  # the import format
-    imported_at: datetime = Field(default_factory=utcnow, nullable=False)
     __table_args__ = (
         sa.UniqueConstraint("email_id", "variant", "day", name="uq_metric_email_variant_day"),
         sa.Index("ix_metric_day_email", "day", "email_id"),
         # Covering: reports join stage → email → metric_daily by email_id and a day range; with every
         # summed column in the index, aggregation never reads the table itself.
-        sa.Index(
-            "ix_metric_email_day_covering",
-            "email_id",
-            "day",
-            "variant",
-            *SUMMED,
-        ),
+        sa.Index("ix_metric_email_day_covering", "email_id", "day", "variant", *SUMMED),
     )
 
 
-class MetricWeekly(MetricCounts, table=True):
+class MetricWeekly(MetricSums, table=True):
     """metric_daily summed per email, variant and ISO week (its Monday): the rollup the weekly queries read.
 
     Never written by hand: every write to metric_daily recomputes the (email, variant, week) rows it
@@ -410,6 +410,31 @@ METRIC_COUNTS: tuple[str, ...] = tuple(
     if isinstance(column.type, sa.Integer) and not column.primary_key and not column.foreign_keys
 )
 METRIC_FIELDS: tuple[str, ...] = (*METRIC_COUNTS, "revenue")
+
+
+MAX_SEGMENT = 200  # as a persona's segment (PersonaBase.segment), which a segment is matched against
+
+
+class MetricSegmentDaily(MetricCounts, table=True):
+    """One segment's share of an email, variant and day, where the import carried a segment (a list or
+    audience): the same counts as metric_daily, whose row for that email, variant and day holds their sum.
+    An import that writes a metric_daily row replaces that row's segment rows (none, if it carries none)."""
+
+    __tablename__ = "metric_segment_daily"
+    id: int | None = Field(default=None, primary_key=True)
+    email_id: int = Field(
+        sa_column=Column(sa.Integer, sa.ForeignKey("email.id", ondelete="CASCADE"), nullable=False)
+    )
+    variant: str = Field(default="", max_length=40)
+    segment: str = Field(max_length=MAX_SEGMENT)  # as the file writes it ("" for a row left blank)
+    day: date
+    __table_args__ = (
+        # (email_id, day) first: the review sums each of a journey's emails over a week's days, and a
+        # re-import deletes the segments of an email, variant and day, both by that prefix.
+        sa.UniqueConstraint("email_id", "day", "variant", "segment", name="uq_metric_segment_email_day"),
+        # PostgreSQL's planner reads one week of many emails by day (else it scans the whole table).
+        sa.Index("ix_metric_segment_day_email", "day", "email_id"),
+    )
 
 
 class WeeklyNote(SQLModel, table=True):

@@ -61,19 +61,22 @@ def dump(session: Session) -> list[tuple]:
     return [tuple(str(value) for value in row) for row in rows]
 
 
-def counts(session: Session) -> dict[tuple[str, str, str], dict]:
-    """(email name, variant, ISO day) → {count: value} for asserting hand-computed numbers."""
+def counts(session: Session, *, by_segment: bool = False) -> dict[tuple[str, ...], dict]:
+    """(email name, variant, ISO day) → {count: value} for asserting hand-computed numbers; with
+    `by_segment`, metric_segment_daily's rows as (email name, variant, ISO day, segment) → counts."""
     names = [n.strip() for n in METRIC_COLUMNS.split(",")]
+    table, segment = ("metric_segment_daily", ", m.segment") if by_segment else ("metric_daily", "")
     rows = session.execute(
         text(
-            f"SELECT e.name, m.variant, m.day, {', '.join('m.' + n for n in names)} "
-            "FROM metric_daily m JOIN email e ON e.id = m.email_id"
+            f"SELECT e.name, m.variant, m.day{segment}, {', '.join('m.' + n for n in names)} "
+            f"FROM {table} m JOIN email e ON e.id = m.email_id"
         )
     ).all()
+    keys = 4 if by_segment else 3
     result = {}
     for row in rows:
         day = row[2] if isinstance(row[2], str) else row[2].isoformat()
-        values = dict(zip(names, row[3:], strict=True))
+        values = dict(zip(names, row[keys:], strict=True))
         values["revenue"] = round(float(values["revenue"]), 2)
-        result[(row[0], row[1], day)] = values
+        result[(row[0], row[1], day, *row[3:keys])] = values
     return result

@@ -8,6 +8,7 @@ from PIL import Image
 
 from journey.measure import charts
 from journey.measure.metrics import Counts, EmailMetrics, StageMetrics, WeekMetrics
+from journey.measure.weeks import Period
 
 STAGES = [
     StageMetrics(
@@ -42,14 +43,17 @@ def dataset(spec: dict) -> list[dict]:
 def test_stage_rates_chart_groups_rates_per_stage_in_journey_order_with_definitions():
     frame = charts.stage_rates_frame(STAGES)
     spec = charts.stage_rates_chart(frame).to_dict()
-    assert spec["mark"]["type"] == "bar"
-    enc = encoding(spec)
-    assert enc["x"]["field"] == "stage"
-    assert enc["x"]["sort"] == ["Awareness", "=Decision", "Retention"]
-    assert enc["xOffset"]["field"] == "rate"
-    assert enc["y"]["field"] == "value"
-    assert enc["y"]["axis"]["format"] == "%"
-    assert {"stage", "rate", "value_text", "numerator", "denominator", "definition"} <= tooltip_fields(spec)
+    engagement = spec["vconcat"][0]
+    assert engagement["mark"]["type"] == "bar"
+    enc = engagement["encoding"]
+    assert enc["y"]["field"] == "stage"
+    assert enc["y"]["sort"] == ["Awareness", "=Decision", "Retention"]
+    assert enc["yOffset"]["field"] == "rate"
+    assert enc["x"]["field"] == "value"
+    assert enc["x"]["axis"]["format"] == "~%"
+    assert {"stage", "rate", "value_text", "numerator", "denominator", "definition"} <= tooltip_fields(
+        engagement
+    )
     rows = {(r["stage"], r["rate_name"]): r for r in dataset(spec)}
     awareness_open = rows[("Awareness", "open_rate")]
     assert awareness_open["value"] == pytest.approx(0.45)
@@ -61,6 +65,40 @@ def test_stage_rates_chart_groups_rates_per_stage_in_journey_order_with_definiti
     assert retention_click["value_text"] == "–"
 
 
+def test_outcome_and_risk_rates_each_get_their_own_scale_beside_the_engagement_rates():
+    """A 0.3 % unsubscribe rate gets a panel and a scale of its own, not a sliver beside a 45 % open rate."""
+    spec = charts.stage_rates_chart(charts.stage_rates_frame(STAGES)).to_dict()
+    assert spec["resolve"]["scale"]["x"] == "independent"
+    panels = spec["vconcat"]
+    filters = [panel["transform"][0]["filter"] for panel in panels]
+    assert filters[0] == {"field": "rate_name", "oneOf": ["open_rate", "click_rate", "click_to_open_rate"]}
+    assert [f.get("equal") for f in filters[1:]] == [
+        "conversion_rate",
+        "unsubscribe_rate",
+        "bounce_rate",
+        "complaint_rate",
+    ]
+    assert [p["title"] for p in panels] == [
+        "Engagement",
+        "Conversion rate (own scale)",
+        "Unsubscribe rate (own scale)",
+        "Bounce rate (own scale)",
+        "Spam complaint rate (own scale)",
+    ]
+    for panel in panels[1:]:
+        assert "yOffset" not in panel["encoding"]
+        assert panel["encoding"]["y"]["field"] == "stage"
+        assert "scale" not in panel["encoding"]["x"]  # each fits its own values
+        assert panel["encoding"]["x"]["axis"]["format"] == "~%"  # 0.25 %, not "0 %" on every tick
+    assert all(p["width"] == "container" for p in panels)  # stretches to the page, phone included
+
+
+def test_a_frame_of_outcome_rates_only_draws_no_empty_engagement_panel():
+    frame = charts.stage_rates_frame(STAGES, ["unsubscribe_rate", "complaint_rate"])
+    panels = charts.stage_rates_chart(frame).to_dict()["vconcat"]
+    assert [p["transform"][0]["filter"]["equal"] for p in panels] == ["unsubscribe_rate", "complaint_rate"]
+
+
 def test_stage_trend_chart_draws_a_line_per_stage_and_a_panel_per_rate():
     frame = charts.stage_trend_frame(WEEKLY, ["open_rate", "click_rate"])
     spec = charts.stage_trend_chart(frame).to_dict()
@@ -68,13 +106,45 @@ def test_stage_trend_chart_draws_a_line_per_stage_and_a_panel_per_rate():
     assert spec["resolve"]["scale"]["y"] == "independent"
     inner = spec["spec"]
     assert inner["mark"]["type"] == "line"
-    assert inner["encoding"]["x"]["field"] == "week"
+    assert inner["encoding"]["x"]["field"] == "week_label"
+    assert inner["encoding"]["x"]["sort"] == ["9–15 Nov", "16–22 Nov"]  # dates, in week order
     assert inner["encoding"]["color"]["field"] == "stage"
-    assert {"week", "stage", "numerator", "denominator", "definition"} <= tooltip_fields(spec)
+    assert {"week", "week_label", "stage", "numerator", "denominator", "definition"} <= tooltip_fields(spec)
     weeks = sorted({r["week"] for r in dataset(spec)})
     assert weeks == ["2026-W46", "2026-W47"]
     w47 = [r for r in dataset(spec) if r["week"] == "2026-W47" and r["stage"] == "Awareness"]
     assert {r["rate_name"]: r["value"] for r in w47} == {"open_rate": 0.5, "click_rate": 0.06}
+
+
+@pytest.mark.parametrize(
+    ("today", "period", "last_label"),
+    [
+        pytest.param(date(2026, 11, 30), None, "16–22 Nov", id="complete"),
+        pytest.param(
+            date(2026, 11, 17), None, "16–22 Nov, in progress (2 of 7 days)", id="in-progress-tuesday"
+        ),
+        pytest.param(
+            date(2026, 11, 30),
+            Period(date(2026, 11, 9), date(2026, 11, 18)),
+            "16–22 Nov (3 of 7 days in the range)",
+            id="cut-by-the-range",
+        ),
+    ],
+)
+def test_the_trend_labels_its_last_week_in_progress_or_cut_short(today, period, last_label):
+    frame = charts.stage_trend_frame(WEEKLY, ["open_rate"], today=today, period=period)
+    spec = charts.stage_trend_chart(frame).to_dict()
+    assert spec["spec"]["encoding"]["x"]["sort"] == ["9–15 Nov", last_label]
+    assert {r["week"] for r in dataset(spec) if r["week_label"] == last_label} == {"2026-W47"}
+
+
+def test_weeks_across_new_year_carry_their_year():
+    weekly = [
+        WeekMetrics(date(2025, 12, 22), 1, "Awareness", 0, Counts(sent=1, delivered=1)),
+        WeekMetrics(date(2025, 12, 29), 1, "Awareness", 0, Counts(sent=1, delivered=1)),
+    ]
+    labels = list(charts.stage_trend_frame(weekly, ["open_rate"])["week_label"])
+    assert labels == ["22–28 Dec 2025", "29 Dec 2025 – 4 Jan 2026"]
 
 
 def test_funnel_steps_go_from_reached_to_converted_per_stage():

@@ -231,3 +231,18 @@ def test_allowed_hosts_are_configurable_by_environment(tmp_path):
         assert _get(url, "/", host=f"evil.example:{port}").status == 400
     finally:
         stop_streamlit(process)
+
+
+def test_the_server_imports_the_pages_libraries_before_any_session_and_nothing_of_ui():
+    # two sessions' first page runs would otherwise import SQLAlchemy in two threads at once, and one
+    # got a partially initialised package (a browser test failed on it); ui must stay unimported
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, serve; "
+        "print(all(m in sys.modules for m in ('sqlalchemy', 'sqlmodel', 'altair', 'mjml', 'liquid')), "
+        "any(m == 'ui' or m.startswith('ui.') for m in sys.modules))"
+    )
+    shown = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert shown.stdout.split() == ["True", "False"]

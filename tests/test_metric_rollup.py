@@ -23,7 +23,7 @@ from db.engine import read_scope
 from db.models import MetricDaily
 from journey.measure import metrics
 from journey.measure.imports.importer import import_metrics
-from journey.measure.metrics import Period
+from journey.measure.weeks import Period, iso_week, week_start_of
 from journey.plan import journeys
 
 EMAILS = [
@@ -68,7 +68,7 @@ def _rollup_and_daily(session: Session) -> tuple[list, list]:
     daily = metrics.aggregate(session, ("email", "variant", "day"))
     per_week: dict[tuple, metrics.Counts] = {}
     for (email_id, variant, day), counts in daily:
-        key = (email_id, variant, metrics.week_start_of(metrics._as_date(day)))
+        key = (email_id, variant, week_start_of(metrics._as_date(day)))
         per_week[key] = per_week[key] + counts if key in per_week else counts
     expected = [
         (*key, *(round(getattr(c, f), 6) for f in metrics.COUNT_FIELDS))
@@ -82,7 +82,7 @@ def _rollup_and_daily(session: Session) -> tuple[list, list]:
 
 
 def _weekly_queries(session: Session, journey_id: int) -> list:
-    week = metrics.iso_week(FIRST + timedelta(weeks=4))
+    week = iso_week(FIRST + timedelta(weeks=4))
     partial = Period(FIRST + timedelta(days=2), FIRST + timedelta(days=30))  # Wednesday to a Thursday
     return [
         metrics.stage_metrics_by_period(

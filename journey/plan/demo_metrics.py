@@ -19,8 +19,9 @@ from datetime import date, timedelta
 from sqlalchemy import delete, insert
 from sqlmodel import Session
 
-from db.models import EmailVariant, MetricDaily, utcnow
-from journey.measure.metrics import last_complete_week
+from db.models import EmailVariant, MetricDaily, MetricSegmentDaily, utcnow
+from journey.measure.time_zone import workspace_today
+from journey.measure.weeks import last_complete_week
 from journey.plan import journeys
 
 SEED = 20261123
@@ -132,7 +133,7 @@ def load_demo_metrics(
     Creates variants "A" and "B" on the first Awareness email (the A/B test). Does not commit.
     """
     tree = journeys.load_tree(session, journey_id)
-    end = last_complete_week(today).end
+    end = last_complete_week(today or workspace_today(session)).end
     start = end - timedelta(days=7 * weeks - 1)
     days = [start + timedelta(days=i) for i in range(7 * weeks)]
     emails = [email for node in tree.stages for email in node.emails]
@@ -180,11 +181,10 @@ def load_demo_metrics(
                     rows.append(_day_row(rng, email.id, "", day, sent_base, rates, profile.order_value))
 
     email_ids = [email.id for email in emails]
-    session.execute(
-        delete(MetricDaily).where(
-            MetricDaily.email_id.in_(email_ids), MetricDaily.day >= start, MetricDaily.day <= end
+    for table in (MetricDaily, MetricSegmentDaily):  # the demo's days replace any imported ones
+        session.execute(
+            delete(table).where(table.email_id.in_(email_ids), table.day >= start, table.day <= end)
         )
-    )
     session.execute(insert(MetricDaily.__table__), rows)
     session.flush()
     return len(rows)

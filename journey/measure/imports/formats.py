@@ -426,6 +426,7 @@ GENERIC = AggregateFormat(
         "stage": ("stage",),
         "email": ("email", "email name"),
         "variant": ("variant",),
+        "segment": ("segment",),
         "campaign_id": ("campaign id", "esp campaign id"),
         "sent": ("sent",),
         "delivered": ("delivered",),
@@ -479,6 +480,8 @@ KLAVIYO = AggregateFormat(
         "date": ("send time", "message send date time", "send date"),
         "email": ("campaign name",),
         "variant": ("variant name", "variant"),
+        # The lists and segments the campaign was sent to: "List" (older), "Audiences list" (newer).
+        "segment": ("list", "audiences list"),
         "campaign_id": ("campaign id", "campaign message id"),
         "sent": ("total recipients", "recipients"),
         "delivered": ("successful deliveries", "delivered", "total delivered"),

@@ -11,8 +11,14 @@ Postmark, Brevo), or any CSV through `mapping={"date": "Day", "email": "Message"
 Rules:
 - Rows map to the journey's emails by ESP campaign id (Email.esp_campaign_id, or
   EmailVariant.esp_campaign_id which also gives the variant), else by email name
-  (case-insensitive). A Mailchimp title "Welcome (B)" maps to the email "Welcome",
-  variant "B", when no email is named "Welcome (B)".
+  (case-insensitive).
+- Mailchimp A/B pairs, one narrow rule (`split_ab_title`): a title ending in " (B)", " (C)"… (one
+  letter in brackets, or a variant label the email already has) whose base title, "Welcome", is an
+  email of the journey or another title in the same file, is variant B, C… of that email, unless an
+  email is named "Welcome (B)" itself. The base title's rows on a day a lettered one was sent become
+  variant A. The import creates the EmailVariant rows the email lacks (its label, and the file's
+  Subject where it differs from the email's own), and the dry run's check says what it paired
+  (`CheckRow.pair`).
 - A row that breaks a rule is rejected with its row number (header = row 1). If any
   row is rejected nothing is written: the result lists them and the user fixes the file.
 - Rows of emails the journey does not have are listed as unmatched and skipped, or,
@@ -23,6 +29,10 @@ Rules:
   generic and flow formats; in per-campaign reports (Mailchimp, Klaviyo campaigns) two
   different campaigns sent on one day for one email are summed, while the same
   campaign twice is a duplicate.
+- Where the file carries a segment (the generic `segment` column, a mapped one, Klaviyo's `List` /
+  `Audiences list`), each email, variant and day is also kept per segment in metric_segment_daily
+  (same counts; metric_daily holds their sum, as without segments). Rows for one email, variant, day
+  and segment are duplicates (or summed) as above; writing a day's totals replaces its segment rows.
 - Events are counted as unique recipients per email, variant and day, where the day
   is the day the recipient was sent the email (their first processed/accepted,
   delivered or bounce event in the file; an event with none uses its own UTC day).
@@ -55,7 +65,17 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from db import rollups
-from db.models import METRIC_COUNTS, METRIC_FIELDS, EmailVariant, MetricDaily, utcnow
+from db.models import (
+    MAX_SEGMENT,
+    METRIC_COUNTS,
+    METRIC_FIELDS,
+    Email,
+    EmailVariant,
+    MetricDaily,
+    MetricSegmentDaily,
+    Stage,
+    utcnow,
+)
 from journey.core.errors import ImportRejected, JourneyError
 from journey.core.fields import field_limits
 from journey.core.text import plural
@@ -100,19 +120,20 @@ from journey.measure.imports.formats import (
     parse_rate,
 )
 from journey.measure.imports.reports import REPORT_FORMATS, ReportCellError, read_report, report_values
+from journey.measure.segments import NO_SEGMENT
 from journey.plan import journeys
 
 Progress = Callable[[float, str], None]
 MAX_REJECTED_LISTED = 1_000
 MAX_VARIANT = field_limits(MetricDaily, "variant").max_length
+MAX_SUBJECT = field_limits(EmailVariant, "subject").max_length
 WRITE_BATCH = 5_000
 PROGRESS_EVERY = 1 << 15
 # Mailchimp titles "Welcome (B)" name variant B of "Welcome"; MailerLite Classic names its email by subject.
 MAILCHIMP_FORMATS = frozenset({"mailchimp", "mailchimp_campaign", "mailchimp_ab"})
 SUBJECT_NAMED = frozenset({"mailerlite_classic"})
-VARIANT_SUFFIX = re.compile(
-    r"(?:(?:variant|variation|version|combination|combo|test|group|option|split)\s*)?([a-z0-9]{1,2})", re.I
-)
+AB_TITLE = re.compile(r"(?P<base>.*\S) \((?P<label>[^()]{1,40})\)")
+AB_LETTER = re.compile(r"[A-Za-z]")
 # A row's values in metric_daily order (the counts, then revenue), as read from the table; the unpacking
 # fails at import if the table gains a column this module does not know.
 COUNT_NAMES = METRIC_COUNTS
@@ -173,6 +194,7 @@ class CheckRow:
     updated_days: int = 0  # saved ones that the import replaces
     created: bool = False  # the email will be created (create_missing_stage)
     skipped: str = ""  # why its rows are skipped
+    pair: str = ""  # the Mailchimp A/B pair these rows belong to, in words ("" when none)
 
 
 @dataclass
@@ -199,6 +221,7 @@ class ImportResult:
     new_days: int = 0
     updated_days: int = 0
     skipped_rows: int = 0  # rows of emails the journey does not have
+    segment_rows: int = 0  # metric_segment_daily rows written (or that would be), where the file has segments
     mapping_name: str = ""  # the saved column mapping used or saved
 
     @property
@@ -232,11 +255,11 @@ class _Targets:
     journey_id: int
     by_campaign: dict[str, tuple[int, str | None]]
     by_name: dict[str, int]
-    names: list[tuple[str, int]]  # longest first, for "title + suffix" matches
     stage_of: dict[int, int]
     stages: dict[str, StageRef]
     variants: dict[int, dict[str, str]]
     labels: dict[int, tuple[str, str]]  # email id → (its name, its stage's name)
+    subject_of: dict[int, str] = field(default_factory=dict)  # email id → its subject
     by_subject: dict[str, int] = field(default_factory=dict)  # subjects only one email has
 
     @classmethod
@@ -264,12 +287,12 @@ class _Targets:
             journey_id=journey_id,
             by_campaign=by_campaign,
             by_name=by_name,
-            names=sorted(by_name.items(), key=lambda item: -len(item[0])),
             stage_of={e.id: e.stage_id for e in emails},
             stages={n.stage.name.casefold(): StageRef(n.stage.id, n.stage.name) for n in tree.stages},
             variants=variants,
             by_subject={subject: ids[0] for subject, ids in subjects.items() if len(ids) == 1},
             labels={e.id: (e.name, n.stage.name) for n in tree.stages for e in n.emails},
+            subject_of={e.id: e.subject for e in emails},
         )
 
     def stage_list(self) -> str:
@@ -287,31 +310,34 @@ class _Targets:
         if email_id is not None:
             return email_id, self._variant(email_id, variant)
         if suffix_variants and name:
-            folded = name.casefold()
-            for known, email_id in self.names:
-                if len(folded) > len(known) and folded.startswith(known) and not folded[len(known)].isalnum():
-                    label = self._suffix_variant(email_id, name[len(known) :].strip(" -–—:|/_()[]#"))
-                    if label:
-                        return email_id, label
+            pair = split_ab_title(name)
+            email_id = self.by_name.get(pair[0].casefold()) if pair else None
+            if email_id is not None:
+                label = self.ab_label(email_id, pair[1])
+                if label:
+                    return email_id, label
         if subjects and name:
             email_id = self.by_subject.get(name.casefold())
             if email_id is not None:
                 return email_id, self._variant(email_id, variant)
         return None
 
-    def _suffix_variant(self, email_id: int, suffix: str) -> str | None:
-        """The variant a title suffix names: one of the email's variants, or a short tag like "B",
-        "Variant B", "Combination 2". Anything else ("December edition") is not a variant."""
-        known = self.variants.get(email_id, {})
+    def ab_label(self, email_id: int | None, suffix: str) -> str | None:
+        """The variant a title's bracketed suffix names: one letter ("B"), or a label the email's
+        variants already have ("Short subject"). Anything else ("Nov", "copy 01") is not a variant."""
+        known = self.variants.get(email_id, {}) if email_id is not None else {}
         if suffix.casefold() in known:
             return known[suffix.casefold()]
-        match = VARIANT_SUFFIX.fullmatch(suffix)
-        if match is None:
-            return None
-        return known.get(match[1].casefold(), match[1])
+        return suffix.upper() if AB_LETTER.fullmatch(suffix) else None
 
     def _variant(self, email_id: int, label: str) -> str:
         return self.variants.get(email_id, {}).get(label.casefold(), label) if label else ""
+
+
+def split_ab_title(title: str) -> tuple[str, str] | None:
+    """ "Welcome (B)" → ("Welcome", "B"): a title and its last bracketed suffix, or None without one."""
+    match = AB_TITLE.fullmatch(title)
+    return (match["base"], match["label"]) if match else None
 
 
 # --- import ----------------------------------------------------------------------------
@@ -326,15 +352,24 @@ class _Run:
         self.stream = stream
         # (campaign id, folded name, folded stage) → [name, campaign id, stage, first row, rows, totals…]
         self.idents: dict[tuple[str, str, str], list] = {}
-        self.ident_keys: dict[tuple[str, str, str], tuple[str, str, str]] = {}
         # (ident, folded variant, day ordinal) → [first row, variant, counts (10)]
         self.entries: dict[tuple, list] = {}
         self.other_channels: dict[str, list[int]] = {}  # "SMS" → rows skipped as not email
         # (ident, folded variant) → [first row, rows]; (ident, variant) → (email id, label) or None
         self.group_rows: dict[tuple, list] = {}
         self.matched: dict[tuple, tuple[int, str] | None] = {}
-        # A streamed import (journey.measure.imports.importer._stream) keeps no counts while it checks
-        # the file: only each email-day's first row under one int, and the variants as written.
+        # Mailchimp A/B pairs found in the file: lettered ident → (its base title's ident, label)
+        self.pairs: dict[tuple, tuple[tuple, str]] = {}
+        # folded name → the id of the email created for it (a stand-in in a dry run)
+        self.created: dict[str, int] = {}
+        self.subjects: dict[tuple, str] = {}  # ident → its first row's subject (Mailchimp's Subject column)
+        # Where the file has a segment column: entry key → {folded segment: [first row, segment, counts]},
+        # and once matched, (email id, variant, day) → {folded segment: [segment, counts]}.
+        self.segments: dict[tuple, dict[str, list]] = {}
+        self.segment_rows: dict[tuple[int, str, date], dict[str, list]] = {}
+        self.segment_column = ""  # the file's segment column, as its header writes it
+        # A streamed import (_stream) keeps no counts while it checks the file: only each email-day's
+        # first row under one int, and the variants as written.
         self.streaming = False
         self.seen: dict[int, int] = {}
         self.numbers: dict[object, int] = {}
@@ -372,11 +407,9 @@ class _Run:
 
     def ident(self, campaign_id: str, name: str, stage: str, row: int) -> tuple[str, str, str]:
         key = (campaign_id, name.casefold(), stage.casefold())
-        canonical = self.ident_keys.get(key)
-        if canonical is None:  # every row of an email shares one key tuple: no tuple kept per row
-            canonical = self.ident_keys[key] = key
+        if key not in self.idents:
             self.idents[key] = [name, campaign_id, stage, row, 0, 0, 0, 0, 0]
-        return canonical
+        return key
 
 
 def import_metrics(
@@ -401,6 +434,7 @@ def import_metrics(
         raise ImportRejected(f"Unknown format “{format}”: choose auto, {', '.join(FORMATS)}.", field="format")
     opened_here = not session.in_transaction()
     targets = _Targets.load(session, journey_id)
+    segments_saved = _segments_saved(session, journey_id)  # read now: the file is read outside a transaction
     if opened_here:
         # End the read this call began: on SQLite every transaction holds the write lock (BEGIN
         # IMMEDIATE), and reading a big file should not block teammates' saves. Writing opens a new
@@ -427,7 +461,7 @@ def import_metrics(
         )
         result.notes += preamble
         run = _Run(result, progress, stream)
-        run.streaming = _streams(chosen, source, dry_run)
+        run.streaming = not segments_saved and _streams(chosen, source, dry_run)
         _read_rows(run, chosen, names, targets, mapping)
     finally:
         stream.close()
@@ -442,7 +476,10 @@ def import_metrics(
             return _commit_streamed(
                 run, targets, create_missing_stage, session, savepoint, source_again, progress
             )
+        if not any(folded for segments in run.segments.values() for folded in segments):
+            run.segments.clear()  # a segment column left blank throughout: no segments to keep
         rows = _resolve(run, targets, chosen, create_missing_stage, session, dry_run)
+        _note_segments(run)
         if rows and result.rejected_total == 0:
             days = [key[2] for key in rows]
             result.first_day, result.last_day = min(days), max(days)
@@ -452,7 +489,7 @@ def import_metrics(
             savepoint.rollback()  # emails created before a duplicate was found; none in a dry run
             result.imported = len(rows) if not result.rejected_total else 0
             return result
-        _write(session, rows, chosen, progress)
+        _write(session, rows, chosen, progress, run.segment_rows)
         savepoint.commit()
     except IntegrityError:
         savepoint.rollback()
@@ -471,13 +508,51 @@ def import_metrics(
     return result
 
 
-def _streams(chosen: str, source: BinaryIO | Path | str, dry_run: bool) -> bool:
+MAX_SEGMENTS_NAMED = 5
+
+
+def _note_segments(run: _Run) -> None:
+    """Count the segment rows the import keeps, and say so in a note naming the first segments."""
+    result = run.result
+    result.segment_rows = sum(len(segments) for segments in run.segment_rows.values())
+    if not result.segment_rows or result.rejected_total:
+        return
+    spelled: dict[str, str] = {}  # one name per segment, in any case
+    for segments in run.segment_rows.values():
+        for folded, (segment, _counts) in segments.items():
+            spelled.setdefault(folded, segment or NO_SEGMENT)
+    names = sorted(spelled.values(), key=str.casefold)
+    shown = ", ".join(f"“{n}”" for n in names[:MAX_SEGMENTS_NAMED]) + (
+        " …" if len(names) > MAX_SEGMENTS_NAMED else ""
+    )
+    result.notes.append(
+        f"Kept per segment ({run.segment_column}): {plural(len(names), 'segment')} ({shown}), "
+        f"{result.segment_rows:,} rows, for the weekly review's “By segment” table."
+    )
+
+
+def _streams(chosen: str, source, dry_run: bool) -> bool:
     """Whether an import reads the file twice instead of holding its rows: a one-row-per-email-and-day
-    format (the generic CSV, mapped files, flow exports) written for real from a file it can read again."""
+    format (the generic CSV, mapped files, flow exports) written for real from a file it can read
+    again. Not into a journey with saved segment rows (a re-import replaces those day by day, from
+    the rows in memory), nor from a file with a segment column (_read_rows)."""
     spec = AGGREGATE_FORMATS.get(chosen, GENERIC if chosen == "mapped" else None)
     if dry_run or spec is None or spec.sums_same_day or chosen in MAILCHIMP_FORMATS:
         return False
     return isinstance(source, str | Path) or source.seekable()
+
+
+def _segments_saved(session: Session, journey_id: int) -> bool:
+    """Whether metric_segment_daily holds any row of the journey's emails (one indexed look-up)."""
+    table = MetricSegmentDaily.__table__
+    found = session.execute(
+        select(table.c.id)
+        .join(Email, Email.id == table.c.email_id)
+        .join(Stage, Stage.id == Email.stage_id)
+        .where(Stage.journey_id == journey_id)
+        .limit(1)
+    ).first()
+    return found is not None
 
 
 def _read_rows(
@@ -491,6 +566,7 @@ def _read_rows(
             _read_report(run, chosen)
         else:
             spec, columns = _aggregate_columns(chosen, names, mapping, run.stream.header)
+            run.streaming = run.streaming and "segment" not in columns
             _read_aggregate(run, spec, columns, names, targets)
     except UnicodeDecodeError:
         raise ImportRejected(
@@ -619,6 +695,7 @@ class _AggregateCells:
         self.campaign_i = columns.get("campaign_id")
         self.stage_i = columns.get("stage")
         self.variant_i = columns.get("variant")
+        self.segment_i = columns.get("segment")
         self.counts = [(COUNT_NAMES.index(f), columns[f]) for f in COUNT_NAMES if f in columns]
         self.revenue_i = columns.get("revenue")
         soft_i, hard_i = columns.get("soft_bounces"), columns.get("hard_bounces")
@@ -662,6 +739,21 @@ class _AggregateCells:
                 f"{self.header[self.variant_i]}: variant names are limited to {MAX_VARIANT} characters"
             )
         return day, name, campaign_id, stage, variant
+
+    def segment(self, cells: list[str]) -> str | None:
+        """The row's segment ("" when left blank), or None when the file has no segment column."""
+        if self.segment_i is None:
+            return None
+        segment = self.label(cells, self.segment_i)
+        if segment.lower() in ("n/a", "-", "none"):
+            return ""
+        if segment.startswith("="):
+            raise CellError(f"{self.header[self.segment_i]}: “{segment[:40]}” is a formula, not a segment")
+        if len(segment) > MAX_SEGMENT:
+            raise CellError(
+                f"{self.header[self.segment_i]}: segment names are limited to {MAX_SEGMENT} characters"
+            )
+        return segment
 
     def values(self, cells: list[str]) -> list:
         """The row's counts and revenue (metric_daily order), derived ones filled in and checked."""
@@ -725,18 +817,20 @@ def _read_aggregate(
     run: _Run, spec: AggregateFormat, columns: dict[str, int], names: list[str], targets: _Targets
 ) -> None:
     keep = _check_entry if run.streaming else _add_entry
-    for key, row, variant, values in _aggregate_rows(run, spec, columns, targets):
-        keep(run, spec, key, row, variant, values)
+    for key, row, variant, values, segment in _aggregate_rows(run, spec, columns, names, targets):
+        keep(run, spec, key, row, variant, values, segment)
 
 
-def _aggregate_rows(run: _Run, spec: AggregateFormat, columns: dict[str, int], targets: _Targets):
-    """Each good row of an aggregate file as (ident, folded variant, day), row, variant, counts: read
-    lazily, one row at a time; bad rows are rejected on `run` and left out."""
+def _aggregate_rows(
+    run: _Run, spec: AggregateFormat, columns: dict[str, int], names: list[str], targets: _Targets
+):
+    """Each good row of an aggregate file as ((ident, folded variant, day), row, variant, counts,
+    segment): read lazily, one row at a time; bad rows are rejected on `run` and left out."""
     result, stream = run.result, run.stream
     read = _AggregateCells(spec, columns, stream)
     width = len(read.header)
+    subject_i = names.index("subject") if spec.name == "mailchimp" and "subject" in names else None
     sends_seen: dict[tuple, int] = {}
-    days: dict[int, int] = {}
     row = stream.header_row
     for cells in stream.rows:
         row += 1
@@ -758,6 +852,7 @@ def _aggregate_rows(run: _Run, spec: AggregateFormat, columns: dict[str, int], t
                 continue
             day, name, campaign_id, stage, variant = read.names(cells, targets)
             values = read.values(cells)
+            segment = read.segment(cells)
         except CellError as exc:
             run.reject(row, str(exc))
             continue
@@ -765,7 +860,8 @@ def _aggregate_rows(run: _Run, spec: AggregateFormat, columns: dict[str, int], t
             run.reject(row, f"the row has {len(cells)} cells but the header has {width}")
             continue
         ident = run.ident(campaign_id, name, stage, row)
-        day = days.setdefault(day, day)  # one int per day, not per row
+        if subject_i is not None and ident not in run.subjects and "\x00" not in cells[subject_i]:
+            run.subjects[ident] = " ".join(cells[subject_i].split())[:MAX_SUBJECT]
         _tally(run, ident, values)
         if spec.sums_same_day:
             send = (
@@ -777,8 +873,10 @@ def _aggregate_rows(run: _Run, spec: AggregateFormat, columns: dict[str, int], t
                 run.reject(row, f"duplicate of row {sends_seen[send]} (the same campaign twice)")
                 continue
             sends_seen[send] = row
-        yield (ident, variant.casefold(), day), row, variant, values
+        yield (ident, variant.casefold(), day), row, variant, values, segment
     run.report(result.rows_read)
+    if read.segment_i is not None:
+        run.segment_column = read.header[read.segment_i]
     if run.other_channels:
         header = read.header[read.channel_i]
         skipped = sum(len(rows) for rows in run.other_channels.values())
@@ -830,9 +928,35 @@ def _read_report(run: _Run, chosen: str) -> None:
         _add_entry(run, GENERIC, (ident, campaign.variant.casefold(), day), row, campaign.variant, values)
 
 
-def _add_entry(run: _Run, spec: AggregateFormat, key: tuple, row: int, variant: str, values: list) -> None:
-    """Keep a row's counts under its email, variant and day: summed or a duplicate, as the format says."""
+def _add_entry(
+    run: _Run,
+    spec: AggregateFormat,
+    key: tuple,
+    row: int,
+    variant: str,
+    values: list,
+    segment: str | None = None,
+) -> None:
+    """Keep a row's counts under its email, variant and day: summed or a duplicate, as the format says.
+    With a segment (the file has a segment column), that rule holds per segment, and the email, variant
+    and day sums its segments."""
     run.count_rows(key[0], key[1], row, 1)
+    if segment is not None:
+        by_segment = run.segments.setdefault(key, {})
+        seen = by_segment.get(segment.casefold())
+        if seen is None:
+            by_segment[segment.casefold()] = [row, segment, values]
+        elif spec.sums_same_day:
+            seen[2] = [a + b for a, b in zip(seen[2], values, strict=True)]
+        else:
+            run.reject(row, f"duplicate of row {seen[0]} (the same email, variant, segment and day)")
+            return
+        entry = run.entries.get(key)
+        if entry is None:
+            run.entries[key] = [row, variant, list(values)]
+        else:
+            entry[2] = [a + b for a, b in zip(entry[2], values, strict=True)]
+        return
     entry = run.entries.get(key)
     if entry is None:
         run.entries[key] = [row, variant, values]
@@ -842,7 +966,9 @@ def _add_entry(run: _Run, spec: AggregateFormat, key: tuple, row: int, variant: 
         run.reject(row, f"duplicate of row {entry[0]} (the same email, variant and day)")
 
 
-def _check_entry(run: _Run, spec: AggregateFormat, key: tuple, row: int, variant: str, values: list) -> None:
+def _check_entry(
+    run: _Run, spec: AggregateFormat, key: tuple, row: int, variant: str, values: list, segment: str | None
+) -> None:
     """A streamed import's first pass: count the row and refuse a second row for its email-day; the
     counts are not kept (the second pass reads them again)."""
     run.count_rows(key[0], key[1], row, 1)
@@ -1294,86 +1420,57 @@ def _resolve(
     dry_run: bool,
 ) -> dict[tuple[int, str, date], list]:
     """Map entries to (email id, variant, day) → counts; list or create the unmatched emails."""
+    result = run.result
     sums = chosen == "events" or AGGREGATE_FORMATS.get(chosen, GENERIC).sums_same_day
     suffix_variants = chosen in MAILCHIMP_FORMATS
     rows: dict[tuple[int, str, date], list] = {}
     first_rows: dict[tuple[int, str, date], int] = {}
     cache = run.matched
-    unmatched: dict[tuple, list] = {}
-    days: dict[int, date] = {}
-    for (ident, _folded, day), (first_row, variant, counts) in _entries(run, keep=dry_run):
-        cache_key = (ident, variant)
-        if cache_key not in cache:
+
+    def target_of(ident: tuple, variant: str) -> tuple[int, str] | None:
+        if (ident, variant) not in cache:
             campaign_id, _name, _stage = ident
-            cache[cache_key] = targets.resolve(
+            cache[(ident, variant)] = targets.resolve(
                 campaign_id,
                 run.idents[ident][0],
                 variant,
                 suffix_variants=suffix_variants,
                 subjects=chosen in SUBJECT_NAMED,
             )
-        target = cache[cache_key]
+            pair = run.pairs.get(ident)
+            if cache[(ident, variant)] is None and pair is not None:
+                base = target_of(pair[0], "")
+                if base is not None:
+                    cache[(ident, variant)] = (base[0], targets.ab_label(base[0], pair[1]) or pair[1])
+        return cache[(ident, variant)]
+
+    if suffix_variants:
+        _pair_titles(run, targets)
+    unmatched: dict[tuple, list] = {}
+    for entry_key, (first_row, variant, counts) in run.entries.items():
+        ident, _folded, day = entry_key
+        target = target_of(ident, variant)
         if target is None:
-            unmatched.setdefault(ident, []).append((day, variant, counts, first_row))
+            base, label = run.pairs.get(ident, (ident, variant))  # a lettered title goes with its base
+            unmatched.setdefault(base, []).append((day, label, counts, first_row, entry_key))
             continue
         stage = run.idents[ident][2]
         if stage and targets.stages[stage.casefold()].id != targets.stage_of[target[0]]:
             run.reject(first_row, f"the email “{run.idents[ident][0]}” is not in the stage “{stage}”")
             continue
-        when = days.get(day)
-        if when is None:
-            when = days[day] = date.fromordinal(day)  # one date object per day, not per row
-        _merge(run, rows, first_rows, (target[0], target[1], when), counts, first_row, sums)
-    if suffix_variants:
-        _label_a_sides(rows)
-    created = _unmatched(run, targets, unmatched, create_missing_stage, session, dry_run)
-    for ident, pending in unmatched.items() if created else ():
-        folded = (run.idents[ident][0] or run.idents[ident][1]).casefold()
-        for day, variant, counts, first_row in pending:
-            key = (created[folded], variant, date.fromordinal(day))
-            _merge(run, rows, first_rows, key, counts, first_row, sums)
-    return rows
-
-
-def _unmatched(
-    run: _Run,
-    targets: _Targets,
-    idents: Iterable[tuple],
-    create_missing_stage: str | None,
-    session: Session,
-    dry_run: bool,
-) -> dict[str, int]:
-    """List the file's emails the journey does not have; with `create_missing_stage` (and no row
-    rejected), create them: {folded name: new email id} (stand-in ids in a dry run)."""
-    result = run.result
-    idents = list(idents)
-    for ident in idents:
-        name, campaign_id, _stage, _row, count, sent, delivered, opens, clicks = run.idents[ident]
-        result.unmatched.append(
-            UnmatchedEmail(name or campaign_id, campaign_id, count, sent, delivered, opens, clicks)
+        key = (target[0], target[1], date.fromordinal(day))
+        _merge(run, rows, first_rows, key, counts, first_row, sums)
+        _merge_segments(run, key, entry_key)
+    _list_unmatched(run, unmatched)
+    if unmatched and create_missing_stage is not None and not result.rejected_total:
+        _create_missing(
+            run, targets, unmatched, rows, first_rows, create_missing_stage, session, dry_run, sums
         )
-    result.unmatched.sort(key=lambda u: u.name.casefold())
-    created: dict[str, int] = {}
-    if not idents or create_missing_stage is None or result.rejected_total:
-        return created
-    for ident in idents:
-        name, campaign_id, stage, *_ = run.idents[ident]
-        name = name or campaign_id
-        folded = name.casefold()
-        if folded not in created:
-            stage_row = targets.stages[(stage or create_missing_stage).casefold()]
-            result.created_emails.append(name)
-            if dry_run:
-                created[folded] = -len(created) - 1  # a stand-in id: nothing is written
-            else:
-                try:
-                    email = journeys.add_email(
-                        session, stage_row.id, name=name, esp_campaign_id=campaign_id or None
-                    )
-                except JourneyError as exc:
-                    raise ImportRejected(f"Cannot create the email “{name}”: {exc}") from None
-                created[folded] = email.id
-    return created
+    if suffix_variants:
+        _label_a_sides(rows, run.segment_rows)
+        if not dry_run and not result.rejected_total:
+            _add_pair_variants(session, targets, rows, _pair_subjects(run, rows))
+    return rows
 
 
 class _Reopen:
@@ -1450,8 +1547,11 @@ def _stream(
                 suffix_variants=False,
                 subjects=chosen in SUBJECT_NAMED,
             )
-    missing = dict.fromkeys(ident for (ident, _v), target in run.matched.items() if target is None)
-    created = _unmatched(run, targets, missing, create_missing_stage, session, dry_run=False)
+    missing = {ident: [] for (ident, _v), target in run.matched.items() if target is None}
+    _list_unmatched(run, missing)
+    if missing and create_missing_stage is not None and not result.rejected_total:
+        _create_missing(run, targets, missing, {}, {}, create_missing_stage, session, False, False)
+    created = run.created
     if result.rejected_total:
         return
     run.seen, run.numbers = {}, {}  # the first pass's codes: freed before the second pass
@@ -1466,7 +1566,7 @@ def _stream(
     try:
         second = _Run(ImportResult(format=chosen), None, stream)
         spec, columns = spec_and_columns(stream)
-        rows = _aggregate_rows(second, spec, columns, targets)
+        rows = _aggregate_rows(second, spec, columns, reopen.names, targets)
         spans: dict[int, list[date]] = {}
         values = _streamed_values(run, second, rows, targets, final, shared, spans)
         _upsert(session, values, result.rows_read, progress)
@@ -1487,7 +1587,7 @@ def _streamed_values(
     seen: dict[int, int] = {}
     labels: dict[str, int] = {}
     days: dict[int, date] = {}
-    for (ident, _folded, day), row, variant, values in rows:
+    for (ident, _folded, day), row, variant, values, _segment in rows:
         target = final.get((ident, variant))
         if target is None:
             continue  # an email the journey does not have: listed, skipped
@@ -1518,25 +1618,141 @@ def _streamed_values(
         yield (email_id, label, when, *values[:REVENUE_I], float(values[REVENUE_I]), source, now)
 
 
-def _entries(run: _Run, *, keep: bool):
-    """The file's entries; taken out of `run` one by one unless `keep` (a dry run's check reads them
-    again), so an import never holds them and the rows they become at once."""
-    if keep:
-        yield from run.entries.items()
-        return
-    entries, run.entries = run.entries, {}
-    while entries:
-        yield entries.popitem()
+def _pair_titles(run: _Run, targets: _Targets) -> None:
+    """Find the file's Mailchimp A/B pairs: "Welcome (B)" beside "Welcome" in the same file (see the
+    module doc). A title that is itself an email of the journey, or the journey's email's variant, is
+    left to `_Targets.resolve`."""
+    titles: dict[str, tuple] = {}
+    for ident, info in run.idents.items():
+        if info[0]:
+            titles.setdefault(info[0].casefold(), ident)
+    for ident, info in run.idents.items():
+        pair = split_ab_title(info[0]) if info[0] else None
+        if pair is None or info[0].casefold() in targets.by_name:
+            continue
+        base = titles.get(pair[0].casefold())
+        base_email = targets.by_name.get(pair[0].casefold())
+        label = targets.ab_label(base_email, pair[1])
+        if base is not None and base != ident and label:
+            run.pairs[ident] = (base, label)
 
 
-def _label_a_sides(rows: dict[tuple[int, str, date], list]) -> None:
-    """Mailchimp's manual A/B: "Welcome" sent beside "Welcome (B)" on the same day is the A side."""
+def _list_unmatched(run: _Run, unmatched: dict[tuple, list]) -> None:
+    """The file's emails the journey lacks, a lettered title's rows counted under its base title."""
+    result = run.result
+    for ident in unmatched:
+        name, campaign_id, _stage, _row, *tally = run.idents[ident]
+        for lettered, (base, _label) in run.pairs.items():
+            if base == ident:
+                tally = [a + b for a, b in zip(tally, run.idents[lettered][4:], strict=True)]
+        result.unmatched.append(UnmatchedEmail(name or campaign_id, campaign_id, *tally))
+    result.unmatched.sort(key=lambda u: u.name.casefold())
+
+
+def _create_missing(
+    run: _Run,
+    targets: _Targets,
+    unmatched: dict[tuple, list],
+    rows: dict,
+    first_rows: dict,
+    create_missing_stage: str,
+    session: Session,
+    dry_run: bool,
+    sums: bool,
+) -> None:
+    """Create the emails the journey lacks (in the row's stage or `create_missing_stage`) and map their
+    rows; a dry run only names them, under stand-in ids."""
+    result = run.result
+    created: dict[str, int] = {}
+    for ident, pending in unmatched.items():
+        name, campaign_id, stage, *_ = run.idents[ident]
+        name = name or campaign_id
+        folded = name.casefold()
+        if folded not in created:
+            stage_row = targets.stages[(stage or create_missing_stage).casefold()]
+            result.created_emails.append(name)
+            if dry_run:
+                created[folded] = -len(created) - 1  # a stand-in id: nothing is written
+            else:
+                try:
+                    email = journeys.add_email(
+                        session, stage_row.id, name=name, esp_campaign_id=campaign_id or None
+                    )
+                except JourneyError as exc:
+                    raise ImportRejected(f"Cannot create the email “{name}”: {exc}") from None
+                created[folded] = email.id
+        for day, variant, counts, first_row, entry_key in pending:
+            key = (created[folded], variant, date.fromordinal(day))
+            _merge(run, rows, first_rows, key, counts, first_row, sums)
+            _merge_segments(run, key, entry_key)
+    run.created = created
+
+
+def _label_a_sides(rows: dict[tuple[int, str, date], list], segment_rows: dict[tuple, dict]) -> None:
+    """Mailchimp's A/B: "Welcome" sent beside "Welcome (B)" on the same day is the A side."""
     labels: dict[tuple[int, date], set[str]] = {}
     for email_id, variant, day in rows:
         labels.setdefault((email_id, day), set()).add(variant.casefold())
     for (email_id, day), seen in labels.items():
         if "" in seen and len(seen) > 1 and "a" not in seen:
             rows[(email_id, "A", day)] = rows.pop((email_id, "", day))
+            if (email_id, "", day) in segment_rows:
+                segment_rows[(email_id, "A", day)] = segment_rows.pop((email_id, "", day))
+
+
+def _merge_segments(run: _Run, key: tuple[int, str, date], entry_key: tuple) -> None:
+    """Add an entry's segments (if the file has any) to the segments of the email, variant and day
+    it matched; two entries matching one email (by campaign id and by name) are summed, as its totals."""
+    segments = run.segments.get(entry_key)
+    if segments is None:
+        return
+    matched = run.segment_rows.setdefault(key, {})
+    for folded, (_row, segment, counts) in segments.items():
+        seen = matched.get(folded)
+        if seen is None:
+            matched[folded] = [segment, counts]
+        else:
+            seen[1] = [a + b for a, b in zip(seen[1], counts, strict=True)]
+
+
+def _pair_subjects(run: _Run, rows: dict[tuple[int, str, date], list]) -> dict[tuple[int, str], str]:
+    """(email id, A/B label) → the subject the file's title for it was sent with."""
+    sent = {(email_id, variant) for email_id, variant, _day in rows}
+    subjects: dict[tuple[int, str], str] = {}
+    for ident, subject in run.subjects.items():
+        target = run.matched.get((ident, ""))
+        base, label = run.pairs.get(ident, (ident, ""))
+        created = run.created.get(run.idents[base][0].casefold())
+        if target is None and created is not None:
+            target = (created, label)
+        if target is None or not subject:
+            continue
+        email_id, label = target
+        if not label and (email_id, "A") in sent:
+            label = "A"
+        if AB_LETTER.fullmatch(label):
+            subjects.setdefault((email_id, label), subject)
+    return subjects
+
+
+def _add_pair_variants(
+    session: Session,
+    targets: _Targets,
+    rows: dict[tuple[int, str, date], list],
+    subjects: dict[tuple[int, str], str],
+) -> None:
+    """The EmailVariant rows that A/B pairs name and the emails lack, so the studio lists them and the
+    review compares them: the label, and the subject the file gives it where it differs from the email's."""
+    from journey.write.variants import add_variant
+
+    wanted = {(email_id, variant) for email_id, variant, _day in rows if AB_LETTER.fullmatch(variant)}
+    for email_id, label in sorted(wanted):
+        if label.casefold() in targets.variants.get(email_id, {}):
+            continue
+        subject = subjects.get((email_id, label))
+        own = " ".join((targets.subject_of.get(email_id) or "").split())
+        add_variant(session, email_id, label=label, subject=subject if subject and subject != own else None)
+        targets.variants.setdefault(email_id, {})[label.casefold()] = label
 
 
 def _merge(
@@ -1562,6 +1778,7 @@ def _plan(
     """The dry run's check: per email and variant of the file, the journey's email its rows go to and
     how many of its days are new or replace saved ones, or why its rows are skipped."""
     result = run.result
+    suffix_variants = result.format in MAILCHIMP_FORMATS
     saved = _saved_days(session, rows)
     result.new_days = sum(key not in saved for key in rows)
     result.updated_days = len(rows) - result.new_days
@@ -1576,21 +1793,53 @@ def _plan(
         check = CheckRow(name or campaign_id, campaign_id, variant, first_row, count)
         result.check.append(check)
         target = run.matched.get((ident, variant))
+        base, label = run.pairs.get(ident, (ident, variant))
         if target is not None:
             (check.email, check.stage), check.variant = targets.labels[target[0]], target[1]
         elif create_missing_stage is not None:
-            check.created, check.email, check.variant = True, name or campaign_id, variant
-            check.stage = targets.stages[(stage or create_missing_stage).casefold()].name
+            base_name, _id, base_stage, *_ = run.idents[base]
+            check.created, check.email, check.variant = True, base_name or campaign_id, label
+            check.stage = targets.stages[(base_stage or create_missing_stage).casefold()].name
+            target = (run.created.get(check.email.casefold(), 0), label)
         else:
             check.skipped = _no_match(targets, name, campaign_id)
+            if base != ident:
+                check.skipped = (
+                    f"{_no_match(targets, run.idents[base][0], '')} (“{name}” is its variant {label})"
+                )
             result.skipped_rows += count
             continue
         for day in days.get((ident, folded), ()):
-            if target is not None and (target[0], target[1], date.fromordinal(day)) in saved:
+            key = (target[0], target[1], date.fromordinal(day))
+            if not target[1] and key not in rows and (target[0], "A", key[2]) in rows:
+                key, check.variant = (target[0], "A", key[2]), "A"  # the A side of a Mailchimp pair
+            if key in saved:
                 check.updated_days += 1
             else:
                 check.new_days += 1
+        if suffix_variants and check.variant and check.email.casefold() != name.casefold():
+            check.pair = f"A/B test: “{name}” is variant {check.variant} of “{check.email}”"
+    if suffix_variants:
+        _name_partners(result.check)
     result.check.sort(key=lambda c: (bool(c.skipped), c.first_row))
+
+
+def _name_partners(checks: list[CheckRow]) -> None:
+    """Say, on each row group of a Mailchimp A/B pair, which titles of the file it was paired with."""
+    paired = {c.email.casefold() for c in checks if c.pair and not c.skipped}
+    titles: dict[str, list[str]] = {}
+    for check in checks:
+        if check.variant and not check.skipped and check.email.casefold() in paired:
+            titles.setdefault(check.email.casefold(), []).append(check.file_email)
+    for check in checks:
+        others = [t for t in titles.get(check.email.casefold(), []) if t != check.file_email]
+        if check.skipped or not others or not check.variant:
+            continue
+        beside = ", ".join(f"“{t}”" for t in others)
+        check.pair = (
+            check.pair or f"A/B test: “{check.file_email}” is variant {check.variant} of “{check.email}”"
+        )
+        check.pair += f", beside {beside}"
 
 
 def _saved_days(session: Session, rows: dict[tuple[int, str, date], list]) -> set[tuple[int, str, date]]:
@@ -1618,46 +1867,81 @@ COLUMNS = ("email_id", "variant", "day", *COUNT_NAMES, "revenue", "source", "imp
 REPLACED = (*COUNT_NAMES, "revenue", "source", "imported_at")
 
 
+@dataclass(frozen=True)
+class _Target:
+    """A table the import upserts into: its columns in the order of the rows given (the day third,
+    the import time last), and the unique key a row replaces."""
+
+    table: Table
+    columns: tuple[str, ...]
+    key: tuple[str, ...]
+
+
+DAILY_TABLE = _Target(MetricDaily.__table__, COLUMNS, ("email_id", "variant", "day"))
+SEGMENT_TABLE = _Target(
+    MetricSegmentDaily.__table__,
+    ("email_id", "variant", "day", "segment", *COUNT_NAMES, "revenue", "source", "imported_at"),
+    ("email_id", "day", "variant", "segment"),
+)
+
+
 def _write(
-    session: Session, rows: dict[tuple[int, str, date], list], source: str, progress: Progress | None
+    session: Session,
+    rows: dict[tuple[int, str, date], list],
+    source: str,
+    progress: Progress | None,
+    segment_rows: dict[tuple[int, str, date], dict[str, list]] | None = None,
 ) -> None:
-    """Upsert every row: INSERT … ON CONFLICT (email_id, variant, day) DO UPDATE, in one transaction.
+    """Upsert every row: INSERT … ON CONFLICT (email_id, variant, day) DO UPDATE, in one transaction;
+    and replace the segment rows of those emails, variants and days with `segment_rows`.
 
     SQLite: the dialect's upsert, compiled once, run with the driver's executemany on plain
     tuples in batches. PostgreSQL: COPY into a temporary table, then one INSERT … SELECT …
     ON CONFLICT DO UPDATE (executemany of upserts ran at ~18k rows/s; see docs/BENCHMARKS.md).
+    The segment rows are written the same way, into metric_segment_daily.
     """
     now = utcnow()
+    connection = session.connection()
+    _delete_segments(connection, rows)
+    # The weekly rollup rows of these days are recomputed before the transaction commits (db.rollups).
+    rollups.mark_days(connection, ((email_id, day) for email_id, _variant, day in rows))
     values = (
         (email_id, variant, day, *counts[:REVENUE_I], float(counts[REVENUE_I]), source, now)
         for (email_id, variant, day), counts in rows.items()
     )
-    # The weekly rollup rows of these days are recomputed before the transaction commits (db.rollups).
-    rollups.mark_days(session.connection(), ((email_id, day) for email_id, _variant, day in rows))
-    _upsert(session, values, len(rows), progress)
+    upsert = _copy_upsert if connection.dialect.name == "postgresql" else _executemany_upsert
+    upsert(connection, values, len(rows), progress)
+    if segment_rows:
+        segment_values = (
+            (email_id, variant, day, segment, *counts[:REVENUE_I], float(counts[REVENUE_I]), source, now)
+            for (email_id, variant, day), segments in segment_rows.items()
+            for segment, counts in segments.values()
+        )
+        total = sum(len(segments) for segments in segment_rows.values())
+        upsert(connection, segment_values, total, None, SEGMENT_TABLE)
 
 
 def _upsert(session: Session, values: Iterable[tuple], total: int, progress: Progress | None) -> None:
-    """Upsert metric_daily values (COLUMNS order) as they come, in batches."""
+    """Upsert metric_daily values (COLUMNS order) as they come, in batches (a streamed import)."""
     connection = session.connection()
-    if connection.dialect.name == "postgresql":
-        _copy_upsert(connection, values, total, progress)
-    else:
-        _executemany_upsert(connection, values, total, progress)
+    upsert = _copy_upsert if connection.dialect.name == "postgresql" else _executemany_upsert
+    upsert(connection, values, total, progress)
 
 
-def _executemany_upsert(connection, values, total: int, progress: Progress | None) -> None:
-    table = MetricDaily.__table__
+def _executemany_upsert(
+    connection, values, total: int, progress: Progress | None, target: _Target = DAILY_TABLE
+) -> None:
+    table, columns = target.table, target.columns
     dialect = connection.dialect
     insert = sqlite_insert if dialect.name == "sqlite" else pg_insert
-    statement = insert(table).values({name: bindparam(name) for name in COLUMNS})
+    statement = insert(table).values({name: bindparam(name) for name in columns})
     statement = statement.on_conflict_do_update(
-        index_elements=["email_id", "variant", "day"],
+        index_elements=list(target.key),
         set_={name: statement.excluded[name] for name in REPLACED},
     )
     compiled = statement.compile(dialect=dialect)
     order = list(compiled.positiontup) if compiled.positional else list(compiled.bind_names.values())
-    where = [COLUMNS.index(name) for name in order]
+    where = [columns.index(name) for name in order]
     day_bind = table.c.day.type.dialect_impl(dialect).bind_processor(dialect) or (lambda value: value)
     time_bind = table.c.imported_at.type.dialect_impl(dialect).bind_processor(dialect) or (
         lambda value: value
@@ -1685,29 +1969,65 @@ def _executemany_upsert(connection, values, total: int, progress: Progress | Non
         connection.exec_driver_sql(compiled.string, batch)
 
 
-def _copy_upsert(connection, values, total: int, progress: Progress | None) -> None:
-    table = MetricDaily.__table__
+def _copy_upsert(
+    connection, values, total: int, progress: Progress | None, target: _Target = DAILY_TABLE
+) -> None:
+    table, columns = target.table, target.columns
     staging = Table(
-        "metric_import",
+        f"{table.name}_import",
         MetaData(),
-        *(Column(name, table.c[name].type) for name in COLUMNS),
+        *(Column(name, table.c[name].type) for name in columns),
         prefixes=["TEMPORARY"],
         postgresql_on_commit="DROP",
     )
     staging.create(connection)
     cursor = connection.connection.driver_connection.cursor()
     try:
-        with cursor.copy(f"COPY metric_import ({', '.join(COLUMNS)}) FROM STDIN") as copy:
+        with cursor.copy(f"COPY {staging.name} ({', '.join(columns)}) FROM STDIN") as copy:
             for done, row in enumerate(values, 1):
                 copy.write_row(row)
                 if progress is not None and not done % WRITE_BATCH:
                     progress(0.9 + 0.09 * done / total, f"Writing: {done:,} of {total:,} rows")
     finally:
         cursor.close()
-    statement = pg_insert(table).from_select(list(COLUMNS), select(*staging.c))
+    statement = pg_insert(table).from_select(list(columns), select(*staging.c))
     statement = statement.on_conflict_do_update(
-        index_elements=["email_id", "variant", "day"],
+        index_elements=list(target.key),
         set_={name: statement.excluded[name] for name in REPLACED},
     )
-    connection.execute(statement, execution_options={rollups.MARKED: True})
+    connection.execute(statement, execution_options={rollups.MARKED: True})  # _write marked its days
     staging.drop(connection)
+
+
+def _delete_segments(connection, rows: dict[tuple[int, str, date], list]) -> None:
+    """Delete the segment rows of every email, variant and day the import writes: a day keeps the
+    segments of the file that last wrote its totals (none, when that file had no segment column).
+
+    Only when metric_segment_daily holds rows for these emails and days (one indexed look-up), so an
+    import without segments into a workspace without them costs nothing more.
+    """
+    table = MetricSegmentDaily.__table__
+    ids = sorted({email_id for email_id, _variant, _day in rows})
+    if not ids:
+        return
+    days = [day for _email_id, _variant, day in rows]
+    saved = connection.execute(
+        select(table.c.id)
+        .where(table.c.email_id.in_(ids), table.c.day.between(min(days), max(days)))
+        .limit(1)
+    ).first()
+    if saved is None:
+        return
+    statement = table.delete().where(
+        table.c.email_id == bindparam("b_email_id"),
+        table.c.day == bindparam("b_day"),
+        table.c.variant == bindparam("b_variant"),
+    )
+    batch: list[dict] = []
+    for email_id, variant, day in rows:
+        batch.append({"b_email_id": email_id, "b_variant": variant, "b_day": day})
+        if len(batch) >= WRITE_BATCH:
+            connection.execute(statement, batch)
+            batch = []
+    if batch:
+        connection.execute(statement, batch)

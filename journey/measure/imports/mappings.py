@@ -43,6 +43,10 @@ FIELD_LABELS: dict[str, tuple[str, str]] = {
     "stage": ("Journey stage", "the stage the email belongs to; leave it out to match emails by name only"),
     "email": ("Email or campaign name", "the name the email has in the journey"),
     "variant": ("A/B variant", "the variant's label (A, B…); empty when the email has none"),
+    "segment": (
+        "Segment",
+        "the list, audience or segment the row's counts are for; leave it out when the file has none",
+    ),
     "campaign_id": ("ESP campaign id", "your email service's id for the send, matched against the email's"),
     "sent": ("Sent", "how many people it was sent to (recipients); without it, delivered + bounces"),
     "delivered": ("Delivered", "sent minus bounces; without it, sent − bounces is used"),
@@ -108,6 +112,17 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "a b variant",
         "test variant",
         "version",
+    ),
+    "segment": (
+        "segment",
+        "segment name",
+        "segments",
+        "audience",
+        "audience name",
+        "audiences list",
+        "list",
+        "list name",
+        "lists",
     ),
     "campaign_id": (
         "campaign id",

@@ -1,6 +1,7 @@
 """Metrics: each stage's rates side by side, over weeks, the funnel and a per-email table with its trend."""
 
 from datetime import timedelta
+from functools import partial
 
 import streamlit as st
 
@@ -116,5 +117,10 @@ st.dataframe(
     },
 )
 download(
-    st, "CSV", charts.frame_csv(data["emails"]), f"{stem}-emails.csv", "text/csv", key="dashboard_emails_csv"
+    st,
+    "CSV",
+    partial(charts.frame_csv, data["emails"]),  # built when clicked
+    f"{stem}-emails.csv",
+    "text/csv",
+    key="dashboard_emails_csv",
 )

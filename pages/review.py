@@ -1,5 +1,7 @@
 """Weekly review: what changed per stage, alerts with their likely cause, A/B verdicts and the team's notes."""
 
+from functools import partial
+
 import streamlit as st
 
 from journey.core.text import escape_markdown
@@ -77,15 +79,10 @@ st.caption(f"Saved version {version}." if version else "Not saved yet.")
 
 st.subheader("Export")
 left, right, _ = st.columns([1, 1, 3])
+markdown, html = partial(review.review_markdown, weekly, notes), partial(review.review_html, weekly, notes)
 download(
-    left,
-    "Markdown",
-    review.review_markdown(weekly, notes),
-    f"{stem}.md",
-    "text/markdown",
-    key="review_export_md",
-)
-html = review.review_html(weekly, notes)
+    left, "Markdown", markdown, f"{stem}.md", "text/markdown", key="review_export_md"
+)  # built when clicked
 download(right, "Printable page (HTML)", html, f"{stem}.html", "text/html", key="review_export_html")
 
 st.session_state.setdefault("review_thresholds_version", weekly.thresholds_version)  # saved against

@@ -43,6 +43,8 @@ def test_review_defaults_to_the_last_complete_week_and_shows_alerts_charts_and_t
     assert any("not opens" in c.value for c in at.caption)
     labels = {b.proto.label for b in at.get("download_button")}
     assert {"Markdown", "Printable page (HTML)", "PNG", "CSV"} <= labels
+    # every export is built when clicked, never on a rerun of the page
+    assert all(b.proto.deferred_file_id for b in at.get("download_button"))
 
 
 def test_notes_are_saved_for_the_week(app_db):

@@ -108,7 +108,7 @@ def download(where, label: str, data, file_name: str, mime: str, *, key: str, **
 
 
 def map_downloads(journey_map) -> None:
-    """A download button for each export of the map; PNG and SVG are rendered only when clicked."""
+    """A download button for each export of the map, each built only when clicked (never on a rerun)."""
     stem = file_stem(journey_map.name, "journey")
     buttons = (
         ("PNG image", partial(plan_charts.map_png, journey_map), f"{stem}-map.png", "image/png", "map_png"),
@@ -121,12 +121,12 @@ def map_downloads(journey_map) -> None:
         ),
         (
             "Printable page (A4)",
-            map_export.printable_html(journey_map),
+            partial(map_export.printable_html, journey_map),
             f"{stem}-map.html",
             "text/html",
             "map_print",
         ),
-        ("CSV (lanes)", map_export.map_csv(journey_map), f"{stem}-lanes.csv", "text/csv", "map_csv"),
+        ("CSV (lanes)", partial(map_export.map_csv, journey_map), f"{stem}-lanes.csv", "text/csv", "map_csv"),
         (
             "Empty template (CSV)",
             map_export.template_csv(),
@@ -148,10 +148,10 @@ def map_downloads(journey_map) -> None:
 
 
 def chart_downloads(chart, frame, *, stem: str, key: str) -> None:
-    """PNG (rendered only when clicked) and CSV downloads for one chart."""
+    """PNG and CSV downloads for one chart, each built only when clicked (never on a rerun)."""
     left, right, _ = st.columns([1, 1, 4])
     download(left, "PNG", partial(charts.chart_png, chart), f"{stem}.png", "image/png", key=f"{key}_png")
-    download(right, "CSV", charts.frame_csv(frame), f"{stem}.csv", "text/csv", key=f"{key}_csv")
+    download(right, "CSV", partial(charts.frame_csv, frame), f"{stem}.csv", "text/csv", key=f"{key}_csv")
 
 
 def chart_with_downloads(chart, frame, *, stem: str, key: str, **kwargs) -> None:

@@ -87,18 +87,23 @@ for column, name in zip(
     )
 
 st.subheader("Rates per stage")
-chart = charts.stage_rates_chart(data["stage_rates"])
 chart_with_downloads(
-    chart, data["stage_rates"], stem=f"{stem}-rates-per-stage", key="dashboard_stage_rates", width="stretch"
+    charts.stage_rates_chart,
+    data["stage_rates"],
+    stem=f"{stem}-rates-per-stage",
+    key="dashboard_stage_rates",
+    width="stretch",
 )
 
 st.subheader("Over ISO weeks")
-chart = charts.stage_trend_chart(data["trend"])
-chart_with_downloads(chart, data["trend"], stem=f"{stem}-rates-per-week", key="dashboard_trend")
+chart_with_downloads(
+    charts.stage_trend_chart, data["trend"], stem=f"{stem}-rates-per-week", key="dashboard_trend"
+)
 
 st.subheader("Funnel")
-chart = charts.funnel_chart(data["funnel"])
-chart_with_downloads(chart, data["funnel"], stem=f"{stem}-funnel", key="dashboard_funnel", width="stretch")
+chart_with_downloads(
+    charts.funnel_chart, data["funnel"], stem=f"{stem}-funnel", key="dashboard_funnel", width="stretch"
+)
 
 st.subheader("Emails")
 percent = {n: st.column_config.NumberColumn(RATE_DEFINITIONS[n].label, format="percent") for n in rate_names}

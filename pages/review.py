@@ -41,10 +41,12 @@ else:
     )
     st.dataframe(review.count_rows(weekly), hide_index=True, width="stretch", key="review_counts")
     st.dataframe(review.rate_rows(weekly), hide_index=True, width="stretch", key="review_rates", height=400)
-    chart = charts.stage_rates_chart(rates_frame)
-    chart_with_downloads(chart, rates_frame, stem=f"{stem}-rates", key="review_stage_rates", width="stretch")
-    chart = charts.funnel_chart(funnel_frame)
-    chart_with_downloads(chart, funnel_frame, stem=f"{stem}-funnel", key="review_funnel", width="stretch")
+    chart_with_downloads(
+        charts.stage_rates_chart, rates_frame, stem=f"{stem}-rates", key="review_stage_rates", width="stretch"
+    )
+    chart_with_downloads(
+        charts.funnel_chart, funnel_frame, stem=f"{stem}-funnel", key="review_funnel", width="stretch"
+    )
 
     st.subheader("A/B tests")
     if not weekly.ab_tests:

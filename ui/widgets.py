@@ -147,14 +147,30 @@ def map_downloads(journey_map) -> None:
         download(columns[i % 3], label, data, name, mime, key=key, width="stretch")
 
 
-def chart_downloads(chart, frame, *, stem: str, key: str) -> None:
-    """PNG and CSV downloads for one chart, each built only when clicked (never on a rerun)."""
+@st.cache_data(max_entries=256, show_spinner=False)
+def _chart_spec(name: str, frame: pd.DataFrame, _build) -> dict:
+    """The Vega-Lite spec of `_build(frame)` (`name`: the builder's), its data as Arrow: what st.altair_chart sends, built and
+    validated once per chart and data instead of on every rerun (Altair's to_dict validates the whole
+    spec against its JSON schema: about 40 ms a chart)."""
+    from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec  # st.altair_chart's own
+
+    return _convert_altair_to_vega_lite_spec(_build(frame))
+
+
+def _chart_png(build, frame: pd.DataFrame) -> bytes:
+    return charts.chart_png(build(frame))
+
+
+def chart_downloads(build, frame, *, stem: str, key: str) -> None:
+    """PNG and CSV downloads for the chart `build(frame)`, each built only when clicked (never on a rerun)."""
     left, right, _ = st.columns([1, 1, 4])
-    download(left, "PNG", partial(charts.chart_png, chart), f"{stem}.png", "image/png", key=f"{key}_png")
+    download(left, "PNG", partial(_chart_png, build, frame), f"{stem}.png", "image/png", key=f"{key}_png")
     download(right, "CSV", partial(charts.frame_csv, frame), f"{stem}.csv", "text/csv", key=f"{key}_csv")
 
 
-def chart_with_downloads(chart, frame, *, stem: str, key: str, **kwargs) -> None:
-    """A chart (widget key `key`) and, under it, its PNG and CSV downloads."""
-    st.altair_chart(chart, key=key, **kwargs)
-    chart_downloads(chart, frame, stem=stem, key=key)
+def chart_with_downloads(build, frame, *, stem: str, key: str, **kwargs) -> None:
+    """The chart `build(frame)` (a chart builder of journey.measure.charts and its data; widget key `key`)
+    and, under it, its PNG and CSV downloads. The chart is built once per builder and data (cached)."""
+    spec = _chart_spec(f"{build.__module__}.{build.__qualname__}", frame, build)  # keyed on its name
+    st.vega_lite_chart(spec=spec, key=key, **kwargs)
+    chart_downloads(build, frame, stem=stem, key=key)

@@ -148,13 +148,20 @@ def map_downloads(journey_map) -> None:
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def _chart_spec(name: str, frame: pd.DataFrame, _build) -> dict:
-    """The Vega-Lite spec of `_build(frame)` (`name`: the builder's), its data as Arrow: what st.altair_chart sends, built and
-    validated once per chart and data instead of on every rerun (Altair's to_dict validates the whole
-    spec against its JSON schema: about 40 ms a chart)."""
+def _chart_spec(name: str, args: tuple, _build) -> dict:
+    """The Vega-Lite spec of `_build(*args)` (`name`: the builder's), its data as Arrow: what
+    st.altair_chart sends, built and validated once per chart and data instead of on every rerun
+    (Altair checks the whole spec against its JSON schema: 15-40 ms a chart)."""
     from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec  # st.altair_chart's own
 
-    return _convert_altair_to_vega_lite_spec(_build(frame))
+    return _convert_altair_to_vega_lite_spec(_build(*args))
+
+
+def cached_chart(build, *args, key: str, **kwargs) -> None:
+    """Draw the Altair chart `build(*args)` (a builder of a chart module, plain-data arguments) as
+    st.altair_chart would, building it only when the builder or its arguments change."""
+    spec = _chart_spec(f"{build.__module__}.{build.__qualname__}", args, build)
+    st.vega_lite_chart(spec=spec, key=key, **kwargs)
 
 
 def _chart_png(build, frame: pd.DataFrame) -> bytes:
@@ -171,6 +178,5 @@ def chart_downloads(build, frame, *, stem: str, key: str) -> None:
 def chart_with_downloads(build, frame, *, stem: str, key: str, **kwargs) -> None:
     """The chart `build(frame)` (a chart builder of journey.measure.charts and its data; widget key `key`)
     and, under it, its PNG and CSV downloads. The chart is built once per builder and data (cached)."""
-    spec = _chart_spec(f"{build.__module__}.{build.__qualname__}", frame, build)  # keyed on its name
-    st.vega_lite_chart(spec=spec, key=key, **kwargs)
+    cached_chart(build, frame, key=key, **kwargs)
     chart_downloads(build, frame, stem=stem, key=key)

@@ -34,7 +34,7 @@ from sqlmodel import Session  # noqa: E402
 from db.engine import make_engine  # noqa: E402
 from db.migrate import upgrade  # noqa: E402
 from db.models import MetricDaily  # noqa: E402
-from journey.measure import metrics, review
+from journey.measure import metrics, review, weeks
 from journey.plan import journeys  # noqa: E402
 
 STAGES = ("Awareness", "Consideration", "Decision", "Retention", "Advocacy")
@@ -42,7 +42,7 @@ EMAILS_PER_STAGE = 30
 VARIANTS = ("A", "B")
 FIRST_DAY = date(2025, 11, 24)  # a Monday: 52 ISO weeks and a day up to 2026-11-23
 DAYS = 365
-WEEK = metrics.parse_week("2026-W47")
+WEEK = weeks.parse_week("2026-W47")
 COUNTS = ("sent", "delivered", "opens", "clicks", "conversions", "unsubscribes", "bounces")
 
 
@@ -112,7 +112,7 @@ def median_ms(action, runs: int) -> float:
 def time_database(label: str, url: str, runs: int) -> dict:
     print(f"{label}:")
     engine, journey_id, rows = build(url)
-    year = metrics.Period(FIRST_DAY, FIRST_DAY + timedelta(days=DAYS - 1))
+    year = weeks.Period(FIRST_DAY, FIRST_DAY + timedelta(days=DAYS - 1))
     results = {}
     with Session(engine) as session:
         results["report"] = median_ms(lambda: metrics.report_rows(session, journey_id, WEEK), runs)
@@ -124,7 +124,7 @@ def time_database(label: str, url: str, runs: int) -> dict:
             metrics.funnel(stages)
 
         results["stage charts"] = median_ms(charts_data, runs)
-        quarter = metrics.Period(WEEK.shifted(-11).start, WEEK.end)
+        quarter = weeks.Period(WEEK.shifted(-11).start, WEEK.end)
 
         def charts_12_weeks():
             stages = metrics.stage_metrics(session, journey_id, quarter)

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlmodel import Session, SQLModel
 
-from db.models import utcnow
+from db.models import Setting, utcnow
 
 
 def update_versioned(
@@ -33,6 +33,20 @@ def update_versioned(
     # Keep identity-map copies in step with the row we just wrote.
     cached = session.get(model, row_id, populate_existing=True)
     return cached.version if cached is not None else expected_version + 1
+
+
+def save_setting(session: Session, key: str, value: dict[str, Any], expected_version: int) -> bool:
+    """Save the workspace Setting `key` (thresholds, the brand, the time zone…) made against
+    `expected_version` (0 for a first save); False, writing nothing, when a teammate saved it in between."""
+    setting = session.get(Setting, key)
+    if setting is None and expected_version == 0:
+        session.add(Setting(key=key, value=value))
+        session.flush()
+        return True
+    return (
+        setting is not None
+        and update_versioned(session, Setting, key, expected_version, {"value": value}) is not None
+    )
 
 
 def name_taken(

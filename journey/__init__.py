@@ -72,6 +72,7 @@ _EXPORTS = {
     "list_variants": "journey.write",
     "load_brand": "journey.write",
     "load_demo": "journey.plan",
+    "load_time_zone": "journey.measure",
     "load_tree": "journey.plan",
     "map_view": "journey.plan",
     "merge_tags": "journey.write",
@@ -83,6 +84,7 @@ _EXPORTS = {
     "resolve_includes": "journey.write",
     "sanitize_html": "journey.write",
     "save_brand": "journey.write",
+    "save_time_zone": "journey.measure",
     "send_test_email": "journey.write",
     "sorted_findings": "journey.core",
     "stage_metrics": "journey.measure",
@@ -90,6 +92,7 @@ _EXPORTS = {
     "update_persona": "journey.plan",
     "validate_mjml": "journey.write",
     "walk_journey": "journey.plan",
+    "week_label": "journey.measure",
     "weekly_review": "journey.measure",
 }
 

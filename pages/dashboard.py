@@ -7,7 +7,8 @@ import streamlit as st
 
 from journey.measure import charts
 from journey.measure.metrics import RATE_DEFINITIONS, format_rate
-from ui.loaders import load_dashboard, load_journey_span, load_metric_scope
+from journey.measure.weeks import complete_weeks
+from ui.loaders import load_dashboard, load_journey_span, load_metric_scope, workspace_today
 from ui.pickers import NO_JOURNEYS, dashboard_scope_picker
 from ui.widgets import chart_with_downloads, download, file_stem
 
@@ -35,10 +36,11 @@ if span is None:
     st.stop()
 
 first, last = span
+default = complete_weeks(last, workspace_today(), 12, first_day=first)  # Monday to Sunday, weeks complete
 left, middle = st.columns(2)
 dates = left.date_input(
     "Dates",
-    value=(max(first, last - timedelta(weeks=12) + timedelta(days=1)), last),
+    value=(default.start, default.end),
     min_value=first - timedelta(days=366),
     max_value=last + timedelta(days=366),
     key="dashboard_dates",

@@ -20,6 +20,9 @@ if journey is None:
 week = review_week_picker(journey.id)
 weekly, rates_frame, funnel_frame = load_weekly_review(journey.id, week)
 stem = f"review-{file_stem(journey.name, 'journey')}-{week}"
+st.subheader(weekly.title)
+if note := review.in_progress_note(weekly):
+    st.info(note, icon="⏳")
 
 if weekly.is_empty:
     st.info(f"No metrics for {week} yet — import a CSV on the **Import metrics** page, or pick another week.")

@@ -1,10 +1,11 @@
-"""Settings: the workspace brand that every email reads as merge data ({{ brand.name }}, {{ brand.address }}…)."""
+"""Settings: the workspace brand that every email reads as merge data ({{ brand.name }}, {{ brand.address }}…),
+and the time zone whose days the weeks are counted in."""
 
 import streamlit as st
 
 from ui.forms import reload_saved_forms
 from ui.loaders import load_brand
-from ui.settings import brand_form, brand_preview, brand_tags
+from ui.settings import brand_form, brand_preview, brand_tags, time_zone_form
 
 reload_saved_forms()  # after a save, the form shows the brand as saved
 st.title("Settings")
@@ -30,3 +31,10 @@ with form_side:
     brand_tags(saved)
 with preview_side:
     brand_preview(saved)
+
+st.subheader("Time zone")
+st.caption(
+    "When the workspace's day begins: a week (Monday to Sunday) is complete once its Sunday is over in this "
+    "zone. Until then it is marked *in progress*, and its alerts wait."
+)
+time_zone_form()

@@ -178,6 +178,14 @@ def wait_for_app(page) -> None:
     )
 
 
+def images_requested(page) -> None:
+    """Wait until every image the page shows has been asked for: two animation frames (style and layout
+    done, so CSS images are fetched too), then the load event of each frame (its images fetched or blocked)."""
+    page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
+    for frame in page.frames:
+        frame.wait_for_load_state("load")
+
+
 def open_studio(page, app_url: str) -> None:
     """Open the Email studio as a user does (from the root, so app.py's navigation runs) and wait for a preview."""
     page.goto(app_url)

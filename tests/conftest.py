@@ -8,6 +8,7 @@
 - `app_db`: the same for AppTest: DATABASE_URL points at a fresh SQLite file and
   the demo is not seeded unless a test asks for it.
 - `cli` (from support.py): run `python -m journey …` in this process.
+- `inbox` (from support.py): a real SMTP server on loopback that keeps what it receives.
 """
 
 from __future__ import annotations
@@ -160,7 +161,7 @@ def app_db(tmp_path, monkeypatch, sqlite_template) -> str:
 
 # Real-browser fixtures (tests marked `browser`) and the in-process CLI runner, for every test module.
 from browser_support import app_url, browser, browser_context, page, start_app  # noqa: E402, F401
-from support import cli  # noqa: E402, F401
+from support import cli, inbox, smtp_env  # noqa: E402, F401
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)

@@ -6,6 +6,10 @@
 - `open_page`, `run_page`, `click`, `texts`: open a page with AppTest, click a button, read what it shows.
 - `in_db(url)`: a committed session on a database (migrated), to seed it or check what a page saved.
 - `make_persona`, `make_journey`: factories for the personas and journeys a test needs, no more.
+- `inbox` (a fixture, registered in conftest.py): a real SMTP server on loopback (aiosmtpd) that keeps what
+  it receives (`inbox.envelopes`) and refuses @refused.example; `inbox.port` is where it listens.
+  `Inbox`, `start_smtp` and `free_port` build other servers (one that wants a login, a closed port);
+  `smtp_env(port)` (a fixture) sets the SMTP_* variables the app and the CLI read to such a server.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import socket
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -31,6 +36,7 @@ from journey.plan.personas import create_persona
 from journey.write import variants
 
 if TYPE_CHECKING:  # Streamlit and the UI load only for the page tests (conftest imports this module)
+    from aiosmtpd.controller import Controller
     from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -78,6 +84,70 @@ def cli(capsys, monkeypatch, tmp_path) -> Callable[..., CliResult]:
         return result
 
     return run
+
+
+# --- a real SMTP server on loopback -----------------------------------------------------------------
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on (just now)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Inbox:
+    """An aiosmtpd handler that keeps what it receives and refuses @refused.example."""
+
+    def __init__(self) -> None:
+        self.envelopes = []
+        self.port = 0
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address.endswith("@refused.example"):
+            return "550 5.1.1 No such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        self.envelopes.append(envelope)
+        return "250 Message accepted for delivery"
+
+
+def start_smtp(inbox: Inbox, **kwargs: Any) -> tuple[Controller, int]:
+    """An aiosmtpd server for `inbox` on a free loopback port (kwargs go to its Controller)."""
+    from aiosmtpd.controller import Controller
+
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port, **kwargs)
+    controller.start()
+    return controller, port
+
+
+@pytest.fixture
+def inbox() -> Iterator[Inbox]:
+    inbox = Inbox()
+    controller, inbox.port = start_smtp(inbox)
+    yield inbox
+    controller.stop()
+
+
+@pytest.fixture
+def smtp_env(monkeypatch) -> Callable[[int], None]:
+    """smtp_env(port): the SMTP_* variables (any set outside removed) for a plain server on 127.0.0.1:port,
+    without TLS or login, sending from digest@fernhillcoffee.example."""
+    from journey.write.send import ENV_KEYS
+
+    for name in ENV_KEYS.values():
+        monkeypatch.delenv(name, raising=False)
+
+    def point_at(port: int) -> None:
+        monkeypatch.setenv("SMTP_HOST", "127.0.0.1")
+        monkeypatch.setenv("SMTP_PORT", str(port))
+        monkeypatch.setenv("SMTP_STARTTLS", "false")
+        monkeypatch.setenv("SMTP_FROM", "digest@fernhillcoffee.example")
+
+    return point_at
 
 
 # --- AppTest pages ----------------------------------------------------------------------------------

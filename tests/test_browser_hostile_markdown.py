@@ -7,7 +7,7 @@ the hostile address (nor an `img src=x`), no request goes to it, and the values 
 """
 
 import pytest
-from browser_support import wait_for_app
+from browser_support import images_requested, wait_for_app
 from test_hostile_markdown import PAYLOADS, SHORT, seed
 
 from ui.navigation import PAGES
@@ -35,7 +35,7 @@ def test_no_page_turns_hostile_user_text_into_an_image_a_link_or_a_request(
             page.goto(f"{url}/{spec.key}")
             wait_for_app(page)
             page.locator("[data-testid='stMainBlockContainer'] h1").first.wait_for()
-            page.wait_for_timeout(1000)  # images in the page would have been requested by now
+            images_requested(page)
             found = page.locator(HOSTILE_ELEMENTS)
             assert found.count() == 0, (
                 spec.key,

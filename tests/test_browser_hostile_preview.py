@@ -72,7 +72,8 @@ def test_no_pixel_is_called_until_remote_images_are_on_and_a_link_never_navigate
     set_mjml(page, mjml)
     desktop = page.frame_locator(STUDIO_PREVIEW).first
     desktop.get_by_text("Track this link").wait_for()
-    page.wait_for_timeout(1500)  # time for any image request to leave
+    # the frame's load event waits for every image of the email to be fetched (or blocked by the CSP)
+    page.locator(STUDIO_PREVIEW).first.element_handle().content_frame().wait_for_load_state("load")
     assert not [path for path in paths if path.startswith("/pixel")]
 
     # a click opens the address in a new tab; the preview frame keeps the email

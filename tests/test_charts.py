@@ -8,6 +8,7 @@ from PIL import Image
 
 from journey.measure import charts
 from journey.measure.metrics import Counts, EmailMetrics, StageMetrics, WeekMetrics
+from journey.measure.weeks import Period
 
 STAGES = [
     StageMetrics(
@@ -68,13 +69,45 @@ def test_stage_trend_chart_draws_a_line_per_stage_and_a_panel_per_rate():
     assert spec["resolve"]["scale"]["y"] == "independent"
     inner = spec["spec"]
     assert inner["mark"]["type"] == "line"
-    assert inner["encoding"]["x"]["field"] == "week"
+    assert inner["encoding"]["x"]["field"] == "week_label"
+    assert inner["encoding"]["x"]["sort"] == ["9–15 Nov", "16–22 Nov"]  # dates, in week order
     assert inner["encoding"]["color"]["field"] == "stage"
-    assert {"week", "stage", "numerator", "denominator", "definition"} <= tooltip_fields(spec)
+    assert {"week", "week_label", "stage", "numerator", "denominator", "definition"} <= tooltip_fields(spec)
     weeks = sorted({r["week"] for r in dataset(spec)})
     assert weeks == ["2026-W46", "2026-W47"]
     w47 = [r for r in dataset(spec) if r["week"] == "2026-W47" and r["stage"] == "Awareness"]
     assert {r["rate_name"]: r["value"] for r in w47} == {"open_rate": 0.5, "click_rate": 0.06}
+
+
+@pytest.mark.parametrize(
+    ("today", "period", "last_label"),
+    [
+        pytest.param(date(2026, 11, 30), None, "16–22 Nov", id="complete"),
+        pytest.param(
+            date(2026, 11, 17), None, "16–22 Nov, in progress (2 of 7 days)", id="in-progress-tuesday"
+        ),
+        pytest.param(
+            date(2026, 11, 30),
+            Period(date(2026, 11, 9), date(2026, 11, 18)),
+            "16–22 Nov (3 of 7 days in the range)",
+            id="cut-by-the-range",
+        ),
+    ],
+)
+def test_the_trend_labels_its_last_week_in_progress_or_cut_short(today, period, last_label):
+    frame = charts.stage_trend_frame(WEEKLY, ["open_rate"], today=today, period=period)
+    spec = charts.stage_trend_chart(frame).to_dict()
+    assert spec["spec"]["encoding"]["x"]["sort"] == ["9–15 Nov", last_label]
+    assert {r["week"] for r in dataset(spec) if r["week_label"] == last_label} == {"2026-W47"}
+
+
+def test_weeks_across_new_year_carry_their_year():
+    weekly = [
+        WeekMetrics(date(2025, 12, 22), 1, "Awareness", 0, Counts(sent=1, delivered=1)),
+        WeekMetrics(date(2025, 12, 29), 1, "Awareness", 0, Counts(sent=1, delivered=1)),
+    ]
+    labels = list(charts.stage_trend_frame(weekly, ["open_rate"])["week_label"])
+    assert labels == ["22–28 Dec 2025", "29 Dec 2025 – 4 Jan 2026"]
 
 
 def test_funnel_steps_go_from_reached_to_converted_per_stage():

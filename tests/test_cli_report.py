@@ -92,19 +92,40 @@ def test_json_report_for_a_date_range(report):
 def test_the_table_shows_rates_in_percent_and_dashes(report):
     result = report("--journey", "Shop", "--week", "2026-W47")
     assert result.returncode == 0, result.stderr
-    assert "Shop: 2026-W47 (16 Nov – 22 Nov 2026)" in result.stdout
+    assert "Shop: 2026-W47 · 16–22 Nov 2026" in result.stdout
     welcome = next(line for line in result.stdout.splitlines() if line.startswith("Welcome"))
     assert "30.0 %" in welcome
     keep = next(line for line in result.stdout.splitlines() if line.startswith("Keep"))
     assert "–" in keep
 
 
+def test_default_week_is_the_last_complete_one_in_the_workspace_zone_and_a_week_in_progress_is_marked(
+    cli, tmp_path, monkeypatch
+):
+    from datetime import UTC, datetime
+
+    from journey.measure import weeks
+    from journey.measure.time_zone import save_time_zone
+
+    url = f"sqlite:///{tmp_path / 'zone.db'}"
+    with in_db(url) as session:
+        make_journey(session, "Shop", stages={"Welcome": ["Hello"]})
+    # Sunday 29 November 2026, 23:30 UTC: week 48 is still going on in UTC, over in Paris.
+    monkeypatch.setattr(weeks, "utc_now", lambda: datetime(2026, 11, 29, 23, 30, tzinfo=UTC))
+    assert cli("report", "--journey", "Shop", db=url).stdout.startswith("Shop: 2026-W47 · 16–22 Nov 2026\n")
+    week48 = cli("report", "--journey", "Shop", "--week", "2026-W48", db=url).stdout
+    assert week48.startswith("Shop: 2026-W48 · 23–29 Nov 2026, in progress (7 of 7 days)\n")
+    with in_db(url) as session:
+        save_time_zone(session, "Europe/Paris", 0)
+    assert cli("report", "--journey", "Shop", db=url).stdout.startswith("Shop: 2026-W48 · 23–29 Nov 2026\n")
+
+
 def test_default_period_is_the_last_complete_week(report):
-    from journey.measure.metrics import iso_week_label, last_complete_week
+    from journey.measure.weeks import iso_week_label, last_complete_week
 
     result = report("--journey", "Shop")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[0].startswith(f"Shop: {iso_week_label(last_complete_week().start)} (")
+    assert result.stdout.splitlines()[0].startswith(f"Shop: {iso_week_label(last_complete_week().start)} · ")
 
 
 @pytest.mark.parametrize(

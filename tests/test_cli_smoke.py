@@ -6,10 +6,13 @@ its exit codes and its output streams end to end, one command each.
 
 from __future__ import annotations
 
+import email
 import json
+import os
 import shutil
 import subprocess
 import sys
+from email import policy
 
 import pytest
 from metrics_import_support import FIXTURES, JOURNEY, make_onboarding
@@ -125,3 +128,26 @@ def test_each_command_runs_as_python_m_journey(workspace, db, command, args, ret
     assert result.returncode == returncode, result.stderr
     assert expected in result.stdout
     assert result.stderr == ""
+
+
+def test_report_send_to_mails_the_digest_as_cron_runs_it(db, inbox):
+    """The crontab line of the README: `report --week LAST --send-to …` with the SMTP_* variables."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("SMTP_")}
+    env.update(SMTP_HOST="127.0.0.1", SMTP_PORT=str(inbox.port), SMTP_STARTTLS="false")
+    env["SMTP_FROM"] = "digest@fernhillcoffee.example"
+    result = subprocess.run(
+        [sys.executable, "-m", "journey", "--database-url", db, "report", "--week", "LAST"]
+        + ["--send-to", "team@fernhillcoffee.example"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    assert "Sent “Weekly review " in result.stdout
+    [envelope] = inbox.envelopes
+    assert envelope.rcpt_tos == ["team@fernhillcoffee.example"]
+    message = email.message_from_bytes(envelope.original_content, policy=policy.default)
+    assert DEMO in message.get_body(("html",)).get_content()  # the demo journey has metrics every week

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from db.models import EmailVariant, MetricDaily
 from journey.measure import metrics, review
-from journey.measure.metrics import Period
+from journey.measure.weeks import Period, parse_week
 from journey.plan import journeys
 from journey.plan.demo_metrics import load_demo_metrics
 
@@ -87,11 +87,11 @@ def test_one_subject_line_ab_test_with_a_significant_winner_last_week(session, d
 
 def test_loading_again_replaces_rather_than_duplicates_and_is_deterministic(session, demo):
     journey, rows = demo
-    before = metrics.report_rows(session, journey.id, metrics.parse_week("2026-W47"))
+    before = metrics.report_rows(session, journey.id, parse_week("2026-W47"))
     assert load_demo_metrics(session, journey.id, today=TODAY) == rows
     count = session.execute(select(func.count()).select_from(MetricDaily)).scalar_one()
     assert count == rows
-    assert metrics.report_rows(session, journey.id, metrics.parse_week("2026-W47")) == before
+    assert metrics.report_rows(session, journey.id, parse_week("2026-W47")) == before
     variants = session.execute(select(func.count()).select_from(EmailVariant)).scalar_one()
     assert variants == 2
 

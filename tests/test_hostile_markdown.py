@@ -22,7 +22,7 @@ from db.models import Email
 from journey.core.errors import JourneyError
 from journey.core.text import escape_markdown
 from journey.measure import review
-from journey.measure.metrics import iso_week_label, last_complete_week
+from journey.measure.weeks import iso_week_label, last_complete_week
 from journey.plan import journeys, personas
 from journey.plan.demo_metrics import load_demo_metrics
 from journey.write import snippets, variants

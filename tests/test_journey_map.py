@@ -100,15 +100,16 @@ def test_each_stage_shows_its_latest_rates_and_their_direction(session):
             )
         )
     session.flush()
-    journey_map = build_map(tree, stage_rates(session, journey.id))
+    journey_map = build_map(tree, stage_rates(session, journey.id, date(2026, 11, 24)))
     rates = journey_map.stages[0].rates
-    assert rates.week == "2026-W47"
+    assert rates.week == "16–22 Nov"  # 2026-W47, complete on Tuesday 24 Nov
     assert rates.rates["open_rate"] == 0.45
     assert rates.direction["open_rate"] == "up"
     assert rates.direction["click_rate"] == "flat"
     assert journey_map.stages[1].rates is None
     html = map_html(journey_map)
     assert "Latest rates" in html
+    assert '<div class="jm-meta">16–22 Nov</div>' in html
     assert 'Open: <b>45.0 %</b> <span class="jm-better" title="better than the week before">↑</span>' in html
 
 

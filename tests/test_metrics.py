@@ -6,9 +6,9 @@ import pytest
 from sqlalchemy import text
 
 from db.models import MetricDaily
-from journey.core.errors import InvalidInput
 from journey.measure import metrics
-from journey.measure.metrics import Counts, MetricFilter, Period, rate
+from journey.measure.metrics import Counts, MetricFilter, rate
+from journey.measure.weeks import Period
 from journey.plan import journeys, personas
 
 # --- rates (pure) -------------------------------------------------------------
@@ -86,78 +86,6 @@ def test_relative_change_and_its_undefined_cases():
 def test_counts_add_up():
     assert (HAND + HAND).delivered == 380
     assert (HAND + Counts()).rates == HAND.rates
-
-
-# --- ISO weeks (pure) ---------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("day", "label"),
-    [
-        pytest.param(date(2026, 11, 16), "2026-W47", id="monday"),
-        pytest.param(date(2026, 11, 22), "2026-W47", id="sunday-same-week"),
-        pytest.param(date(2021, 1, 1), "2020-W53", id="new-year-in-previous-iso-year-week-53"),
-        pytest.param(date(2024, 12, 30), "2025-W01", id="december-in-next-iso-year"),
-        pytest.param(date(2026, 12, 31), "2026-W53", id="2026-has-53-weeks"),
-    ],
-)
-def test_iso_week_labels_follow_the_iso_year(day, label):
-    assert metrics.iso_week_label(day) == label
-
-
-@pytest.mark.parametrize("text", ["2026-W47", " 2026-w47 ", "2026W47"])
-def test_a_week_is_read_in_the_forms_people_type(text):
-    assert metrics.parse_week(text) == Period(date(2026, 11, 16), date(2026, 11, 22))
-
-
-def test_a_one_digit_week_is_read():
-    assert metrics.parse_week("2026-W5").start == date(2026, 1, 26)
-
-
-def test_week_53_spans_the_year_boundary():
-    week = metrics.parse_week("2020-W53")
-    assert week == Period(date(2020, 12, 28), date(2021, 1, 3))
-    assert week.is_iso_week
-
-
-@pytest.mark.parametrize(
-    "bad",
-    [
-        pytest.param("2025-W53", id="2025-has-no-week-53"),
-        pytest.param("2026-W00", id="week-zero"),
-        pytest.param("2026-47", id="missing-W"),
-        pytest.param("2026-11-16", id="a-day-not-a-week"),
-        pytest.param("2026-W47-1", id="a-week-day-not-a-week"),
-        pytest.param("last week", id="words"),
-        pytest.param("", id="empty"),
-    ],
-)
-def test_bad_weeks_are_refused_with_the_format(bad):
-    with pytest.raises(InvalidInput, match="W"):
-        metrics.parse_week(bad)
-
-
-@pytest.mark.parametrize(
-    ("today", "expected"),
-    [
-        pytest.param(date(2026, 11, 23), "2026-W47", id="monday-gives-the-week-just-ended"),
-        pytest.param(date(2026, 11, 22), "2026-W46", id="sunday-week-not-complete-yet"),
-        pytest.param(date(2021, 1, 4), "2020-W53", id="after-week-53"),
-        pytest.param(date(2021, 1, 3), "2020-W52", id="during-week-53"),
-        pytest.param(date(2025, 1, 6), "2025-W01", id="week-1-starting-in-december"),
-    ],
-)
-def test_last_complete_week_is_monday_to_sunday_before_today(today, expected):
-    week = metrics.last_complete_week(today)
-    assert metrics.iso_week_label(week.start) == expected
-    assert week.start.isoweekday() == 1
-    assert week.end.isoweekday() == 7
-    assert week.end < today
-
-
-def test_a_period_that_ends_before_it_starts_is_refused():
-    with pytest.raises(InvalidInput, match="before it starts"):
-        metrics.make_period(date(2026, 11, 2), date(2026, 11, 1))
 
 
 # --- SQL aggregation on each backend -----------------------------------------
@@ -331,15 +259,25 @@ def test_report_rows_have_the_cli_keys_with_null_where_undefined(session, shop):
     assert rows[2]["sent"] == 0
 
 
-def test_latest_stage_rates_use_the_latest_week_and_say_which_way_each_moved(session, shop):
-    latest = metrics.latest_stage_rates(session, shop["journey"].id)
+def test_latest_stage_rates_use_the_latest_complete_week_and_say_which_way_each_moved(session, shop):
+    latest = metrics.latest_stage_rates(session, shop["journey"].id, today=date(2026, 11, 30))
     welcome, buy, keep = shop["stages"]
-    # The latest data (23 Nov) is in 2026-W48, where only Welcome sent.
+    # The latest data (23 Nov) is in 2026-W48, complete on Monday 30 Nov, where only Welcome sent.
     assert set(latest) == {welcome.id}
     assert latest[welcome.id].week == "2026-W48"
+    assert latest[welcome.id].label == "23–29 Nov"
     assert latest[welcome.id].rates["open_rate"] == 0.0
     assert latest[welcome.id].direction["open_rate"] == "down"  # 59/118 → 0/999
     assert latest[welcome.id].direction["click_to_open_rate"] is None  # no opens this week
+
+
+def test_latest_stage_rates_leave_out_the_week_in_progress(session, shop):
+    welcome, buy, _ = shop["stages"]
+    latest = metrics.latest_stage_rates(session, shop["journey"].id, today=date(2026, 11, 24))  # a Tuesday
+    assert {r.week for r in latest.values()} == {"2026-W47"}  # not W48, two days old
+    assert set(latest) == {welcome.id, buy.id}
+    assert latest[welcome.id].label == "16–22 Nov"
+    assert latest[welcome.id].counts.delivered == 118
 
 
 def test_direction_of_rates():

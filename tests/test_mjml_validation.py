@@ -436,3 +436,25 @@ def test_comments_and_mj_class_children_inside_mj_attributes_do_not_stop_the_pre
     result = preview(source)
     assert result.error is None
     assert "Hi" in result.email.html
+
+
+def test_a_background_url_with_quotes_and_brackets_keeps_its_image_in_the_preview():
+    # mjmlio/email-templates basic.mjml: mjml writes the address into CSS as url('…'), where its
+    # apostrophes would end the string; percent-encoded, it names the same file and stays readable
+    address = "http://img.example/New+York+in+The+1960's+-+70's+(2).jpg"
+    source = (
+        f'<mjml><mj-body><mj-section background-url="{address}"><mj-column><mj-text>Hi</mj-text>'
+        "</mj-column></mj-section></mj-body></mjml>"
+    )
+    prepared = prepare_for_renderer(source)
+    assert 'background-url="http://img.example/New+York+in+The+1960%27s+-+70%27s+%282%29.jpg"' in prepared
+    result = preview(source)
+    assert result.error is None
+    assert "url('http://img.example/New+York+in+The+1960%27s+-+70%27s+%282%29.jpg')" in result.email.html
+    assert not [f for f in result.findings if f.severity == "error"]
+
+
+def test_the_real_basic_template_previews_without_an_error():
+    result = preview((Path(__file__).parent / "fixtures" / "mjml" / "basic.mjml").read_text(encoding="utf-8"))
+    assert [f.rule for f in result.findings if f.severity == "error"] == []
+    assert "1960%27s" in result.email.html

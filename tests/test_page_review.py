@@ -4,7 +4,7 @@ import pytest
 from support import in_db, run_page
 
 from journey.measure import review
-from journey.measure.metrics import iso_week_label, last_complete_week
+from journey.measure.weeks import iso_week_label, last_complete_week
 from journey.plan import journeys
 from journey.plan.demo_metrics import load_demo_metrics
 

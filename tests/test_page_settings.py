@@ -4,9 +4,12 @@ refused beside it with what was typed kept; the studio and the walk-through read
 from __future__ import annotations
 
 import base64
+from datetime import UTC, datetime
 
 from support import click, in_db, open_page, texts
 
+from journey.measure import weeks
+from journey.measure.time_zone import TimeZone, load_time_zone, save_time_zone
 from journey.plan import demo
 from journey.write.brand import load_brand, save_brand
 
@@ -100,3 +103,45 @@ def test_the_studio_preview_reads_the_saved_brand(app_db):
     at = open_page("studio", current_journey_id=journey_id)
     assert not at.exception
     assert any("Brandnew Roasters" in html for html in _previews(at))
+
+
+def test_the_time_zone_is_utc_until_saved_and_today_is_taken_in_the_saved_zone(app_db, monkeypatch):
+    # Sunday 29 November 2026, 23:30 UTC: still Sunday in UTC, already Monday in Paris.
+    monkeypatch.setattr(weeks, "utc_now", lambda: datetime(2026, 11, 29, 23, 30, tzinfo=UTC))
+    at = open_page("settings")
+    assert at.text_input(key="settings_time_zone_name").value == "UTC"
+    assert (
+        "Today in UTC is Sunday 29 November 2026: week 2026-W48 (23–29 Nov, in progress (7 of 7 days))"
+        in texts(at)
+    )
+    at.text_input(key="settings_time_zone_name").input("europe/paris")
+    click(at, "Save time zone")
+    assert not at.exception
+    with in_db(app_db) as session:
+        assert load_time_zone(session) == TimeZone("Europe/Paris", 1)
+    assert at.text_input(key="settings_time_zone_name").value == "Europe/Paris"
+    assert "Today in Europe/Paris is Monday 30 November 2026: week 2026-W49" in texts(at)
+    assert "the last one is 23–29 Nov 2026" in texts(at)
+
+
+def test_a_bad_time_zone_is_refused_beside_it_and_what_was_typed_stays(app_db):
+    at = open_page("settings")
+    at.text_input(key="settings_time_zone_name").input("Europe/Pariss")
+    click(at, "Save time zone")
+    assert not at.exception
+    assert "Time zone: 'Europe/Pariss' is not an IANA time zone name" in texts(at)
+    assert "Did you mean Europe/Paris?" in texts(at)
+    assert at.text_input(key="settings_time_zone_name").value == "Europe/Pariss"
+    with in_db(app_db) as session:
+        assert load_time_zone(session).version == 0
+
+
+def test_a_teammates_time_zone_saved_in_between_is_not_overwritten(app_db):
+    at = open_page("settings")
+    with in_db(app_db) as session:
+        save_time_zone(session, "Asia/Tokyo", 0)
+    at.text_input(key="settings_time_zone_name").input("Europe/Paris")
+    click(at, "Save time zone")
+    assert "A teammate saved the time zone" in texts(at)
+    with in_db(app_db) as session:
+        assert load_time_zone(session).name == "Asia/Tokyo"

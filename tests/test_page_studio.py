@@ -10,12 +10,10 @@ from __future__ import annotations
 import base64
 import email as email_lib
 import json
-import socket
 from email import policy
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
 from streamlit.testing.v1 import AppTest
 from support import APP_PATH, in_db, make_journey, make_persona, run_page, texts
 
@@ -280,41 +278,18 @@ def test_duplicate_variant_label_shows_an_error(workspace):
     assert "already has a variant labelled" in _texts(at.error)
 
 
-def test_test_send_is_disabled_with_an_explanation_without_smtp(workspace, monkeypatch):
-    for name in ("SMTP_HOST", "SMTP_PORT", "SMTP_USER", "SMTP_PASSWORD", "SMTP_FROM", "SMTP_STARTTLS"):
-        monkeypatch.delenv(name, raising=False)
-    at = _open(workspace)
+def test_test_send_is_disabled_with_an_explanation_without_smtp(workspace, smtp_env):
+    at = _open(workspace)  # smtp_env removed any SMTP_* variable set outside
 
     assert at.button(key="studio_send").disabled
     assert "no SMTP server is configured" in _texts(at.info)
 
 
-class _Inbox:
-    def __init__(self):
-        self.envelopes = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.envelopes.append(envelope)
-        return "250 OK"
-
-
-def test_test_send_delivers_the_edited_email_as_the_persona(workspace, monkeypatch):
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    inbox = _Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        monkeypatch.setenv("SMTP_HOST", "127.0.0.1")
-        monkeypatch.setenv("SMTP_PORT", str(port))
-        monkeypatch.setenv("SMTP_STARTTLS", "false")
-        monkeypatch.setenv("SMTP_FROM", "studio@fernhillcoffee.example")
-        at = _open(workspace)
-        at.text_area(key="studio_send_to").set_value("olivia@brightside.example")
-        at.button(key="studio_send").click().run()
-    finally:
-        controller.stop()
+def test_test_send_delivers_the_edited_email_as_the_persona(workspace, inbox, smtp_env):
+    smtp_env(inbox.port)
+    at = _open(workspace)
+    at.text_area(key="studio_send_to").set_value("olivia@brightside.example")
+    at.button(key="studio_send").click().run()
 
     assert not at.exception
     assert "Sent to olivia@brightside.example" in texts(at)  # escapes read back

@@ -202,3 +202,19 @@ def test_sanitize_html_on_its_own_reports_without_a_line():
     assert "<script" not in clean
     assert "onclick" not in clean
     assert {(f.rule, f.line) for f in findings} == {("unsafe-event-handler", None), ("unsafe-script", None)}
+
+
+def test_an_unreadable_css_address_is_a_warning_that_says_how_to_fix_it_not_a_refused_scheme():
+    source = "<mj-style>\n.hero { background: url('https://img.example/it's.png') }\n</mj-style>"
+    html = "<html><head><style>.hero { background: url('https://img.example/it's.png') }</style></head><body>x</body></html>"
+    cleaned, findings = sanitize_html(html, source=source)
+    assert "it's.png" not in cleaned
+    assert [(f.rule, f.severity, f.line) for f in findings] == [("unreadable-css-url", "warning", 2)]
+    assert "%27" in findings[0].fix
+
+
+def test_a_refused_scheme_beside_an_unreadable_address_is_still_the_error():
+    source = "<mj-style>\n.a { background: url('https://x/it's.png') }\n.b { background: url(data:image/png,AA) }\n</mj-style>"
+    html = f"<html><head><style>{source.splitlines()[1]}{source.splitlines()[2]}</style></head><body>x</body></html>"
+    _, findings = sanitize_html(html, source=source)
+    assert [(f.rule, f.line) for f in findings] == [("unsafe-url", 3)]

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import email
-import socket
 from email import policy
 
 import pytest
-from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
+from support import Inbox, free_port, start_smtp
 
 from journey.core.errors import InvalidInput, SendError
 from journey.write.send import (
@@ -27,45 +26,6 @@ TEXT = "Hi Olivia,\n\nDownload the guide: https://fernhillcoffee.example/guide\n
 UNSUBSCRIBE = "https://fernhillcoffee.example/unsubscribe/abc123"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class Inbox:
-    """An aiosmtpd handler that keeps what it receives and refuses @refused.example."""
-
-    def __init__(self) -> None:
-        self.envelopes = []
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if address.endswith("@refused.example"):
-            return "550 5.1.1 No such mailbox"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):
-        self.envelopes.append(envelope)
-        return "250 Message accepted for delivery"
-
-
-def _start(inbox: Inbox, **kwargs) -> tuple[Controller, int]:
-    port = _free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port, **kwargs)
-    controller.start()
-    return controller, port
-
-
-@pytest.fixture
-def inbox():
-    inbox = Inbox()
-    controller, port = _start(inbox)
-    inbox.port = port
-    yield inbox
-    controller.stop()
-
-
 @pytest.fixture
 def auth_inbox(recwarn):
     def authenticator(server, session, envelope, mechanism, auth_data):
@@ -73,7 +33,7 @@ def auth_inbox(recwarn):
         return AuthResult(success=ok, handled=False)  # handled=False: the server answers 535
 
     inbox = Inbox()
-    controller, port = _start(
+    controller, port = start_smtp(
         inbox,
         authenticator=authenticator,
         auth_require_tls=False,
@@ -152,7 +112,7 @@ def test_send_when_every_address_is_refused_raises_send_error(inbox):
 
 def test_send_to_a_closed_port_raises_send_error():
     with pytest.raises(SendError, match=r"Could not reach the SMTP server 127\.0\.0\.1"):
-        _send(_config(_free_port(), timeout=3), ["olivia@brightside.example"])
+        _send(_config(free_port(), timeout=3), ["olivia@brightside.example"])
 
 
 def test_send_with_starttls_to_a_server_without_it_raises_send_error(inbox):

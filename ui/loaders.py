@@ -17,7 +17,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from db.engine import database_url
-from journey.measure import charts, metrics, review
+from journey.measure import charts, metrics, review, time_zone, weeks
 from journey.plan import journeys, maps, personas
 from journey.plan.walkthrough import PathEvent, walk_journey
 from journey.write import brand, snippets
@@ -51,14 +51,15 @@ def data_key() -> tuple:
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def _load_map_view(stamp: tuple, journey_id: int) -> maps.MapView:
+def _load_map_view(stamp: tuple, journey_id: int, today: date) -> maps.MapView:
     with db_session() as session:
-        return maps.map_view(session, journey_id)
+        return maps.map_view(session, journey_id, today)
 
 
 def load_map_view(journey_id: int) -> maps.MapView:
-    """The journey's map (with its latest stage rates), its check findings and its source journey id."""
-    return _load_map_view(data_key(), journey_id)
+    """The journey's map (with its stages' rates in the last complete week), its check findings and its
+    source journey id."""
+    return _load_map_view(data_key(), journey_id, workspace_today())
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
@@ -117,8 +118,8 @@ def load_journey_span(journey_id: int):
 
 
 @st.cache_data(ttl=TTL, show_spinner="Summing the metrics…")
-def _load_dashboard(stamp, journey_id, start, end, stage_ids, trend_rates, table_rate) -> dict:
-    period = metrics.Period(start, end)
+def _load_dashboard(stamp, journey_id, start, end, stage_ids, trend_rates, table_rate, today) -> dict:
+    period = weeks.Period(start, end)
     with db_session() as session:
         stages = metrics.stage_metrics(session, journey_id, period, stage_ids)
         weekly = metrics.stage_weekly(session, journey_id, period, stage_ids)
@@ -127,28 +128,31 @@ def _load_dashboard(stamp, journey_id, start, end, stage_ids, trend_rates, table
     return {
         "total": metrics.total_counts(stages),
         "stage_rates": charts.stage_rates_frame(stages),
-        "trend": charts.stage_trend_frame(weekly, trend_rates),
+        "trend": charts.stage_trend_frame(weekly, trend_rates, today=today, period=period),
         "funnel": charts.funnel_frame(stages),
         "emails": charts.email_table_frame(emails, email_weeks, table_rate),
     }
 
 
 def load_dashboard(journey_id, start, end, stage_ids=None, trend_rates=(), table_rate="click_rate") -> dict:
-    """The dashboard's data for one journey and period: totals and one DataFrame per chart."""
+    """The dashboard's data for one journey and period: totals and one DataFrame per chart (the week in
+    progress marked as of today in the workspace's time zone)."""
     ids = tuple(stage_ids) if stage_ids else None
-    return _load_dashboard(data_key(), journey_id, start, end, ids, tuple(trend_rates), table_rate)
+    today = workspace_today()
+    return _load_dashboard(data_key(), journey_id, start, end, ids, tuple(trend_rates), table_rate, today)
 
 
 @st.cache_data(ttl=TTL, show_spinner="Preparing the review…")
-def _load_weekly_review(stamp: tuple, journey_id: int, week: str):
+def _load_weekly_review(stamp: tuple, journey_id: int, week: str, today: date):
     with db_session() as session:
-        weekly = review.weekly_review(session, journey_id, week)
+        weekly = review.weekly_review(session, journey_id, week, today=today)
     return weekly, charts.stage_rates_frame(weekly.stage_metrics), charts.funnel_frame(weekly.stage_metrics)
 
 
 def load_weekly_review(journey_id: int, week: str):
-    """(WeeklyReview, stage-rates frame, funnel frame) for one journey and ISO week."""
-    return _load_weekly_review(data_key(), journey_id, week)
+    """(WeeklyReview, stage-rates frame, funnel frame) for one journey and ISO week, as of today in the
+    workspace's time zone (a week in progress is marked)."""
+    return _load_weekly_review(data_key(), journey_id, week, workspace_today())
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -189,6 +193,20 @@ def _load_brand(stamp: tuple) -> brand.Brand:
 def load_brand() -> brand.Brand:
     """The workspace brand (with its version): what every email's `{{ brand.… }}` reads."""
     return _load_brand(data_key())
+
+
+def load_time_zone() -> time_zone.TimeZone:
+    """The workspace's time zone (with its version): when its days, so its weeks, begin and end.
+
+    Not cached: one read of a row by its primary key costs less than the data stamp a cache would key on."""
+    with db_session() as session:
+        return time_zone.load_time_zone(session)
+
+
+def workspace_today() -> date:
+    """Today in the workspace's time zone (the clock: journey.measure.weeks.utc_now); the loaders that
+    depend on the day take it as an argument, so a new day is a new cache entry."""
+    return load_time_zone().today()
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import streamlit as st
 
 from journey.measure import review
-from journey.measure.metrics import iso_week_label, last_complete_week, parse_week
+from journey.measure.weeks import iso_week_label, last_complete_week, parse_week
 from journey.plan import journeys, personas
 from journey.write.render import standard_merge_data
 from ui.db import db_session
-from ui.loaders import load_brand, load_journey_span
+from ui.loaders import load_brand, load_journey_span, workspace_today
 
 CURRENT_JOURNEY = "current_journey_id"
 NO_JOURNEYS = (
@@ -77,17 +77,19 @@ def preview_persona_picker(journey_id: int, *, key: str = "studio_persona") -> d
 
 
 def review_week_picker(journey_id: int, *, key: str = "review_week") -> str:
-    """An ISO week to review (default: the last complete one), newest first back to the first data."""
+    """An ISO week to review (default: the last complete one in the workspace's time zone), newest first
+    back to the first data; the week in progress, when it has data, is marked "in progress (N of 7 days)"."""
     span, _ = load_journey_span(journey_id)
-    weeks = review.review_weeks(span)
-    last_complete = iso_week_label(last_complete_week().start)
+    today = workspace_today()
+    weeks = review.review_weeks(span, today)
+    last_complete = iso_week_label(last_complete_week(today).start)
     return st.selectbox(
         "ISO week (Monday to Sunday)",
         weeks,
         index=weeks.index(last_complete) if last_complete in weeks else 0,
         key=key,
-        format_func=lambda w: parse_week(w).label,
-        help="Defaults to the last complete week.",
+        format_func=lambda w: parse_week(w).title(today),
+        help="Defaults to the last complete week. A week in progress is marked, and raises fewer alerts.",
     )
 
 

@@ -1,4 +1,5 @@
-"""The Settings page's glue: the workspace brand form, its merge tags and a preview of an email with it.
+"""The Settings page's glue: the workspace brand form, its merge tags and a preview of an email with it;
+the workspace's time zone.
 
 The form's widgets are keyed `settings_brand_` + field (ui.forms): filled from the saved brand once, they
 keep what was typed until a save succeeds; a refusal shows beside its field. The save is made against
@@ -9,15 +10,17 @@ from __future__ import annotations
 
 import streamlit as st
 
+from journey.measure import time_zone, weeks
 from journey.plan.starter import blank_email_mjml
 from journey.write import brand
 from journey.write.render import preview, standard_merge_data
 from ui.forms import Fields, load_form
-from ui.loaders import load_brand
+from ui.loaders import load_brand, load_time_zone
 from ui.previews import MOBILE_PREVIEW_WIDTH, studio_preview
 from ui.writes import run_write
 
 BRAND_FORM = "settings_brand_"
+ZONE_FORM = "settings_time_zone_"
 TEXT_FIELDS = ("name", "sender_name", "website", "logo_url", "reply_to")
 PLACEHOLDERS = {
     "name": "e.g. Fernhill Coffee Roasters",
@@ -80,4 +83,36 @@ def brand_preview(saved: brand.Brand) -> None:
         width=MOBILE_PREVIEW_WIDTH,
         caption="A new email with this brand · 375 px",
         height=640,
+    )
+
+
+def time_zone_form() -> None:
+    """The workspace's time zone (an IANA name), saved against the version it was loaded from."""
+    saved = load_time_zone()
+    load_form(ZONE_FORM, saved, ("name",))
+    with st.form(f"{ZONE_FORM}form"):
+        form = Fields(ZONE_FORM, {"name": time_zone.MAX_LENGTH})
+        form.text(
+            "name",
+            time_zone.LABEL,
+            placeholder="e.g. Europe/Paris",
+            help="An IANA name such as Europe/Paris, America/New_York or Asia/Tokyo; UTC by default. A week "
+            "is complete once its Sunday is over here.",
+        )
+        if st.form_submit_button("Save time zone", type="primary"):
+            version = st.session_state[f"{ZONE_FORM}version"]
+            run_write(
+                time_zone.save_time_zone,
+                form.values(("name",))["name"],
+                version,
+                form=ZONE_FORM,
+                reload=True,
+                rerun=True,
+                success="Time zone saved",
+            )
+    today = saved.today()
+    st.caption(
+        f"Today in {saved.name} is {today:%A} {today.day} {today:%B %Y}: week {weeks.iso_week_label(today)} "
+        f"({weeks.week_label(today, today=today)}). Reviews, alerts, the map's latest rates and the Metrics "
+        f"page use complete weeks only; the last one is {weeks.last_complete_week(today).dates(year=True)}."
     )

@@ -10,6 +10,7 @@ give the downloads.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 import altair as alt
 import pandas as pd
@@ -24,6 +25,7 @@ from journey.measure.metrics import (
     format_rate,
     funnel,
 )
+from journey.measure.weeks import Period, iso_week, week_label
 
 DEFAULT_RATES = ("open_rate", "click_rate", "click_to_open_rate", "conversion_rate", "unsubscribe_rate")
 TREND_RATES = ("open_rate", "click_rate", "unsubscribe_rate")
@@ -123,11 +125,34 @@ def stage_rates_chart(frame: pd.DataFrame) -> alt.Chart:
     )
 
 
-TREND_COLUMNS = ("week", "week_start", *RATE_COLUMNS)
+TREND_COLUMNS = ("week", "week_start", "week_label", *RATE_COLUMNS)
 
 
-def stage_trend_frame(weekly: Sequence[WeekMetrics], rate_names: Sequence[str] = TREND_RATES) -> pd.DataFrame:
-    """One row per ISO week, stage and rate."""
+def week_axis_label(start: date, *, today: date | None, period: Period | None, year: bool) -> str:
+    """A week as a chart reads it: its dates ("24–30 Nov"), marked "in progress (N of 7 days)" while under
+    way, or "(N of 7 days in the range)" when the dates picked cut it."""
+    label = week_label(start, today=today, year=year)
+    week = iso_week(start)
+    if period is None or (today is not None and not week.is_complete(today)):
+        return label
+    counted = Period(max(week.start, period.start), min(week.end, period.end)).days
+    return label if counted >= week.days else f"{label} ({counted} of {week.days} days in the range)"
+
+
+def stage_trend_frame(
+    weekly: Sequence[WeekMetrics],
+    rate_names: Sequence[str] = TREND_RATES,
+    *,
+    today: date | None = None,
+    period: Period | None = None,
+) -> pd.DataFrame:
+    """One row per ISO week, stage and rate; each week labelled with its dates (week_axis_label: with
+    `today`, the week in progress is marked; with `period`, a week the range cuts says so)."""
+    years = {day.year for week in weekly for day in (week.week_start, iso_week(week.week_start).end)}
+    labels = {
+        w.week_start: week_axis_label(w.week_start, today=today, period=period, year=len(years) > 1)
+        for w in weekly
+    }
     rows = []
     for week in weekly:
         for row in _rate_rows(
@@ -137,6 +162,7 @@ def stage_trend_frame(weekly: Sequence[WeekMetrics], rate_names: Sequence[str] =
             rate_names,
             week=week.week,
             week_start=week.week_start.isoformat(),
+            week_label=labels[week.week_start],
         ):
             row["stage"], row["stage_order"] = row.pop("name"), row.pop("order")
             rows.append(row)
@@ -144,16 +170,24 @@ def stage_trend_frame(weekly: Sequence[WeekMetrics], rate_names: Sequence[str] =
 
 
 def stage_trend_chart(frame: pd.DataFrame) -> alt.FacetChart:
-    """Each stage's rates over ISO weeks: one panel per rate (own scale), one line per stage."""
+    """Each stage's rates over ISO weeks: one panel per rate (own scale), one line per stage; weeks read as
+    their dates ("24–30 Nov"), in order, with the ISO week in the tooltip."""
     rates = _rate_order(frame)
+    weeks = list(frame.sort_values("week_start")["week_label"].drop_duplicates()) if not frame.empty else []
     base = (
         alt.Chart(frame)
         .mark_line(point=True)
         .encode(
-            x=alt.X("week:O", title="ISO week", sort="ascending", axis=alt.Axis(labelAngle=-45)),
+            x=alt.X(
+                "week_label:O", title="Week (Monday to Sunday)", sort=weeks, axis=alt.Axis(labelAngle=-45)
+            ),
             y=alt.Y("value:Q", title=None, axis=alt.Axis(format="%")),
             color=alt.Color("stage:N", sort=_stage_order(frame), title="Stage"),
-            tooltip=_tooltip(alt.Tooltip("week:N", title="Week"), alt.Tooltip("stage:N", title="Stage")),
+            tooltip=_tooltip(
+                alt.Tooltip("week_label:N", title="Week"),
+                alt.Tooltip("week:N", title="ISO week"),
+                alt.Tooltip("stage:N", title="Stage"),
+            ),
         )
         .properties(width=320, height=200)
     )

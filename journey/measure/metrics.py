@@ -4,17 +4,16 @@ Rates follow ../shared/REFERENCE.md §2: every rate divides by delivered except
 click-to-open (÷ opens) and bounce (÷ sent). A rate with nothing to divide by is
 None (shown "–", null in JSON), never 0. Sums run in the database
 (SUM … GROUP BY over metric_daily, filtered by `day BETWEEN` on the (day, email_id)
-index); Python only sees one row per group. Weeks are ISO weeks (Monday first): the
-boundaries are computed here and, where rows are grouped by week, the database
+index); Python only sees one row per group. Weeks are ISO weeks (Monday first): their
+boundaries come from journey.measure.weeks and, where rows are grouped by week, the database
 computes each row's Monday with `week_start()` (SQLite and PostgreSQL).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
@@ -24,9 +23,9 @@ from sqlalchemy.sql.expression import FunctionElement
 from sqlmodel import Session
 
 from db.models import METRIC_COUNTS, METRIC_FIELDS, Email, JourneyPersona, MetricDaily, Stage
-from journey.core.errors import InvalidInput
 from journey.core.text import format_rate as format_rate  # the one rate format, for measure's users
-from journey.measure.imports.formats import day_window
+from journey.measure.time_zone import workspace_today
+from journey.measure.weeks import Period, complete_weeks, iso_week_label, week_label
 from journey.plan import journeys
 
 COUNT_FIELDS = METRIC_FIELDS  # the counts of metric_daily, then revenue (read from the table)
@@ -145,103 +144,7 @@ class Counts:
         return {name: self.rate(name) for name in RATE_NAMES}
 
 
-# --- ISO weeks and periods ----------------------------------------------------
-
-WEEK_PATTERN = re.compile(r"(\d{4})-?W(\d{1,2})", re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class Period:
-    """Days from `start` to `end`, both included."""
-
-    start: date
-    end: date
-
-    @property
-    def days(self) -> int:
-        return (self.end - self.start).days + 1
-
-    @property
-    def is_iso_week(self) -> bool:
-        return self.start.isoweekday() == 1 and self.days == 7
-
-    @property
-    def label(self) -> str:
-        if self.is_iso_week:
-            return f"{iso_week_label(self.start)} ({self.start:%d %b} – {self.end:%d %b %Y})"
-        return f"{self.start.isoformat()} – {self.end.isoformat()}"
-
-    def shifted(self, weeks: int) -> Period:
-        return Period(self.start + timedelta(weeks=weeks), self.end + timedelta(weeks=weeks))
-
-
-def week_start_of(day: date) -> date:
-    """The Monday of `day`'s ISO week."""
-    return day - timedelta(days=day.weekday())
-
-
-def iso_week_label(day: date) -> str:
-    """ "2026-W47" for any day of that ISO week (the ISO year, which may differ from the calendar year)."""
-    year, week, _ = day.isocalendar()
-    return f"{year}-W{week:02d}"
-
-
-def iso_week(day: date) -> Period:
-    start = week_start_of(day)
-    return Period(start, start + timedelta(days=6))
-
-
-def parse_week(text: str) -> Period:
-    """The ISO week "YYYY-Www" (e.g. "2026-W47") as a Period, Monday to Sunday."""
-    match = WEEK_PATTERN.fullmatch((text or "").strip())
-    if not match:
-        raise InvalidInput(
-            f'"{text}" is not an ISO week: write it as YYYY-Www, for example 2026-W47.', field="week"
-        )
-    year, week = int(match.group(1)), int(match.group(2))
-    first, last = day_window()
-    if not first.year <= year <= last.year:
-        raise InvalidInput(
-            f'"{text.strip()}": metrics are kept for {first.year} to {last.year}; pick a week in those years.',
-            field="week",
-        )
-    try:
-        start = date.fromisoformat(f"{year}-W{week:02d}-1")  # the week's Monday
-    except ValueError:
-        last = date(year, 12, 28).isocalendar().week  # 28 December is always in the year's last week
-        raise InvalidInput(
-            f"{year} has no ISO week {week}: its weeks run from W01 to W{last:02d}.", field="week"
-        ) from None
-    return iso_week(start)
-
-
-def last_complete_week(today: date | None = None) -> Period:
-    """The last ISO week (Monday to Sunday) that ended before `today`."""
-    today = today or date.today()
-    return iso_week(week_start_of(today) - timedelta(days=7))
-
-
-def parse_day(text: str, *, field: str) -> date:
-    """A day typed as YYYY-MM-DD, within the days metrics are kept for (`day_window()`)."""
-    try:
-        day = date.fromisoformat(text.strip())
-    except (AttributeError, ValueError):
-        raise InvalidInput(
-            f'"{text}" is not a date: write it as YYYY-MM-DD, for example 2026-11-16.', field=field
-        ) from None
-    first, last = day_window()
-    if not first <= day <= last:
-        raise InvalidInput(
-            f'"{text.strip()}": metrics are kept for {first:%Y-%m-%d} to {last:%Y-%m-%d}; pick a day in between.',
-            field=field,
-        )
-    return day
-
-
-def make_period(start: date, end: date) -> Period:
-    if end < start:
-        raise InvalidInput(f"The period ends ({end}) before it starts ({start}).", field="to")
-    return Period(start, end)
+# --- weeks in SQL ----------------------------------------------------------
 
 
 class week_start(FunctionElement):  # noqa: N801 - a SQL function
@@ -651,7 +554,7 @@ FLAT_WITHIN = 0.02  # a relative change under 2 % counts as flat
 
 @dataclass(frozen=True)
 class StageRates:
-    """A stage's rates in the latest week with data, and which way each moved since the week before."""
+    """A stage's rates in the last complete week with data, and which way each moved since the week before."""
 
     stage_id: int
     stage: str
@@ -661,6 +564,8 @@ class StageRates:
     previous: dict[str, float | None]
     # "up", "down" or "flat" (within 2 % relative); None where either week has no rate to compare.
     direction: dict[str, str | None]
+    label: str = ""  # the week's dates, "23–29 Nov", marked "in progress (N of 7 days)" while under way
+    complete: bool = True  # False only when every metric of the journey is in the week in progress
 
 
 def direction_of(current: float | None, previous: float | None) -> str | None:
@@ -675,16 +580,19 @@ def direction_of(current: float | None, previous: float | None) -> str | None:
     return "up" if change > 0 else "down"
 
 
-def latest_stage_rates(session: Session, journey_id: int) -> dict[int, StageRates]:
-    """For the journey map: each stage's rates in the journey's latest week with data, and their direction.
+def latest_stage_rates(session: Session, journey_id: int, today: date | None = None) -> dict[int, StageRates]:
+    """For the journey map and its checks: each stage's rates in the journey's last complete ISO week with
+    data (as of `today`, default today in the workspace's time zone), and their direction since the week before.
 
-    Empty when the journey has no metrics. Stages without data that week are left out.
-    Whether "up" is good depends on the rate: see RATE_DEFINITIONS[name].higher_is_better.
+    Only when all the journey's data is in the week in progress is that week used, marked (`complete` False,
+    "in progress (N of 7 days)" in its label). Empty when the journey has no metrics. Stages without data
+    that week are left out. Whether "up" is good depends on the rate: RATE_DEFINITIONS[name].higher_is_better.
     """
     span = data_range(session, MetricFilter(journey_id=journey_id))
     if span is None:
         return {}
-    week = iso_week(span.end)
+    today = today or workspace_today(session)
+    week = complete_weeks(span.end, today, 1, first_day=span.start)
     current = {s.stage_id: s for s in stage_metrics(session, journey_id, week)}
     previous = {s.stage_id: s for s in stage_metrics(session, journey_id, week.shifted(-1))}
     result = {}
@@ -700,6 +608,8 @@ def latest_stage_rates(session: Session, journey_id: int) -> dict[int, StageRate
             rates=now,
             previous=before,
             direction={name: direction_of(now[name], before[name]) for name in RATE_NAMES},
+            label=week_label(week.start, today=today),
+            complete=week.is_complete(today),
         )
     return result
 

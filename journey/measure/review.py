@@ -5,6 +5,11 @@ Thresholds default to ../shared/REFERENCE.md §3 and are kept in the Setting "al
 The "4-week average" of a rate is the rate over the four weeks before the reviewed one, counts
 summed (so a quiet week weighs less than a busy one). Notes are one WeeklyNote per journey and
 ISO week, saved with optimistic locking: a save made against a stale version is refused.
+
+The default week is the last complete one in the workspace's time zone (journey.measure.time_zone). A
+week in progress can still be reviewed: it is marked "in progress (N of 7 days)", and it raises only the
+alerts on a rate's own threshold ("so far this week"), never a comparison with complete weeks (a fall
+against the 4-week average, machine opens): two days of a week are not a week.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlmodel import Session
 
-from db.crud import update_versioned
+from db.crud import save_setting, update_versioned
 from db.models import EmailVariant, Setting, WeeklyNote
 from journey.core.errors import InvalidInput, StaleEdit
 from journey.core.fields import field_limits
@@ -28,18 +33,13 @@ from journey.measure.metrics import (
     REPORT_COUNTS,
     REPORT_RATES,
     Counts,
-    Period,
     StageMetrics,
     email_metrics,
     format_change,
     format_rate,
-    iso_week_label,
-    last_complete_week,
-    parse_week,
     relative_change,
     stage_metrics_by_period,
     total_counts,
-    week_start_of,
 )
 from journey.measure.stats import (
     ALPHA,
@@ -49,6 +49,8 @@ from journey.measure.stats import (
     compare_variants,
     two_proportion_ztest,
 )
+from journey.measure.time_zone import workspace_today
+from journey.measure.weeks import Period, iso_week_label, last_complete_week, parse_week, week_start_of
 from journey.plan import journeys
 
 THRESHOLDS_KEY = "alert_thresholds"
@@ -124,19 +126,11 @@ def save_thresholds(
     (0 for a first save); refused with StaleEdit when a teammate saved in between.
     """
     thresholds = clean_thresholds(asdict(values) if isinstance(values, Thresholds) else values)
-    setting = session.get(Setting, THRESHOLDS_KEY)
-    if setting is None and expected_version == 0:
-        session.add(Setting(key=THRESHOLDS_KEY, value=asdict(thresholds)))
-    elif (
-        setting is None
-        or update_versioned(session, Setting, THRESHOLDS_KEY, expected_version, {"value": asdict(thresholds)})
-        is None
-    ):
+    if not save_setting(session, THRESHOLDS_KEY, asdict(thresholds), expected_version):
         raise StaleEdit(
             "A teammate saved the alert thresholds since you opened them. Nothing was overwritten: "
             "reload to see theirs, then change them again."
         )
-    session.flush()
     return thresholds
 
 
@@ -210,12 +204,15 @@ def _significant(now: Counts, before: Counts, metric: str) -> bool:
     return test is not None and test.p_value < ALPHA
 
 
-def stage_alerts(stage: str, counts: Counts, four_weeks: Counts, thresholds: Thresholds) -> list[Alert]:
+def stage_alerts(
+    stage: str, counts: Counts, four_weeks: Counts, thresholds: Thresholds, *, complete: bool = True
+) -> list[Alert]:
     """The alerts one stage raises this week (empty when nothing crosses a threshold).
 
     `four_weeks` holds the counts of the four weeks before. A fall against the 4-week
     average counts only when it is also larger than chance (two-proportion z-test, p < 0.05),
-    so a stage with a handful of conversions does not raise false alarms.
+    so a stage with a handful of conversions does not raise false alarms. A week not `complete`
+    raises only the rate thresholds, said "so far this week", and no comparison with complete weeks.
     """
     alerts: list[Alert] = []
     rates, average = counts.rates, four_weeks.rates
@@ -232,7 +229,10 @@ def stage_alerts(stage: str, counts: Counts, four_weeks: Counts, thresholds: Thr
         value = rates[metric]
         if value is not None and value > limit:
             label = RATE_DEFINITIONS[metric].label
-            add(rule, metric, f"{label} {format_rate(value)} is above {format_rate(limit)}.")
+            so_far = "" if complete else " so far this week"
+            add(rule, metric, f"{label} {format_rate(value)}{so_far} is above {format_rate(limit)}.")
+    if not complete:
+        return alerts
     for metric in WATCHED_FOR_DROPS:
         change = relative_change(rates[metric], average[metric])
         if (
@@ -301,6 +301,21 @@ class WeeklyReview:
     ab_tests: list[ABTest]
     thresholds: Thresholds
     thresholds_version: int = 0  # what a save of the thresholds shown is made against
+    as_of: date | None = None  # the day it was made, in the workspace's time zone
+
+    @property
+    def progress(self) -> str:
+        """ "" for a complete week; "in progress (2 of 7 days)" for the week under way."""
+        return self.period.progress(self.as_of) if self.as_of else ""
+
+    @property
+    def is_complete(self) -> bool:
+        return not self.progress
+
+    @property
+    def title(self) -> str:
+        """The week reviewed: "2026-W49 · 30 Nov – 6 Dec 2026", marked while in progress."""
+        return self.period.title(self.as_of) if self.as_of else self.period.label
 
     @property
     def is_empty(self) -> bool:
@@ -320,8 +335,20 @@ class WeeklyReview:
         return [StageMetrics(s.stage_id, s.stage, i, s.counts) for i, s in enumerate(self.stages)]
 
 
+def in_progress_note(review: WeeklyReview) -> str:
+    """What a review of the week in progress says about its alerts ("" for a complete week)."""
+    if review.is_complete:
+        return ""
+    return (
+        f"This week is {review.progress}: its rates so far are shown. Only a rate over its own threshold "
+        "raises an alert; falls against the 4-week average and machine opens wait until the week is complete "
+        "(after Sunday, in the workspace's time zone). For the full review, pick "
+        f"{last_complete_week(review.as_of).label}."
+    )
+
+
 def resolve_week(week: str | date | Period | None, today: date | None = None) -> Period:
-    """An ISO week from "2026-W47", any day in it, or None (the last complete week)."""
+    """An ISO week from "2026-W47", any day in it, or None (the last complete week before `today`)."""
     if week is None:
         return last_complete_week(today)
     if isinstance(week, Period):
@@ -339,8 +366,11 @@ def weekly_review(
     thresholds: Thresholds | None = None,
     today: date | None = None,
 ) -> WeeklyReview:
-    """The review of one ISO week (default: the last complete one) for one journey."""
+    """The review of one ISO week for one journey (default: the last complete one before `today`, which
+    defaults to today in the workspace's time zone); a week in progress is marked and raises fewer alerts."""
+    today = today or workspace_today(session)
     period = resolve_week(week, today)
+    complete = period.is_complete(today)
     thresholds = thresholds or load_thresholds(session)
     journey = journeys.get_journey(session, journey_id)
     four_weeks = Period(period.shifted(-4).start, period.shifted(-1).end)
@@ -367,7 +397,11 @@ def weekly_review(
         )
         if not stage.counts.is_empty:
             review.alerts = stage_alerts(
-                stage.stage, stage.counts, average.get(stage.stage_id, Counts()), thresholds
+                stage.stage,
+                stage.counts,
+                average.get(stage.stage_id, Counts()),
+                thresholds,
+                complete=complete,
             )
         stages.append(review)
     return WeeklyReview(
@@ -379,6 +413,7 @@ def weekly_review(
         ab_tests=ab_tests(session, journey_id, period),
         thresholds=thresholds,
         thresholds_version=thresholds_version(session),
+        as_of=today,
     )
 
 
@@ -476,7 +511,8 @@ def review_markdown(review: WeeklyReview, notes: str = "") -> str:
     """The review as Markdown: per stage counts, rates and changes, alerts, A/B tests and notes; every
     name and the notes escaped (journey.core.text.escape_markdown): no HTML, link or image from user text."""
     lines = [
-        f"# Weekly review: {_md_cell(review.journey)}, {review.week}",
+        f"# Weekly review: {_md_cell(review.journey)}, {review.week}"
+        + (f", {review.progress}" if review.progress else ""),
         "",
         f"{review.period.start:%A %d %B %Y} to {review.period.end:%A %d %B %Y}. "
         "Changes are relative: against the previous week and against the 4-week average.",
@@ -552,7 +588,9 @@ def review_html(review: WeeklyReview, notes: str = "") -> str:
         '<html lang="en"><head><meta charset="utf-8">',
         f"<title>Weekly review: {e(review.journey)}, {e(review.week)}</title>",
         f"<style>{_HTML_STYLE}</style></head><body>",
-        f"<h1>Weekly review: {e(review.journey)}, {e(review.week)}</h1>",
+        f"<h1>Weekly review: {e(review.journey)}, {e(review.week)}"
+        + (f", {e(review.progress)}" if review.progress else "")
+        + "</h1>",
         f"<p>{review.period.start:%A %d %B %Y} to {review.period.end:%A %d %B %Y}. Changes are relative: "
         "against the previous week and against the 4-week average.</p>",
     ]

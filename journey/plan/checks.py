@@ -18,7 +18,7 @@ Every rule has a stable id, a severity, the stage or email it concerns, a messag
 | duplicate-subject | warning | two emails share a subject |
 | too-many-emails | warning | a walk-through preset receives more than the journey's weekly cap in some 7 days |
 | obstacle-not-addressed | info | a stage's obstacle shares no keyword with any of its emails (heuristic, below) |
-| unsubscribe-rate-high | warning | a stage's latest unsubscribe rate is over the threshold |
+| unsubscribe-rate-high | warning | a stage's unsubscribe rate in the last complete week is over the threshold |
 
 Obstacle heuristic: each obstacle line and the stage's email names, purposes, subjects and preheaders
 are cut into lowercase words of 4+ letters, minus common words, with a plural/-ing/-ed ending removed
@@ -136,7 +136,7 @@ def check_tree(
     unsubscribe_threshold: float = DEFAULT_UNSUBSCRIBE_THRESHOLD,
     snippets: Mapping[str, str] | None = None,
 ) -> list[Finding]:
-    """Every finding for one journey, errors first. `unsubscribe_rates`: stage name → latest rate.
+    """Every finding for one journey, errors first. `unsubscribe_rates`: stage name → its rate in the last complete week.
 
     `snippets` (name → MJML) resolves the emails' `<mj-include>`s: a footer snippet's unsubscribe link counts.
     """
@@ -206,8 +206,8 @@ def _stage_findings(
                 Finding(
                     "unsubscribe-rate-high",
                     "warning",
-                    f"Stage “{stage.name}” lost {format_rate(rate)} of recipients to unsubscribes in the latest "
-                    f"week (threshold {format_rate(unsubscribe_threshold)}).",
+                    f"Stage “{stage.name}” lost {format_rate(rate)} of recipients to unsubscribes in the last "
+                    f"complete week (threshold {format_rate(unsubscribe_threshold)}).",
                     "Usually too many or irrelevant emails: send fewer, segment better, check each email's purpose.",
                     stage=stage.name,
                 )
@@ -401,17 +401,20 @@ def unsubscribe_threshold(session) -> float:
     return load_thresholds(session).unsubscribe_rate_max
 
 
-def check_journey(session, journey_id: int) -> list[Finding]:
-    """Load a journey with its latest stage metrics and threshold, and check it."""
+def check_journey(session, journey_id: int, today=None) -> list[Finding]:
+    """Load a journey with its stage metrics of the last complete week (as of `today`, default today in the
+    workspace's time zone) and the threshold, and check it."""
     from journey.plan.journeys import load_tree
     from journey.plan.maps import stage_rates
 
     tree = load_tree(session, journey_id)
-    return check_loaded(session, tree, stage_rates(session, journey_id))
+    return check_loaded(session, tree, stage_rates(session, journey_id, today))
 
 
 def check_loaded(session, tree, rates: dict) -> list[Finding]:
-    """Check a loaded journey with its latest stage rates (maps.stage_rates), the saved threshold and the snippets."""
+    """Check a loaded journey with its stage rates (maps.stage_rates), the saved threshold and the snippets.
+
+    Only a complete week's rates are checked: a week in progress is too early to judge."""
     from journey.write.snippets import snippet_library
 
     return check_tree(
@@ -419,7 +422,7 @@ def check_loaded(session, tree, rates: dict) -> list[Finding]:
         unsubscribe_rates={
             node.stage.name: rates[node.stage.id].rates.get("unsubscribe_rate")
             for node in tree.stages
-            if node.stage.id in rates
+            if node.stage.id in rates and rates[node.stage.id].complete
         },
         unsubscribe_threshold=unsubscribe_threshold(session),
         snippets=snippet_library(session),

@@ -20,7 +20,8 @@ from sqlalchemy import delete, insert
 from sqlmodel import Session
 
 from db.models import EmailVariant, MetricDaily, utcnow
-from journey.measure.metrics import last_complete_week
+from journey.measure.time_zone import workspace_today
+from journey.measure.weeks import last_complete_week
 from journey.plan import journeys
 
 SEED = 20261123
@@ -132,7 +133,7 @@ def load_demo_metrics(
     Creates variants "A" and "B" on the first Awareness email (the A/B test). Does not commit.
     """
     tree = journeys.load_tree(session, journey_id)
-    end = last_complete_week(today).end
+    end = last_complete_week(today or workspace_today(session)).end
     start = end - timedelta(days=7 * weeks - 1)
     days = [start + timedelta(days=i) for i in range(7 * weeks)]
     emails = [email for node in tree.stages for email in node.emails]

@@ -53,7 +53,7 @@ class EmailCard:
 
 @dataclass
 class StageRatesView:
-    week: str
+    week: str  # its dates, "23–29 Nov", marked "in progress (N of 7 days)" while under way
     rates: dict[str, float | None]  # SHOWN_RATES keys
     direction: dict[str, str | None]
 
@@ -83,9 +83,10 @@ class JourneyMap:
         return any(s.rates for s in self.stages)
 
 
-def stage_rates(session, journey_id: int) -> dict:
-    """Each stage's latest rates (journey.measure.metrics.latest_stage_rates), {} when there are none."""
-    return latest_stage_rates(session, journey_id)
+def stage_rates(session, journey_id: int, today=None) -> dict:
+    """Each stage's rates in the last complete week (journey.measure.metrics.latest_stage_rates), {} when
+    there are none; `today` defaults to today in the workspace's time zone."""
+    return latest_stage_rates(session, journey_id, today)
 
 
 def email_card(email) -> EmailCard:
@@ -111,7 +112,7 @@ def build_map(tree: JourneyTree, rates: dict | None = None) -> JourneyMap:
         view = None
         if found is not None:
             view = StageRatesView(
-                week=found.week,
+                week=found.label,
                 rates={k: found.rates.get(k) for k in SHOWN_RATES},
                 direction={k: found.direction.get(k) for k in SHOWN_RATES},
             )
@@ -465,11 +466,12 @@ class MapView:
     source_journey_id: int | None
 
 
-def map_view(session, journey_id: int) -> MapView:
-    """The journey's map with its latest stage rates, and its checks on those same rates (check_journey's)."""
+def map_view(session, journey_id: int, today=None) -> MapView:
+    """The journey's map with its stages' rates in the last complete week as of `today` (default: today in
+    the workspace's time zone), and its checks on those same rates (check_journey's)."""
     from journey.plan.checks import check_loaded
     from journey.plan.journeys import load_tree
 
     tree = load_tree(session, journey_id)
-    rates = stage_rates(session, journey_id)
+    rates = stage_rates(session, journey_id, today)
     return MapView(build_map(tree, rates), check_loaded(session, tree, rates), tree.journey.source_journey_id)

@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from db.crud import update_versioned
+from db.crud import save_setting
 from db.models import Setting
 from journey.core.errors import InvalidInput, StaleEdit
 
@@ -160,19 +160,11 @@ def save_brand(session: Session, values: dict[str, Any] | Brand, expected_versio
     Refused with StaleEdit, overwriting nothing, when a teammate saved it in between.
     """
     brand = clean_brand(values.merge_fields() if isinstance(values, Brand) else values)
-    value = brand.merge_fields()
-    setting = session.get(Setting, BRAND_KEY)
-    if setting is None and expected_version == 0:
-        session.add(Setting(key=BRAND_KEY, value=value))
-    elif (
-        setting is None
-        or update_versioned(session, Setting, BRAND_KEY, expected_version, {"value": value}) is None
-    ):
+    if not save_setting(session, BRAND_KEY, brand.merge_fields(), expected_version):
         raise StaleEdit(
             "A teammate saved the brand since you opened it. Nothing was overwritten: "
             "reload to see theirs, then change it again."
         )
-    session.flush()
     return load_brand(session)
 
 

@@ -28,7 +28,8 @@ Also returned, from the pipeline: mjml-unknown-tag, mjml-invalid-parent, mjml-in
 mjml-no-body, mjml-tag-mismatch (errors), mjml-unknown-attribute, mjml-invalid-value (warnings),
 mjml-container (info: MJML 3, migrated); unsafe-script,
 unsafe-event-handler, unsafe-javascript-url, unsafe-iframe, unsafe-form, unsafe-base,
-unsafe-meta-refresh, unsafe-svg, unsafe-css, unsafe-url (errors: removed by the sanitiser); and when the email cannot
+unsafe-meta-refresh, unsafe-svg, unsafe-css, unsafe-url (errors: removed by the sanitiser), unreadable-css-url
+(a warning: a CSS address removed because it cannot be read to its end); and when the email cannot
 be rendered one of mjml-invalid, merge-tag-limit, input-too-large (errors). A merge tag that cannot be
 filled does not stop the preview (it shows as a placeholder) and is an error finding: merge-tag-unknown,
 merge-tag-syntax, merge-tag-include, or merge-tag-foreign (another engine's syntax, with its Liquid

@@ -21,6 +21,7 @@ tests/test_mjml_validation.py checks its findings and schema against the officia
 from __future__ import annotations
 
 import difflib
+import html as html_lib
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -400,6 +401,23 @@ _HTML_ATTRIBUTES_RE = re.compile(r"<mj-html-attributes\b.*?</mj-html-attributes\
 _ELEMENT_WITH_CONTENT_RE = re.compile(r"<(mj-[\w-]+)((?:\s[^<>]*?)?)(?<!/)>(.*?)</\1\s*>", re.DOTALL)
 
 
+_BACKGROUND_URL_RE = re.compile(r"""(\sbackground-url\s*=\s*)(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
+# what ends or escapes a CSS url('…') or url(…): the quotes (also as the entities XML reads), brackets,
+# a backslash, white space
+_CSS_URL_BREAKERS_RE = re.compile(r"&(?:apos|quot|#0*39|#0*34|#x0*27|#x0*22);|['\"()\\ \t]", re.IGNORECASE)
+
+
+def _percent_encode(match: re.Match[str]) -> str:
+    text = match.group()
+    char = html_lib.unescape(text) if text.startswith("&") else text
+    return f"%{ord(char):02X}"
+
+
+def _css_safe_background(match: re.Match[str]) -> str:
+    value = match.group(2) if match.group(2) is not None else match.group(3)
+    return f'{match.group(1)}"{_CSS_URL_BREAKERS_RE.sub(_percent_encode, value)}"'
+
+
 def _blank(match: re.Match[str]) -> str:
     return "\n" * match.group(0).count("\n")
 
@@ -424,8 +442,13 @@ def prepare_for_renderer(source: str) -> str:
       are comments there (mjml-python refuses both);
     - `<mj-html-attributes>` (data-* attributes set on the output by CSS selector), which mjml-python
       refuses, is left out of the preview: the email looks the same without it.
+    - a `background-url` (mj-section, mj-wrapper, mj-hero) goes into CSS as `url('…')` as written, so a
+      quote in it ends the CSS string early (a real template's `…1960's+-+70's+(2).jpg`): its quotes,
+      brackets, backslashes and spaces are percent-encoded, which names the same file.
     Lines are kept (a dropped part's newlines stay).
     """
+    if "background-url" in source:
+        source = _BACKGROUND_URL_RE.sub(_css_safe_background, source)
     if "<mj-html-attributes" in source:
         source = _HTML_ATTRIBUTES_RE.sub(lambda m: "\n" * m.group(0).count("\n"), source)
     if "<mj-container" in source:

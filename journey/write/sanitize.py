@@ -166,7 +166,9 @@ _SAFE_URL_RE = re.compile(r"(?:https?|mailto|tel|cid):|[^:]*(?:[/?#]|$)", re.IGN
 
 
 def _dropped_url_finding(source: str) -> Finding:
-    """A link or image address the allowlist refused (javascript:, data:, … however it is encoded)."""
+    """A link or image address the allowlist refused (javascript:, data:, … however it is encoded), or a
+    CSS address that could not be read to its end (`unreadable-css-url`, a warning: nothing was refused,
+    but the image is gone, as it is in email clients)."""
     line = None
     for match in _SOURCE_URL_RE.finditer(source):
         value = next(group for group in match.groups() if group is not None)
@@ -174,7 +176,18 @@ def _dropped_url_finding(source: str) -> Finding:
             line = line_of(source, match.start())
             break
     else:  # a CSS address with escapes (`u\\72l(…)`) or in image-set()/@import: read each line as CSS
-        line = next((n for n, text in enumerate(source.splitlines(), 1) if not _css_piece_safe(text)), None)
+        problems = [(n, _css_piece_problem(text)) for n, text in enumerate(source.splitlines(), 1)]
+        line = next((n for n, problem in problems if problem == "refused"), None)
+        unreadable = next((n for n, problem in problems if problem == "unreadable"), None)
+        if line is None and unreadable is not None:
+            return Finding(
+                rule="unreadable-css-url",
+                severity="warning",
+                message="A CSS address could not be read to its end (a quote or bracket inside url(…) ends it "
+                "early); the declaration was removed, as email clients drop it.",
+                fix="Percent-encode quotes and brackets in the address (' → %27, ( → %28, ) → %29).",
+                line=unreadable,
+            )
     return Finding(
         rule="unsafe-url",
         severity="error",
@@ -201,6 +214,7 @@ _CSS_COMMENT_RE = re.compile(r"/\*.*?(?:\*/|\Z)", re.DOTALL)
 _CSS_ESCAPE_RE = re.compile(r"\\(?:([0-9a-fA-F]{1,6})[ \t\r\n\f]?|(\n)|(.)|\Z)", re.DOTALL)
 _CSS_URL_PROBES = ("url(", "src(", "image-set(", "@import", "\\", "/*")
 _CSS_URL_FN_RE = re.compile(r"url\(\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s\"'()]*))\s*\)", re.IGNORECASE)
+_CSS_URL_START_RE = re.compile(r"url\(\s*[\"']?([^\"')]*)", re.IGNORECASE)
 _CSS_STRING_RE = re.compile(r"\"([^\"]*)\"|'([^']*)'")
 _CSS_STRING_URL_RE = re.compile(r"\bsrc\(|image-set\(|@import", re.IGNORECASE)
 
@@ -219,19 +233,30 @@ def _css_read(css: str) -> str:
     return _CSS_ESCAPE_RE.sub(_css_char, _CSS_COMMENT_RE.sub("", css))
 
 
-def _css_piece_safe(piece: str) -> bool:
-    """True when every address in one declaration, selector or at-rule passes `url_allowed`."""
+def _css_piece_problem(piece: str) -> str | None:
+    """Why one declaration, selector or at-rule cannot stay: "refused" (an address fails `url_allowed`),
+    "unreadable" (a `url(` that does not end where CSS ends it, e.g. a quote inside a quoted address:
+    refused rather than guessed at), or None when it may."""
     read = _css_read(piece)
     lowered = read.lower()
     if "url(" not in lowered and _CSS_STRING_URL_RE.search(read) is None:
-        return True
+        return None
     urls = _CSS_URL_FN_RE.findall(read)
-    if len(urls) != lowered.count("url("):
-        return False  # an address that does not end where CSS ends it: refuse rather than guess
     addresses = [quoted or single or bare for quoted, single, bare in urls]
     if _CSS_STRING_URL_RE.search(read):
         addresses += [quoted or single for quoted, single in _CSS_STRING_RE.findall(read)]
-    return all(url_allowed(address) for address in addresses)
+    if not all(url_allowed(address) for address in addresses):
+        return "refused"
+    if len(urls) == lowered.count("url("):
+        return None
+    # where an address cannot be read to its end, its start still shows its scheme
+    starts = _CSS_URL_START_RE.findall(read)
+    return "unreadable" if all(url_allowed(start) for start in starts) else "refused"
+
+
+def _css_piece_safe(piece: str) -> bool:
+    """True when every address in one declaration, selector or at-rule can be read and passes `url_allowed`."""
+    return _css_piece_problem(piece) is None
 
 
 def _css_pieces(css: str) -> list[str]:

@@ -9,6 +9,9 @@ The message carries one-click unsubscribe headers as Gmail and Yahoo require of 
 The SMTP server comes from an `SmtpConfig`, built by `smtp_config(...)` from the `[smtp]` table of
 `.streamlit/secrets.toml` or the SMTP_* environment variables (the UI layer reads both and passes
 plain values in; nothing here reads files or Streamlit). Every failure is a `SendError`.
+
+`deliver` is the one SMTP client: test sends and the weekly digest (journey.measure.digest) both go through
+it, with `new_message` for the headers and `check_addresses` for the recipients.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from __future__ import annotations
 import re
 import smtplib
 import ssl
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -126,17 +129,22 @@ def smtp_settings_from_env(environ: Mapping[str, str]) -> dict[str, str]:
     return {key: environ[name] for key, name in ENV_KEYS.items() if environ.get(name)}
 
 
+def check_addresses(addresses: Iterable[str], *, field: str = "addresses") -> list[str]:
+    """The addresses, each checked by email-validator (InvalidInput with its reason for the first bad one),
+    duplicates (in any case) once, in the order given."""
+    checked: list[str] = []
+    for address in addresses:
+        problem = _address_problem(address)
+        if problem:
+            raise InvalidInput(f"“{address}” is not an email address. {problem}", field=field)
+        if address.lower() not in (a.lower() for a in checked):
+            checked.append(address)
+    return checked
+
+
 def parse_test_addresses(text: str) -> list[str]:
     """Up to MAX_TEST_RECIPIENTS addresses, separated by commas, semicolons, spaces or new lines."""
-    addresses: list[str] = []
-    for part in re.split(r"[\s,;]+", text or ""):
-        if not part:
-            continue
-        problem = _address_problem(part)
-        if problem:
-            raise InvalidInput(f"“{part}” is not an email address. {problem}", field="addresses")
-        if part.lower() not in (a.lower() for a in addresses):
-            addresses.append(part)
+    addresses = check_addresses(part for part in re.split(r"[\s,;]+", text or "") if part)
     if not addresses:
         raise InvalidInput("Add at least one test address.", field="addresses")
     if len(addresses) > MAX_TEST_RECIPIENTS:
@@ -150,6 +158,17 @@ def parse_test_addresses(text: str) -> list[str]:
 
 def _one_line(text: str) -> str:
     return " ".join((text or "").split())
+
+
+def new_message(*, sender: str, recipients: list[str], subject: str) -> EmailMessage:
+    """An empty EmailMessage with From, To, Subject (on one line: no header injection), Date and Message-ID."""
+    message = EmailMessage()
+    message["From"] = sender if _address_problem(sender) else Address(addr_spec=sender)
+    message["To"] = ", ".join(recipients)
+    message["Subject"] = _one_line(subject) or "(no subject)"
+    message["Date"] = formatdate(localtime=False)
+    message["Message-ID"] = make_msgid(domain=sender.rsplit("@", 1)[-1] if "@" in sender else None)
+    return message
 
 
 def build_message(
@@ -170,12 +189,7 @@ def build_message(
     mailto = unsubscribe_mailto or f"mailto:{sender}?subject=unsubscribe"
     if not mailto.startswith("mailto:"):
         mailto = f"mailto:{mailto}"
-    message = EmailMessage()
-    message["From"] = sender if _address_problem(sender) else Address(addr_spec=sender)
-    message["To"] = ", ".join(recipients)
-    message["Subject"] = _one_line(subject) or "(no subject)"
-    message["Date"] = formatdate(localtime=False)
-    message["Message-ID"] = make_msgid(domain=sender.rsplit("@", 1)[-1] if "@" in sender else None)
+    message = new_message(sender=sender, recipients=recipients, subject=subject)
     message["List-Unsubscribe"] = f"<{_one_line(unsubscribe_url)}>, <{_one_line(mailto)}>"
     message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message.set_content(text or "", subtype="plain", cte="quoted-printable")
@@ -209,6 +223,17 @@ def send_test(
         unsubscribe_url=unsubscribe_url,
         unsubscribe_mailto=unsubscribe_mailto,
     )
+    return deliver(config, message, recipients)
+
+
+def deliver(
+    config: SmtpConfig, message: EmailMessage, recipients: list[str], *, who: str = "test address"
+) -> SendResult:
+    """Send a built `message` to `recipients` through `config` (TLS, STARTTLS and login as configured).
+
+    Every failure is one SendError naming the server; `who` is what the recipients are called in it
+    ("refused every test address"). Recipients the server refused while taking the others are in the result.
+    """
     where = f"{config.host}:{config.port}"
     try:
         if config.port == 465:
@@ -234,10 +259,10 @@ def send_test(
         ) from exc
     except smtplib.SMTPRecipientsRefused as exc:
         reasons = "; ".join(f"{addr}: {_reason(r)}" for addr, r in exc.recipients.items())
-        raise SendError(f"The SMTP server refused every test address ({reasons}).") from exc
+        raise SendError(f"The SMTP server {where} refused every {who} ({reasons}).") from exc
     except smtplib.SMTPSenderRefused as exc:
         raise SendError(
-            f"The SMTP server refused the sender {config.sender}: {_reason((exc.smtp_code, exc.smtp_error))}"
+            f"The SMTP server {where} refused the sender {config.sender}: {_reason((exc.smtp_code, exc.smtp_error))}"
         ) from exc
     except smtplib.SMTPResponseException as exc:
         raise SendError(

@@ -1,11 +1,7 @@
-"""What keeps the pages fast on a big workspace: one data-stamp query per run, charts built once per data."""
+"""What keeps the pages fast on a big workspace: charts built once per builder and data, as Streamlit draws them."""
 
 from streamlit.testing.v1 import AppTest
-from support import in_db, run_page
-
-from journey.measure import metrics
-from journey.plan import journeys
-from journey.plan.demo_metrics import load_demo_metrics
+from support import PAGE_TIMEOUT_S
 
 
 def _altair_beside_cached_chart() -> None:
@@ -28,7 +24,7 @@ def _altair_beside_cached_chart() -> None:
 
 
 def test_a_cached_chart_sends_what_st_altair_chart_sends():
-    at = AppTest.from_function(_altair_beside_cached_chart).run()
+    at = AppTest.from_function(_altair_beside_cached_chart, default_timeout=PAGE_TIMEOUT_S).run()
     assert not at.exception
     plain, cached = (chart.proto for chart in at.get("vega_lite_chart"))
     assert cached.spec == plain.spec
@@ -52,7 +48,7 @@ def _chart_built_once() -> None:
 
 
 def test_a_chart_is_built_again_only_when_its_data_changes():
-    at = AppTest.from_function(_chart_built_once).run()
+    at = AppTest.from_function(_chart_built_once, default_timeout=PAGE_TIMEOUT_S).run()
     at.run()
     assert not at.exception
     assert at.session_state["built"] == 1  # the second run drew the chart built by the first
@@ -60,16 +56,3 @@ def test_a_chart_is_built_again_only_when_its_data_changes():
     at.run()
     assert at.session_state["built"] == 2
     assert len(at.get("vega_lite_chart")) == 1
-
-
-def test_a_page_reads_the_data_stamp_once_per_run_however_many_loaders_it_calls(app_db, monkeypatch):
-    with in_db(app_db) as session:
-        load_demo_metrics(session, journeys.create_journey(session, name="Demo").id)
-    stamps = []
-    real = metrics.data_stamp
-    monkeypatch.setattr(metrics, "data_stamp", lambda session: stamps.append(1) or real(session))
-    at = run_page("dashboard")  # the scope, the journey's span and the dashboard: three cached loaders
-    assert len(at.get("vega_lite_chart")) == 3
-    assert len(stamps) == 1
-    at.run()
-    assert len(stamps) == 2  # each run reads it again: an import from the CLI or a teammate shows at once

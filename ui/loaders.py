@@ -4,17 +4,13 @@ Every loader is `st.cache_data`, keyed on `data_key()`: the database URL and a s
 its metrics, settings (the brand), journeys, stages, emails and personas (journey.measure.metrics.data_stamp, one cheap
 query), so an import from the CLI or a teammate shows at once. A write through ui.writes.run_write
 clears them all (clear_caches), which also covers changes the stamp cannot see (a stage moved).
-`data_key()` queries once per script run (full or fragment) however many loaders the run calls: its
-result is kept for the run (`_RUN_KEYS`), and forgotten when the run writes (clear_caches).
 """
 
 from __future__ import annotations
 
-import weakref
 from datetime import date
 
 import streamlit as st
-from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from db.engine import database_url
 from journey.measure import charts, metrics, review, time_zone, weeks
@@ -28,26 +24,10 @@ from ui.db import db_session
 TTL = 300
 
 
-# The data key of each script run in progress, by the run: Streamlit makes a new
-# ctx.parallel_coordinator at the start of every run (full or fragment), so a run never sees another's.
-_RUN_KEYS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-def _this_run() -> object | None:
-    """An object that lives exactly as long as this script run, or None outside one."""
-    return getattr(get_script_run_ctx(suppress_warning=True), "parallel_coordinator", None)
-
-
 def data_key() -> tuple:
-    """The cache key of every data loader: the database, and its data stamp (one query per run)."""
-    run = _this_run()
-    key = _RUN_KEYS.get(run) if run is not None else None
-    if key is None:
-        with db_session() as session:
-            key = (database_url(), *metrics.data_stamp(session))
-        if run is not None:
-            _RUN_KEYS[run] = key
-    return key
+    """The cache key of every data loader: the database, and its data stamp."""
+    with db_session() as session:
+        return (database_url(), *metrics.data_stamp(session))
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
@@ -252,4 +232,3 @@ def clear_caches() -> None:
     """Forget every cached read of the workspace's data: call after a write (run_write does)."""
     for loader in DATA_LOADERS:
         loader.clear()
-    _RUN_KEYS.clear()  # the rest of this run reads the data key again, after the write

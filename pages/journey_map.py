@@ -10,7 +10,7 @@ from journey.plan.maps import compare_pair, comparison_html, map_html
 from ui.db import db_session
 from ui.loaders import load_comparison, load_map_view
 from ui.pickers import journey_picker
-from ui.widgets import cached_chart, map_downloads, show_findings
+from ui.widgets import map_downloads, show_findings
 from ui.writes import attempt, run_write
 
 st.title("Journey map")
@@ -42,7 +42,7 @@ with map_tab:
             "This journey has no stages yet. Add stages on the **Journey editor** page, or import a lane CSV."
         )
     else:
-        cached_chart(emotion_chart, journey_map, width="stretch", key="map_emotion_chart")
+        st.altair_chart(emotion_chart(journey_map), width="stretch", key="map_emotion_chart")
         if not journey_map.has_rates:
             st.caption(
                 "No metrics for this journey yet: import an ESP export on the Metrics page to see each stage's "

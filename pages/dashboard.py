@@ -8,9 +8,10 @@ import streamlit as st
 from journey.measure import charts
 from journey.measure.metrics import RATE_DEFINITIONS, format_rate
 from journey.measure.weeks import complete_weeks
+from ui.empty import import_metrics_link, no_journeys, no_metrics
 from ui.loaders import load_dashboard, load_journey_span, load_metric_scope, workspace_today
-from ui.pickers import NO_JOURNEYS, dashboard_scope_picker
-from ui.widgets import chart_with_downloads, download, file_stem
+from ui.pickers import dashboard_scope_picker
+from ui.widgets import chart_with_downloads, download, file_stem, rates_table
 
 st.title("Metrics")
 st.caption(
@@ -20,7 +21,7 @@ st.caption(
 
 scope = load_metric_scope()
 if not scope["journeys"]:
-    st.info(NO_JOURNEYS)
+    no_journeys(key="dashboard_empty")
     st.stop()
 picked = dashboard_scope_picker(scope)
 if picked is None:
@@ -29,10 +30,7 @@ choices, journey_id = picked
 
 span, stages = load_journey_span(journey_id)
 if span is None:
-    st.info(
-        "No metrics for this journey yet — import a CSV on the **Import metrics** page, "
-        "or load the demo with `python -m journey demo`."
-    )
+    no_metrics(journey_id, key="dashboard_no_metrics")
     st.stop()
 
 first, last = span
@@ -76,6 +74,7 @@ data = load_dashboard(
 total = data["total"]
 if total.is_empty:
     st.info("No metrics in these dates — widen the range, or import a CSV on the **Import metrics** page.")
+    import_metrics_link()
     st.stop()
 
 stem = file_stem(choices[journey_id], "journey")
@@ -108,9 +107,9 @@ chart_with_downloads(
 )
 
 st.subheader("Emails")
-percent = {n: st.column_config.NumberColumn(RATE_DEFINITIONS[n].label, format="percent") for n in rate_names}
-st.dataframe(
+rates_table(
     data["emails"],
+    charts.EMAIL_RATES,
     hide_index=True,
     width="stretch",
     key="dashboard_emails",
@@ -119,7 +118,8 @@ st.dataframe(
         "email": "Email",
         "sent": st.column_config.NumberColumn("Sent", format="localized"),
         "delivered": st.column_config.NumberColumn("Delivered", format="localized"),
-        **percent,
+        "conversions": st.column_config.NumberColumn("Conversions", format="localized"),
+        "revenue": st.column_config.NumberColumn("Revenue", format="accounting"),
         "trend": st.column_config.LineChartColumn(f"{RATE_DEFINITIONS[table_rate].label} per week", y_min=0),
     },
 )

@@ -8,6 +8,7 @@ from journey.plan import journeys, map_export
 from journey.plan.charts import emotion_chart
 from journey.plan.maps import compare_pair, comparison_html, map_html
 from ui.db import db_session
+from ui.empty import import_metrics_link
 from ui.loaders import load_comparison, load_map_view
 from ui.pickers import journey_picker
 from ui.widgets import map_downloads, show_findings
@@ -45,9 +46,10 @@ with map_tab:
         st.altair_chart(emotion_chart(journey_map), width="stretch", key="map_emotion_chart")
         if not journey_map.has_rates:
             st.caption(
-                "No metrics for this journey yet: import an ESP export on the Metrics page to see each stage's "
-                "latest open, click, conversion and unsubscribe rates here."
+                "No metrics for this journey yet: import your email service's export on the Import metrics "
+                "page to see each stage's latest open, click, conversion and unsubscribe rates here."
             )
+            import_metrics_link()
         st.html(map_html(journey_map))
     with st.form("map_future_form"):
         st.markdown(

@@ -5,10 +5,12 @@ import streamlit as st
 from journey.core.fields import MAX_NAME
 from journey.core.text import escape_markdown, plural
 from journey.plan import demo, journeys, personas, transfer
+from ui.current import journey_query, set_current_journey
 from ui.db import db_session
 from ui.editor import new_journey_form
+from ui.empty import load_demo_button
 from ui.navigation import page_path
-from ui.pickers import CURRENT_JOURNEY, follow_journey
+from ui.pickers import follow_journey
 from ui.widgets import journey_download, journeys_table
 from ui.writes import attempt, run_write
 
@@ -25,8 +27,10 @@ if summaries:
     journeys_table(summaries)
 else:
     st.info(
-        "No journeys yet. Create your first one below: the five-stage starter gives you stages, lanes and 19 ready-made emails to adapt."
+        "No journeys yet. Create your first one below: the five-stage starter gives you stages, lanes and 19 ready-made emails to adapt. "
+        "Or look around the demo journey first."
     )
+    load_demo_button(key="journeys_demo")
 
 create_tab, manage_tab, import_tab = st.tabs(
     [
@@ -44,13 +48,10 @@ with manage_tab:
         st.caption("Nothing to manage yet.")
     else:
         by_id = {s.id: s for s in summaries}
-        chosen = follow_journey(
-            "journeys_manage", "Journey", {i: s.name for i, s in by_id.items()}, follow=False
-        )
+        chosen = follow_journey("journeys_manage", "Journey", {i: s.name for i, s in by_id.items()})
         summary = by_id[chosen]
         if st.button("✏️ Open in the editor", key="journeys_open"):
-            st.session_state[CURRENT_JOURNEY] = chosen
-            st.switch_page(page_path("editor"))
+            st.switch_page(page_path("editor"), query_params=journey_query())
 
         st.markdown("**Duplicate**")
         copy_name = st.text_input(
@@ -65,7 +66,7 @@ with manage_tab:
         if st.button("Duplicate", key="journeys_duplicate") and (
             copy := run_write(journeys.duplicate_journey, chosen, name=copy_name, as_future_state=as_future)
         ):
-            st.session_state[CURRENT_JOURNEY] = copy.id
+            set_current_journey(copy.id)
             st.toast(f"Created “{escape_markdown(copy.name)}”.", icon="✅")
             st.rerun()
 
@@ -91,7 +92,7 @@ with import_tab:
         if payload is not None and (
             new_id := run_write(transfer.import_journey, payload, refusal="Nothing was imported. {}")
         ):
-            st.session_state[CURRENT_JOURNEY] = new_id
+            set_current_journey(new_id)
             st.toast("Journey imported.", icon="✅")
             st.rerun()
 

@@ -4,10 +4,10 @@ from functools import partial
 
 import streamlit as st
 
-from journey.core.text import escape_markdown
 from journey.measure import charts, review
-from journey.measure.stats import WHY_CLICKS
+from ui import review as sections
 from ui.db import db_session
+from ui.empty import no_metrics
 from ui.loaders import load_weekly_review
 from ui.pickers import journey_picker, review_week_picker
 from ui.widgets import chart_with_downloads, download, file_stem
@@ -25,42 +25,22 @@ if note := review.in_progress_note(weekly):
     st.info(note, icon="⏳")
 
 if weekly.is_empty:
-    st.info(f"No metrics for {week} yet — import a CSV on the **Import metrics** page, or pick another week.")
-else:
-    if weekly.alerts:
-        st.subheader(f"Needs attention ({len(weekly.alerts)})")
-        for alert in weekly.alerts:
-            st.warning(
-                f"**{escape_markdown(alert.stage)}**: {escape_markdown(alert.message)}  \n**Likely cause:** {alert.likely_cause}  \n"
-                f"**What to try:** {alert.what_to_try}",
-                icon="⚠️",
-            )
-    else:
-        st.success("No alerts this week: every stage is within its thresholds.", icon="✅")
-
-    st.subheader("Per stage")
-    st.caption(
-        "Changes are relative: against the previous week and against the average of the 4 weeks before."
+    no_metrics(
+        journey.id,
+        key="review_no_metrics",
+        message=f"No metrics for {week} yet: import a CSV export on the Import metrics page, or pick another week.",
     )
-    st.dataframe(review.count_rows(weekly), hide_index=True, width="stretch", key="review_counts")
-    st.dataframe(review.rate_rows(weekly), hide_index=True, width="stretch", key="review_rates", height=400)
+else:
+    # Alerts first, then the A/B verdicts, then the tables and charts: what needs a decision on top.
+    sections.alerts(weekly)
+    sections.ab_tests(weekly)
+    sections.stage_tables(weekly)
     chart_with_downloads(
         charts.stage_rates_chart, rates_frame, stem=f"{stem}-rates", key="review_stage_rates", width="stretch"
     )
     chart_with_downloads(
         charts.funnel_chart, funnel_frame, stem=f"{stem}-funnel", key="review_funnel", width="stretch"
     )
-
-    st.subheader("A/B tests")
-    if not weekly.ab_tests:
-        st.caption("No A/B test sent this week.")
-    for test in weekly.ab_tests:
-        st.markdown(f"**{escape_markdown(test.email)}** ({escape_markdown(test.stage)})")
-        st.dataframe(
-            review.variant_rows(test), hide_index=True, width="stretch", key=f"review_ab_{test.email_id}"
-        )
-        (st.success if test.verdict.winner else st.info)(escape_markdown(test.verdict.message))
-        st.caption(WHY_CLICKS)
 
 # Team notes, versioned: the version loaded with the text travels with the draft.
 note_key = f"review_note_{journey.id}_{week}"

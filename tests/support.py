@@ -153,13 +153,15 @@ def smtp_env(monkeypatch) -> Callable[[int], None]:
 # --- AppTest pages ----------------------------------------------------------------------------------
 
 
-def open_page(name: str, **state: Any) -> AppTest:
-    """Open the page registered as `name` (ui.navigation) through app.py's navigation."""
+def open_page(name: str, *, query: Mapping[str, str] | None = None, **state: Any) -> AppTest:
+    """Open the page registered as `name` (ui.navigation) through app.py's navigation; `query` is the
+    URL's query string (`{"journey": "7"}` for `/name?journey=7`)."""
     from streamlit.testing.v1 import AppTest
 
     from ui.navigation import page_path
 
     at = AppTest.from_file(APP_PATH, default_timeout=PAGE_TIMEOUT_S)
+    at.query_params.update(query or {})
     for key, value in state.items():
         at.session_state[key] = value
     at.switch_page(page_path(name))

@@ -1,6 +1,8 @@
-"""The weekly review in a real browser: the demo's last complete week, its alerts, charts drawn, notes saved."""
+"""The weekly review in a real browser: the demo's last complete week, its alerts, the coloured stage tables,
+charts drawn, notes saved and in the Markdown download."""
 
 import re
+from pathlib import Path
 
 import pytest
 from browser_support import wait_for_app
@@ -24,6 +26,12 @@ def test_weekly_review_draws_its_charts_and_saves_notes(start_app, page):
     page.get_by_text("Needs attention").wait_for()
     page.get_by_text("Unsubscribe rate").first.wait_for()
     page.get_by_text("B wins").first.wait_for()
+    # The stage tables: the good and bad changes painted green and red, the sign kept in the text.
+    bad = page.locator(".review-stages td.bad").first
+    bad.wait_for()
+    assert bad.evaluate("e => getComputedStyle(e).color") == "rgb(166, 27, 27)"
+    assert bad.inner_text()[0] in "+-"
+    expect(page.locator(".review-stages h3")).to_have_count(5)
 
     drawn = page.locator(".vega-embed canvas, .vega-embed svg.marks")
     drawn.nth(1).wait_for(state="visible")
@@ -39,6 +47,13 @@ def test_weekly_review_draws_its_charts_and_saves_notes(start_app, page):
     notes.press("Control+Enter")
     page.get_by_role("button", name="Save notes").click()
     page.get_by_text("Saved version 1.").wait_for()
+
+    with page.expect_download() as download:  # the Markdown is built on the click, with the notes as typed
+        page.get_by_role("button", name="Markdown").click()
+    exported = Path(download.value.path()).read_text(encoding="utf-8")
+    assert "Cut Retention to one email a week; ship subject B." in exported
+    assert "## A/B tests" in exported
+    assert " pp (" in exported  # the changes in percentage points
 
     page.reload()
     wait_for_app(page)

@@ -43,14 +43,17 @@ def dataset(spec: dict) -> list[dict]:
 def test_stage_rates_chart_groups_rates_per_stage_in_journey_order_with_definitions():
     frame = charts.stage_rates_frame(STAGES)
     spec = charts.stage_rates_chart(frame).to_dict()
-    assert spec["mark"]["type"] == "bar"
-    enc = encoding(spec)
-    assert enc["x"]["field"] == "stage"
-    assert enc["x"]["sort"] == ["Awareness", "=Decision", "Retention"]
-    assert enc["xOffset"]["field"] == "rate"
-    assert enc["y"]["field"] == "value"
-    assert enc["y"]["axis"]["format"] == "%"
-    assert {"stage", "rate", "value_text", "numerator", "denominator", "definition"} <= tooltip_fields(spec)
+    engagement = spec["vconcat"][0]
+    assert engagement["mark"]["type"] == "bar"
+    enc = engagement["encoding"]
+    assert enc["y"]["field"] == "stage"
+    assert enc["y"]["sort"] == ["Awareness", "=Decision", "Retention"]
+    assert enc["yOffset"]["field"] == "rate"
+    assert enc["x"]["field"] == "value"
+    assert enc["x"]["axis"]["format"] == "~%"
+    assert {"stage", "rate", "value_text", "numerator", "denominator", "definition"} <= tooltip_fields(
+        engagement
+    )
     rows = {(r["stage"], r["rate_name"]): r for r in dataset(spec)}
     awareness_open = rows[("Awareness", "open_rate")]
     assert awareness_open["value"] == pytest.approx(0.45)
@@ -60,6 +63,40 @@ def test_stage_rates_chart_groups_rates_per_stage_in_journey_order_with_definiti
     retention_click = rows[("Retention", "click_rate")]
     assert retention_click["value"] is None
     assert retention_click["value_text"] == "–"
+
+
+def test_outcome_and_risk_rates_each_get_their_own_scale_beside_the_engagement_rates():
+    """A 0.3 % unsubscribe rate gets a panel and a scale of its own, not a sliver beside a 45 % open rate."""
+    spec = charts.stage_rates_chart(charts.stage_rates_frame(STAGES)).to_dict()
+    assert spec["resolve"]["scale"]["x"] == "independent"
+    panels = spec["vconcat"]
+    filters = [panel["transform"][0]["filter"] for panel in panels]
+    assert filters[0] == {"field": "rate_name", "oneOf": ["open_rate", "click_rate", "click_to_open_rate"]}
+    assert [f.get("equal") for f in filters[1:]] == [
+        "conversion_rate",
+        "unsubscribe_rate",
+        "bounce_rate",
+        "complaint_rate",
+    ]
+    assert [p["title"] for p in panels] == [
+        "Engagement",
+        "Conversion rate (own scale)",
+        "Unsubscribe rate (own scale)",
+        "Bounce rate (own scale)",
+        "Spam complaint rate (own scale)",
+    ]
+    for panel in panels[1:]:
+        assert "yOffset" not in panel["encoding"]
+        assert panel["encoding"]["y"]["field"] == "stage"
+        assert "scale" not in panel["encoding"]["x"]  # each fits its own values
+        assert panel["encoding"]["x"]["axis"]["format"] == "~%"  # 0.25 %, not "0 %" on every tick
+    assert all(p["width"] == "container" for p in panels)  # stretches to the page, phone included
+
+
+def test_a_frame_of_outcome_rates_only_draws_no_empty_engagement_panel():
+    frame = charts.stage_rates_frame(STAGES, ["unsubscribe_rate", "complaint_rate"])
+    panels = charts.stage_rates_chart(frame).to_dict()["vconcat"]
+    assert [p["transform"][0]["filter"]["equal"] for p in panels] == ["unsubscribe_rate", "complaint_rate"]
 
 
 def test_stage_trend_chart_draws_a_line_per_stage_and_a_panel_per_rate():

@@ -268,12 +268,14 @@ def test_dry_run_prints_what_each_email_will_change(cli_db, run):
     lines = [" ".join(line.split()) for line in done.stdout.splitlines()]  # the table's padding aside
     start = lines.index("6 rows → 3 emails in “Onboarding”: 3 new days, 1 updated, 1 row skipped")
     assert lines[start + 1 : start + 8] == [
-        "Rows In the file Email in the journey New days Updated days Skipped",
+        "Rows In the file Email in the journey New days Updated days Skipped A/B test",
         "2 Welcome email #1 (Nov) Welcome 1 (Awareness) 0 1",
         "3 Welcome 2 Welcome 2 (Awareness) 1 0",
         "4 Welcome 2 Welcome 2 (Awareness) 1 0",
-        "5 Case study (A) Case study / A (Consideration) 1 0",
-        "6 Case study (B) Case study / B (Consideration) 1 0",
+        "5 Case study (A) Case study / A (Consideration) 1 0 "
+        "A/B test: “Case study (A)” is variant A of “Case study”, beside “Case study (B)”",
+        "6 Case study (B) Case study / B (Consideration) 1 0 "
+        "A/B test: “Case study (B)” is variant B of “Case study”, beside “Case study (A)”",
         "7 Black Friday teaser no match 0 0 no email named “Black Friday teaser” in this journey",
     ]
     as_json = json.loads(

@@ -122,7 +122,7 @@ def test_digest_of_every_journey_with_metrics_arrives_with_stages_alerts_and_inl
     for alert in alerts:
         assert alert in shown_html
         assert alert in text
-    assert shown_html.index(alerts[0]) < shown_html.index("Counts")  # the alerts come first
+    assert shown_html.index(alerts[0]) < shown_html.index("This week per stage")  # the alerts come first
     assert "Dormant" not in shown_html
     assert "Dormant" not in text
 

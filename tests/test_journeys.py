@@ -3,6 +3,7 @@
 import pytest
 from sqlalchemy import func, select
 from sqlmodel import Session
+from support import make_journey
 
 from db.models import Email, EmailVariant, MetricDaily, Stage
 from journey.core.errors import DuplicateName, InvalidInput, StaleEdit
@@ -189,3 +190,35 @@ def test_duplicate_as_future_state_copies_stages_emails_and_remembers_the_source
     copied = journeys.variants_by_email(session, [duplicate.emails[0].id])[duplicate.emails[0].id]
     assert [v.subject for v in copied] == ["Shorter"]
     assert {e.id for e in duplicate.emails}.isdisjoint({e.id for e in original.emails})
+
+
+def _metric_day(session: Session, email_id: int, day: str) -> None:
+    from datetime import date
+
+    session.add(MetricDaily(email_id=email_id, day=date.fromisoformat(day), sent=10, delivered=10))
+    session.flush()
+
+
+def test_a_fresh_session_opens_the_journey_with_the_latest_metric_day_not_the_newest_journey(session):
+    old = make_journey(session, "Old", stages={"Awareness": ["Welcome"]})
+    recent = make_journey(session, "Recent", stages={"Awareness": ["Welcome"]})
+    make_journey(session, "Newest, empty", stages={"Awareness": ["Welcome"]})
+    _metric_day(session, old.emails["Welcome"].id, "2026-11-01")
+    _metric_day(session, recent.emails["Welcome"].id, "2026-11-20")
+    _metric_day(session, old.emails["Welcome"].id, "2026-11-19")
+    assert journeys.default_journey_id(session) == recent.id
+
+
+def test_of_journeys_with_metrics_on_the_same_latest_day_the_newest_opens(session):
+    first = make_journey(session, "First", stages={"Awareness": ["Welcome"]})
+    second = make_journey(session, "Second", stages={"Awareness": ["Welcome"]})
+    for made in (second, first):
+        _metric_day(session, made.emails["Welcome"].id, "2026-11-20")
+    assert journeys.default_journey_id(session) == second.id
+
+
+def test_without_metrics_the_newest_journey_opens_and_without_journeys_none(session):
+    assert journeys.default_journey_id(session) is None
+    make_journey(session, "Alpha")
+    newest = make_journey(session, "Beta")
+    assert journeys.default_journey_id(session) == newest.id

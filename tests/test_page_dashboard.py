@@ -1,9 +1,10 @@
 """The Metrics dashboard page (AppTest): filters, the four charts, the email table and the empty states."""
 
 import pytest
-from support import in_db, make_persona, run_page
+from support import in_db, make_persona, open_page, run_page, texts
 
 from journey.plan import journeys
+from journey.plan.demo_content import DEMO_JOURNEY
 from journey.plan.demo_metrics import load_demo_metrics
 
 
@@ -55,11 +56,24 @@ def test_a_persona_no_journey_follows_says_so(app_db):
     assert not at.get("vega_lite_chart")
 
 
-def test_a_journey_without_metrics_points_to_the_import_page(app_db):
+def test_a_journey_without_metrics_links_to_the_import_page_and_offers_the_demo(app_db):
     seed(app_db, with_metrics=False)
-    at = run_page("dashboard")
-    assert "import a CSV on the **Import metrics** page" in at.info[0].value
+    at = open_page("dashboard")
+    assert not at.exception
+    assert "No metrics for this journey yet" in at.info[0].value
+    assert "python -m" not in texts(at)
+    (link,) = at.get("page_link")
+    journey_id = at.selectbox(key="dashboard_journey").value
+    assert (link.proto.label, link.proto.page) == ("Import metrics", "import_metrics")
+    assert link.proto.query_string == f"journey={journey_id}"
     assert not at.get("vega_lite_chart")
+
+    at.button(key="dashboard_no_metrics_demo").click().run()  # the demo journey, loaded and opened
+    assert not at.exception
+    with in_db(app_db) as session:
+        demo_id = journeys.get_journey_by_name(session, DEMO_JOURNEY["name"]).id
+    assert at.selectbox(key="dashboard_journey").value == demo_id
+    assert len(at.get("vega_lite_chart")) == 3
 
 
 @pytest.mark.parametrize("rates", [pytest.param(["bounce_rate"], id="one-rate")])
@@ -77,10 +91,41 @@ def test_metrics_changed_elsewhere_show_on_the_next_rerun_without_a_stale_cache(
     from db.models import MetricDaily
 
     seed(app_db)
-    at = run_page("dashboard")
+    at = open_page("dashboard")
     assert len(at.get("vega_lite_chart")) == 3
     with in_db(app_db) as session:
         session.execute(delete(MetricDaily))
     at.run()
     assert not at.exception
     assert "No metrics for this journey yet" in at.info[0].value
+
+
+def test_the_email_table_holds_numbers_shown_in_the_one_rate_format(app_db):
+    """Rates stay numbers (so a column sorts as numbers, not as text), in per cent, shown as format_rate
+    writes them ("27.8 %"; a column with a rate under 1 % keeps its second decimal) and "–" when undefined."""
+    import json
+
+    from journey.core.text import format_rate
+    from journey.measure.charts import EMAIL_RATES
+
+    seed(app_db)
+    at = run_page("dashboard")
+    table = at.dataframe[0]
+    frame = table.value
+    numeric = ("sent", "delivered", "conversions", "revenue", *EMAIL_RATES)
+    assert all(frame[name].dtype.kind in "if" for name in numeric), frame.dtypes
+    columns = json.loads(table.proto.columns)
+    assert {name: columns[name]["type_config"]["type"] for name in numeric} == dict.fromkeys(
+        numeric, "number"
+    )
+    assert columns["revenue"]["label"] == "Revenue"
+    assert table.proto.placeholder == "–"
+    for name in EMAIL_RATES:
+        printf = columns[name]["type_config"]["format"]
+        assert printf in ("%.1f %%", "%.2f %%"), printf
+        for percent in frame[name].dropna():
+            shown = printf % percent  # Python's printf reads "%.1f %%" as the table's sprintf does
+            expected = format_rate(percent / 100)
+            assert shown == expected or (printf == "%.2f %%" and percent >= 1), (name, shown, expected)
+    assert columns["open_rate"]["type_config"]["format"] == "%.1f %%"  # 48.3 %
+    assert columns["unsubscribe_rate"]["type_config"]["format"] == "%.2f %%"  # 0.21 %, never 0.2 %

@@ -3,12 +3,19 @@
 from support import click, in_db, open_page, texts
 
 from journey.plan import demo, journeys
+from journey.plan.demo_content import DEMO_JOURNEY
 
 
 def test_empty_workspace_says_what_to_do(app_db):
     at = open_page("journeys")
     assert not at.exception
     assert "No journeys yet" in texts(at)
+    at.button(key="journeys_demo").click().run()  # the demo journey, as `python -m journey demo` loads it
+    assert not at.exception
+    with in_db(app_db) as session:
+        assert [s.name for s in journeys.list_journeys(session)] == [DEMO_JOURNEY["name"]]
+    assert "No journeys yet" not in texts(at)
+    assert "journeys_demo" not in [b.key for b in at.button]
 
 
 def test_the_list_shows_stage_and_email_counts(app_db):

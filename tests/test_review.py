@@ -6,6 +6,7 @@ import pytest
 
 from db.models import EmailVariant, MetricDaily, Setting
 from journey.core.errors import InvalidInput, StaleEdit
+from journey.core.text import format_amount, format_rate, rate_decimals
 from journey.measure import review
 from journey.measure.metrics import Counts
 from journey.measure.review import Thresholds, stage_alerts
@@ -301,11 +302,199 @@ def test_page_tables_hold_counts_per_stage_and_each_rate_with_both_changes(revie
     assert [row["Stage"] for row in counts] == ["Welcome", "Keep"]
     assert counts[1]["Delivered"] == "1,000"
     assert counts[1]["Alerts"] == "⚠️ 3"
-    rates = {(row["Stage"], row["Rate"]): row for row in review.rate_rows(reviewed)}
-    keep_clicks = rates[("Keep", "Click rate")]
-    assert keep_clicks["This week"] == "2.0 %"
-    assert keep_clicks["Previous week"] == "5.0 %"
-    assert keep_clicks["vs previous"] == "-60 %"
-    assert keep_clicks["4-week average"] == "4.2 %"
-    assert keep_clicks["vs 4-week average"] == "-53 %"
-    assert rates[("Welcome", "Click rate")]["Previous week"] == "–"
+    assert "Conversions" not in counts[1]  # no import of this journey carries conversions
+    assert "Revenue" not in counts[1]  # nor revenue
+    keep = reviewed.stages[1]
+    rates = {row.cells["Rate"]: row for row in review.stage_rows(reviewed, keep)}
+    assert list(rates) == [
+        "Open rate",
+        "Click rate",
+        "Click-to-open rate",
+        "Unsubscribe rate (lower is better)",
+        "Bounce rate (lower is better)",
+    ]
+    clicks = rates["Click rate"]
+    assert clicks.cells["This week"] == "2.0 %"
+    assert clicks.cells["Previous week"] == "5.0 %"
+    assert clicks.cells["vs previous week"] == "-3.0 pp (-60 %)"
+    assert clicks.cells["4-week average"] == "4.2 %"
+    assert clicks.cells["vs 4-week average"] == "-2.3 pp (-53 %)"  # 2 % − 4.25 %, from the exact rates
+    assert clicks.cells["Definition"] == "clicks ÷ delivered"
+    assert clicks.tones == {"vs previous week": "bad", "vs 4-week average": "bad"}
+    unsubscribes = rates["Unsubscribe rate (lower is better)"]  # 0.10 % → 0.80 %: up is bad
+    assert unsubscribes.cells["vs previous week"] == "+0.70 pp (+700 %)"
+    assert unsubscribes.tones["vs previous week"] == "bad"
+    assert "vs previous week" not in rates["Open rate"].tones  # 40 % both weeks: flat, no colour
+    welcome = {row.cells["Rate"]: row for row in review.stage_rows(reviewed, reviewed.stages[0])}
+    assert welcome["Click rate"].cells["Previous week"] == "–"
+    assert welcome["Click rate"].cells["vs previous week"] == "–"
+    assert welcome["Click rate"].tones == {}
+
+
+@pytest.mark.parametrize(
+    ("name", "now", "reference", "text", "tone"),
+    [
+        pytest.param("open_rate", 0.312, 0.300, "+1.2 pp (+4 %)", "good", id="rate-up-where-up-is-good"),
+        pytest.param("click_rate", 0.03, 0.04, "-1.0 pp (-25 %)", "bad", id="rate-down-where-up-is-good"),
+        pytest.param(
+            "unsubscribe_rate", 0.002, 0.004, "-0.20 pp (-50 %)", "good", id="unsubscribes-down-is-good"
+        ),
+        pytest.param("bounce_rate", 0.03, 0.02, "+1.0 pp (+50 %)", "bad", id="bounces-up-is-bad"),
+        pytest.param("complaint_rate", 0.0015, 0.001, "+0.05 pp (+50 %)", "bad", id="complaints-up-is-bad"),
+        pytest.param(
+            "open_rate", 0.303, 0.300, "+0.3 pp (+1 %)", None, id="flat-within-2-percent-uncoloured"
+        ),
+        pytest.param("click_rate", 0.0, 0.0, "+0.0 pp", None, id="nothing-both-weeks-is-flat"),
+        pytest.param("click_rate", 0.02, 0.0, "+2.0 pp", "good", id="from-zero-no-relative-change"),
+        pytest.param("click_rate", None, 0.04, "–", None, id="nothing-delivered-this-week"),
+        pytest.param("click_rate", 0.04, None, "–", None, id="nothing-delivered-before"),
+    ],
+)
+def test_a_rate_change_is_in_points_with_the_relative_change_and_toned_by_the_good_direction(
+    name, now, reference, text, tone
+):
+    change = review.rate_change(name, now, reference)
+    assert (change.text, change.tone) == (text, tone)
+
+
+def test_an_amount_change_is_relative_and_more_is_good():
+    assert review.amount_change(120.0, 100.0).text == "+20 %"
+    assert review.amount_change(120.0, 100.0).tone == "good"
+    assert review.amount_change(80.0, 100.0).tone == "bad"
+    assert review.amount_change(None, 100.0).text == "–"
+    assert review.amount_change(5.0, 0.0).text == "–"  # no relative change from nothing
+
+
+def test_a_stage_with_nothing_delivered_this_week_shows_dashes_and_no_colour():
+    before = week(revenue=500.0)
+    quiet = review.StageReview.of(1, "Retention", Counts(), before, before + before + before + before)
+    weekly = review.WeeklyReview(1, "Shop", "2026-W47", None, [quiet], [], DEFAULTS)
+    rows = review.stage_rows(weekly, quiet)
+    assert all(row.cells["This week"] == "–" for row in rows if row.cells["Rate"] != "Revenue")
+    assert all(row.cells["vs previous week"] == "–" for row in rows if row.cells["Rate"] != "Revenue")
+    revenue = next(row for row in rows if row.cells["Rate"] == "Revenue")
+    assert (revenue.cells["This week"], revenue.cells["vs previous week"]) == ("0.00", "-100 %")
+    assert revenue.tones["vs previous week"] == "bad"
+    assert [row.tones for row in rows if row.cells["Rate"] != "Revenue"] == [{}] * (len(rows) - 1)
+    assert not review.stage_is_quiet(quiet)
+
+
+def test_revenue_and_conversions_show_per_stage_only_where_imported():
+    sold = review.StageReview.of(
+        1,
+        "Decision",
+        week(revenue=1_234.5),
+        week(revenue=1_000.0),
+        week(revenue=4_000.0) + week() + week() + week(),
+    )
+    plain = review.StageReview.of(2, "Advocacy", week(conversions=0), week(conversions=0), Counts())
+    weekly = review.WeeklyReview(1, "Shop", "2026-W47", None, [sold, plain], [], DEFAULTS)
+    assert weekly.has_revenue
+    assert weekly.has_conversions
+    counts = review.count_rows(weekly)
+    assert (counts[0]["Conversions"], counts[0]["Revenue"], counts[0]["Revenue per recipient"]) == (
+        "100",
+        "1,234.50",
+        "0.12",  # 1,234.50 ÷ 10,000 delivered
+    )
+    rows = {row.cells["Rate"]: row.cells for row in review.stage_rows(weekly, sold)}
+    assert rows["Revenue"]["This week"] == "1,234.50"
+    assert rows["Revenue"]["4-week average"] == "1,000.00"  # 4,000 over the four weeks, per week
+    assert rows["Revenue"]["vs previous week"] == "+23 %"
+    assert rows["Revenue per recipient"]["Previous week"] == "0.10"
+    assert rows["Revenue per recipient"]["4-week average"] == "0.10"  # 4,000 ÷ 40,000 delivered
+    assert "Conversion rate" in rows
+    plain_rows = [row.cells["Rate"] for row in review.stage_rows(weekly, plain)]
+    assert "Revenue" not in plain_rows  # this stage has none
+
+    without = review.StageReview.of(3, "Keep", Counts(sent=10, delivered=10), Counts(), Counts())
+    bare = review.WeeklyReview(1, "Shop", "2026-W47", None, [without], [], DEFAULTS)
+    assert "Revenue" not in review.count_rows(bare)[0]
+    assert "Conversions" not in review.count_rows(bare)[0]
+    assert "Conversion rate" not in [row.cells["Rate"] for row in review.stage_rows(bare, without)]
+
+
+def test_every_ab_test_is_one_row_per_variant_in_one_table_with_its_verdict(reviewed):
+    rows = review.ab_rows(reviewed)
+    assert [(r["Email"], r["Stage"], r["Variant"]) for r in rows] == [
+        ("Hello", "Welcome", "A"),
+        ("Hello", "Welcome", "B"),
+    ]
+    assert (rows[1]["Sent"], rows[1]["Delivered"]) == (642, 642)
+    assert rows[1]["Click rate"] == pytest.approx(58 / 642)
+    assert [r["Result"] for r in rows] == ["Lost", "🏆 Winner"]
+    assert rows[0]["Subject"] == "(the email's own)"
+    assert rows[1]["Subject"] == "Your guide is inside"
+    assert all(r["Verdict"] == reviewed.ab_tests[0].verdict.message for r in rows)
+    assert review.ab_winners(reviewed) == reviewed.ab_tests
+
+
+def test_the_exports_carry_the_page_tables_numbers_and_html_colours_them(reviewed):
+    markdown = review.review_markdown(reviewed)
+    page = review.review_html(reviewed)
+    for stage in reviewed.stages:
+        for row in review.stage_rows(reviewed, stage):
+            line = "| " + " | ".join(row.cells.values()) + " |"
+            assert line in markdown
+            for column, text in row.cells.items():
+                assert text in page, (column, text)
+    assert (
+        "| Hello | Welcome | B | 642 | 642 | 49.8 % | 9.0 % | 🏆 Winner | Your guide is inside |" in markdown
+    )
+    assert "<td class='bad'>-3.0 pp (-60 %)</td>" in page  # Keep's click rate against the week before
+    assert "<td class='bad'>+0.70 pp (+700 %)</td>" in page  # its unsubscribes, where up is bad
+    assert "td.good {" in page
+    assert "td.bad {" in page
+    assert (
+        markdown.index("## Alerts")
+        < markdown.index("## A/B tests")
+        < markdown.index("## This week per stage")
+    )
+    assert page.index("<h2>Alerts") < page.index("<h2>A/B tests") < page.index("<h2>This week per stage")
+
+
+def test_the_pages_stage_tables_give_each_definition_on_hover_and_say_when_a_stage_was_quiet():
+    quiet = review.StageReview.of(1, "Win-back", Counts(), Counts(), Counts())
+    busy = review.StageReview.of(2, "Keep", week(), week(), week() + week() + week() + week())
+    weekly = review.WeeklyReview(
+        1, "Shop", "2026-W47", review.resolve_week("2026-W47"), [quiet, busy], [], DEFAULTS
+    )
+    page = review.stage_sections_html(weekly, definitions=False)
+    assert "<h3>Win-back <small>· 0 emails delivered</small></h3>\n<p>Nothing sent this week" in page
+    assert "<td title='clicks ÷ delivered'>Click rate</td>" in page
+    assert "Definition</th>" not in page
+    assert "<th class='text'>Definition</th>" in review.review_html(weekly)  # the printable page has no hover
+    assert "Nothing sent this week nor in the four weeks before." in review.review_markdown(weekly)
+
+
+def test_a_week_in_progress_does_not_compare_its_revenue_so_far_with_whole_weeks():
+    sold = review.StageReview.of(
+        1, "Decision", week(revenue=300.0), week(revenue=1_000.0), week(revenue=4_000.0)
+    )
+    period = review.resolve_week("2026-W47")
+    tuesday = period.start + timedelta(days=1)
+    weekly = review.WeeklyReview(1, "Shop", "2026-W47", period, [sold], [], DEFAULTS, as_of=tuesday)
+    assert not weekly.is_complete
+    rows = {row.cells["Rate"]: row for row in review.stage_rows(weekly, sold)}
+    assert rows["Revenue"].cells["This week"] == "300.00"
+    assert rows["Revenue"].cells["vs previous week"] == "–"
+    assert rows["Revenue"].tones == {}
+    assert rows["Revenue"].cells["Definition"] == "revenue so far this week"
+    assert rows["Revenue per recipient"].cells["vs previous week"] == "-70 %"  # a ratio: comparable
+
+
+def test_rates_and_amounts_read_one_way_everywhere():
+    assert [rate_decimals(v) for v in (0.278, 0.01, 0.0099, 0.0015, 0.0)] == [1, 1, 2, 2, 1]
+    assert [format_rate(v) for v in (0.278, 0.0015, 0.0)] == ["27.8 %", "0.15 %", "0.0 %"]  # the same rule
+    assert (format_amount(1234.5), format_amount(0.0), format_amount(None)) == ("1,234.50", "0.00", "–")
+
+
+def test_the_stage_tables_html_escapes_the_names_the_team_typed():
+    hostile = "<img src=x onerror=alert(1)>"
+    stage = review.StageReview.of(1, hostile, week(), week(), week())
+    weekly = review.WeeklyReview(
+        1, "Shop", "2026-W47", review.resolve_week("2026-W47"), [stage], [], DEFAULTS
+    )
+    for page in (review.stage_sections_html(weekly, definitions=False), review.review_html(weekly)):
+        assert "<img" not in page
+        assert "&lt;img src=x onerror=alert(1)&gt;" in page

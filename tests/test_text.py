@@ -1,5 +1,5 @@
 """Shared text helpers: offset → line, lane items, the CSV formula escaper, encoding detection, plurals,
-Markdown escaping."""
+Markdown escaping, the rate column format."""
 
 import pytest
 
@@ -12,6 +12,7 @@ from journey.core.text import (
     line_column,
     line_of,
     plural,
+    rate_column_format,
     unescape_formula,
 )
 
@@ -123,3 +124,17 @@ def test_plural_writes_the_count_with_the_right_noun(count, words, expected):
 )
 def test_escape_markdown_shows_the_words_as_written(text, expected):
     assert escape_markdown(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("rates", "expected"),
+    [
+        pytest.param([0.483, 0.05, None], "%.1f %%", id="engagement-rates-one-decimal"),
+        pytest.param([0.0021, 0.0015], "%.2f %%", id="all-under-1-percent"),
+        pytest.param([0.0041, 0.042], "%.2f %%", id="one-under-1-percent-keeps-the-second-decimal"),
+        pytest.param([0.0, 0.3], "%.1f %%", id="zero-is-not-under-1-percent"),
+        pytest.param([None, float("nan")], "%.1f %%", id="nothing-defined"),
+    ],
+)
+def test_rate_column_format_keeps_format_rates_decimals_for_the_whole_column(rates, expected):
+    assert rate_column_format(rates) == expected

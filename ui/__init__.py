@@ -5,10 +5,13 @@
     forms       forms that keep what was typed, a refusal beside its field
     loaders     cached reads (load_…), keyed on the workspace's data stamp
     pickers     the journey picker (it follows the user), persona and week pickers
+    current     the current journey: kept across pages and in the URL (?journey=ID)
+    empty       empty states: a page link or the demo journey's button, never a shell command
     widgets     findings, downloads, charts with their downloads
     studio, previews, variants, send    the email studio
     components  first-party custom components (v2): the code editor, the email preview
     imports     the metrics import
+    review      the weekly review's sections: alerts, the A/B table, coloured tables per stage
     navigation  the page registry (and the end of Streamlit's legacy multipage mode)
 
 Pages import from these modules; nothing in journey/ or db/ knows Streamlit. Importing the package

@@ -14,9 +14,9 @@ from journey.core.fields import model_fields
 from journey.core.text import escape_markdown, plural
 from journey.plan import journeys
 from journey.plan.starter import blank_email_mjml
+from ui.current import journey_query, set_current_journey
 from ui.forms import Fields, load_form
 from ui.navigation import page_path
-from ui.pickers import CURRENT_JOURNEY
 from ui.studio import STUDIO_EMAIL
 from ui.writes import run_write
 
@@ -165,7 +165,7 @@ def email_actions(email, stage_id: int, stage_names: dict[int, str]) -> None:
         run_write(journeys.move_email, email.id, stage_id=target, index=0, rerun=True)
     if m3.button("Open in studio", key=f"{ep}studio"):
         st.session_state[STUDIO_EMAIL] = email.id
-        st.switch_page(page_path("studio"))
+        st.switch_page(page_path("studio"), query_params=journey_query())
     if m4.button("Delete email", key=f"{ep}delete"):
         run_write(journeys.delete_email, email.id, rerun=True)
 
@@ -234,6 +234,6 @@ def new_journey_form(everyone) -> None:
         keys = {"target_kpi": "journeys_new_kpi", "persona_ids": "journeys_new_personas"}
         values = form.values(NEW_JOURNEY_FIELDS, **keys)
         journey = run_write(journeys.create_journey, form="journeys_new_", **values)  # refused: reruns
-        st.session_state[CURRENT_JOURNEY] = journey.id
+        set_current_journey(journey.id)
         st.toast(f"Created “{escape_markdown(journey.name)}”. Opening the editor…", icon="✅")
-        st.switch_page(page_path("editor"))
+        st.switch_page(page_path("editor"), query_params=journey_query())

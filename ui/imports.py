@@ -24,6 +24,7 @@ from journey.measure.imports.mappings import (
 )
 from journey.measure.imports.preview import check_summary, check_table, rank_journeys
 from journey.plan import journeys
+from ui.current import set_current_journey
 from ui.db import db_session
 from ui.forms import form_errors
 from ui.pickers import journey_picker
@@ -44,7 +45,7 @@ def import_journey_picker(key: str = "import_journey"):
     """The journey picker, set first to the journey picked for the file on the previous run, if any."""
     picked = st.session_state.pop(PICK_NEXT, None)
     if picked is not None:
-        st.session_state[key] = picked
+        set_current_journey(picked)
     return journey_picker(key=key)
 
 

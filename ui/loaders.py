@@ -85,6 +85,17 @@ def load_metric_scope() -> dict:
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
+def _load_default_journey(stamp: tuple) -> int | None:
+    with db_session() as session:
+        return journeys.default_journey_id(session)
+
+
+def load_default_journey() -> int | None:
+    """The journey a fresh session opens on: the latest metrics', else the newest (None without journeys)."""
+    return _load_default_journey(data_key())
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
 def _load_journey_span(stamp: tuple, journey_id: int):
     with db_session() as session:
         span = metrics.data_range(session, metrics.MetricFilter(journey_id=journey_id))
@@ -219,6 +230,7 @@ DATA_LOADERS = (
     _load_comparison,
     _load_walkthrough,
     _load_metric_scope,
+    _load_default_journey,
     _load_journey_span,
     _load_dashboard,
     _load_weekly_review,

@@ -8,36 +8,46 @@ from journey.measure import review
 from journey.measure.weeks import iso_week_label, last_complete_week, parse_week
 from journey.plan import journeys, personas
 from journey.write.render import standard_merge_data
+from ui.current import CURRENT_JOURNEY, bad_link_warning, journey_from_url, show_journey_in_url
 from ui.db import db_session
-from ui.loaders import load_brand, load_journey_span, workspace_today
-
-CURRENT_JOURNEY = "current_journey_id"
-NO_JOURNEYS = (
-    "No journeys yet. Create one on the **Journeys** page, or load the demo with `python -m journey demo`."
-)
+from ui.empty import no_journeys
+from ui.loaders import load_brand, load_default_journey, load_journey_span, workspace_today
 
 
 def journey_picker(*, key: str, label: str = "Journey") -> journeys.JourneySummary | None:
-    """Pick a journey; the choice follows the user from page to page."""
+    """Pick a journey; the choice follows the user from page to page (ui.current). Without journeys,
+    what to do instead (ui.empty.no_journeys) and None."""
     with db_session() as session:
         summaries = journeys.list_journeys(session)
     if not summaries:
-        st.info(NO_JOURNEYS)
+        no_journeys(key=f"{key}_empty")
         return None
     by_id = {s.id: s for s in summaries}
     chosen = follow_journey(key, label, {i: s.name for i, s in by_id.items()})
     return by_id[chosen]
 
 
-def follow_journey(key: str, label: str, names: dict[int, str], *, where=None, follow: bool = True) -> int:
-    """A selectbox of journeys (id → name) that starts on the current journey; with `follow`, its choice
-    becomes the current journey."""
-    if st.session_state.get(key) not in names:
+def _follow(key: str) -> None:
+    st.session_state[CURRENT_JOURNEY] = st.session_state[key]
+
+
+def follow_journey(key: str, label: str, names: dict[int, str], *, where=None) -> int:
+    """A selectbox of journeys (id → name) on the current journey: the link's (`?journey=ID`), else the
+    one picked on any page, else the one with the latest metrics; its choice becomes the current journey
+    and goes into the URL."""
+    current, problem = journey_from_url(names)
+    if current is None:
         current = st.session_state.get(CURRENT_JOURNEY)
-        st.session_state[key] = current if current in names else next(iter(names))
-    chosen = (where or st).selectbox(label, list(names), key=key, format_func=names.get)
-    if follow:
-        st.session_state[CURRENT_JOURNEY] = chosen
+    if current not in names:
+        default = load_default_journey()
+        current = default if default in names else next(iter(names))
+    if problem:
+        bad_link_warning(problem, names[current])
+    st.session_state[CURRENT_JOURNEY] = st.session_state[key] = current
+    chosen = (where or st).selectbox(
+        label, list(names), key=key, format_func=names.get, on_change=_follow, args=(key,)
+    )
+    show_journey_in_url(chosen)
     return chosen
 
 

@@ -14,8 +14,9 @@ from journey.core.errors import StaleEdit
 from journey.core.text import escape_markdown, plural
 from journey.plan import journeys
 from journey.write.engines import convert_tags, describe
+from ui.current import set_current_journey
 from ui.db import db_session
-from ui.pickers import CURRENT_JOURNEY, journey_picker
+from ui.pickers import journey_picker
 from ui.writes import attempt, run_write
 
 STUDIO_EMAIL = "studio_email_id"  # the email open in the studio (the journey editor sets it too)
@@ -114,7 +115,8 @@ def _point_picker(email_id: int) -> None:
     """Set the journey, stage and email pickers to `email_id` (before they are drawn, or in a callback)."""
     with db_session() as session:
         stage = journeys.get_stage(session, journeys.get_email(session, email_id).stage_id)
-    st.session_state["studio_journey"] = st.session_state[CURRENT_JOURNEY] = stage.journey_id
+    set_current_journey(stage.journey_id)  # the email's journey, whatever ?journey= says
+    st.session_state["studio_journey"] = stage.journey_id
     st.session_state["studio_stage"] = stage.id
     st.session_state["studio_email"] = email_id
     st.session_state["studio_picker_for"] = email_id

@@ -9,8 +9,9 @@ import pandas as pd
 import streamlit as st
 
 from journey.core.findings import finding_text
-from journey.core.text import escape_markdown, plural
+from journey.core.text import escape_markdown, plural, rate_column_format
 from journey.measure import charts
+from journey.measure.metrics import RATE_DEFINITIONS
 from journey.plan import charts as plan_charts
 from journey.plan import map_export
 
@@ -180,3 +181,16 @@ def chart_with_downloads(build, frame, *, stem: str, key: str, **kwargs) -> None
     and, under it, its PNG and CSV downloads. The chart is built once per builder and data (cached)."""
     cached_chart(build, frame, key=key, **kwargs)
     chart_downloads(build, frame, stem=stem, key=key)
+
+
+def rates_table(frame: pd.DataFrame, rate_names, *, column_config: dict, key: str, **kwargs) -> None:
+    """A table whose `rate_names` columns hold rates as fractions: shown in per cent as format_rate writes
+    them ("27.8 %"; see rate_column_format), "–" where undefined, and sorted as the numbers they are."""
+    shown = frame.assign(**{name: frame[name] * 100 for name in rate_names})
+    rates = {}
+    for name in rate_names:
+        definition = RATE_DEFINITIONS[name]
+        rates[name] = st.column_config.NumberColumn(
+            definition.label, help=definition.help, format=rate_column_format(frame[name])
+        )
+    st.dataframe(shown, key=key, column_config={**rates, **column_config}, placeholder="–", **kwargs)

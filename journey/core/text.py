@@ -10,7 +10,8 @@
   spreadsheet shows it as text instead of running it (numbers are written as numbers, not text).
 - `format_rate(value)`: a rate for people, one decimal and a space before the sign ("27.8 %"), two under
   1 % ("0.15 %"), "–" where it is undefined; the map, the review, the dashboard, the charts and the CLI
-  all show rates this way.
+  all show rates this way. `rate_column_format(values)`: the same decimals as a sortable table column's
+  printf format (values in per cent). `format_amount(value)`: money as imported, without a currency ("1,234.50").
 - `detect_encoding(head)` / `decode_text(content)`: UTF-8 with or without BOM, UTF-16 LE/BE with a
   BOM or without one (as Excel writes it), told apart by the first bytes.
 - `sniff_delimiter(sample)`: `,` `;` or tab, by csv.Sniffer over the header and first rows.
@@ -34,7 +35,10 @@ __all__ = [
     "detect_encoding",
     "escape_formula",
     "escape_markdown",
+    "format_amount",
     "format_rate",
+    "rate_column_format",
+    "rate_decimals",
     "lane_items",
     "line_column",
     "line_of",
@@ -143,8 +147,25 @@ def format_rate(value: float | None) -> str:
     """
     if value is None:
         return "–"
-    decimals = 2 if 0 < abs(value) < 0.01 else 1
-    return f"{value * 100:.{decimals}f} %"
+    return f"{value * 100:.{rate_decimals(value)}f} %"
+
+
+def rate_decimals(value: float) -> int:
+    """The decimals `format_rate` gives a rate: 2 under 1 % (not 0), else 1 (a sortable table's column uses the most)."""
+    return 2 if 0 < abs(value) < 0.01 else 1
+
+
+def format_amount(value: float | None) -> str:
+    """An amount of money as the export gave it (no currency is imported): "1,234.50", or "–" where undefined."""
+    return "–" if value is None else f"{value:,.2f}"
+
+
+def rate_column_format(values) -> str:
+    """The printf format a table column of rates, given in per cent, shows them in, as format_rate would:
+    "%.1f %%" ("27.8 %"), or "%.2f %%" for the whole column when any of its rates is under 1 %, so none
+    loses format_rate's second decimal. Undefined rates (None, NaN) are skipped (the table shows "–")."""
+    decimals = max((rate_decimals(v) for v in values if v is not None and v == v), default=1)
+    return f"%.{decimals}f %%"
 
 
 # --- CSV cells -------------------------------------------------------------------------------

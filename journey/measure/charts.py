@@ -27,7 +27,11 @@ from journey.measure.metrics import (
 )
 from journey.measure.weeks import Period, iso_week, week_label
 
-DEFAULT_RATES = ("open_rate", "click_rate", "click_to_open_rate", "conversion_rate", "unsubscribe_rate")
+# Engagement rates (tens of per cent) share one scale; each outcome and risk rate (often under 1 %) gets
+# its own, so a 0.3 % unsubscribe rate is not an invisible bar beside a 60 % open rate.
+ENGAGEMENT_RATES = ("open_rate", "click_rate", "click_to_open_rate")
+OWN_SCALE_RATES = ("conversion_rate", "unsubscribe_rate", "bounce_rate", "complaint_rate")
+DEFAULT_RATES = (*ENGAGEMENT_RATES, *OWN_SCALE_RATES)
 TREND_RATES = ("open_rate", "click_rate", "unsubscribe_rate")
 FUNNEL_STEPS = ["Reached", "Opened", "Clicked", "Converted"]
 
@@ -108,21 +112,54 @@ def _rate_order(frame: pd.DataFrame) -> list[str]:
     return [RATE_DEFINITIONS[n].label for n in RATE_DEFINITIONS if n in names]
 
 
-def stage_rates_chart(frame: pd.DataFrame) -> alt.Chart:
-    """Each stage's rates side by side (grouped bars), stages in journey order."""
-    rates = _rate_order(frame)
-    return (
-        alt.Chart(frame, title="Rates per stage")
-        .mark_bar()
-        .encode(
-            x=alt.X("stage:N", sort=_stage_order(frame), title="Stage", axis=alt.Axis(labelAngle=0)),
-            xOffset=alt.XOffset("rate:N", sort=rates),
-            y=alt.Y("value:Q", title="Rate", axis=alt.Axis(format="%")),
-            color=alt.Color("rate:N", sort=rates, title="Rate"),
-            tooltip=_tooltip(alt.Tooltip("stage:N", title="Stage")),
-        )
-        .properties(height=320)
+# Each outcome or risk rate's bars in one colour of their own (their panel's title names the rate).
+OWN_SCALE_COLORS = {
+    "conversion_rate": "#54a24b",
+    "unsubscribe_rate": "#b279a2",
+    "bounce_rate": "#9d755d",
+    "complaint_rate": "#79706e",
+}
+
+
+def stage_rates_chart(frame: pd.DataFrame) -> alt.VConcatChart:
+    """Each stage's rates, stages in journey order (one bar per stage, so every label reads on a phone):
+    the engagement rates side by side on one scale, then one panel per outcome or risk rate (conversion,
+    unsubscribe, bounce, complaint), each on its own scale."""
+    names = [n for n in RATE_DEFINITIONS if n in set(frame["rate_name"])] if not frame.empty else []
+    engagement = [n for n in names if n not in OWN_SCALE_RATES] or ([] if names else list(ENGAGEMENT_RATES))
+    stage = alt.Y(
+        "stage:N", sort=_stage_order(frame), title=None, axis=alt.Axis(labelLimit=110, minExtent=90)
     )
+    tooltip = _tooltip(alt.Tooltip("stage:N", title="Stage"))
+    panels = []
+    if engagement:
+        labels = [RATE_DEFINITIONS[n].label for n in engagement]
+        panels.append(
+            alt.Chart(title="Engagement")
+            .transform_filter(alt.FieldOneOfPredicate(field="rate_name", oneOf=engagement))
+            .mark_bar()
+            .encode(
+                y=stage,
+                yOffset=alt.YOffset("rate:N", sort=labels),
+                x=alt.X("value:Q", title=None, axis=alt.Axis(format="~%")),
+                color=alt.Color("rate:N", sort=labels, title=None, legend=alt.Legend(orient="top")),
+                tooltip=tooltip,
+            )
+            .properties(width="container", height=alt.Step(8))
+        )
+    for name in (n for n in names if n in OWN_SCALE_RATES):
+        panels.append(
+            alt.Chart(title=f"{RATE_DEFINITIONS[name].label} (own scale)")
+            .transform_filter(alt.FieldEqualPredicate(field="rate_name", equal=name))
+            .mark_bar(color=OWN_SCALE_COLORS[name])
+            .encode(
+                y=stage,
+                x=alt.X("value:Q", title=None, axis=alt.Axis(format="~%", tickCount=4)),
+                tooltip=tooltip,
+            )
+            .properties(width="container", height=alt.Step(20))
+        )
+    return alt.vconcat(*panels, data=frame, title="Rates per stage").resolve_scale(x="independent")
 
 
 TREND_COLUMNS = ("week", "week_start", "week_label", *RATE_COLUMNS)
@@ -234,37 +271,40 @@ def funnel_chart(frame: pd.DataFrame) -> alt.Chart:
     )
 
 
-EMAIL_COLUMNS = (
-    "stage",
-    "email",
-    "sent",
-    "delivered",
+EMAIL_RATES = (
     "open_rate",
     "click_rate",
     "click_to_open_rate",
     "conversion_rate",
     "unsubscribe_rate",
     "bounce_rate",
-    "trend",
 )
+EMAIL_COLUMNS = ("stage", "email", "sent", "delivered", "conversions", "revenue", *EMAIL_RATES, "trend")
 
 
 def email_table_frame(
     emails: Sequence[EmailMetrics], weekly: Sequence[WeekMetrics], trend_rate: str = "click_rate"
 ) -> pd.DataFrame:
-    """Per email: counts, rates (fractions; NaN where undefined) and the weekly `trend_rate` as a list."""
+    """Per email: counts, revenue, rates (fractions; NaN where undefined) and the weekly `trend_rate` as a list.
+
+    Every column but stage, email and trend is numeric, so the table sorts each as a number.
+    """
     trend: dict[int, list[float | None]] = {}
     for week in sorted(weekly, key=lambda w: w.week_start):
         trend.setdefault(week.key, []).append(week.counts.rate(trend_rate))
     rows = []
     for email in emails:
-        row = {"stage": email.stage, "email": email.email, "sent": email.counts.sent}
-        row["delivered"] = email.counts.delivered
-        row.update({name: email.counts.rate(name) for name in EMAIL_COLUMNS[4:-1]})
+        counts = email.counts
+        row = {"stage": email.stage, "email": email.email, "sent": counts.sent, "delivered": counts.delivered}
+        row.update(conversions=counts.conversions, revenue=counts.revenue)
+        row.update({name: counts.rate(name) for name in EMAIL_RATES})
         row["trend"] = [v if v is not None else float("nan") for v in trend.get(email.email_id, [])]
         rows.append(row)
     frame = pd.DataFrame(rows, columns=list(EMAIL_COLUMNS))
-    for name in EMAIL_COLUMNS[4:-1]:
+    for name in ("sent", "delivered", "conversions"):
+        frame[name] = frame[name].astype("int64")
+    frame["revenue"] = frame["revenue"].astype("float64")
+    for name in EMAIL_RATES:
         frame[name] = pd.to_numeric(frame[name], errors="coerce")
     return frame
 

@@ -1,6 +1,11 @@
 """The weekly review: per stage, what changed against the previous week and the 4-week average,
 alerts with their likely cause and what to try, the week's A/B tests, and the team's notes.
 
+A rate's change is in percentage points with the relative change in brackets ("+1.2 pp (+4 %)"),
+toned "good" or "bad" by the way that is good for that rate (RateDefinition.higher_is_better) and
+untoned when flat (metrics.direction_of, within metrics.FLAT_WITHIN). The page, the Markdown and the
+HTML export read the same rows (count_rows, stage_rows, ab_rows), so they show the same numbers.
+
 Thresholds default to ../shared/REFERENCE.md §3 and are kept in the Setting "alert_thresholds".
 The "4-week average" of a rate is the rate over the four weeks before the reviewed one, counts
 summed (so a quiet week weighs less than a busy one). Notes are one WeeklyNote per journey and
@@ -26,7 +31,7 @@ from db.crud import save_setting, update_versioned
 from db.models import EmailVariant, Setting, WeeklyNote
 from journey.core.errors import InvalidInput, StaleEdit
 from journey.core.fields import field_limits
-from journey.core.text import escape_markdown
+from journey.core.text import escape_markdown, format_amount, plural
 from journey.measure.metrics import (
     RATE_DEFINITIONS,
     RATE_NAMES,
@@ -34,9 +39,11 @@ from journey.measure.metrics import (
     REPORT_RATES,
     Counts,
     StageMetrics,
+    direction_of,
     email_metrics,
     format_change,
     format_rate,
+    rate,
     relative_change,
     stage_metrics_by_period,
     total_counts,
@@ -132,6 +139,60 @@ def save_thresholds(
             "reload to see theirs, then change them again."
         )
     return thresholds
+
+
+# --- changes ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Change:
+    """How a value moved against a reference (the previous week, the 4-week average).
+
+    `points` is in percentage points for a rate (None for an amount, or where either rate is
+    undefined); `relative` is (now − reference) ÷ reference (None where the reference is 0 or
+    undefined); `tone` is "good" or "bad" by the way that is good for the value, None when flat
+    (metrics.FLAT_WITHIN) or when there is nothing to compare.
+    """
+
+    points: float | None
+    relative: float | None
+    tone: str | None
+    small: bool = False  # both rates under 1 % (not both 0): two decimals, as format_rate gives them
+
+    @property
+    def text(self) -> str:
+        """ "+1.2 pp (+4 %)" for a rate, "+4 %" for an amount, "–" where nothing compares."""
+        relative = format_change(self.relative)
+        if self.points is None:
+            return relative
+        points = f"{self.points:+.{2 if self.small else 1}f} pp"
+        return points if self.relative is None else f"{points} ({relative})"
+
+
+def _tone(now: float | None, reference: float | None, higher_is_better: bool) -> str | None:
+    direction = direction_of(now, reference)
+    if direction not in ("up", "down"):
+        return None
+    return "good" if (direction == "up") == higher_is_better else "bad"
+
+
+def rate_change(name: str, now: float | None, reference: float | None) -> Change:
+    """The change of rate `name` (fractions) in percentage points, relative in brackets, toned."""
+    if now is None or reference is None:
+        return Change(None, None, None)
+    return Change(
+        points=(now - reference) * 100,
+        relative=relative_change(now, reference),
+        tone=_tone(now, reference, RATE_DEFINITIONS[name].higher_is_better),
+        small=0 < max(abs(now), abs(reference)) < 0.01,
+    )
+
+
+def amount_change(now: float | None, reference: float | None) -> Change:
+    """The relative change of an amount where more is better (revenue, revenue per recipient)."""
+    if now is None or reference is None:
+        return Change(None, None, None)
+    return Change(None, relative_change(now, reference), _tone(now, reference, True))
 
 
 # --- alerts -----------------------------------------------------------------
@@ -241,10 +302,11 @@ def stage_alerts(
             and _significant(counts, four_weeks, metric)
         ):
             label = RATE_DEFINITIONS[metric].label
+            fall = rate_change(metric, rates[metric], average[metric]).text
             add(
                 f"{metric}_drop",
                 metric,
-                f"{label} fell to {format_rate(rates[metric])}, {format_change(change)} against its "
+                f"{label} fell to {format_rate(rates[metric])}, {fall} against its "
                 f"4-week average of {format_rate(average[metric])}.",
             )
     opens = relative_change(rates["open_rate"], average["open_rate"])
@@ -256,11 +318,12 @@ def stage_alerts(
         and clicks <= -thresholds.machine_open_change
         and _significant(counts, four_weeks, "click_rate")
     ):
+        opens_text = rate_change("open_rate", rates["open_rate"], average["open_rate"]).text
+        clicks_text = rate_change("click_rate", rates["click_rate"], average["click_rate"]).text
         add(
             "machine_opens",
             "open_rate",
-            f"Opens are up {format_change(opens)} while clicks are {format_change(clicks)} against the "
-            "4-week average.",
+            f"Opens are up {opens_text} while clicks are {clicks_text} against the 4-week average.",
         )
     return alerts
 
@@ -276,9 +339,40 @@ class StageReview:
     rates: dict[str, float | None]
     previous: dict[str, float | None]
     average: dict[str, float | None]
-    change_vs_previous: dict[str, float | None]
+    change_vs_previous: dict[str, float | None]  # relative, as fractions
     change_vs_average: dict[str, float | None]
     alerts: list[Alert] = field(default_factory=list)
+    previous_counts: Counts = field(default_factory=Counts)  # the week before
+    four_weeks: Counts = field(default_factory=Counts)  # the four weeks before, summed
+
+    @classmethod
+    def of(
+        cls, stage_id: int, stage: str, counts: Counts, previous: Counts, four_weeks: Counts
+    ) -> StageReview:
+        """A stage's review from its counts this week, the week before and the four weeks before (no alerts)."""
+        rates, before, average = counts.rates, previous.rates, four_weeks.rates
+        return cls(
+            stage_id=stage_id,
+            stage=stage,
+            counts=counts,
+            rates=rates,
+            previous=before,
+            average=average,
+            change_vs_previous={n: relative_change(rates[n], before[n]) for n in RATE_NAMES},
+            change_vs_average={n: relative_change(rates[n], average[n]) for n in RATE_NAMES},
+            previous_counts=previous,
+            four_weeks=four_weeks,
+        )
+
+    @property
+    def revenue_per_recipient(self) -> float | None:
+        """Revenue ÷ delivered this week (None when nothing was delivered)."""
+        return rate(self.counts.revenue, self.counts.delivered)
+
+    def rate_changes(self, name: str) -> tuple[Change, Change]:
+        """Rate `name` against the previous week and against the 4-week average."""
+        now = self.rates[name]
+        return rate_change(name, now, self.previous[name]), rate_change(name, now, self.average[name])
 
 
 @dataclass
@@ -328,6 +422,31 @@ class WeeklyReview:
     @property
     def totals(self) -> Counts:
         return total_counts(self.stages)
+
+    def _has(self, count: str) -> bool:
+        return any(
+            getattr(c, count) for s in self.stages for c in (s.counts, s.previous_counts, s.four_weeks)
+        )
+
+    @property
+    def has_revenue(self) -> bool:
+        """Whether the imports carry revenue for this week or the four before (any stage)."""
+        return self._has("revenue")
+
+    @property
+    def has_conversions(self) -> bool:
+        """Whether the imports carry conversions for this week or the four before (any stage)."""
+        return self._has("conversions")
+
+    @property
+    def shown_rates(self) -> tuple[str, ...]:
+        """The rates the tables show: the conversion rate only where the imports carry conversions."""
+        return tuple(n for n in REPORT_RATES if n != "conversion_rate" or self.has_conversions)
+
+    @property
+    def shown_counts(self) -> tuple[str, ...]:
+        """The counts the tables show: conversions only where the imports carry them."""
+        return tuple(n for n in REPORT_COUNTS if n != "conversions" or self.has_conversions)
 
     @property
     def stage_metrics(self) -> list[StageMetrics]:
@@ -382,27 +501,12 @@ def weekly_review(
     average = {s.stage_id: s.counts + e.counts for s, e in zip(before_rows, earlier_rows, strict=True)}
     stages = []
     for stage in current:
-        rates = stage.counts.rates
-        before = previous.get(stage.stage_id, Counts()).rates
-        avg = average.get(stage.stage_id, Counts()).rates
-        review = StageReview(
-            stage_id=stage.stage_id,
-            stage=stage.stage,
-            counts=stage.counts,
-            rates=rates,
-            previous=before,
-            average=avg,
-            change_vs_previous={n: relative_change(rates[n], before[n]) for n in RATE_NAMES},
-            change_vs_average={n: relative_change(rates[n], avg[n]) for n in RATE_NAMES},
+        four = average.get(stage.stage_id, Counts())
+        review = StageReview.of(
+            stage.stage_id, stage.stage, stage.counts, previous.get(stage.stage_id, Counts()), four
         )
         if not stage.counts.is_empty:
-            review.alerts = stage_alerts(
-                stage.stage,
-                stage.counts,
-                average.get(stage.stage_id, Counts()),
-                thresholds,
-                complete=complete,
-            )
+            review.alerts = stage_alerts(stage.stage, stage.counts, four, thresholds, complete=complete)
         stages.append(review)
     return WeeklyReview(
         journey_id=journey.id,
@@ -499,7 +603,135 @@ def save_note(session: Session, journey_id: int, week: str, text: str, expected_
     return load_note(session, journey_id, week)
 
 
+# --- the tables (the page and both exports read these) --------------------------
+
+RATE_COLUMNS = ("This week", "Previous week", "vs previous week", "4-week average", "vs 4-week average")
+CHANGE_COLUMNS = ("vs previous week", "vs 4-week average")
+AB_RATES = ("open_rate", "click_rate")
+
+
+@dataclass(frozen=True)
+class ReviewRow:
+    """One row of a review table: its cells as text, and the tone ("good", "bad") of the cells that have one."""
+
+    cells: dict[str, str]
+    tones: dict[str, str] = field(default_factory=dict)
+
+
+def thresholds_as_percent(thresholds: Thresholds) -> dict[str, float]:
+    """Thresholds in percent, for the settings form."""
+    return {f.name: getattr(thresholds, f.name) * 100 for f in fields(thresholds)}
+
+
+def rate_label(name: str) -> str:
+    """A rate's name in the tables, saying so where lower is better (the cue that is not a colour)."""
+    definition = RATE_DEFINITIONS[name]
+    return definition.label if definition.higher_is_better else f"{definition.label} (lower is better)"
+
+
+def count_rows(review: WeeklyReview) -> list[dict[str, str]]:
+    """This week's volume, one row per stage: the counts (conversions where imported), revenue and revenue
+    per recipient (where imported), and the stage's number of alerts."""
+    rows = []
+    for s in review.stages:
+        row = {"Stage": s.stage}
+        row.update({c.capitalize(): f"{getattr(s.counts, c):,}" for c in review.shown_counts})
+        if review.has_revenue:
+            row["Revenue"] = format_amount(s.counts.revenue)
+            row["Revenue per recipient"] = format_amount(s.revenue_per_recipient)
+        row["Alerts"] = f"⚠️ {len(s.alerts)}" if s.alerts else ""
+        rows.append(row)
+    return rows
+
+
+def _row(label: str, values: tuple[str, str, str], changes: tuple[Change, Change], formula: str) -> ReviewRow:
+    now, before, average = values
+    cells = dict(zip(RATE_COLUMNS, (now, before, changes[0].text, average, changes[1].text), strict=True))
+    tones = {column: c.tone for column, c in zip(CHANGE_COLUMNS, changes, strict=True) if c.tone}
+    return ReviewRow({"Rate": label, **cells, "Definition": formula}, tones)
+
+
+def stage_rows(review: WeeklyReview, stage: StageReview) -> list[ReviewRow]:
+    """One stage's table: each rate this week, the previous week and over the 4 weeks before, with both
+    changes in percentage points (relative in brackets); then, where imported, revenue and revenue per
+    recipient where the stage has revenue (the 4-week average of revenue is per week: the four weeks'
+    revenue ÷ 4; a week in progress has its revenue so far, not compared with whole weeks)."""
+    rows = [
+        _row(
+            rate_label(name),
+            (
+                format_rate(stage.rates[name]),
+                format_rate(stage.previous[name]),
+                format_rate(stage.average[name]),
+            ),
+            stage.rate_changes(name),
+            RATE_DEFINITIONS[name].formula,
+        )
+        for name in review.shown_rates
+    ]
+    if any(c.revenue for c in (stage.counts, stage.previous_counts, stage.four_weeks)):
+        weekly = (stage.counts.revenue, stage.previous_counts.revenue, stage.four_weeks.revenue / 4)
+        per_recipient = tuple(
+            rate(c.revenue, c.delivered) for c in (stage.counts, stage.previous_counts, stage.four_weeks)
+        )
+        # A week in progress has only some days of revenue: its total is not compared with whole weeks.
+        whole = review.is_complete
+        for label, values, formula, compared in (
+            ("Revenue", weekly, "revenue in the week" if whole else "revenue so far this week", whole),
+            ("Revenue per recipient", per_recipient, "revenue ÷ delivered", True),
+        ):
+            now = values[0] if compared else None
+            changes = (amount_change(now, values[1]), amount_change(now, values[2]))
+            rows.append(_row(label, tuple(format_amount(v) for v in values), changes, formula))
+    return rows
+
+
+QUIET_STAGE = "Nothing sent this week nor in the four weeks before."
+
+
+def stage_is_quiet(stage: StageReview) -> bool:
+    """Nothing sent this week nor in the four weeks before: the stage has no table to show."""
+    return stage.counts.is_empty and stage.previous_counts.is_empty and stage.four_weeks.is_empty
+
+
+def ab_result(test: ABTest, label: str) -> str:
+    """A variant's result in the A/B table: "🏆 Winner", "Lost" (a winner exists) or "No winner"."""
+    if test.verdict.winner is None:
+        return "No winner"
+    return "🏆 Winner" if test.verdict.winner == label else "Lost"
+
+
+def ab_rows(review: WeeklyReview) -> list[dict[str, Any]]:
+    """Every A/B test of the week in one table, one row per variant: counts as numbers and rates as
+    fractions (None where undefined), so the page can sort them; each row carries its test's verdict."""
+    return [
+        {
+            "Email": test.email,
+            "Stage": test.stage,
+            "Variant": label,
+            "Sent": counts.sent,
+            "Delivered": counts.delivered,
+            **{RATE_DEFINITIONS[n].label: counts.rate(n) for n in AB_RATES},
+            "Result": ab_result(test, label),
+            "Subject": test.subjects.get(label, "(the email's own)"),
+            "Verdict": test.verdict.message,
+        }
+        for test in review.ab_tests
+        for label, counts in test.variants
+    ]
+
+
+def ab_winners(review: WeeklyReview) -> list[ABTest]:
+    """The week's A/B tests that have a significant winner."""
+    return [t for t in review.ab_tests if t.verdict.winner]
+
+
 # --- export -------------------------------------------------------------------
+
+PERIOD_NOTE = (
+    "Rate changes are in percentage points (pp), the relative change in brackets: against the previous "
+    "week and against the 4-week average (the four weeks before, counts summed)."
+)
 
 
 def _md_cell(text: Any) -> str:
@@ -507,41 +739,47 @@ def _md_cell(text: Any) -> str:
     return escape_markdown(str(text).replace("\r", " ").replace("\n", " "))
 
 
+_USER_TEXT = {"Stage", "Email", "Variant", "Subject"}  # the columns that hold names the team typed
+
+
+def _md_table(rows: list[dict[str, Any]]) -> list[str]:
+    """Rows of text as a Markdown table, the team's names escaped (numbers and labels are the app's own)."""
+    if not rows:
+        return []
+    lines = ["| " + " | ".join(rows[0]) + " |", "|---" * len(rows[0]) + "|"]
+    return lines + [
+        "| " + " | ".join(_md_cell(v) if k in _USER_TEXT else str(v) for k, v in row.items()) + " |"
+        for row in rows
+    ]
+
+
+def ab_text_rows(review: WeeklyReview) -> list[dict[str, str]]:
+    """ab_rows as text, for the exports (the verdicts follow the table, once per test)."""
+    rate_names = {RATE_DEFINITIONS[n].label for n in AB_RATES}
+    return [
+        {
+            k: format_rate(v) if k in rate_names else f"{v:,}" if isinstance(v, int) else str(v)
+            for k, v in row.items()
+            if k != "Verdict"
+        }
+        for row in ab_rows(review)
+    ]
+
+
 def review_markdown(review: WeeklyReview, notes: str = "") -> str:
-    """The review as Markdown: per stage counts, rates and changes, alerts, A/B tests and notes; every
-    name and the notes escaped (journey.core.text.escape_markdown): no HTML, link or image from user text."""
+    """The review as Markdown, in the page's order: alerts, A/B tests, this week's volume, one rates table per
+    stage, notes; every name and the notes escaped (journey.core.text.escape_markdown): no HTML, link or
+    image from user text. Markdown has no colour: the signs and "(lower is better)" say which way is good."""
     lines = [
         f"# Weekly review: {_md_cell(review.journey)}, {review.week}"
         + (f", {review.progress}" if review.progress else ""),
         "",
-        f"{review.period.start:%A %d %B %Y} to {review.period.end:%A %d %B %Y}. "
-        "Changes are relative: against the previous week and against the 4-week average.",
+        f"{review.period.start:%A %d %B %Y} to {review.period.end:%A %d %B %Y}. {PERIOD_NOTE}",
         "",
     ]
     if review.is_empty:
         lines += ["No metrics for this week yet.", ""]
-    lines += ["## Counts", ""]
-    lines.append("| Stage | " + " | ".join(c.capitalize() for c in REPORT_COUNTS) + " |")
-    lines.append("|---" * (len(REPORT_COUNTS) + 1) + "|")
-    for s in review.stages:
-        lines.append(
-            f"| {_md_cell(s.stage)} | "
-            + " | ".join(f"{getattr(s.counts, c):,}" for c in REPORT_COUNTS)
-            + " |"
-        )
-    lines += ["", "## Rates", ""]
-    lines.append(
-        "| Stage | Rate | This week | Previous week | vs previous | 4-week average | vs 4-week average |"
-    )
-    lines.append("|---|---|---|---|---|---|---|")
-    for s in review.stages:
-        for name in REPORT_RATES:
-            lines.append(
-                f"| {_md_cell(s.stage)} | {RATE_DEFINITIONS[name].label} | {format_rate(s.rates[name])} | "
-                f"{format_rate(s.previous[name])} | {format_change(s.change_vs_previous[name])} | "
-                f"{format_rate(s.average[name])} | {format_change(s.change_vs_average[name])} |"
-            )
-    lines += ["", "## Alerts", ""]
+    lines += ["## Alerts", ""]
     if not review.alerts:
         lines.append("No alerts this week.")
     for alert in review.alerts:
@@ -553,17 +791,20 @@ def review_markdown(review: WeeklyReview, notes: str = "") -> str:
     lines += ["", "## A/B tests", ""]
     if not review.ab_tests:
         lines.append("No A/B test sent this week.")
-    for test in review.ab_tests:
-        lines += [f"### {_md_cell(test.email)} ({_md_cell(test.stage)})", ""]
-        lines.append("| Variant | Subject | Delivered | Opens | Clicks | Open rate | Click rate |")
-        lines.append("|---|---|---|---|---|---|---|")
-        for label, counts in test.variants:
-            lines.append(
-                f"| {_md_cell(label)} | {_md_cell(test.subjects.get(label, ''))} | {counts.delivered:,} | "
-                f"{counts.opens:,} | {counts.clicks:,} | {format_rate(counts.rate('open_rate'))} | "
-                f"{format_rate(counts.rate('click_rate'))} |"
-            )
-        lines += ["", f"**{_md_cell(test.verdict.message)}**", "", f"_{WHY_CLICKS}_", ""]
+    else:
+        lines += [*_md_table(ab_text_rows(review)), ""]
+        lines += [
+            f"- **{_md_cell(t.email)}** ({_md_cell(t.stage)}): {_md_cell(t.verdict.message)}"
+            for t in review.ab_tests
+        ]
+        lines += ["", f"_{WHY_CLICKS}_"]
+    lines += ["", "## This week per stage", "", *_md_table(count_rows(review))]
+    for s in review.stages:
+        lines += ["", f"### {_md_cell(s.stage)} · {plural(s.counts.delivered, 'email')} delivered", ""]
+        if stage_is_quiet(s):
+            lines.append(QUIET_STAGE)
+        else:
+            lines += _md_table([r.cells for r in stage_rows(review, s)])
     lines += ["", "## Team notes", "", escape_markdown(notes.strip()) or "_No notes yet._", ""]  # as typed
     return "\n".join(lines)
 
@@ -573,15 +814,59 @@ body { font-family: Helvetica, Arial, sans-serif; color: #222; margin: 2rem; max
 h1 { font-size: 1.6rem; } h2 { font-size: 1.2rem; margin-top: 2rem; border-bottom: 1px solid #ccc; }
 table { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem; font-size: .85rem; }
 th, td { border: 1px solid #ccc; padding: .25rem .5rem; text-align: right; }
-th:first-child, td:first-child, td.text { text-align: left; }
+th:first-child, td:first-child, .text { text-align: left; }
+td.good { color: #14632d; background: #e3f4e8; font-weight: 600; }
+td.bad { color: #a61b1b; background: #fde8e8; font-weight: 600; }
 .alert { border-left: 4px solid #c0392b; padding: .25rem .75rem; margin: .5rem 0; }
 .verdict { font-weight: bold; } .notes { white-space: pre-wrap; border: 1px solid #ccc; padding: .75rem; }
-@media print { body { margin: 0; } h2 { break-after: avoid; } table, .alert { break-inside: avoid; } }
+@media print { body { margin: 0; } h2 { break-after: avoid; } table, .alert { break-inside: avoid; }
+  td.good, td.bad { -webkit-print-color-adjust: exact; print-color-adjust: exact; } }
 """
+_TEXT_COLUMNS = {"Stage", "Rate", "Email", "Variant", "Subject", "Result", "Definition"}
+
+
+def html_table(rows: list[ReviewRow], *, hover: str | None = None) -> str:
+    """Rows as an HTML table, every cell escaped; a toned cell gets its class ("good", "bad"). The column
+    `hover` (say "Definition") is not shown but given as the first cell's title, shown on hover."""
+    if not rows:
+        return ""
+    e = html.escape
+    columns = [c for c in rows[0].cells if c != hover]
+    text = {c for c in columns[1:] if c in _TEXT_COLUMNS}  # left-aligned (the first column is by the style)
+    head = "".join(f"<th class='text'>{e(c)}</th>" if c in text else f"<th>{e(c)}</th>" for c in columns)
+    body = []
+    for row in rows:
+        cells = []
+        for column in columns:
+            classes = " ".join(filter(None, ("text" if column in text else "", row.tones.get(column))))
+            attributes = f" class='{classes}'" if classes else ""
+            if hover and column == columns[0]:
+                attributes += f" title='{e(row.cells[hover])}'"
+            cells.append(f"<td{attributes}>{e(row.cells[column])}</td>")
+        body.append(f"<tr>{''.join(cells)}</tr>")
+    return f"<table><tr>{head}</tr>{''.join(body)}</table>"
+
+
+def stage_sections_html(review: WeeklyReview, *, definitions: bool = True) -> str:
+    """Each stage's name, deliveries and rates table as HTML (the page and the HTML export show these);
+    without `definitions`, each rate's definition is its name's hover text instead of a column."""
+    e = html.escape
+    parts = []
+    for s in review.stages:
+        parts.append(
+            f"<h3>{e(s.stage)} <small>· {plural(s.counts.delivered, 'email')} delivered</small></h3>"
+        )
+        if stage_is_quiet(s):
+            parts.append(f"<p>{QUIET_STAGE}</p>")
+        else:
+            table = html_table(stage_rows(review, s), hover=None if definitions else "Definition")
+            parts.append(f"<div class='scroll'>{table}</div>")  # a narrow screen scrolls each table alone
+    return "\n".join(parts)
 
 
 def review_html(review: WeeklyReview, notes: str = "") -> str:
-    """The review as a self-contained, printable HTML page (no scripts, no external files)."""
+    """The review as a self-contained, printable HTML page (no scripts, no external files), in the page's
+    order, the changes coloured green (good) or red (bad) as on the page."""
     e = html.escape
     parts = [
         "<!DOCTYPE html>",
@@ -591,31 +876,11 @@ def review_html(review: WeeklyReview, notes: str = "") -> str:
         f"<h1>Weekly review: {e(review.journey)}, {e(review.week)}"
         + (f", {e(review.progress)}" if review.progress else "")
         + "</h1>",
-        f"<p>{review.period.start:%A %d %B %Y} to {review.period.end:%A %d %B %Y}. Changes are relative: "
-        "against the previous week and against the 4-week average.</p>",
+        f"<p>{review.period.start:%A %d %B %Y} to {review.period.end:%A %d %B %Y}. {e(PERIOD_NOTE)}</p>",
     ]
     if review.is_empty:
         parts.append("<p>No metrics for this week yet.</p>")
-    parts.append("<h2>Counts</h2><table><tr><th>Stage</th>")
-    parts += [f"<th>{e(c.capitalize())}</th>" for c in REPORT_COUNTS]
-    parts.append("</tr>")
-    for s in review.stages:
-        cells = "".join(f"<td>{getattr(s.counts, c):,}</td>" for c in REPORT_COUNTS)
-        parts.append(f"<tr><td>{e(s.stage)}</td>{cells}</tr>")
-    parts.append("</table><h2>Rates</h2><table><tr><th>Stage</th><th>Rate</th><th>This week</th>")
-    parts.append(
-        "<th>Previous week</th><th>vs previous</th><th>4-week average</th><th>vs 4-week average</th></tr>"
-    )
-    for s in review.stages:
-        for name in REPORT_RATES:
-            definition = RATE_DEFINITIONS[name]
-            parts.append(
-                f"<tr><td>{e(s.stage)}</td><td class='text' title='{e(definition.formula)}'>"
-                f"{e(definition.label)}</td><td>{format_rate(s.rates[name])}</td>"
-                f"<td>{format_rate(s.previous[name])}</td><td>{format_change(s.change_vs_previous[name])}</td>"
-                f"<td>{format_rate(s.average[name])}</td><td>{format_change(s.change_vs_average[name])}</td></tr>"
-            )
-    parts.append("</table><h2>Alerts</h2>")
+    parts.append("<h2>Alerts</h2>")
     if not review.alerts:
         parts.append("<p>No alerts this week.</p>")
     for alert in review.alerts:
@@ -626,76 +891,21 @@ def review_html(review: WeeklyReview, notes: str = "") -> str:
     parts.append("<h2>A/B tests</h2>")
     if not review.ab_tests:
         parts.append("<p>No A/B test sent this week.</p>")
-    for test in review.ab_tests:
-        parts.append(f"<h3>{e(test.email)} ({e(test.stage)})</h3><table><tr><th>Variant</th><th>Subject</th>")
-        parts.append(
-            "<th>Delivered</th><th>Opens</th><th>Clicks</th><th>Open rate</th><th>Click rate</th></tr>"
-        )
-        for label, counts in test.variants:
-            parts.append(
-                f"<tr><td>{e(label)}</td><td class='text'>{e(test.subjects.get(label, ''))}</td>"
-                f"<td>{counts.delivered:,}</td><td>{counts.opens:,}</td><td>{counts.clicks:,}</td>"
-                f"<td>{format_rate(counts.rate('open_rate'))}</td><td>{format_rate(counts.rate('click_rate'))}</td></tr>"
-            )
-        parts.append(
-            f"</table><p class='verdict'>{e(test.verdict.message)}</p><p><em>{e(WHY_CLICKS)}</em></p>"
-        )
+    else:
+        parts.append(html_table([ReviewRow(r) for r in ab_text_rows(review)]))
+        parts += [
+            f"<p class='verdict'>{e(t.email)} ({e(t.stage)}): {e(t.verdict.message)}</p>"
+            for t in review.ab_tests
+        ]
+        parts.append(f"<p><em>{e(WHY_CLICKS)}</em></p>")
+    parts.append("<h2>This week per stage</h2>")
+    parts.append(html_table([ReviewRow(r) for r in count_rows(review)]))
+    parts.append(stage_sections_html(review))
     parts.append(
         f"<h2>Team notes</h2><div class='notes'>{e(notes.strip()) or '<em>No notes yet.</em>'}</div>"
     )
     parts.append("</body></html>")
     return "\n".join(parts)
-
-
-def thresholds_as_percent(thresholds: Thresholds) -> dict[str, float]:
-    """Thresholds in percent, for the settings form."""
-    return {f.name: getattr(thresholds, f.name) * 100 for f in fields(thresholds)}
-
-
-def count_rows(review: WeeklyReview) -> list[dict[str, str]]:
-    """The review page's counts table: one row per stage, numbers as text, with its number of alerts."""
-    rows = []
-    for s in review.stages:
-        row = {"Stage": s.stage}
-        row.update({c.capitalize(): f"{getattr(s.counts, c):,}" for c in REPORT_COUNTS})
-        row["Alerts"] = f"⚠️ {len(s.alerts)}" if s.alerts else ""
-        rows.append(row)
-    return rows
-
-
-def rate_rows(review: WeeklyReview) -> list[dict[str, str]]:
-    """The review page's rates table: one row per stage and rate, with both changes ("–" where undefined)."""
-    return [
-        {
-            "Stage": s.stage,
-            "Rate": RATE_DEFINITIONS[name].label,
-            "This week": format_rate(s.rates[name]),
-            "Previous week": format_rate(s.previous[name]),
-            "vs previous": format_change(s.change_vs_previous[name]),
-            "4-week average": format_rate(s.average[name]),
-            "vs 4-week average": format_change(s.change_vs_average[name]),
-            "Definition": RATE_DEFINITIONS[name].formula,
-        }
-        for s in review.stages
-        for name in REPORT_RATES
-    ]
-
-
-def variant_rows(test: ABTest) -> list[dict[str, str]]:
-    """One A/B test's variants as text rows."""
-    return [
-        {
-            "Variant": label,
-            "Subject": test.subjects.get(label, "(the email's own)"),
-            "Delivered": f"{counts.delivered:,}",
-            "Opens": f"{counts.opens:,}",
-            "Clicks": f"{counts.clicks:,}",
-            "Open rate": format_rate(counts.rate("open_rate")),
-            "Click rate": format_rate(counts.rate("click_rate")),
-            "Winner": "🏆" if test.verdict.winner == label else "",
-        }
-        for label, counts in test.variants
-    ]
 
 
 def review_weeks(span: tuple[date, date] | None, today: date | None = None, *, most: int = 260) -> list[str]:

@@ -37,6 +37,7 @@ _EXPORTS = {
     "comparison_html": "journey.plan.maps",
     "create_journey": "journey.plan.journeys",
     "create_persona": "journey.plan.personas",
+    "default_journey_id": "journey.plan.journeys",
     "delete_email": "journey.plan.journeys",
     "delete_journey": "journey.plan.journeys",
     "delete_persona": "journey.plan.personas",

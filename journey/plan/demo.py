@@ -52,6 +52,15 @@ def load_demo(session: Session, *, replace: bool = False) -> int:
     return journey.id
 
 
+def demo_journey_id(session: Session) -> int | None:
+    """The demo journey's id when it is loaded (by its name), else None."""
+    from journey.plan.demo_content import DEMO_JOURNEY
+
+    return session.execute(
+        select(Journey.id).where(Journey.name == DEMO_JOURNEY["name"])
+    ).scalar_one_or_none()
+
+
 def mark_seeded(session: Session) -> None:
     """Remember that this workspace has started once, so the demo is never loaded again by itself."""
     setting = session.get(Setting, WORKSPACE_KEY)

@@ -27,6 +27,7 @@ from db.models import (
     JourneyPersona,
     JourneyUpdate,
     MapType,
+    MetricDaily,
     Persona,
     Stage,
     StageUpdate,
@@ -139,6 +140,27 @@ def list_journeys(session: Session) -> list[JourneySummary]:
         )
         for j, stages, emails in rows
     ]
+
+
+def default_journey_id(session: Session) -> int | None:
+    """The journey a fresh session opens on: the one with the latest metric day (of several with metrics
+    that day, the newest), else the newest journey; None when there is none.
+
+    Two index lookups, whatever the number of metric rows: the latest day is the end of
+    ix_metric_day_email, and only that day's rows (one per email and variant) are joined to their journey.
+    """
+    latest_day = select(func.max(MetricDaily.day)).scalar_subquery()
+    with_metrics = session.execute(
+        select(func.max(Stage.journey_id))
+        .select_from(MetricDaily)
+        .join(Email, Email.id == MetricDaily.email_id)
+        .join(Stage, Stage.id == Email.stage_id)
+        .where(MetricDaily.day == latest_day)
+    ).scalar_one_or_none()
+    if with_metrics is not None:
+        return with_metrics
+    newest = select(Journey.id).order_by(Journey.created_at.desc(), Journey.id.desc()).limit(1)
+    return session.execute(newest).scalar_one_or_none()
 
 
 def get_journey(session: Session, journey_id: int) -> Journey:

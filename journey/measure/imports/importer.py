@@ -11,8 +11,14 @@ Postmark, Brevo), or any CSV through `mapping={"date": "Day", "email": "Message"
 Rules:
 - Rows map to the journey's emails by ESP campaign id (Email.esp_campaign_id, or
   EmailVariant.esp_campaign_id which also gives the variant), else by email name
-  (case-insensitive). A Mailchimp title "Welcome (B)" maps to the email "Welcome",
-  variant "B", when no email is named "Welcome (B)".
+  (case-insensitive).
+- Mailchimp A/B pairs, one narrow rule (`split_ab_title`): a title ending in " (B)", " (C)"… (one
+  letter in brackets, or a variant label the email already has) whose base title, "Welcome", is an
+  email of the journey or another title in the same file, is variant B, C… of that email, unless an
+  email is named "Welcome (B)" itself. The base title's rows on a day a lettered one was sent become
+  variant A. The import creates the EmailVariant rows the email lacks (its label, and the file's
+  Subject where it differs from the email's own), and the dry run's check says what it paired
+  (`CheckRow.pair`).
 - A row that breaks a rule is rejected with its row number (header = row 1). If any
   row is rejected nothing is written: the result lists them and the user fixes the file.
 - Rows of emails the journey does not have are listed as unmatched and skipped, or,
@@ -104,14 +110,14 @@ from journey.plan import journeys
 Progress = Callable[[float, str], None]
 MAX_REJECTED_LISTED = 1_000
 MAX_VARIANT = field_limits(MetricDaily, "variant").max_length
+MAX_SUBJECT = field_limits(EmailVariant, "subject").max_length
 WRITE_BATCH = 5_000
 PROGRESS_EVERY = 1 << 15
 # Mailchimp titles "Welcome (B)" name variant B of "Welcome"; MailerLite Classic names its email by subject.
 MAILCHIMP_FORMATS = frozenset({"mailchimp", "mailchimp_campaign", "mailchimp_ab"})
 SUBJECT_NAMED = frozenset({"mailerlite_classic"})
-VARIANT_SUFFIX = re.compile(
-    r"(?:(?:variant|variation|version|combination|combo|test|group|option|split)\s*)?([a-z0-9]{1,2})", re.I
-)
+AB_TITLE = re.compile(r"(?P<base>.*\S) \((?P<label>[^()]{1,40})\)")
+AB_LETTER = re.compile(r"[A-Za-z]")
 # A row's values in metric_daily order (the counts, then revenue), as read from the table; the unpacking
 # fails at import if the table gains a column this module does not know.
 COUNT_NAMES = METRIC_COUNTS
@@ -172,6 +178,7 @@ class CheckRow:
     updated_days: int = 0  # saved ones that the import replaces
     created: bool = False  # the email will be created (create_missing_stage)
     skipped: str = ""  # why its rows are skipped
+    pair: str = ""  # the Mailchimp A/B pair these rows belong to, in words ("" when none)
 
 
 @dataclass
@@ -231,11 +238,11 @@ class _Targets:
     journey_id: int
     by_campaign: dict[str, tuple[int, str | None]]
     by_name: dict[str, int]
-    names: list[tuple[str, int]]  # longest first, for "title + suffix" matches
     stage_of: dict[int, int]
     stages: dict[str, StageRef]
     variants: dict[int, dict[str, str]]
     labels: dict[int, tuple[str, str]]  # email id → (its name, its stage's name)
+    subject_of: dict[int, str] = field(default_factory=dict)  # email id → its subject
     by_subject: dict[str, int] = field(default_factory=dict)  # subjects only one email has
 
     @classmethod
@@ -263,12 +270,12 @@ class _Targets:
             journey_id=journey_id,
             by_campaign=by_campaign,
             by_name=by_name,
-            names=sorted(by_name.items(), key=lambda item: -len(item[0])),
             stage_of={e.id: e.stage_id for e in emails},
             stages={n.stage.name.casefold(): StageRef(n.stage.id, n.stage.name) for n in tree.stages},
             variants=variants,
             by_subject={subject: ids[0] for subject, ids in subjects.items() if len(ids) == 1},
             labels={e.id: (e.name, n.stage.name) for n in tree.stages for e in n.emails},
+            subject_of={e.id: e.subject for e in emails},
         )
 
     def stage_list(self) -> str:
@@ -286,31 +293,34 @@ class _Targets:
         if email_id is not None:
             return email_id, self._variant(email_id, variant)
         if suffix_variants and name:
-            folded = name.casefold()
-            for known, email_id in self.names:
-                if len(folded) > len(known) and folded.startswith(known) and not folded[len(known)].isalnum():
-                    label = self._suffix_variant(email_id, name[len(known) :].strip(" -–—:|/_()[]#"))
-                    if label:
-                        return email_id, label
+            pair = split_ab_title(name)
+            email_id = self.by_name.get(pair[0].casefold()) if pair else None
+            if email_id is not None:
+                label = self.ab_label(email_id, pair[1])
+                if label:
+                    return email_id, label
         if subjects and name:
             email_id = self.by_subject.get(name.casefold())
             if email_id is not None:
                 return email_id, self._variant(email_id, variant)
         return None
 
-    def _suffix_variant(self, email_id: int, suffix: str) -> str | None:
-        """The variant a title suffix names: one of the email's variants, or a short tag like "B",
-        "Variant B", "Combination 2". Anything else ("December edition") is not a variant."""
-        known = self.variants.get(email_id, {})
+    def ab_label(self, email_id: int | None, suffix: str) -> str | None:
+        """The variant a title's bracketed suffix names: one letter ("B"), or a label the email's
+        variants already have ("Short subject"). Anything else ("Nov", "copy 01") is not a variant."""
+        known = self.variants.get(email_id, {}) if email_id is not None else {}
         if suffix.casefold() in known:
             return known[suffix.casefold()]
-        match = VARIANT_SUFFIX.fullmatch(suffix)
-        if match is None:
-            return None
-        return known.get(match[1].casefold(), match[1])
+        return suffix.upper() if AB_LETTER.fullmatch(suffix) else None
 
     def _variant(self, email_id: int, label: str) -> str:
         return self.variants.get(email_id, {}).get(label.casefold(), label) if label else ""
+
+
+def split_ab_title(title: str) -> tuple[str, str] | None:
+    """ "Welcome (B)" → ("Welcome", "B"): a title and its last bracketed suffix, or None without one."""
+    match = AB_TITLE.fullmatch(title)
+    return (match["base"], match["label"]) if match else None
 
 
 # --- import ----------------------------------------------------------------------------
@@ -331,6 +341,11 @@ class _Run:
         # (ident, folded variant) → [first row, rows]; (ident, variant) → (email id, label) or None
         self.group_rows: dict[tuple, list] = {}
         self.matched: dict[tuple, tuple[int, str] | None] = {}
+        # Mailchimp A/B pairs found in the file: lettered ident → (its base title's ident, label)
+        self.pairs: dict[tuple, tuple[tuple, str]] = {}
+        # folded name → the id of the email created for it (a stand-in in a dry run)
+        self.created: dict[str, int] = {}
+        self.subjects: dict[tuple, str] = {}  # ident → its first row's subject (Mailchimp's Subject column)
 
     def count_rows(self, ident: tuple, folded_variant: str, first_row: int, rows: int) -> None:
         """Count `rows` file rows (from `first_row`) for the check of this email and variant."""
@@ -695,6 +710,7 @@ def _read_aggregate(
     result, stream = run.result, run.stream
     read = _AggregateCells(spec, columns, stream)
     width = len(read.header)
+    subject_i = names.index("subject") if spec.name == "mailchimp" and "subject" in names else None
     sends_seen: dict[tuple, int] = {}
     row = stream.header_row
     for cells in stream.rows:
@@ -724,6 +740,8 @@ def _read_aggregate(
             run.reject(row, f"the row has {len(cells)} cells but the header has {width}")
             continue
         ident = run.ident(campaign_id, name, stage, row)
+        if subject_i is not None and ident not in run.subjects and "\x00" not in cells[subject_i]:
+            run.subjects[ident] = " ".join(cells[subject_i].split())[:MAX_SUBJECT]
         _tally(run, ident, values)
         if spec.sums_same_day:
             send = (
@@ -1245,37 +1263,95 @@ def _resolve(
     rows: dict[tuple[int, str, date], list] = {}
     first_rows: dict[tuple[int, str, date], int] = {}
     cache = run.matched
-    unmatched: dict[tuple, list] = {}
-    for (ident, _folded, day), (first_row, variant, counts) in run.entries.items():
-        cache_key = (ident, variant)
-        if cache_key not in cache:
+
+    def target_of(ident: tuple, variant: str) -> tuple[int, str] | None:
+        if (ident, variant) not in cache:
             campaign_id, _name, _stage = ident
-            cache[cache_key] = targets.resolve(
+            cache[(ident, variant)] = targets.resolve(
                 campaign_id,
                 run.idents[ident][0],
                 variant,
                 suffix_variants=suffix_variants,
                 subjects=chosen in SUBJECT_NAMED,
             )
-        target = cache[cache_key]
+            pair = run.pairs.get(ident)
+            if cache[(ident, variant)] is None and pair is not None:
+                base = target_of(pair[0], "")
+                if base is not None:
+                    cache[(ident, variant)] = (base[0], targets.ab_label(base[0], pair[1]) or pair[1])
+        return cache[(ident, variant)]
+
+    if suffix_variants:
+        _pair_titles(run, targets)
+    unmatched: dict[tuple, list] = {}
+    for (ident, _folded, day), (first_row, variant, counts) in run.entries.items():
+        target = target_of(ident, variant)
         if target is None:
-            unmatched.setdefault(ident, []).append((day, variant, counts, first_row))
+            base, label = run.pairs.get(ident, (ident, variant))  # a lettered title goes with its base
+            unmatched.setdefault(base, []).append((day, label, counts, first_row))
             continue
         stage = run.idents[ident][2]
         if stage and targets.stages[stage.casefold()].id != targets.stage_of[target[0]]:
             run.reject(first_row, f"the email “{run.idents[ident][0]}” is not in the stage “{stage}”")
             continue
         _merge(run, rows, first_rows, (target[0], target[1], date.fromordinal(day)), counts, first_row, sums)
+    _list_unmatched(run, unmatched)
+    if unmatched and create_missing_stage is not None and not result.rejected_total:
+        _create_missing(
+            run, targets, unmatched, rows, first_rows, create_missing_stage, session, dry_run, sums
+        )
     if suffix_variants:
         _label_a_sides(rows)
+        if not dry_run and not result.rejected_total:
+            _add_pair_variants(session, targets, rows, _pair_subjects(run, rows))
+    return rows
+
+
+def _pair_titles(run: _Run, targets: _Targets) -> None:
+    """Find the file's Mailchimp A/B pairs: "Welcome (B)" beside "Welcome" in the same file (see the
+    module doc). A title that is itself an email of the journey, or the journey's email's variant, is
+    left to `_Targets.resolve`."""
+    titles: dict[str, tuple] = {}
+    for ident, info in run.idents.items():
+        if info[0]:
+            titles.setdefault(info[0].casefold(), ident)
+    for ident, info in run.idents.items():
+        pair = split_ab_title(info[0]) if info[0] else None
+        if pair is None or info[0].casefold() in targets.by_name:
+            continue
+        base = titles.get(pair[0].casefold())
+        base_email = targets.by_name.get(pair[0].casefold())
+        label = targets.ab_label(base_email, pair[1])
+        if base is not None and base != ident and label:
+            run.pairs[ident] = (base, label)
+
+
+def _list_unmatched(run: _Run, unmatched: dict[tuple, list]) -> None:
+    """The file's emails the journey lacks, a lettered title's rows counted under its base title."""
+    result = run.result
     for ident in unmatched:
-        name, campaign_id, _stage, _row, count, sent, delivered, opens, clicks = run.idents[ident]
-        result.unmatched.append(
-            UnmatchedEmail(name or campaign_id, campaign_id, count, sent, delivered, opens, clicks)
-        )
+        name, campaign_id, _stage, _row, *tally = run.idents[ident]
+        for lettered, (base, _label) in run.pairs.items():
+            if base == ident:
+                tally = [a + b for a, b in zip(tally, run.idents[lettered][4:], strict=True)]
+        result.unmatched.append(UnmatchedEmail(name or campaign_id, campaign_id, *tally))
     result.unmatched.sort(key=lambda u: u.name.casefold())
-    if not unmatched or create_missing_stage is None or result.rejected_total:
-        return rows
+
+
+def _create_missing(
+    run: _Run,
+    targets: _Targets,
+    unmatched: dict[tuple, list],
+    rows: dict,
+    first_rows: dict,
+    create_missing_stage: str,
+    session: Session,
+    dry_run: bool,
+    sums: bool,
+) -> None:
+    """Create the emails the journey lacks (in the row's stage or `create_missing_stage`) and map their
+    rows; a dry run only names them, under stand-in ids."""
+    result = run.result
     created: dict[str, int] = {}
     for ident, pending in unmatched.items():
         name, campaign_id, stage, *_ = run.idents[ident]
@@ -1297,17 +1373,57 @@ def _resolve(
         for day, variant, counts, first_row in pending:
             key = (created[folded], variant, date.fromordinal(day))
             _merge(run, rows, first_rows, key, counts, first_row, sums)
-    return rows
+    run.created = created
 
 
 def _label_a_sides(rows: dict[tuple[int, str, date], list]) -> None:
-    """Mailchimp's manual A/B: "Welcome" sent beside "Welcome (B)" on the same day is the A side."""
+    """Mailchimp's A/B: "Welcome" sent beside "Welcome (B)" on the same day is the A side."""
     labels: dict[tuple[int, date], set[str]] = {}
     for email_id, variant, day in rows:
         labels.setdefault((email_id, day), set()).add(variant.casefold())
     for (email_id, day), seen in labels.items():
         if "" in seen and len(seen) > 1 and "a" not in seen:
             rows[(email_id, "A", day)] = rows.pop((email_id, "", day))
+
+
+def _pair_subjects(run: _Run, rows: dict[tuple[int, str, date], list]) -> dict[tuple[int, str], str]:
+    """(email id, A/B label) → the subject the file's title for it was sent with."""
+    sent = {(email_id, variant) for email_id, variant, _day in rows}
+    subjects: dict[tuple[int, str], str] = {}
+    for ident, subject in run.subjects.items():
+        target = run.matched.get((ident, ""))
+        base, label = run.pairs.get(ident, (ident, ""))
+        created = run.created.get(run.idents[base][0].casefold())
+        if target is None and created is not None:
+            target = (created, label)
+        if target is None or not subject:
+            continue
+        email_id, label = target
+        if not label and (email_id, "A") in sent:
+            label = "A"
+        if AB_LETTER.fullmatch(label):
+            subjects.setdefault((email_id, label), subject)
+    return subjects
+
+
+def _add_pair_variants(
+    session: Session,
+    targets: _Targets,
+    rows: dict[tuple[int, str, date], list],
+    subjects: dict[tuple[int, str], str],
+) -> None:
+    """The EmailVariant rows that A/B pairs name and the emails lack, so the studio lists them and the
+    review compares them: the label, and the subject the file gives it where it differs from the email's."""
+    from journey.write.variants import add_variant
+
+    wanted = {(email_id, variant) for email_id, variant, _day in rows if AB_LETTER.fullmatch(variant)}
+    for email_id, label in sorted(wanted):
+        if label.casefold() in targets.variants.get(email_id, {}):
+            continue
+        subject = subjects.get((email_id, label))
+        own = " ".join((targets.subject_of.get(email_id) or "").split())
+        add_variant(session, email_id, label=label, subject=subject if subject and subject != own else None)
+        targets.variants.setdefault(email_id, {})[label.casefold()] = label
 
 
 def _merge(
@@ -1333,6 +1449,7 @@ def _plan(
     """The dry run's check: per email and variant of the file, the journey's email its rows go to and
     how many of its days are new or replace saved ones, or why its rows are skipped."""
     result = run.result
+    suffix_variants = result.format in MAILCHIMP_FORMATS
     saved = _saved_days(session, rows)
     result.new_days = sum(key not in saved for key in rows)
     result.updated_days = len(rows) - result.new_days
@@ -1347,21 +1464,53 @@ def _plan(
         check = CheckRow(name or campaign_id, campaign_id, variant, first_row, count)
         result.check.append(check)
         target = run.matched.get((ident, variant))
+        base, label = run.pairs.get(ident, (ident, variant))
         if target is not None:
             (check.email, check.stage), check.variant = targets.labels[target[0]], target[1]
         elif create_missing_stage is not None:
-            check.created, check.email, check.variant = True, name or campaign_id, variant
-            check.stage = targets.stages[(stage or create_missing_stage).casefold()].name
+            base_name, _id, base_stage, *_ = run.idents[base]
+            check.created, check.email, check.variant = True, base_name or campaign_id, label
+            check.stage = targets.stages[(base_stage or create_missing_stage).casefold()].name
+            target = (run.created.get(check.email.casefold(), 0), label)
         else:
             check.skipped = _no_match(targets, name, campaign_id)
+            if base != ident:
+                check.skipped = (
+                    f"{_no_match(targets, run.idents[base][0], '')} (“{name}” is its variant {label})"
+                )
             result.skipped_rows += count
             continue
         for day in days.get((ident, folded), ()):
-            if target is not None and (target[0], target[1], date.fromordinal(day)) in saved:
+            key = (target[0], target[1], date.fromordinal(day))
+            if not target[1] and key not in rows and (target[0], "A", key[2]) in rows:
+                key, check.variant = (target[0], "A", key[2]), "A"  # the A side of a Mailchimp pair
+            if key in saved:
                 check.updated_days += 1
             else:
                 check.new_days += 1
+        if suffix_variants and check.variant and check.email.casefold() != name.casefold():
+            check.pair = f"A/B test: “{name}” is variant {check.variant} of “{check.email}”"
+    if suffix_variants:
+        _name_partners(result.check)
     result.check.sort(key=lambda c: (bool(c.skipped), c.first_row))
+
+
+def _name_partners(checks: list[CheckRow]) -> None:
+    """Say, on each row group of a Mailchimp A/B pair, which titles of the file it was paired with."""
+    paired = {c.email.casefold() for c in checks if c.pair and not c.skipped}
+    titles: dict[str, list[str]] = {}
+    for check in checks:
+        if check.variant and not check.skipped and check.email.casefold() in paired:
+            titles.setdefault(check.email.casefold(), []).append(check.file_email)
+    for check in checks:
+        others = [t for t in titles.get(check.email.casefold(), []) if t != check.file_email]
+        if check.skipped or not others or not check.variant:
+            continue
+        beside = ", ".join(f"“{t}”" for t in others)
+        check.pair = (
+            check.pair or f"A/B test: “{check.file_email}” is variant {check.variant} of “{check.email}”"
+        )
+        check.pair += f", beside {beside}"
 
 
 def _saved_days(session: Session, rows: dict[tuple[int, str, date], list]) -> set[tuple[int, str, date]]:

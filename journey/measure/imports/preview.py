@@ -41,9 +41,11 @@ def _rows(check: CheckRow) -> str:
 def check_table(result: ImportResult) -> list[dict[str, object]]:
     """The check per email and variant: the file's rows, what they match, new and updated days, why skipped.
 
-    "Rows" is the first row (as a spreadsheet numbers it) and how many more follow.
+    "Rows" is the first row (as a spreadsheet numbers it) and how many more follow. When the file holds
+    Mailchimp A/B pairs, an "A/B test" column says what each row group was paired with.
     """
     table = []
+    paired = any(check.pair for check in result.check)
     for check in result.check:
         in_file = check.file_email + (f" / {check.file_variant}" if check.file_variant else "")
         if check.skipped:
@@ -60,6 +62,7 @@ def check_table(result: ImportResult) -> list[dict[str, object]]:
                 "New days": check.new_days,
                 "Updated days": check.updated_days,
                 "Skipped": check.skipped,
+                **({"A/B test": check.pair} if paired else {}),
             }
         )
     return table

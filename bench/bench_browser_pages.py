@@ -5,13 +5,14 @@
 Starts, in the same run, the app (`streamlit run serve.py`, as `make run` does) on bench/bench_pages.py's
 workspace (built first if missing: 20 journeys × 5 stages × 30 emails, 1,825,000 metric rows) and
 bench/trivial_app.py (two pages, a title and a line each), both through tests/browser_support.py
-(Debian's Chromium through Playwright's executable_path, the tests' flags). Each round clicks every
-page's link in the app's sidebar, then the trivial app's two links in turn, and times from the click to
-the end of the script run that it starts: Streamlit's `stApp` element carries the run's state in
+(Debian's Chromium through Playwright's executable_path, the tests' flags). Each round opens the app
+in one tab (a new session) and clicks every page's link in its sidebar, then opens the trivial app in
+the same tab and clicks its two links in turn, and times from the click to the end of the script run
+that it starts: Streamlit's `stApp` element carries the run's state in
 `data-test-script-state` ("running" while the script runs, "notRunning" once it has finished), watched
-by a MutationObserver installed before the click. The first round visits each page for the first time
-in that browser session (the server's caches may be warm from an earlier run); the medians are over
-every round. Prints each page's median, the ratio to the trivial app's median and PASS/FAIL against
+by a MutationObserver installed before the click. Each click is a page's first visit in its session (the
+server's caches are warm after the first round, or from an earlier run); the medians are over every
+round. Prints each page's median, the ratio to the trivial app's median and PASS/FAIL against
 the target (≤ 5×).
 """
 
@@ -38,25 +39,31 @@ from ui.navigation import PAGES  # noqa: E402
 RATIO_TARGET = 5.0
 TRIVIAL_PAGES = ("Trivial two", "Trivial one")  # it opens on "Trivial one": clicked first, it would not run
 
-# Records every change of the run state (and when it happened) from now on.
-WATCH_RUN_STATE = """() => {
+# Records every change of the run state (and when it happened) from now on, and when the page titled
+# `heading` is first shown with no run going: a run of a few milliseconds can start and end within one
+# render of the front end, so that the state never shows "running" at all.
+WATCH_RUN_STATE = """(heading) => {
     window.__runStates = [];
+    window.__shown = null;
     if (window.__runObserver) window.__runObserver.disconnect();
     window.__runObserver = new MutationObserver(() => {
         const app = document.querySelector("[data-testid='stApp']");
         const state = app && app.getAttribute("data-test-script-state");
         const last = window.__runStates[window.__runStates.length - 1];
         if (state && (!last || last[0] !== state)) window.__runStates.push([state, performance.now()]);
+        const titles = [...document.querySelectorAll("[data-testid='stMain'] h1")].map((h) => h.innerText);
+        if (window.__shown === null && state === "notRunning" && titles.some((t) => t.trim() === heading))
+            window.__shown = performance.now();
     });
-    window.__runObserver.observe(document.body,
-        {attributes: true, subtree: true, attributeFilter: ["data-test-script-state"]});
+    window.__runObserver.observe(document.body, {attributes: true, childList: true, subtree: true,
+        characterData: true});
     return performance.now();
 }"""
 # The time the run that started after the click finished, once it has (null until then).
 RUN_FINISHED = """() => {
     const states = window.__runStates;
     const started = states.findIndex(([state]) => state === "running");
-    if (started < 0) return null;
+    if (started < 0) return window.__shown;  // too quick to show "running": when its page appeared
     const finished = states.slice(started).find(([state]) => state === "notRunning");
     return finished ? finished[1] : null;
 }"""
@@ -68,11 +75,16 @@ def wait_idle(page) -> None:
 
 def click_and_time(page, title: str) -> float:
     """Click the sidebar link `title`; ms until the script run it started has finished."""
-    page.bring_to_front()  # a tab in the background may render late
     wait_idle(page)
-    started = page.evaluate(WATCH_RUN_STATE)
-    page.locator("[data-testid='stSidebarNav']").get_by_text(title, exact=True).click()
-    handle = page.wait_for_function(RUN_FINISHED, timeout=120_000, polling=5)
+    page.wait_for_timeout(300)  # let the front end settle after the last run (a click too soon is lost)
+    link = page.locator("[data-testid='stSidebarNav']").get_by_text(title, exact=True)
+    started = page.evaluate(WATCH_RUN_STATE, title)
+    link.click()
+    try:
+        handle = page.wait_for_function(RUN_FINISHED, timeout=120_000, polling=5)
+    except Exception as exc:
+        states = page.evaluate("() => window.__runStates")
+        raise RuntimeError(f"{title}: no finished run after the click (run states seen: {states})") from exc
     finished = handle.json_value()
     assert page.locator("[data-testid='stException']").count() == 0, f"{title}: the page raised"
     return finished - started
@@ -105,17 +117,18 @@ def main() -> None:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
             context = browser.new_context(viewport={"width": 1400, "height": 1000})
-            app_page, trivial_page = context.new_page(), context.new_page()
-            for page, base in ((app_page, app_url), (trivial_page, trivial_url)):
-                page.goto(base)
-                wait_idle(page)
+            page = context.new_page()  # one tab for both apps: a tab in the background loses clicks
             for round_ in range(args.rounds):
                 started = time.perf_counter()
+                page.goto(app_url)  # a new session each round, on the opening page
+                wait_idle(page)
                 for title in titles:
-                    times[title].append(click_and_time(app_page, title))
+                    times[title].append(click_and_time(page, title))
+                page.goto(trivial_url)
+                wait_idle(page)
                 for _ in range(len(titles) // 2 + 1):
                     for title in TRIVIAL_PAGES:
-                        times[title].append(click_and_time(trivial_page, title))
+                        times[title].append(click_and_time(page, title))
                 print(
                     f"  round {round_ + 1}/{args.rounds} in {time.perf_counter() - started:.0f} s", flush=True
                 )

@@ -58,7 +58,6 @@ PAGES = (
 )
 WARM_TARGET_MS, RATIO_TARGET, FIRST_TARGET_MS = 300.0, 40.0, 1000.0
 TRIVIAL_PAGE = ROOT / "bench" / "trivial_page.py"
-STAGE_TRIGGERS = ("signup", "product_view", "cart_abandoned", "delivered", "delivered")
 
 
 # --- the workspace ---------------------------------------------------------------------------------
@@ -104,12 +103,12 @@ def _workspace_ready(engine) -> tuple[int, int] | None:
 
 def _build_journeys(engine) -> list[tuple[int, bool]]:
     """Personas, journeys, stages, emails and variants through the services: [(email id, A/B tested)]."""
+    from big_journey import fill_journey
+
     from db.engine import session_scope
     from journey.plan import journeys, personas
-    from journey.plan.starter import STARTER_STAGES
     from journey.write import variants
 
-    bodies = [e.mjml for s in STARTER_STAGES for e in s.emails]
     emails: list[tuple[int, bool]] = []
     with session_scope(engine) as session:
         persona_ids = [
@@ -121,34 +120,12 @@ def _build_journeys(engine) -> list[tuple[int, bool]]:
             made = journeys.create_journey(
                 session, name=f"Bench journey {j + 1}", goal="Grow", template="blank", persona_ids=persona_ids
             )
-            for s_index, starter in enumerate(STARTER_STAGES[:STAGES]):
-                stage = journeys.add_stage(
-                    session,
-                    made.id,
-                    name=starter.name,
-                    obstacles=starter.obstacles,
-                    customer_goals=starter.customer_goals,
-                    emotion=starter.emotion,
-                )
-                for e_index in range(EMAILS_PER_STAGE):
-                    email = journeys.add_email(
-                        session,
-                        stage.id,
-                        name=f"{starter.name} {e_index + 1}",
-                        purpose=f"Email {e_index + 1} of {starter.name}",
-                        trigger=STAGE_TRIGGERS[s_index] if e_index == 0 else "previous_email",
-                        delay_hours=0 if e_index == 0 else 24,
-                        subject=f"{starter.name} news #{e_index + 1} for {{{{ first_name }}}}",
-                        mjml=bodies[(s_index * EMAILS_PER_STAGE + e_index) % len(bodies)],
-                        cta_label="Go",
-                        cta_url="https://example.com",
-                        status="ready",
-                    )
-                    ab = e_index < AB_PER_STAGE
-                    if ab:
-                        variants.add_variant(session, email.id, label="A")
-                        variants.add_variant(session, email.id, label="B", subject=f"Try B #{e_index + 1}")
-                    emails.append((email.id, ab))
+            for email in fill_journey(session, made.id, EMAILS_PER_STAGE):
+                ab = email.position < AB_PER_STAGE  # positions count from 0 in each stage
+                if ab:
+                    variants.add_variant(session, email.id, label="A")
+                    variants.add_variant(session, email.id, label="B", subject=f"Try B of {email.name}")
+                emails.append((email.id, ab))
         print(f"  journey {j + 1}/{JOURNEYS} made", flush=True)
     return emails
 

@@ -34,6 +34,8 @@ def test_dashboard_shows_every_chart_and_the_email_table(app_db):
     assert at.metric[0].label == "Delivered"
     labels = {b.proto.label for b in at.get("download_button")}
     assert {"PNG", "CSV"} <= labels
+    # every export is built when clicked, never on a rerun of the page
+    assert all(b.proto.deferred_file_id for b in at.get("download_button"))
 
 
 def test_filtering_to_one_stage_narrows_the_table(app_db):

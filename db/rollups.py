@@ -155,8 +155,8 @@ def _mark_matched(connection, statement: Update | Delete, multiparams, params) -
 
 
 def _reads_rollup(statement) -> bool:
-    if isinstance(statement, sa.TextClause):
-        return "metric_weekly" in statement.text
+    if isinstance(statement, str | sa.TextClause):
+        return "metric_weekly" in (statement if isinstance(statement, str) else statement.text)
     if not isinstance(statement, sa.sql.Select):
         return False
     return any(getattr(t, "name", None) == "metric_weekly" for t in sql_util.find_tables(statement))
@@ -175,6 +175,13 @@ def _before_execute(connection, statement, multiparams, params, execution_option
             _mark_insert(connection, statement, multiparams, params)
         else:
             _mark_matched(connection, statement, multiparams, params)
+    elif isinstance(statement, str | sa.TextClause):
+        sql = statement if isinstance(statement, str) else statement.text
+        if sql.lstrip()[:6].upper() in _DML and "metric_daily" in sql:
+            if not (execution_options.get(MARKED) or connection.get_execution_options().get(MARKED)):
+                _mark_all(connection)  # raw SQL on metric_daily: its rows cannot be known, rebuild
+        elif connection.info.get(PENDING) and _reads_rollup(statement):
+            settle(connection)
     elif connection.info.get(PENDING) and _reads_rollup(statement):
         settle(connection)
 

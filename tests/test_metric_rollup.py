@@ -234,3 +234,11 @@ def test_every_committed_write_changes_the_stamp_a_reader_sees_and_a_rollback_do
     after = _stamp(engine)
     assert after != before
     assert _stamp(engine) == after  # reads change nothing
+
+
+def test_raw_sql_on_metric_daily_rebuilds_the_rollup(session, onboarding):
+    session.execute(text("UPDATE metric_daily SET sent = sent + 1"))
+    session.commit()
+    got, expected = _rollup_and_daily(session)
+    assert got == expected
+    assert sum(row[3] for row in got) == 302  # 100 + 200 sent, each day one more

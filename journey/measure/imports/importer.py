@@ -1928,6 +1928,9 @@ def _upsert(session: Session, values: Iterable[tuple], total: int, progress: Pro
     upsert(connection, values, total, progress)
 
 
+MARKED = {rollups.MARKED: True}  # the import marks the days it writes itself (_write, _stream)
+
+
 def _executemany_upsert(
     connection, values, total: int, progress: Progress | None, target: _Target = DAILY_TABLE
 ) -> None:
@@ -1960,13 +1963,13 @@ def _executemany_upsert(
             else dict(zip(order, (row[i] for i in where), strict=True))
         )
         if len(batch) >= WRITE_BATCH:
-            connection.exec_driver_sql(compiled.string, batch)
+            connection.exec_driver_sql(compiled.string, batch, execution_options=MARKED)
             done += len(batch)
             batch = []
             if progress is not None:
                 progress(0.9 + 0.1 * done / total, f"Writing: {done:,} of {total:,} rows")
     if batch:
-        connection.exec_driver_sql(compiled.string, batch)
+        connection.exec_driver_sql(compiled.string, batch, execution_options=MARKED)
 
 
 def _copy_upsert(

@@ -13,8 +13,8 @@ metric_daily rows marks their (email, week) from its parameters (ORM flushes, `i
 an UPDATE or DELETE first selects the rows its WHERE clause matches. A writer that bypasses SQLAlchemy's
 statements (the importer's executemany of plain tuples, PostgreSQL's COPY) marks what it wrote itself
 with `mark_days` and runs its statements with the execution option `MARKED`. A statement whose rows
-cannot be known (an INSERT … SELECT without MARKED) marks the whole rollup for a rebuild: slow, never
-wrong.
+cannot be known (an INSERT … SELECT, or raw SQL text, without MARKED) marks the whole rollup for a
+rebuild: slow, never wrong.
 
 On PostgreSQL the settle bumps the version row first: its row lock orders concurrent writers' settles,
 so each one's INSERT … SELECT (a new READ COMMITTED snapshot) sees the days the previous one committed.

@@ -1,7 +1,6 @@
 """Metrics: each stage's rates side by side, over weeks, the funnel and a per-email table with its trend."""
 
 from datetime import timedelta
-from functools import partial
 
 import streamlit as st
 
@@ -10,8 +9,9 @@ from journey.measure.metrics import RATE_DEFINITIONS, format_rate
 from journey.measure.weeks import complete_weeks
 from ui.empty import import_metrics_link, no_journeys, no_metrics
 from ui.loaders import load_dashboard, load_journey_span, load_metric_scope, workspace_today
+from ui.metrics import views as metrics_views
 from ui.pickers import dashboard_scope_picker
-from ui.widgets import chart_with_downloads, download, file_stem, rates_table
+from ui.widgets import file_stem
 
 st.title("Metrics")
 st.caption(
@@ -87,47 +87,4 @@ for column, name in zip(
         RATE_DEFINITIONS[name].label, format_rate(total.rate(name)), help=RATE_DEFINITIONS[name].help
     )
 
-st.subheader("Rates per stage")
-chart_with_downloads(
-    charts.stage_rates_chart,
-    data["stage_rates"],
-    stem=f"{stem}-rates-per-stage",
-    key="dashboard_stage_rates",
-    width="stretch",
-)
-
-st.subheader("Over ISO weeks")
-chart_with_downloads(
-    charts.stage_trend_chart, data["trend"], stem=f"{stem}-rates-per-week", key="dashboard_trend"
-)
-
-st.subheader("Funnel")
-chart_with_downloads(
-    charts.funnel_chart, data["funnel"], stem=f"{stem}-funnel", key="dashboard_funnel", width="stretch"
-)
-
-st.subheader("Emails")
-rates_table(
-    data["emails"],
-    charts.EMAIL_RATES,
-    hide_index=True,
-    width="stretch",
-    key="dashboard_emails",
-    column_config={
-        "stage": "Stage",
-        "email": "Email",
-        "sent": st.column_config.NumberColumn("Sent", format="localized"),
-        "delivered": st.column_config.NumberColumn("Delivered", format="localized"),
-        "conversions": st.column_config.NumberColumn("Conversions", format="localized"),
-        "revenue": st.column_config.NumberColumn("Revenue", format="accounting"),
-        "trend": st.column_config.LineChartColumn(f"{RATE_DEFINITIONS[table_rate].label} per week", y_min=0),
-    },
-)
-download(
-    st,
-    "CSV",
-    partial(charts.frame_csv, data["emails"]),  # built when clicked
-    f"{stem}-emails.csv",
-    "text/csv",
-    key="dashboard_emails_csv",
-)
+metrics_views(data, stem=stem, table_rate=table_rate)  # in tabs: only the open one is drawn

@@ -133,7 +133,8 @@ def test_the_map_page_shows_the_last_complete_weeks_rates(app_db, tuesday):
 
 
 def _trend_weeks(at) -> list[str]:
-    trend = json.loads(at.get("vega_lite_chart")[1].proto.spec)
+    """The weeks of the trend chart (the one chart of the open tab, "Over ISO weeks")."""
+    trend = json.loads(at.get("vega_lite_chart")[0].proto.spec)
     return trend["spec"]["encoding"]["x"]["sort"]
 
 
@@ -141,6 +142,8 @@ def test_the_metrics_page_defaults_to_complete_weeks_and_marks_the_week_in_progr
     with in_db(app_db) as session:
         seed(session)
     at = run_page("dashboard")
+    at.session_state["dashboard_view"] = "Over ISO weeks"  # the tab of the weekly trend
+    at.run()
     assert at.date_input(key="dashboard_dates").value == (FIRST_DAY, date(2026, 6, 14))  # Monday to Sunday
     assert _trend_weeks(at) == ["4–10 May", "11–17 May", "18–24 May", "25–31 May", "1–7 Jun", "8–14 Jun"]
 

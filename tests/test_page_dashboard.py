@@ -1,4 +1,5 @@
-"""The Metrics dashboard page (AppTest): filters, the four charts, the email table and the empty states."""
+"""The Metrics dashboard page (AppTest): filters, its four views in tabs (charts and the email table), the
+empty states."""
 
 import pytest
 from support import in_db, make_persona, open_page, run_page, texts
@@ -21,21 +22,40 @@ def seed(url: str, *, with_metrics: bool = True) -> dict:
     return ids
 
 
-def test_dashboard_shows_every_chart_and_the_email_table(app_db):
+def show(at, view: str):
+    """Open one of the Metrics page's tabs (ui.metrics.VIEWS) and rerun."""
+    at.session_state["dashboard_view"] = view
+    return at.run()
+
+
+def test_dashboard_shows_each_view_in_its_tab_and_only_the_open_one_is_drawn(app_db):
     seed(app_db)
     at = run_page("dashboard")
     assert [t.value for t in at.title] == ["Metrics"]
-    assert len(at.get("vega_lite_chart")) == 3
-    headers = [s.value for s in at.subheader]
-    assert headers == ["Rates per stage", "Over ISO weeks", "Funnel", "Emails"]
+    assert at.metric[0].label == "Delivered"
+    assert [t.label for t in at.tabs] == ["Rates per stage", "Over ISO weeks", "Funnel", "Emails"]
+    # the first tab: its chart alone (the others are not built, so not sent to the browser)
+    assert len(at.get("vega_lite_chart")) == 1
+    assert not at.dataframe
+    stage_chart = at.get("vega_lite_chart")[0].proto.spec
+    for view in ("Over ISO weeks", "Funnel"):
+        show(at, view)
+        assert not at.exception
+        assert len(at.get("vega_lite_chart")) == 1
+        assert at.get("vega_lite_chart")[0].proto.spec != stage_chart, view
+        assert not at.dataframe
+    show(at, "Emails")
+    assert not at.get("vega_lite_chart")
     table = at.dataframe[0].value
     assert "Welcome" in set(table["email"])
     assert {"open_rate", "click_rate", "trend"} <= set(table.columns)
-    assert at.metric[0].label == "Delivered"
     labels = {b.proto.label for b in at.get("download_button")}
-    assert {"PNG", "CSV"} <= labels
-    # every export is built when clicked, never on a rerun of the page
-    assert all(b.proto.deferred_file_id for b in at.get("download_button"))
+    assert labels == {"CSV"}
+    for view in ("Rates per stage", "Over ISO weeks", "Funnel"):
+        show(at, view)
+        assert {b.proto.label for b in at.get("download_button")} == {"PNG", "CSV"}, view
+        # every export is built when clicked, never on a rerun of the page
+        assert all(b.proto.deferred_file_id for b in at.get("download_button"))
 
 
 def test_filtering_to_one_stage_narrows_the_table(app_db):
@@ -43,6 +63,7 @@ def test_filtering_to_one_stage_narrows_the_table(app_db):
     at = run_page("dashboard")
     assert "Retention" in at.multiselect(key="dashboard_stages").options
     at.multiselect(key="dashboard_stages").select(ids["Retention"]).run()
+    show(at, "Emails")
     assert not at.exception
     assert set(at.dataframe[0].value["stage"]) == {"Retention"}
 
@@ -73,16 +94,19 @@ def test_a_journey_without_metrics_links_to_the_import_page_and_offers_the_demo(
     with in_db(app_db) as session:
         demo_id = journeys.get_journey_by_name(session, DEMO_JOURNEY["name"]).id
     assert at.selectbox(key="dashboard_journey").value == demo_id
-    assert len(at.get("vega_lite_chart")) == 3
+    assert len(at.get("vega_lite_chart")) == 1  # the open tab's chart
 
 
 @pytest.mark.parametrize("rates", [pytest.param(["bounce_rate"], id="one-rate")])
 def test_choosing_the_rates_over_weeks_redraws_the_trend(app_db, rates):
     seed(app_db)
-    at = run_page("dashboard")
+    at = show(run_page("dashboard"), "Over ISO weeks")
+    before = at.get("vega_lite_chart")[0].proto.spec
     at.multiselect(key="dashboard_trend_rates").set_value(rates).run()
     assert not at.exception
-    assert len(at.get("vega_lite_chart")) == 3
+    (chart,) = at.get("vega_lite_chart")
+    assert chart.proto.spec != before
+    assert "Bounce rate" in chart.proto.spec
 
 
 def test_metrics_changed_elsewhere_show_on_the_next_rerun_without_a_stale_cache(app_db):
@@ -92,7 +116,7 @@ def test_metrics_changed_elsewhere_show_on_the_next_rerun_without_a_stale_cache(
 
     seed(app_db)
     at = open_page("dashboard")
-    assert len(at.get("vega_lite_chart")) == 3
+    assert len(at.get("vega_lite_chart")) == 1
     with in_db(app_db) as session:
         session.execute(delete(MetricDaily))
     at.run()
@@ -123,7 +147,7 @@ def test_the_email_table_holds_numbers_shown_in_the_one_rate_format(app_db):
     from journey.measure.charts import EMAIL_RATES
 
     seed(app_db)
-    at = run_page("dashboard")
+    at = show(run_page("dashboard"), "Emails")
     table = at.dataframe[0]
     frame = table.value
     numeric = ("sent", "delivered", "conversions", "revenue", *EMAIL_RATES)

@@ -11,6 +11,7 @@
     studio, previews, variants, send    the email studio
     components  first-party custom components (v2): the code editor, the email preview
     imports     the metrics import
+    metrics     the Metrics page's views, in tabs (only the open one drawn)
     review      the weekly review's sections: alerts, the A/B table, coloured tables per stage
     navigation  the page registry (and the end of Streamlit's legacy multipage mode)
 

@@ -45,7 +45,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "the header as row 1."
         ),
     )
-    parser.add_argument("file", metavar="FILE.csv", type=Path, help="the exported CSV (UTF-8 or UTF-16)")
+    parser.add_argument(
+        "file",
+        metavar="FILE.csv",
+        type=Path,
+        help="the exported CSV (UTF-8, UTF-16, or Excel's CSV in a Windows code page)",
+    )
     parser.add_argument("--journey", required=True, metavar="NAME", help="the journey the emails belong to")
     parser.add_argument(
         "--format",

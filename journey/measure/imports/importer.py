@@ -943,6 +943,14 @@ def _event_columns(names: list[str], header: list[str]) -> dict[str, list[int]]:
     reads the first of them that is not empty)."""
     columns = {f: all_indexes(names, options) for f, options in EVENT_COLUMNS.items()}
     columns = {f: found for f, found in columns.items() if found}
+    for needed in ("recipient", "event", "timestamp"):  # a file forced to be read as events may lack one
+        if needed not in columns:
+            names_it = ", ".join(f"“{option.replace(' ', '_')}”" for option in EVENT_COLUMNS[needed][:5])
+            raise ImportRejected(
+                f"An events file needs a {needed} column: one of {names_it}. Is this file an events export?",
+                field="header",
+                row=1,
+            )
     if "email" not in columns and "campaign_id" not in columns:
         raise ImportRejected(
             "An events file needs a column naming the email: one of “email_name”, “campaign”, "

@@ -29,6 +29,7 @@ from __future__ import annotations
 import codecs
 import csv
 import re
+import unicodedata
 from bisect import bisect_right
 
 __all__ = [
@@ -225,8 +226,7 @@ def _never_utf8(sample: bytes) -> bool:
 
 # Excel's "CSV (comma delimited)" is written in Windows' ANSI code page; the single-byte ones, the most
 # common first: a tie (the same letters in both, as é in 1250 and 1252) goes to the first.
-CODE_PAGES = ("cp1252", "cp1251", "cp1250", "cp1253", "cp1254", "cp1257")
-_CODE_PAGE_REGIONS = {
+CODE_PAGES = {  # the code page → the alphabets it is for
     "cp1252": "Western European",
     "cp1251": "Cyrillic",
     "cp1250": "Central European",
@@ -268,8 +268,6 @@ def windows_code_page(sample: bytes) -> str | None:
 
 def _readable_characters(text: str) -> int:
     """How many of the non-ASCII characters of `text` read as a language would write them."""
-    import unicodedata
-
     score = 0
     for word in _WORD_RE.findall(text):
         if word.isascii():
@@ -298,7 +296,7 @@ def encoding_label(codec: str) -> str:
 
 def code_page_region(codec: str) -> str:
     """The alphabet a Windows code page is for ("Western European" for cp1252), or ""."""
-    return _CODE_PAGE_REGIONS.get(codec, "")
+    return CODE_PAGES.get(codec, "")
 
 
 def decode_text(content: bytes | str) -> str:

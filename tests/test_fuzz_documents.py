@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from support import database_snapshot, make_journey, make_persona
 
@@ -82,6 +83,22 @@ def _paths(value, path=()):
             yield from _paths(item, (*path, index))
 
 
+STRINGS = st.sampled_from(
+    ["", " ", "\x00", "x" * 5_000, "Awareness", "Welcome", "a", "A", "current"]
+) | st.text(max_size=30)
+
+
+def _like(value):
+    """Another value: most often of the same JSON type (so the file gets past its shape to its rules)."""
+    if isinstance(value, bool):
+        return st.booleans() | JSON_VALUES
+    if isinstance(value, str):
+        return STRINGS | STRINGS | JSON_VALUES
+    if isinstance(value, int):
+        return st.integers(-(10**12), 10**12) | st.sampled_from([0, -1, 2**63]) | JSON_VALUES
+    return JSON_VALUES
+
+
 def _mutated(draw, payload: dict):
     tree = copy.deepcopy(payload)
     for _ in range(draw(st.integers(1, 4))):
@@ -95,7 +112,7 @@ def _mutated(draw, payload: dict):
             parent = parent[step]
         action = draw(st.sampled_from(["replace", "replace", "drop", "add"]))
         if action == "replace":
-            parent[path[-1]] = draw(JSON_VALUES)
+            parent[path[-1]] = draw(_like(parent[path[-1]]))
         elif action == "drop":
             del parent[path[-1]]
         elif isinstance(parent, dict):
@@ -112,18 +129,22 @@ def _mutated(draw, payload: dict):
 def test_any_journey_file_imports_or_is_refused_and_a_refusal_changes_nothing(session, exported, data):
     tree = _mutated(data.draw, exported)
     raw = json.dumps(tree).encode()
-    if data.draw(st.booleans()):
+    if data.draw(st.integers(0, 4)) == 0:  # bytes spliced in: mostly no longer JSON
         at = data.draw(st.integers(0, len(raw)))
         raw = raw[:at] + data.draw(st.binary(max_size=6)) + raw[at:]
-    name = data.draw(st.sampled_from([None, "Copy", "", "x" * 500]))
+    name = data.draw(
+        st.sampled_from(["Copy", "Copy", "Copy", None, "", "x" * 500])
+    )  # None: the file's, taken
     before = database_snapshot(session)
     session.commit()
     try:
         journey_id = transfer.import_journey(session, transfer.read_journey_file(raw), name=name)
-    except JourneyError:
+    except JourneyError as exc:
+        event(f"refused: {type(exc).__name__}: {str(exc)[:25]}")
         session.commit()  # what the CLI and the page do after a refusal: nothing may have been written
         assert database_snapshot(session) == before
     else:
+        event("imported")
         assert isinstance(journey_id, int)
     session.rollback()
 
@@ -193,48 +214,76 @@ def test_any_merge_tags_preview_with_placeholders_or_are_a_template_error(source
 
 # --- the MJML pipeline -------------------------------------------------------------------------------
 
-MJML_PIECES = [
-    "<mj-section>",
-    "</mj-section>",
-    "<mj-column>",
-    "</mj-column>",
-    "<mj-text>",
-    "</mj-text>",
+# Whole elements (what an author pastes), attributes (what they mistype), and raw pieces (what a cut, a
+# bad paste or a binary file leaves): most examples stay MJML that renders, so the checks run too.
+ELEMENTS = [
+    "<mj-text>{{ first_name }} &amp; <b>bold</b> &nbsp; &#x0; é</mj-text>",
     '<mj-button href="javascript:alert(1)">Go</mj-button>',
+    '<mj-button href="{{ unsubscribe_url }}" font-size="4px">Unsubscribe</mj-button>',
     '<mj-image src="http://127.0.0.1:9/x.png" width="99999px" />',
-    '<mj-include path="../../etc/passwd" />',
+    '<mj-image src="cid:logo" alt="" />',
     '<mj-include path="footer" />',
-    '<mj-section background-url="data:text/html,x">',
-    "<mj-raw><script>alert(1)</script></mj-raw>",
-    '<mj-attributes><mj-all padding="-1px" /></mj-attributes>',
-    '<mj-style>@import url("javascript:x");</mj-style>',
+    '<mj-include path="../../etc/passwd" />',
+    '<mj-include path="missing" />',
+    "<mj-raw><script>alert(1)</script><a href='x' target='_top'>x</a></mj-raw>",
+    '<mj-section background-url="data:text/html,x"><mj-column><mj-text>x</mj-text></mj-column></mj-section>',
+    '<mj-spacer height="-5px" />',
+    '<mj-divider border-width="1e9px" />',
+    "<mj-table><tr><td style=\"background:url('javascript:x')\">x</td></tr></mj-table>",
+    "<!-- a comment -->",
+    "{% if n > 2 %}yes{% endif %}",
+    "{% for i in items %}{{ i }}{% endfor %}",
+    "{{ company | upcase }}",
+    "*|FNAME|*",
+]
+ATTRIBUTES = [
+    'padding="-1px"',
+    'width="abc"',
+    'href="javascript:x"',
+    'css-class="<script>"',
+    'font-size="99999px"',
+    'color="#zzz"',
+    'background-url="vbscript:x"',
+    'align="nowhere"',
+    'mj-class="nope"',
+    'style="x:url(javascript:y)"',
+    '{{ first_name }}="x"',
+]
+RAW_PIECES = [
+    "<mj-section>",
+    "</mj-column>",
     "<mjml>",
-    "</mjml>",
-    "<mj-body>",
     "</mj-body>",
     "<!--",
-    "-->",
     "<![CDATA[",
-    "&nbsp;",
-    "&#x0;",
     "<",
     ">",
     '"',
-    "{{ first_name }}",
     "{% if %}",
     "\x00",
     "\r",
 ]
+_TAG_ENDS = re.compile(r">")
+_TAG_NAMES = re.compile(r"<mj-[a-z-]+")
 
 
 @st.composite
 def hostile_mjml(draw) -> str:
+    """A real template with elements, attributes or raw pieces put in (and sometimes a slice cut out)."""
     source = draw(st.sampled_from(TEMPLATES))
-    for _ in range(draw(st.integers(1, 6))):
-        at = draw(st.integers(0, len(source)))
-        piece = draw(st.sampled_from(MJML_PIECES) | st.text(max_size=8))
-        cut = draw(st.integers(0, 3)) * draw(st.integers(0, 40))  # sometimes a slice is lost too
-        source = source[:at] + piece + source[at + cut :]
+    for _ in range(draw(st.integers(1, 5))):
+        action = draw(st.sampled_from(["element", "element", "attribute", "attribute", "raw"]))
+        if action == "element":
+            at = draw(st.sampled_from([m.end() for m in _TAG_ENDS.finditer(source)] or [0]))
+            piece = draw(st.sampled_from(ELEMENTS))
+        elif action == "attribute":
+            at = draw(st.sampled_from([m.end() for m in _TAG_NAMES.finditer(source)] or [0]))
+            piece = " " + draw(st.sampled_from(ATTRIBUTES))
+        else:
+            at = draw(st.integers(0, len(source)))
+            piece = draw(st.sampled_from(RAW_PIECES) | st.text(max_size=8))
+            source = source[:at] + source[at + draw(st.integers(0, 40)) :]  # a slice lost too
+        source = source[:at] + piece + source[at:]
     return source
 
 
@@ -245,6 +294,7 @@ SNIPPETS = {"footer": "<mj-section><mj-column><mj-text>{{ company }}</mj-text></
 def test_any_mjml_previews_with_its_error_kept_never_raising(source, preheader):
     result = preview(source, PERSONA, preheader=preheader, snippets=SNIPPETS)
     assert isinstance(result, Preview)
+    event("rendered" if result.email is not None else f"error kept: {type(result.error).__name__}")
     assert result.error is None or isinstance(result.error, JourneyError)
     if result.email is not None:
         assert isinstance(result.email.html, str)

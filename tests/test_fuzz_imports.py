@@ -16,7 +16,7 @@ import csv
 import io
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from metrics_import_support import FIXTURES, make_onboarding
 from support import database_snapshot
@@ -117,7 +117,7 @@ def hostile_exports(draw) -> tuple[str, bytes]:
         else:
             rows.insert(r, draw(st.lists(CELLS, max_size=8)))
     out = io.StringIO()
-    delimiter = draw(st.sampled_from([",", ",", ";", "\t", "|"]))
+    delimiter = draw(st.sampled_from([",", ",", ",", ",", ";", "\t", "|"]))
     csv.writer(
         out, delimiter=delimiter, lineterminator=draw(st.sampled_from(["\r\n", "\n", "\r"]))
     ).writerows(rows)
@@ -153,7 +153,10 @@ def test_any_file_imports_or_is_refused_as_a_journey_error_and_a_refusal_changes
     session, onboarding, export, data
 ):
     fmt, content = export
-    format = data.draw(st.sampled_from(["auto", "auto", fmt if fmt != "mapped" else "auto", *FORMATS]))
+    own = fmt if fmt != "mapped" else "auto"
+    format = data.draw(
+        st.sampled_from(["auto", "auto", own, own, "auto", "auto", own]) | st.sampled_from(list(FORMATS))
+    )
     mapping = _mapping(data.draw, content) if format == "mapped" or fmt == "mapped" else None
     options = {
         "create_missing_stage": data.draw(st.sampled_from([None, "Awareness"])),
@@ -170,10 +173,12 @@ def test_any_file_imports_or_is_refused_as_a_journey_error_and_a_refusal_changes
             mapping=mapping,
             **options,
         )
-    except JourneyError:
+    except JourneyError as exc:
         refused = True
+        event(f"refused: {type(exc).__name__}: {str(exc)[:40]}")  # --hypothesis-show-statistics: how examples ended
     else:
         refused = not result.ok
+        event("rows rejected" if refused else f"imported ({'dry run' if options['dry_run'] else 'written'})")
         assert result.written == (result.ok and not options["dry_run"])  # written only when all rows pass
         assert all(isinstance(note, str) for note in result.notes)
     if refused or options["dry_run"]:
@@ -192,3 +197,13 @@ def test_a_file_forced_to_be_read_as_events_without_their_columns_is_refused_nam
         import_metrics(session, onboarding, io.BytesIO(content), format="events")  # was a KeyError
     session.commit()
     assert database_snapshot(session) == before
+
+
+def test_blank_rows_above_the_header_are_skipped_and_counted_as_spreadsheet_rows(session, onboarding):
+    header = "date,stage,email,sent,delivered,opens,clicks,conversions,unsubscribes"
+    content = f"\r\n\r\n,\r\n{header}\r\n2026-11-02,Awareness,Welcome 1,10,10,-1,1,0,0\r\n".encode()
+    result = import_metrics(session, onboarding, io.BytesIO(content))  # was "The file is empty"
+    assert [(r.row, r.error) for r in result.rejected] == [(5, "opens is negative (-1)")]
+    assert result.format == "generic"
+    with pytest.raises(JourneyError, match="The file is empty"):
+        import_metrics(session, onboarding, io.BytesIO(b"\r\n" * 11 + content))  # more than 10: empty

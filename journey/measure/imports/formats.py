@@ -101,6 +101,7 @@ class CsvStream:
 
 
 ENCODING_SAMPLE = 1 << 20  # the first megabyte (the read buffer holds it anyway) tells UTF-8 from a code page
+MAX_BLANK_LINES = 10  # blank rows skipped above the header; a file with more is refused as empty
 SNIFF_LINES = 20  # the header and the first rows: enough for csv.Sniffer to see which delimiter is consistent
 SNIFF_BYTES = 64 * 1024
 
@@ -148,6 +149,10 @@ def open_csv(source: BinaryIO | Path | str, *, delimiter: str | None = None) -> 
             # Excel's "sep=;" hint line: not shown as a row in Excel, so not counted.
             delimiter = delimiter or first.strip()[4]
             first = text.readline(MAX_HEADER_LINE)
+        while first and not first.strip() and header_row <= MAX_BLANK_LINES:
+            # Blank rows above the header (a spreadsheet saved with empty top rows): rows Excel shows.
+            first = text.readline(MAX_HEADER_LINE)
+            header_row += 1
     except UnicodeDecodeError:
         for close in closers:
             close()

@@ -175,7 +175,9 @@ def test_any_file_imports_or_is_refused_as_a_journey_error_and_a_refusal_changes
         )
     except JourneyError as exc:
         refused = True
-        event(f"refused: {type(exc).__name__}: {str(exc)[:40]}")  # --hypothesis-show-statistics: how examples ended
+        event(
+            f"refused: {type(exc).__name__}: {str(exc)[:40]}"
+        )  # --hypothesis-show-statistics: how examples ended
     else:
         refused = not result.ok
         event("rows rejected" if refused else f"imported ({'dry run' if options['dry_run'] else 'written'})")

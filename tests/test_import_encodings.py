@@ -93,6 +93,18 @@ def test_the_command_line_imports_it_and_names_the_encoding(cli, tmp_path):
         assert NAME in [name for name, *_ in dump(session)]
 
 
+def test_the_command_line_names_the_encoding_beside_rejected_rows_too(cli, tmp_path):
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    with in_db(url) as session:
+        make_onboarding(session)
+    path = tmp_path / "excel.csv"
+    path.write_bytes(EXCEL_CSV.replace(b",40,9,", b",-40,9,"))  # a negative count: the row is rejected
+    done = cli("import-metrics", str(path), "--journey", JOURNEY, db=url)
+    assert done.returncode == 1
+    assert "  row 2: opens is negative (-40)" in done.stdout
+    assert f"Note: {NOTE}" in done.stdout
+
+
 def test_the_import_page_checks_it_names_the_encoding_and_commits_it(app_db):
     with in_db(app_db) as session:
         make_onboarding(session)

@@ -198,6 +198,7 @@ def _summary(result: ImportResult, file: Path, journey: str) -> str:
         lines += [f"  row {r.row}: {r.error}" for r in result.rejected[:50]]
         if result.rejected_total > 50:
             lines.append(f"  … and {result.rejected_total - 50:,} more (use --json to list up to 1,000)")
+        lines += [f"Note: {note}" for note in result.notes]  # how the file was read (its encoding…)
         return "\n".join(lines)
     verb = "Would import" if result.dry_run else "Imported"
     span = f" from {result.first_day} to {result.last_day}" if result.first_day else ""

@@ -170,3 +170,30 @@ def pytest_runtest_makereport(item, call):
     report = yield
     setattr(item, f"rep_{report.when}", report)
     return report
+
+
+# Hypothesis: the "ci" profile (the default) runs a fixed, bounded set of examples, the same on every run
+# (derandomize), so a failure reproduces and `make test` stays steady; "thorough" runs many more, new ones
+# each time, by hand: HYPOTHESIS_PROFILE=thorough .venv/bin/python -m pytest tests/test_fuzz_*.py -q.
+# `deadline` bounds each example (a time bound with a wide margin: examples take milliseconds); tests
+# that set their own settings (test_hostile_liquid.py) keep them.
+from hypothesis import HealthCheck  # noqa: E402
+from hypothesis import settings as hypothesis_settings  # noqa: E402
+
+hypothesis_settings.register_profile(
+    "ci",
+    max_examples=40,
+    derandomize=True,
+    database=None,
+    deadline=5_000,  # ms
+    suppress_health_check=[HealthCheck.too_slow],
+    print_blob=True,
+)
+hypothesis_settings.register_profile(
+    "thorough",
+    max_examples=2_000,
+    deadline=5_000,
+    suppress_health_check=[HealthCheck.too_slow],
+    print_blob=True,
+)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))

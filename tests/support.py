@@ -265,3 +265,23 @@ def make_journey(
             variants.add_variant(session, made.emails[email_name].id, label=label)
     session.flush()
     return made
+
+
+# --- the whole database, to compare ----------------------------------------------------------------
+
+
+def database_snapshot(connection) -> dict[str, tuple[int, str]]:
+    """Every model table's row count and a checksum of its rows (a session or a connection): two
+    snapshots are equal only if no row was added, removed or changed (metric_daily's counts included)."""
+    import hashlib
+
+    from sqlmodel import SQLModel
+
+    import db.models  # noqa: F401  (registers the tables)
+
+    snapshot = {}
+    for table in SQLModel.metadata.sorted_tables:
+        rows = connection.execute(table.select().order_by(*table.primary_key.columns)).all()
+        digest = hashlib.sha256(repr([tuple(row) for row in rows]).encode()).hexdigest()[:16]
+        snapshot[table.name] = (len(rows), digest)
+    return snapshot

@@ -162,16 +162,23 @@ def test_a_rejected_row_is_named_and_nothing_is_written(session, journey_id, lin
             "duplicated column “opens”",
             id="duplicated-header",
         ),
-        pytest.param(b"date,stage,email,sent\xff\r\n", "not UTF-8", id="not-utf8"),
+        pytest.param(b"date,stage,email,s\xc3\xa9nt\xff\r\n", "not text we can read", id="damaged-utf8"),
+        pytest.param(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xfe", "not text we can read", id="binary"),
         pytest.param(
             (HEADER + "\r\n" + GOOD + "\r\n" + GOOD.replace("Welcome 1", "W" * 1_100_000)).encode(),
             "not valid CSV after row 2: field larger than field limit",
             id="giant-cell",
         ),
         pytest.param(
-            (HEADER + "\r\n" + GOOD + "\r\n").encode() + "2026-11-10,Awareness,Café".encode("latin-1"),
-            "not UTF-8 or UTF-16 text",
-            id="latin-1-row",
+            b"when,what\r\n" + b"W" * 1_100_000 + b",1\r\n",
+            "not valid CSV after row 1: field larger than field limit",
+            id="giant-cell-below-an-unknown-header",  # read looking for a header further down: was a traceback
+        ),
+        pytest.param(
+            (HEADER + "\r\n" + (GOOD + "\r\n") * 20_000).encode()
+            + "2026-11-10,Awareness,Café".encode("cp1252"),
+            r"not utf-8 text after row [\d,]+ \(its first megabyte is\)",
+            id="cp1252-after-the-first-megabyte",
         ),
     ],
 )

@@ -45,7 +45,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "the header as row 1."
         ),
     )
-    parser.add_argument("file", metavar="FILE.csv", type=Path, help="the exported CSV (UTF-8 or UTF-16)")
+    parser.add_argument(
+        "file",
+        metavar="FILE.csv",
+        type=Path,
+        help="the exported CSV (UTF-8, UTF-16, or Excel's CSV in a Windows code page)",
+    )
     parser.add_argument("--journey", required=True, metavar="NAME", help="the journey the emails belong to")
     parser.add_argument(
         "--format",
@@ -193,6 +198,7 @@ def _summary(result: ImportResult, file: Path, journey: str) -> str:
         lines += [f"  row {r.row}: {r.error}" for r in result.rejected[:50]]
         if result.rejected_total > 50:
             lines.append(f"  … and {result.rejected_total - 50:,} more (use --json to list up to 1,000)")
+        lines += [f"Note: {note}" for note in result.notes]  # how the file was read (its encoding…)
         return "\n".join(lines)
     verb = "Would import" if result.dry_run else "Imported"
     span = f" from {result.first_day} to {result.last_day}" if result.first_day else ""

@@ -13,7 +13,9 @@
   all show rates this way. `rate_column_format(values)`: the same decimals as a sortable table column's
   printf format (values in per cent). `format_amount(value)`: money as imported, without a currency ("1,234.50").
 - `detect_encoding(head)` / `decode_text(content)`: UTF-8 with or without BOM, UTF-16 LE/BE with a
-  BOM or without one (as Excel writes it), told apart by the first bytes.
+  BOM or without one (as Excel writes it), told apart by the first bytes; `detect_encoding(sample,
+  legacy=True)` also names the Windows code page of a sample that is not UTF-8 (`windows_code_page`:
+  Excel's "CSV (comma delimited)" is Windows-1252 on a Western-European or US Windows).
 - `sniff_delimiter(sample)`: `,` `;` or tab, by csv.Sniffer over the header and first rows.
 - `plural(count, "row")`: "1 row", "2 rows", "1,200 rows" (`plural(n, "entry", "entries")` where
   English adds more than an s); every count in a message is written with it.
@@ -24,15 +26,19 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import re
+import unicodedata
 from bisect import bisect_right
 
 __all__ = [
     "DELIMITERS",
     "FORMULA_START",
+    "code_page_region",
     "decode_text",
     "detect_encoding",
+    "encoding_label",
     "escape_formula",
     "escape_markdown",
     "format_amount",
@@ -48,6 +54,7 @@ __all__ = [
     "position",
     "sniff_delimiter",
     "unescape_formula",
+    "windows_code_page",
 ]
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -186,8 +193,13 @@ def unescape_formula(value: str) -> str:
 # --- encodings -------------------------------------------------------------------------------
 
 
-def detect_encoding(head: bytes) -> str:
-    """The codec for a text file that starts with `head` (its first 4 bytes are enough)."""
+def detect_encoding(head: bytes, *, legacy: bool = False) -> str:
+    """The codec for a text file that starts with `head` (its first 4 bytes are enough).
+
+    With `legacy=True`, `head` is a sample of the file (its first megabyte, say): when the sample is not
+    UTF-8, the Windows code page it is written in (`windows_code_page`), or "utf-8" when it is no text
+    in any (the decoding then fails, as for any file that is not text).
+    """
     if head.startswith(b"\xef\xbb\xbf"):
         return "utf-8-sig"
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -196,7 +208,95 @@ def detect_encoding(head: bytes) -> str:
         return "utf-16-le"
     if len(head) >= 4 and head[0] == 0 and head[1] != 0 and head[2] == 0:
         return "utf-16-be"
+    if legacy and not head.isascii() and _never_utf8(head):
+        return windows_code_page(head) or "utf-8"
     return "utf-8"
+
+
+def _never_utf8(sample: bytes) -> bool:
+    """Whether `sample` (perhaps cut inside a character at its end) is not UTF-8 from its first
+    non-ASCII byte on. A UTF-8 file with a bad byte after its first "é" is a damaged UTF-8 file (it
+    is refused as such), not one in a code page."""
+    try:
+        codecs.utf_8_decode(sample, "strict", False)  # False: a character cut at the end is no error
+    except UnicodeDecodeError as exc:
+        return sample[: exc.start].isascii()
+    return False
+
+
+# Excel's "CSV (comma delimited)" is written in Windows' ANSI code page; the single-byte ones, the most
+# common first: a tie (the same letters in both, as é in 1250 and 1252) goes to the first.
+CODE_PAGES = {  # the code page → the alphabets it is for
+    "cp1252": "Western European",
+    "cp1251": "Cyrillic",
+    "cp1250": "Central European",
+    "cp1253": "Greek",
+    "cp1254": "Turkish",
+    "cp1257": "Baltic",
+}
+_NON_ASCII_LINES = re.compile(rb"[^\n]*[\x80-\xff][^\n]*")
+_CODE_PAGE_SAMPLE = 64 * 1024
+_CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_WORD_RE = re.compile(r"\w+")
+
+
+def windows_code_page(sample: bytes) -> str | None:
+    """The Windows code page (`CODE_PAGES`) a sample that is not UTF-8 reads best in, or None for bytes
+    that are no text (control bytes: a picture, a zip).
+
+    Only the lines with non-ASCII bytes are judged (the pages read ASCII alike). A page reads a non-ASCII
+    character well when it is a letter in a word of one alphabet that is not all accents (Cyrillic
+    "Добро" read as Windows-1252 is "Äîáðî"; "Café" read as Windows-1251 is "Cafй"), or a sign
+    (€, –, «) beside a space or a digit. The page reading the most characters well wins, ties
+    to the first of CODE_PAGES. (charset-normalizer, tried first, named Windows-1251 or -1250 for short
+    French lines; metric exports are mostly ASCII, so their samples are short.)
+    """
+    if _CONTROL_BYTES.search(sample[:_CODE_PAGE_SAMPLE]):
+        return None
+    lines = b"\n".join(_NON_ASCII_LINES.findall(sample))[:_CODE_PAGE_SAMPLE]
+    best, best_score = None, -1
+    for page in CODE_PAGES:
+        try:
+            text = lines.decode(page)
+        except UnicodeDecodeError:  # a byte the page leaves undefined
+            continue
+        score = _readable_characters(text)
+        if score > best_score:
+            best, best_score = page, score
+    return best
+
+
+def _readable_characters(text: str) -> int:
+    """How many of the non-ASCII characters of `text` read as a language would write them."""
+    score = 0
+    for word in _WORD_RE.findall(text):
+        if word.isascii():
+            continue
+        letters = [c for c in word if c.isalpha()]
+        scripts = {unicodedata.name(c, "?").split()[0] for c in letters}
+        latin_accents_only = (
+            scripts == {"LATIN"} and len(letters) > 2 and not any(c.isascii() for c in letters)
+        )
+        if len(scripts) == 1 and not latin_accents_only:
+            score += sum(not c.isascii() for c in word)
+    for index, char in enumerate(text):
+        if not char.isascii() and unicodedata.category(char)[0] in "PS":
+            before = text[index - 1 : index] or " "
+            after = text[index + 1 : index + 2] or " "
+            score += before.isspace() or after.isspace() or before.isdigit() or after.isdigit()
+    return score
+
+
+def encoding_label(codec: str) -> str:
+    """How a codec is named to people: "utf-8", "utf-8 with BOM", "utf-16", "windows-1252"."""
+    if codec in CODE_PAGES:
+        return f"windows-{codec[2:]}"
+    return codec.replace("-sig", " with BOM")
+
+
+def code_page_region(codec: str) -> str:
+    """The alphabet a Windows code page is for ("Western European" for cp1252), or ""."""
+    return CODE_PAGES.get(codec, "")
 
 
 def decode_text(content: bytes | str) -> str:

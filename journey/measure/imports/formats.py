@@ -2,7 +2,8 @@
 
 Pure helpers for journey.measure.imports.importer. A file is read as a stream of bytes: the
 encoding comes from its byte-order mark (UTF-8 with or without BOM, UTF-16 LE/BE
-as Excel writes it), the delimiter (`,`, `;` or tab) from Excel's `sep=` line or by
+as Excel writes it), or, for a file whose first megabyte is not UTF-8, the Windows code page it
+reads in (Excel's "CSV (comma delimited)": Windows-1252 in Western Europe and the US; a note says so), the delimiter (`,`, `;` or tab) from Excel's `sep=` line or by
 csv.Sniffer on the header and first rows, and the
 format from the header's column names (or from an explicit `format=`/`mapping=`).
 
@@ -23,7 +24,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from journey.core.errors import ImportRejected
-from journey.core.text import detect_encoding, sniff_delimiter
+from journey.core.text import code_page_region, detect_encoding, encoding_label, sniff_delimiter
 
 FORMATS = {
     "generic": "Generic CSV",
@@ -99,6 +100,8 @@ class CsvStream:
             close()
 
 
+ENCODING_SAMPLE = 1 << 20  # the first megabyte (the read buffer holds it anyway) tells UTF-8 from a code page
+MAX_BLANK_LINES = 10  # blank rows skipped above the header; a file with more is refused as empty
 SNIFF_LINES = 20  # the header and the first rows: enough for csv.Sniffer to see which delimiter is consistent
 SNIFF_BYTES = 64 * 1024
 
@@ -134,8 +137,8 @@ def open_csv(source: BinaryIO | Path | str, *, delimiter: str | None = None) -> 
             total = binary.tell()
             binary.seek(0)
     counter = _CountingReader(binary)
-    buffered = io.BufferedReader(counter, buffer_size=1 << 20)
-    encoding = detect_encoding(buffered.peek(4)[:4])
+    buffered = io.BufferedReader(counter, buffer_size=ENCODING_SAMPLE)
+    encoding = detect_encoding(buffered.peek(ENCODING_SAMPLE)[:ENCODING_SAMPLE], legacy=True)
     sample = None if delimiter else _sample(buffered, encoding)
     text = io.TextIOWrapper(buffered, encoding=encoding, newline="")
     closers.insert(0, text.close)
@@ -146,12 +149,14 @@ def open_csv(source: BinaryIO | Path | str, *, delimiter: str | None = None) -> 
             # Excel's "sep=;" hint line: not shown as a row in Excel, so not counted.
             delimiter = delimiter or first.strip()[4]
             first = text.readline(MAX_HEADER_LINE)
+        while first and not first.strip() and header_row <= MAX_BLANK_LINES:
+            # Blank rows above the header (a spreadsheet saved with empty top rows): rows Excel shows.
+            first = text.readline(MAX_HEADER_LINE)
+            header_row += 1
     except UnicodeDecodeError:
         for close in closers:
             close()
-        raise ImportRejected(
-            "The file is not UTF-8 or UTF-16 text. In Excel, save it as “CSV UTF-8”.", row=1
-        ) from None
+        raise ImportRejected(NOT_TEXT, row=1) from None
     if not first.strip():
         for close in closers:
             close()
@@ -167,12 +172,30 @@ def open_csv(source: BinaryIO | Path | str, *, delimiter: str | None = None) -> 
     return CsvStream(
         header=header,
         rows=reader,
-        encoding=encoding.replace("-sig", " with BOM"),
+        encoding=encoding_label(encoding),
         delimiter=delimiter,
         total_bytes=total,
         counter=counter,
         header_row=header_row,
         _closers=closers,
+    )
+
+
+NOT_TEXT = (
+    "The file is not text we can read (not UTF-8, UTF-16 or a Windows code page). "
+    "In Excel, save it as “CSV UTF-8”."
+)
+
+
+def encoding_note(encoding: str) -> str | None:
+    """What the import says about a file read in a Windows code page (`CsvStream.encoding`), or None."""
+    if not encoding.startswith("windows-"):
+        return None
+    region = code_page_region(f"cp{encoding.removeprefix('windows-')}")
+    return (
+        f"The file is not UTF-8: it was read as {encoding.capitalize()} ({region}), what Excel's "
+        "“CSV (comma delimited)” writes. If a name shows odd letters, save it in Excel as “CSV UTF-8” "
+        "and import it again."
     )
 
 

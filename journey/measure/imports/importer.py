@@ -110,6 +110,7 @@ from journey.measure.imports.formats import (
     detect_event_source,
     detect_format,
     duplicated_headers,
+    encoding_note,
     find_columns,
     normalize_header,
     open_csv,
@@ -449,7 +450,10 @@ def import_metrics(
     stream = open_csv(source)
     try:
         names = [normalize_header(cell) for cell in stream.header]
-        preamble = _skip_preamble(stream, names) if format == "auto" and not mapping else []
+        try:
+            preamble = _skip_preamble(stream, names) if format == "auto" and not mapping else []
+        except (UnicodeDecodeError, csv.Error) as exc:  # in a row below an unknown header
+            raise _unreadable(exc, stream.header_row, stream.encoding) from None
         names = [normalize_header(cell) for cell in stream.header]
         chosen, detected = _choose_format(names, format, mapping)
         result = ImportResult(
@@ -460,6 +464,7 @@ def import_metrics(
             dry_run=dry_run,
         )
         result.notes += preamble
+        result.notes += filter(None, [encoding_note(stream.encoding)])
         run = _Run(result, progress, stream)
         run.streaming = not segments_saved and _streams(chosen, source, dry_run)
         _read_rows(run, chosen, names, targets, mapping)
@@ -568,15 +573,19 @@ def _read_rows(
             spec, columns = _aggregate_columns(chosen, names, mapping, run.stream.header)
             run.streaming = run.streaming and "segment" not in columns
             _read_aggregate(run, spec, columns, names, targets)
-    except UnicodeDecodeError:
-        raise ImportRejected(
-            f"The file is not UTF-8 or UTF-16 text (after row {run.result.rows_read + 1:,}). "
-            "In Excel, save it as “CSV UTF-8”."
-        ) from None
-    except csv.Error as exc:
-        raise ImportRejected(
-            f"The file is not valid CSV after row {run.result.rows_read + 1:,}: {exc}."
-        ) from None
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise _unreadable(exc, run.result.rows_read + run.stream.header_row, run.stream.encoding) from None
+
+
+def _unreadable(exc: UnicodeDecodeError | csv.Error, row: int, encoding: str) -> ImportRejected:
+    """The refusal of a file that stops being text or CSV after `row` (as a spreadsheet counts rows)."""
+    if isinstance(exc, UnicodeDecodeError):
+        return ImportRejected(
+            f"The file is not {encoding} text after row {row:,} (its first megabyte is): it mixes "
+            "encodings. In Excel, save it as “CSV UTF-8”.",
+            row=row + 1,
+        )
+    return ImportRejected(f"The file is not valid CSV after row {row:,}: {exc}.", row=row + 1)
 
 
 PREAMBLE_LINES = 10
@@ -1007,6 +1016,14 @@ def _event_columns(names: list[str], header: list[str]) -> dict[str, list[int]]:
     reads the first of them that is not empty)."""
     columns = {f: all_indexes(names, options) for f, options in EVENT_COLUMNS.items()}
     columns = {f: found for f, found in columns.items() if found}
+    for needed in ("recipient", "event", "timestamp"):  # a file forced to be read as events may lack one
+        if needed not in columns:
+            names_it = ", ".join(f"“{option.replace(' ', '_')}”" for option in EVENT_COLUMNS[needed][:5])
+            raise ImportRejected(
+                f"An events file needs a {needed} column: one of {names_it}. Is this file an events export?",
+                field="header",
+                row=1,
+            )
     if "email" not in columns and "campaign_id" not in columns:
         raise ImportRejected(
             "An events file needs a column naming the email: one of “email_name”, “campaign”, "

@@ -334,3 +334,50 @@ def test_a_password_hash_column_is_left_out_unless_asked(tmp_path):
         written[asked] = [json.loads(line) for line in text.getvalue().splitlines()][1]
     engine.dispose()
     assert written == {False: [1, "a@x.example", None], True: [1, "a@x.example", "$argon2id$…"]}
+
+
+def test_the_cli_backs_up_and_restores_and_refuses_a_database_that_is_not_empty(cli, db_url, tmp_path):
+    seed_workspace(db_url)
+    path = tmp_path / "workspace.jsonl.gz"
+    result = cli("backup", str(path), db=db_url, check=True)
+    assert result.stdout.startswith("Backed up ")
+    assert f"to {path}." in result.stdout
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".workspace")] == []  # no partial file
+    target = f"sqlite:///{tmp_path / 'restored.db'}"
+    result = cli("restore", str(path), db=target, check=True)
+    assert result.stdout.startswith("Restored ")
+    assert f"from {path}." in result.stdout
+    assert table_counts(target) == table_counts(db_url)
+    refused = cli("restore", str(path), db=target)
+    assert refused.returncode == 1
+    assert refused.stderr.startswith("error: The database is not empty (rows: journey 3, ")
+    assert refused.stderr.count("\n") == 1
+    cli("restore", str(path), "--force", db=target, check=True)
+    assert table_counts(target) == table_counts(db_url)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        pytest.param(
+            ["restore", "{missing}"], "error: [Errno 2] No such file or directory", id="restore-missing-file"
+        ),
+        pytest.param(
+            ["restore", "{not_backup}"], "error: The file is not a readable backup", id="restore-not-backup"
+        ),
+        pytest.param(
+            ["backup", "{no_folder}"], "error: [Errno 2] No such file or directory", id="backup-no-folder"
+        ),
+    ],
+)
+def test_the_cli_says_in_one_line_what_is_wrong_with_the_file(cli, tmp_path, args, message):
+    (tmp_path / "notes.txt").write_text("not a backup", encoding="utf-8")
+    files = {
+        "missing": tmp_path / "missing.jsonl.gz",
+        "not_backup": tmp_path / "notes.txt",
+        "no_folder": tmp_path / "no" / "such" / "folder.jsonl.gz",
+    }
+    result = cli(*(arg.format(**files) for arg in args))
+    assert result.returncode == 1
+    assert result.stderr.startswith(message)
+    assert result.stderr.count("\n") == 1

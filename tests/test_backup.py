@@ -7,6 +7,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import re
 import shutil
 import threading
 from collections.abc import Iterator
@@ -231,6 +232,29 @@ def test_a_file_that_is_not_a_backup_is_refused_with_what_is_wrong(db_url, data,
     assert not any(table_counts(db_url).values())
 
 
+@pytest.mark.parametrize(
+    ("section", "message"),
+    [
+        pytest.param(
+            {"table": "sqlite_master", "columns": ["name"], "rows": 0},
+            "a table this schema does not have: 'sqlite_master'",
+            id="unknown-table",
+        ),
+        pytest.param(
+            {"table": "persona", "columns": ["id", "name; DROP TABLE persona"], "rows": 0},
+            "persona has columns this schema lacks: ['name; DROP TABLE persona']",
+            id="unknown-column",
+        ),
+    ],
+)
+def test_a_backup_naming_what_the_schema_lacks_is_refused_and_writes_nothing(db_url, section, message):
+    data = lines(backup_of(db_url))  # an empty workspace: a manifest and a header per table
+    data[1] = section
+    with pytest.raises(InvalidBackup, match=re.escape(message)):
+        restore(db_url, packed(data))
+    assert not any(table_counts(db_url).values())
+
+
 def test_a_backup_from_a_newer_schema_is_refused(db_url):
     seed_workspace(db_url)
     data = lines(backup_of(db_url))
@@ -343,6 +367,7 @@ def test_the_cli_backs_up_and_restores_and_refuses_a_database_that_is_not_empty(
     assert result.stdout.startswith("Backed up ")
     assert f"to {path}." in result.stdout
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".workspace")] == []  # no partial file
+    assert path.stat().st_mode & 0o777 == 0o600  # the team's data: readable by its owner only
     target = f"sqlite:///{tmp_path / 'restored.db'}"
     result = cli("restore", str(path), db=target, check=True)
     assert result.stdout.startswith("Restored ")

@@ -100,10 +100,7 @@ def table_counts(url: str) -> dict[str, int]:
     engine = make_engine(url)
     try:
         with engine.connect() as connection:
-            return {
-                t.name: connection.execute(sa.select(sa.func.count()).select_from(t)).scalar_one()
-                for t in backup.tables()
-            }
+            return backup.row_counts(connection)
     finally:
         engine.dispose()
 
@@ -164,7 +161,7 @@ def test_the_manifest_names_the_schema_the_app_and_every_table(db_url):
     manifest, first_section = lines(backup_of(db_url))[:2]
     assert manifest["format"] == "email-journey-backup/1"
     assert manifest["schema_revision"] == revisions()[-1]
-    assert manifest["app_version"] == backup.APP_VERSION
+    assert manifest["app_version"] == backup.app_version() != "unknown"
     assert manifest["created_at"].endswith("+00:00")
     assert manifest["tables"] == table_counts(db_url)
     assert set(manifest["tables"]) >= {"persona", "journey", "stage", "email", "email_variant", "snippet"}

@@ -53,13 +53,12 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import SQLModel
 
 import db.models  # noqa: F401  (registers the tables)
-from db.engine import is_busy, make_engine
+from db.engine import PROJECT_ROOT, is_busy, make_engine
 from db.migrate import current_revision, revisions, upgrade
 from journey.core.errors import DatabaseBusy, InvalidBackup
 from journey.core.text import plural
 
 FORMAT = "email-journey-backup/1"
-APP_VERSION = "0.1.0"  # pyproject.toml's version
 KEPT = frozenset({"data_version"})  # the cache stamp every committed write bumps: it must only grow
 SECRET_COLUMNS = frozenset({"password_hash"})
 BATCH = 1_000
@@ -80,6 +79,17 @@ class BackupSummary:
     def text(self) -> str:
         """ "4,210 rows in 11 tables (schema 0006)"."""
         return f"{plural(self.rows, 'row')} in {plural(len(self.tables), 'table')} (schema {self.revision})"
+
+
+def app_version() -> str:
+    """The app's version, as pyproject.toml gives it ("unknown" where the file is not deployed)."""
+    import tomllib
+
+    try:
+        with open(PROJECT_ROOT / "pyproject.toml", "rb") as file:
+            return str(tomllib.load(file)["project"]["version"])
+    except (OSError, KeyError, tomllib.TOMLDecodeError):
+        return "unknown"
 
 
 def tables() -> list[sa.Table]:
@@ -116,6 +126,12 @@ def snapshot(engine: Engine) -> Iterator[sa.Connection]:
             copy.dispose()
 
 
+def row_counts(connection: sa.Connection) -> dict[str, int]:
+    """Rows per table of a backup (tables()), as the connection sees them."""
+    count = sa.func.count()
+    return {t.name: connection.execute(sa.select(count).select_from(t)).scalar_one() for t in tables()}
+
+
 def _encode(value: Any) -> Any:
     if isinstance(value, (date, datetime)):
         return value.isoformat()
@@ -126,14 +142,11 @@ def write_backup(engine: Engine, out: IO[bytes], *, with_password_hashes: bool =
     """Write a backup of the database to the binary stream `out` (gzip'd JSON Lines); what it holds."""
     with snapshot(engine) as connection:
         revision = current_revision(connection) or ""
-        counts = {
-            t.name: connection.execute(sa.select(sa.func.count()).select_from(t)).scalar_one()
-            for t in tables()
-        }
+        counts = row_counts(connection)
         manifest = {
             "format": FORMAT,
             "schema_revision": revision,
-            "app_version": APP_VERSION,
+            "app_version": app_version(),
             "created_at": db.models.utcnow().isoformat(),
             "database": engine.dialect.name,
             "password_hashes": with_password_hashes,
@@ -255,10 +268,7 @@ def restore_backup(engine: Engine, source: IO[bytes], *, force: bool = False) ->
 
 
 def _make_room(connection: sa.Connection, *, force: bool) -> None:
-    counts = {
-        t.name: connection.execute(sa.select(sa.func.count()).select_from(t)).scalar_one() for t in tables()
-    }
-    held = {name: count for name, count in counts.items() if count}
+    held = {name: count for name, count in row_counts(connection).items() if count}
     if held and not force:
         listed = ", ".join(f"{name} {count:,}" for name, count in held.items())
         raise InvalidBackup(

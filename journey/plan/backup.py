@@ -132,10 +132,14 @@ def row_counts(connection: sa.Connection) -> dict[str, int]:
     return {t.name: connection.execute(sa.select(count).select_from(t)).scalar_one() for t in tables()}
 
 
-def _encode(value: Any) -> Any:
+def _iso(value: Any) -> str:
+    """JSON for what json does not know: a date or time as ISO 8601 text."""
     if isinstance(value, (date, datetime)):
         return value.isoformat()
-    return value
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
+_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False, default=_iso)
 
 
 def write_backup(engine: Engine, out: IO[bytes], *, with_password_hashes: bool = False) -> BackupSummary:
@@ -152,7 +156,7 @@ def write_backup(engine: Engine, out: IO[bytes], *, with_password_hashes: bool =
             "password_hashes": with_password_hashes,
             "tables": counts,
         }
-        with gzip.GzipFile(fileobj=out, mode="wb", mtime=0) as archive:
+        with gzip.GzipFile(fileobj=out, mode="wb", mtime=0, compresslevel=6) as archive:
             text = io.TextIOWrapper(archive, encoding="utf-8", newline="\n")
             _line(text, manifest)
             for table in tables():
@@ -164,16 +168,19 @@ def write_backup(engine: Engine, out: IO[bytes], *, with_password_hashes: bool =
 
 def _write_table(connection, table: sa.Table, count: int, text, with_password_hashes: bool) -> None:
     names = [c.name for c in table.columns]
-    hidden = {i for i, name in enumerate(names) if name in SECRET_COLUMNS and not with_password_hashes}
+    hidden = [i for i, name in enumerate(names) if name in SECRET_COLUMNS and not with_password_hashes]
     _line(text, {"table": table.name, "columns": names, "rows": count})
     query = sa.select(table).order_by(*table.primary_key.columns)
-    for row in connection.execute(query):
-        _line(text, [None if i in hidden else _encode(v) for i, v in enumerate(row)])
+    for rows in connection.execute(query).partitions(BATCH):
+        values = [list(row) for row in rows]
+        for row in values:
+            for i in hidden:
+                row[i] = None
+        text.write("".join(_JSON.encode(row) + "\n" for row in values))
 
 
 def _line(text, value: Any) -> None:
-    text.write(json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False))
-    text.write("\n")
+    text.write(_JSON.encode(value) + "\n")
 
 
 def backup_bytes(engine: Engine) -> bytes:

@@ -252,6 +252,19 @@ def test_a_backup_naming_what_the_schema_lacks_is_refused_and_writes_nothing(db_
     assert not any(table_counts(db_url).values())
 
 
+def test_a_row_the_database_refuses_is_named_and_nothing_is_written(db_url):
+    seed_workspace(db_url)
+    data = lines(backup_of(db_url))
+    header = next(i for i, v in enumerate(data) if isinstance(v, dict) and v.get("table") == "email")
+    columns = data[header]["columns"]
+    data[header + 2][columns.index("name")] = None  # an email without its (required) name
+    data[header + 3][columns.index("name")] = "nul \u0000 byte"  # PostgreSQL cannot store it; SQLite can
+    kept = table_counts(db_url)
+    with pytest.raises(InvalidBackup, match="The backup's rows of email cannot be restored: .*"):
+        restore(db_url, packed(data), force=True)
+    assert table_counts(db_url) == kept
+
+
 def test_a_backup_from_a_newer_schema_is_refused(db_url):
     seed_workspace(db_url)
     data = lines(backup_of(db_url))

@@ -312,12 +312,23 @@ def _insert_sections(
                 raise InvalidBackup(f"Line {reader.number} of the backup is not a row of {table.name}.")
             batch.append({c.name: _decode(c, v) for c, v in zip(columns, values, strict=True)})
             if len(batch) == BATCH:
-                connection.execute(table.insert(), batch)
+                _insert(connection, table, batch)
                 batch = []
         if batch:
-            connection.execute(table.insert(), batch)
+            _insert(connection, table, batch)
         restored[table.name] = header["rows"]
     return restored
+
+
+def _insert(connection: sa.Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
+    """Insert a batch; a row the database refuses (a hand-edited or damaged file) is an InvalidBackup."""
+    try:
+        connection.execute(table.insert(), rows)
+    except sa.exc.StatementError as exc:
+        if is_busy(exc):
+            raise
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0][:300]
+        raise InvalidBackup(f"The backup's rows of {table.name} cannot be restored: {reason}.") from None
 
 
 def _advance_sequences(connection: sa.Connection) -> None:

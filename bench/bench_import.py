@@ -1,6 +1,10 @@
 """Metric import benchmark: a 1,000,000-row events file and a 100,000-row generic file.
 
     .venv/bin/python bench/bench_import.py [--runs 3] [--pg postgresql://postgres@127.0.0.1:5432/test]
+    .venv/bin/python bench/bench_import.py --generic-rows 1000000 --skip-events   # the streamed import at 1 M
+
+The generic file has 150 emails × 2 variants per day, or as many emails as its rows need to fit in a
+year (1,000,000 rows: 1,370 emails).
 
 Generates the files in bench/out/ (git-ignored), then imports each one in a fresh
 subprocess (so peak memory, ru_maxrss, is the import's own) into a fresh database,
@@ -44,7 +48,8 @@ def event_email_names() -> list[str]:
 
 
 def generic_email_names() -> list[str]:
-    return [f"Email {i:03d}" for i in range(GENERIC_EMAILS)]
+    emails = max(GENERIC_EMAILS, -(-GENERIC_ROWS // (2 * 365)))
+    return [f"Email {i:03d}" for i in range(emails)]
 
 
 def write_events(path: Path) -> None:
@@ -89,7 +94,7 @@ def write_generic(path: Path) -> None:
     rows = 0
     with path.open("w", newline="", encoding="utf-8") as handle:
         handle.write(header + "\n")
-        for offset in range(400):
+        for offset in range(365):
             day = (START + timedelta(days=offset)).isoformat()
             for name in generic_email_names():
                 for variant in ("A", "B"):
@@ -282,11 +287,15 @@ def pg_schema_url(url: str, schema: str = "bench_import") -> str:
 
 
 def main() -> None:
+    global GENERIC_ROWS
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3, help="runs per case (median reported)")
     parser.add_argument("--pg", metavar="URL", help="also import into this PostgreSQL database")
+    parser.add_argument("--generic-rows", type=int, default=GENERIC_ROWS, help="rows of the generic file")
+    parser.add_argument("--skip-events", action="store_true", help="only the generic file")
     parser.add_argument("--child", nargs=3, metavar=("KIND", "URL", "FILE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    GENERIC_ROWS = args.generic_rows
     if args.child:
         kind, url, path = args.child
         out = child_pandas(url, path) if kind == "pandas" else child_import(url, path)
@@ -294,7 +303,9 @@ def main() -> None:
         return
 
     OUT.mkdir(parents=True, exist_ok=True)
-    files = {"events": OUT / "events_1m.csv", "generic": OUT / "generic_100k.csv"}
+    files = {"events": OUT / "events_1m.csv", "generic": OUT / f"generic_{GENERIC_ROWS // 1000}k.csv"}
+    if args.skip_events:
+        del files["events"]
     for kind, path in files.items():
         if not path.exists():
             print(f"writing {path.relative_to(ROOT)} …", flush=True)

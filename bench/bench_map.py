@@ -28,10 +28,10 @@ from db.migrate import upgrade  # noqa: E402
 from db.models import MetricDaily  # noqa: E402
 from journey.plan import journeys, personas  # noqa: E402
 from journey.plan.checks import check_journey  # noqa: E402
-from journey.plan.starter import STARTER_STAGES  # noqa: E402
 from ui.navigation import page_path  # noqa: E402
 
-STAGE_TRIGGERS = ("signup", "product_view", "cart_abandoned", "delivered", "delivered")
+sys.path.insert(0, str(ROOT / "bench"))
+from big_journey import fill_journey  # noqa: E402
 
 
 def build(url: str) -> tuple[int, int]:
@@ -43,32 +43,7 @@ def build(url: str) -> tuple[int, int]:
             for i in range(3)
         ]
         big = journeys.create_journey(session, name="Big", goal="Grow", template="blank", persona_ids=ids)
-        bodies = [e.mjml for s in STARTER_STAGES for e in s.emails]
-        email_ids = []
-        for s_index, starter in enumerate(STARTER_STAGES):
-            stage = journeys.add_stage(
-                session,
-                big.id,
-                name=starter.name,
-                obstacles=starter.obstacles,
-                customer_goals=starter.customer_goals,
-                emotion=starter.emotion,
-            )
-            for e_index in range(30):
-                email = journeys.add_email(
-                    session,
-                    stage.id,
-                    name=f"{starter.name} {e_index + 1}",
-                    purpose=f"Email {e_index + 1} of {starter.name}",
-                    trigger=STAGE_TRIGGERS[s_index] if e_index == 0 else "previous_email",
-                    delay_hours=0 if e_index == 0 else 24,
-                    subject=f"{starter.name} news #{e_index + 1} for {{{{ first_name }}}}",
-                    mjml=bodies[(s_index * 30 + e_index) % len(bodies)],
-                    cta_label="Go",
-                    cta_url="https://example.com",
-                    status="ready",
-                )
-                email_ids.append(email.id)
+        email_ids = [email.id for email in fill_journey(session, big.id, 30)]
         empty = journeys.create_journey(session, name="Empty", template="blank", persona_ids=ids)
         big_id, empty_id = big.id, empty.id
     start = date(2025, 11, 23)

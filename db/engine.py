@@ -31,6 +31,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
+import db.rollups  # noqa: F401  (every engine keeps the data version and the weekly rollup)
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SQLITE_PATH = PROJECT_ROOT / "data" / "journey.db"
 BUSY_TIMEOUT_MS = 10_000

@@ -322,9 +322,8 @@ class Snippet(SnippetBase, Versioned, table=True):
 # --- metrics ----------------------------------------------------------------
 
 
-class MetricCounts(SQLModel):
-    """The unique counts and revenue an import keeps (for an email, variant and day, or one segment of
-    it), with where they came from."""
+class MetricSums(SQLModel):
+    """Unique counts and revenue: one day's in metric_daily (and a segment's), a week's sums in metric_weekly."""
 
     sent: int = 0
     delivered: int = 0
@@ -336,6 +335,15 @@ class MetricCounts(SQLModel):
     bounces: int = 0
     complaints: int = 0
     revenue: float = 0.0
+
+
+SUMMED = tuple(MetricSums.model_fields)  # the columns the covering indexes carry, in this order
+
+
+class MetricCounts(MetricSums):
+    """The unique counts and revenue an import keeps (for an email, variant and day, or one segment of
+    it), with where they came from."""
+
     source: str = Field(default="", max_length=32)  # the import format
     imported_at: datetime = Field(default_factory=utcnow, nullable=False)
 
@@ -355,23 +363,43 @@ class MetricDaily(MetricCounts, table=True):
         sa.Index("ix_metric_day_email", "day", "email_id"),
         # Covering: reports join stage → email → metric_daily by email_id and a day range; with every
         # summed column in the index, aggregation never reads the table itself.
+        sa.Index("ix_metric_email_day_covering", "email_id", "day", "variant", *SUMMED),
+    )
+
+
+class MetricWeekly(MetricSums, table=True):
+    """metric_daily summed per email, variant and ISO week (its Monday): the rollup the weekly queries read.
+
+    Never written by hand: every write to metric_daily recomputes the (email, variant, week) rows it
+    touched from metric_daily in the same transaction (db.rollups), so it is always exact.
+    """
+
+    __tablename__ = "metric_weekly"
+    id: int | None = Field(default=None, primary_key=True)
+    email_id: int = Field(
+        sa_column=Column(sa.Integer, sa.ForeignKey("email.id", ondelete="CASCADE"), nullable=False)
+    )
+    variant: str = Field(default="", max_length=40)
+    week_start: date
+    __table_args__ = (
+        sa.UniqueConstraint("email_id", "variant", "week_start", name="uq_metric_weekly_email_variant_week"),
+        # Covering, like metric_daily's: the weekly sums read the index alone.
         sa.Index(
-            "ix_metric_email_day_covering",
+            "ix_metric_weekly_email_week_covering",
             "email_id",
-            "day",
+            "week_start",
             "variant",
-            "sent",
-            "delivered",
-            "opens",
-            "machine_opens",
-            "clicks",
-            "conversions",
-            "unsubscribes",
-            "bounces",
-            "complaints",
-            "revenue",
+            *SUMMED,
         ),
     )
+
+
+class DataVersion(SQLModel, table=True):
+    """One row whose version every committed write bumps (db.rollups): the caches' stamp, one indexed read."""
+
+    __tablename__ = "data_version"
+    id: int = Field(default=1, primary_key=True)
+    version: int = Field(default=0, sa_type=sa.BigInteger, nullable=False)
 
 
 # The metric names, read from the table: its whole-number columns other than keys are the unique counts

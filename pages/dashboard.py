@@ -1,6 +1,7 @@
 """Metrics: each stage's rates side by side, over weeks, the funnel and a per-email table with its trend."""
 
 from datetime import timedelta
+from functools import partial
 
 import streamlit as st
 
@@ -87,18 +88,23 @@ for column, name in zip(
     )
 
 st.subheader("Rates per stage")
-chart = charts.stage_rates_chart(data["stage_rates"])
 chart_with_downloads(
-    chart, data["stage_rates"], stem=f"{stem}-rates-per-stage", key="dashboard_stage_rates", width="stretch"
+    charts.stage_rates_chart,
+    data["stage_rates"],
+    stem=f"{stem}-rates-per-stage",
+    key="dashboard_stage_rates",
+    width="stretch",
 )
 
 st.subheader("Over ISO weeks")
-chart = charts.stage_trend_chart(data["trend"])
-chart_with_downloads(chart, data["trend"], stem=f"{stem}-rates-per-week", key="dashboard_trend")
+chart_with_downloads(
+    charts.stage_trend_chart, data["trend"], stem=f"{stem}-rates-per-week", key="dashboard_trend"
+)
 
 st.subheader("Funnel")
-chart = charts.funnel_chart(data["funnel"])
-chart_with_downloads(chart, data["funnel"], stem=f"{stem}-funnel", key="dashboard_funnel", width="stretch")
+chart_with_downloads(
+    charts.funnel_chart, data["funnel"], stem=f"{stem}-funnel", key="dashboard_funnel", width="stretch"
+)
 
 st.subheader("Emails")
 rates_table(
@@ -118,5 +124,10 @@ rates_table(
     },
 )
 download(
-    st, "CSV", charts.frame_csv(data["emails"]), f"{stem}-emails.csv", "text/csv", key="dashboard_emails_csv"
+    st,
+    "CSV",
+    partial(charts.frame_csv, data["emails"]),  # built when clicked
+    f"{stem}-emails.csv",
+    "text/csv",
+    key="dashboard_emails_csv",
 )

@@ -39,10 +39,14 @@ if not tree.stages:
 
 for index, node in enumerate(tree.stages):
     emails = node.emails
-    with st.expander(
+    stage = st.expander(  # a stage's forms and emails run only while it is open: 150 emails, 5 stages
         f"{index + 1}. {escape_markdown(node.stage.name)} — {plural(len(emails), 'email')}",
-        expanded=False,
-    ):
+        key=f"editor_open_s{node.stage.id}",
+        on_change="rerun",
+    )
+    if not stage.open:
+        continue
+    with stage:
         stage_controls(node, index, len(tree.stages))
         stage_form(node.stage)
         st.markdown("**Emails in this stage**")

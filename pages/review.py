@@ -35,10 +35,12 @@ else:
     sections.alerts(weekly)
     sections.ab_tests(weekly)
     sections.stage_tables(weekly)
-    chart = charts.stage_rates_chart(rates_frame)
-    chart_with_downloads(chart, rates_frame, stem=f"{stem}-rates", key="review_stage_rates", width="stretch")
-    chart = charts.funnel_chart(funnel_frame)
-    chart_with_downloads(chart, funnel_frame, stem=f"{stem}-funnel", key="review_funnel", width="stretch")
+    chart_with_downloads(
+        charts.stage_rates_chart, rates_frame, stem=f"{stem}-rates", key="review_stage_rates", width="stretch"
+    )
+    chart_with_downloads(
+        charts.funnel_chart, funnel_frame, stem=f"{stem}-funnel", key="review_funnel", width="stretch"
+    )
     sections.segments(weekly)  # only where the week's imports carried a segment
 
 # Team notes, versioned: the version loaded with the text travels with the draft.

@@ -19,6 +19,7 @@ from journey.plan.walkthrough import (
 )
 from ui.loaders import load_walkthrough
 from ui.pickers import journey_picker, walk_persona_picker
+from ui.widgets import cached_chart
 from ui.writes import attempt
 
 st.title("Walk-through")
@@ -82,7 +83,7 @@ if most > cap:
         f"{most} emails in days {first_day}–{first_day + 6}: over this journey's cap of {cap} in any 7 days."
     )
 if walk.deliveries:
-    st.altair_chart(walkthrough_chart(walk, stages), width="stretch", key="walk_timeline")
+    cached_chart(walkthrough_chart, walk, stages, width="stretch", key="walk_timeline")
     st.subheader("Inbox")
     st.dataframe(inbox_rows(walk), hide_index=True, width="stretch", key="walk_inbox")
 else:

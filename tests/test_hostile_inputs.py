@@ -331,7 +331,7 @@ def test_a_form_field_gets_its_models_max_length_as_max_chars(app_db):
     with in_db(app_db) as session:
         made = make_journey(session, stages={"Awareness": ["Welcome"]})
         journey_id, stage_id = made.id, made.stages["Awareness"].id
-    at = open_page("editor", current_journey=journey_id)
+    at = open_page("editor", current_journey_id=journey_id, **{f"editor_open_s{stage_id}": True})
     assert not at.exception
     assert at.text_input(key=f"editor_s{stage_id}_name").proto.max_chars == 80  # StageBase.name
     assert at.text_area(key=f"editor_s{stage_id}_obstacles").proto.max_chars == 20_000  # MAX_TEXT

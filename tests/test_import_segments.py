@@ -26,7 +26,7 @@ def test_migration_0006_creates_the_segment_table_and_downgrades_cleanly(migrate
     engine = make_engine(migrated_db_url)
     try:
         assert "metric_segment_daily" in inspect(engine).get_table_names()
-        command.downgrade(alembic_config(engine), "-1")
+        command.downgrade(alembic_config(engine), "0004")  # below 0006 (and 0005 beside it, joined by 0007)
         assert "metric_segment_daily" not in inspect(engine).get_table_names()
         assert "metric_daily" in inspect(engine).get_table_names()
         upgrade(engine)

@@ -625,3 +625,68 @@ def test_an_email_deleted_while_the_file_is_read_rejects_the_import(session, eng
     with pytest.raises(ImportRejected, match="deleted while the file was read"):
         import_metrics(session, journey_id, FIXTURES / "generic.csv", progress=delete_welcome)
     assert [row for row in dump(session) if row[0] != "Win-back"] == [r for r in before if r[0] != "Win-back"]
+
+
+# --- the generic import streams: two passes over the file, no counts held ----------------------------
+
+
+def _days(count: int, *, email: str = "Welcome 1", stage: str = "Awareness") -> list[str]:
+    from datetime import date, timedelta
+
+    first = date(2022, 1, 3)  # 1,500 days end in February 2026
+    return [f"{first + timedelta(days=n)},{stage},{email},,100,90,30,5,1,0,10,0,0" for n in range(count)]
+
+
+def test_a_streamed_import_writes_while_it_reads_the_file_again(session, journey_id, monkeypatch):
+    import itertools
+
+    from journey.measure.imports import importer
+
+    passes: list[list[int]] = []
+    real_rows, real_upsert = importer._aggregate_rows, importer._upsert
+
+    def counting_rows(*args, **kwargs):
+        read = []
+        passes.append(read)
+        for item in real_rows(*args, **kwargs):
+            read.append(1)
+            yield item
+
+    def first_value_then_all(session, values, total, progress):
+        values = iter(values)
+        first = next(values)
+        at_first_write.append(len(passes[-1]))
+        real_upsert(session, itertools.chain([first], values), total, progress)
+
+    at_first_write: list[int] = []
+    monkeypatch.setattr(importer, "_aggregate_rows", counting_rows)
+    monkeypatch.setattr(importer, "_upsert", first_value_then_all)
+    result = import_metrics(session, journey_id, csv_bytes(HEADER, *_days(1000)))
+    assert result.written
+    assert result.imported == 1000
+    assert [len(read) for read in passes] == [1000, 1000]  # checked whole, then read again to write
+    assert at_first_write == [1]  # the first row went to the database when one row had been read again
+
+
+def test_a_row_refused_on_the_second_pass_at_the_end_leaves_the_database_unchanged(session, journey_id):
+    before = dump(session)
+    lines = [HEADER, *_days(1500), "2026-11-09,Retention,Welcome 1,,100,90,30,5,1,0,10,0,0"]
+    result = import_metrics(session, journey_id, csv_bytes(*lines))
+    assert not result.written
+    assert result.imported == 0
+    assert [(r.row, r.error) for r in result.rejected] == [
+        (1502, "the email “Welcome 1” is not in the stage “Retention”")
+    ]
+    session.commit()
+    assert dump(session) == before
+
+
+def test_a_bad_value_near_the_end_of_a_long_file_names_its_line_and_writes_nothing(session, journey_id):
+    before = dump(session)
+    lines = [HEADER, *_days(1500), "2026-11-10,Awareness,Welcome 1,,100,90,300,5,1,0,10,0,0"]
+    result = import_metrics(session, journey_id, csv_bytes(*lines))
+    assert not result.written
+    assert [r.row for r in result.rejected] == [1502]
+    assert "opens (300) are more than delivered (90)" in result.rejected[0].error
+    session.commit()
+    assert dump(session) == before

@@ -34,6 +34,8 @@ def test_dashboard_shows_every_chart_and_the_email_table(app_db):
     assert at.metric[0].label == "Delivered"
     labels = {b.proto.label for b in at.get("download_button")}
     assert {"PNG", "CSV"} <= labels
+    # every export is built when clicked, never on a rerun of the page
+    assert all(b.proto.deferred_file_id for b in at.get("download_button"))
 
 
 def test_filtering_to_one_stage_narrows_the_table(app_db):
@@ -96,6 +98,20 @@ def test_metrics_changed_elsewhere_show_on_the_next_rerun_without_a_stale_cache(
     at.run()
     assert not at.exception
     assert "No metrics for this journey yet" in at.info[0].value
+
+
+def test_the_data_stamp_is_read_once_per_rerun_however_many_loaders_the_page_calls(app_db, monkeypatch):
+    from journey.measure import metrics
+
+    seed(app_db)
+    reads = []
+    real = metrics.data_stamp
+    monkeypatch.setattr(metrics, "data_stamp", lambda session: reads.append(1) or real(session))
+    at = run_page("dashboard")
+    assert len(reads) == 1
+    at.run()
+    assert not at.exception
+    assert len(reads) == 2
 
 
 def test_the_email_table_holds_numbers_shown_in_the_one_rate_format(app_db):

@@ -31,6 +31,12 @@ def tree(app_db, journey_id):
         return [(n.stage.name, [e.name for e in n.emails]) for n in t.stages], t
 
 
+def open_editor(app_db, journey_id):
+    """The editor with every stage's expander open (a closed stage draws none of its forms or emails)."""
+    _, t = tree(app_db, journey_id)
+    return open_page("editor", **{f"editor_open_s{node.stage.id}": True for node in t.stages})
+
+
 def test_without_journeys_the_page_says_where_to_create_one(app_db):
     at = open_page("editor")
     assert not at.exception
@@ -56,7 +62,7 @@ def test_the_journey_goal_and_kpi_are_saved(app_db, journey_id):
 def test_stage_lanes_are_saved_and_an_empty_name_is_flagged_with_the_lanes_kept(app_db, journey_id):
     _, t = tree(app_db, journey_id)
     stage_id = t.stages[0].stage.id
-    at = open_page("editor")
+    at = open_editor(app_db, journey_id)
     prefix = f"editor_s{stage_id}_"
     assert at.text_area(key=f"{prefix}obstacles").value == "Too busy to read"
     at.text_area(key=f"{prefix}motivations").input("Wants a quick win")
@@ -73,7 +79,7 @@ def test_stage_lanes_are_saved_and_an_empty_name_is_flagged_with_the_lanes_kept(
 
 def test_stages_reorder_and_a_position_past_the_end_is_refused(app_db, journey_id):
     _, t = tree(app_db, journey_id)
-    at = open_page("editor")
+    at = open_editor(app_db, journey_id)
     at.button(key=f"editor_s{t.stages[1].stage.id}_up").click().run()
     assert not at.exception
     assert [name for name, _ in tree(app_db, journey_id)[0]] == ["Decision", "Awareness"]
@@ -92,7 +98,7 @@ def test_emails_are_added_reordered_edited_and_moved_between_stages(app_db, jour
     _, t = tree(app_db, journey_id)
     awareness, decision = t.stages[0].stage.id, t.stages[1].stage.id
     second = t.stages[0].emails[1].id
-    at = open_page("editor")
+    at = open_editor(app_db, journey_id)
     at.button(key=f"editor_e{second}_up").click().run()
     assert tree(app_db, journey_id)[0][0] == ("Awareness", ["Welcome 2", "Welcome 1"])
 
@@ -122,7 +128,7 @@ def test_emails_are_added_reordered_edited_and_moved_between_stages(app_db, jour
 def test_a_bad_cta_url_is_flagged_beside_its_field_and_the_edit_is_kept(app_db, journey_id):
     _, t = tree(app_db, journey_id)
     email_id = t.stages[0].emails[0].id
-    at = open_page("editor")
+    at = open_editor(app_db, journey_id)
     at.toggle(key=f"editor_open_e{email_id}").set_value(True).run()
     at.text_input(key=f"editor_e{email_id}_cta_url").input("javascript:alert(1)")
     at.text_input(key=f"editor_e{email_id}_subject").input("Kept subject")
@@ -135,7 +141,7 @@ def test_a_bad_cta_url_is_flagged_beside_its_field_and_the_edit_is_kept(app_db, 
 def test_a_stale_email_save_is_refused_and_the_edit_is_kept(app_db, journey_id):
     _, t = tree(app_db, journey_id)
     email_id = t.stages[0].emails[0].id
-    at = open_page("editor")
+    at = open_editor(app_db, journey_id)
     at.toggle(key=f"editor_open_e{email_id}").set_value(True).run()
     with in_db(app_db) as session:
         journeys.update_email(session, email_id, 1, subject="Teammate's subject")
@@ -149,9 +155,27 @@ def test_a_stale_email_save_is_refused_and_the_edit_is_kept(app_db, journey_id):
 def test_deleting_a_stage_needs_confirmation(app_db, journey_id):
     _, t = tree(app_db, journey_id)
     stage_id = t.stages[0].stage.id
-    at = open_page("editor")
+    at = open_editor(app_db, journey_id)
     assert at.button(key=f"editor_s{stage_id}_delete").disabled
     at.checkbox(key=f"editor_s{stage_id}_confirm").check().run()
     at.button(key=f"editor_s{stage_id}_delete").click().run()
     assert not at.exception
     assert tree(app_db, journey_id)[0] == [("Decision", [])]
+
+
+def test_a_closed_stage_draws_none_of_its_emails_until_it_is_opened(app_db, journey_id):
+    _, t = tree(app_db, journey_id)
+    awareness, decision = t.stages[0].stage.id, t.stages[1].stage.id
+    at = open_page("editor")
+    assert not at.exception
+    stages = [e.label for e in at.expander if e.label[0].isdigit()]
+    assert stages == ["1. Awareness — 2 emails", "2. Decision — 0 emails"]
+    assert not at.get("toggle")
+    assert "Welcome 1" not in texts(at)
+
+    at.session_state[f"editor_open_s{awareness}"] = True  # the user opens Awareness
+    at.run()
+    assert "Welcome 1" in texts(at)
+    assert "Welcome 2" in texts(at)
+    assert at.text_input(key=f"editor_s{awareness}_name").value == "Awareness"
+    assert not [w for w in at.text_input if w.key == f"editor_s{decision}_name"]  # Decision stays closed

@@ -106,6 +106,8 @@ def test_a_download_button_for_each_export(app_db):
         "Empty template (CSV)",
         "Empty template (printable)",
     }
+    deferred = {b.proto.label for b in at.get("download_button") if b.proto.deferred_file_id}
+    assert {"PNG image", "SVG image", "Printable page (A4)", "CSV (lanes)"} <= deferred  # built when clicked
 
 
 def test_import_lanes_from_a_csv_updates_the_map(app_db):

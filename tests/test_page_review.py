@@ -110,6 +110,8 @@ def test_review_defaults_to_the_last_complete_week_and_shows_alerts_then_ab_then
     assert len(at.get("vega_lite_chart")) == 2
     labels = {b.proto.label for b in at.get("download_button")}
     assert {"Markdown", "Printable page (HTML)", "PNG", "CSV"} <= labels
+    # every export is built when clicked, never on a rerun of the page
+    assert all(b.proto.deferred_file_id for b in at.get("download_button"))
 
 
 def test_each_stage_has_its_rates_table_with_point_changes_coloured_by_the_good_direction(app_db):

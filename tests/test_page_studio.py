@@ -56,6 +56,7 @@ def workspace(app_db):
         made = make_journey(session, "Coffee", stages={"Awareness": [welcome, second]}, personas=[olivia])
         save_brand(session, {**DEMO_BRAND, "name": "Fernhill"}, 0)  # the starter's {{ brand.… }} tags
         ids = {"journey": made.id, "first": made.emails["Welcome"].id, "second": made.emails["Second"].id}
+        ids["stage"] = made.stages["Awareness"].id
     return {"url": app_db, **ids}
 
 
@@ -346,6 +347,7 @@ def test_unsaved_edits_survive_a_page_switch(workspace):
 def test_open_in_studio_from_the_journey_editor_opens_that_email(workspace):
     at = AppTest.from_file(APP_PATH, default_timeout=60)
     at.run()
+    at.session_state[f"editor_open_s{workspace['stage']}"] = True  # the stage's expander, open
     at.switch_page(page_path("editor")).run()
     assert not at.exception
     at.toggle(key=f"editor_open_e{workspace['second']}").set_value(True).run()

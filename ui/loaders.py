@@ -1,9 +1,9 @@
 """Cached reads for the pages (`load_…`): plain data, keyed on the workspace's data stamp.
 
-Every loader is `st.cache_data`, keyed on `data_key()`: the database URL and a stamp that changes with
-its metrics, settings (the brand), journeys, stages, emails and personas (journey.measure.metrics.data_stamp, one cheap
-query), so an import from the CLI or a teammate shows at once. A write through ui.writes.run_write
-clears them all (clear_caches), which also covers changes the stamp cannot see (a stage moved).
+Every loader is `st.cache_data`, keyed on `data_key()`: the database URL and the data version that
+every committed write bumps (journey.measure.metrics.data_stamp, one primary-key read, once per script
+run), so an import from the CLI or a teammate shows at once. A write through ui.writes.run_write
+clears them all (clear_caches) and the remembered key with them.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from db.engine import database_url
 from journey.measure import charts, metrics, review, time_zone, weeks
@@ -24,10 +25,26 @@ from ui.db import db_session
 TTL = 300
 
 
+_RUN_KEY = "_journey_data_key"  # on Streamlit's ScriptRunContext: (the run's cursors dict, the key)
+
+
 def data_key() -> tuple:
-    """The cache key of every data loader: the database, and its data stamp."""
+    """The cache key of every data loader: the database, and its data stamp (one primary-key read).
+
+    Read once per script run (a fragment's run is a run too), however many loaders the page calls, and
+    read again after a write (clear_caches forgets it). A run is told apart by its context's `cursors`,
+    the dict Streamlit replaces at the start of every run (ScriptRunContext.reset); outside a script
+    run (bare mode, tests) it is read every time.
+    """
+    ctx = get_script_run_ctx(suppress_warning=True)
+    remembered = getattr(ctx, _RUN_KEY, None)
+    if ctx is not None and remembered is not None and remembered[0] is ctx.cursors:
+        return remembered[1]
     with db_session() as session:
-        return (database_url(), *metrics.data_stamp(session))
+        key = (database_url(), *metrics.data_stamp(session))
+    if ctx is not None:
+        setattr(ctx, _RUN_KEY, (ctx.cursors, key))
+    return key
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
@@ -242,5 +259,8 @@ DATA_LOADERS = (
 
 def clear_caches() -> None:
     """Forget every cached read of the workspace's data: call after a write (run_write does)."""
+    ctx = get_script_run_ctx(suppress_warning=True)
+    if ctx is not None and hasattr(ctx, _RUN_KEY):
+        delattr(ctx, _RUN_KEY)  # the write bumped the data version: read it again
     for loader in DATA_LOADERS:
         loader.clear()

@@ -109,7 +109,7 @@ def download(where, label: str, data, file_name: str, mime: str, *, key: str, **
 
 
 def map_downloads(journey_map) -> None:
-    """A download button for each export of the map; PNG and SVG are rendered only when clicked."""
+    """A download button for each export of the map, each built only when clicked (never on a rerun)."""
     stem = file_stem(journey_map.name, "journey")
     buttons = (
         ("PNG image", partial(plan_charts.map_png, journey_map), f"{stem}-map.png", "image/png", "map_png"),
@@ -122,12 +122,12 @@ def map_downloads(journey_map) -> None:
         ),
         (
             "Printable page (A4)",
-            map_export.printable_html(journey_map),
+            partial(map_export.printable_html, journey_map),
             f"{stem}-map.html",
             "text/html",
             "map_print",
         ),
-        ("CSV (lanes)", map_export.map_csv(journey_map), f"{stem}-lanes.csv", "text/csv", "map_csv"),
+        ("CSV (lanes)", partial(map_export.map_csv, journey_map), f"{stem}-lanes.csv", "text/csv", "map_csv"),
         (
             "Empty template (CSV)",
             map_export.template_csv(),
@@ -148,17 +148,39 @@ def map_downloads(journey_map) -> None:
         download(columns[i % 3], label, data, name, mime, key=key, width="stretch")
 
 
-def chart_downloads(chart, frame, *, stem: str, key: str) -> None:
-    """PNG (rendered only when clicked) and CSV downloads for one chart."""
+@st.cache_data(max_entries=256, show_spinner=False)
+def _chart_spec(name: str, args: tuple, _build) -> dict:
+    """The Vega-Lite spec of `_build(*args)` (`name`: the builder's), its data as Arrow: what
+    st.altair_chart sends, built and validated once per chart and data instead of on every rerun
+    (Altair checks the whole spec against its JSON schema: 15-40 ms a chart)."""
+    from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec  # st.altair_chart's own
+
+    return _convert_altair_to_vega_lite_spec(_build(*args))
+
+
+def cached_chart(build, *args, key: str, **kwargs) -> None:
+    """Draw the Altair chart `build(*args)` (a builder of a chart module, plain-data arguments) as
+    st.altair_chart would, building it only when the builder or its arguments change."""
+    spec = _chart_spec(f"{build.__module__}.{build.__qualname__}", args, build)
+    st.vega_lite_chart(spec=spec, key=key, **kwargs)
+
+
+def _chart_png(build, frame: pd.DataFrame) -> bytes:
+    return charts.chart_png(build(frame))
+
+
+def chart_downloads(build, frame, *, stem: str, key: str) -> None:
+    """PNG and CSV downloads for the chart `build(frame)`, each built only when clicked (never on a rerun)."""
     left, right, _ = st.columns([1, 1, 4])
-    download(left, "PNG", partial(charts.chart_png, chart), f"{stem}.png", "image/png", key=f"{key}_png")
-    download(right, "CSV", charts.frame_csv(frame), f"{stem}.csv", "text/csv", key=f"{key}_csv")
+    download(left, "PNG", partial(_chart_png, build, frame), f"{stem}.png", "image/png", key=f"{key}_png")
+    download(right, "CSV", partial(charts.frame_csv, frame), f"{stem}.csv", "text/csv", key=f"{key}_csv")
 
 
-def chart_with_downloads(chart, frame, *, stem: str, key: str, **kwargs) -> None:
-    """A chart (widget key `key`) and, under it, its PNG and CSV downloads."""
-    st.altair_chart(chart, key=key, **kwargs)
-    chart_downloads(chart, frame, stem=stem, key=key)
+def chart_with_downloads(build, frame, *, stem: str, key: str, **kwargs) -> None:
+    """The chart `build(frame)` (a chart builder of journey.measure.charts and its data; widget key `key`)
+    and, under it, its PNG and CSV downloads. The chart is built once per builder and data (cached)."""
+    cached_chart(build, frame, key=key, **kwargs)
+    chart_downloads(build, frame, stem=stem, key=key)
 
 
 def rates_table(frame: pd.DataFrame, rate_names, *, column_config: dict, key: str, **kwargs) -> None:

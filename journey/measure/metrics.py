@@ -3,29 +3,33 @@
 Rates follow ../shared/REFERENCE.md §2: every rate divides by delivered except
 click-to-open (÷ opens) and bounce (÷ sent). A rate with nothing to divide by is
 None (shown "–", null in JSON), never 0. Sums run in the database
-(SUM … GROUP BY over metric_daily, filtered by `day BETWEEN` on the (day, email_id)
-index); Python only sees one row per group. Weeks are ISO weeks (Monday first): their
-boundaries come from journey.measure.weeks and, where rows are grouped by week, the database
-computes each row's Monday with `week_start()` (SQLite and PostgreSQL).
+(SUM … GROUP BY, filtered by the days asked for); Python only sees one row per group. Weeks are
+ISO weeks (Monday first): their boundaries come from journey.measure.weeks and, where rows are grouped
+by week, the database computes each row's Monday with `week_start()` (SQLite and PostgreSQL).
+
+Whole weeks are summed from metric_weekly, the rollup every write keeps exact (db.rollups): a
+period from a Monday to a Sunday, or no bounds at all, reads one row per email, variant and week
+instead of seven. A period with a partial week at either end reads its whole weeks from the rollup
+and the days at its ends from metric_daily; per-day groups always read metric_daily.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import func, select
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.expression import FunctionElement
 from sqlmodel import Session
 
-from db.models import METRIC_COUNTS, METRIC_FIELDS, Email, JourneyPersona, MetricDaily, Stage
+from db.models import METRIC_COUNTS, METRIC_FIELDS, Email, JourneyPersona, MetricDaily, MetricWeekly, Stage
+from db.rollups import read_version
+from db.rollups import week_start as week_start  # the SQL Monday of a day, for measure's users
 from journey.core.text import format_rate as format_rate  # the one rate format, for measure's users
 from journey.measure.time_zone import workspace_today
-from journey.measure.weeks import Period, complete_weeks, iso_week_label, week_label
+from journey.measure.weeks import Period, complete_weeks, iso_week_label, week_label, week_start_of
 from journey.plan import journeys
 
 COUNT_FIELDS = METRIC_FIELDS  # the counts of metric_daily, then revenue (read from the table)
@@ -147,35 +151,21 @@ class Counts:
 # --- weeks in SQL ----------------------------------------------------------
 
 
-class week_start(FunctionElement):  # noqa: N801 - a SQL function
-    """The Monday of a date's ISO week, computed by the database."""
-
-    type = sa.Date()
-    name = "week_start"
-    inherit_cache = True
-
-
-@compiles(week_start)
-def _week_start_default(element, compiler, **kw) -> str:
-    return f"CAST(date_trunc('week', {compiler.process(element.clauses, **kw)}) AS DATE)"
-
-
-@compiles(week_start, "sqlite")
-def _week_start_sqlite(element, compiler, **kw) -> str:
-    # The next Sunday (or the day itself), then back six days: the ISO week's Monday.
-    return f"date({compiler.process(element.clauses, **kw)}, 'weekday 0', '-6 days')"
-
-
 # --- aggregation in SQL -------------------------------------------------------
 
-GROUPS = {
-    "journey": Stage.journey_id,
-    "stage": Email.stage_id,
-    "email": MetricDaily.email_id,
-    "variant": MetricDaily.variant,
-    "week": week_start(MetricDaily.day),
-    "day": MetricDaily.day,
-}
+GROUP_NAMES = ("journey", "stage", "email", "variant", "week", "day")
+
+
+def _group_column(name: str, table: type[MetricDaily] | type[MetricWeekly]):
+    if name == "journey":
+        return Stage.journey_id
+    if name == "stage":
+        return Email.stage_id
+    if name in ("email", "variant"):
+        return getattr(table, "email_id" if name == "email" else "variant")
+    if table is MetricWeekly:
+        return MetricWeekly.week_start  # "day" never reads the rollup
+    return week_start(MetricDaily.day) if name == "week" else MetricDaily.day
 
 
 @dataclass(frozen=True)
@@ -191,9 +181,10 @@ class MetricFilter:
     labelled_variants_only: bool = False  # only A/B rows (variant != "")
 
 
-def _to_counts(row: Any) -> Counts:
-    values = {f: row._mapping[f] or 0 for f in COUNT_FIELDS}
-    return Counts(**{f: (float(v) if f == "revenue" else int(v)) for f, v in values.items()})
+def _to_counts(sums: Sequence[Any]) -> Counts:
+    """Counts from a row's sums in COUNT_FIELDS order (the counts, then revenue; NULL is 0)."""
+    *counts, revenue = sums
+    return Counts(*(int(v) if v else 0 for v in counts), float(revenue) if revenue else 0.0)
 
 
 def aggregate(
@@ -202,53 +193,104 @@ def aggregate(
     where: MetricFilter | None = None,
     periods: Sequence[Period] | None = None,
 ) -> list[tuple]:
-    """Sums per group, computed in the database: a list of (group key tuple, Counts).
+    """Sums per group, computed in the database: a list of (group key tuple, Counts), in key order.
 
     `by` names the groups: journey, stage, email, variant, week (its Monday) or day. With
     `periods`, rows are also grouped by the index of the (non-overlapping) period they fall in,
-    as the key's first item, in one query.
+    as the key's first item, in one query. Whole weeks read the weekly rollup (see the module doc).
     """
-    query = aggregate_query(by, where, periods)
+    where = where or MetricFilter()
+    pieces = _pieces(by, where, periods)
     width = len(by) + (1 if periods else 0)
-    result = []
-    for row in session.execute(query):
-        key = tuple(row[:width])
-        if not width and row._mapping["sent"] is None:
-            continue
-        result.append((key, _to_counts(row)))
-    return result
+    sums: dict[tuple, Counts] = {}
+    if session.autoflush:
+        session.flush()  # what session.execute would do; the rows are read on its connection, without
+    connection = session.connection()  # the ORM's row loading (a third of the time for thousands of groups)
+    for piece, table in pieces:
+        for row in connection.execute(aggregate_query(by, piece, periods, table=table)):
+            if not width and row[0] is None:
+                continue  # no row at all: SUM over nothing
+            key = tuple(row[:width])
+            counts = _to_counts(row[width:])
+            sums[key] = sums[key] + counts if key in sums else counts
+    if len(pieces) == 1:
+        return list(sums.items())  # in the database's key order
+    return sorted(sums.items(), key=lambda item: item[0])
+
+
+def _whole_weeks(start: date | None, end: date | None) -> bool:
+    return (start is None or start.isoweekday() == 1) and (end is None or end.isoweekday() == 7)
+
+
+def _pieces(by: Sequence[str], where: MetricFilter, periods: Sequence[Period] | None) -> list[tuple]:
+    """[(filter, table)] to sum and add up: the rollup for whole weeks, metric_daily for the rest."""
+    if "day" in by:
+        return [(where, MetricDaily)]
+    if periods:
+        aligned = _whole_weeks(where.start, where.end) and all(
+            p.is_iso_week or _whole_weeks(p.start, p.end) for p in periods
+        )
+        return [(where, MetricWeekly if aligned else MetricDaily)]
+    if _whole_weeks(where.start, where.end):
+        return [(where, MetricWeekly)]
+    if where.start is None or where.end is None:
+        return [(where, MetricDaily)]
+    first_monday = week_start_of(where.start + timedelta(days=6))
+    last_sunday = week_start_of(where.end + timedelta(days=1)) - timedelta(days=1)
+    if last_sunday < first_monday:
+        return [(where, MetricDaily)]  # no whole week inside
+    pieces = [(replace(where, start=first_monday, end=last_sunday), MetricWeekly)]
+    if where.start < first_monday:
+        pieces.append((replace(where, end=first_monday - timedelta(days=1)), MetricDaily))
+    if last_sunday < where.end:
+        pieces.append((replace(where, start=last_sunday + timedelta(days=1)), MetricDaily))
+    return pieces
 
 
 def aggregate_query(
-    by: Sequence[str] = (), where: MetricFilter | None = None, periods: Sequence[Period] | None = None
+    by: Sequence[str] = (),
+    where: MetricFilter | None = None,
+    periods: Sequence[Period] | None = None,
+    *,
+    table: type[MetricDaily] | type[MetricWeekly] | None = None,
 ) -> sa.Select:
-    """The SELECT … SUM … GROUP BY that `aggregate` runs."""
+    """The SELECT … SUM … GROUP BY that `aggregate` runs on `table` (default: the rollup when every
+    bound is a whole week and no group is a day, else metric_daily)."""
     where = where or MetricFilter()
-    unknown = [name for name in by if name not in GROUPS]
+    unknown = [name for name in by if name not in GROUP_NAMES]
     if unknown:
-        raise ValueError(f"Unknown grouping {unknown}; use {sorted(GROUPS)}")
-    keys = [GROUPS[name].label(f"g_{name}") for name in by]
+        raise ValueError(f"Unknown grouping {unknown}; use {sorted(GROUP_NAMES)}")
+    if table is None:
+        pieces = _pieces(by, where, periods)
+        table = pieces[0][1] if len(pieces) == 1 else MetricDaily
+    day = table.week_start if table is MetricWeekly else table.day
+    keys = [_group_column(name, table).label(f"g_{name}") for name in by]
     if periods:
         bucket = sa.case(
-            *((MetricDaily.day.between(p.start, p.end), index) for index, p in enumerate(periods)),
+            *((day.between(p.start, p.end), index) for index, p in enumerate(periods)),
             else_=-1,
         )
         keys.insert(0, bucket.label("g_period"))
-        where = MetricFilter(
-            where.journey_id,
-            where.persona_id,
-            where.stage_ids,
-            where.email_ids,
-            max(filter(None, (where.start, min(p.start for p in periods)))),
-            min(filter(None, (where.end, max(p.end for p in periods)))),
-            where.labelled_variants_only,
+        where = replace(
+            where,
+            start=max(filter(None, (where.start, min(p.start for p in periods)))),
+            end=min(filter(None, (where.end, max(p.end for p in periods)))),
         )
-    sums = [func.sum(getattr(MetricDaily, f)).label(f) for f in COUNT_FIELDS]
-    query = select(*keys, *sums).select_from(MetricDaily)
+    sums = [func.sum(getattr(table, f)).label(f) for f in COUNT_FIELDS]
+    query = _scoped(select(*keys, *sums).select_from(table), table, where, by)
+    if keys:
+        query = query.group_by(*keys).order_by(*keys)
+    return query
+
+
+def _scoped(query: sa.Select, table, where: MetricFilter, by: Sequence[str] = ()) -> sa.Select:
+    """`query` over metric_daily or metric_weekly narrowed to `where` (joining emails and stages only
+    when the filter or the groups need them)."""
+    day = table.week_start if table is MetricWeekly else table.day
     needs_email = where.stage_ids is not None or any(n in ("stage", "journey") for n in by)
     needs_stage = where.journey_id is not None or where.persona_id is not None or "journey" in by
     if needs_email or needs_stage:
-        query = query.join(Email, Email.id == MetricDaily.email_id)
+        query = query.join(Email, Email.id == table.email_id)
     if needs_stage:
         query = query.join(Stage, Stage.id == Email.stage_id)
     if where.journey_id is not None:
@@ -259,15 +301,13 @@ def aggregate_query(
     if where.stage_ids is not None:
         query = query.where(Email.stage_id.in_(list(where.stage_ids)))
     if where.email_ids is not None:
-        query = query.where(MetricDaily.email_id.in_(list(where.email_ids)))
+        query = query.where(table.email_id.in_(list(where.email_ids)))
     if where.start is not None:
-        query = query.where(MetricDaily.day >= where.start)
+        query = query.where(day >= (week_start_of(where.start) if table is MetricWeekly else where.start))
     if where.end is not None:
-        query = query.where(MetricDaily.day <= where.end)
+        query = query.where(day <= where.end)
     if where.labelled_variants_only:
-        query = query.where(MetricDaily.variant != "")
-    if keys:
-        query = query.group_by(*keys).order_by(*keys)
+        query = query.where(table.variant != "")
     return query
 
 
@@ -277,21 +317,31 @@ def total(session: Session, where: MetricFilter) -> Counts:
 
 
 def data_range(session: Session, where: MetricFilter | None = None) -> Period | None:
-    """The first and last day with metrics (for a journey, persona, stages…), or None when there are none."""
-    where = where or MetricFilter()
-    query = select(func.min(MetricDaily.day), func.max(MetricDaily.day)).select_from(MetricDaily)
-    if where.journey_id is not None or where.persona_id is not None or where.stage_ids is not None:
-        query = query.join(Email, Email.id == MetricDaily.email_id).join(Stage, Stage.id == Email.stage_id)
-    if where.journey_id is not None:
-        query = query.where(Stage.journey_id == where.journey_id)
-    if where.persona_id is not None:
-        followers = select(JourneyPersona.journey_id).where(JourneyPersona.persona_id == where.persona_id)
-        query = query.where(Stage.journey_id.in_(followers))
-    if where.stage_ids is not None:
-        query = query.where(Email.stage_id.in_(list(where.stage_ids)))
-    first, last = session.execute(query).one()
-    if first is None:
+    """The first and last day with metrics (for a journey, persona, stages…), or None when there are none.
+
+    The first and last weeks come from the weekly rollup, then the days from metric_daily within
+    those two weeks only: three small reads, however many days the journey has.
+    """
+    where = replace(
+        where or MetricFilter(), start=None, end=None, email_ids=None, labelled_variants_only=False
+    )
+    weeks = _scoped(
+        select(func.min(MetricWeekly.week_start), func.max(MetricWeekly.week_start)), MetricWeekly, where
+    )
+    first_week, last_week = session.execute(weeks).one()
+    if first_week is None:
         return None
+    first_week, last_week = _as_date(first_week), _as_date(last_week)
+    first = session.execute(
+        _scoped(
+            select(func.min(MetricDaily.day)),
+            MetricDaily,
+            replace(where, start=first_week, end=first_week + timedelta(days=6)),
+        )
+    ).scalar()
+    last = session.execute(
+        _scoped(select(func.max(MetricDaily.day)), MetricDaily, replace(where, start=last_week))
+    ).scalar()
     return Period(_as_date(first), _as_date(last))
 
 
@@ -623,25 +673,13 @@ def total_counts(rows: Iterable[Any]) -> Counts:
 
 
 def data_stamp(session: Session) -> tuple[str, ...]:
-    """A stamp that changes whenever the metrics, the settings (thresholds, brand), the journeys, stages, emails, personas or snippets do.
+    """A stamp that changes whenever anything in the database does: metrics, settings, journeys, stages,
+    emails, personas, snippets, notes.
 
-    One cheap query (row counts, latest changes, summed versions), so a cache keyed on it shows an import
-    or an edit from the app, the CLI or a teammate at once. Moving a stage or an email changes none of
-    them: the app clears its caches after its own writes.
+    One primary-key read of data_version, which every committed write bumps in its own transaction
+    (db.rollups), so a cache keyed on it shows an import or an edit from the app, the CLI or a teammate
+    at once; plus this transaction's own writes not yet committed (0 in a read session), so a write
+    session sees its own changes too.
     """
-    from db.models import Journey, Persona, Setting, Snippet
-
-    columns = [
-        select(func.count()).select_from(MetricDaily).scalar_subquery(),
-        select(func.max(MetricDaily.imported_at)).scalar_subquery(),
-        select(func.count()).select_from(JourneyPersona).scalar_subquery(),
-        # every setting (thresholds, the brand, saved mappings): latest change and summed versions
-        select(func.max(Setting.updated_at)).scalar_subquery(),
-        select(func.sum(Setting.version)).scalar_subquery(),
-    ]
-    for table in (Journey, Stage, Email, Persona, Snippet):
-        columns.append(select(func.count()).select_from(table).scalar_subquery())
-        columns.append(select(func.max(table.updated_at)).scalar_subquery())
-        # Every save bumps a version: this catches two edits within the same second of updated_at.
-        columns.append(select(func.sum(table.version)).scalar_subquery())
-    return tuple(str(value) for value in session.execute(select(*columns)).one())
+    version, uncommitted = read_version(session.connection())
+    return (str(version), str(uncommitted))

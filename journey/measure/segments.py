@@ -71,7 +71,7 @@ def segment_weeks(session: Session, journey_id: int, period: Period) -> list[Seg
     for row in session.execute(query):
         entry = found.setdefault(segment_key(row.segment), [row.segment, Counts(), Counts()])
         entry[0] = min(entry[0], row.segment)  # one spelling, whichever order the database gives
-        entry[1 + row.g_week] = entry[1 + row.g_week] + _to_counts(row)
+        entry[1 + row.g_week] = entry[1 + row.g_week] + _to_counts(row[2:])  # the sums after the two keys
     if not found:
         return []
     personas = persona_names_by_segment(session)

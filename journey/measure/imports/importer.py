@@ -51,7 +51,7 @@ import csv
 import difflib
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -64,13 +64,16 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from db import rollups
 from db.models import (
     MAX_SEGMENT,
     METRIC_COUNTS,
     METRIC_FIELDS,
+    Email,
     EmailVariant,
     MetricDaily,
     MetricSegmentDaily,
+    Stage,
     utcnow,
 )
 from journey.core.errors import ImportRejected, JourneyError
@@ -365,6 +368,12 @@ class _Run:
         self.segments: dict[tuple, dict[str, list]] = {}
         self.segment_rows: dict[tuple[int, str, date], dict[str, list]] = {}
         self.segment_column = ""  # the file's segment column, as its header writes it
+        # A streamed import (_stream) keeps no counts while it checks the file: only each email-day's
+        # first row under one int, and the variants as written.
+        self.streaming = False
+        self.seen: dict[int, int] = {}
+        self.numbers: dict[object, int] = {}
+        self.written: dict[tuple, None] = {}  # (ident, variant as written), in file order
 
     def count_rows(self, ident: tuple, folded_variant: str, first_row: int, rows: int) -> None:
         """Count `rows` file rows (from `first_row`) for the check of this email and variant."""
@@ -375,6 +384,13 @@ class _Run:
             tally[1] += rows
             if first_row < tally[0]:
                 tally[0] = first_row
+
+    def number(self, value: object) -> int:
+        """A small int for an ident or a folded variant (the parts of an email-day's int code)."""
+        number = self.numbers.get(value)
+        if number is None:
+            number = self.numbers[value] = len(self.numbers)
+        return number
 
     def reject(self, row: int, error: str) -> None:
         result = self.result
@@ -418,6 +434,7 @@ def import_metrics(
         raise ImportRejected(f"Unknown format “{format}”: choose auto, {', '.join(FORMATS)}.", field="format")
     opened_here = not session.in_transaction()
     targets = _Targets.load(session, journey_id)
+    segments_saved = _segments_saved(session, journey_id)  # read now: the file is read outside a transaction
     if opened_here:
         # End the read this call began: on SQLite every transaction holds the write lock (BEGIN
         # IMMEDIATE), and reading a big file should not block teammates' saves. Writing opens a new
@@ -444,6 +461,7 @@ def import_metrics(
         )
         result.notes += preamble
         run = _Run(result, progress, stream)
+        run.streaming = not segments_saved and _streams(chosen, source, dry_run)
         _read_rows(run, chosen, names, targets, mapping)
     finally:
         stream.close()
@@ -453,6 +471,11 @@ def import_metrics(
     savepoint = session.begin_nested()
     try:
         chosen = result.format  # a "Campaign report" may have turned out to be MailerLite Classic's
+        if run.streaming:
+            source_again = _Reopen(source, chosen, names, mapping, bool(preamble))
+            return _commit_streamed(
+                run, targets, create_missing_stage, session, savepoint, source_again, progress
+            )
         if not any(folded for segments in run.segments.values() for folded in segments):
             run.segments.clear()  # a segment column left blank throughout: no segments to keep
         rows = _resolve(run, targets, chosen, create_missing_stage, session, dry_run)
@@ -508,6 +531,30 @@ def _note_segments(run: _Run) -> None:
     )
 
 
+def _streams(chosen: str, source, dry_run: bool) -> bool:
+    """Whether an import reads the file twice instead of holding its rows: a one-row-per-email-and-day
+    format (the generic CSV, mapped files, flow exports) written for real from a file it can read
+    again. Not into a journey with saved segment rows (a re-import replaces those day by day, from
+    the rows in memory), nor from a file with a segment column (_read_rows)."""
+    spec = AGGREGATE_FORMATS.get(chosen, GENERIC if chosen == "mapped" else None)
+    if dry_run or spec is None or spec.sums_same_day or chosen in MAILCHIMP_FORMATS:
+        return False
+    return isinstance(source, str | Path) or source.seekable()
+
+
+def _segments_saved(session: Session, journey_id: int) -> bool:
+    """Whether metric_segment_daily holds any row of the journey's emails (one indexed look-up)."""
+    table = MetricSegmentDaily.__table__
+    found = session.execute(
+        select(table.c.id)
+        .join(Email, Email.id == table.c.email_id)
+        .join(Stage, Stage.id == Email.stage_id)
+        .where(Stage.journey_id == journey_id)
+        .limit(1)
+    ).first()
+    return found is not None
+
+
 def _read_rows(
     run: _Run, chosen: str, names: list[str], targets: _Targets, mapping: dict[str, str] | None
 ) -> None:
@@ -519,6 +566,7 @@ def _read_rows(
             _read_report(run, chosen)
         else:
             spec, columns = _aggregate_columns(chosen, names, mapping, run.stream.header)
+            run.streaming = run.streaming and "segment" not in columns
             _read_aggregate(run, spec, columns, names, targets)
     except UnicodeDecodeError:
         raise ImportRejected(
@@ -768,6 +816,16 @@ class _AggregateCells:
 def _read_aggregate(
     run: _Run, spec: AggregateFormat, columns: dict[str, int], names: list[str], targets: _Targets
 ) -> None:
+    keep = _check_entry if run.streaming else _add_entry
+    for key, row, variant, values, segment in _aggregate_rows(run, spec, columns, names, targets):
+        keep(run, spec, key, row, variant, values, segment)
+
+
+def _aggregate_rows(
+    run: _Run, spec: AggregateFormat, columns: dict[str, int], names: list[str], targets: _Targets
+):
+    """Each good row of an aggregate file as ((ident, folded variant, day), row, variant, counts,
+    segment): read lazily, one row at a time; bad rows are rejected on `run` and left out."""
     result, stream = run.result, run.stream
     read = _AggregateCells(spec, columns, stream)
     width = len(read.header)
@@ -815,7 +873,7 @@ def _read_aggregate(
                 run.reject(row, f"duplicate of row {sends_seen[send]} (the same campaign twice)")
                 continue
             sends_seen[send] = row
-        _add_entry(run, spec, (ident, variant.casefold(), day), row, variant, values, segment)
+        yield (ident, variant.casefold(), day), row, variant, values, segment
     run.report(result.rows_read)
     if read.segment_i is not None:
         run.segment_column = read.header[read.segment_i]
@@ -906,6 +964,21 @@ def _add_entry(
         entry[2] = [a + b for a, b in zip(entry[2], values, strict=True)]
     else:
         run.reject(row, f"duplicate of row {entry[0]} (the same email, variant and day)")
+
+
+def _check_entry(
+    run: _Run, spec: AggregateFormat, key: tuple, row: int, variant: str, values: list, segment: str | None
+) -> None:
+    """A streamed import's first pass: count the row and refuse a second row for its email-day; the
+    counts are not kept (the second pass reads them again)."""
+    run.count_rows(key[0], key[1], row, 1)
+    code = (run.number(key[0]) << 36) | (run.number(key[1]) << 20) | key[2]
+    first = run.seen.get(code)
+    if first is None:
+        run.seen[code] = row
+        run.written[(key[0], variant)] = None
+    else:
+        run.reject(row, f"duplicate of row {first} (the same email, variant and day)")
 
 
 def _check_counts(values: list) -> str | None:
@@ -1400,6 +1473,151 @@ def _resolve(
     return rows
 
 
+class _Reopen:
+    """The file again, from its first byte, as the first pass read it: its stream and its columns."""
+
+    def __init__(self, source, chosen: str, names: list[str], mapping: dict | None, preamble: bool) -> None:
+        self.source, self.chosen, self.names, self.mapping, self.preamble = (
+            source,
+            chosen,
+            names,
+            mapping,
+            preamble,
+        )
+
+    def __call__(self) -> CsvStream:
+        if not isinstance(self.source, str | Path):
+            self.source.seek(0)
+        stream = open_csv(self.source)
+        if self.preamble:
+            _skip_preamble(stream, [normalize_header(cell) for cell in stream.header])
+        return stream
+
+    def columns(self, stream: CsvStream) -> tuple[AggregateFormat, dict[str, int]]:
+        return _aggregate_columns(self.chosen, self.names, self.mapping, stream.header)
+
+
+def _commit_streamed(
+    run: _Run,
+    targets: _Targets,
+    create_missing_stage: str | None,
+    session: Session,
+    savepoint,
+    reopen: _Reopen,
+    progress: Progress | None,
+) -> ImportResult:
+    """Write a streamed import (second pass) in the savepoint; roll it back if a row is refused."""
+    result = run.result
+    _stream(run, targets, create_missing_stage, session, reopen, reopen.columns, progress)
+    if result.rejected_total:
+        savepoint.rollback()
+        result.imported = 0
+        return result
+    savepoint.commit()
+    result.written = True
+    if progress is not None:
+        progress(1.0, f"Imported {result.imported:,} rows.")
+    return result
+
+
+def _stream(
+    run: _Run,
+    targets: _Targets,
+    create_missing_stage: str | None,
+    session: Session,
+    reopen: Callable[[], CsvStream],
+    spec_and_columns: Callable[[CsvStream], tuple[AggregateFormat, dict[str, int]]],
+    progress: Progress | None,
+) -> None:
+    """A streamed import's second pass (the first checked every row and kept no counts): read the file
+    again and upsert its rows in batches as they are read, so memory never holds them all.
+
+    A row that can only be refused now (an email outside the stage the row names, two file emails
+    for one journey email on the same day) is rejected and nothing more is written: the caller
+    rolls the savepoint back, so the import stays all-or-nothing.
+    """
+    result = run.result
+    chosen = result.format
+    for ident, variant in run.written:
+        if (ident, variant) not in run.matched:
+            run.matched[(ident, variant)] = targets.resolve(
+                ident[0],
+                run.idents[ident][0],
+                variant,
+                suffix_variants=False,
+                subjects=chosen in SUBJECT_NAMED,
+            )
+    missing = {ident: [] for (ident, _v), target in run.matched.items() if target is None}
+    _list_unmatched(run, missing)
+    if missing and create_missing_stage is not None and not result.rejected_total:
+        _create_missing(run, targets, missing, {}, {}, create_missing_stage, session, False, False)
+    created = run.created
+    if result.rejected_total:
+        return
+    run.seen, run.numbers = {}, {}  # the first pass's codes: freed before the second pass
+    final: dict[tuple, tuple[int, str, bool]] = {}  # (ident, variant) → (email id, label, was matched)
+    for (ident, variant), target in run.matched.items():
+        if target is not None:
+            final[(ident, variant)] = (target[0], target[1], True)
+        elif created:
+            final[(ident, variant)] = (created[(run.idents[ident][0] or ident[0]).casefold()], variant, False)
+    shared = len({t[:2] for t in final.values()}) < len(final)  # two file emails → one email
+    stream = reopen()
+    try:
+        second = _Run(ImportResult(format=chosen), None, stream)
+        spec, columns = spec_and_columns(stream)
+        rows = _aggregate_rows(second, spec, columns, reopen.names, targets)
+        spans: dict[int, list[date]] = {}
+        values = _streamed_values(run, second, rows, targets, final, shared, spans)
+        _upsert(session, values, result.rows_read, progress)
+    finally:
+        stream.close()
+    rollups.mark_days(session.connection(), ((e, d) for e, span in spans.items() for d in span))
+    if spans:
+        result.first_day = min(span[0] for span in spans.values())
+        result.last_day = max(span[1] for span in spans.values())
+
+
+def _streamed_values(
+    run: _Run, second: _Run, rows, targets: _Targets, final: dict, shared: bool, spans: dict
+):
+    """The second pass's rows as metric_daily values, one at a time (see _stream)."""
+    result, now = run.result, utcnow()
+    source = result.format
+    seen: dict[int, int] = {}
+    labels: dict[str, int] = {}
+    days: dict[int, date] = {}
+    for (ident, _folded, day), row, variant, values, _segment in rows:
+        target = final.get((ident, variant))
+        if target is None:
+            continue  # an email the journey does not have: listed, skipped
+        email_id, label, matched = target
+        stage = second.idents[ident][2]
+        if matched and stage and targets.stages[stage.casefold()].id != targets.stage_of[email_id]:
+            run.reject(row, f"the email “{second.idents[ident][0]}” is not in the stage “{stage}”")
+            continue
+        if shared:
+            code = (email_id << 36) | (labels.setdefault(label, len(labels)) << 20) | day
+            first = seen.setdefault(code, row)
+            if first != row:
+                run.reject(row, f"duplicate of row {first} (the same email, variant and day)")
+                continue
+        if result.rejected_total:
+            continue  # read on to list every problem; write nothing more
+        when = days.get(day)
+        if when is None:
+            when = days[day] = date.fromordinal(day)
+        span = spans.get(email_id)
+        if span is None:
+            spans[email_id] = [when, when]
+        elif when < span[0]:
+            span[0] = when
+        elif when > span[1]:
+            span[1] = when
+        result.imported += 1
+        yield (email_id, label, when, *values[:REVENUE_I], float(values[REVENUE_I]), source, now)
+
+
 def _pair_titles(run: _Run, targets: _Targets) -> None:
     """Find the file's Mailchimp A/B pairs: "Welcome (B)" beside "Welcome" in the same file (see the
     module doc). A title that is itself an email of the journey, or the journey's email's variant, is
@@ -1685,6 +1903,8 @@ def _write(
     now = utcnow()
     connection = session.connection()
     _delete_segments(connection, rows)
+    # The weekly rollup rows of these days are recomputed before the transaction commits (db.rollups).
+    rollups.mark_days(connection, ((email_id, day) for email_id, _variant, day in rows))
     values = (
         (email_id, variant, day, *counts[:REVENUE_I], float(counts[REVENUE_I]), source, now)
         for (email_id, variant, day), counts in rows.items()
@@ -1699,6 +1919,16 @@ def _write(
         )
         total = sum(len(segments) for segments in segment_rows.values())
         upsert(connection, segment_values, total, None, SEGMENT_TABLE)
+
+
+def _upsert(session: Session, values: Iterable[tuple], total: int, progress: Progress | None) -> None:
+    """Upsert metric_daily values (COLUMNS order) as they come, in batches (a streamed import)."""
+    connection = session.connection()
+    upsert = _copy_upsert if connection.dialect.name == "postgresql" else _executemany_upsert
+    upsert(connection, values, total, progress)
+
+
+MARKED = {rollups.MARKED: True}  # the import marks the days it writes itself (_write, _stream)
 
 
 def _executemany_upsert(
@@ -1733,13 +1963,13 @@ def _executemany_upsert(
             else dict(zip(order, (row[i] for i in where), strict=True))
         )
         if len(batch) >= WRITE_BATCH:
-            connection.exec_driver_sql(compiled.string, batch)
+            connection.exec_driver_sql(compiled.string, batch, execution_options=MARKED)
             done += len(batch)
             batch = []
             if progress is not None:
                 progress(0.9 + 0.1 * done / total, f"Writing: {done:,} of {total:,} rows")
     if batch:
-        connection.exec_driver_sql(compiled.string, batch)
+        connection.exec_driver_sql(compiled.string, batch, execution_options=MARKED)
 
 
 def _copy_upsert(
@@ -1768,7 +1998,7 @@ def _copy_upsert(
         index_elements=list(target.key),
         set_={name: statement.excluded[name] for name in REPLACED},
     )
-    connection.execute(statement)
+    connection.execute(statement, execution_options={rollups.MARKED: True})  # _write marked its days
     staging.drop(connection)
 
 

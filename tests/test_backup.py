@@ -23,6 +23,7 @@ from support import in_db, make_journey, make_persona
 from db.engine import make_engine
 from db.migrate import revisions, upgrade
 from db.models import Journey, MetricSegmentDaily, Persona
+from db.rollups import UNTRACKED, read_version
 from journey.core.errors import InvalidBackup
 from journey.measure import review
 from journey.measure.imports.importer import import_metrics
@@ -285,10 +286,21 @@ def test_a_backup_from_an_older_schema_is_restored_then_migrated(db_url, tmp_pat
             today = workspace_today(session)
         before, counts = exports(source_url, today), table_counts(source_url)
         data = lines(backup_of(source_url))
-    # The file as schema 0004 wrote it: no metric_segment_daily (0006 added it), neither listed nor a section.
-    old = [v for v in data if not (isinstance(v, dict) and v.get("table") == "metric_segment_daily")]
-    old[0] = {**old[0], "schema_revision": "0004"}
-    del old[0]["tables"]["metric_segment_daily"]
+    # The file as schema 0004 wrote it: without the tables later migrations added (per-segment metrics,
+    # the weekly rollup…), neither listed nor a section.
+    old_schema = make_engine(f"sqlite:///{tmp_path / 'at-0004.db'}")
+    upgrade(old_schema, "0004")
+    tables_then = set(sa.inspect(old_schema).get_table_names())
+    old_schema.dispose()
+    old, position = [{**data[0], "schema_revision": "0004", "tables": {}}], 1
+    while position < len(data):
+        header = data[position]
+        section = data[position : position + 1 + header["rows"]]
+        if header["table"] in tables_then:
+            old += section
+            old[0]["tables"][header["table"]] = header["rows"]
+        position += len(section)
+    assert set(data[0]["tables"]) - set(old[0]["tables"]) >= {"metric_segment_daily"}
     summary = restore(db_url, packed(old))
     assert summary.revision == revisions()[-1]
     assert table_counts(db_url) == counts
@@ -357,6 +369,7 @@ def test_a_password_hash_column_is_left_out_unless_asked(tmp_path):
     engine = sa.create_engine(f"sqlite:///{tmp_path / 'users.db'}")
     metadata.create_all(engine)
     with engine.begin() as connection:
+        connection.execution_options(**{UNTRACKED: True})  # a database of this table alone: no data version
         connection.execute(
             users.insert(), [{"id": 1, "email": "a@x.example", "password_hash": "$argon2id$…"}]
         )
@@ -416,3 +429,25 @@ def test_the_cli_says_in_one_line_what_is_wrong_with_the_file(cli, tmp_path, arg
     assert result.returncode == 1
     assert result.stderr.startswith(message)
     assert result.stderr.count("\n") == 1
+
+
+def test_a_restore_moves_the_data_version_on_so_every_cache_sees_it(db_url, tmp_path, sqlite_template):
+    """The data version (the caches' stamp) is the target's own: not in the file, never set back by a
+    restore, and moved on by each one, forced or not."""
+    with database("sqlite", sqlite_template, tmp_path) as source_url:
+        seed_workspace(source_url)
+        data = backup_of(source_url)
+    assert "data_version" not in lines(data)[0]["tables"]
+    engine = make_engine(db_url)
+    try:
+        versions = []
+        for force in (False, True, True):
+            with engine.connect() as connection:
+                versions.append(read_version(connection)[0])
+            backup.restore_backup(engine, io.BytesIO(data), force=force)
+        with engine.connect() as connection:
+            versions.append(read_version(connection)[0])
+    finally:
+        engine.dispose()
+    assert versions == sorted(set(versions))  # strictly growing
+    assert table_counts(db_url)["metric_weekly"] > 0

@@ -2,12 +2,13 @@
 
 What a backup holds: every table of `SQLModel.metadata` (db.models), read generically, so a table added
 later is in the next backup without a change here: personas, journeys and their personas, stages, emails,
-A/B variants, snippets, metric_daily and metric_segment_daily (and any rollup of them), weekly notes and
+A/B variants, snippets, metric_daily, metric_segment_daily and the metric_weekly rollup (which db.rollups
+recomputes from the restored days in the restore's own transaction, so it stays exact), weekly notes and
 settings (the brand, alert thresholds, time zone, saved import mappings). There is no user table yet (sign-in
 comes with issue 12, point 1); when there is, its rows are backed up like any other, and a column named
 `password_hash` is written as null unless `with_password_hashes=True` (`backup --with-password-hashes`).
-Tables the database keeps for itself (`KEPT`: a cache stamp that must only grow) are not in a backup and are
-never restored over: the restore's own commit moves them on.
+Tables the database keeps for itself (`KEPT`: data_version, the caches' stamp, which must only grow) are not
+in a backup and are never restored over: the restore's own commit moves the version on.
 
 The file, one JSON value per line, gzip'd:
 
@@ -55,6 +56,7 @@ from sqlmodel import SQLModel
 import db.models  # noqa: F401  (registers the tables)
 from db.engine import PROJECT_ROOT, is_busy, make_engine
 from db.migrate import current_revision, revisions, upgrade
+from db.rollups import UNTRACKED
 from journey.core.errors import DatabaseBusy, InvalidBackup
 from journey.core.text import plural
 
@@ -362,6 +364,9 @@ def _restore_older(engine: Engine, reader: _Reader, manifest: dict, *, force: bo
             old_tables = sa.MetaData()
             old_tables.reflect(scratch)
             with scratch.begin() as connection:
+                # As the migrations run: the tables a later revision derives (the rollup, the data version)
+                # are not there yet, and the migrations that add them fill them.
+                connection.execution_options(**{UNTRACKED: True})
                 _insert_sections(connection, reader, manifest, dict(old_tables.tables))
             upgrade(scratch)
             migrated = io.BytesIO()

@@ -30,3 +30,14 @@ def is_current(engine: Engine) -> bool:
     heads = set(ScriptDirectory.from_config(alembic_config(engine)).get_heads())
     with engine.connect() as connection:
         return set(MigrationContext.configure(connection).get_current_heads()) == heads
+
+
+def revisions() -> list[str]:
+    """Every migration's revision id, oldest first (the history is one line)."""
+    script = ScriptDirectory.from_config(alembic_config(None))
+    return [revision.revision for revision in reversed(list(script.walk_revisions()))]
+
+
+def current_revision(connection) -> str | None:
+    """The revision the database on `connection` is at (None before any migration)."""
+    return MigrationContext.configure(connection).get_current_revision()

@@ -26,6 +26,7 @@ _EXPORTS = {
     "ImportResult": "journey.measure",
     "IncludeError": "journey.core",
     "InputTooLarge": "journey.core",
+    "InvalidBackup": "journey.core",
     "InvalidInput": "journey.core",
     "InvalidJourneyFile": "journey.core",
     "InvalidMJML": "journey.core",

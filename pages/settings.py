@@ -1,11 +1,11 @@
 """Settings: the workspace brand that every email reads as merge data ({{ brand.name }}, {{ brand.address }}…),
-and the time zone whose days the weeks are counted in."""
+the time zone whose days the weeks are counted in, and a backup of the whole workspace to download."""
 
 import streamlit as st
 
 from ui.forms import reload_saved_forms
 from ui.loaders import load_brand
-from ui.settings import brand_form, brand_preview, brand_tags, time_zone_form
+from ui.settings import backup_download, brand_form, brand_preview, brand_tags, time_zone_form
 
 reload_saved_forms()  # after a save, the form shows the brand as saved
 st.title("Settings")
@@ -38,3 +38,6 @@ st.caption(
     "zone. Until then it is marked *in progress*, and its alerts wait."
 )
 time_zone_form()
+
+st.subheader("Backup")
+backup_download()

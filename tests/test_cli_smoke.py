@@ -70,11 +70,25 @@ def export_file(workspace, db: str) -> str:
     return str(path)
 
 
+def backup_file(workspace, db: str) -> str:
+    """A backup of the workspace written in process, for restore."""
+    from db.engine import make_engine
+    from journey.plan.backup import backup_bytes
+
+    engine = make_engine(db)
+    path = workspace / "backup.jsonl.gz"
+    path.write_bytes(backup_bytes(engine))
+    engine.dispose()
+    return str(path)
+
+
 @pytest.mark.parametrize(
     ("command", "args", "returncode", "expected"),
     [
         pytest.param("init", [], 0, "Schema is up to date", id="init"),
         pytest.param("demo", ["--replace"], 0, f'Loaded the demo workspace: journey "{DEMO}".', id="demo"),
+        pytest.param("backup", ["{new_backup}"], 0, "Backed up ", id="backup"),
+        pytest.param("restore", ["{backup}", "--force"], 0, "Restored ", id="restore"),
         pytest.param("list", ["--json"], 0, f'"name": "{DEMO}"', id="list"),
         pytest.param("export", ["--journey", DEMO], 0, '"format": "email-journey/1"', id="export"),
         pytest.param(
@@ -123,6 +137,9 @@ def test_each_command_runs_as_python_m_journey(workspace, db, command, args, ret
     files["converted"] = workspace / "converted.mjml"
     if "{journey_file}" in args:
         files["journey_file"] = export_file(workspace, db)
+    files["new_backup"] = workspace / "new-backup.jsonl.gz"
+    if "{backup}" in args:
+        files["backup"] = backup_file(workspace, db)
     argv = [arg.format(**files) for arg in args]
     result = journey_cli(command, *argv, db=db)
     assert result.returncode == returncode, result.stderr

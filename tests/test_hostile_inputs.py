@@ -392,6 +392,7 @@ BY_KIND = {
         ("import-journey", "{}"),
         ("render", "--data", "{}", "email.mjml"),
         ("check", "--data", "{}", "email.mjml"),
+        ("restore", "--force", "{}"),
     ],
     ".mjml": [
         ("render", "{}"),
@@ -417,6 +418,8 @@ ARGUMENTS = [
     ("import-metrics", "--journey", "Spring", "/nonexistent-folder/x.csv"),
     ("import-journey", "/nonexistent-folder/x.json"),
     ("render", "/nonexistent-folder/x.mjml"),
+    ("backup", "/nonexistent-folder/x.jsonl.gz"),
+    ("restore", "/nonexistent-folder/x.jsonl.gz"),
     ("list", "--json"),
     ("demo",),
     ("init",),

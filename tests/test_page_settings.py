@@ -4,13 +4,15 @@ refused beside it with what was typed kept; the studio and the walk-through read
 from __future__ import annotations
 
 import base64
+import io
 from datetime import UTC, datetime
 
 from support import click, in_db, open_page, texts
 
+from db.engine import make_engine
 from journey.measure import weeks
 from journey.measure.time_zone import TimeZone, load_time_zone, save_time_zone
-from journey.plan import demo
+from journey.plan import backup, demo, journeys
 from journey.write.brand import load_brand, save_brand
 
 
@@ -145,3 +147,48 @@ def test_a_teammates_time_zone_saved_in_between_is_not_overwritten(app_db):
     assert "A teammate saved the time zone" in texts(at)
     with in_db(app_db) as session:
         assert load_time_zone(session).name == "Asia/Tokyo"
+
+
+def test_download_a_backup_is_built_only_when_clicked_and_restores_the_workspace(
+    app_db, monkeypatch, tmp_path
+):
+    """The button defers the backup to the click (no database read on every rerun); what the click builds
+    is a backup of the workspace that restores into an empty database."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    with in_db(app_db) as session:
+        demo.load_demo(session)
+    deferred = {}
+    real_add_deferred = MediaFileManager.add_deferred
+
+    def keep(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
+        deferred[file_name] = (data_callable, mimetype)
+        return real_add_deferred(self, data_callable, mimetype, coordinates, file_name, **kwargs)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", keep)
+    built = []
+    monkeypatch.setattr(
+        backup, "backup_bytes", lambda engine, real=backup.backup_bytes: built.append(1) or real(engine)
+    )
+    at = open_page("settings")
+    assert not at.exception
+    [button] = [b for b in at.get("download_button") if b.proto.label == "Download a backup"]
+    assert button.proto.deferred_file_id
+    assert "python -m journey restore FILE" in texts(at)
+    assert built == []  # nothing read until the click
+    [(name, (data_callable, mimetype))] = [
+        (n, d) for n, d in deferred.items() if n.startswith("journey-backup-")
+    ]
+    assert name.endswith(".jsonl.gz")
+    assert mimetype == "application/gzip"
+    data = data_callable()
+    assert built == [1]
+    restored = f"sqlite:///{tmp_path / 'restored.db'}"
+    with in_db(restored):  # a new, migrated database
+        pass
+    target = make_engine(restored)
+    backup.restore_backup(target, io.BytesIO(data))
+    target.dispose()
+    with in_db(restored) as session:
+        assert [s.name for s in journeys.list_journeys(session)] == ["Office coffee subscription"]
+        assert load_brand(session).name == "Fernhill Coffee Roasters"

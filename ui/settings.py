@@ -1,5 +1,5 @@
 """The Settings page's glue: the workspace brand form, its merge tags and a preview of an email with it;
-the workspace's time zone.
+the workspace's time zone; the download of a backup of the whole workspace.
 
 The form's widgets are keyed `settings_brand_` + field (ui.forms): filled from the saved brand once, they
 keep what was typed until a save succeeds; a refusal shows beside its field. The save is made against
@@ -8,15 +8,20 @@ the version the form was loaded from, so a teammate's save in between is refused
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
 from journey.measure import time_zone, weeks
+from journey.plan import backup
 from journey.plan.starter import blank_email_mjml
 from journey.write import brand
 from journey.write.render import preview, standard_merge_data
+from ui.db import get_engine
 from ui.forms import Fields, load_form
-from ui.loaders import load_brand, load_time_zone
+from ui.loaders import load_brand, load_time_zone, workspace_today
 from ui.previews import MOBILE_PREVIEW_WIDTH, studio_preview
+from ui.widgets import download
 from ui.writes import run_write
 
 BRAND_FORM = "settings_brand_"
@@ -115,4 +120,23 @@ def time_zone_form() -> None:
         f"Today in {saved.name} is {today:%A} {today.day} {today:%B %Y}: week {weeks.iso_week_label(today)} "
         f"({weeks.week_label(today, today=today)}). Reviews, alerts, the map's latest rates and the Metrics "
         f"page use complete weeks only; the last one is {weeks.last_complete_week(today).dates(year=True)}."
+    )
+
+
+def backup_download() -> None:
+    """A backup of the whole workspace (journey.plan.backup), read from the database only when the button
+    is clicked. Every teammate sees it for now: once sign-in and roles exist, it is for owners only."""
+    st.caption(
+        "Everything in the workspace in one file: personas, journeys, stages, emails and their variants, "
+        "snippets, metrics, notes and settings (no passwords: there are no accounts yet). It is read as one "
+        "consistent copy while teammates keep working. Restore it with `python -m journey restore FILE` "
+        "into a new database (see the README's *Backups*)."
+    )
+    download(
+        st,
+        "Download a backup",
+        partial(backup.backup_bytes, get_engine()),
+        file_name=f"journey-backup-{workspace_today():%Y-%m-%d}{backup.SUFFIX}",
+        mime="application/gzip",
+        key="settings_backup",
     )

@@ -1,6 +1,7 @@
 """CLI subcommands, one module per page of the app; each exposes `register(subparsers)`.
 
     workspace        init, demo
+    backup           backup, restore                                (Settings)
     journeys         list, export, import-journey, check-journey   (the Journeys page)
     studio           render, check                                  (Email studio)
     review           report                                         (Weekly review)

@@ -7,6 +7,7 @@
     ├── StaleEdit                someone saved the same row since it was loaded
     ├── DatabaseBusy             another save held the database longer than a write waits
     ├── InvalidJourneyFile       a journey JSON file that cannot be imported
+    ├── InvalidBackup            a workspace backup that cannot be restored here (or not into this database)
     ├── InvalidMJML              MJML that cannot be rendered (with line and column)
     ├── TemplateError            a merge tag that cannot be rendered (with line and column)
     ├── InputTooLarge            input over a size or nesting limit
@@ -83,6 +84,10 @@ class DatabaseBusy(JourneyError):
 
 class InvalidJourneyFile(JourneyError):
     """A journey JSON file with missing keys, wrong types or bad references."""
+
+
+class InvalidBackup(JourneyError):
+    """A workspace backup that is not one, is from a newer schema, or would overwrite a database that is not empty."""
 
 
 class InvalidMJML(JourneyError):

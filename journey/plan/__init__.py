@@ -7,6 +7,7 @@
     map_export    the map as CSV, PNG, SVG, printable HTML; lanes imported from CSV
     walkthrough   a persona's walk through the journey, day by day
     transfer      a journey as a JSON file: export and import
+    backup        the whole workspace as one file: write_backup, restore_backup
     demo, demo_metrics, starter   the demo workspace and the starter journey
 
 Other sections and the pages use these names (or import one of these modules); nothing imports a
@@ -71,6 +72,7 @@ _EXPORTS = {
     "preset": "journey.plan.walkthrough",
     "printable_html": "journey.plan.map_export",
     "read_journey_file": "journey.plan.transfer",
+    "restore_backup": "journey.plan.backup",
     "seed_on_first_start": "journey.plan.demo",
     "set_journey_personas": "journey.plan.journeys",
     "start_blank": "journey.plan.demo",
@@ -79,6 +81,7 @@ _EXPORTS = {
     "update_persona": "journey.plan.personas",
     "update_stage": "journey.plan.journeys",
     "walk_journey": "journey.plan.walkthrough",
+    "write_backup": "journey.plan.backup",
 }
 
 __all__ = list(_EXPORTS)

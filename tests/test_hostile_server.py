@@ -121,10 +121,14 @@ def _port(url: str) -> int:
     return urllib.parse.urlsplit(url).port
 
 
-def _get(url: str, path: str = "/", host: str | None = None) -> http.client.HTTPResponse:
+def _get(
+    url: str, path: str = "/", host: str | None = None, origin: str | None = None
+) -> http.client.HTTPResponse:
     connection = http.client.HTTPConnection("127.0.0.1", _port(url), timeout=10)
     connection.putrequest("GET", path, skip_host=True)
     connection.putheader("Host", host if host is not None else f"127.0.0.1:{_port(url)}")
+    if origin is not None:
+        connection.putheader("Origin", origin)
     connection.endheaders()
     response = connection.getresponse()
     response.read()
@@ -202,6 +206,16 @@ def test_every_response_forbids_framing_by_other_sites(server):
         response = _get(url, path)
         assert response.getheader("X-Frame-Options") == "SAMEORIGIN", path
         assert response.getheader("Content-Security-Policy") == "frame-ancestors 'self'", path
+
+
+def test_no_other_site_may_read_a_response(server):
+    # server.enableCORS = true and no corsAllowedOrigins: with false, Streamlit 1.67 answers every
+    # origin with `Access-Control-Allow-Origin: *` (XSRF protection does not turn it back on)
+    url, _ = server
+    for path in ("/", "/_stcore/health", "/_stcore/host-config"):
+        response = _get(url, path, origin="http://evil.example")
+        assert response.status == 200, path
+        assert response.getheader("Access-Control-Allow-Origin") is None, path
 
 
 def test_no_outbound_call_at_start_nor_on_a_cross_origin_attempt(server, proxy):

@@ -17,17 +17,21 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from db.engine import database_url, make_engine, read_scope, session_scope
-from db.migrate import upgrade
+from db.migrate import migration_lock, upgrade
 from journey.plan import demo
 
 
 @st.cache_resource(show_spinner="Opening the workspace…")
 def _engine_for(url: str) -> Engine:
-    """One engine per database URL: migrated, and seeded with the demo on a first start."""
+    """One engine per database URL: migrated, and seeded with the demo on a first start.
+
+    Under the migration lock: replicas starting at once against one PostgreSQL take turns, so only the
+    first migrates and seeds (db/migrate.py)."""
     engine = make_engine(url)
-    upgrade(engine)
-    with session_scope(engine) as session:
-        demo.seed_on_first_start(session, with_demo=os.environ.get("JOURNEY_SEED_DEMO", "1") != "0")
+    with migration_lock(engine):
+        upgrade(engine)
+        with session_scope(engine) as session:
+            demo.seed_on_first_start(session, with_demo=os.environ.get("JOURNEY_SEED_DEMO", "1") != "0")
     return engine
 
 

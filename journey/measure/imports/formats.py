@@ -48,6 +48,12 @@ csv.field_size_limit(MAX_CELL)
 MAX_COLUMNS = 500  # real exports have 10 to 60 columns; a mapping form with more is unusable
 MAX_HEADER_CELL = 200  # characters in one column name
 MAX_HEADER_LINE = MAX_COLUMNS * (MAX_HEADER_CELL + 3)  # read at most this much looking for the header's end
+# The largest file the app takes as an upload (.streamlit/config.toml's server.maxUploadSize, kept equal by
+# a test): Streamlit holds an upload in memory for the session, so 20 sessions could hold 2 GB. 100 MB is
+# about 1.5 million per-recipient events (1 M SendGrid rows are 66 MB). A file on disk given to
+# `python -m journey import-metrics` is streamed and has no such limit.
+MAX_UPLOAD_MB = 100
+MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
 
 
 def normalize_header(name: str) -> str:
@@ -136,6 +142,13 @@ def open_csv(source: BinaryIO | Path | str, *, delimiter: str | None = None) -> 
             binary.seek(0, io.SEEK_END)
             total = binary.tell()
             binary.seek(0)
+        if total is not None and total > MAX_UPLOAD_BYTES:
+            raise ImportRejected(
+                f"The file is {total / (1024 * 1024):,.0f} MB; an upload is at most {MAX_UPLOAD_MB} MB. Import "
+                "it with `python -m journey import-metrics FILE`, which reads a file of any size, or export "
+                "fewer days at a time.",
+                field="file",
+            )
     counter = _CountingReader(binary)
     buffered = io.BufferedReader(counter, buffer_size=ENCODING_SAMPLE)
     encoding = detect_encoding(buffered.peek(ENCODING_SAMPLE)[:ENCODING_SAMPLE], legacy=True)

@@ -697,3 +697,57 @@ def test_a_bad_value_near_the_end_of_a_long_file_names_its_line_and_writes_nothi
     assert "opens (300) are more than delivered (90)" in result.rejected[0].error
     session.commit()
     assert dump(session) == before
+
+
+# --- the check before an import (a dry run) streams too: the same table, no counts held ----------------
+
+CHECKED_FILES = [
+    pytest.param(lambda: FIXTURES / "generic.csv", {}, id="generic"),
+    pytest.param(lambda: FIXTURES / "generic_semicolon_decimal_comma.csv", {}, id="semicolon"),
+    pytest.param(lambda: FIXTURES / "klaviyo_flow_daily.csv", {}, id="klaviyo-flow-daily"),
+    pytest.param(
+        lambda: csv_bytes(HEADER, *_days(40), "2026-11-10,Awareness,Brand new email,,100,90,30,5,1,0,10,0,0"),
+        {"create_missing_stage": "Decision"},
+        id="creates-a-missing-email",
+    ),
+    pytest.param(
+        lambda: csv_bytes(HEADER, *_days(30), "2026-11-09,Retention,Welcome 1,,100,90,30,5,1,0,10,0,0"),
+        {},
+        id="a-row-in-the-wrong-stage",
+    ),
+    pytest.param(lambda: csv_bytes(HEADER, *_days(30), *_days(2)), {}, id="duplicated-days"),
+]
+
+
+@pytest.mark.parametrize(("source", "options"), CHECKED_FILES)
+def test_a_streamed_check_gives_the_table_the_in_memory_check_gives(
+    session, journey_id, monkeypatch, source, options
+):
+    from dataclasses import asdict
+
+    from journey.measure.imports import importer
+
+    streamed = import_metrics(session, journey_id, source(), dry_run=True, **options)
+    with monkeypatch.context() as patch:
+        patch.setattr(importer, "_streams", lambda *args: False)
+        in_memory = import_metrics(session, journey_id, source(), dry_run=True, **options)
+    assert not streamed.written
+    assert asdict(streamed) == asdict(in_memory)
+
+
+def test_a_check_of_a_generic_file_keeps_no_counts_while_it_reads(session, journey_id, monkeypatch):
+    from journey.measure.imports import importer
+
+    kept = []
+    real = importer._add_entry
+    monkeypatch.setattr(
+        importer, "_add_entry", lambda *args, **kwargs: kept.append(1) or real(*args, **kwargs)
+    )
+    before = dump(session)
+    result = import_metrics(session, journey_id, csv_bytes(HEADER, *_days(1500)), dry_run=True)
+    assert kept == []  # every row went through the streamed first pass, which keeps one int per email-day
+    assert result.imported == 1500
+    assert (result.new_days, result.updated_days) == (1500, 0)
+    assert [(c.email, c.rows, c.new_days) for c in result.check] == [("Welcome 1", 1500, 1500)]
+    session.commit()
+    assert dump(session) == before

@@ -54,7 +54,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import date
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import BinaryIO
 
@@ -477,10 +477,8 @@ def import_metrics(
     try:
         chosen = result.format  # a "Campaign report" may have turned out to be MailerLite Classic's
         if run.streaming:
-            source_again = _Reopen(source, chosen, names, mapping, bool(preamble))
-            return _commit_streamed(
-                run, targets, create_missing_stage, session, savepoint, source_again, progress
-            )
+            reopen = partial(_Reopen, source, chosen, names, mapping, bool(preamble))
+            return _finish_streamed(run, targets, create_missing_stage, session, savepoint, reopen, progress)
         if not any(folded for segments in run.segments.values() for folded in segments):
             run.segments.clear()  # a segment column left blank throughout: no segments to keep
         rows = _resolve(run, targets, chosen, create_missing_stage, session, dry_run)
@@ -539,12 +537,12 @@ def _note_segments(run: _Run) -> None:
 def _streams(chosen: str, source, dry_run: bool) -> bool:
     """Whether an import reads the file twice instead of holding its rows: a one-row-per-email-and-day
     format (the generic CSV, mapped files, flow exports) written for real from a file it can read
-    again. Not into a journey with saved segment rows (a re-import replaces those day by day, from
+    again, or checked (a dry run: one pass, which keeps one int per email-day, `_check_streamed`). Not into a journey with saved segment rows (a re-import replaces those day by day, from
     the rows in memory), nor from a file with a segment column (_read_rows)."""
     spec = AGGREGATE_FORMATS.get(chosen, GENERIC if chosen == "mapped" else None)
-    if dry_run or spec is None or spec.sums_same_day or chosen in MAILCHIMP_FORMATS:
+    if spec is None or spec.sums_same_day or chosen in MAILCHIMP_FORMATS:
         return False
-    return isinstance(source, str | Path) or source.seekable()
+    return dry_run or isinstance(source, str | Path) or source.seekable()  # a check reads the file once
 
 
 def _segments_saved(session: Session, journey_id: int) -> bool:
@@ -1512,6 +1510,70 @@ class _Reopen:
 
     def columns(self, stream: CsvStream) -> tuple[AggregateFormat, dict[str, int]]:
         return _aggregate_columns(self.chosen, self.names, self.mapping, stream.header)
+
+
+def _finish_streamed(
+    run: _Run,
+    targets: _Targets,
+    create_missing_stage: str | None,
+    session: Session,
+    savepoint,
+    reopen,
+    progress,
+) -> ImportResult:
+    """A streamed import after its first pass: the check (a dry run) or the write (a second pass)."""
+    if run.result.dry_run:
+        return _check_streamed(run, targets, create_missing_stage, session, savepoint)
+    return _commit_streamed(run, targets, create_missing_stage, session, savepoint, reopen(), progress)
+
+
+def _check_streamed(
+    run: _Run, targets: _Targets, create_missing_stage: str | None, session: Session, savepoint
+) -> ImportResult:
+    """A streamed import's check (a dry run): the first pass kept one int per email-day and no counts,
+    which is all the check table needs (which email each file email goes to, its new and replaced
+    days). Memory is bounded by the file's email-days, as for the import itself; nothing is written."""
+    result = run.result
+    chosen = result.format
+    for ident, variant in run.written:
+        if (ident, variant) not in run.matched:
+            run.matched[(ident, variant)] = targets.resolve(
+                ident[0],
+                run.idents[ident][0],
+                variant,
+                suffix_variants=False,
+                subjects=chosen in SUBJECT_NAMED,
+            )
+    missing = {ident: [] for (ident, _v), target in run.matched.items() if target is None}
+    _list_unmatched(run, missing)
+    if missing and create_missing_stage is not None and not result.rejected_total:
+        _create_missing(run, targets, missing, {}, {}, create_missing_stage, session, True, False)
+    spelled = {(ident, variant.casefold()): variant for ident, variant in run.written}
+    by_number = {number: value for value, number in run.numbers.items()}
+    run.entries = {}  # the shape _plan reads: (ident, folded variant, day) → (row, variant, no counts)
+    rows: dict[tuple[int, str, date], list] = {}
+    first_rows: dict[tuple[int, str, date], int] = {}
+    for code, row in sorted(run.seen.items(), key=lambda item: item[1]):
+        ident, folded, day = by_number[code >> 36], by_number[(code >> 20) & 0xFFFF], code & 0xFFFFF
+        variant = spelled[(ident, folded)]
+        run.entries[(ident, folded, day)] = (row, variant, None)
+        target = run.matched.get((ident, variant))
+        if target is None and create_missing_stage is not None and run.created:
+            target = (run.created[(run.idents[ident][0] or ident[0]).casefold()], variant)
+        if target is None:
+            continue
+        stage = run.idents[ident][2]
+        if stage and target[0] > 0 and targets.stages[stage.casefold()].id != targets.stage_of[target[0]]:
+            run.reject(row, f"the email “{run.idents[ident][0]}” is not in the stage “{stage}”")
+            continue
+        _merge(run, rows, first_rows, (target[0], target[1], date.fromordinal(day)), [], row, False)
+    if not result.rejected_total:
+        if rows:
+            result.first_day, result.last_day = min(key[2] for key in rows), max(key[2] for key in rows)
+        _plan(run, targets, rows, session, create_missing_stage)
+    savepoint.rollback()  # nothing was written; a created email exists only as a stand-in id
+    result.imported = len(rows) if not result.rejected_total else 0
+    return result
 
 
 def _commit_streamed(

@@ -54,6 +54,8 @@ from machine import machine  # noqa: E402
 
 ACTIONS = ("open review", "switch week", "open studio", "preview edit", "save")
 ACTION_TIMEOUT_MS = 60_000
+SETUP_TIMEOUT_MS = 180_000  # opening each session's studio before the clock starts (not timed)
+OPENING_AT_ONCE = 3
 MARKER = re.compile(r"LM-\d+-\d+")
 CRASH = "This app has encountered an error"
 STALE = "was changed by someone else since you opened it"
@@ -205,12 +207,10 @@ async def _timed(page, tally: Tally | None, action: str, do, shown=None) -> floa
     return took
 
 
-async def _open(page, url: str, email_id: int) -> None:
-    await page.goto(f"{url}/studio?email={email_id}", timeout=ACTION_TIMEOUT_MS)
-    await page.locator(EDITOR).wait_for(timeout=ACTION_TIMEOUT_MS)
-    await page.wait_for_function(
-        "() => window.__state === 'notRunning'", timeout=ACTION_TIMEOUT_MS, polling=50
-    )
+async def _open(page, url: str, email_id: int, timeout_ms: int = ACTION_TIMEOUT_MS) -> None:
+    await page.goto(f"{url}/studio?email={email_id}", timeout=timeout_ms, wait_until="commit")
+    await page.locator(EDITOR).wait_for(timeout=timeout_ms)
+    await page.wait_for_function("() => window.__state === 'notRunning'", timeout=timeout_ms, polling=50)
 
 
 async def _loop_once(page, tally: Tally, number: int, session: int, email_id: int) -> None:
@@ -292,6 +292,7 @@ class Clock:
     ready: int = 0
     stop: float = 0.0
     start: asyncio.Event = field(default_factory=asyncio.Event)
+    opening: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(OPENING_AT_ONCE))
 
     async def wait_for_start(self) -> None:
         self.ready += 1
@@ -310,19 +311,25 @@ async def run_session(browser, url: str, session: int, email_id: int, tally: Tal
     page.on("crash", lambda _: tally.errors.append(f"session {session}: the page crashed"))
     page.on("pageerror", lambda exc: tally.errors.append(f"session {session}: page error {exc}"))
     try:
-        await _open(page, url, email_id)
+        async with (
+            clock.opening
+        ):  # a few at a time: 20 renderers compiling the front end at once take minutes
+            await _open(page, url, email_id, timeout_ms=SETUP_TIMEOUT_MS)
         await clock.wait_for_start()
-        number = 0
+        number, broken = 0, False
         while clock.running():
             number += 1
             try:
+                if broken:  # after an error: reload the studio, as a user would
+                    await _open(page, url, email_id)
+                    broken = False
                 await _loop_once(page, tally, number, session, email_id)
                 tally.loops += 1
             except Exception as exc:  # noqa: BLE001 - every failure is counted, then the session goes on
                 tally.errors.append(
                     f"session {session}, loop {number}: {type(exc).__name__}: {str(exc)[:300]}"
                 )
-                await _open(page, url, email_id)
+                broken = True
     finally:
         await context.close()
 

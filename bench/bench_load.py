@@ -12,9 +12,9 @@ with 20 sessions two of them edit the same email and may refuse each other's sta
 Each session loops until the time is up: open the Weekly review from the sidebar, switch to another
 week, open the Email studio from the sidebar (its email stays open), put a unique marker (`LM-07-0003`)
 into the email's body and wait for the preview to show it, put the marker into the subject, click
-Save draft. Each action is timed from the click to the finished rerun: the app's script state has gone
-to running and back to not running (`[data-testid='stApp'][data-test-script-state]`, watched by a
-MutationObserver) and what the action shows is on screen. An error is an exception element, the
+Save draft. Each action is timed from the click to the finished rerun: what only that rerun can show
+is on screen (the page's heading, the week picked, the marker in the preview, the "Saved" message) and
+the app's script state is back to not running (`[data-testid='stApp'][data-test-script-state]`). An error is an exception element, the
 "encountered an error" page, a lost connection, a crashed page, an uncaught page error or an action
 not done in 60 s. A stale-save refusal that the page shows is counted apart (the session then clicks
 "Discard my edits and load the latest version"). After the run every email is read back from the
@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import random
 import re
 import statistics
@@ -76,9 +77,9 @@ new MutationObserver(() => {
 }).observe(document, {subtree: true, childList: true, attributes: true,
                       attributeFilter: ['data-test-script-state']});
 """
-RERUN_FINISHED = """runs => {
+RERUN_FINISHED = """() => {
     const app = document.querySelector("[data-testid='stApp']");
-    return window.__runs > runs && app && app.getAttribute('data-test-script-state') === 'notRunning';
+    return app && app.getAttribute('data-test-script-state') === 'notRunning';
 }"""
 # The preview's shown iframe (inside the component's shadow root) has the marker.
 PREVIEW_SHOWS = """(root, marker) => {
@@ -153,6 +154,8 @@ class Tally:
     refusals: int = 0
     saves: list[Save] = field(default_factory=list)
     loops: int = 0
+    server_cpu: float = 0.0  # seconds of CPU the Streamlit server used while the sessions ran
+    wall: float = 0.0
 
 
 def summary_rows(alone: Tally, loaded: Tally) -> list[str]:
@@ -191,17 +194,24 @@ async def _check_page(page) -> None:
         raise ActionFailed(f"connection {state}")
 
 
-async def _timed(page, tally: Tally | None, action: str, do, shown=None) -> float:
-    """Run `do()` (a click…), wait for the rerun it starts to finish and for `shown()`; the seconds taken."""
+async def _timed(page, tally: Tally | None, action: str, do, shown) -> float:
+    """Run `do()` (a click…), wait for `shown()` (what only the rerun it starts can show), then for the
+    script state to be back to not running; the seconds taken. (Waiting to see the state "running"
+    first is not enough: a quick rerun's start and end can reach the page in one render, never drawn.)"""
     runs = await page.evaluate("() => window.__runs")
-    started = time.perf_counter()
-    await do()
-    await page.wait_for_function(RERUN_FINISHED, arg=runs, timeout=ACTION_TIMEOUT_MS, polling=20)
-    if shown is not None:
+    try:
+        started = time.perf_counter()
+        await do()
         await shown()
-        await page.wait_for_function(RERUN_FINISHED, arg=runs, timeout=ACTION_TIMEOUT_MS, polling=20)
-    took = time.perf_counter() - started
-    await _check_page(page)
+        await page.wait_for_function(RERUN_FINISHED, timeout=ACTION_TIMEOUT_MS, polling=20)
+        took = time.perf_counter() - started
+        await _check_page(page)
+    except Exception as exc:
+        state = await page.evaluate("runs => [window.__state, window.__runs - runs]", runs)
+        raise ActionFailed(
+            f"{action}: {type(exc).__name__}: {str(exc).splitlines()[0]} (script state {state[0]},"
+            f" {state[1]} runs started since the click, at {page.url})"
+        ) from exc
     if tally is not None:
         tally.timings[action].append(took)
     return took
@@ -213,7 +223,9 @@ async def _open(page, url: str, email_id: int, timeout_ms: int = ACTION_TIMEOUT_
     await page.wait_for_function("() => window.__state === 'notRunning'", timeout=timeout_ms, polling=50)
 
 
-async def _loop_once(page, tally: Tally, number: int, session: int, email_id: int) -> None:
+async def _loop_once(page, tally: Tally, number: int, session: int, email_id: int, think: float) -> None:
+    from playwright.async_api import expect
+
     sidebar = page.get_by_test_id("stSidebarNav")
     heading = page.get_by_role("heading", name="Weekly review")
     await _timed(
@@ -223,6 +235,7 @@ async def _loop_once(page, tally: Tally, number: int, session: int, email_id: in
         lambda: sidebar.get_by_text("Weekly review", exact=True).click(),
         lambda: heading.wait_for(timeout=ACTION_TIMEOUT_MS),
     )
+    await _pause(think)
     week = page.get_by_role("combobox", name=WEEK)
     await week.click()
     options = page.get_by_role("option")
@@ -233,8 +246,16 @@ async def _loop_once(page, tally: Tally, number: int, session: int, email_id: in
         if await options.nth(i).get_attribute("aria-selected") != "true"
     ]
     choice = options.nth(random.choice(choices[:8] or [0]))
-    await _timed(page, tally, "switch week", choice.click)
+    label = await choice.inner_text()
+    await _timed(
+        page,
+        tally,
+        "switch week",
+        choice.click,
+        lambda: expect(week).to_have_value(label, timeout=ACTION_TIMEOUT_MS),
+    )
 
+    await _pause(think)
     editor = page.locator(EDITOR)
     await _timed(
         page,
@@ -243,6 +264,7 @@ async def _loop_once(page, tally: Tally, number: int, session: int, email_id: in
         lambda: sidebar.get_by_text("Email studio", exact=True).click(),
         lambda: editor.wait_for(timeout=ACTION_TIMEOUT_MS),
     )
+    await _pause(think)
     marker = f"LM-{session:02d}-{number:04d}"
     mjml = await editor.evaluate(MARKED_MJML, marker)
     if mjml is None:
@@ -262,10 +284,10 @@ async def _loop_once(page, tally: Tally, number: int, session: int, email_id: in
 
     await _timed(page, tally, "preview edit", apply_mjml, preview_shows_marker)
 
+    await _pause(think)
     subject = page.get_by_label("Subject", exact=True)
     value = MARKER.sub("", await subject.input_value()).rstrip(" []")
-    await subject.fill(f"{value} [{marker}]"[-300:])
-    await _timed(page, None, "subject", lambda: subject.press("Enter"))
+    await subject.fill(f"{value} [{marker}]"[-300:])  # sent with the click below, as the input loses focus
 
     save = Save(session, email_id, marker, clicked=time.perf_counter())
     tally.saves.append(save)
@@ -279,9 +301,23 @@ async def _loop_once(page, tally: Tally, number: int, session: int, email_id: in
     if await page.get_by_text(STALE).count():
         save.outcome = "refused"
         tally.refusals += 1
-        await _timed(page, None, "reload", page.get_by_role("button", name=RELOAD).click)
+        stale = page.get_by_text(STALE)
+        await _timed(
+            page,
+            None,
+            "reload",
+            page.get_by_role("button", name=RELOAD).click,
+            lambda: stale.first.wait_for(state="detached", timeout=ACTION_TIMEOUT_MS),
+        )
     else:
         save.outcome = "saved"
+    await _pause(think)
+
+
+async def _pause(think: float) -> None:
+    """A user's pause between two actions: uniform in [0, 2 × think] seconds (none when think is 0)."""
+    if think:
+        await asyncio.sleep(random.uniform(0, 2 * think))
 
 
 @dataclass
@@ -289,6 +325,7 @@ class Clock:
     """The sessions' common start (once every one has opened its studio) and end."""
 
     sessions: int
+    think: float = 0.0
     ready: int = 0
     stop: float = 0.0
     start: asyncio.Event = field(default_factory=asyncio.Event)
@@ -311,9 +348,8 @@ async def run_session(browser, url: str, session: int, email_id: int, tally: Tal
     page.on("crash", lambda _: tally.errors.append(f"session {session}: the page crashed"))
     page.on("pageerror", lambda exc: tally.errors.append(f"session {session}: page error {exc}"))
     try:
-        async with (
-            clock.opening
-        ):  # a few at a time: 20 renderers compiling the front end at once take minutes
+        # A few at a time: 20 renderers compiling the front end at once take minutes.
+        async with clock.opening:
             await _open(page, url, email_id, timeout_ms=SETUP_TIMEOUT_MS)
         await clock.wait_for_start()
         number, broken = 0, False
@@ -323,7 +359,7 @@ async def run_session(browser, url: str, session: int, email_id: int, tally: Tal
                 if broken:  # after an error: reload the studio, as a user would
                     await _open(page, url, email_id)
                     broken = False
-                await _loop_once(page, tally, number, session, email_id)
+                await _loop_once(page, tally, number, session, email_id, clock.think)
                 tally.loops += 1
             except Exception as exc:  # noqa: BLE001 - every failure is counted, then the session goes on
                 tally.errors.append(
@@ -334,7 +370,9 @@ async def run_session(browser, url: str, session: int, email_id: int, tally: Tal
         await context.close()
 
 
-async def run_sessions(url: str, email_ids: list[int], sessions: int, seconds: float) -> tuple[Tally, Tally]:
+async def run_sessions(
+    url: str, email_ids: list[int], sessions: int, seconds: float, think: float, server_pid: int
+) -> tuple[Tally, Tally]:
     """The baseline (one session alone), then `sessions` at once; each for `seconds`."""
     from playwright.async_api import async_playwright
 
@@ -344,7 +382,7 @@ async def run_sessions(url: str, email_ids: list[int], sessions: int, seconds: f
         )
         results = []
         for count, first in ((1, 100), (sessions, 0)):  # the baseline's markers are LM-100-…
-            tally, clock = Tally(), Clock(count)
+            tally, clock = Tally(), Clock(count, think)
             tasks = [
                 asyncio.create_task(
                     run_session(browser, url, first + i, email_ids[i % len(email_ids)], tally, clock)
@@ -354,11 +392,19 @@ async def run_sessions(url: str, email_ids: list[int], sessions: int, seconds: f
             while clock.ready < count and not any(task.done() for task in tasks):
                 await asyncio.sleep(0.2)
             clock.stop = asyncio.get_running_loop().time() + seconds
+            cpu, wall = cpu_seconds(server_pid), time.perf_counter()
             clock.start.set()
             await asyncio.gather(*tasks)
+            tally.server_cpu, tally.wall = cpu_seconds(server_pid) - cpu, time.perf_counter() - wall
             results.append(tally)
         await browser.close()
     return results[0], results[1]
+
+
+def cpu_seconds(pid: int) -> float:
+    """The CPU time (user + system, seconds) process `pid` has used so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 # --- the server, the database and the report ----------------------------------------------------------
@@ -434,6 +480,11 @@ def report(alone: Tally, loaded: Tally, lost: list[str], sessions: int, seconds:
     print(f"{sessions} sessions for {seconds:.0f} s: {loaded.loops} loops; alone: {alone.loops} loops")
     for row in summary_rows(alone, loaded):
         print(row)
+    for name, tally in (("alone", alone), ("under load", loaded)):
+        print(
+            f"server CPU {name}: {tally.server_cpu:.1f} s in {tally.wall:.1f} s"
+            f" ({tally.server_cpu / max(tally.wall, 1e-9):.2f} cores)"
+        )
     saved = sum(1 for s in loaded.saves + alone.saves if s.outcome == "saved")
     print(f"saves confirmed: {saved}; stale-save refusals shown: {alone.refusals + loaded.refusals}")
     print(f"errors: {len(alone.errors) + len(loaded.errors)}")
@@ -449,6 +500,9 @@ def main() -> None:
     parser.add_argument("--sessions", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument(
+        "--think", type=float, default=0.0, help="mean pause between actions, seconds (default 0: none)"
+    )
+    parser.add_argument(
         "--database-url", help="a PostgreSQL server (a schema of its own is made); default SQLite"
     )
     args = parser.parse_args()
@@ -459,11 +513,14 @@ def main() -> None:
         try:
             asyncio.run(seed(server_url))
             email_ids = demo_emails(url)
-            alone, loaded = asyncio.run(run_sessions(server_url, email_ids, args.sessions, args.seconds))
+            alone, loaded = asyncio.run(
+                run_sessions(server_url, email_ids, args.sessions, args.seconds, args.think, server.pid)
+            )
         finally:
             stop_streamlit(server)
         lost = lost_edits(alone.saves + loaded.saves, stored_emails(url, email_ids))
     print(machine())
+    print(f"think time: {args.think:.1f} s mean between actions")
     report(alone, loaded, lost, args.sessions, args.seconds)
     sys.exit(1 if alone.errors or loaded.errors or lost else 0)
 

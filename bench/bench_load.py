@@ -59,6 +59,7 @@ SETUP_TIMEOUT_MS = 180_000  # opening each session's studio before the clock sta
 OPENING_AT_ONCE = 3
 MARKER = re.compile(r"LM-\d+-\d+")
 CRASH = "This app has encountered an error"
+SAVED = re.compile(r"^Saved “.+” as draft\.$")
 STALE = "was changed by someone else since you opened it"
 RELOAD = "Discard my edits and load the latest version"
 EDITOR = "textarea[data-testid='code-editor']"
@@ -194,15 +195,21 @@ async def _check_page(page) -> None:
         raise ActionFailed(f"connection {state}")
 
 
-async def _timed(page, tally: Tally | None, action: str, do, shown) -> float:
+async def _timed(page, tally: Tally | None, action: str, do, shown, *, rerun: bool = False) -> float:
     """Run `do()` (a click…), wait for `shown()` (what only the rerun it starts can show), then for the
     script state to be back to not running; the seconds taken. (Waiting to see the state "running"
-    first is not enough: a quick rerun's start and end can reach the page in one render, never drawn.)"""
+    first is not enough: a quick rerun's start and end can reach the page in one render, never drawn.)
+    `rerun`: also wait to have seen the state "running" since the click, for a `shown` that the page
+    draws before the rerun."""
     runs = await page.evaluate("() => window.__runs")
     try:
         started = time.perf_counter()
         await do()
         await shown()
+        if rerun:
+            await page.wait_for_function(
+                f"() => window.__runs > {runs}", timeout=ACTION_TIMEOUT_MS, polling=20
+            )
         await page.wait_for_function(RERUN_FINISHED, timeout=ACTION_TIMEOUT_MS, polling=20)
         took = time.perf_counter() - started
         await _check_page(page)
@@ -253,6 +260,7 @@ async def _loop_once(page, tally: Tally, number: int, session: int, email_id: in
         "switch week",
         choice.click,
         lambda: expect(week).to_have_value(label, timeout=ACTION_TIMEOUT_MS),
+        rerun=True,  # the picker shows the week before the rerun begins: wait to see it run
     )
 
     await _pause(think)
@@ -291,7 +299,9 @@ async def _loop_once(page, tally: Tally, number: int, session: int, email_id: in
 
     save = Save(session, email_id, marker, clicked=time.perf_counter())
     tally.saves.append(save)
-    answer = page.get_by_text("as draft.").or_(page.get_by_text(STALE))
+    # The studio's own message: the Save draft button's tooltip ("Saves even a broken email, as draft."),
+    # up under the pointer after the click, must not count as the answer.
+    answer = page.get_by_text(SAVED).or_(page.get_by_text(STALE))
 
     async def answered():
         await answer.first.wait_for(timeout=ACTION_TIMEOUT_MS)

@@ -1527,14 +1527,12 @@ def _finish_streamed(
     return _commit_streamed(run, targets, create_missing_stage, session, savepoint, reopen(), progress)
 
 
-def _check_streamed(
-    run: _Run, targets: _Targets, create_missing_stage: str | None, session: Session, savepoint
-) -> ImportResult:
-    """A streamed import's check (a dry run): the first pass kept one int per email-day and no counts,
-    which is all the check table needs (which email each file email goes to, its new and replaced
-    days). Memory is bounded by the file's email-days, as for the import itself; nothing is written."""
+def _match_streamed(
+    run: _Run, targets: _Targets, create_missing_stage: str | None, session: Session, *, dry_run: bool
+) -> None:
+    """After a streamed first pass: the journey's email for each file email and variant, the unmatched
+    listed, and (when asked) the missing emails created (stand-in ids in a dry run)."""
     result = run.result
-    chosen = result.format
     for ident, variant in run.written:
         if (ident, variant) not in run.matched:
             run.matched[(ident, variant)] = targets.resolve(
@@ -1542,12 +1540,22 @@ def _check_streamed(
                 run.idents[ident][0],
                 variant,
                 suffix_variants=False,
-                subjects=chosen in SUBJECT_NAMED,
+                subjects=result.format in SUBJECT_NAMED,
             )
     missing = {ident: [] for (ident, _v), target in run.matched.items() if target is None}
     _list_unmatched(run, missing)
     if missing and create_missing_stage is not None and not result.rejected_total:
-        _create_missing(run, targets, missing, {}, {}, create_missing_stage, session, True, False)
+        _create_missing(run, targets, missing, {}, {}, create_missing_stage, session, dry_run, False)
+
+
+def _check_streamed(
+    run: _Run, targets: _Targets, create_missing_stage: str | None, session: Session, savepoint
+) -> ImportResult:
+    """A streamed import's check (a dry run): the first pass kept one int per email-day and no counts,
+    which is all the check table needs (which email each file email goes to, its new and replaced
+    days). Memory is bounded by the file's email-days, as for the import itself; nothing is written."""
+    result = run.result
+    _match_streamed(run, targets, create_missing_stage, session, dry_run=True)
     spelled = {(ident, variant.casefold()): variant for ident, variant in run.written}
     by_number = {number: value for value, number in run.numbers.items()}
     run.entries = {}  # the shape _plan reads: (ident, folded variant, day) → (row, variant, no counts)
@@ -1617,19 +1625,7 @@ def _stream(
     """
     result = run.result
     chosen = result.format
-    for ident, variant in run.written:
-        if (ident, variant) not in run.matched:
-            run.matched[(ident, variant)] = targets.resolve(
-                ident[0],
-                run.idents[ident][0],
-                variant,
-                suffix_variants=False,
-                subjects=chosen in SUBJECT_NAMED,
-            )
-    missing = {ident: [] for (ident, _v), target in run.matched.items() if target is None}
-    _list_unmatched(run, missing)
-    if missing and create_missing_stage is not None and not result.rejected_total:
-        _create_missing(run, targets, missing, {}, {}, create_missing_stage, session, False, False)
+    _match_streamed(run, targets, create_missing_stage, session, dry_run=False)
     created = run.created
     if result.rejected_total:
         return

@@ -171,6 +171,8 @@ def page(browser_context, request):
 def wait_for_app(page) -> None:
     """Wait until Streamlit has drawn the page (not network idle: fonts fail offline)."""
     page.wait_for_selector("[data-testid='stApp']", state="attached")
+    # the run's end as the front end records it (a short run never shows the status widget's "Running")
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", state="attached")
     page.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
         " || !document.querySelector('[data-testid=\"stStatusWidget\"]').innerText.includes('Running')",

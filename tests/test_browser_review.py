@@ -47,8 +47,9 @@ def test_weekly_review_draws_its_charts_and_saves_notes(start_app, page):
     notes.press("Control+Enter")
     page.get_by_role("button", name="Save notes").click()
     page.get_by_text("Saved version 1.").wait_for()
+    wait_for_app(page)  # the save's rerun over: a click during it can be lost with the element it replaces
 
-    with page.expect_download() as download:  # the Markdown is built on the click, with the notes as typed
+    with page.expect_download(timeout=60_000) as download:  # built on the click, with the notes as typed
         page.get_by_role("button", name="Markdown").click()
     exported = Path(download.value.path()).read_text(encoding="utf-8")
     assert "Cut Retention to one email a week; ship subject B." in exported

@@ -395,11 +395,13 @@ class MetricWeekly(MetricSums, table=True):
 
 
 class DataVersion(SQLModel, table=True):
-    """One row whose version every committed write bumps (db.rollups): the caches' stamp, one indexed read."""
+    """One row whose counter every committed write bumps (db.rollups): the caches' stamp, one indexed read."""
 
     __tablename__ = "data_version"
     id: int = Field(default=1, primary_key=True)
-    version: int = Field(default=0, sa_type=sa.BigInteger, nullable=False)
+    counter: int = Field(
+        default=0, sa_type=sa.BigInteger, nullable=False
+    )  # named apart from row locks (`version`)
 
 
 # The metric names, read from the table: its whole-number columns other than keys are the unique counts

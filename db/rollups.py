@@ -73,14 +73,14 @@ def monday(day: date) -> date:
 
 def read_version(connection: sa.Connection) -> tuple[int, int]:
     """(the committed data version, the writes this transaction has run and not yet committed)."""
-    version = connection.execute(sa.select(DataVersion.version).where(DataVersion.id == 1)).scalar()
+    version = connection.execute(sa.select(DataVersion.counter).where(DataVersion.id == 1)).scalar()
     return int(version or 0), connection.info.get(WRITES, 0)
 
 
 def _bump(connection: sa.Connection) -> None:
     connection.exec_driver_sql(
-        "INSERT INTO data_version (id, version) VALUES (1, 1) "
-        "ON CONFLICT (id) DO UPDATE SET version = data_version.version + 1"
+        "INSERT INTO data_version (id, counter) VALUES (1, 1) "
+        "ON CONFLICT (id) DO UPDATE SET counter = data_version.counter + 1"
     )
 
 

@@ -18,8 +18,7 @@ def test_every_editable_table_has_a_version_that_starts_at_one(model):
 
 
 def test_versioned_tables_are_exactly_the_editable_ones():
-    # data_version's `version` is the caches' counter (db.rollups), not a row's optimistic lock
-    versioned = {t.name for t in SQLModel.metadata.sorted_tables if "version" in t.c} - {"data_version"}
+    versioned = {t.name for t in SQLModel.metadata.sorted_tables if "version" in t.c}
     assert versioned == {m.__tablename__ for m in EDITABLE}
 
 

@@ -58,7 +58,7 @@ def upgrade() -> None:
     op.create_table(
         "data_version",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("version", sa.BigInteger(), nullable=False),
+        sa.Column("counter", sa.BigInteger(), nullable=False),
         sa.PrimaryKeyConstraint("id"),
     )
     monday = MONDAY[op.get_bind().dialect.name]
@@ -67,7 +67,7 @@ def upgrade() -> None:
         f"INSERT INTO metric_weekly (email_id, variant, week_start, {', '.join(FIELDS)}) "
         f"SELECT email_id, variant, {monday}, {sums} FROM metric_daily GROUP BY email_id, variant, {monday}"
     )
-    op.execute("INSERT INTO data_version (id, version) VALUES (1, 1)")
+    op.execute("INSERT INTO data_version (id, counter) VALUES (1, 1)")
 
 
 def downgrade() -> None:

@@ -5,6 +5,8 @@
     ├── InvalidInput             a field breaks a rule (empty, too long, wrong type…)
     │   └── DuplicateName        a name already taken where names must be unique
     ├── StaleEdit                someone saved the same row since it was loaded
+    ├── PermissionDenied         a write (or an owner's task) that the signed-in role may not do
+    ├── SignInRefused            a wrong password, an address not on the allowlist, too many attempts
     ├── DatabaseBusy             another save held the database longer than a write waits
     ├── InvalidJourneyFile       a journey JSON file that cannot be imported
     ├── InvalidBackup            a workspace backup that cannot be restored here (or not into this database)
@@ -71,6 +73,21 @@ class StaleEdit(JourneyError):
             f"This {what} was changed by someone else since you opened it. Nothing was overwritten: "
             "reload to see their version, then make your change again."
         )
+
+
+class PermissionDenied(JourneyError):
+    """The signed-in user's role does not allow this (a viewer's write, an editor's owner-only task)."""
+
+    @classmethod
+    def needs(cls, needed: str, has: str) -> PermissionDenied:
+        return cls(
+            f"Your role ({has}) cannot do this; it needs the {needed} role. "
+            "Ask an owner of this workspace to change your role."
+        )
+
+
+class SignInRefused(JourneyError):
+    """A sign-in that failed: wrong address or password, not on the allowlist, or throttled."""
 
 
 class DatabaseBusy(JourneyError):

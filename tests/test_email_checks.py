@@ -502,11 +502,8 @@ def _in_text(inner: str) -> str:
         pytest.param(
             _in_text("<a " * 100_000 + ' onclick="x"'), "mjml-invalid", id="handler-after-many-tags"
         ),
-        # parsing this takes most of the merge's 1 s wall-clock budget: on a loaded machine the budget
-        # refuses it first (merge-tag-limit); either way it is refused in bounded time
-        pytest.param(
-            _in_text("{{ " * 100_000), {"merge-tag-syntax", "merge-tag-limit"}, id="unclosed-merge-tags"
-        ),
+        # found before the parse (journey.write.merge._unclosed_output), so no time budget is spent on it
+        pytest.param(_in_text("{{ " * 100_000), "merge-tag-syntax", id="unclosed-merge-tags"),
         pytest.param("<mjml><mj-body><mj-section " + 'a="1" ' * 70_000, "mjml-invalid", id="endless-tag"),
     ],
 )

@@ -8,6 +8,7 @@ from journey.core.errors import TemplateError
 from journey.write.merge import (
     LOOP_ITERATION_LIMIT,
     OUTPUT_STREAM_LIMIT,
+    merge_preview,
     merge_tags,
     merge_variables,
 )
@@ -190,3 +191,23 @@ def test_merge_variables_lists_the_fields_an_email_reads():
     source = '{{ first_name | default: "x" }} <a href="{{ unsubscribe_url }}">{% if plan %}{{ plan }}{% endif %}</a>'
     assert merge_variables(source) == ["first_name", "plan", "unsubscribe_url"]
     assert merge_variables("no tags") == []
+
+
+def test_a_pasted_run_of_unclosed_tags_is_one_syntax_error_at_the_first_that_never_closes():
+    source = "<p>Hi {{ first_name }}</p>\n<p>" + "{{ " * 100_000 + "</p>"
+    with pytest.raises(TemplateError) as caught:
+        merge_tags(source, {"first_name": "Olivia"})
+    assert caught.value.rule == "merge-tag-syntax"
+    assert (caught.value.line, caught.value.column) == (2, 4)
+    assert "never closed" in caught.value.message
+
+
+def test_the_preview_keeps_what_comes_before_an_unclosed_tag_and_lists_the_error():
+    merged = merge_preview("Hi {{ first_name }}, see {{ offer", {"first_name": "Olivia"})
+    assert merged.text.startswith("Hi Olivia, see ")
+    assert [error.rule for error in merged.errors] == ["merge-tag-syntax"]
+    assert merged.errors[0].column == 26
+
+
+def test_a_lone_open_tag_inside_a_raw_block_is_not_an_error():
+    assert merge_tags("{% raw %}{{ {% endraw %}", {}) == "{{ "

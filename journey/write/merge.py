@@ -198,6 +198,28 @@ def _snippets(source: str) -> list[tuple[int, int]] | None:
     return spans
 
 
+def _unclosed_output(source: str) -> int:
+    """The index of a `{{` that no `}}` follows anywhere (a syntax error, found in one pass), or -1.
+
+    Only for a text without `{%` tags (a `{% raw %}` block may hold a lone `{{`). Found before the
+    parse: Liquid would scan the rest of the text once per such `{{`, quadratic on a pasted run of them.
+    """
+    if "{%" in source:
+        return -1
+    return source.find("{{", source.rfind("}}") + 2)
+
+
+def _unclosed_error(source: str, index: int) -> TemplateError:
+    line, column = line_column(source, index)
+    return TemplateError(
+        "Merge-tag syntax error: a {{ is never closed; add }} after the field name, as in {{ first_name }}.",
+        line=line,
+        column=column,
+        field="mjml",
+        rule="merge-tag-syntax",
+    )
+
+
 def merge_tags(source: str, data: Mapping[str, object]) -> str:
     """Render the Liquid merge tags in `source` with `data`; raises TemplateError with line and column."""
     with render_budget():
@@ -209,6 +231,8 @@ def _merge_strict(source: str, data: Mapping[str, object]) -> str:
         return source
     context = dict(data)
     snippets = _snippets(source)
+    if snippets is None and (unclosed := _unclosed_output(source)) >= 0:
+        raise _unclosed_error(source, unclosed) from None
     try:
         if snippets is None:
             return _parse(source).render(**context)
@@ -349,7 +373,7 @@ def _merge_lenient(source: str, data: Mapping[str, object], *, field: str) -> Le
     from journey.write.engines import foreign_tags
 
     foreign = foreign_tags(source)
-    if not foreign:
+    if not foreign and _unclosed_output(source) < 0:
         try:
             return LenientMerge(merge_tags(source, data))
         except TemplateError as exc:
@@ -365,6 +389,11 @@ def _merge_lenient(source: str, data: Mapping[str, object], *, field: str) -> Le
         found.append((tag.offset, _foreign_error(tag)))
         last = tag.offset + len(tag.text)
     work = "".join(pieces) + source[last:]
+    if (unclosed := _unclosed_output(work)) >= 0:  # the rest of the text is that tag's: one placeholder
+        found.append((unclosed, _unclosed_error(work, unclosed)))
+        tag = work[unclosed:]
+        work = work[:unclosed] + _marker(len(tags), tag)
+        tags.append(tag)
     try:
         snippets = _snippets(work)
         if snippets is None:

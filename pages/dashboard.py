@@ -13,6 +13,8 @@ from ui.metrics import views as metrics_views
 from ui.pickers import dashboard_scope_picker
 from ui.widgets import file_stem
 
+KPI_WIDTH = 140  # pixels: five fit a row on a laptop, two or three on a phone
+
 st.title("Metrics")
 st.caption(
     "Rates follow the usual definitions: open, click, conversion, unsubscribe and complaint rates divide by "
@@ -78,13 +80,14 @@ if total.is_empty:
     st.stop()
 
 stem = file_stem(choices[journey_id], "journey")
-columns = st.columns(5)
-columns[0].metric("Delivered", f"{total.delivered:,}", help="Sent − bounces")
-for column, name in zip(
-    columns[1:], ("open_rate", "click_rate", "conversion_rate", "unsubscribe_rate"), strict=True
-):
-    column.metric(
-        RATE_DEFINITIONS[name].label, format_rate(total.rate(name)), help=RATE_DEFINITIONS[name].help
+kpis = st.container(horizontal=True, wrap=True, gap="small")  # wraps two or three a row on a phone
+kpis.metric("Delivered", f"{total.delivered:,}", help="Sent − bounces", width=KPI_WIDTH)
+for name in ("open_rate", "click_rate", "conversion_rate", "unsubscribe_rate"):
+    kpis.metric(
+        RATE_DEFINITIONS[name].label,
+        format_rate(total.rate(name)),
+        help=RATE_DEFINITIONS[name].help,
+        width=KPI_WIDTH,
     )
 
 metrics_views(data, stem=stem, table_rate=table_rate)  # in tabs: only the open one is drawn

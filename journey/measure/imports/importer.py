@@ -76,6 +76,7 @@ from db.models import (
     Stage,
     utcnow,
 )
+from journey.core.access import Role, require
 from journey.core.errors import ImportRejected, JourneyError
 from journey.core.fields import field_limits
 from journey.core.text import plural
@@ -429,8 +430,10 @@ def import_metrics(
     Returns the summary; writes only when no row is rejected and not `dry_run` (in the
     session's transaction, with any emails it creates: the caller commits, like every service).
     Raises ImportRejected when the file as a whole cannot be read (empty, bad header…); then,
-    and when rows are rejected, whatever the import wrote is rolled back.
+    and when rows are rejected, whatever the import wrote is rolled back. A viewer's import (not a
+    dry run) is refused (PermissionDenied) before the file is read.
     """
+    require(session, Role.viewer if dry_run else Role.editor)  # a check reads: anyone may run one
     if format not in ("auto", *FORMATS):
         raise ImportRejected(f"Unknown format “{format}”: choose auto, {', '.join(FORMATS)}.", field="format")
     opened_here = not session.in_transaction()

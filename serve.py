@@ -12,6 +12,11 @@ before Streamlit's own (the supported hook: `App(..., middleware=...)`), adds wh
 - every HTTP response carries `X-Frame-Options: SAMEORIGIN` and `Content-Security-Policy:
   frame-ancestors 'self'`, so only the app itself may frame its pages.
 
+It also serves the built-in sign-in's routes (`ROUTES`, through `App(..., routes=...)`, Streamlit's hook for
+extra routes): `GET /api/session/start?token=…` turns the one-time token ui.auth made after a sign-in into
+the signed session cookie (HttpOnly, SameSite=Lax, Secure over HTTPS) and sends the browser back to its
+page; `GET /api/session/end?token=…` clears it (journey/core/session_cookie.py).
+
 The allowed hosts are Streamlit's own `server.allowedHosts` (.streamlit/config.toml, or the
 `STREAMLIT_SERVER_ALLOWED_HOSTS` variable); `*.example.com` covers subdomains, `*` any host. When the
 list is empty they are the loopback names and `server.address`, never "anything".

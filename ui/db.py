@@ -21,7 +21,6 @@ from db.engine import database_url, make_engine, read_scope, session_scope
 from db.migrate import migration_lock, upgrade
 from journey.core.access import act_as
 from journey.plan import demo
-from ui.auth import current_actor
 
 
 @st.cache_resource(show_spinner="Opening the workspace…")
@@ -54,5 +53,7 @@ def write_session() -> Iterator[Session]:
     """A session for one write, as the signed-in user: one transaction, committed when the block ends
     without error."""
     with session_scope(get_engine()) as session:
+        from ui.auth import current_actor  # here, not at the top: ui.auth reads through this module
+
         act_as(session, current_actor())
         yield session

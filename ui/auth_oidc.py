@@ -5,31 +5,110 @@ The contract ui.auth (the sign-in gate) relies on:
     configured() -> bool            an [auth] section in .streamlit/secrets.toml names a provider
     signed_in_email() -> str | None the provider's verified address of the signed-in user, when the
                                     address is on the allowlist; None otherwise
-    refusal() -> str | None         why a signed-in provider account was not let in (not on the list)
+    refusal() -> str | None         why a signed-in provider account was not let in (plain text, not
+                                    Markdown: escape it to show it)
     draw_sign_in() -> None          the "Sign in with …" button (st.login)
     sign_out() -> None              st.logout
+    actor_for(session, email)       the Actor of an admitted address: its user_account row's role when
+                                    it has one, else the allowlist's default_role
 
-Stub until the OIDC work lands: no provider is configured.
+Streamlit does the OIDC part (st.login: authorization code flow with PKCE, the ID token's claims kept
+in a signed, HttpOnly cookie and shown as st.user; Authlib underneath). It lets in every account the
+provider has, so the `[access]` section's allowlist (journey.core.allowlist) decides who gets in:
+
+    [auth]                                 # Streamlit's own keys (README, Signing in with your identity provider)
+    redirect_uri = "https://journeys.shop.example/oauth2callback"
+    cookie_secret = "…"
+    client_id = "…"
+    client_secret = "…"
+    server_metadata_url = "https://accounts.google.com/.well-known/openid-configuration"
+
+    [access]
+    allow = ["ana@shop.example", "@shop.example"]
+    default_role = "viewer"
+    provider_name = "Google"               # optional: the button says "Sign in with Google"
+
+A configuration error in `[access]` lets nobody in and says what is wrong. Tested against a real
+provider on loopback in tests/test_browser_oidc.py, the rules in tests/test_allowlist.py.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+import streamlit as st
+
+from journey.core.access import Actor
+from journey.core.allowlist import Access, Admission, admit, parse_access, role_for
+from journey.core.errors import InvalidInput
+
+
+def _section(name: str) -> Mapping | None:
+    """A top-level table of the secrets (None without a secrets file or without that table)."""
+    if not st.secrets.load_if_toml_exists():
+        return None
+    section = st.secrets.get(name)
+    if section is None:
+        return None
+    return section.to_dict() if hasattr(section, "to_dict") else section
+
 
 def configured() -> bool:
-    return False
+    """An `[auth]` section naming a provider (its `server_metadata_url`): OIDC sign-in is on."""
+    auth = _section("auth")
+    return isinstance(auth, Mapping) and bool(auth.get("server_metadata_url"))
+
+
+def access() -> Access:
+    """The `[access]` allowlist (nobody without one); InvalidInput when it is malformed."""
+    return parse_access(_section("access"))
+
+
+def _admission() -> Admission | None:
+    """The allowlist's verdict on the signed-in provider account; None when nobody is signed in."""
+    if not configured() or not st.user.is_logged_in:
+        return None
+    try:
+        rules = access()
+    except InvalidInput as exc:
+        return Admission(None, f"Sign-in is misconfigured, so nobody can get in until it is fixed: {exc}")
+    return admit(st.user.to_dict(), rules)
 
 
 def signed_in_email() -> str | None:
-    return None
+    admission = _admission()
+    return admission.email if admission else None
 
 
 def refusal() -> str | None:
-    return None
+    admission = _admission()
+    return admission.refusal if admission else None
+
+
+def provider_name() -> str:
+    section = _section("access") or {}
+    name = section.get("provider_name") if isinstance(section, Mapping) else None
+    return name.strip() if isinstance(name, str) and name.strip() else "your identity provider"
 
 
 def draw_sign_in() -> None:
-    return None
+    """The button that sends the browser to the provider (st.login, the `[auth]` section's provider)."""
+    if st.button(f"Sign in with {provider_name()}", type="primary", key="oidc_sign_in"):
+        st.login()
 
 
 def sign_out() -> None:
-    return None
+    """Forget the provider's sign-in (Streamlit's cookie) and, when it has one, end the provider session."""
+    st.logout()
+
+
+def actor_for(session, email: str) -> Actor:
+    """The Actor of an admitted address: the user_account row's role (and name) when the address has
+    one, else the allowlist's default role with the name the provider gave."""
+    from journey.plan import users
+
+    account = users.actor_for(session, email)
+    if account is not None:
+        return account
+    name = st.user.get("name") if st.user.is_logged_in else None
+    return Actor(email=email, role=role_for(None, access()), name=name if isinstance(name, str) else "")

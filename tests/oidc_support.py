@@ -6,8 +6,8 @@
   provider and the `[access]` allowlist; the app reads it through `STREAMLIT_SECRETS_FILES`.
 
 The provider's accounts (tests/oidc/provider.mjs) sign in with the login name and any password:
-`ana` (Ana@Shop.example, verified), `eve` (eve@elsewhere.example, verified), `mallory`
-(mallory@shop.example, not verified).
+`ana` (Ana@Shop.example, verified), `bob` (bob@shop.example, verified), `eve`
+(eve@elsewhere.example, verified), `mallory` (mallory@shop.example, not verified).
 """
 
 from __future__ import annotations

@@ -9,8 +9,8 @@ The contract ui.auth (the sign-in gate) relies on:
                                     Markdown: escape it to show it)
     draw_sign_in() -> None          the "Sign in with …" button (st.login)
     sign_out() -> None              st.logout
-    actor_for(session, email)       the Actor of an admitted address: its user_account row's role when
-                                    it has one, else the allowlist's default_role
+    default_role() -> Role          the role of an admitted address without a user_account row (ui.auth
+                                    gives one with a row that row's role)
 
 Streamlit does the OIDC part (st.login: authorization code flow with PKCE, the ID token's claims kept
 in a signed, HttpOnly cookie and shown as st.user; Authlib underneath). It lets in every account the
@@ -38,7 +38,7 @@ from collections.abc import Mapping
 
 import streamlit as st
 
-from journey.core.access import Actor
+from journey.core.access import Role
 from journey.core.allowlist import Access, Admission, admit, parse_access, role_for
 from journey.core.errors import InvalidInput
 
@@ -102,13 +102,9 @@ def sign_out() -> None:
     st.logout()
 
 
-def actor_for(session, email: str) -> Actor:
-    """The Actor of an admitted address: the user_account row's role (and name) when the address has
-    one, else the allowlist's default role with the name the provider gave."""
-    from journey.plan import users
-
-    account = users.actor_for(session, email)
-    if account is not None:
-        return account
-    name = st.user.get("name") if st.user.is_logged_in else None
-    return Actor(email=email, role=role_for(None, access()), name=name if isinstance(name, str) else "")
+def default_role() -> Role:
+    """The role of an admitted address that has no user_account row (ui.auth looks the row up first)."""
+    try:
+        return role_for(None, access())
+    except InvalidInput:  # nobody is admitted then (refusal() says why): the least role, to be safe
+        return Role.viewer

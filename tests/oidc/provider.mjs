@@ -17,6 +17,7 @@ if (!port || !redirectUri || !clientId || !clientSecret) {
 // login name -> the claims the provider asserts about the account
 const ACCOUNTS = {
   ana: { email: "Ana@Shop.example", email_verified: true, name: "Ana Lima" },
+  bob: { email: "bob@shop.example", email_verified: true, name: "Bob Reyes" },
   eve: { email: "eve@elsewhere.example", email_verified: true, name: "Eve Outsider" },
   mallory: { email: "mallory@shop.example", email_verified: false, name: "Mallory Unverified" },
 };

@@ -9,6 +9,8 @@ own browser context: nobody is signed in at its start.
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from browser_support import ARTIFACTS, free_port, start_streamlit, stop_streamlit, wait_for_app
 from oidc_support import start_provider, stop, write_secrets
@@ -46,7 +48,7 @@ def shows_no_page(page) -> None:
 
 @pytest.fixture(scope="module")
 def oidc_app(tmp_path_factory):
-    """(app URL, provider issuer): an app whose sign-in is the loopback provider; ana@shop.example has an
+    """(app URL, provider issuer, its secrets.toml): an app whose sign-in is the loopback provider; ana@shop.example has an
     editor account (a row without a password), every other @shop.example address gets the default, viewer."""
     folder = tmp_path_factory.mktemp("oidc")
     app_port, provider_port = free_port(), free_port()
@@ -63,7 +65,7 @@ def oidc_app(tmp_path_factory):
     except BaseException:
         stop(provider)
         raise
-    yield f"http://localhost:{app_port}", issuer
+    yield f"http://localhost:{app_port}", issuer, secrets
     stop_streamlit(app)
     stop(provider)
 
@@ -97,7 +99,7 @@ def sign_in_at_provider(page, app_url: str, issuer: str, login: str) -> None:
 
 
 def test_a_member_signs_in_at_the_provider_comes_back_signed_in_with_their_role_and_signs_out(page, oidc_app):
-    app_url, issuer = oidc_app
+    app_url, issuer, _ = oidc_app
     page.goto(app_url)
     wait_for_app(page)
     shows_no_page(page)
@@ -121,7 +123,7 @@ def test_a_member_signs_in_at_the_provider_comes_back_signed_in_with_their_role_
 
 
 def test_an_allowed_address_without_an_account_gets_the_default_role(page, oidc_app):
-    app_url, issuer = oidc_app
+    app_url, issuer, _ = oidc_app
     sign_in_at_provider(page, app_url, issuer, "bob")
     assert signed_in_as(page) == "Signed in as bob@shop.example (bob@shop.example) · viewer"
     page.get_by_role("heading", name="Journeys").first.wait_for()
@@ -138,7 +140,7 @@ def test_an_allowed_address_without_an_account_gets_the_default_role(page, oidc_
 def test_a_provider_account_the_allowlist_refuses_is_told_why_and_sees_no_page(
     page, oidc_app, login, message
 ):
-    app_url, issuer = oidc_app
+    app_url, issuer, _ = oidc_app
     sign_in_at_provider(page, app_url, issuer, login)
     assert message in refusal_shown(page)
     shows_no_page(page)
@@ -147,3 +149,25 @@ def test_a_provider_account_the_allowlist_refuses_is_told_why_and_sees_no_page(
     assert message in refusal_shown(page)
     shows_no_page(page)
     page.get_by_role("button", name="Sign in with Shop SSO").wait_for()  # another account may try
+
+
+def test_an_address_taken_off_the_list_is_refused_at_its_next_load_though_its_cookie_remains(page, oidc_app):
+    app_url, issuer, secrets = oidc_app
+    sign_in_at_provider(page, app_url, issuer, "bob")
+    assert "bob@shop.example" in signed_in_as(page)
+    before = secrets.read_text()
+    # Streamlit polls the secrets file: the new list applies without a restart
+    secrets.write_text(before.replace('allow = ["@shop.example"]', 'allow = ["ana@shop.example"]'))
+    try:
+        message = "bob@shop.example is not on this workspace's list of members"
+        deadline = time.monotonic() + 20
+        while True:
+            page.reload()
+            wait_for_app(page)
+            if page.get_by_test_id("stAlertContentError").count() or time.monotonic() > deadline:
+                break
+            time.sleep(0.5)
+        assert message in refusal_shown(page)
+        shows_no_page(page)
+    finally:
+        secrets.write_text(before)

@@ -1,8 +1,9 @@
 """A real OpenID Connect provider on loopback for the sign-in tests, and the app's secrets pointing at it.
 
-- `start_provider(port, redirect_uri)`: node tests/oidc/provider.mjs (node-oidc-provider, installed by
-  scripts/ensure-oidc-provider); skips the test, with the reason, when node or the package is missing.
-- `write_secrets(folder, issuer, app_port, allow)`: a secrets.toml with Streamlit's `[auth]` for that
+- `start_provider(port, redirect_uri, log)`: node tests/oidc/provider.mjs (node-oidc-provider, installed
+  by scripts/ensure-oidc-provider); skips the test, with the reason, when node (20 or later) or the
+  package is missing.
+- `write_secrets(folder, issuer, redirect_uri, allow, default_role)`: a secrets.toml with Streamlit's `[auth]` for that
   provider and the `[access]` allowlist; the app reads it through `STREAMLIT_SECRETS_FILES`.
 
 The provider's accounts (tests/oidc/provider.mjs) sign in with the login name and any password:
@@ -27,12 +28,19 @@ CLIENT_ID = "email-journey-map"
 CLIENT_SECRET = "test-only-client-secret-not-a-secret"  # noqa: S105 - a test provider's client
 COOKIE_SECRET = "test-only-cookie-secret-0123456789abcdef"  # noqa: S105
 START_TIMEOUT_S = 30
+MIN_NODE = 20  # node-oidc-provider 9 and its jose 6 (global WebCrypto); Debian 12's apt nodejs is 18
 
 
 def provider_missing() -> str | None:
     """Why the loopback provider cannot run here, or None."""
     if shutil.which("node") is None:
         return "node is not installed (apt-get install -y nodejs npm; .ci/run does)"
+    version = subprocess.run(
+        ["node", "--version"], capture_output=True, text=True, check=False
+    ).stdout.strip()
+    major = version.lstrip("v").split(".")[0]
+    if not major.isdigit() or int(major) < MIN_NODE:
+        return f"node-oidc-provider 9 needs node {MIN_NODE} or later; this node is {version or 'unknown'}"
     if not (PROVIDER_DIR / "node_modules" / "oidc-provider").is_dir():
         return (
             "the loopback OIDC provider is not installed: run scripts/ensure-oidc-provider (make test does)"

@@ -23,6 +23,7 @@ from urllib.parse import quote, urlsplit
 import streamlit as st
 from streamlit import config
 
+from db.engine import database_url
 from journey.core import session_cookie
 from journey.core.access import LOCAL, Actor, Role
 from journey.core.text import escape_markdown
@@ -42,20 +43,29 @@ VIEW_ONLY = "You have view access: ask an owner for edit access."
 
 
 @st.cache_data(ttl=ROLE_TTL_S, show_spinner=False)
-def _sign_in_configured() -> bool:
+def _any_password_accounts(url: str) -> bool:
     with db_session() as session:
         return users.any_password_accounts(session)
 
 
+def _password_sign_in() -> bool:
+    return _any_password_accounts(database_url())
+
+
 def sign_in_configured() -> bool:
     """Whether anybody must sign in: an identity provider, or a built-in account with a password."""
-    return auth_oidc.configured() or _sign_in_configured()
+    return auth_oidc.configured() or _password_sign_in()
 
 
 @st.cache_data(ttl=ROLE_TTL_S, show_spinner=False)
-def _account(email: str) -> Actor | None:
+def _actor_for(url: str, email: str) -> Actor | None:
     with db_session() as session:
         return users.actor_for(session, email)
+
+
+def _account(email: str) -> Actor | None:
+    """The account's Actor, its role as the database says (read again after ROLE_TTL_S seconds)."""
+    return _actor_for(database_url(), email)
 
 
 def _oidc_actor(email: str) -> Actor:
@@ -195,7 +205,7 @@ def _sign_in_screen() -> None:
             st.error(escape_markdown(refused), icon="⚠️")
         if auth_oidc.configured():
             auth_oidc.draw_sign_in()
-        if _sign_in_configured():
+        if _password_sign_in():
             _password_form()
 
 

@@ -53,10 +53,10 @@ ANA = {"email": "Ana@Shop.example", "email_verified": True, "name": "Ana Lima"}
 
 @pytest.mark.parametrize(
     "tables",
-    [None, {}, {"access": {"allow": ["@shop.example"]}}, {"auth": {**AUTH, "server_metadata_url": ""}}],
-    ids=["no-secrets-file", "empty", "access-only", "no-provider"],
+    [None, {}, {"access": {"allow": ["@shop.example"]}}, {"smtp": {"host": "smtp.example.com"}}],
+    ids=["no-secrets-file", "empty", "access-only", "smtp-only"],
 )
-def test_without_an_auth_section_naming_a_provider_oidc_is_off(provider, tables):
+def test_without_an_auth_section_oidc_is_off(provider, tables):
     provider(tables, ANA)
     assert auth_oidc.configured() is False
     assert auth_oidc.signed_in_email() is None
@@ -96,3 +96,54 @@ def test_the_button_names_the_provider_when_the_access_section_does(provider):
     assert auth_oidc.provider_name() == "Google"
     provider({"auth": AUTH, "access": {"allow": []}})
     assert auth_oidc.provider_name() == "your identity provider"
+
+
+def test_an_auth_section_without_a_provider_still_locks_the_app_and_says_what_is_missing(
+    provider, monkeypatch
+):
+    provider({"auth": {**AUTH, "server_metadata_url": ""}, "access": {"allow": ["@shop.example"]}})
+    assert auth_oidc.configured() is True  # fail closed: the gate asks for a sign-in
+    assert auth_oidc.providers() == []
+    shown = []
+    monkeypatch.setattr(auth_oidc.st, "error", lambda message, **_: shown.append(message))
+    monkeypatch.setattr(auth_oidc.st, "button", lambda label, **_: shown.append(label) and False)
+    auth_oidc.draw_sign_in()
+    assert len(shown) == 1
+    assert "names no identity provider (server_metadata_url)" in shown[0]
+
+
+def test_named_providers_get_a_button_each_and_log_in_through_their_own_name(provider, monkeypatch):
+    named = {key: value for key, value in AUTH.items() if key in ("redirect_uri", "cookie_secret")}
+    provider(
+        {
+            "auth": {
+                **named,
+                "google": {**AUTH, "client_kwargs": {"prompt": "login"}},
+                "okta": AUTH,
+                "client_kwargs": {"prompt": "login"},
+            },
+            "access": {"allow": ["@shop.example"]},
+        }
+    )
+    assert auth_oidc.configured() is True
+    assert auth_oidc.providers() == ["google", "okta"]
+    labels, logins = [], []
+    monkeypatch.setattr(
+        auth_oidc.st, "button", lambda label, **_: labels.append(label) or label.endswith("Okta")
+    )
+    monkeypatch.setattr(auth_oidc.st, "login", logins.append)
+    auth_oidc.draw_sign_in()
+    assert labels == ["Sign in with Google", "Sign in with Okta"]
+    assert logins == ["okta"]
+
+
+def test_the_default_provider_logs_in_as_default(provider, monkeypatch):
+    provider({"auth": AUTH, "access": {"allow": []}})
+    assert auth_oidc.providers() == ["default"]
+    logins = []
+    monkeypatch.setattr(
+        auth_oidc.st, "button", lambda label, **_: label == "Sign in with your identity provider"
+    )
+    monkeypatch.setattr(auth_oidc.st, "login", logins.append)
+    auth_oidc.draw_sign_in()
+    assert logins == ["default"]

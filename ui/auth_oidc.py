@@ -2,7 +2,8 @@
 
 The contract ui.auth (the sign-in gate) relies on:
 
-    configured() -> bool            an [auth] section in .streamlit/secrets.toml names a provider
+    configured() -> bool            an [auth] section in .streamlit/secrets.toml (complete or not: a
+                                    broken one locks the app rather than leaving it open)
     signed_in_email() -> str | None the provider's verified address of the signed-in user, when the
                                     address is on the allowlist; None otherwise
     refusal() -> str | None         why a signed-in provider account was not let in (plain text, not
@@ -54,9 +55,25 @@ def _section(name: str) -> Mapping | None:
 
 
 def configured() -> bool:
-    """An `[auth]` section naming a provider (its `server_metadata_url`): OIDC sign-in is on."""
+    """An `[auth]` section in the secrets: OIDC sign-in is on, and so is the gate. Any `[auth]` at all
+    counts, complete or not, so a mistyped one locks the app (the sign-in screen says what is missing)
+    instead of leaving it open."""
     auth = _section("auth")
-    return isinstance(auth, Mapping) and bool(auth.get("server_metadata_url"))
+    return isinstance(auth, Mapping) and bool(auth)
+
+
+def providers() -> list[str]:
+    """The providers st.login can use: "default" for `[auth]`'s own `server_metadata_url`, and each
+    `[auth.NAME]` table that has one (Streamlit's two ways of naming providers)."""
+    auth = _section("auth")
+    if not isinstance(auth, Mapping):
+        return []
+    named = [
+        name
+        for name, table in auth.items()
+        if isinstance(table, Mapping) and table.get("server_metadata_url") and name != "client_kwargs"
+    ]
+    return (["default"] if auth.get("server_metadata_url") else []) + named
 
 
 def access() -> Access:
@@ -92,9 +109,18 @@ def provider_name() -> str:
 
 
 def draw_sign_in() -> None:
-    """The button that sends the browser to the provider (st.login, the `[auth]` section's provider)."""
-    if st.button(f"Sign in with {provider_name()}", type="primary", key="oidc_sign_in"):
-        st.login()
+    """A button per provider that sends the browser there (st.login); what is missing when none is named."""
+    names = providers()
+    if not names:
+        st.error(
+            "Sign-in is misconfigured: the [auth] section of .streamlit/secrets.toml names no identity "
+            "provider (server_metadata_url), so nobody can sign in with one.",
+            icon="⚠️",
+        )
+    for name in names:
+        label = provider_name() if len(names) == 1 else name.replace("-", " ").title()
+        if st.button(f"Sign in with {label}", type="primary", key=f"oidc_sign_in_{name}"):
+            st.login(name)
 
 
 def sign_out() -> None:

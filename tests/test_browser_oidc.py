@@ -150,6 +150,16 @@ def test_a_provider_account_the_allowlist_refuses_is_told_why_and_sees_no_page(
     shows_no_page(page)
     page.get_by_role("button", name="Sign in with Shop SSO").wait_for()  # another account may try
 
+    # on a shared computer the refused account can be signed out, at the provider too
+    page.get_by_role("button", name="Sign out of the refused account").click()
+    page.wait_for_url(f"{issuer}/session/end**")
+    page.get_by_role("button", name="Yes, sign me out").click()
+    page.wait_for_url(f"{app_url}/**")
+    wait_for_app(page)
+    shows_no_page(page)
+    assert page.get_by_test_id("stAlertContentError").count() == 0
+    assert page.get_by_role("button", name="Sign out of the refused account").count() == 0
+
 
 def test_an_address_taken_off_the_list_is_refused_at_its_next_load_though_its_cookie_remains(page, oidc_app):
     app_url, issuer, secrets = oidc_app

@@ -8,7 +8,8 @@ The contract ui.auth (the sign-in gate) relies on:
                                     address is on the allowlist; None otherwise
     refusal() -> str | None         why a signed-in provider account was not let in (plain text, not
                                     Markdown: escape it to show it)
-    draw_sign_in() -> None          the "Sign in with …" button (st.login)
+    draw_sign_in() -> None          the "Sign in with …" button (st.login); after a refusal also
+                                    "Sign out of the refused account" (st.logout)
     sign_out() -> None              st.logout
     default_role() -> Role          the role of an admitted address without a user_account row (ui.auth
                                     gives one with a row that row's role)
@@ -121,6 +122,8 @@ def draw_sign_in() -> None:
         label = provider_name() if len(names) == 1 else name.replace("-", " ").title()
         if st.button(f"Sign in with {label}", type="primary", key=f"oidc_sign_in_{name}"):
             st.login(name)
+    if refusal() and st.button("Sign out of the refused account", key="oidc_sign_out_refused"):
+        sign_out()  # on a shared computer, the next person should not find it signed in
 
 
 def sign_out() -> None:

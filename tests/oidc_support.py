@@ -82,19 +82,27 @@ def stop(process: subprocess.Popen) -> None:
         process.kill()
 
 
-def write_secrets(folder: Path, issuer: str, redirect_uri: str, allow: list[str], default_role: str) -> Path:
-    """secrets.toml for an app signing in through `issuer`, with the `[access]` allowlist."""
+def write_secrets(
+    folder: Path,
+    issuer: str,
+    redirect_uri: str,
+    allow: list[str],
+    default_role: str,
+    named: str | None = None,
+) -> Path:
+    """secrets.toml for an app signing in through `issuer`, with the `[access]` allowlist; the provider in
+    `[auth]` itself, or in an `[auth.NAMED]` table (Streamlit's named providers)."""
     path = folder / "secrets.toml"
     path.write_text(
         "[auth]\n"
         f"redirect_uri = {json.dumps(redirect_uri)}\n"
         f"cookie_secret = {json.dumps(COOKIE_SECRET)}\n"
-        f"client_id = {json.dumps(CLIENT_ID)}\n"
+        + (f"\n[auth.{named}]\n" if named else "")
+        + f"client_id = {json.dumps(CLIENT_ID)}\n"
         f"client_secret = {json.dumps(CLIENT_SECRET)}\n"
         f"server_metadata_url = {json.dumps(issuer + '/.well-known/openid-configuration')}\n"
         # node-oidc-provider knows the prompts none, login and consent, not Streamlit's default select_account
-        'client_kwargs = { prompt = "login" }\n'
-        "\n[access]\n"
+        'client_kwargs = { prompt = "login" }\n' + "\n[access]\n"
         f"allow = {json.dumps(allow)}\n"
         f"default_role = {json.dumps(default_role)}\n"
         'provider_name = "Shop SSO"\n'

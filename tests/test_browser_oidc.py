@@ -46,11 +46,10 @@ def shows_no_page(page) -> None:
     assert page.get_by_text("Signed in as").count() == 0
 
 
-@pytest.fixture(scope="module")
-def oidc_app(tmp_path_factory):
-    """(app URL, provider issuer, its secrets.toml): an app whose sign-in is the loopback provider; ana@shop.example has an
-    editor account (a row without a password), every other @shop.example address gets the default, viewer."""
-    folder = tmp_path_factory.mktemp("oidc")
+def start_oidc_app(folder, named: str | None = None):
+    """Start the loopback provider and the app signing in through it; (app URL, issuer, secrets path,
+    the processes). ana@shop.example has an editor account (a row without a password), every other
+    @shop.example address gets the default role, viewer."""
     app_port, provider_port = free_port(), free_port()
     redirect_uri = f"http://localhost:{app_port}/oauth2callback"
     issuer, provider = start_provider(provider_port, redirect_uri, folder / "provider.log")
@@ -59,13 +58,20 @@ def oidc_app(tmp_path_factory):
     with session_scope(engine) as session:
         users.add_user(session, "ana@shop.example", "editor")
     engine.dispose()
-    secrets = write_secrets(folder, issuer, redirect_uri, allow=["@shop.example"], default_role="viewer")
+    secrets = write_secrets(folder, issuer, redirect_uri, ["@shop.example"], "viewer", named=named)
     try:
         _, app = start_streamlit(folder, port=app_port, STREAMLIT_SECRETS_FILES=str(secrets))
     except BaseException:
         stop(provider)
         raise
-    yield f"http://localhost:{app_port}", issuer, secrets
+    return f"http://localhost:{app_port}", issuer, secrets, (app, provider)
+
+
+@pytest.fixture(scope="module")
+def oidc_app(tmp_path_factory):
+    """(app URL, provider issuer, its secrets.toml): the provider in `[auth]` itself (Streamlit's default)."""
+    url, issuer, secrets, (app, provider) = start_oidc_app(tmp_path_factory.mktemp("oidc"))
+    yield url, issuer, secrets
     stop_streamlit(app)
     stop(provider)
 
@@ -181,3 +187,15 @@ def test_an_address_taken_off_the_list_is_refused_at_its_next_load_though_its_co
         shows_no_page(page)
     finally:
         secrets.write_text(before)
+
+
+def test_a_named_provider_signs_in_the_same_way(page, tmp_path):
+    """Streamlit's `[auth.NAME]` form (shared redirect_uri and cookie_secret in `[auth]`): st.login("shop")."""
+    app_url, issuer, _, (app, provider) = start_oidc_app(tmp_path, named="shop")
+    try:
+        sign_in_at_provider(page, app_url, issuer, "ana")
+        assert signed_in_as(page) == "Signed in as ana@shop.example (ana@shop.example) · editor"
+        page.get_by_role("heading", name="Journeys").first.wait_for()
+    finally:
+        stop_streamlit(app)
+        stop(provider)

@@ -30,6 +30,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 from streamlit import config
+from streamlit.runtime.pages_manager import PagesManager
 from streamlit.starlette import App
 
 from journey.core import session_cookie
@@ -200,5 +201,10 @@ ROUTES = [
 ]
 
 preload()
+# app.py's navigation (and its sign-in gate) from the very first request: without this, a deep link
+# such as /review as the first request after a start runs pages/review.py in Streamlit's legacy
+# multipage mode until ui.navigation.leave_legacy_multipage_mode reruns it through app.py, and the
+# sign-in screen drawn by that rerun lost its fields in the browser.
+PagesManager.uses_pages_directory = False
 session_cookie.Mounted.routes = True
 app = App("app.py", routes=ROUTES, middleware=[Middleware(SiteGuard)])

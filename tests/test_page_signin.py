@@ -11,6 +11,7 @@ import pytest
 import streamlit as st
 from support import APP_PATH, PAGE_TIMEOUT_S, in_db, open_page, texts
 
+from journey.core import session_cookie
 from journey.core.access import Actor, Role
 from journey.plan import demo, users
 from journey.plan.users import WRONG
@@ -45,6 +46,8 @@ def through_app_py(monkeypatch):
     from streamlit.testing.v1 import app_test
 
     monkeypatch.setattr(PagesManager, "uses_pages_directory", False)
+    # no serve.py routes in AppTest (a test that imported serve.py in this process turned them on)
+    monkeypatch.setattr(session_cookie.Mounted, "routes", False)
     monkeypatch.setattr(app_test, "PagesManager", type("AppPyPagesManager", (PagesManager,), {}))
 
 

@@ -120,3 +120,22 @@ def test_the_role_is_the_accounts_own_else_the_default():
     assert role_for("editor", ACCESS) is Role.editor
     assert role_for(None, ACCESS) is Role.viewer
     assert role_for(None, Access(allow=TEAM, default_role=Role.editor)) is Role.editor
+
+
+def test_require_email_verified_refuses_a_provider_that_does_not_say():
+    strict = parse_access({"allow": ["@shop.example"], "require_email_verified": True})
+    assert strict.require_verified is True
+    assert admit({"email": "ana@shop.example"}, strict).email is None
+    assert "not verified" in admit({"email": "ana@shop.example"}, strict).refusal
+    assert admit({"email": "ana@shop.example", "email_verified": True}, strict).email == "ana@shop.example"
+    assert (
+        admit({"email": "ana@shop.example"}, parse_access({"allow": ["@shop.example"]})).email
+        == "ana@shop.example"
+    )
+    assert verified({"email": "a@b.c"}, required=True) is False
+
+
+@pytest.mark.parametrize("flag", ["true", 1, "yes"])
+def test_require_email_verified_is_a_toml_boolean(flag):
+    with pytest.raises(InvalidInput, match="require_email_verified must be true or false"):
+        parse_access({"allow": [], "require_email_verified": flag})

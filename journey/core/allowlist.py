@@ -16,7 +16,7 @@ The rules (pure; ui.auth_oidc applies them to `st.user`):
   is a configuration error that also admits nobody, rather than a guess;
 - the address must be verified: a provider that sends `email_verified` must send it true (or "true");
   one that sends no such claim is trusted for its addresses (some enterprise providers only issue
-  verified ones and do not say so);
+  verified ones and do not say so), unless `require_email_verified = true` (then the claim must be there);
 - the role is the user_account row's when the address has one (`users.actor_for`), else `default_role`.
 """
 
@@ -37,6 +37,7 @@ class Access:
 
     allow: tuple[str, ...] = ()
     default_role: Role = DEFAULT_ROLE
+    require_verified: bool = False  # refuse an account whose provider does not say email_verified
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,17 @@ def parse_access(section: Mapping | None) -> Access:
         raise InvalidInput(
             f"[access] default_role must be one of {roles}, not {raw_role!r}.", field="access.default_role"
         ) from None
-    return Access(allow=tuple(_entry(raw) for raw in raw_allow), default_role=default_role)
+    require_verified = section.get("require_email_verified", False)
+    if not isinstance(require_verified, bool):
+        raise InvalidInput(
+            f"[access] require_email_verified must be true or false, not {require_verified!r}.",
+            field="access.require_email_verified",
+        )
+    return Access(
+        allow=tuple(_entry(raw) for raw in raw_allow),
+        default_role=default_role,
+        require_verified=require_verified,
+    )
 
 
 def allowed(email: str | None, allow: tuple[str, ...] | list[str]) -> bool:
@@ -101,10 +112,11 @@ def allowed(email: str | None, allow: tuple[str, ...] | list[str]) -> bool:
     return any(entry in (address, domain) for entry in (normalise(e) for e in allow))
 
 
-def verified(claims: Mapping) -> bool:
-    """The provider's `email_verified`: true (or "true"), or absent; anything else is not verified."""
+def verified(claims: Mapping, *, required: bool = False) -> bool:
+    """The provider's `email_verified`: true (or "true"), or absent unless `required`; anything else is
+    not verified."""
     if "email_verified" not in claims:
-        return True
+        return not required
     flag = claims["email_verified"]
     return flag is True or (isinstance(flag, str) and flag.strip().lower() == "true")
 
@@ -118,7 +130,7 @@ def admit(claims: Mapping, access: Access) -> Admission:
             "Your identity provider did not give this app an email address, so it cannot check the team's list.",
         )
     address = normalise(email)
-    if not verified(claims):
+    if not verified(claims, required=access.require_verified):
         return Admission(
             None,
             f"Your identity provider has not verified the address {address}: "

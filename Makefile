@@ -23,6 +23,7 @@ run: $(VENV)/.app-installed
 
 test: $(VENV)/.dev-installed
 	@scripts/ensure-chromium
+	@scripts/ensure-oidc-provider
 	$(PY) -m pytest -n 2 --dist worksteal $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev-installed

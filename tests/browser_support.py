@@ -61,11 +61,13 @@ def start_streamlit(
     seed_demo: bool = True,
     script: str | Path = "serve.py",
     address: str | None = "127.0.0.1",
+    port: int | None = None,
     **env: str,
 ) -> tuple[str, subprocess.Popen]:
     """Start `streamlit run serve.py` (as `make run` does; or `script`, e.g. app.py) on a free port with a database in `folder`;
-    (base URL, process). `address=None` leaves the address (and usage statistics) to .streamlit/config.toml."""
-    port = free_port()
+    (base URL, process). `address=None` leaves the address (and usage statistics) to .streamlit/config.toml;
+    `port`: one chosen beforehand (an OIDC redirect_uri names it), else a free one."""
+    port = port or free_port()
     log = folder / "streamlit.log"
     environment = {
         **os.environ,

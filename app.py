@@ -3,6 +3,7 @@
 import streamlit as st
 
 from ui.auth import gate
+from ui.memory import freeze_imports
 from ui.navigation import PAGES, SECTIONS
 
 st.set_page_config(page_title="Email Journey Map", page_icon="✉️", layout="wide")
@@ -16,4 +17,7 @@ navigation = {
     ]
     for section in SECTIONS
 }
-st.navigation(navigation).run()
+try:
+    st.navigation(navigation).run()
+finally:
+    freeze_imports()  # Streamlit's full collection after the run then skips what is imported (ui/memory.py)

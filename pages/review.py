@@ -4,14 +4,14 @@ from functools import partial
 
 import streamlit as st
 
-from journey.measure import charts, review
+from journey.measure import review
 from ui import review as sections
 from ui.auth import can_edit, view_only_note
 from ui.db import db_session
 from ui.empty import no_metrics
 from ui.loaders import load_weekly_review
 from ui.pickers import journey_picker, review_week_picker
-from ui.widgets import chart_with_downloads, download, file_stem
+from ui.widgets import download, file_stem
 from ui.writes import run_write
 
 st.title("Weekly review")
@@ -36,12 +36,7 @@ else:
     sections.alerts(weekly)
     sections.ab_tests(weekly)
     sections.stage_tables(weekly)
-    chart_with_downloads(
-        charts.stage_rates_chart, rates_frame, stem=f"{stem}-rates", key="review_stage_rates", width="stretch"
-    )
-    chart_with_downloads(
-        charts.funnel_chart, funnel_frame, stem=f"{stem}-funnel", key="review_funnel", width="stretch"
-    )
+    sections.stage_charts(rates_frame, funnel_frame, stem=stem)
     sections.segments(weekly)  # only where the week's imports carried a segment
 
 # Team notes, versioned: the version loaded with the text travels with the draft.

@@ -12,6 +12,7 @@ from ui.pickers import preview_persona_picker
 from ui.previews import studio_downloads, studio_findings, studio_side_by_side
 from ui.send import studio_test_send
 from ui.studio import (
+    STUDIO_TABS,
     studio_capture,
     studio_convert_offer,
     studio_email,
@@ -73,34 +74,38 @@ def editor() -> None:
         studio_downloads(email.name, draft["mjml"], rendered)
 
 
-edit_tab, variants_tab, send_tab = st.tabs(["Editor", "A/B variants", "Test send"])
-with edit_tab:
-    editor()
+# Only the open tab runs and is sent (the variants' previews are four more email documents to draw).
+edit_tab, variants_tab, send_tab = st.tabs(STUDIO_TABS, key="studio_tab", on_change="rerun")
+if edit_tab.open:
+    with edit_tab:
+        editor()
 
-with variants_tab:
-    if editing():  # a viewer changes no variant
-        data = st.session_state.get("studio_data", {})
-        with db_session() as session:
-            rows = variants.list_variants(session, email.id)
-        studio_add_variant(email.id, draft["mjml"])
-        if not rows:
-            st.info(
-                "No variants yet. Add one to A/B test a subject or a body; metric imports refer to its label."
-            )
-        base = render(email.mjml, email.subject, email.preheader, data)
-        for row in rows:
-            with st.expander(f"Variant {escape_markdown(row.label)}", expanded=len(rows) == 1):
-                content = studio_variant_editor(email, row)
-                shown = render(content.mjml, content.subject, content.preheader, data)
-                studio_side_by_side(
-                    (base.html, f"Base (saved) · {email.subject}"),
-                    (shown.html, f"{row.label} · {content.subject}"),
+if variants_tab.open:
+    with variants_tab:
+        if editing():  # a viewer changes no variant
+            data = st.session_state.get("studio_data", {})
+            with db_session() as session:
+                rows = variants.list_variants(session, email.id)
+            studio_add_variant(email.id, draft["mjml"])
+            if not rows:
+                st.info(
+                    "No variants yet. Add one to A/B test a subject or a body; metric imports refer to its label."
                 )
-                if shown.errors:
-                    st.error(f"Variant {escape_markdown(row.label)}: {finding_markdown(shown.errors[0])}")
+            base = render(email.mjml, email.subject, email.preheader, data)
+            for row in rows:
+                with st.expander(f"Variant {escape_markdown(row.label)}", expanded=len(rows) == 1):
+                    content = studio_variant_editor(email, row)
+                    shown = render(content.mjml, content.subject, content.preheader, data)
+                    studio_side_by_side(
+                        (base.html, f"Base (saved) · {email.subject}"),
+                        (shown.html, f"{row.label} · {content.subject}"),
+                    )
+                    if shown.errors:
+                        st.error(f"Variant {escape_markdown(row.label)}: {finding_markdown(shown.errors[0])}")
 
-with send_tab:
-    if editing():
-        studio_test_send(draft, st.session_state.get("studio_data", {}))
+if send_tab.open:
+    with send_tab:
+        if editing():
+            studio_test_send(draft, st.session_state.get("studio_data", {}))
 if can_edit():
     gallery_import(tree, page="studio")

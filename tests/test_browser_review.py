@@ -1,5 +1,5 @@
 """The weekly review in a real browser: the demo's last complete week, its alerts, the coloured stage tables,
-charts drawn, notes saved and in the Markdown download."""
+charts drawn once asked for, notes saved and in the Markdown download."""
 
 import re
 from pathlib import Path
@@ -33,6 +33,9 @@ def test_weekly_review_draws_its_charts_and_saves_notes(start_app, page):
     assert bad.inner_text()[0] in "+-"
     expect(page.locator(".review-stages h3")).to_have_count(5)
 
+    # The charts are drawn once their expander is opened, and stay open for the session.
+    expect(page.locator(".vega-embed")).to_have_count(0)
+    page.get_by_text("Charts: rates per stage and the funnel").click()
     drawn = page.locator(".vega-embed canvas, .vega-embed svg.marks")
     drawn.nth(1).wait_for(state="visible")
     assert drawn.count() == 2
@@ -41,6 +44,15 @@ def test_weekly_review_draws_its_charts_and_saves_notes(start_app, page):
         box = drawn.nth(index).bounding_box()
         assert box["width"] > 200
         assert box["height"] > 100
+
+    wait_for_app(page)
+    sidebar.get_by_text("Metrics", exact=True).click()  # away and back in the same session: still open
+    page.get_by_role("heading", name="Metrics").wait_for()
+    wait_for_app(page)
+    sidebar.get_by_text("Weekly review", exact=True).click()
+    page.get_by_role("heading", name="Weekly review").wait_for()
+    drawn.nth(1).wait_for(state="visible")
+    assert drawn.count() == 2
 
     notes = page.get_by_label("What did the team decide this week?")
     notes.fill("Cut Retention to one email a week; ship subject B.")

@@ -143,8 +143,22 @@ def test_saving_reruns_the_page_and_the_editor_and_preview_keep_their_place(star
 
     page.get_by_text("Saved “Welcome” as draft").wait_for()
     wait_for_app(page)
-    state = code_editor(page).evaluate("area => [area.dataset.before, area.scrollTop, area.selectionStart]")
-    assert state[0] is None  # Streamlit mounted the editor anew (the message above moved it)
+    where = "area => [area.dataset.before, area.scrollTop, area.selectionStart]"
+    state = code_editor(page).evaluate(where)
+    assert state[1:] == [400, offset + len("Cheers! ")]
+    shown = page.locator("[data-screen='desktop'] iframe[data-active='true']")
+    _wait_until(lambda: shown.evaluate("iframe => iframe.contentWindow.scrollY") == 50, page)
+
+    # Only the open tab runs: on another tab the editor is gone, and back on the Editor tab Streamlit
+    # mounts it anew, where it was.
+    page.get_by_role("tab", name="A/B variants").click()
+    page.get_by_text("Add a variant").first.wait_for()
+    wait_for_app(page)
+    page.get_by_role("tab", name="Editor").click()
+    preview(page).get_by_text("Cheers! Happy brewing").wait_for(timeout=10_000)
+    wait_for_app(page)
+    state = code_editor(page).evaluate(where)
+    assert state[0] is None  # a new editor element
     assert state[1:] == [400, offset + len("Cheers! ")]
     shown = page.locator("[data-screen='desktop'] iframe[data-active='true']")
     _wait_until(lambda: shown.evaluate("iframe => iframe.contentWindow.scrollY") == 50, page)

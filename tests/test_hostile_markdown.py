@@ -148,8 +148,17 @@ def hostile(request, app_db) -> dict:
     return {"payload": payload, **seed(app_db, payload, SHORT[request.param])}
 
 
-def open_hostile_page(page: str, hostile: dict):
-    state = {"current_journey_id": hostile["journey"], "snippets_selected": hostile["snippet"]}
+# What a page draws only once asked for (the review's charts, the studio's other tabs), and an element
+# type that only that view draws.
+LAZY_VIEWS = [
+    ("review", {"review_charts_shown": True}, "vega_lite_chart"),
+    ("studio", {"studio_tab": "A/B variants"}, "iframe"),  # the variants' side-by-side previews
+    ("studio", {"studio_tab": "Test send"}, "text_area"),  # the recipients
+]
+
+
+def open_hostile_page(page: str, hostile: dict, **opened):
+    state = {"current_journey_id": hostile["journey"], "snippets_selected": hostile["snippet"], **opened}
     at = open_page(page, **state, **{STUDIO_EMAIL: hostile["email"]})
     assert not at.exception, at.exception
     return at
@@ -157,8 +166,9 @@ def open_hostile_page(page: str, hostile: dict):
 
 def test_every_page_shows_hostile_user_text_as_written_never_as_markdown(hostile):
     payload = hostile["payload"]
-    for page in PAGE_KEYS:
-        at = open_hostile_page(page, hostile)
+    for page, opened, drawn in [(key, {}, None) for key in PAGE_KEYS] + LAZY_VIEWS:
+        at = open_hostile_page(page, hostile, **opened)
+        assert drawn is None or at.get(drawn), (page, opened)
         for where, source in markdown_sources(at._tree):
             assert not UNESCAPED.search(source), f"{page}: {where} reads user text as Markdown: {source!r}"
         for body in html_bodies(at._tree):

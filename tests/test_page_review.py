@@ -32,10 +32,17 @@ def saved_note(url: str, journey_id: int):
         return review.load_note(session, journey_id, LAST_WEEK)
 
 
+CHARTS = "Charts: rates per stage and the funnel"  # the charts' expander
+
+
 def sections(at) -> list[str]:
-    """What the page shows, in order: each subheader by its words, alerts, tables and charts by their kind."""
+    """What the page shows, in order: each subheader and expander by its words, alerts, tables and charts
+    by their kind."""
     kinds = {"warning": "alert", "dataframe": "table", "vega_lite_chart": "chart"}
-    order = [node.value if node.type == "subheader" else kinds.get(node.type) for node in at.main]
+    words = {"subheader": "value", "expander": "label"}
+    order = [
+        getattr(node, words[node.type]) if node.type in words else kinds.get(node.type) for node in at.main
+    ]
     return [item for item in order if item]
 
 
@@ -99,19 +106,42 @@ def test_review_defaults_to_the_last_complete_week_and_shows_alerts_then_ab_then
     assert any("**Retention**: Unsubscribe rate" in w.value for w in at.warning)
     assert any("Likely cause:" in w.value and "What to try:" in w.value for w in at.warning)
     order = sections(at)
-    assert order.index("alert") < order.index("A/B tests") < order.index("Per stage") < order.index("chart")
-    assert order.index("chart") < order.index("Team notes") < order.index("Export")
+    assert order.index("alert") < order.index("A/B tests") < order.index("Per stage") < order.index(CHARTS)
+    assert order.index(CHARTS) < order.index("Team notes") < order.index("Export")
     assert order[order.index("A/B tests") + 1] == "table"  # the one A/B table, right under its heading
     assert order.count("table") == 2  # the A/B tests, the week's volume; the stage tables are one HTML block
     assert list(stage_tables(at)) == ["Awareness", "Consideration", "Decision", "Retention", "Advocacy"]
     counts = table(at, "Alerts").value
     assert list(counts["Stage"]) == ["Awareness", "Consideration", "Decision", "Retention", "Advocacy"]
     assert counts.loc[3, "Alerts"] == "⚠️ 1"
+    # The charts are built and sent only once their expander is opened (most of the browser's work).
+    assert "chart" not in order
+    assert {b.proto.label for b in at.get("download_button")} == {"Markdown", "Printable page (HTML)"}
+    at.session_state["review_charts"] = True  # the user opens the expander
+    at.run()
+    order = sections(at)
+    assert order.index("Per stage") < order.index(CHARTS) < order.index("chart") < order.index("Team notes")
     assert len(at.get("vega_lite_chart")) == 2
     labels = {b.proto.label for b in at.get("download_button")}
     assert {"Markdown", "Printable page (HTML)", "PNG", "CSV"} <= labels
     # every export is built when clicked, never on a rerun of the page
     assert all(b.proto.deferred_file_id for b in at.get("download_button"))
+
+
+def test_the_charts_opened_once_stay_open_for_the_session(app_db):
+    seed(app_db)
+    at = run_page("review")
+    assert not at.get("vega_lite_chart")
+    at.session_state["review_charts"] = True
+    at.run()
+    assert at.session_state["review_charts_shown"] is True
+    # A later visit (Streamlit drops the expander's own state when the page is left) opens them again.
+    again = run_page("review", review_charts_shown=True)
+    assert len(again.get("vega_lite_chart")) == 2
+    again.session_state["review_charts"] = False  # closed
+    again.run()
+    assert not again.get("vega_lite_chart")
+    assert again.session_state["review_charts_shown"] is False
 
 
 def test_each_stage_has_its_rates_table_with_point_changes_coloured_by_the_good_direction(app_db):
@@ -327,7 +357,7 @@ def test_the_by_segment_table_shows_only_for_a_week_whose_import_carried_segment
         ]
         assert import_metrics(session, journey_id, io.BytesIO("\n".join(lines).encode())).ok
         make_persona(session, "Vera", segment="vip")
-    at = run_page("review")
+    at = run_page("review", review_charts_shown=True)
     order = sections(at)
     assert order.index("chart") < order.index("By segment") < order.index("Team notes")
     (element,) = [h for h in at.get("html") if "review-segments" in h.proto.body]

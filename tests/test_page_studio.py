@@ -69,6 +69,19 @@ def _open(workspace, email_key: str = "first") -> AppTest:
     return run_page("studio", studio_email_id=workspace[email_key])
 
 
+def _open_tab(workspace, tab: str) -> AppTest:
+    """The studio opened as a user does (on its Editor tab), then switched to `tab`: only the open tab runs."""
+    at = _open(workspace)
+    assert at.session_state["studio_tab"] == "Editor"
+    assert not at.get("iframe")  # the variants' previews are not built while their tab is closed
+    with pytest.raises(KeyError):
+        at.button(key="studio_send")
+    at.session_state["studio_tab"] = tab
+    at.run()
+    assert not at.exception
+    return at
+
+
 def _components(at: AppTest, name: str) -> list[dict]:
     """The data the page gave each custom component `name` (journey_code_editor, journey_email_preview)."""
     return [json.loads(e.proto.json) for e in at.get("bidi_component") if e.proto.component_name == name]
@@ -241,7 +254,7 @@ def test_staying_on_the_email_keeps_the_picker_on_it(workspace):
 
 
 def test_add_preview_and_delete_an_ab_variant(workspace):
-    at = _open(workspace)
+    at = _open_tab(workspace, "A/B variants")
     at.text_input(key="studio_variant_new_label").set_value("B")
     at.text_input(key="studio_variant_new_subject").set_value("Olivia, your coffee guide")
     at.checkbox(key="studio_variant_new_body").check()
@@ -252,7 +265,8 @@ def test_add_preview_and_delete_an_ab_variant(workspace):
         [variant] = variants.list_variants(session, workspace["first"])
     assert variant.subject == "Olivia, your coffee guide"
     assert variant.mjml == WELCOME.mjml.strip()
-    assert len(_previews(at)) == 3  # editor: desktop; variant: base + B
+    assert len(_previews(at)) == 2  # the variant: base + B (the editor's tab is closed)
+    assert not _components(at, "journey_code_editor")
     prefix = f"studio_variant_{variant.id}_"
     assert at.text_input(key=prefix + "subject").value == "Olivia, your coffee guide"
 
@@ -271,7 +285,7 @@ def test_add_preview_and_delete_an_ab_variant(workspace):
 def test_duplicate_variant_label_shows_an_error(workspace):
     with in_db(workspace["url"]) as session:
         variants.add_variant(session, workspace["first"], label="B")
-    at = _open(workspace)
+    at = _open_tab(workspace, "A/B variants")
     at.text_input(key="studio_variant_new_label").set_value("b")
     at.button(key="FormSubmitter:studio_variant_new-Add variant").click().run()
 
@@ -279,7 +293,7 @@ def test_duplicate_variant_label_shows_an_error(workspace):
 
 
 def test_test_send_is_disabled_with_an_explanation_without_smtp(workspace, smtp_env):
-    at = _open(workspace)  # smtp_env removed any SMTP_* variable set outside
+    at = _open_tab(workspace, "Test send")  # smtp_env removed any SMTP_* variable set outside
 
     assert at.button(key="studio_send").disabled
     assert "no SMTP server is configured" in _texts(at.info)
@@ -287,7 +301,7 @@ def test_test_send_is_disabled_with_an_explanation_without_smtp(workspace, smtp_
 
 def test_test_send_delivers_the_edited_email_as_the_persona(workspace, inbox, smtp_env):
     smtp_env(inbox.port)
-    at = _open(workspace)
+    at = _open_tab(workspace, "Test send")
     at.text_area(key="studio_send_to").set_value("olivia@brightside.example")
     at.button(key="studio_send").click().run()
 
@@ -512,3 +526,27 @@ def test_findings_show_their_words_as_written_with_the_line_said_once(app_db):
     assert "*|COMPANY|* looks like a Mailchimp merge tag" in shown
     assert "Line 4: Line" not in shown
     assert "Line 4, column 7: The MJML" not in shown  # the location is on the button, not said again
+
+
+def test_an_edit_survives_a_switch_to_another_tab_and_back(workspace, inbox, smtp_env):
+    # Only the open tab runs, so the editor's widgets are not drawn while the Test send tab is open.
+    smtp_env(inbox.port)
+    at = _open(workspace)
+    _edit(at, WELCOME.mjml.replace("Thanks for asking", "Edited before the switch"))
+    at.text_input(key="studio_subject").set_value("Subject edited before the switch").run()
+    at.session_state["studio_tab"] = "Test send"
+    at.run()
+    at.text_area(key="studio_send_to").set_value("olivia@brightside.example")
+    at.button(key="studio_send").click().run()
+    assert not at.exception
+    [envelope] = inbox.envelopes
+    message = email_lib.message_from_bytes(envelope.original_content, policy=policy.default)
+    assert message["Subject"] == "[Test] Subject edited before the switch"
+    assert "Edited before the switch" in message.get_body(("html",)).get_content()
+
+    at.session_state["studio_tab"] = "Editor"
+    at.run()
+    assert not at.exception
+    assert "Edited before the switch" in _editor(at)["value"]
+    assert at.text_input(key="studio_subject").value == "Subject edited before the switch"
+    assert _unsaved(at)

@@ -14,6 +14,7 @@
     metrics     the Metrics page's views, in tabs (only the open one drawn)
     review      the weekly review's sections: alerts, the A/B table, coloured tables per stage
     navigation  the page registry (and the end of Streamlit's legacy multipage mode)
+    memory      the heap frozen after new imports, so the collection after each run stays short
 
 Pages import from these modules; nothing in journey/ or db/ knows Streamlit. Importing the package
 (every page does) ends Streamlit's legacy multipage mode on a deep link's first run.

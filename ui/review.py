@@ -1,5 +1,5 @@
-"""The weekly review's sections: alerts, the one A/B table, a rates table per stage, coloured, and the
-rates by segment where the week's imports carried one.
+"""The weekly review's sections: alerts, the one A/B table, a rates table per stage, coloured, the charts
+(drawn only once asked for) and the rates by segment where the week's imports carried one.
 
 The rows come from journey.measure.review (count_rows, stage_rows, ab_rows), the same rows the
 Markdown and HTML exports write; this module only turns them into Streamlit elements. The stage
@@ -15,9 +15,12 @@ import pandas as pd
 import streamlit as st
 
 from journey.core.text import escape_markdown, plural, rate_column_format
-from journey.measure import review
+from journey.measure import charts, review
 from journey.measure.metrics import FLAT_WITHIN
 from journey.measure.stats import WHY_CLICKS
+from ui.widgets import chart_with_downloads
+
+CHARTS_SHOWN = "review_charts_shown"  # the charts' expander, open or closed, for the rest of the session
 
 # Scoped to the review's stage tables; colours readable on the light and the dark theme.
 STAGE_TABLES_CSS = """<style>
@@ -106,6 +109,33 @@ def stage_tables(weekly: review.WeeklyReview) -> None:
     )
     tables = review.stage_sections_html(weekly, definitions=False)
     st.html(f"{STAGE_TABLES_CSS}<div class='review-stages'>{tables}</div>")
+
+
+def stage_charts(rates_frame: pd.DataFrame, funnel_frame: pd.DataFrame, *, stem: str) -> None:
+    """The rates per stage and the funnel, in an expander that runs only while open: the two Vega-Lite
+    charts were most of what the browser drew for the review (docs/BENCHMARKS.md). Opened once, it
+    stays open for the session (other weeks, other journeys, later visits)."""
+    shown = st.expander(
+        "Charts: rates per stage and the funnel",
+        expanded=st.session_state.get(CHARTS_SHOWN, False),
+        key="review_charts",
+        icon=":material/bar_chart:",
+        on_change="rerun",
+    )
+    st.session_state[CHARTS_SHOWN] = shown.open  # the expander's own state goes when the page is left
+    if not shown.open:
+        return
+    with shown:
+        chart_with_downloads(
+            charts.stage_rates_chart,
+            rates_frame,
+            stem=f"{stem}-rates",
+            key="review_stage_rates",
+            width="stretch",
+        )
+        chart_with_downloads(
+            charts.funnel_chart, funnel_frame, stem=f"{stem}-funnel", key="review_funnel", width="stretch"
+        )
 
 
 SEGMENT_TABLE_CSS = STAGE_TABLES_CSS.replace("review-stages", "review-segments")  # the same look

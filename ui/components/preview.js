@@ -109,7 +109,12 @@ function show(preview, html, emptyMessage, fromTop) {
       view.scrollTo(x, y);
       // Until its images have loaded the page may be too short for that scroll: once more after them.
       view.addEventListener("load", () => view.scrollY < y && view.scrollTo(x, y), { once: true });
-      view.addEventListener("scroll", () => scrolls.set(place, [view.scrollX, view.scrollY]));
+      const shownFrame = back;
+      view.addEventListener("scroll", () => {
+        // Hidden (its tab left before the rerun removes it) the frame scrolls back to the top: not the reader.
+        if (!shownFrame.isConnected || shownFrame.getClientRects().length === 0) return;
+        scrolls.set(place, [view.scrollX, view.scrollY]);
+      });
       pane.shown = true;
       back.dataset.active = "true";
       front.dataset.active = "false";

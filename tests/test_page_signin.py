@@ -204,12 +204,24 @@ def test_a_viewer_sees_no_edit_control_where_an_editor_does(demo_workspace, page
 
 
 def test_a_viewer_sees_no_save_send_or_variant_control_in_the_studio(demo_workspace):
-    editor = _open_as("studio", EDITOR, demo_workspace)
-    viewer = _open_as("studio", VIEWER, demo_workspace)
-    for key in ("studio_save_draft", "studio_mark_ready", "studio_send"):
-        assert editor.button(key=key)
-        with pytest.raises(KeyError):
-            viewer.button(key=key)
+    def studio(actor, tab):
+        at = _open_as("studio", actor, demo_workspace)
+        at.session_state["studio_tab"] = tab  # only the open tab is drawn
+        at.run()
+        assert not at.exception
+        return at
+
+    for tab, keys in (
+        ("Editor", ("studio_save_draft", "studio_mark_ready")),
+        ("Test send", ("studio_send",)),
+    ):
+        editor, viewer = studio(EDITOR, tab), studio(VIEWER, tab)
+        for key in keys:
+            assert editor.button(key=key)
+            with pytest.raises(KeyError):
+                viewer.button(key=key)
+        assert VIEW_ONLY in texts(viewer)
+    editor, viewer = studio(EDITOR, "A/B variants"), studio(VIEWER, "A/B variants")
     assert "Add variant" in labels(editor)
     assert "Add variant" not in labels(viewer)
     assert editor.get("file_uploader")

@@ -38,13 +38,15 @@ def fresh(session: Session, actor: Actor = ANA) -> Session:
 
 
 def test_db_audit_names_the_open_mode_as_journey_core_access_does():
-    assert (audit.LOCAL_EMAIL, audit.LOCAL_LABEL) == (LOCAL.email, LOCAL.label)
+    assert (LOCAL.email, LOCAL.label) == (audit.LOCAL_EMAIL, audit.LOCAL_LABEL)
     assert audit.ACTOR_KEY == "actor"
 
 
 def test_every_insert_and_update_records_who_last_changed_the_row(session):
     act_as(session, ANA)
-    made = make_journey(session, "Spring", stages={"Awareness": ["Welcome"]}, variant_labels={"Welcome": ["A"]})
+    made = make_journey(
+        session, "Spring", stages={"Awareness": ["Welcome"]}, variant_labels={"Welcome": ["A"]}
+    )
     persona = personas.create_persona(session, name="Maya")
     snippet = snippets.create_snippet(session, name="footer", mjml="<mj-text>Hi</mj-text>")
     note = review.save_note(session, made.id, "2026-W47", "Ship it", 0)
@@ -172,7 +174,9 @@ def test_a_rolled_back_change_leaves_no_row(session):
 
 
 def test_a_journey_import_is_one_imported_row(session):
-    made = make_journey(session, "Spring", stages={"Awareness": ["Welcome", "Tips"]}, variant_labels={"Welcome": ["A"]})
+    made = make_journey(
+        session, "Spring", stages={"Awareness": ["Welcome", "Tips"]}, variant_labels={"Welcome": ["A"]}
+    )
     personas.create_persona(session, name="Maya")
     session.commit()
     payload = export_journey(session, made.id)
@@ -260,7 +264,9 @@ def test_saved_when_says_the_day_when_it_was_not_today():
     assert StaleEdit.of("email", by="Ana", at=at, now=at + timedelta(minutes=3)).message.startswith(
         "Ana saved this email at 09:41 UTC (3 minutes ago)"
     )
-    assert "on 28 Nov at 09:41 UTC (2 days ago)" in str(StaleEdit.of("email", by="Ana", at=at, now=at + timedelta(days=2)))
+    assert "on 28 Nov at 09:41 UTC (2 days ago)" in str(
+        StaleEdit.of("email", by="Ana", at=at, now=at + timedelta(days=2))
+    )
 
 
 def test_the_log_filters_by_journey_who_kind_and_date_and_pages_newest_first(session):

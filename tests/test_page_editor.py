@@ -147,7 +147,7 @@ def test_a_stale_email_save_is_refused_and_the_edit_is_kept(app_db, journey_id):
         journeys.update_email(session, email_id, 1, subject="Teammate's subject")
     at.text_input(key=f"editor_e{email_id}_subject").input("Mine")
     click(at, "Save email")
-    assert "changed by someone else" in texts(at)
+    assert "Local user (no sign-in) saved this email at" in texts(at)
     assert at.text_input(key=f"editor_e{email_id}_subject").value == "Mine"
     assert tree(app_db, journey_id)[1].stages[0].emails[0].subject == "Teammate's subject"
 

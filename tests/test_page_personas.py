@@ -65,7 +65,7 @@ def test_edit_a_persona_and_a_stale_save_is_refused(app_db):
         current = personas.get_persona(session, persona_id)
         personas.update_persona(session, persona_id, current.version, goals="Teammate goal")
     click(at, "Save changes")
-    assert "changed by someone else" in texts(at)
+    assert "Local user (no sign-in) saved this persona at" in texts(at)
     assert at.text_area(key="personas_goals").value == "My goal"
     with in_db(app_db) as session:
         assert personas.get_persona(session, persona_id).goals == "Teammate goal"

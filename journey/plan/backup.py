@@ -279,7 +279,10 @@ def restore_backup(engine: Engine, source: IO[bytes], *, force: bool = False) ->
 def _make_room(connection: sa.Connection, *, force: bool) -> None:
     held = {name: count for name, count in row_counts(connection).items() if count}
     if held and not force:
-        listed = ", ".join(f"{name} {count:,}" for name, count in held.items())
+        content_first = sorted(
+            held.items(), key=lambda item: item[0] == "activity"
+        )  # the log names no content
+        listed = ", ".join(f"{name} {count:,}" for name, count in content_first)
         raise InvalidBackup(
             f"The database is not empty (rows: {listed}), and a restore replaces everything in it. "
             "Restore into a new database, or pass --force to replace this one (in one transaction)."

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from datetime import UTC, datetime, timedelta
 
@@ -82,7 +83,8 @@ def test_a_journey_created_with_its_stages_and_emails_is_one_row(session):
     session.commit()
     ((kind, action, name, summary, who),) = log(session)
     assert (kind, action, name, who) == ("journey", "created", "Onboarding", "Ana Lima")
-    assert summary.startswith("with 5 stages, ") and summary.endswith(" emails")
+    assert summary.startswith("with 5 stages, ")
+    assert summary.endswith(" emails")
 
 
 def test_each_kind_of_change_leaves_exactly_its_row(session):
@@ -198,7 +200,8 @@ def test_a_metric_import_is_one_imported_row_and_a_rolled_back_one_leaves_none(s
     act_as(session, ANA)
     result = import_metrics(session, journey_id, FIXTURES / "generic.csv")
     session.rollback()  # the import's transaction rolled back (a crash, a refused commit)
-    assert result.written and log(session)[start:] == []
+    assert result.written
+    assert log(session)[start:] == []
     import_metrics(session, journey_id, FIXTURES / "generic.csv")
     session.commit()
     ((kind, action, name, summary, who),) = log(session)[start:]
@@ -214,10 +217,8 @@ def test_a_rejected_metric_import_leaves_no_row(session, tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text("date,stage,email,sent\n2026-11-02,Awareness,Welcome 1,lots\n")
     result = None
-    try:
+    with contextlib.suppress(ImportRejected):
         result = import_metrics(session, journey_id, bad)
-    except ImportRejected:
-        pass
     session.commit()
     assert result is None or not result.written
     assert log(session)[start:] == []
@@ -241,9 +242,11 @@ def test_a_stale_save_says_who_saved_first_when_and_carries_their_values(session
     with fresh(session, BEN) as ben, pytest.raises(StaleEdit) as refused:
         journeys.update_email(ben, email.id, email.version, subject="Ben's subject")
     stale = refused.value
-    assert stale.by == "Ana Lima" and stale.what == "email"
+    assert stale.by == "Ana Lima"
+    assert stale.what == "email"
     assert datetime.now(UTC) - stale.at < timedelta(minutes=1)
-    assert stale.current["subject"] == "Ana's subject" and stale.current["mjml"] == "<mjml>A</mjml>"
+    assert stale.current["subject"] == "Ana's subject"
+    assert stale.current["mjml"] == "<mjml>A</mjml>"
     assert stale.version == email.version + 1
     assert str(stale).startswith("Ana Lima saved this email at ")
     assert "(just now), after you opened it. Nothing was overwritten" in str(stale)
@@ -295,5 +298,7 @@ def test_the_log_filters_by_journey_who_kind_and_date_and_pages_newest_first(ses
         BEN.email: BEN.email,
     }
     table = activity.activity_table(everything[:1])
-    assert table[0]["Who"] == BEN.email and table[0]["Kind"] == "Persona" and table[0]["Action"] == "created"
+    assert table[0]["Who"] == BEN.email
+    assert table[0]["Kind"] == "Persona"
+    assert table[0]["Action"] == "created"
     assert autumn.id != spring.id

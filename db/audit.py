@@ -60,6 +60,9 @@ MARKS = "journey_activity_marks"  # session.info: {id(savepoint): buffer length 
 NOT_FIELDS = {"id", "created_at", "updated_at", "updated_by", "version"}
 CHILDREN = ("stage", "email", "variant")
 MAX_SUMMARY = 500
+UNLOGGED_SETTINGS = {
+    "workspace"
+}  # journey.plan.demo's own marker (when the demo was seeded): no one's change
 
 
 @dataclass
@@ -90,6 +93,8 @@ def actor_label(session: Session) -> str:
 
 def record(session: Session, entry: Entry) -> None:
     """Buffer one activity row for this session's transaction (written just before it commits)."""
+    if entry.kind == "setting" and entry.object_id in UNLOGGED_SETTINGS:
+        return
     entry.actor = actor(session)
     session.info.setdefault(BUFFER, []).append(entry)
 

@@ -302,3 +302,12 @@ def test_the_log_filters_by_journey_who_kind_and_date_and_pages_newest_first(ses
     assert table[0]["Kind"] == "Persona"
     assert table[0]["Action"] == "created"
     assert autumn.id != spring.id
+
+
+def test_the_demo_seed_marker_is_the_one_setting_the_log_skips(session):
+    from journey.plan.demo import WORKSPACE_KEY
+
+    assert {WORKSPACE_KEY} == audit.UNLOGGED_SETTINGS
+    session.add(Setting(key=WORKSPACE_KEY, value={"seeded_at": "now"}))
+    session.commit()
+    assert log(session) == []

@@ -18,6 +18,7 @@ import difflib
 from collections.abc import Callable, Iterable
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
 from journey.core.errors import StaleEdit
@@ -81,9 +82,9 @@ def comparison_rows(mine: dict[str, Any], theirs: dict[str, Any]) -> list[dict[s
     return [
         {
             "Field": _label(field),
+            "≠": "≠" if _text(value) != _text(theirs.get(field)) else "",
             "Yours (unsaved)": _text(value),
             "Theirs (saved)": _text(theirs.get(field)),
-            "": "≠ differs" if _text(value) != _text(theirs.get(field)) else "same",
         }
         for field, value in mine.items()
         if field not in LONG_FIELDS and field in theirs
@@ -100,17 +101,17 @@ def body_diff(mine: str, theirs: str) -> str:
 
 def _compare(stale: dict) -> None:
     mine, theirs = stale["mine"], stale["current"]
-    by = escape_markdown(stale["by"] or "your teammate")
-    st.markdown(f"**Your unsaved version beside {by}'s**")
+    by = escape_markdown(stale["by"] or "a teammate")
+    st.markdown(f"**Your unsaved edits beside the saved version** (saved by {by}; ≠ marks a difference)")
     rows = comparison_rows(mine, theirs)
     if rows:
-        st.dataframe(rows, hide_index=True, width="stretch", key=None)
+        st.table(pd.DataFrame(rows).set_index("Field"))  # a table wraps long values
     for field in LONG_FIELDS:
         if field in mine and field in theirs:
             diff = body_diff(mine[field], theirs[field])
             st.markdown(f"**{_label(field)}**: " + ("the same" if not diff else "their lines −, yours +"))
             if diff:
-                st.code(diff, language="diff")
+                st.code(diff, language="diff", wrap_lines=True)
 
 
 def stale_panel(key: str, *, reload: Callable[[], None], message: bool = False) -> None:

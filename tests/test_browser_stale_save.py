@@ -63,7 +63,9 @@ def test_the_second_editor_sees_who_saved_first_and_can_compare(start_app, brows
         subject_row = table.locator("tr").filter(has_text="Subject")
         assert "≠" in subject_row.inner_text()  # a difference, marked
         diff = second.locator("[data-testid='stCode']").filter(has_text="Ben's edit")
-        assert "+" in diff.inner_text() and "Thanks for asking" in diff.inner_text()
+        lines = diff.inner_text().splitlines()
+        assert any(line.startswith("-") and "Thanks for asking" in line for line in lines)  # theirs
+        assert any(line.startswith("+") and "Ben's edit" in line for line in lines)  # yours
         ARTIFACTS.mkdir(exist_ok=True)
         panel = second.locator("[class*='st-key-stale_studio_'][class*='_panel']")
         panel.scroll_into_view_if_needed()

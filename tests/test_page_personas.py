@@ -70,6 +70,15 @@ def test_edit_a_persona_and_a_stale_save_is_refused(app_db):
     with in_db(app_db) as session:
         assert personas.get_persona(session, persona_id).goals == "Teammate goal"
 
+    # Compare: mine beside theirs; then reload theirs, and the form holds the teammate's goal.
+    at.button(key=f"stale_personas_{persona_id}_toggle").click().run()
+    compared = at.table[0].value
+    assert compared.loc["Goals", "Yours (unsaved)"] == "My goal"
+    assert compared.loc["Goals", "Theirs (saved)"] == "Teammate goal"
+    at.button(key=f"stale_personas_{persona_id}_reload").click().run()
+    assert at.text_area(key="personas_goals").value == "Teammate goal"
+    assert "saved this persona at" not in texts(at)
+
 
 def test_delete_needs_confirmation(app_db):
     with in_db(app_db) as session:

@@ -9,7 +9,8 @@
 
 The journey editor's forms keep the message itself at the form's top (ui.forms); the studio's panel
 shows it (`message=True`). `reload_form(prefix, fields)` is the forms' "Reload their version": their
-values into the widgets and their version as the one the next save is made against.
+values into the widgets and their version as the one the next save is made against;
+`reload_selection(key, loaded_key)` is the same for a page that reloads its form itself (Personas).
 """
 
 from __future__ import annotations
@@ -65,6 +66,13 @@ def reload_form(prefix: str, fields: Iterable[str], key: str) -> None:
     st.session_state[f"{prefix}version"] = stale["version"]
     form_errors(prefix).clear()
     forget_stale(key)
+
+
+def reload_selection(key: str, loaded_key: str) -> None:
+    """ "Reload their version" for a page that loads its form when `loaded_key` no longer names the row
+    (the Personas page): forget the refusal and load the row again, as saved (a callback)."""
+    forget_stale(key)
+    st.session_state[loaded_key] = None
 
 
 def _label(field: str) -> str:

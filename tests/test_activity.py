@@ -311,3 +311,15 @@ def test_the_demo_seed_marker_is_the_one_setting_the_log_skips(session):
     session.add(Setting(key=WORKSPACE_KEY, value={"seeded_at": "now"}))
     session.commit()
     assert log(session) == []
+
+
+def test_a_command_line_import_is_the_command_lines(db_url, cli):
+    from support import in_db
+
+    with in_db(db_url) as session:
+        make_onboarding(session)
+    done = cli("import-metrics", str(FIXTURES / "generic.csv"), "--journey", "Onboarding", db=db_url)
+    assert done.returncode == 0, done.stderr
+    with in_db(db_url) as session:
+        (row,) = session.execute(select(Activity).where(Activity.kind == "import")).scalars()
+        assert (row.actor, row.actor_name) == ("cli", "Command line")

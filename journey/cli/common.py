@@ -7,6 +7,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
+from journey.core.access import CLI, act_as
+
 if TYPE_CHECKING:
     from sqlalchemy import Engine
     from sqlmodel import Session
@@ -55,6 +57,7 @@ def cli_session(args: argparse.Namespace) -> Iterator[Session]:
 
     try:
         with cli_engine(args) as engine, session_scope(engine) as session:
+            act_as(session, CLI)  # updated_by and the activity log say "Command line"
             yield session
     except OperationalError as exc:
         if not is_busy(exc):

@@ -2,9 +2,11 @@
 
 import streamlit as st
 
+from ui.auth import gate
 from ui.navigation import PAGES, SECTIONS
 
 st.set_page_config(page_title="Email Journey Map", page_icon="✉️", layout="wide")
+gate()  # the sign-in screen, and nothing else, until someone signs in (when sign-in is set up)
 
 navigation = {
     section: [

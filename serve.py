@@ -26,8 +26,13 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
 from streamlit import config
 from streamlit.starlette import App
+
+from journey.core import session_cookie
 
 LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
 FRAME_HEADERS = [
@@ -146,5 +151,54 @@ def preload() -> None:
     import journey.write.render  # noqa: F401  (mjml, Liquid, nh3)
 
 
+def _is_https(request: Request) -> bool:
+    forwarded = request.headers.get("x-forwarded-proto", "").split(",")[0].strip().lower()
+    return request.url.scheme == "https" or forwarded == "https"
+
+
+def _no_store(response: Response) -> Response:
+    response.headers["cache-control"] = "no-store"
+    response.headers["referrer-policy"] = "no-referrer"  # the one-time token stays out of Referer
+    return response
+
+
+async def start_session(request: Request) -> Response:
+    """GET /api/session/start?token=…&next=/page: redeem the app's one-time hand-off token (made by
+    ui.auth after a built-in sign-in), set the signed session cookie, go back to the page."""
+    secret = config.get_option("server.cookieSecret")
+    email = session_cookie.redeem_handoff(secret, request.query_params.get("token"))
+    if email is None:
+        return _no_store(Response("This sign-in link has expired or was already used.", status_code=400))
+    response = RedirectResponse(session_cookie.safe_next(request.query_params.get("next")), status_code=303)
+    response.set_cookie(
+        session_cookie.COOKIE_NAME,
+        session_cookie.session_token(secret, email),
+        max_age=session_cookie.MAX_AGE_S,
+        path="/",
+        httponly=True,
+        samesite="lax",
+        secure=_is_https(request),
+    )
+    return _no_store(response)
+
+
+async def end_session(request: Request) -> Response:
+    """GET /api/session/end?token=…: clear the session cookie (a signed token, so no other site can)."""
+    secret = config.get_option("server.cookieSecret")
+    if not session_cookie.signout_ok(secret, request.query_params.get("token")):
+        return _no_store(Response("This sign-out link has expired.", status_code=400))
+    response = RedirectResponse("/", status_code=303)
+    response.delete_cookie(
+        session_cookie.COOKIE_NAME, path="/", httponly=True, samesite="lax", secure=_is_https(request)
+    )
+    return _no_store(response)
+
+
+ROUTES = [
+    Route(session_cookie.START_PATH, start_session, methods=["GET"]),
+    Route(session_cookie.END_PATH, end_session, methods=["GET"]),
+]
+
 preload()
-app = App("app.py", middleware=[Middleware(SiteGuard)])
+session_cookie.Mounted.routes = True
+app = App("app.py", routes=ROUTES, middleware=[Middleware(SiteGuard)])

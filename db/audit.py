@@ -173,7 +173,7 @@ def record_change(
 def _before_flush(session: Session, _context, _instances) -> None:
     label = actor_label(session)
     for obj in session.new:
-        if type(obj) in TRACKED:
+        if hasattr(type(obj), "updated_by"):  # every Versioned row (accounts too), logged or not
             obj.updated_by = label
     for obj in session.dirty:
         model = type(obj)

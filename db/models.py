@@ -476,6 +476,33 @@ class Setting(SQLModel, table=True):
     version: int = Field(default=1, nullable=False)  # saved through db.crud.update_versioned like every row
 
 
+# --- accounts -----------------------------------------------------------------
+
+MAX_EMAIL = 254  # the longest address SMTP carries (RFC 5321's path less its brackets)
+
+
+class UserAccount(Versioned, table=True):
+    """A member of the team: the role they act with, and (for built-in sign-in) a password's argon2 hash.
+
+    `email` is stored lower-cased and unique; `password_hash` is None for an account that only gives a
+    role to someone who signs in through the identity provider (OIDC). `failed_attempts` and
+    `locked_until` throttle sign-in after repeated wrong passwords (journey.plan.users).
+    """
+
+    __tablename__ = "user_account"
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(min_length=3, max_length=MAX_EMAIL)
+    name: str = Field(default="", max_length=MAX_NAME)
+    role: str = Field(max_length=16)  # journey.core.access.Role: owner, editor or viewer
+    password_hash: str | None = Field(default=None, max_length=512)
+    failed_attempts: int = Field(default=0, nullable=False)
+    locked_until: datetime | None = Field(default=None)
+    __table_args__ = (
+        sa.UniqueConstraint("email", name="uq_user_account_email"),
+        sa.CheckConstraint("role IN ('owner', 'editor', 'viewer')", name="ck_user_account_role"),
+    )
+
+
 # --- the activity log -------------------------------------------------------
 
 ACTIVITY_KINDS = ("journey", "stage", "email", "persona", "variant", "snippet", "import", "note", "setting")

@@ -4,6 +4,7 @@ import streamlit as st
 
 from journey.core.text import escape_markdown, plural
 from journey.plan import journeys, personas
+from ui.auth import editing
 from ui.db import db_session
 from ui.editor import (
     email_actions,
@@ -31,7 +32,9 @@ with db_session() as session:
     persona_ids = journeys.journey_persona_ids(session, summary.id)
 stage_names = {node.stage.id: node.stage.name for node in tree.stages}
 
-journey_form(tree.journey, everyone, persona_ids)
+edit = editing()  # a viewer reads the stages and emails; no form, no button
+if edit:
+    journey_form(tree.journey, everyone, persona_ids)
 
 st.subheader(f"{plural(len(tree.stages), 'stage')}, {plural(len(tree.emails), 'email')}")
 if not tree.stages:
@@ -47,19 +50,22 @@ for index, node in enumerate(tree.stages):
     if not stage.open:
         continue
     with stage:
-        stage_controls(node, index, len(tree.stages))
-        stage_form(node.stage)
+        if edit:
+            stage_controls(node, index, len(tree.stages))
+            stage_form(node.stage)
         st.markdown("**Emails in this stage**")
         if not emails:
             st.caption("No email yet: every stage should meet the customer with at least one.")
         for e_index, email in enumerate(emails):
             with st.container(border=True):
                 email_header(email, e_index, len(emails))
-                if not st.toggle("Edit", key=f"editor_open_e{email.id}"):
+                if not edit or not st.toggle("Edit", key=f"editor_open_e{email.id}"):
                     continue
                 email_form(email)
                 email_actions(email, node.stage.id, stage_names)
-        new_email_form(node.stage.id)
+        if edit:
+            new_email_form(node.stage.id)
 
-new_stage_form(tree.journey.id, len(tree.stages))
-gallery_import(tree)
+if edit:
+    new_stage_form(tree.journey.id, len(tree.stages))
+    gallery_import(tree)

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from journey.measure.imports.formats import FORMATS, read_header
+from ui.auth import editing
 from ui.imports import (
     IMPORT_CHECK,
     check_mapping_to_use,
@@ -30,6 +31,8 @@ st.caption(
     "the generic format, or any other report once its columns are mapped. The file is checked first and nothing is written until you commit. Importing the "
     "same days again replaces them."
 )
+if not editing():  # importing is the whole page
+    st.stop()
 state = st.session_state.setdefault("import_state", {})
 
 journey = import_journey_picker()

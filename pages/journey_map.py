@@ -7,6 +7,7 @@ from journey.core.text import escape_markdown, plural
 from journey.plan import journeys, map_export
 from journey.plan.charts import emotion_chart
 from journey.plan.maps import compare_pair, comparison_html, map_html
+from ui.auth import editing
 from ui.db import db_session
 from ui.empty import import_metrics_link
 from ui.loaders import load_comparison, load_map_view
@@ -51,27 +52,28 @@ with map_tab:
             )
             import_metrics_link()
         st.html(map_html(journey_map))
-    with st.form("map_future_form"):
-        st.markdown(
-            "**Duplicate as future state**: copy stages, lanes and emails to plan what should happen."
-        )
-        future_name = st.text_input(
-            "Name of the future-state journey",
-            value=f"{summary.name} (future state)",
-            key="map_future_name",
-            max_chars=MAX_NAME,
-        )
-        if st.form_submit_button("Duplicate as future state", icon="➕"):
-            copy = run_write(
-                journeys.duplicate_journey,
-                summary.id,
-                name=future_name,
-                as_future_state=True,
-                success=f"Created “{future_name}”.",
+    if editing():
+        with st.form("map_future_form"):
+            st.markdown(
+                "**Duplicate as future state**: copy stages, lanes and emails to plan what should happen."
             )
-            if copy is not None:
-                st.session_state["map_compare_current"] = summary.id
-                st.session_state["map_compare_future"] = copy.id
+            future_name = st.text_input(
+                "Name of the future-state journey",
+                value=f"{summary.name} (future state)",
+                key="map_future_name",
+                max_chars=MAX_NAME,
+            )
+            if st.form_submit_button("Duplicate as future state", icon="➕"):
+                copy = run_write(
+                    journeys.duplicate_journey,
+                    summary.id,
+                    name=future_name,
+                    as_future_state=True,
+                    success=f"Created “{future_name}”.",
+                )
+                if copy is not None:
+                    st.session_state["map_compare_current"] = summary.id
+                    st.session_state["map_compare_future"] = copy.id
 
 with checks_tab:
     show_findings(findings)
@@ -106,7 +108,7 @@ with export_tab:
         "**Import lanes from CSV** (one row per stage, one column per lane, as in the template). Stages are "
         "matched by name; new names add stages. Nothing changes if any row is wrong."
     )
-    upload = st.file_uploader("Lane CSV", type=["csv"], key="map_import_file")
+    upload = st.file_uploader("Lane CSV", type=["csv"], key="map_import_file") if editing() else None
     if upload is not None and st.button("Import lanes", key="map_import_button", icon="⬆️"):
         result = run_write(map_export.import_lanes_csv, summary.id, upload.getvalue())
         if result is not None:

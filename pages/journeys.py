@@ -5,6 +5,7 @@ import streamlit as st
 from journey.core.fields import MAX_NAME
 from journey.core.text import escape_markdown, plural
 from journey.plan import demo, journeys, personas, transfer
+from ui.auth import editing
 from ui.current import journey_query, set_current_journey
 from ui.db import db_session
 from ui.editor import new_journey_form
@@ -41,7 +42,8 @@ create_tab, manage_tab, import_tab = st.tabs(
 )
 
 with create_tab:
-    new_journey_form(everyone)
+    if editing():
+        new_journey_form(everyone)
 
 with manage_tab:
     if not summaries:
@@ -53,6 +55,10 @@ with manage_tab:
         if st.button("✏️ Open in the editor", key="journeys_open"):
             st.switch_page(page_path("editor"), query_params=journey_query())
 
+        st.markdown("**Export**")
+        journey_download(summary)
+
+    if summaries and editing():
         st.markdown("**Duplicate**")
         copy_name = st.text_input(
             "Name of the copy",
@@ -70,9 +76,6 @@ with manage_tab:
             st.toast(f"Created “{escape_markdown(copy.name)}”.", icon="✅")
             st.rerun()
 
-        st.markdown("**Export**")
-        journey_download(summary)
-
         st.markdown("**Delete**")
         st.caption(
             f"Deletes “{escape_markdown(summary.name)}” with its {plural(summary.stages, 'stage')}, {plural(summary.emails, 'email')} "
@@ -86,7 +89,11 @@ with manage_tab:
 
 with import_tab:
     st.caption("Import a journey file made with **Download as JSON** or `python -m journey export`.")
-    upload = st.file_uploader("Journey file (.json)", type=["json"], key="journeys_import_file")
+    upload = (
+        st.file_uploader("Journey file (.json)", type=["json"], key="journeys_import_file")
+        if editing()
+        else None
+    )
     if upload is not None and st.button("Import journey", key="journeys_import", type="primary"):
         payload = attempt(transfer.read_journey_file, upload.getvalue(), upload.name)
         if payload is not None and (
@@ -97,6 +104,8 @@ with import_tab:
             st.rerun()
 
 with st.expander("Workspace"):
+    if not editing():
+        st.stop()
     st.caption("Start blank: remove every journey and persona, the demo included. This cannot be undone.")
     wipe = st.checkbox("Yes, remove everything", key="journeys_confirm_blank")
     if st.button("Start blank", key="journeys_start_blank", disabled=not wipe) and (

@@ -5,6 +5,7 @@ import streamlit as st
 from journey.core.fields import MAX_MERGE_VALUE
 from journey.core.text import escape_markdown, plural
 from journey.plan import personas
+from ui.auth import editing
 from ui.db import db_session
 from ui.forms import Fields, form_errors
 from ui.stale import forget_stale, keep_stale, reload_selection, stale_panel
@@ -38,6 +39,8 @@ with left:
             if persona.description:
                 st.caption(escape_markdown(persona.description[:200]))
 
+if not editing(right):  # a viewer reads the list on the left; no form
+    st.stop()
 options = [NEW, *by_id]
 if "personas_next" in st.session_state:  # chosen by a save or delete on the previous run
     st.session_state["personas_selected"] = st.session_state.pop("personas_next")

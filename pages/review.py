@@ -6,6 +6,7 @@ import streamlit as st
 
 from journey.measure import charts, review
 from ui import review as sections
+from ui.auth import can_edit, view_only_note
 from ui.db import db_session
 from ui.empty import no_metrics
 from ui.loaders import load_weekly_review
@@ -53,9 +54,15 @@ if st.session_state.get("review_notes_for") != note_key:
     st.session_state["review_notes_version"] = note.version
 st.subheader("Team notes")
 notes = st.text_area(
-    "What did the team decide this week?", key="review_notes", height=160, max_chars=review.MAX_NOTES
+    "What did the team decide this week?",
+    key="review_notes",
+    height=160,
+    max_chars=review.MAX_NOTES,
+    disabled=not can_edit(),  # a viewer reads the notes
 )
-if st.button("Save notes", key="review_notes_save", type="primary"):
+if not can_edit():
+    view_only_note()
+elif st.button("Save notes", key="review_notes_save", type="primary"):
     version = st.session_state["review_notes_version"]
     saved = run_write(review.save_note, journey.id, week, notes, version, success="Notes saved")
     if saved is not None:
@@ -72,6 +79,8 @@ html = partial(review.review_html, weekly, notes)
 download(right, "Printable page (HTML)", html, f"{stem}.html", "text/html", key="review_export_html")
 
 st.session_state.setdefault("review_thresholds_version", weekly.thresholds_version)  # saved against
+if not can_edit():
+    st.stop()  # the thresholds below are a workspace setting
 with st.expander("Alert thresholds"), st.form("review_thresholds_form"):
     st.caption(
         "Saved for the whole workspace. Defaults: unsubscribe 0.5 %, bounce 2 %, complaints 0.1 %, drop 20 %."

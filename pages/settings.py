@@ -3,6 +3,7 @@ the time zone whose days the weeks are counted in, and a backup of the whole wor
 
 import streamlit as st
 
+from ui.auth import can_edit, editing, is_owner
 from ui.forms import reload_saved_forms
 from ui.loaders import load_brand
 from ui.settings import backup_download, brand_form, brand_preview, brand_tags, time_zone_form
@@ -26,7 +27,8 @@ if not saved.name or not saved.address:
     )
 form_side, preview_side = st.columns([1, 1], gap="large")
 with form_side:
-    brand_form()
+    if editing():
+        brand_form()
     st.markdown("**Merge tags**")
     brand_tags(saved)
 with preview_side:
@@ -37,7 +39,9 @@ st.caption(
     "When the workspace's day begins: a week (Monday to Sunday) is complete once its Sunday is over in this "
     "zone. Until then it is marked *in progress*, and its alerts wait."
 )
-time_zone_form()
+if can_edit():
+    time_zone_form()
 
-st.subheader("Backup")
-backup_download()
+if is_owner():  # the whole workspace, users included: owners only
+    st.subheader("Backup")
+    backup_download()

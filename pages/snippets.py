@@ -3,6 +3,7 @@
 import streamlit as st
 
 from journey.core.fields import MAX_MJML
+from ui.auth import editing
 from ui.loaders import load_snippets
 from ui.snippets import (
     NEW,
@@ -24,6 +25,8 @@ rows = load_snippets()
 by_id = {row[0]: row for row in rows}
 snippets_table(rows)
 
+if not editing():  # a viewer reads the table; no editor
+    st.stop()
 options = [NEW, *by_id]
 if "snippets_next" in st.session_state:  # chosen by a save or delete on the previous run
     st.session_state["snippets_selected"] = st.session_state.pop("snippets_next")

@@ -4,6 +4,7 @@ import streamlit as st
 
 from journey.core.text import escape_markdown, plural
 from journey.write import variants
+from ui.auth import can_edit, editing
 from ui.db import db_session
 from ui.gallery import gallery_import
 from ui.loaders import load_studio_render
@@ -77,26 +78,29 @@ with edit_tab:
     editor()
 
 with variants_tab:
-    data = st.session_state.get("studio_data", {})
-    with db_session() as session:
-        rows = variants.list_variants(session, email.id)
-    studio_add_variant(email.id, draft["mjml"])
-    if not rows:
-        st.info(
-            "No variants yet. Add one to A/B test a subject or a body; metric imports refer to its label."
-        )
-    base = render(email.mjml, email.subject, email.preheader, data)
-    for row in rows:
-        with st.expander(f"Variant {escape_markdown(row.label)}", expanded=len(rows) == 1):
-            content = studio_variant_editor(email, row)
-            shown = render(content.mjml, content.subject, content.preheader, data)
-            studio_side_by_side(
-                (base.html, f"Base (saved) · {email.subject}"),
-                (shown.html, f"{row.label} · {content.subject}"),
+    if editing():  # a viewer changes no variant
+        data = st.session_state.get("studio_data", {})
+        with db_session() as session:
+            rows = variants.list_variants(session, email.id)
+        studio_add_variant(email.id, draft["mjml"])
+        if not rows:
+            st.info(
+                "No variants yet. Add one to A/B test a subject or a body; metric imports refer to its label."
             )
-            if shown.errors:
-                st.error(f"Variant {escape_markdown(row.label)}: {finding_markdown(shown.errors[0])}")
+        base = render(email.mjml, email.subject, email.preheader, data)
+        for row in rows:
+            with st.expander(f"Variant {escape_markdown(row.label)}", expanded=len(rows) == 1):
+                content = studio_variant_editor(email, row)
+                shown = render(content.mjml, content.subject, content.preheader, data)
+                studio_side_by_side(
+                    (base.html, f"Base (saved) · {email.subject}"),
+                    (shown.html, f"{row.label} · {content.subject}"),
+                )
+                if shown.errors:
+                    st.error(f"Variant {escape_markdown(row.label)}: {finding_markdown(shown.errors[0])}")
 
 with send_tab:
-    studio_test_send(draft, st.session_state.get("studio_data", {}))
-gallery_import(tree, page="studio")
+    if editing():
+        studio_test_send(draft, st.session_state.get("studio_data", {}))
+if can_edit():
+    gallery_import(tree, page="studio")

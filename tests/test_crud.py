@@ -4,10 +4,20 @@ import pytest
 from sqlmodel import SQLModel
 
 from db.crud import update_versioned
-from db.models import Email, EmailVariant, Journey, Persona, Setting, Snippet, Stage, WeeklyNote
+from db.models import (
+    Email,
+    EmailVariant,
+    Journey,
+    Persona,
+    Setting,
+    Snippet,
+    Stage,
+    UserAccount,
+    WeeklyNote,
+)
 from journey.plan import personas
 
-EDITABLE = [Persona, Journey, Stage, Email, EmailVariant, WeeklyNote, Setting, Snippet]
+EDITABLE = [Persona, Journey, Stage, Email, EmailVariant, WeeklyNote, Setting, Snippet, UserAccount]
 
 
 @pytest.mark.parametrize("model", [pytest.param(m, id=m.__tablename__) for m in EDITABLE])

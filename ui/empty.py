@@ -13,6 +13,7 @@ import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
 from journey.plan import demo
+from ui.auth import can_edit
 from ui.current import journey_query, set_current_journey
 from ui.db import db_session
 from ui.navigation import PAGES
@@ -54,6 +55,8 @@ def load_demo_button(*, key: str, unless: int | None = None) -> None:
         if loaded != unless and st.button("Open the demo journey", key=key, icon=":material/coffee:"):
             set_current_journey(loaded)
             st.rerun()
+        return
+    if not can_edit():  # a viewer loads nothing
         return
     if st.button("Load the demo journey", key=key, icon=":material/coffee:", help=_DEMO_HELP):
         journey_id = run_write(demo.load_demo, success="Loaded the demo journey.")

@@ -8,6 +8,7 @@ import re
 import streamlit as st
 
 from journey.core.fields import MAX_MJML
+from ui.auth import can_edit, view_only_note
 from ui.components import code_editor, request_line
 from ui.studio import studio_is_dirty, studio_save, studio_stale_panel
 
@@ -68,9 +69,11 @@ def studio_editor(email, findings) -> None:
 def studio_toolbar(email, draft: dict, rendered) -> str:
     """Save draft, save and mark ready, the unsaved-changes note, the preview's screens; the view picked."""
     with st.container(horizontal=True, vertical_alignment="center", gap="small"):
-        if st.button("Save draft", key="studio_save_draft", help="Saves even a broken email, as draft."):
+        if not can_edit():
+            view_only_note()
+        elif st.button("Save draft", key="studio_save_draft", help="Saves even a broken email, as draft."):
             studio_save(email, draft, "draft")
-        if st.button(
+        if can_edit() and st.button(
             "Save and mark ready",
             key="studio_mark_ready",
             type="primary",

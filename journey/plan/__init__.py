@@ -8,6 +8,7 @@
     walkthrough   a persona's walk through the journey, day by day
     transfer      a journey as a JSON file: export and import
     backup        the whole workspace as one file: write_backup, restore_backup
+    users         the team's accounts and roles, built-in sign-in (authenticate)
     demo, demo_metrics, starter   the demo workspace and the starter journey
 
 Other sections and the pages use these names (or import one of these modules); nothing imports a

@@ -1,12 +1,12 @@
 """Who changed what: `updated_by` on every editable row, and the activity log
 
-Every editable table (persona, journey, stage, email, email_variant, snippet, weekly_note, setting)
-gets `updated_by`, the label of whoever last wrote the row ("" for the rows written before this
+Every editable table (persona, journey, stage, email, email_variant, snippet, weekly_note, setting,
+and user_account, versioned like them) gets `updated_by`, the label of whoever last wrote the row ("" for the rows written before this
 revision: nobody recorded it). The `activity` table keeps one row per change (db.audit writes it in
 the change's own transaction).
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0008 (written on 0007; on 0008 once merged with the accounts)
 Create Date: 2026-12-02
 """
 
@@ -15,11 +15,21 @@ import sqlmodel
 from alembic import op
 
 revision = "0009"
-down_revision = "0007"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
-EDITABLE = ("persona", "journey", "stage", "email", "email_variant", "snippet", "weekly_note", "setting")
+EDITABLE = (
+    "persona",
+    "journey",
+    "stage",
+    "email",
+    "email_variant",
+    "snippet",
+    "weekly_note",
+    "setting",
+    "user_account",
+)
 
 
 def upgrade() -> None:

@@ -11,11 +11,11 @@ from __future__ import annotations
 import argparse
 import sys
 
-from journey.cli import backup, import_metrics, journeys, review, studio, workspace
+from journey.cli import backup, import_metrics, journeys, review, studio, users, workspace
 from journey.core.errors import JourneyError
 
 # In this order in --help: the workspace, then the app's pages.
-COMMAND_MODULES = (workspace, backup, journeys, review, import_metrics, studio)
+COMMAND_MODULES = (workspace, backup, users, journeys, review, import_metrics, studio)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -23,13 +23,14 @@ from support import in_db, make_journey, make_persona
 from db.engine import make_engine
 from db.migrate import revisions, upgrade
 from db.models import Journey, MetricSegmentDaily, Persona
-from db.rollups import UNTRACKED, read_version
-from journey.core.errors import InvalidBackup
+from db.rollups import read_version
+from journey.core.access import Actor, Role
+from journey.core.errors import InvalidBackup, PermissionDenied, SignInRefused
 from journey.measure import review
 from journey.measure.imports.importer import import_metrics
 from journey.measure.time_zone import workspace_today
 from journey.measure.weeks import iso_week_label
-from journey.plan import backup, demo, journeys, map_export, maps, transfer
+from journey.plan import backup, demo, journeys, map_export, maps, transfer, users
 from journey.write.snippets import create_snippet
 
 SEGMENTS = "\n".join(
@@ -39,6 +40,7 @@ SEGMENTS = "\n".join(
         "2026-11-10,Consideration,Case study,A,Lapsed,500,495,150,25,5,1,5,0,0",
     ]
 )
+PASSWORD = "correct horse battery"
 FOOTER = "<mj-section><mj-column><mj-text>{{ brand.address }}</mj-text></mj-column></mj-section>"
 
 
@@ -62,8 +64,10 @@ def database(kind: str, sqlite_template, tmp_path) -> Iterator[str]:
 
 def seed_workspace(url: str) -> None:
     """Every kind of row: the demo (brand, personas, journey, A/B variants, 12 weeks of metrics), a future
-    state of it, a snippet, per-segment metrics, a weekly note, alert thresholds."""
+    state of it, a snippet, per-segment metrics, a weekly note, alert thresholds, two accounts."""
     with in_db(url) as session:
+        users.add_user(session, "owner@example.com", "owner", PASSWORD, name="Olive")
+        users.add_user(session, "viewer@example.com", "viewer")  # signs in through the identity provider
         demo_id = demo.load_demo(session)
         journeys.duplicate_journey(session, demo_id, name="Future coffee", as_future_state=True)
         create_snippet(session, name="footer", mjml=FOOTER)
@@ -308,7 +312,7 @@ def test_a_backup_from_an_older_schema_is_restored_then_migrated(db_url, tmp_pat
     assert set(data[0]["tables"]) - set(old[0]["tables"]) >= {"metric_segment_daily"}
     summary = restore(db_url, packed(old))
     assert summary.revision == revisions()[-1]
-    assert table_counts(db_url) == {**counts, "activity": 0}  # 0004 kept no activity log
+    assert table_counts(db_url) == {**counts, "activity": 0, "user_account": 0}  # 0004 had neither
     assert exports(db_url, today) == before
 
 
@@ -361,31 +365,59 @@ def test_the_backup_reads_one_committed_state_while_a_writer_commits(db_url, mon
     assert table_counts(db_url)["journey"] >= manifest["tables"]["journey"] + 5
 
 
-def test_a_password_hash_column_is_left_out_unless_asked(tmp_path):
-    """No table has one yet (sign-in comes later); a `password_hash` column, when one does, is null."""
-    metadata = sa.MetaData()
-    users = sa.Table(
-        "app_user",
-        metadata,
-        sa.Column("id", sa.Integer, primary_key=True),
-        sa.Column("email", sa.String),
-        sa.Column("password_hash", sa.String),
-    )
-    engine = sa.create_engine(f"sqlite:///{tmp_path / 'users.db'}")
-    metadata.create_all(engine)
-    with engine.begin() as connection:
-        connection.execution_options(**{UNTRACKED: True})  # a database of this table alone: no data version
-        connection.execute(
-            users.insert(), [{"id": 1, "email": "a@x.example", "password_hash": "$argon2id$…"}]
+def test_accounts_are_backed_up_without_password_hashes_unless_asked(cli, db_url, tmp_path):
+    with in_db(db_url) as session:
+        users.add_user(session, "owner@example.com", "owner", PASSWORD, name="Olive")
+        users.add_user(session, "viewer@example.com", "viewer")
+    plain, hashed = tmp_path / "plain.jsonl.gz", tmp_path / "hashed.jsonl.gz"
+    cli("backup", str(plain), db=db_url, check=True)
+    cli("backup", str(hashed), "--with-password-hashes", db=db_url, check=True)
+    sections = {}
+    for path in (plain, hashed):
+        found = lines(path.read_bytes())
+        assert found[0]["password_hashes"] is (path == hashed)
+        start = next(
+            i
+            for i, line in enumerate(found)
+            if isinstance(line, dict) and line.get("table") == "user_account"
         )
-    written = {}
-    for asked in (False, True):
-        text = io.StringIO()
-        with engine.connect() as connection:
-            backup._write_table(connection, users, 1, text, asked)
-        written[asked] = [json.loads(line) for line in text.getvalue().splitlines()][1]
-    engine.dispose()
-    assert written == {False: [1, "a@x.example", None], True: [1, "a@x.example", "$argon2id$…"]}
+        header = found[start]
+        sections[path] = [
+            dict(zip(header["columns"], row, strict=True)) for row in found[start + 1 : start + 3]
+        ]
+    assert [row["password_hash"] for row in sections[plain]] == [None, None]
+    assert "$argon2" not in gzip.decompress(plain.read_bytes()).decode()
+    assert sections[hashed][0]["password_hash"].startswith("$argon2id$")
+    assert [row["email"] for row in sections[plain]] == ["owner@example.com", "viewer@example.com"]
+    for path, signs_in in ((plain, False), (hashed, True)):
+        target = f"sqlite:///{tmp_path / (path.name + '.db')}"
+        cli("restore", str(path), db=target, check=True)
+        with in_db(target) as session:
+            assert users.actor_for(session, "owner@example.com") == Actor(
+                "owner@example.com", Role.owner, "Olive"
+            )
+            if signs_in:
+                assert users.authenticate(session, "owner@example.com", PASSWORD).role is Role.owner
+            else:
+                with pytest.raises(SignInRefused):
+                    users.authenticate(session, "owner@example.com", PASSWORD)
+
+
+@pytest.mark.parametrize("role", [Role.viewer, Role.editor])
+def test_backup_and_restore_are_owner_tasks(db_url, role):
+    seed_workspace(db_url)
+    before = table_counts(db_url)
+    engine = make_engine(db_url)
+    try:
+        data = backup.backup_bytes(engine)
+        member = Actor("member@example.com", role)
+        with pytest.raises(PermissionDenied, match="needs the owner role"):
+            backup.backup_bytes(engine, actor=member)
+        with pytest.raises(PermissionDenied, match="needs the owner role"):
+            backup.restore_backup(engine, io.BytesIO(data), force=True, actor=member)
+    finally:
+        engine.dispose()
+    assert table_counts(db_url) == before
 
 
 def test_the_cli_backs_up_and_restores_and_refuses_a_database_that_is_not_empty(cli, db_url, tmp_path):

@@ -89,6 +89,7 @@ def backup_file(workspace, db: str) -> str:
         pytest.param("demo", ["--replace"], 0, f'Loaded the demo workspace: journey "{DEMO}".', id="demo"),
         pytest.param("backup", ["{new_backup}"], 0, "Backed up ", id="backup"),
         pytest.param("restore", ["{backup}", "--force"], 0, "Restored ", id="restore"),
+        pytest.param("user", ["list", "--json"], 0, "[]", id="user"),
         pytest.param("list", ["--json"], 0, f'"name": "{DEMO}"', id="list"),
         pytest.param("export", ["--journey", DEMO], 0, '"format": "email-journey/1"', id="export"),
         pytest.param(
@@ -145,6 +146,25 @@ def test_each_command_runs_as_python_m_journey(workspace, db, command, args, ret
     assert result.returncode == returncode, result.stderr
     assert expected in result.stdout
     assert result.stderr == ""
+
+
+def test_user_add_reads_the_password_twice_from_a_pipe_and_list_never_shows_a_hash(db):
+    added = subprocess.run(
+        [sys.executable, "-m", "journey", "--database-url", db, "user", "add", "Maya@Example.com"]
+        + ["--role", "owner", "--name", "Maya"],
+        cwd=ROOT,
+        input="correct horse battery\ncorrect horse battery\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert added.returncode == 0, added.stderr
+    assert added.stdout == "Added maya@example.com as owner, with a password.\n"
+    listed = journey_cli("user", "list", "--json", db=db)
+    (account,) = json.loads(listed.stdout)
+    assert (account["email"], account["role"], account["has_password"]) == ("maya@example.com", "owner", True)
+    assert "argon2" not in listed.stdout
+    assert "hash" not in listed.stdout
 
 
 def test_report_send_to_mails_the_digest_as_cron_runs_it(db, inbox):

@@ -7,9 +7,11 @@ import base64
 import io
 from datetime import UTC, datetime
 
+import pytest
 from support import click, in_db, open_page, texts
 
 from db.engine import make_engine
+from journey.core.access import Actor, Role
 from journey.measure import weeks
 from journey.measure.time_zone import TimeZone, load_time_zone, save_time_zone
 from journey.plan import backup, demo, journeys
@@ -149,6 +151,14 @@ def test_a_teammates_time_zone_saved_in_between_is_not_overwritten(app_db):
         assert load_time_zone(session).name == "Asia/Tokyo"
 
 
+@pytest.mark.parametrize("role", [Role.viewer, Role.editor])
+def test_only_an_owner_gets_the_backup_download(app_db, role):
+    at = open_page("settings", actor=Actor("member@example.com", role))
+    assert not at.exception
+    assert [b for b in at.get("download_button") if b.proto.label == "Download a backup"] == []
+    assert "Backups are for the workspace's owners" in texts(at)
+
+
 def test_download_a_backup_is_built_only_when_clicked_and_restores_the_workspace(
     app_db, monkeypatch, tmp_path
 ):
@@ -168,7 +178,9 @@ def test_download_a_backup_is_built_only_when_clicked_and_restores_the_workspace
     monkeypatch.setattr(MediaFileManager, "add_deferred", keep)
     built = []
     monkeypatch.setattr(
-        backup, "backup_bytes", lambda engine, real=backup.backup_bytes: built.append(1) or real(engine)
+        backup,
+        "backup_bytes",
+        lambda engine, real=backup.backup_bytes, **kw: built.append(1) or real(engine, **kw),
     )
     at = open_page("settings")
     assert not at.exception

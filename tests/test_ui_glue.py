@@ -9,7 +9,9 @@ from streamlit import config
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.runtime.secrets import Secrets
 from streamlit.testing.v1 import AppTest
+from support import in_db
 
+from journey.plan.personas import list_personas
 from ui.navigation import PAGES, leave_legacy_multipage_mode
 from ui.send import NOT_CONFIGURED, smtp_settings
 
@@ -152,6 +154,37 @@ def test_run_write_shows_a_refusal_where_it_is_called_and_returns_the_result_or_
     assert at.session_state["refused"] is None
     assert at.session_state["written"] is True
     assert at.session_state["result"] == 5
+
+
+def _viewer_write() -> None:
+    import streamlit as st
+
+    from journey.plan.personas import create_persona
+    from ui.writes import run_write
+
+    st.session_state["made"] = run_write(lambda session: create_persona(session, name="Maya").id)
+
+
+@pytest.mark.parametrize(("role", "refused"), [("viewer", True), ("editor", False)])
+def test_a_write_from_the_app_acts_as_the_signed_in_user(app_db, role, refused):
+    """ui.db.write_session acts as ui.auth.current_actor(): a viewer's write is refused by the services
+    and shown as a message; nothing is written."""
+    from journey.core.access import Actor, Role
+
+    at = AppTest.from_function(_viewer_write)
+    at.session_state["actor"] = Actor(f"{role}@example.com", Role(role))
+    at.run()
+    assert not at.exception
+    if refused:
+        assert at.session_state["made"] is None
+        assert [e.value for e in at.error] == [
+            "Your role (viewer) cannot do this; it needs the editor role. "
+            "Ask an owner of this workspace to change your role."
+        ]
+    else:
+        assert at.session_state["made"] == 1
+    with in_db(app_db) as session:
+        assert [p.name for p in list_personas(session)] == ([] if refused else ["Maya"])
 
 
 def _form_write() -> None:

@@ -3,7 +3,8 @@
 `db_session()` is a read (db.engine.read_scope): on SQLite it begins a deferred transaction, which in
 WAL mode takes no lock, so a rerun that only reads never waits for a teammate's save or import, and
 never holds one up; its session refuses to write. `write_session()` is the write (BEGIN IMMEDIATE on
-SQLite), used by ui.writes.run_write only: pages write through run_write, never here.
+SQLite), used by ui.writes.run_write only: pages write through run_write, never here. It acts as the
+signed-in user (ui.auth.current_actor()), so a viewer's write is refused by the services' guard.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from sqlmodel import Session
 
 from db.engine import database_url, make_engine, read_scope, session_scope
 from db.migrate import migration_lock, upgrade
+from journey.core.access import act_as
 from journey.plan import demo
 
 
@@ -48,6 +50,10 @@ def db_session() -> Iterator[Session]:
 
 @contextmanager
 def write_session() -> Iterator[Session]:
-    """A session for one write: one transaction, committed when the block ends without error."""
+    """A session for one write, as the signed-in user: one transaction, committed when the block ends
+    without error."""
+    from ui.auth import current_actor  # here: ui.auth reads through db_session (a cycle at import time)
+
     with session_scope(get_engine()) as session:
+        act_as(session, current_actor())
         yield session

@@ -12,11 +12,13 @@ from functools import partial
 
 import streamlit as st
 
+from journey.core.access import Role
 from journey.measure import time_zone, weeks
 from journey.plan import backup
 from journey.plan.starter import blank_email_mjml
 from journey.write import brand
 from journey.write.render import preview, standard_merge_data
+from ui.auth import current_actor
 from ui.db import get_engine
 from ui.forms import Fields, load_form
 from ui.loaders import load_brand, load_time_zone, workspace_today
@@ -125,17 +127,20 @@ def time_zone_form() -> None:
 
 def backup_download() -> None:
     """A backup of the whole workspace (journey.plan.backup), read from the database only when the button
-    is clicked. Every teammate sees it for now: once sign-in and roles exist, it is for owners only."""
+    is clicked. An owner's task: others see why there is no button (and the service refuses them too)."""
+    if not current_actor().role.allows(Role.owner):
+        st.info("Backups are for the workspace's owners: ask one of them for a copy.")
+        return
     st.caption(
         "Everything in the workspace in one file: personas, journeys, stages, emails and their variants, "
-        "snippets, metrics, notes and settings (no passwords: there are no accounts yet). It is read as one "
+        "snippets, metrics, notes, settings and the team's accounts (without their passwords). It is read as one "
         "consistent copy while teammates keep working. Restore it with `python -m journey restore FILE` "
         "into a new database (see the README's *Backups*)."
     )
     download(
         st,
         "Download a backup",
-        partial(backup.backup_bytes, get_engine()),
+        partial(backup.backup_bytes, get_engine(), actor=current_actor()),
         file_name=f"journey-backup-{workspace_today():%Y-%m-%d}{backup.SUFFIX}",
         mime="application/gzip",
         key="settings_backup",

@@ -2,6 +2,7 @@
 
     workspace        init, demo
     backup           backup, restore                                (Settings)
+    users            user add, list, remove, set-role, reset-password   (sign-in)
     journeys         list, export, import-journey, check-journey   (the Journeys page)
     studio           render, check                                  (Email studio)
     review           report                                         (Weekly review)

@@ -18,7 +18,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     backup.add_argument(
         "--with-password-hashes",
         action="store_true",
-        help="also write users' password hashes (none exist yet: there is no user table)",
+        help="also write the accounts' password hashes (by default they are left out)",
     )
     backup.set_defaults(func=cmd_backup)
 
@@ -36,6 +36,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def cmd_backup(args: argparse.Namespace) -> int:
     from journey.cli.common import cli_engine
+    from journey.core.access import CLI
     from journey.plan.backup import write_backup
 
     target = Path(args.file)
@@ -43,7 +44,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
     handle, partial = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     try:
         with cli_engine(args) as engine, os.fdopen(handle, "wb") as out:
-            summary = write_backup(engine, out, with_password_hashes=args.with_password_hashes)
+            summary = write_backup(engine, out, with_password_hashes=args.with_password_hashes, actor=CLI)
         os.replace(partial, target)
     except BaseException:
         Path(partial).unlink(missing_ok=True)
@@ -54,9 +55,10 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 def cmd_restore(args: argparse.Namespace) -> int:
     from journey.cli.common import cli_engine
+    from journey.core.access import CLI
     from journey.plan.backup import restore_backup
 
     with open(args.file, "rb") as source, cli_engine(args) as engine:
-        summary = restore_backup(engine, source, force=args.force)
+        summary = restore_backup(engine, source, force=args.force, actor=CLI)
     print(f"Restored {summary.text()} from {args.file}.", file=sys.stdout)
     return 0

@@ -7,8 +7,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-from journey.core.access import CLI, act_as
-
 if TYPE_CHECKING:
     from sqlalchemy import Engine
     from sqlmodel import Session
@@ -46,18 +44,20 @@ def cli_engine(args: argparse.Namespace) -> Iterator[Engine]:
 
 @contextmanager
 def cli_session(args: argparse.Namespace) -> Iterator[Session]:
-    """One transaction on the migrated database the command was pointed at (see cli_engine).
+    """One transaction on the migrated database the command was pointed at (see cli_engine), acting as
+    CLI (an owner: whoever runs commands on the server manages the workspace).
 
     A database another process keeps locked past the busy timeout is DatabaseBusy (one line, exit 1),
     as in the app, not a traceback."""
     from sqlalchemy.exc import OperationalError
 
     from db.engine import is_busy, session_scope
+    from journey.core.access import CLI, act_as
     from journey.core.errors import DatabaseBusy
 
     try:
         with cli_engine(args) as engine, session_scope(engine) as session:
-            act_as(session, CLI)  # updated_by and the activity log say "Command line"
+            act_as(session, CLI)
             yield session
     except OperationalError as exc:
         if not is_busy(exc):

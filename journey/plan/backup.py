@@ -4,9 +4,12 @@ What a backup holds: every table of `SQLModel.metadata` (db.models), read generi
 later is in the next backup without a change here: personas, journeys and their personas, stages, emails,
 A/B variants, snippets, metric_daily, metric_segment_daily and the metric_weekly rollup (which db.rollups
 recomputes from the restored days in the restore's own transaction, so it stays exact), weekly notes and
-settings (the brand, alert thresholds, time zone, saved import mappings). There is no user table yet (sign-in
-comes with issue 12, point 1); when there is, its rows are backed up like any other, and a column named
-`password_hash` is written as null unless `with_password_hashes=True` (`backup --with-password-hashes`).
+settings (the brand, alert thresholds, time zone, saved import mappings) and the team's accounts
+(user_account), whose `password_hash` column is written as null unless `with_password_hashes=True`
+(`backup --with-password-hashes`): a restored account without a hash signs in through the identity
+provider, or gets a password from `user reset-password`.
+Both directions are owner tasks: `actor` (journey.core.access; the command line acts as CLI, an owner)
+below the owner role is refused with PermissionDenied before anything is read or written.
 Tables the database keeps for itself (`KEPT`: data_version, the caches' stamp, which must only grow) are not
 in a backup and are never restored over: the restore's own commit moves the version on.
 
@@ -57,6 +60,7 @@ import db.models  # noqa: F401  (registers the tables)
 from db.engine import PROJECT_ROOT, is_busy, make_engine
 from db.migrate import current_revision, revisions, upgrade
 from db.rollups import UNTRACKED
+from journey.core.access import LOCAL, Actor, Role, may_write
 from journey.core.errors import DatabaseBusy, InvalidBackup
 from journey.core.text import plural
 
@@ -144,8 +148,11 @@ def _iso(value: Any) -> str:
 _JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False, default=_iso)
 
 
-def write_backup(engine: Engine, out: IO[bytes], *, with_password_hashes: bool = False) -> BackupSummary:
+def write_backup(
+    engine: Engine, out: IO[bytes], *, with_password_hashes: bool = False, actor: Actor = LOCAL
+) -> BackupSummary:
     """Write a backup of the database to the binary stream `out` (gzip'd JSON Lines); what it holds."""
+    may_write(actor, Role.owner)
     with snapshot(engine) as connection:
         revision = current_revision(connection) or ""
         counts = row_counts(connection)
@@ -185,10 +192,10 @@ def _line(text, value: Any) -> None:
     text.write(_JSON.encode(value) + "\n")
 
 
-def backup_bytes(engine: Engine) -> bytes:
-    """A backup of the database as bytes (the app's download)."""
+def backup_bytes(engine: Engine, *, actor: Actor = LOCAL) -> bytes:
+    """A backup of the database as bytes (the app's download, for owners), without password hashes."""
     out = io.BytesIO()
-    write_backup(engine, out)
+    write_backup(engine, out, actor=actor)
     return out.getvalue()
 
 
@@ -246,13 +253,16 @@ def _decode(column: sa.Column, value: Any) -> Any:
 # --- restore ------------------------------------------------------------------------------------
 
 
-def restore_backup(engine: Engine, source: IO[bytes], *, force: bool = False) -> BackupSummary:
+def restore_backup(
+    engine: Engine, source: IO[bytes], *, force: bool = False, actor: Actor = LOCAL
+) -> BackupSummary:
     """Restore the backup in the binary stream `source` into the (migrated) database of `engine`.
 
     Refused (InvalidBackup, nothing written) when the file is not a backup, comes from a newer schema,
     or the database holds any row and `force` is False; with `force` every row is replaced, in one
-    transaction.
+    transaction. An owner task (PermissionDenied for another `actor`).
     """
+    may_write(actor, Role.owner)
     reader = _Reader(source)
     manifest = reader.manifest()
     revision = manifest["schema_revision"]

@@ -35,6 +35,7 @@ from db.models import (
     StageCreate,
     utcnow,
 )
+from journey.core.access import Role, require
 from journey.core.errors import InvalidJourneyFile, JourneyError, NotFound
 from journey.core.fields import MAX_MERGE_VALUE, clean_merge_data, field_limits
 from journey.core.text import plural
@@ -375,8 +376,9 @@ def import_journey(session: Session, payload: Any, *, name: str | None = None) -
     every stage, email and variant is checked in memory first, as the editor checks it (one field at a
     time, names unique in the journey), then each kind is inserted in batches of INSERT_BATCH rows and
     its ids read back in one query; a few statements per thousand rows, where adding them one at a time
-    (journeys.add_email) re-read the stage's earlier emails for each.
+    (journeys.add_email) re-read the stage's earlier emails for each. A viewer is refused first.
     """
+    require(session, Role.editor)
     parsed = parse_journey_file(payload)
     stage_rows = _stage_rows(parsed.stages)
     email_rows = _email_rows(parsed.stages)

@@ -77,6 +77,7 @@ from db.models import (
     Stage,
     utcnow,
 )
+from journey.core.access import Role, require
 from journey.core.errors import ImportRejected, JourneyError
 from journey.core.fields import field_limits
 from journey.core.text import plural
@@ -433,7 +434,9 @@ def import_metrics(
     Raises ImportRejected when the file as a whole cannot be read (empty, bad header…); then,
     and when rows are rejected, whatever the import wrote is rolled back. A written import leaves one
     "imported" row in the activity log, in the same transaction (journey.plan.activity.record_import).
+    A viewer's import (not a dry run) is refused (PermissionDenied) before the file is read.
     """
+    require(session, Role.viewer if dry_run else Role.editor)  # a check reads: anyone may run one
     result = _import_metrics(
         session,
         journey_id,

@@ -323,3 +323,13 @@ def test_a_command_line_import_is_the_command_lines(db_url, cli):
     with in_db(db_url) as session:
         (row,) = session.execute(select(Activity).where(Activity.kind == "import")).scalars()
         assert (row.actor, row.actor_name) == ("cli", "Command line")
+
+
+def test_a_viewer_leaves_no_row(session):
+    from journey.core.errors import PermissionDenied
+
+    act_as(session, Actor(email="vi@team.example", role=Role.viewer))
+    with pytest.raises(PermissionDenied):
+        personas.create_persona(session, name="Maya")
+    session.rollback()
+    assert log(session) == []

@@ -1,8 +1,9 @@
 """In a real browser: two editors open the same email in the studio; the first saves; the second's save is
 refused saying who saved first and when, and Compare shows both versions side by side (the MJML as a diff).
 
-The two editors are two browser contexts (two cookie jars, two Streamlit sessions) on one app. The app
-runs open here (no sign-in set up), so both are the "Local user (no sign-in)".
+The two editors are two browser contexts (two cookie jars, two Streamlit sessions) on one app with
+built-in sign-in, signed in as two accounts (Ana Lima and Ben Okafor, both editors): Ben's refusal names
+Ana, and the Activity page then shows her change under her name.
 """
 
 from __future__ import annotations
@@ -10,14 +11,38 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_support import ARTIFACTS, open_studio, set_mjml, wait_for_app
+from browser_support import ARTIFACTS, open_studio, set_mjml, start_streamlit, stop_streamlit, wait_for_app
+from support import in_db
 
+from journey.plan import users
 from journey.plan.demo_content import DEMO_STAGES
 
 pytestmark = pytest.mark.browser
 
 WELCOME = DEMO_STAGES[0].emails[0]
-WHO = "Local user (no sign-in)"
+WHO = "Ana Lima"
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(scope="module")
+def team_app(tmp_path_factory):
+    """The app with the demo workspace and two editors' accounts (built-in sign-in)."""
+    folder = tmp_path_factory.mktemp("team")
+    with in_db(f"sqlite:///{folder / 'journey.db'}") as session:
+        users.add_user(session, "ana@team.example", "editor", password=PASSWORD, name="Ana Lima")
+        users.add_user(session, "ben@team.example", "editor", password=PASSWORD, name="Ben Okafor")
+    url, process = start_streamlit(folder)
+    yield url
+    stop_streamlit(process)
+
+
+def _sign_in(page, url: str, email: str) -> None:
+    page.goto(url)
+    wait_for_app(page)
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("heading", name="Journeys").wait_for()
 
 
 def _set_subject(page, subject: str) -> None:
@@ -27,13 +52,14 @@ def _set_subject(page, subject: str) -> None:
     wait_for_app(page)
 
 
-def test_the_second_editor_sees_who_saved_first_and_can_compare(start_app, browser):
-    url = start_app()
+def test_the_second_editor_sees_who_saved_first_and_can_compare(team_app, browser):
+    url = team_app
     contexts = [browser.new_context(viewport={"width": 1280, "height": 800}) for _ in range(2)]
     first, second = (context.new_page() for context in contexts)
     try:
-        for page in (first, second):
+        for page, email in ((first, "ana@team.example"), (second, "ben@team.example")):
             page.set_default_timeout(30_000)
+            _sign_in(page, url, email)
             open_studio(page, url)
 
         _set_subject(first, "Ana's subject line, saved first")
@@ -86,6 +112,17 @@ def test_the_second_editor_sees_who_saved_first_and_can_compare(start_app, brows
             arg="Ana's subject line, saved first",
         )
         assert subject.input_value() == "Ana's subject line, saved first"
+
+        # The Activity page names who changed what: Ana's save; Ben's refused one left no row.
+        second.get_by_role("link", name="Activity").click()
+        wait_for_app(second)
+        second.get_by_role("heading", name="Activity").wait_for()
+        second.get_by_label("Who").click()
+        assert second.get_by_role("option", name="Ana Lima").count() == 1
+        assert second.get_by_role("option", name="Ben Okafor").count() == 0  # Ben changed nothing
+        second.get_by_role("option", name="Ana Lima").click()
+        wait_for_app(second)
+        assert second.get_by_text("Showing 1–1 of 1").count() == 1
     finally:
         for context in contexts:
             context.close()

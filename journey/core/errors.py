@@ -131,7 +131,8 @@ def saved_when(at: datetime, *, now: datetime | None = None, zone: tzinfo | None
     at = at if at.tzinfo else at.replace(tzinfo=UTC)
     now = now or datetime.now(UTC)
     local, today = at.astimezone(zone or UTC), now.astimezone(zone or UTC)
-    clock = f"{local:%H:%M}" + ("" if zone not in (None, UTC) else " UTC")
+    in_utc = zone in (None, UTC) or getattr(zone, "key", "") in ("UTC", "Etc/UTC")
+    clock = f"{local:%H:%M}" + (" UTC" if in_utc else "")
     day = "" if local.date() == today.date() else f"on {local.day} {local:%b} "
     return f"{day}at {clock} ({ago(at, now)})"
 

@@ -277,6 +277,7 @@ def fold(entries: list[Entry]) -> list[Entry]:
     out: list[Entry] = []
     counts: dict[int, dict[str, int]] = {}
     moved: dict[tuple[str, int | None], Entry] = {}
+    changed: dict[tuple[str, str], Entry] = {}
     for entry in entries:
         if importing and entry.action == "created":
             first = importing[0]
@@ -292,6 +293,13 @@ def fold(entries: list[Entry]) -> list[Entry]:
             continue
         if entry.kind == "journey" and entry.action == "changed" and entry.journey_id in created_journeys:
             continue  # a field set right after the journey was created: part of "created"
+        same = changed.get((entry.kind, entry.object_id)) if entry.action == "changed" else None
+        if same is not None and entry.fields != ["position"]:  # one save of several parts: one row
+            same.fields += [f for f in entry.fields if f not in same.fields]
+            same.summary = ", ".join(field_label(name) for name in same.fields)
+            continue
+        if entry.action == "changed" and entry.fields != ["position"]:
+            changed[(entry.kind, entry.object_id)] = entry
         if entry.action == "changed" and entry.fields == ["position"]:
             key = (entry.kind, entry.journey_id)
             if key in moved:

@@ -333,3 +333,33 @@ def test_a_viewer_leaves_no_row(session):
         personas.create_persona(session, name="Maya")
     session.rollback()
     assert log(session) == []
+
+
+def test_a_change_of_a_journeys_personas_is_recorded_once_and_only_when_it_changes(session):
+    made = make_journey(session, "Spring")
+    maya = personas.create_persona(session, name="Maya")
+    session.commit()
+    start = len(log(session))
+    journeys.set_journey_personas(session, made.id, [maya.id])
+    session.commit()
+    journeys.set_journey_personas(session, made.id, [maya.id])  # the same: nothing to record
+    session.commit()
+    journeys.set_journey_personas(session, made.id, [])
+    session.commit()
+    assert [row[:4] for row in log(session)[start:]] == [
+        ("journey", "changed", "Spring", "personas"),
+        ("journey", "changed", "Spring", "personas"),
+    ]
+
+
+def test_one_save_of_a_journeys_fields_and_personas_is_one_row(session):
+    made = make_journey(session, "Spring")
+    maya = personas.create_persona(session, name="Maya")
+    session.commit()
+    start = len(log(session))
+    journeys.update_journey(session, made.id, made.journey.version, goal="Grow", target_kpi="12 %")
+    journeys.set_journey_personas(session, made.id, [maya.id])
+    session.commit()
+    assert [row[:4] for row in log(session)[start:]] == [
+        ("journey", "changed", "Spring", "goal, target kpi, personas")
+    ]

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlmodel import Session
 
+from db import audit
 from db.crud import name_taken, update_versioned
 from db.models import (
     LANE_LABELS,
@@ -201,9 +202,13 @@ def set_journey_personas(session: Session, journey_id: int, persona_ids: list[in
             f"meanwhile (id {ids}): reload the page and choose again.",
             field="personas",
         )
+    before = set(journey_persona_ids(session, journey_id))
     session.execute(delete(JourneyPersona).where(JourneyPersona.journey_id == journey_id))
     session.add_all(JourneyPersona(journey_id=journey_id, persona_id=p) for p in wanted)
     session.flush()
+    if before != set(wanted):  # the activity log: a change of the journey's personas
+        journey = get_journey(session, journey_id)
+        audit.record_change(session, Journey, {"id": journey.id, "name": journey.name}, ["personas"])
 
 
 def create_journey(

@@ -123,6 +123,8 @@ def test_the_second_editor_sees_who_saved_first_and_can_compare(team_app, browse
         second.get_by_role("option", name="Ana Lima").click()
         wait_for_app(second)
         assert second.get_by_text("Showing 1–1 of 1").count() == 1
+        second.get_by_role("heading", name="Activity").scroll_into_view_if_needed()
+        second.screenshot(path=str(ARTIFACTS / "activity-signed-in-1280.png"))
     finally:
         for context in contexts:
             context.close()

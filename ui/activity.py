@@ -29,7 +29,7 @@ NOTHING_MATCHES = "Nothing in the log matches these filters. Clear a filter to s
 def activity_filters() -> ActivityFilter:
     """The filter row; a filter left on "Any" does not narrow the log."""
     journeys, actors = load_activity_choices()
-    journey_col, who_col, kind_col, from_col, to_col = st.columns([3, 3, 2, 2.4, 2.4])
+    journey_col, who_col, kind_col, from_col, to_col = st.columns([3, 3, 2.6, 2.2, 2.2])
     journey_id = journey_col.selectbox(
         "Journey",
         [None, *journeys],

@@ -12,6 +12,11 @@ before Streamlit's own (the supported hook: `App(..., middleware=...)`), adds wh
 - every HTTP response carries `X-Frame-Options: SAMEORIGIN` and `Content-Security-Policy:
   frame-ancestors 'self'`, so only the app itself may frame its pages.
 
+It also serves the built-in sign-in's routes (`ROUTES`, through `App(..., routes=...)`, Streamlit's hook for
+extra routes): `GET /api/session/start?token=…` turns the one-time token ui.auth made after a sign-in into
+the signed session cookie (HttpOnly, SameSite=Lax, Secure over HTTPS) and sends the browser back to its
+page; `GET /api/session/end?token=…` clears it (journey/core/session_cookie.py).
+
 The allowed hosts are Streamlit's own `server.allowedHosts` (.streamlit/config.toml, or the
 `STREAMLIT_SERVER_ALLOWED_HOSTS` variable); `*.example.com` covers subdomains, `*` any host. When the
 list is empty they are the loopback names and `server.address`, never "anything".
@@ -30,6 +35,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 from streamlit import config
+from streamlit.runtime.pages_manager import PagesManager
 from streamlit.starlette import App
 
 from journey.core import session_cookie
@@ -200,5 +206,10 @@ ROUTES = [
 ]
 
 preload()
+# app.py's navigation (and its sign-in gate) from the very first request: without this, a deep link
+# such as /review as the first request after a start runs pages/review.py in Streamlit's legacy
+# multipage mode until ui.navigation.leave_legacy_multipage_mode reruns it through app.py, and the
+# sign-in screen drawn by that rerun lost its fields in the browser.
+PagesManager.uses_pages_directory = False
 session_cookie.Mounted.routes = True
 app = App("app.py", routes=ROUTES, middleware=[Middleware(SiteGuard)])

@@ -3,7 +3,7 @@ the time zone whose days the weeks are counted in, and a backup of the whole wor
 
 import streamlit as st
 
-from ui.auth import can_edit, editing, is_owner
+from ui.auth import can_edit, editing
 from ui.forms import reload_saved_forms
 from ui.loaders import load_brand
 from ui.settings import backup_download, brand_form, brand_preview, brand_tags, time_zone_form
@@ -42,6 +42,5 @@ st.caption(
 if can_edit():
     time_zone_form()
 
-if is_owner():  # the whole workspace, users included: owners only
-    st.subheader("Backup")
-    backup_download()
+st.subheader("Backup")
+backup_download()  # owners only (the rest see why)

@@ -11,6 +11,7 @@ import pytest
 import streamlit as st
 from support import APP_PATH, PAGE_TIMEOUT_S, in_db, open_page, texts
 
+from journey.core import session_cookie
 from journey.core.access import Actor, Role
 from journey.plan import demo, users
 from journey.plan.users import WRONG
@@ -45,6 +46,8 @@ def through_app_py(monkeypatch):
     from streamlit.testing.v1 import app_test
 
     monkeypatch.setattr(PagesManager, "uses_pages_directory", False)
+    # no serve.py routes in AppTest (a test that imported serve.py in this process turned them on)
+    monkeypatch.setattr(session_cookie.Mounted, "routes", False)
     monkeypatch.setattr(app_test, "PagesManager", type("AppPyPagesManager", (PagesManager,), {}))
 
 
@@ -221,3 +224,31 @@ def test_the_backup_download_is_for_owners_only(demo_workspace):
     assert "Download a backup" in downloads(OWNER)
     assert "Download a backup" not in downloads(EDITOR)
     assert "Download a backup" not in downloads(VIEWER)
+
+
+# --- a forced write is refused --------------------------------------------------------------------
+
+
+def _a_viewers_forced_save() -> None:
+    """What a viewer's browser could only do by going around the hidden buttons: the page's own write."""
+    import streamlit as st
+
+    from journey.core.access import Actor, Role
+    from journey.plan import personas
+    from ui.writes import run_write
+
+    st.session_state["actor"] = Actor(email="vera@shop.example", role=Role.viewer)
+    run_write(personas.create_persona, name="Created by a viewer")
+
+
+def test_a_viewers_forced_write_through_run_write_is_refused_with_the_permission_message(app_db):
+    from streamlit.testing.v1 import AppTest
+
+    from journey.plan import personas
+
+    at = AppTest.from_function(_a_viewers_forced_save, default_timeout=PAGE_TIMEOUT_S).run()
+    assert not at.exception
+    [error] = at.error
+    assert "Your role (viewer) cannot do this" in error.value
+    with in_db(app_db) as session:
+        assert personas.list_personas(session) == []

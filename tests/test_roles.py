@@ -408,6 +408,32 @@ def test_the_guard_lets_an_editor_write(engine, workspace, name):
         GUARDED[name](session)
 
 
+SEGMENTED = (
+    "date,stage,email,variant,segment,sent,delivered,opens,clicks,conversions,unsubscribes,bounces,complaints,revenue\n"
+    "2026-11-09,Awareness,Welcome 1,,Trial users,400,396,120,20,4,2,4,1,12.5\n"
+)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        pytest.param(lambda: FIXTURES / "generic.csv", id="streamed-from-a-file"),
+        pytest.param(lambda: io.BytesIO(SEGMENTED.encode()), id="in-memory-with-segments"),
+    ],
+)
+def test_the_guard_alone_stops_a_viewers_import_on_the_raw_connection(engine, workspace, monkeypatch, source):
+    """Without the importer's own role check, its executemany / COPY writes on session.connection()
+    are still refused by the guard."""
+    monkeypatch.setattr(importer, "require", lambda session, role: None)
+    before = snapshot(engine)
+    with pytest.raises(PermissionDenied):
+        as_viewer(engine, lambda s: importer.import_metrics(s, workspace.journey_id, source()))
+    assert snapshot(engine) == before
+    with session_scope(engine) as session:  # the same import by an editor writes
+        act_as(session, EDITOR)
+        assert importer.import_metrics(session, workspace.journey_id, source()).written
+
+
 def test_a_connection_back_in_the_pool_forgets_the_viewer(engine, workspace):
     with pytest.raises(PermissionDenied):
         as_viewer(engine, lambda s: s.connection().exec_driver_sql("DELETE FROM weekly_note"))

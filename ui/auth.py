@@ -31,6 +31,7 @@ from journey.plan import users
 from ui import auth_oidc
 from ui.db import db_session
 from ui.forms import field_error, form_errors
+from ui.navigation import PAGES
 from ui.writes import run_write
 
 ACTOR = "actor"  # session_state: the Actor of this run (current_actor)
@@ -134,7 +135,7 @@ def gate() -> Actor:
     actor, how = _signed_in()
     if actor is None:
         st.session_state.pop(ACTOR, None)
-        _sign_in_screen()
+        _sign_in_navigation().run()
         st.stop()
     st.session_state[ACTOR] = actor
     _sidebar(actor, how)
@@ -143,8 +144,12 @@ def gate() -> Actor:
 
 def _sidebar(actor: Actor, how: str) -> None:
     with st.sidebar:
-        who = escape_markdown(actor.name or actor.email)
-        st.caption(f"Signed in as **{who}** ({escape_markdown(actor.email)}) · {actor.role.value}")
+        who = (
+            f"**{escape_markdown(actor.name)}** ({escape_markdown(actor.email)})"
+            if actor.name
+            else (f"**{escape_markdown(actor.email)}**")
+        )
+        st.caption(f"Signed in as {who} · {actor.role.value}")
         if st.button("Sign out", key="auth_sign_out", icon=":material/logout:"):
             _sign_out(how)
 
@@ -193,6 +198,16 @@ def _signed_in_now(actor: Actor) -> None:
         _send_browser_to(f"{session_cookie.START_PATH}?token={token}&next={quote(_here())}")
         st.stop()
     st.rerun()
+
+
+def _sign_in_navigation():
+    """A navigation whose every page (each page's own address, so a deep link survives the sign-in) is
+    the sign-in screen, its menu hidden: the app's navigation, pages and data stay out of reach. It also
+    ends Streamlit's legacy multipage mode, whose raw page list would otherwise fill the sidebar."""
+    screens = [
+        st.Page(_sign_in_screen, title="Sign in", url_path=page.key, default=page.default) for page in PAGES
+    ]
+    return st.navigation(screens, position="hidden")
 
 
 def _sign_in_screen() -> None:

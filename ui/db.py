@@ -55,5 +55,7 @@ def write_session() -> Iterator[Session]:
     from ui.auth import current_actor  # here: ui.auth reads through db_session (a cycle at import time)
 
     with session_scope(get_engine()) as session:
+        from ui.auth import current_actor  # here, not at the top: ui.auth reads through this module
+
         act_as(session, current_actor())
         yield session

@@ -123,7 +123,9 @@ def _refuse_viewer(session) -> None:
 
 @event.listens_for(Session, "before_flush")
 def _guard_flush(session, _context, _instances) -> None:
-    if session.new or session.deleted or any(session.is_modified(row) for row in session.dirty):
+    if _is_viewer(session) and (
+        session.new or session.deleted or any(session.is_modified(row) for row in session.dirty)
+    ):
         _refuse_viewer(session)
 
 

@@ -363,3 +363,14 @@ def test_one_save_of_a_journeys_fields_and_personas_is_one_row(session):
     assert [row[:4] for row in log(session)[start:]] == [
         ("journey", "changed", "Spring", "goal, target kpi, personas")
     ]
+
+
+def test_a_rolled_back_savepoint_drops_only_what_it_recorded(session):
+    personas.create_persona(session, name="Kept")
+    savepoint = session.begin_nested()
+    personas.create_persona(session, name="Dropped")
+    savepoint.rollback()
+    with session.begin_nested():
+        personas.create_persona(session, name="Also kept")
+    session.commit()
+    assert [row[2] for row in log(session)] == ["Kept", "Also kept"]

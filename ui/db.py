@@ -52,8 +52,6 @@ def db_session() -> Iterator[Session]:
 def write_session() -> Iterator[Session]:
     """A session for one write, as the signed-in user: one transaction, committed when the block ends
     without error."""
-    from ui.auth import current_actor  # here: ui.auth reads through db_session (a cycle at import time)
-
     with session_scope(get_engine()) as session:
         from ui.auth import current_actor  # here, not at the top: ui.auth reads through this module
 

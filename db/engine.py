@@ -31,6 +31,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
+import db.audit  # noqa: F401  (every session stamps updated_by and keeps the activity log)
 import db.rollups  # noqa: F401  (every engine keeps the data version and the weekly rollup)
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent

@@ -113,11 +113,21 @@ def _update_model(base: type[SQLModel], name: str, doc: str) -> type[SQLModel]:
     return model
 
 
+MAX_ACTOR = 200  # an actor's label (a display name or an email address) in updated_by and the activity log
+
+
 class Versioned(SQLModel):
-    """Timestamps and the optimistic-concurrency version every editable row has."""
+    """Timestamps, who last changed the row and the optimistic-concurrency version every editable row has.
+
+    `updated_by` is the label of the actor who last wrote the row (journey.core.access.Actor.label: the
+    display name, else the email address; "Local user (no sign-in)" when the app runs open), set by
+    db.audit on every insert and by db.crud.update_versioned on every update. "" for rows older than
+    migration 0009.
+    """
 
     created_at: datetime = Field(default_factory=utcnow, nullable=False)
     updated_at: datetime = Field(default_factory=utcnow, nullable=False)
+    updated_by: str = Field(default="", max_length=MAX_ACTOR, sa_column_kwargs={"server_default": ""})
     version: int = Field(default=1, nullable=False)
 
 
@@ -451,6 +461,7 @@ class WeeklyNote(SQLModel, table=True):
     notes: str = Field(default="", max_length=MAX_NOTES, sa_type=AutoString)
     created_at: datetime = Field(default_factory=utcnow, nullable=False)
     updated_at: datetime = Field(default_factory=utcnow, nullable=False)
+    updated_by: str = Field(default="", max_length=MAX_ACTOR, sa_column_kwargs={"server_default": ""})
     version: int = Field(default=1, nullable=False)
     __table_args__ = (sa.UniqueConstraint("journey_id", "week", name="uq_note_journey_week"),)
 
@@ -461,6 +472,7 @@ class Setting(SQLModel, table=True):
     key: str = Field(primary_key=True, max_length=80)
     value: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     updated_at: datetime = Field(default_factory=utcnow, nullable=False)
+    updated_by: str = Field(default="", max_length=MAX_ACTOR, sa_column_kwargs={"server_default": ""})
     version: int = Field(default=1, nullable=False)  # saved through db.crud.update_versioned like every row
 
 
@@ -489,3 +501,28 @@ class UserAccount(Versioned, table=True):
         sa.UniqueConstraint("email", name="uq_user_account_email"),
         sa.CheckConstraint("role IN ('owner', 'editor', 'viewer')", name="ck_user_account_role"),
     )
+
+
+# --- the activity log -------------------------------------------------------
+
+ACTIVITY_KINDS = ("journey", "stage", "email", "persona", "variant", "snippet", "import", "note", "setting")
+ACTIVITY_ACTIONS = ("created", "changed", "deleted", "imported", "restored")
+
+
+class Activity(SQLModel, table=True):
+    """One change: when, who, what kind of object, which one (its id and its name at the time), what.
+
+    Written by db.audit in the transaction of the change itself (a rolled-back change leaves no row),
+    never edited. `journey_id` has no foreign key: a deleted journey's history stays.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, nullable=False, index=True)
+    actor: str = Field(default="", max_length=MAX_ACTOR)  # the actor's email ("local", "cli" without sign-in)
+    actor_name: str = Field(default="", max_length=MAX_ACTOR)  # their label at the time
+    kind: str = Field(max_length=16)  # ACTIVITY_KINDS
+    action: str = Field(max_length=16)  # ACTIVITY_ACTIONS
+    object_id: str = Field(default="", max_length=80)  # a row's id, a setting's key, an import's file name
+    object_name: str = Field(default="", max_length=300)
+    journey_id: int | None = Field(default=None, index=True)
+    summary: str = Field(default="", max_length=500)

@@ -8,6 +8,7 @@ from journey.plan import personas
 from ui.auth import editing
 from ui.db import db_session
 from ui.forms import Fields, form_errors
+from ui.stale import forget_stale, keep_stale, reload_selection, stale_panel
 from ui.writes import run_write
 
 NEW = 0
@@ -101,7 +102,9 @@ if saved:
             return personas.create_persona(session, **values)
         return personas.update_persona(session, selected, st.session_state["personas_version"], **values)
 
-    persona = run_write(save, form="personas_")  # refused: the form reruns with the message
+    stale = f"personas_{selected}"  # refused: the form reruns with the message (stale: and the panel)
+    persona = run_write(save, form="personas_", refused=lambda exc: keep_stale(stale, exc, values))
+    forget_stale(stale)
     st.session_state["personas_next"] = persona.id
     st.session_state["personas_loaded"] = None
     st.toast(f"Saved persona “{escape_markdown(persona.name)}”.", icon="✅")
@@ -109,6 +112,9 @@ if saved:
 
 if selected != NEW:
     with right:
+        stale_panel(
+            f"personas_{selected}", reload=lambda: reload_selection(f"personas_{selected}", "personas_loaded")
+        )
         confirm = st.checkbox(
             f"Yes, delete “{escape_markdown(by_id[selected].name)}”",
             key=f"personas_confirm_delete_{selected}",

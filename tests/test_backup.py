@@ -294,20 +294,25 @@ def test_a_backup_from_an_older_schema_is_restored_then_migrated(db_url, tmp_pat
     # the weekly rollup…), neither listed nor a section.
     old_schema = make_engine(f"sqlite:///{tmp_path / 'at-0004.db'}")
     upgrade(old_schema, "0004")
-    tables_then = set(sa.inspect(old_schema).get_table_names())
+    inspector = sa.inspect(old_schema)
+    tables_then = {
+        name: [c["name"] for c in inspector.get_columns(name)] for name in inspector.get_table_names()
+    }
     old_schema.dispose()
     old, position = [{**data[0], "schema_revision": "0004", "tables": {}}], 1
     while position < len(data):
         header = data[position]
         section = data[position : position + 1 + header["rows"]]
-        if header["table"] in tables_then:
-            old += section
+        if header["table"] in tables_then:  # and only the columns it had then (not 0009's updated_by)
+            kept = [i for i, name in enumerate(header["columns"]) if name in tables_then[header["table"]]]
+            old.append({**header, "columns": [header["columns"][i] for i in kept]})
+            old += [[row[i] for i in kept] for row in section[1:]]
             old[0]["tables"][header["table"]] = header["rows"]
         position += len(section)
     assert set(data[0]["tables"]) - set(old[0]["tables"]) >= {"metric_segment_daily"}
     summary = restore(db_url, packed(old))
     assert summary.revision == revisions()[-1]
-    assert table_counts(db_url) == {**counts, "user_account": 0}  # accounts came later (0008)
+    assert table_counts(db_url) == {**counts, "activity": 0, "user_account": 0}  # 0004 had neither
     assert exports(db_url, today) == before
 
 

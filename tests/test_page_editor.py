@@ -147,9 +147,35 @@ def test_a_stale_email_save_is_refused_and_the_edit_is_kept(app_db, journey_id):
         journeys.update_email(session, email_id, 1, subject="Teammate's subject")
     at.text_input(key=f"editor_e{email_id}_subject").input("Mine")
     click(at, "Save email")
-    assert "changed by someone else" in texts(at)
+    assert "Local user (no sign-in) saved this email at" in texts(at)
     assert at.text_input(key=f"editor_e{email_id}_subject").value == "Mine"
     assert tree(app_db, journey_id)[1].stages[0].emails[0].subject == "Teammate's subject"
+
+
+def test_after_a_stale_save_the_form_compares_both_versions_and_reloads_theirs(app_db, journey_id):
+    _, t = tree(app_db, journey_id)
+    email_id = t.stages[0].emails[0].id
+    at = open_editor(app_db, journey_id)
+    at.toggle(key=f"editor_open_e{email_id}").set_value(True).run()
+    with in_db(app_db) as session:
+        journeys.update_email(session, email_id, 1, subject="Teammate's subject")
+    at.text_input(key=f"editor_e{email_id}_subject").input("Mine")
+    click(at, "Save email")
+    at.button(key=f"stale_editor_e{email_id}__toggle").click().run()
+    (table,) = at.table
+    compared = table.value
+    assert compared.loc["Subject", "Yours (unsaved)"] == "Mine"
+    assert compared.loc["Subject", "Theirs (saved)"] == "Teammate's subject"
+    assert compared.loc["Subject", "≠"] == "≠"
+    assert compared.loc["Name", "≠"] == ""
+
+    at.button(key=f"stale_editor_e{email_id}__reload").click().run()
+    assert not at.exception
+    assert at.text_input(key=f"editor_e{email_id}_subject").value == "Teammate's subject"
+    assert "saved this email at" not in texts(at)
+    click(at, "Save email")  # against their version now: it goes through
+    assert tree(app_db, journey_id)[1].stages[0].emails[0].subject == "Teammate's subject"
+    assert tree(app_db, journey_id)[1].stages[0].emails[0].version == 3
 
 
 def test_deleting_a_stage_needs_confirmation(app_db, journey_id):

@@ -65,10 +65,19 @@ def test_edit_a_persona_and_a_stale_save_is_refused(app_db):
         current = personas.get_persona(session, persona_id)
         personas.update_persona(session, persona_id, current.version, goals="Teammate goal")
     click(at, "Save changes")
-    assert "changed by someone else" in texts(at)
+    assert "Local user (no sign-in) saved this persona at" in texts(at)
     assert at.text_area(key="personas_goals").value == "My goal"
     with in_db(app_db) as session:
         assert personas.get_persona(session, persona_id).goals == "Teammate goal"
+
+    # Compare: mine beside theirs; then reload theirs, and the form holds the teammate's goal.
+    at.button(key=f"stale_personas_{persona_id}_toggle").click().run()
+    compared = at.table[0].value
+    assert compared.loc["Goals", "Yours (unsaved)"] == "My goal"
+    assert compared.loc["Goals", "Theirs (saved)"] == "Teammate goal"
+    at.button(key=f"stale_personas_{persona_id}_reload").click().run()
+    assert at.text_area(key="personas_goals").value == "Teammate goal"
+    assert "saved this persona at" not in texts(at)
 
 
 def test_delete_needs_confirmation(app_db):

@@ -81,7 +81,7 @@ def test_a_stale_save_is_refused_and_keeps_what_was_typed(app_db):
         snippets.update_snippet(session, footer.id, 1, mjml="<mj-text>theirs</mj-text>")
     at.text_area(key="snippets_mjml").input("<mj-text>mine</mj-text>")
     click(at, "Save snippet")
-    assert "changed by someone else" in texts(at)
+    assert "Local user (no sign-in) saved this snippet at" in texts(at)
     assert at.text_area(key="snippets_mjml").value == "<mj-text>mine</mj-text>"
 
 

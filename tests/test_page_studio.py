@@ -183,7 +183,7 @@ def test_stale_save_is_refused_and_keeps_the_draft(workspace):
     at.button(key="studio_save_draft").click().run()
 
     assert not at.exception
-    assert "changed by someone else" in _texts(at.error)
+    assert "Local user (no sign-in) saved this email at" in _texts(at.warning)
     saved = _load(workspace, workspace["first"])
     assert saved.subject == "Teammate's subject line here"
     assert "My edit" not in saved.mjml
@@ -323,7 +323,7 @@ def test_discarding_after_a_stale_save_loads_the_teammates_version(workspace):
     _edit(at, WELCOME.mjml.replace("Thanks for asking", "My edit"))
     at.button(key="studio_save_draft").click().run()
 
-    at.button(key="studio_reload").click().run()
+    at.button(key=f"stale_studio_{workspace['first']}_reload").click().run()
 
     assert not at.exception
     assert at.text_input(key="studio_subject").value == "Teammate's subject line here"

@@ -46,7 +46,7 @@ def test_a_save_against_a_stale_version_is_refused_and_overwrites_nothing(engine
         personas.update_persona(teammate, persona_id, 1, description="Teammate's words")
         teammate.commit()
     with Session(engine) as session:
-        with pytest.raises(StaleEdit, match="changed by someone else"):
+        with pytest.raises(StaleEdit, match="saved this persona at .* after you opened it"):
             personas.update_persona(session, persona_id, 1, description="My words")
         session.rollback()
         assert personas.get_persona(session, persona_id).description == "Teammate's words"

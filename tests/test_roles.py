@@ -173,6 +173,12 @@ READS = {
     "journey.core.access.act_as",
     "journey.core.access.require",
     "journey.measure.imports.mappings.list_saved_mappings",
+    # the activity log: reads, and record_import only buffers a row for the caller's own write's commit
+    "journey.plan.activity.activity_actors",
+    "journey.plan.activity.count_activity",
+    "journey.plan.activity.list_activity",
+    "journey.plan.activity.record_import",
+    "journey.plan.activity.stale_edit",
     "journey.measure.imports.mappings.find_saved_mapping",
     "journey.measure.imports.mappings.saved_mapping_for_file",
     "journey.measure.imports.mappings.get_saved_mapping",

@@ -48,7 +48,7 @@ def test_migration_0004_creates_the_snippet_table_and_downgrades_cleanly(migrate
         assert "snippet" not in inspect(engine).get_table_names()
         upgrade(engine)
         columns = {c["name"] for c in inspect(engine).get_columns("snippet")}
-        assert columns == {"id", "name", "mjml", "version", "created_at", "updated_at"}
+        assert columns == {"id", "name", "mjml", "version", "created_at", "updated_at", "updated_by"}  # 0009
     finally:
         engine.dispose()
 

@@ -104,7 +104,7 @@ def test_stale_variant_save_is_refused_and_overwrites_nothing(engine, email):
         update_variant(teammate, variant_id, 1, subject="Teammate's subject")
         teammate.commit()
     with Session(engine, expire_on_commit=False) as me:
-        with pytest.raises(StaleEdit, match="changed by someone else"):
+        with pytest.raises(StaleEdit, match="saved this variant at .* after you opened it"):
             update_variant(me, variant_id, 1, subject="My subject")
         me.rollback()
         assert get_variant(me, variant_id).subject == "Teammate's subject"

@@ -17,6 +17,7 @@ from journey.plan.starter import blank_email_mjml
 from ui.current import journey_query, set_current_journey
 from ui.forms import Fields, load_form
 from ui.navigation import page_path
+from ui.stale import forget_stale, keep_stale, reload_form, stale_panel
 from ui.studio import STUDIO_EMAIL
 from ui.writes import run_write
 
@@ -32,9 +33,16 @@ TEMPLATES = {
 }
 
 
-def _save(prefix: str, action, *args, **kwargs) -> None:
-    """Save a form: reload it from the database, or show the refusal beside its field."""
-    run_write(action, *args, form=prefix, reload=True, rerun=True, **kwargs)
+def _save(prefix: str, action, *args, mine: dict | None = None, **kwargs) -> None:
+    """Save a form: reload it from the database, or show the refusal beside its field (a stale save:
+    with who saved first, and the panel to reload their version or compare it with `mine`)."""
+    forget_stale(prefix)
+    refused = (lambda exc: keep_stale(prefix, exc, mine)) if mine is not None else None
+    run_write(action, *args, form=prefix, reload=True, rerun=True, refused=refused, **kwargs)
+
+
+def _stale_panel(prefix: str, fields) -> None:
+    stale_panel(prefix, reload=lambda: reload_form(prefix, fields, prefix))
 
 
 def journey_form(journey, everyone, persona_ids: list[int]) -> None:
@@ -55,13 +63,15 @@ def journey_form(journey, everyone, persona_ids: list[int]) -> None:
             "max_emails_per_week", "Most emails a person may get in any 7 days", min_value=1, max_value=50
         )
         if st.form_submit_button("Save journey", type="primary"):
+            mine = form.values(JOURNEY_FIELDS)
 
             def save_journey(session) -> None:
                 version = st.session_state[f"{jp}version"]
-                journeys.update_journey(session, journey.id, version, **form.values(JOURNEY_FIELDS))
+                journeys.update_journey(session, journey.id, version, **mine)
                 journeys.set_journey_personas(session, journey.id, st.session_state[f"{jp}personas"])
 
-            _save(jp, save_journey)
+            _save(jp, save_journey, mine=mine)
+    _stale_panel(jp, JOURNEY_FIELDS)
 
 
 def stage_controls(node, index: int, count: int) -> None:
@@ -94,13 +104,9 @@ def stage_form(stage) -> None:
             )
         st.select_slider("Emotion", options=list(EMOTIONS), key=f"{sp}emotion", format_func=EMOTIONS.get)
         if st.form_submit_button("Save stage"):
-            _save(
-                sp,
-                journeys.update_stage,
-                stage.id,
-                st.session_state[f"{sp}version"],
-                **form.values(STAGE_FIELDS),
-            )
+            mine = form.values(STAGE_FIELDS)
+            _save(sp, journeys.update_stage, stage.id, st.session_state[f"{sp}version"], mine=mine, **mine)
+    _stale_panel(sp, STAGE_FIELDS)
 
 
 def email_header(email, index: int, count: int) -> None:
@@ -144,13 +150,9 @@ def email_form(email) -> None:
             "esp_campaign_id", "ESP campaign id", where=c2, help="Matches metric imports to this email."
         )
         if st.form_submit_button("Save email", type="primary"):
-            _save(
-                ep,
-                journeys.update_email,
-                email.id,
-                st.session_state[f"{ep}version"],
-                **form.values(EMAIL_FIELDS),
-            )
+            mine = form.values(EMAIL_FIELDS)
+            _save(ep, journeys.update_email, email.id, st.session_state[f"{ep}version"], mine=mine, **mine)
+    _stale_panel(ep, EMAIL_FIELDS)
 
 
 def email_actions(email, stage_id: int, stage_names: dict[int, str]) -> None:

@@ -15,7 +15,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from db.engine import database_url
 from journey.measure import charts, metrics, review, time_zone, weeks
-from journey.plan import journeys, maps, personas
+from journey.plan import activity, journeys, maps, personas
 from journey.plan.walkthrough import PathEvent, walk_journey
 from journey.write import brand, snippets
 from journey.write.checks import CheckedRender, render_and_check
@@ -242,7 +242,33 @@ def load_snippets() -> list[tuple]:
     return _load_snippets(data_key())
 
 
+@st.cache_data(ttl=TTL, show_spinner=False)
+def _load_activity(stamp: tuple, filters: activity.ActivityFilter, limit: int, offset: int):
+    with db_session() as session:
+        rows = activity.list_activity(session, filters, limit=limit, offset=offset)
+        return activity.activity_table(rows), activity.count_activity(session, filters)
+
+
+def load_activity(filters: activity.ActivityFilter, limit: int, offset: int) -> tuple[list[dict], int]:
+    """One page of the activity log (plain rows, newest first) and how many rows match the filters."""
+    return _load_activity(data_key(), filters, limit, offset)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def _load_activity_choices(stamp: tuple) -> tuple[dict[int, str], dict[str, str]]:
+    with db_session() as session:
+        names = {j.id: j.name for j in journeys.list_journeys(session)}
+        return names, activity.activity_actors(session)
+
+
+def load_activity_choices() -> tuple[dict[int, str], dict[str, str]]:
+    """The activity log's filter choices: journeys (id → name) and everyone in the log (email → name)."""
+    return _load_activity_choices(data_key())
+
+
 DATA_LOADERS = (
+    _load_activity,
+    _load_activity_choices,
     _load_map_view,
     _load_comparison,
     _load_walkthrough,

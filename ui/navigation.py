@@ -38,6 +38,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("review", "Measure", "Weekly review", ":material/event_note:"),
     PageSpec("dashboard", "Measure", "Metrics", ":material/monitoring:"),
     PageSpec("import_metrics", "Measure", "Import metrics", ":material/upload_file:"),
+    PageSpec("activity", "Workspace", "Activity", ":material/history:"),
     PageSpec("settings", "Workspace", "Settings", ":material/settings:"),
 )
 SECTIONS: tuple[str, ...] = ("Plan", "Write", "Measure", "Workspace")

@@ -17,6 +17,7 @@ from journey.write.engines import convert_tags, describe
 from ui.current import set_current_journey
 from ui.db import db_session
 from ui.pickers import journey_picker
+from ui.stale import forget_stale, keep_stale, stale_panel
 from ui.writes import attempt, run_write
 
 STUDIO_EMAIL = "studio_email_id"  # the email open in the studio (the journey editor sets it too)
@@ -81,18 +82,30 @@ def studio_email(email_id: int):
     return attempt(_load_email, email_id, refused=lambda exc: st.session_state.pop(STUDIO_EMAIL, None))
 
 
-def _offer_reload(exc, email_id: int) -> None:
-    if isinstance(exc, StaleEdit):
-        st.button(
-            "Discard my edits and load the latest version",
-            key="studio_reload",
-            on_click=studio_discard,
-            args=(email_id,),
-        )
+def stale_key(email_id: int) -> str:
+    return f"studio_{email_id}"
+
+
+def _reload_theirs(email_id: int) -> None:
+    forget_stale(stale_key(email_id))
+    studio_discard(email_id)
+
+
+def _keep_refusal(exc, email_id: int, draft: dict) -> None:
+    """A stale save: keep who saved first and their values for the panel (drawn on every run), and show it."""
+    if isinstance(exc, StaleEdit) and exc.current:
+        keep_stale(stale_key(email_id), exc, {f: draft[f] for f in STUDIO_FIELDS})
+        st.rerun()
+
+
+def studio_stale_panel(email_id: int) -> None:
+    """Who saved this email first and when, "Reload their version" and "Compare", after a stale save."""
+    stale_panel(stale_key(email_id), reload=lambda: _reload_theirs(email_id), message=True)
 
 
 def studio_save(email, draft: dict, status: str) -> None:
-    """Save the draft with `status` and rerun; a stale save is refused with the draft kept (and a reload)."""
+    """Save the draft with `status` and rerun; a stale save is refused with the draft kept (and the
+    stale panel: reload their version, or compare)."""
     saved = run_write(
         journeys.update_email,
         email.id,
@@ -102,10 +115,11 @@ def studio_save(email, draft: dict, status: str) -> None:
         mjml=draft["mjml"],
         status=status,
         refusal=UNSAVED,
-        refused=lambda exc: _offer_reload(exc, email.id),
+        refused=lambda exc: _keep_refusal(exc, email.id, draft),
     )
     if saved is None:
         return
+    forget_stale(stale_key(email.id))
     draft["version"] = saved.version
     draft["saved"] = {f: draft[f] for f in STUDIO_FIELDS}
     st.session_state["studio_flash"] = ("success", f"Saved “{email.name}” as {status}.")

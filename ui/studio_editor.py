@@ -10,7 +10,7 @@ import streamlit as st
 from journey.core.fields import MAX_MJML
 from ui.auth import can_edit, view_only_note
 from ui.components import code_editor, request_line
-from ui.studio import studio_is_dirty, studio_save
+from ui.studio import studio_is_dirty, studio_save, studio_stale_panel
 
 VIEWS = {"desktop": "Desktop", "mobile": "Mobile", "both": "Both"}
 _BODY_RE = re.compile(r"<mj-body\b", re.IGNORECASE)
@@ -100,4 +100,5 @@ def studio_toolbar(email, draft: dict, rendered) -> str:
             persist_state="session",
             help="A plain text box instead of the code editor: it updates the preview on Ctrl+Enter.",
         )
+    studio_stale_panel(email.id)
     return st.session_state.get("studio_view") or "desktop"

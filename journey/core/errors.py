@@ -28,6 +28,8 @@ line apart, see journey.core.findings).
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, tzinfo
+
 from journey.core.findings import located
 
 
@@ -64,15 +66,75 @@ class DuplicateName(InvalidInput):
 
 
 class StaleEdit(JourneyError):
-    """The row changed since it was loaded; nothing was overwritten."""
+    """The row changed since it was loaded; nothing was overwritten.
+
+    Where the row is still there, it says who saved first and when (`by`, `at`: aware, UTC) and carries
+    the row's current values (`current`: field → value) and `version`, so a page can offer "Reload their
+    version" and "Compare" (journey.plan.activity.stale_edit builds it from the row).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str | None = None,
+        what: str = "",
+        by: str = "",
+        at: datetime | None = None,
+        current: dict | None = None,
+        version: int | None = None,
+    ) -> None:
+        super().__init__(message, field=field)
+        self.what, self.by, self.at = what, by, at
+        self.current = dict(current or {})
+        self.version = version
 
     @classmethod
-    def of(cls, what: str) -> StaleEdit:
-        """The refusal for a stale save of a `what` ("persona", "stage"…)."""
-        return cls(
-            f"This {what} was changed by someone else since you opened it. Nothing was overwritten: "
-            "reload to see their version, then make your change again."
-        )
+    def of(
+        cls,
+        what: str,
+        *,
+        by: str = "",
+        at: datetime | None = None,
+        current: dict | None = None,
+        version: int | None = None,
+        now: datetime | None = None,
+        zone: tzinfo | None = None,
+    ) -> StaleEdit:
+        """The refusal for a stale save of a `what` ("persona", "stage"…); with `by` and `at`, who saved
+        first and when: "Ana Lima saved this email at 09:41 (3 minutes ago), after you opened it." """
+        if not by or at is None:
+            message = (
+                f"This {what} was changed by someone else since you opened it. Nothing was overwritten: "
+                "reload to see their version, then make your change again."
+            )
+        else:
+            message = (
+                f"{by} saved this {what} {saved_when(at, now=now, zone=zone)}, after you opened it. "
+                "Nothing was overwritten: reload their version, or compare it with yours."
+            )
+        return cls(message, what=what, by=by, at=at, current=current, version=version)
+
+
+def ago(at: datetime, now: datetime) -> str:
+    """ "just now", "3 minutes ago", "2 hours ago", "4 days ago"."""
+    seconds = max(0, int((now - at).total_seconds()))
+    for unit, size in (("day", 86_400), ("hour", 3_600), ("minute", 60)):
+        if seconds >= size:
+            count = seconds // size
+            return f"{count} {unit}{'' if count == 1 else 's'} ago"
+    return "just now"
+
+
+def saved_when(at: datetime, *, now: datetime | None = None, zone: tzinfo | None = None) -> str:
+    """ "at 09:41 (3 minutes ago)" in `zone` (UTC by default); "on 28 Nov at 09:41 (…)" another day."""
+    at = at if at.tzinfo else at.replace(tzinfo=UTC)
+    now = now or datetime.now(UTC)
+    local, today = at.astimezone(zone or UTC), now.astimezone(zone or UTC)
+    in_utc = zone in (None, UTC) or getattr(zone, "key", "") in ("UTC", "Etc/UTC")
+    clock = f"{local:%H:%M}" + (" UTC" if in_utc else "")
+    day = "" if local.date() == today.date() else f"on {local.day} {local:%b} "
+    return f"{day}at {clock} ({ago(at, now)})"
 
 
 class PermissionDenied(JourneyError):

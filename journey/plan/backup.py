@@ -289,7 +289,9 @@ def restore_backup(
 def _make_room(connection: sa.Connection, *, force: bool) -> None:
     held = {name: count for name, count in row_counts(connection).items() if count}
     if held and not force:
-        listed = ", ".join(f"{name} {count:,}" for name, count in held.items())
+        # the activity log last: the message names the workspace's content first
+        content_first = sorted(held.items(), key=lambda item: item[0] == "activity")
+        listed = ", ".join(f"{name} {count:,}" for name, count in content_first)
         raise InvalidBackup(
             f"The database is not empty (rows: {listed}), and a restore replaces everything in it. "
             "Restore into a new database, or pass --force to replace this one (in one transaction)."

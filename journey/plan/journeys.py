@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlmodel import Session
 
+from db import audit
 from db.crud import name_taken, update_versioned
 from db.models import (
     LANE_LABELS,
@@ -33,9 +34,10 @@ from db.models import (
     StageUpdate,
 )
 from db.models import MAX_DELAY_HOURS as MAX_DELAY_HOURS  # for the editor's number input (EmailBase's rule)
-from journey.core.errors import DuplicateName, InvalidInput, NotFound, StaleEdit
+from journey.core.errors import DuplicateName, InvalidInput, NotFound
 from journey.core.fields import clean_choice, clean_field
 from journey.core.text import plural
+from journey.plan.activity import stale_edit
 
 STARTER_STAGE_NAMES = ("Awareness", "Consideration", "Decision", "Retention", "Advocacy")
 MAP_TYPES = {m.value: label for m, label in MAP_TYPE_LABELS.items()}
@@ -200,9 +202,13 @@ def set_journey_personas(session: Session, journey_id: int, persona_ids: list[in
             f"meanwhile (id {ids}): reload the page and choose again.",
             field="personas",
         )
+    before = set(journey_persona_ids(session, journey_id))
     session.execute(delete(JourneyPersona).where(JourneyPersona.journey_id == journey_id))
     session.add_all(JourneyPersona(journey_id=journey_id, persona_id=p) for p in wanted)
     session.flush()
+    if before != set(wanted):  # the activity log: a change of the journey's personas
+        journey = get_journey(session, journey_id)
+        audit.record_change(session, Journey, {"id": journey.id, "name": journey.name}, ["personas"])
 
 
 def create_journey(
@@ -277,7 +283,7 @@ def update_journey(session: Session, journey_id: int, expected_version: int, **c
     if "name" in cleaned:
         _ensure_unique_journey(session, cleaned["name"], exclude_id=journey_id)
     if update_versioned(session, Journey, journey_id, expected_version, cleaned) is None:
-        raise StaleEdit.of("journey")
+        raise stale_edit(session, Journey, journey_id, "journey")
     return get_journey(session, journey_id)
 
 
@@ -425,7 +431,7 @@ def update_stage(session: Session, stage_id: int, expected_version: int, **chang
     if "name" in cleaned:
         _ensure_unique_stage(session, stage.journey_id, cleaned["name"], exclude_id=stage_id)
     if update_versioned(session, Stage, stage_id, expected_version, cleaned) is None:
-        raise StaleEdit.of("stage")
+        raise stale_edit(session, Stage, stage_id, "stage")
     return get_stage(session, stage_id)
 
 
@@ -544,7 +550,7 @@ def update_email(session: Session, email_id: int, expected_version: int, **chang
         journey_id = get_stage(session, email.stage_id).journey_id
         _ensure_unique_email(session, journey_id, cleaned["name"], exclude_id=email_id)
     if update_versioned(session, Email, email_id, expected_version, cleaned) is None:
-        raise StaleEdit.of("email")
+        raise stale_edit(session, Email, email_id, "email")
     return get_email(session, email_id)
 
 

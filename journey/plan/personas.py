@@ -11,8 +11,9 @@ from sqlmodel import Session
 
 from db.crud import name_taken, update_versioned
 from db.models import Persona, PersonaBase, PersonaUpdate
-from journey.core.errors import DuplicateName, InvalidInput, NotFound, StaleEdit
+from journey.core.errors import DuplicateName, InvalidInput, NotFound
 from journey.core.fields import clean_field, clean_merge_data, model_fields
+from journey.plan.activity import stale_edit
 
 # The persona form's fields, in the model's order (the merge data has its own editor).
 FORM_FIELDS = model_fields(PersonaBase, without=("merge_data",))
@@ -127,7 +128,7 @@ def update_persona(session: Session, persona_id: int, expected_version: int, **c
     if "name" in cleaned:
         _ensure_unique(session, cleaned["name"], exclude_id=persona_id)
     if update_versioned(session, Persona, persona_id, expected_version, cleaned) is None:
-        raise StaleEdit.of("persona")
+        raise stale_edit(session, Persona, persona_id, "persona")
     return get_persona(session, persona_id)
 
 

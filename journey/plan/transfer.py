@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 from sqlalchemy import insert, select
 from sqlmodel import Session
 
+from db import audit
 from db.models import (
     LANES,
     MAX_SNIPPET_NAME,
@@ -37,7 +38,9 @@ from db.models import (
 from journey.core.access import Role, require
 from journey.core.errors import InvalidJourneyFile, JourneyError, NotFound
 from journey.core.fields import MAX_MERGE_VALUE, clean_merge_data, field_limits
+from journey.core.text import plural
 from journey.plan import journeys, personas
+from journey.plan.activity import record_import
 from journey.write.snippets import clean_snippet_name, create_snippet, get_snippet_by_name
 
 FORMAT = "email-journey/1"
@@ -343,7 +346,7 @@ def _at(where: str, exc: JourneyError) -> InvalidJourneyFile:
 def _insert(session: Session, model: type, rows: list[dict[str, Any]]) -> None:
     """INSERT `rows` into `model`'s table, INSERT_BATCH rows per executemany (the columns' defaults fill
     the timestamps and versions)."""
-    statement = insert(model.__table__)
+    statement = insert(model.__table__).values(updated_by=audit.actor_label(session))  # who imported them
     for start in range(0, len(rows), INSERT_BATCH):
         session.execute(statement, rows[start : start + INSERT_BATCH])
 
@@ -438,6 +441,15 @@ def import_journey(session: Session, payload: Any, *, name: str | None = None) -
             s_index, e_index = row.pop("email")
             row["email_id"] = email_ids[stage_ids[s_index], e_index]
         _insert(session, EmailVariant, variant_rows)
+    record_import(
+        session,
+        kind="journey",
+        name=journey.name,
+        journey_id=journey.id,
+        object_id=journey.id,
+        summary=f"journey file: {plural(len(stage_rows), 'stage')}, {plural(len(email_rows), 'email')}"
+        + (f", {plural(len(variant_rows), 'variant')}" if variant_rows else ""),
+    )
     return journey.id
 
 

@@ -19,8 +19,9 @@ from sqlmodel import Session
 
 from db.crud import update_versioned
 from db.models import Email, EmailVariant, Journey, Snippet, SnippetCreate, SnippetUpdate, Stage
-from journey.core.errors import DuplicateName, InvalidInput, NotFound, StaleEdit
+from journey.core.errors import DuplicateName, InvalidInput, NotFound
 from journey.core.fields import clean_field
+from journey.plan.activity import stale_edit
 from journey.write.includes import NAME_ENDINGS, included_names
 
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -189,7 +190,7 @@ def update_snippet(session: Session, snippet_id: int, expected_version: int, **c
         _ensure_unique(session, cleaned["name"], exclude_id=snippet_id)
         _refuse_if_used(session, snippet.name, f'renamed to "{cleaned["name"]}"')
     if update_versioned(session, Snippet, snippet_id, expected_version, cleaned) is None:
-        raise StaleEdit.of("snippet")
+        raise stale_edit(session, Snippet, snippet_id, "snippet")
     return get_snippet(session, snippet_id)
 
 

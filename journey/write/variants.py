@@ -16,8 +16,9 @@ from sqlmodel import Session
 
 from db.crud import update_versioned
 from db.models import EmailVariant, EmailVariantUpdate
-from journey.core.errors import DuplicateName, NotFound, StaleEdit
+from journey.core.errors import DuplicateName, NotFound
 from journey.core.fields import clean_field
+from journey.plan.activity import stale_edit
 from journey.plan.journeys import get_email
 
 LABELS = {
@@ -98,7 +99,7 @@ def update_variant(session: Session, variant_id: int, expected_version: int, **c
     if "label" in cleaned:
         _ensure_unique(session, variant.email_id, cleaned["label"], exclude_id=variant_id)
     if update_versioned(session, EmailVariant, variant_id, expected_version, cleaned) is None:
-        raise StaleEdit.of("variant")
+        raise stale_edit(session, EmailVariant, variant_id, "variant")
     return get_variant(session, variant_id)
 
 

@@ -71,6 +71,7 @@ from db.models import (
     METRIC_FIELDS,
     Email,
     EmailVariant,
+    Journey,
     MetricDaily,
     MetricSegmentDaily,
     Stage,
@@ -124,6 +125,7 @@ from journey.measure.imports.formats import (
 from journey.measure.imports.reports import REPORT_FORMATS, ReportCellError, read_report, report_values
 from journey.measure.segments import NO_SEGMENT
 from journey.plan import journeys
+from journey.plan.activity import record_import
 
 Progress = Callable[[float, str], None]
 MAX_REJECTED_LISTED = 1_000
@@ -430,10 +432,54 @@ def import_metrics(
     Returns the summary; writes only when no row is rejected and not `dry_run` (in the
     session's transaction, with any emails it creates: the caller commits, like every service).
     Raises ImportRejected when the file as a whole cannot be read (empty, bad header…); then,
-    and when rows are rejected, whatever the import wrote is rolled back. A viewer's import (not a
-    dry run) is refused (PermissionDenied) before the file is read.
+    and when rows are rejected, whatever the import wrote is rolled back. A written import leaves one
+    "imported" row in the activity log, in the same transaction (journey.plan.activity.record_import).
+    A viewer's import (not a dry run) is refused (PermissionDenied) before the file is read.
     """
     require(session, Role.viewer if dry_run else Role.editor)  # a check reads: anyone may run one
+    result = _import_metrics(
+        session,
+        journey_id,
+        source,
+        format=format,
+        mapping=mapping,
+        create_missing_stage=create_missing_stage,
+        dry_run=dry_run,
+        progress=progress,
+    )
+    if result.written:
+        _record_import(session, journey_id, source, result)
+    return result
+
+
+def _record_import(session: Session, journey_id: int, source, result: ImportResult) -> None:
+    name = (
+        Path(source).name if isinstance(source, str | Path) else Path(getattr(source, "name", "") or "").name
+    )
+    journey_name = session.execute(select(Journey.name).where(Journey.id == journey_id)).scalar() or ""
+    days = f", {result.first_day} to {result.last_day}" if result.first_day and result.last_day else ""
+    created = f", {plural(len(result.created_emails), 'email')} created" if result.created_emails else ""
+    record_import(
+        session,
+        kind="import",
+        name=f"{name or 'metrics file'} → {journey_name}",
+        journey_id=journey_id,
+        object_id=name,
+        summary=f"{plural(result.imported, 'row')} of {result.format_label}{days}{created}",
+    )
+
+
+def _import_metrics(
+    session: Session,
+    journey_id: int,
+    source: BinaryIO | Path | str,
+    *,
+    format: str = "auto",
+    mapping: dict[str, str] | None = None,
+    create_missing_stage: str | None = None,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> ImportResult:
     if format not in ("auto", *FORMATS):
         raise ImportRejected(f"Unknown format “{format}”: choose auto, {', '.join(FORMATS)}.", field="format")
     opened_here = not session.in_transaction()

@@ -14,7 +14,9 @@
 
 from __future__ import annotations
 
+import base64
 import io
+import json
 import os
 import re
 import socket
@@ -285,3 +287,24 @@ def database_snapshot(connection) -> dict[str, tuple[int, str]]:
         digest = hashlib.sha256(repr([tuple(row) for row in rows]).encode()).hexdigest()[:16]
         snapshot[table.name] = (len(rows), digest)
     return snapshot
+
+
+def components(at, name: str) -> list[dict]:
+    """The data the page gave each custom component `name` (journey_code_editor, journey_email_preview)."""
+    return [json.loads(e.proto.json) for e in at.get("bidi_component") if e.proto.component_name == name]
+
+
+def preview_documents(at) -> list[str]:
+    """The HTML of every email preview on the page: the studio's (one per screen shown), then the
+    variants' side-by-side frames."""
+    documents = [
+        preview["html"]
+        for preview in components(at, "journey_email_preview")
+        for _ in preview["screens"]
+        if preview["html"] is not None
+    ]
+    for frame in at.get("iframe"):
+        src = frame.proto.src
+        assert src.startswith("data:text/html;base64,")
+        documents.append(base64.b64decode(src.split(",", 1)[1]).decode("utf-8"))
+    return documents

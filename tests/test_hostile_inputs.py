@@ -421,6 +421,10 @@ ARGUMENTS = [
     ("backup", "/nonexistent-folder/x.jsonl.gz"),
     ("restore", "/nonexistent-folder/x.jsonl.gz"),
     ("list", "--json"),
+    ("user", "add", "x" * 100_000, "--role", "owner", "--no-password"),
+    ("user", "add", "ana@shop.example", "--role", "owner"),  # no password on standard input
+    ("user", "set-role", "'; DROP TABLE user_account; --", "viewer"),
+    ("user", "remove", "nobody@shop.example"),
     ("demo",),
     ("init",),
 ]

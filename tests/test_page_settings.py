@@ -3,12 +3,11 @@ refused beside it with what was typed kept; the studio and the walk-through read
 
 from __future__ import annotations
 
-import base64
 import io
 from datetime import UTC, datetime
 
 import pytest
-from support import click, in_db, open_page, texts
+from support import click, in_db, open_page, preview_documents, texts
 
 from db.engine import make_engine
 from journey.core.access import Actor, Role
@@ -16,10 +15,6 @@ from journey.measure import weeks
 from journey.measure.time_zone import TimeZone, load_time_zone, save_time_zone
 from journey.plan import backup, demo, journeys
 from journey.write.brand import load_brand, save_brand
-
-
-def _previews(at) -> list[str]:
-    return [base64.b64decode(f.proto.src.split(",", 1)[1]).decode("utf-8") for f in at.get("iframe")]
 
 
 def _fill(at, **values):
@@ -62,7 +57,7 @@ def test_save_a_brand_and_see_it_in_the_preview_and_the_tags(app_db):
     assert saved.version == 1
     assert "No brand yet" not in texts(at)
     assert at.text_area(key="settings_brand_address").value == "1 Main Street, Springfield, IL 62701"
-    html = _previews(at)[0]
+    html = preview_documents(at)[0]
     assert "Acme &amp; Sons" in html
     assert "1 Main Street, Springfield, IL 62701" in html
     assert "background:#aa0000" in html
@@ -106,7 +101,7 @@ def test_the_studio_preview_reads_the_saved_brand(app_db):
         save_brand(session, {**load_brand(session).merge_fields(), "name": "Brandnew Roasters"}, 1)
     at = open_page("studio", current_journey_id=journey_id)
     assert not at.exception
-    assert any("Brandnew Roasters" in html for html in _previews(at))
+    assert any("Brandnew Roasters" in html for html in preview_documents(at))
 
 
 def test_the_time_zone_is_utc_until_saved_and_today_is_taken_in_the_saved_zone(app_db, monkeypatch):

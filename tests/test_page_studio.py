@@ -7,15 +7,22 @@ sends to the editor and to the preview is read from their components' data.
 
 from __future__ import annotations
 
-import base64
 import email as email_lib
-import json
 from email import policy
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
-from support import APP_PATH, in_db, make_journey, make_persona, run_page, texts
+from support import (
+    APP_PATH,
+    components,
+    in_db,
+    make_journey,
+    make_persona,
+    preview_documents,
+    run_page,
+    texts,
+)
 
 from journey.plan import journeys
 from journey.plan.demo_content import DEMO_BRAND, DEMO_STAGES
@@ -82,24 +89,8 @@ def _open_tab(workspace, tab: str) -> AppTest:
     return at
 
 
-def _components(at: AppTest, name: str) -> list[dict]:
-    """The data the page gave each custom component `name` (journey_code_editor, journey_email_preview)."""
-    return [json.loads(e.proto.json) for e in at.get("bidi_component") if e.proto.component_name == name]
-
-
-def _previews(at: AppTest) -> list[str]:
-    """The HTML of every preview on the page: the studio's (one per screen shown), then the variants'."""
-    documents = [
-        preview["html"]
-        for preview in _components(at, "journey_email_preview")
-        for _ in preview["screens"]
-        if preview["html"] is not None
-    ]
-    for frame in at.get("iframe"):
-        src = frame.proto.src
-        assert src.startswith("data:text/html;base64,")
-        documents.append(base64.b64decode(src.split(",", 1)[1]).decode("utf-8"))
-    return documents
+_components = components
+_previews = preview_documents
 
 
 def _editor(at: AppTest) -> dict:

@@ -28,6 +28,7 @@ from journey.core import session_cookie
 from journey.core.access import LOCAL, Actor, Role
 from journey.core.text import escape_markdown
 from journey.plan import users
+from journey.plan.users import MAX_EMAIL, MAX_PASSWORD
 from ui import auth_oidc
 from ui.db import db_session
 from ui.forms import field_error, form_errors
@@ -227,9 +228,15 @@ def _sign_in_screen() -> None:
 def _password_form() -> None:
     errors = form_errors(FORM)
     with st.form("signin_form", border=True):
-        st.text_input("Email address", key=f"{FORM}email", autocomplete="username")
+        st.text_input("Email address", key=f"{FORM}email", autocomplete="username", max_chars=MAX_EMAIL)
         field_error(errors, "email")
-        st.text_input("Password", key=f"{FORM}password", type="password", autocomplete="current-password")
+        st.text_input(
+            "Password",
+            key=f"{FORM}password",
+            type="password",
+            autocomplete="current-password",
+            max_chars=MAX_PASSWORD,
+        )
         field_error(errors, "password")
         submitted = st.form_submit_button("Sign in", type="primary", width="stretch")
     if submitted:

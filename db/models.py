@@ -186,6 +186,10 @@ class Journey(JourneyBase, Versioned, table=True):
         default=None,
         sa_column=Column(sa.Integer, sa.ForeignKey("journey.id", ondelete="SET NULL"), nullable=True),
     )
+    # The bin (journey.plan.bin): a deleted journey keeps its rows for 30 days, hidden everywhere; its
+    # name stays taken until it is deleted for good (the unique constraint covers it).
+    deleted_at: datetime | None = Field(default=None, nullable=True)
+    deleted_by: str = Field(default="", max_length=200)
     __table_args__ = (sa.UniqueConstraint("name", name="uq_journey_name"),)
 
 
@@ -301,6 +305,50 @@ class EmailVariant(EmailVariantBase, Versioned, table=True):
         )
     )
     __table_args__ = (sa.UniqueConstraint("email_id", "label", name="uq_variant_email_label"),)
+
+
+EMAIL_VERSION_FIELDS = (
+    "name",
+    "purpose",
+    "trigger",
+    "trigger_detail",
+    "delay_hours",
+    "subject",
+    "preheader",
+    "mjml",
+    "cta_label",
+    "cta_url",
+    "status",
+)  # what a version of an email keeps (journey.write.history): its content, not its place or metrics
+
+
+class EmailVersion(SQLModel, table=True):
+    """One saved state of an email: written on its creation and on every save (journey.write.history).
+
+    Never updated: restoring a version writes its content as a new version. The last KEEP_VERSIONS
+    (journey.write.history) of each email are kept."""
+
+    __tablename__ = "email_version"
+    id: int | None = Field(default=None, primary_key=True)
+    email_id: int = Field(
+        sa_column=Column(sa.Integer, sa.ForeignKey("email.id", ondelete="CASCADE"), nullable=False)
+    )
+    number: int  # the email's version number once this state was saved (named apart from row locks)
+    saved_at: datetime = Field(default_factory=utcnow, nullable=False)
+    saved_by: str = Field(default="", max_length=200)
+    restored_from: int | None = None  # the version this one restored, if it is a restore
+    name: str = Field(max_length=MAX_NAME)
+    purpose: str = Field(default="", sa_type=AutoString)
+    trigger: str = Field(default="", max_length=32)
+    trigger_detail: str = Field(default="", max_length=64)
+    delay_hours: int = 0
+    subject: str = Field(default="", max_length=300)
+    preheader: str = Field(default="", max_length=300)
+    mjml: str = Field(default="", sa_type=AutoString)
+    cta_label: str = Field(default="", max_length=120)
+    cta_url: str = Field(default="", max_length=2000)
+    status: str = Field(default="", max_length=16)
+    __table_args__ = (sa.UniqueConstraint("email_id", "number", name="uq_email_version_number"),)
 
 
 # --- snippets ---------------------------------------------------------------

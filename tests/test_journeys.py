@@ -155,8 +155,10 @@ def test_a_stale_email_save_is_refused(engine):
         assert journeys.get_email(session, email_id).subject == "Theirs"
 
 
-def test_deleting_a_journey_removes_its_stages_emails_variants_and_metrics(engine):
+def test_deleting_a_journey_for_good_removes_its_stages_emails_variants_and_metrics(engine):
     from datetime import date
+
+    from journey.plan import bin as journey_bin
 
     with Session(engine) as session:
         journey = journeys.create_journey(session, name="Doomed")
@@ -166,10 +168,15 @@ def test_deleting_a_journey_removes_its_stages_emails_variants_and_metrics(engin
         session.add(MetricDaily(email_id=email.id, day=date(2026, 11, 2), sent=10, delivered=10))
         session.commit()
         kept_emails = len(journeys.load_tree(session, keep.id).emails)
-        journeys.delete_journey(session, journey.id)
+        doomed = journey.id
+        journeys.delete_journey(session, doomed)  # to the bin: nothing removed yet
         session.commit()
     with Session(engine) as session:
         assert [s.name for s in journeys.list_journeys(session)] == ["Kept"]
+        assert session.execute(select(func.count(Stage.id))).scalar_one() == 10
+        journey_bin.delete_for_good(session, doomed)
+        session.commit()
+    with Session(engine) as session:
         assert session.execute(select(func.count(Stage.id))).scalar_one() == 5
         assert session.execute(select(func.count(Email.id))).scalar_one() == kept_emails
         assert session.execute(select(func.count(EmailVariant.id))).scalar_one() == 0

@@ -175,7 +175,7 @@ def test_the_pre_send_checks_of_a_stored_email_see_its_footer_snippet(session):
 
 
 def test_an_exported_journey_carries_its_snippets_and_an_import_recreates_them(session):
-    from journey.plan.journeys import delete_journey
+    from journey.plan.journeys import erase_journey
     from journey.plan.transfer import export_journey, import_journey
 
     snippets.create_snippet(session, name="legal", mjml="<mj-text>Legal</mj-text>")
@@ -189,7 +189,7 @@ def test_an_exported_journey_carries_its_snippets_and_an_import_recreates_them(s
         {"name": "footer", "mjml": '<mj-include path="legal.mjml" />'},
         {"name": "legal", "mjml": "<mj-text>Legal</mj-text>"},
     ]
-    delete_journey(session, made.id)
+    erase_journey(session, made.id)  # for good: a binned journey would keep its snippets in use
     for name in ("footer", "legal"):
         snippets.delete_snippet(session, snippets.get_snippet_by_name(session, name).id)
     import_journey(session, exported)

@@ -24,7 +24,16 @@ import sqlalchemy as sa
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from db.models import METRIC_COUNTS, METRIC_FIELDS, Email, JourneyPersona, MetricDaily, MetricWeekly, Stage
+from db.models import (
+    METRIC_COUNTS,
+    METRIC_FIELDS,
+    Email,
+    Journey,
+    JourneyPersona,
+    MetricDaily,
+    MetricWeekly,
+    Stage,
+)
 from db.rollups import read_version
 from db.rollups import week_start as week_start  # the SQL Monday of a day, for measure's users
 from journey.core.text import format_rate as format_rate  # the one rate format, for measure's users
@@ -298,6 +307,8 @@ def _scoped(query: sa.Select, table, where: MetricFilter, by: Sequence[str] = ()
     if where.persona_id is not None:
         followers = select(JourneyPersona.journey_id).where(JourneyPersona.persona_id == where.persona_id)
         query = query.where(Stage.journey_id.in_(followers))
+    if needs_stage and where.journey_id is None:  # across journeys: those in the bin are left out
+        query = query.where(Stage.journey_id.in_(select(Journey.id).where(Journey.deleted_at.is_(None))))
     if where.stage_ids is not None:
         query = query.where(Email.stage_id.in_(list(where.stage_ids)))
     if where.email_ids is not None:

@@ -33,7 +33,13 @@ def load_demo(session: Session, *, replace: bool = False) -> int:
                 f'The demo journey "{existing.name}" is already loaded: delete it first, or use --replace.',
                 field="name",
             )
-        journeys.delete_journey(session, existing.id)
+        journeys.erase_journey(session, existing.id)
+    elif replace and (
+        binned := session.execute(
+            select(Journey.id).where(Journey.name == DEMO_JOURNEY["name"])
+        ).scalar_one_or_none()
+    ):
+        journeys.erase_journey(session, binned)  # the demo in the bin: replaced too
     persona_ids = []
     for values in DEMO_PERSONAS:
         try:
@@ -57,7 +63,7 @@ def demo_journey_id(session: Session) -> int | None:
     from journey.plan.demo_content import DEMO_JOURNEY
 
     return session.execute(
-        select(Journey.id).where(Journey.name == DEMO_JOURNEY["name"])
+        select(Journey.id).where(Journey.name == DEMO_JOURNEY["name"], Journey.deleted_at.is_(None))
     ).scalar_one_or_none()
 
 
@@ -92,8 +98,8 @@ def seed_on_first_start(session: Session, *, with_demo: bool = True) -> bool:
 def start_blank(session: Session) -> int:
     """Remove every journey and persona (the demo included) and the demo's brand; how many journeys were removed."""
     removed = 0
-    for summary in journeys.list_journeys(session):
-        journeys.delete_journey(session, summary.id)
+    for journey_id in list(session.execute(select(Journey.id)).scalars()):  # the bin's too: for good
+        journeys.erase_journey(session, journey_id)
         removed += 1
     for persona in personas.list_personas(session):
         personas.delete_persona(session, persona.id)

@@ -38,6 +38,7 @@ from journey.core.errors import DuplicateName, InvalidInput, NotFound
 from journey.core.fields import clean_choice, clean_field
 from journey.core.text import plural
 from journey.plan.activity import stale_edit
+from journey.write import history
 
 STARTER_STAGE_NAMES = ("Awareness", "Consideration", "Decision", "Retention", "Advocacy")
 MAP_TYPES = {m.value: label for m, label in MAP_TYPE_LABELS.items()}
@@ -101,7 +102,23 @@ def _clean_journey(values: dict[str, Any]) -> dict[str, Any]:
 
 def _ensure_unique_journey(session: Session, name: str, exclude_id: int | None = None) -> None:
     if name_taken(session, Journey, name, exclude_id=exclude_id):
+        binned = session.execute(
+            select(Journey.id).where(
+                func.lower(Journey.name) == name.lower(), Journey.deleted_at.is_not(None)
+            )
+        ).first()
+        if binned is not None:
+            raise DuplicateName(
+                f'A journey named "{name}" is in the bin: pick another name, or have an owner restore it '
+                "or delete it for good from the Journeys page's Bin.",
+                field="name",
+            )
         raise DuplicateName(f'A journey named "{name}" already exists: pick another name.', field="name")
+
+
+LIVE = Journey.deleted_at.is_(
+    None
+)  # a journey not in the bin (journey.plan.bin): every listing filters on it
 
 
 def list_journeys(session: Session) -> list[JourneySummary]:
@@ -119,6 +136,7 @@ def list_journeys(session: Session) -> list[JourneySummary]:
         select(Journey, func.coalesce(stage_counts.c.n, 0), func.coalesce(email_counts.c.n, 0))
         .outerjoin(stage_counts, stage_counts.c.journey_id == Journey.id)
         .outerjoin(email_counts, email_counts.c.journey_id == Journey.id)
+        .where(LIVE)
         .order_by(func.lower(Journey.name))
     ).all()
     names: dict[int, list[str]] = {}
@@ -151,29 +169,38 @@ def default_journey_id(session: Session) -> int | None:
     Two index lookups, whatever the number of metric rows: the latest day is the end of
     ix_metric_day_email, and only that day's rows (one per email and variant) are joined to their journey.
     """
-    latest_day = select(func.max(MetricDaily.day)).scalar_subquery()
+    latest_day = (
+        select(func.max(MetricDaily.day))
+        .join(Email, Email.id == MetricDaily.email_id)
+        .join(Stage, Stage.id == Email.stage_id)
+        .join(Journey, Journey.id == Stage.journey_id)
+        .where(LIVE)
+        .scalar_subquery()
+    )
     with_metrics = session.execute(
         select(func.max(Stage.journey_id))
         .select_from(MetricDaily)
         .join(Email, Email.id == MetricDaily.email_id)
         .join(Stage, Stage.id == Email.stage_id)
-        .where(MetricDaily.day == latest_day)
+        .join(Journey, Journey.id == Stage.journey_id)
+        .where(MetricDaily.day == latest_day, LIVE)
     ).scalar_one_or_none()
     if with_metrics is not None:
         return with_metrics
-    newest = select(Journey.id).order_by(Journey.created_at.desc(), Journey.id.desc()).limit(1)
+    newest = select(Journey.id).where(LIVE).order_by(Journey.created_at.desc(), Journey.id.desc()).limit(1)
     return session.execute(newest).scalar_one_or_none()
 
 
-def get_journey(session: Session, journey_id: int) -> Journey:
+def get_journey(session: Session, journey_id: int, *, binned: bool = False) -> Journey:
+    """The journey (not in the bin, unless `binned`); NotFound when there is none."""
     journey = session.get(Journey, journey_id)
-    if journey is None:
+    if journey is None or (journey.deleted_at is not None and not binned):
         raise NotFound("That journey no longer exists: it may have been deleted by a teammate.")
     return journey
 
 
 def get_journey_by_name(session: Session, name: str) -> Journey:
-    journey = session.execute(select(Journey).where(Journey.name == name)).scalar_one_or_none()
+    journey = session.execute(select(Journey).where(Journey.name == name, LIVE)).scalar_one_or_none()
     if journey is None:
         known = ", ".join(f'"{s.name}"' for s in list_journeys(session)) or "none yet"
         raise NotFound(f'No journey named "{name[:80]}" (journeys: {known}).', field="journey")
@@ -272,7 +299,7 @@ def create_journey(
                         status=email_status,
                     )
                 )
-        session.flush()
+        history.record_journey(session, journey.id)
     return journey
 
 
@@ -288,8 +315,20 @@ def update_journey(session: Session, journey_id: int, expected_version: int, **c
 
 
 def delete_journey(session: Session, journey_id: int) -> None:
-    """Delete a journey with its stages, emails, variants, metrics and notes (one transaction)."""
-    session.delete(get_journey(session, journey_id))
+    """Move a journey to the bin (journey.plan.bin): hidden everywhere, restorable by an owner for 30 days,
+    then deleted with its stages, emails, variants, metrics and notes."""
+    from journey.plan.bin import bin_journey
+
+    bin_journey(session, journey_id)
+
+
+def erase_journey(session: Session, journey_id: int) -> None:
+    """Delete a journey now, in the bin or not, with its stages, emails, variants, history, metrics and
+    notes (no bin: Start blank, the demo's --replace, the bin's purge)."""
+    journey = session.get(Journey, journey_id)
+    if journey is None:
+        raise NotFound("That journey no longer exists: it may have been deleted by a teammate.")
+    session.delete(journey)
     session.flush()
     session.expunge_all()
 
@@ -328,7 +367,7 @@ def duplicate_journey(
             session.flush()
             for variant in variants.get(email.id, []):
                 session.add(EmailVariant(email_id=new_email.id, **_copyable(variant, EmailVariant)))
-    session.flush()
+    history.record_journey(session, copy.id)
     return copy
 
 
@@ -390,7 +429,8 @@ def _clean_stage(values: dict[str, Any]) -> dict[str, Any]:
 
 def get_stage(session: Session, stage_id: int) -> Stage:
     stage = session.get(Stage, stage_id)
-    if stage is None:
+    journey = session.get(Journey, stage.journey_id) if stage is not None else None
+    if journey is None or journey.deleted_at is not None:
         raise NotFound("That stage no longer exists: it may have been deleted by a teammate.")
     return stage
 
@@ -539,18 +579,30 @@ def add_email(session: Session, stage_id: int, *, name: str, **values: Any) -> E
     email = Email(stage_id=stage_id, position=len(_emails(session, stage_id)), **cleaned)
     session.add(email)
     session.flush()
+    history.record(session, [email.id])
     return email
 
 
-def update_email(session: Session, email_id: int, expected_version: int, **changes: Any) -> Email:
-    """Save changes to an email made against `expected_version`; refused when stale."""
+def update_email(
+    session: Session,
+    email_id: int,
+    expected_version: int,
+    *,
+    restored_from: int | None = None,
+    **changes: Any,
+) -> Email:
+    """Save changes to an email made against `expected_version`; refused when stale. The saved state is
+    kept in the email's history (journey.write.history), `restored_from` naming the version it restores."""
     email = get_email(session, email_id)
     cleaned = _clean_email(changes)
     if "name" in cleaned:
         journey_id = get_stage(session, email.stage_id).journey_id
         _ensure_unique_email(session, journey_id, cleaned["name"], exclude_id=email_id)
-    if update_versioned(session, Email, email_id, expected_version, cleaned) is None:
+    saved = update_versioned(session, Email, email_id, expected_version, cleaned)
+    if saved is None:
         raise stale_edit(session, Email, email_id, "email")
+    if saved != expected_version:
+        history.record(session, [email_id], restored_from=restored_from)
     return get_email(session, email_id)
 
 

@@ -325,10 +325,16 @@ def compare_pair(session, journey_id: int) -> tuple[int, int | None]:
     from db.models import Journey
 
     journey = session.get(Journey, journey_id)
-    if journey is not None and journey.source_journey_id is not None:
-        return journey.source_journey_id, journey_id
+    source = (
+        session.get(Journey, journey.source_journey_id) if journey and journey.source_journey_id else None
+    )
+    if source is not None and source.deleted_at is None:  # a source in the bin is not offered
+        return source.id, journey_id
     newest = session.execute(
-        select(Journey.id).where(Journey.source_journey_id == journey_id).order_by(Journey.id.desc()).limit(1)
+        select(Journey.id)
+        .where(Journey.source_journey_id == journey_id, Journey.deleted_at.is_(None))
+        .order_by(Journey.id.desc())
+        .limit(1)
     ).scalar_one_or_none()
     return journey_id, newest
 

@@ -41,6 +41,7 @@ from journey.core.fields import MAX_MERGE_VALUE, clean_merge_data, field_limits
 from journey.core.text import plural
 from journey.plan import journeys, personas
 from journey.plan.activity import record_import
+from journey.write import history
 from journey.write.snippets import clean_snippet_name, create_snippet, get_snippet_by_name
 
 FORMAT = "email-journey/1"
@@ -450,6 +451,7 @@ def import_journey(session: Session, payload: Any, *, name: str | None = None) -
         summary=f"journey file: {plural(len(stage_rows), 'stage')}, {plural(len(email_rows), 'email')}"
         + (f", {plural(len(variant_rows), 'variant')}" if variant_rows else ""),
     )
+    history.record_journey(session, journey.id)  # each email's first version (one INSERT … SELECT)
     return journey.id
 
 

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlmodel import Session
 
 from db.crud import update_versioned
@@ -118,11 +118,16 @@ def _reaching(library: dict[str, str], name: str) -> set[str]:
     return reached
 
 
+# A journey in the bin (journey.plan.bin) still counts: deleting a snippet it includes would break it
+# once restored. It is named as in the bin.
+_JOURNEY_LABEL = case((Journey.deleted_at.is_(None), Journey.name), else_=Journey.name + " (in the bin)")
+
+
 def emails_including(session: Session, name: str) -> list[SnippetUse]:
     """The emails and variants that include snippet `name`, directly or through another snippet."""
     names = _reaching(snippet_library(session), name.lower())
     rows = session.execute(
-        select(Email.id, Email.name, Email.mjml, Stage.name, Journey.name, Stage.position)
+        select(Email.id, Email.name, Email.mjml, Stage.name, _JOURNEY_LABEL, Stage.position)
         .join(Stage, Stage.id == Email.stage_id)
         .join(Journey, Journey.id == Stage.journey_id)
         .where(func.lower(Email.mjml).contains("mj-include"))
@@ -134,7 +139,7 @@ def emails_including(session: Session, name: str) -> list[SnippetUse]:
         if included_names(mjml) & names
     ]
     variants = session.execute(
-        select(Email.id, Email.name, EmailVariant.label, EmailVariant.mjml, Stage.name, Journey.name)
+        select(Email.id, Email.name, EmailVariant.label, EmailVariant.mjml, Stage.name, _JOURNEY_LABEL)
         .join(Email, Email.id == EmailVariant.email_id)
         .join(Stage, Stage.id == Email.stage_id)
         .join(Journey, Journey.id == Stage.journey_id)

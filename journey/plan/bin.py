@@ -1,0 +1,128 @@
+"""The journey bin: a deleted journey is kept, hidden, for BIN_DAYS days, then deleted for good.
+
+    bin_journey(session, id)           move a journey to the bin (journeys.delete_journey does this)
+    list_bin(session, now=None)        the binned journeys, newest first, with who, when and days left
+    restore_journey(session, id)       back out of the bin, as it was (owners only)
+    delete_for_good(session, id)       delete a binned journey now (owners only)
+    purge_bin(session, now=None)       delete for good what has been in the bin BIN_DAYS days or more
+
+A binned journey keeps its rows (stages, emails, variants, history, metrics, notes) and gains
+`deleted_at` and `deleted_by`; every read of journeys leaves it out (journeys.LIVE: the list, every
+picker, the default journey, the map, checks, review, metrics, exports, the CLI), and reaching it, or
+one of its stages or emails, by id is "not found" (journeys.get_journey, get_stage, get_email).
+Its name stays taken while it is in the bin (the table's unique constraint covers it): a new journey
+of that name is refused with a message pointing at the bin, so restoring one never clashes.
+Backups carry binned journeys like any row, so a restore keeps the bin.
+
+The clock is journey.measure.weeks.utc_now (tests freeze it there). The app purges at start
+(ui.db._engine_for), and `python -m journey bin purge` does on demand.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from db.models import Email, Journey, Stage
+from journey.core.access import Role, actor_of, require
+from journey.core.errors import NotFound
+from journey.measure.weeks import utc_now
+from journey.plan import journeys
+
+BIN_DAYS = 30
+
+
+@dataclass(frozen=True)
+class BinItem:
+    id: int
+    name: str
+    deleted_at: datetime
+    deleted_by: str
+    days_left: int  # whole days until it is purged (0: it goes at the next purge)
+    stages: int
+    emails: int
+
+
+def _now(now: datetime | None) -> datetime:
+    return (now or utc_now()).replace(microsecond=0)
+
+
+def bin_journey(session: Session, journey_id: int, *, now: datetime | None = None) -> None:
+    """Move a live journey to the bin, saying who did it and when."""
+    require(session, Role.editor)
+    journey = journeys.get_journey(session, journey_id)
+    journey.deleted_at = _now(now)
+    journey.deleted_by = actor_of(session).label[:200]
+    session.flush()
+
+
+def _binned(session: Session, journey_id: int) -> Journey:
+    journey = session.get(Journey, journey_id)
+    if journey is None or journey.deleted_at is None:
+        raise NotFound("That journey is not in the bin: it may have been restored or deleted meanwhile.")
+    return journey
+
+
+def days_left(deleted_at: datetime, now: datetime) -> int:
+    left = deleted_at + timedelta(days=BIN_DAYS) - now
+    return max(0, left.days + (1 if left.seconds or left.microseconds else 0))
+
+
+def list_bin(session: Session, now: datetime | None = None) -> list[BinItem]:
+    """The journeys in the bin, most recently deleted first."""
+    now = _now(now)
+    stage_counts = (
+        select(Stage.journey_id, func.count(Stage.id).label("n")).group_by(Stage.journey_id).subquery()
+    )
+    email_counts = (
+        select(Stage.journey_id, func.count(Email.id).label("n"))
+        .join(Email, Email.stage_id == Stage.id)
+        .group_by(Stage.journey_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(Journey, func.coalesce(stage_counts.c.n, 0), func.coalesce(email_counts.c.n, 0))
+        .outerjoin(stage_counts, stage_counts.c.journey_id == Journey.id)
+        .outerjoin(email_counts, email_counts.c.journey_id == Journey.id)
+        .where(Journey.deleted_at.is_not(None))
+        .order_by(Journey.deleted_at.desc(), Journey.id.desc())
+    ).all()
+    return [
+        BinItem(j.id, j.name, j.deleted_at, j.deleted_by, days_left(j.deleted_at, now), stages, emails)
+        for j, stages, emails in rows
+    ]
+
+
+def restore_journey(session: Session, journey_id: int) -> Journey:
+    """Take a journey out of the bin, with everything it had (owners only)."""
+    require(session, Role.owner)
+    journey = _binned(session, journey_id)
+    journey.deleted_at = None
+    journey.deleted_by = ""
+    session.flush()
+    return journey
+
+
+def delete_for_good(session: Session, journey_id: int) -> str:
+    """Delete a binned journey now, with its stages, emails, metrics and notes (owners only); its name."""
+    require(session, Role.owner)
+    name = _binned(session, journey_id).name
+    journeys.erase_journey(session, journey_id)
+    return name
+
+
+def purge_bin(session: Session, now: datetime | None = None) -> list[str]:
+    """Delete for good every journey binned BIN_DAYS days ago or more; their names."""
+    cutoff = _now(now) - timedelta(days=BIN_DAYS)
+    expired = list(
+        session.execute(select(Journey).where(Journey.deleted_at.is_not(None), Journey.deleted_at <= cutoff))
+        .scalars()
+        .all()
+    )
+    names = [(journey.id, journey.name) for journey in expired]
+    for journey_id, _ in names:
+        journeys.erase_journey(session, journey_id)
+    return [name for _, name in names]

@@ -1,0 +1,168 @@
+"""Each email's version history: every creation and save kept, any version restored as a new one.
+
+    record(session, email_ids)        keep the emails' current state as a version (after a write)
+    list_versions(session, email_id)  the versions, newest first, each with what changed vs the one before
+    get_version(session, email_id, n) one version's content
+    restore_version(session, email_id, n, expected_version)
+                                      save version n's content as the email's next version
+
+A version is the email's content (EMAIL_VERSION_FIELDS: name, purpose, trigger and delay, subject,
+preheader, MJML, call to action, status), its version number, when and by whom (actor_of(session))
+it was saved. Every path that creates or saves an email calls `record`: journeys.add_email,
+update_email, create_journey (starter and demo), duplicate_journey, the journey JSON import and the
+template gallery (through add_email), the metric importer's missing emails (through add_email).
+Moving an email, its A/B variants and its metrics are not versioned.
+
+History is never rewritten: a restore goes through journeys.update_email (the optimistic lock, the
+field rules, a viewer's refusal) and is recorded as a new version that says which one it restored.
+Bounded: the last KEEP_VERSIONS versions of each email are kept; older ones are dropped as new ones
+are written. An email's history goes with it (ON DELETE CASCADE).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, func, insert, literal, select
+from sqlmodel import Session
+
+from db.models import EMAIL_VERSION_FIELDS, Email, EmailVersion, Stage, utcnow
+from journey.core.access import actor_of
+from journey.core.errors import NotFound
+
+KEEP_VERSIONS = 200
+FIELD_LABELS = {
+    "name": "name",
+    "purpose": "purpose",
+    "trigger": "trigger",
+    "trigger_detail": "trigger detail",
+    "delay_hours": "delay",
+    "subject": "subject",
+    "preheader": "preheader",
+    "mjml": "MJML body",
+    "cta_label": "call-to-action label",
+    "cta_url": "call-to-action URL",
+    "status": "status",
+}
+
+
+@dataclass(frozen=True)
+class VersionSummary:
+    version: int
+    saved_at: datetime
+    saved_by: str
+    changed: tuple[
+        str, ...
+    ]  # labels of the fields that differ from the version before ("created" for the first)
+    restored_from: int | None
+    subject: str
+
+
+def _insert_from(session: Session, where, restored_from: int | None = None) -> None:
+    """INSERT INTO email_version SELECT … FROM email WHERE `where`: the emails' current state, one statement."""
+    saved_by = actor_of(session).label[:200]
+    table = EmailVersion.__table__
+    source = (
+        select(
+            Email.id,
+            Email.version,
+            literal(utcnow(), table.c.saved_at.type),
+            literal(saved_by, table.c.saved_by.type),
+            literal(restored_from, table.c.restored_from.type),
+            *(getattr(Email, name) for name in EMAIL_VERSION_FIELDS),
+        )
+        .select_from(Email)
+        .where(where)
+    )
+    columns = ["email_id", "number", "saved_at", "saved_by", "restored_from", *EMAIL_VERSION_FIELDS]
+    session.execute(insert(EmailVersion).from_select(columns, source))
+
+
+def record(session: Session, email_ids: Iterable[int], *, restored_from: int | None = None) -> None:
+    """Keep the current state of each email as a version, then drop what falls beyond the last
+    KEEP_VERSIONS. Call after the write, in its transaction."""
+    ids = list(dict.fromkeys(email_ids))
+    session.flush()
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        _insert_from(session, Email.id.in_(chunk), restored_from)
+        current = select(Email.version).where(Email.id == EmailVersion.email_id).scalar_subquery()
+        session.execute(
+            delete(EmailVersion)
+            .where(EmailVersion.email_id.in_(chunk), EmailVersion.number <= current - KEEP_VERSIONS)
+            .execution_options(synchronize_session=False)
+        )
+
+
+def record_journey(session: Session, journey_id: int) -> None:
+    """Keep every email of a new journey (from a template, a copy or a file) as its first version: one
+    statement, however many emails."""
+    session.flush()
+    _insert_from(session, Email.stage_id.in_(select(Stage.id).where(Stage.journey_id == journey_id)))
+
+
+def _email(session: Session, email_id: int) -> Email:
+    from journey.plan.journeys import get_email
+
+    return get_email(session, email_id)
+
+
+def _changed(before: EmailVersion | None, after: EmailVersion) -> tuple[str, ...]:
+    if before is None:
+        return ("created",)
+    return tuple(
+        FIELD_LABELS[name] for name in EMAIL_VERSION_FIELDS if getattr(before, name) != getattr(after, name)
+    )
+
+
+def list_versions(session: Session, email_id: int) -> list[VersionSummary]:
+    """The email's kept versions, newest first, each with the fields it changed against the one before."""
+    _email(session, email_id)
+    rows = list(
+        session.execute(
+            select(EmailVersion).where(EmailVersion.email_id == email_id).order_by(EmailVersion.number)
+        ).scalars()
+    )
+    oldest_kept = rows[0].number if rows else 0
+    summaries = []
+    for index, row in enumerate(rows):
+        before = rows[index - 1] if index else None
+        changed = _changed(before, row)
+        if before is None and oldest_kept > 1:
+            changed = ("the oldest version kept",)
+        summaries.append(
+            VersionSummary(row.number, row.saved_at, row.saved_by, changed, row.restored_from, row.subject)
+        )
+    return summaries[::-1]
+
+
+def get_version(session: Session, email_id: int, version: int) -> EmailVersion:
+    """One kept version of the email; NotFound when it was never saved or is no longer kept."""
+    _email(session, email_id)
+    row = session.execute(
+        select(EmailVersion).where(EmailVersion.email_id == email_id, EmailVersion.number == version)
+    ).scalar_one_or_none()
+    if row is None:
+        raise NotFound(
+            f"Version {version} of this email is not kept (the last {KEEP_VERSIONS} versions are).",
+            field="version",
+        )
+    return row
+
+
+def version_count(session: Session, email_id: int) -> int:
+    return session.execute(
+        select(func.count(EmailVersion.id)).where(EmailVersion.email_id == email_id)
+    ).scalar_one()
+
+
+def restore_version(session: Session, email_id: int, version: int, expected_version: int) -> Email:
+    """Save version `version`'s content as the email's next version (made against `expected_version`:
+    refused when a teammate saved since, like any save). The history keeps every version before it."""
+    from journey.plan.journeys import update_email
+
+    old = get_version(session, email_id, version)
+    values = {name: getattr(old, name) for name in EMAIL_VERSION_FIELDS}
+    return update_email(session, email_id, expected_version, restored_from=version, **values)

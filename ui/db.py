@@ -20,6 +20,7 @@ from sqlmodel import Session
 from db.engine import database_url, make_engine, read_scope, session_scope
 from db.migrate import migration_lock, upgrade
 from journey.core.access import act_as
+from journey.plan import bin as journey_bin
 from journey.plan import demo
 
 
@@ -28,12 +29,13 @@ def _engine_for(url: str) -> Engine:
     """One engine per database URL: migrated, and seeded with the demo on a first start.
 
     Under the migration lock: replicas starting at once against one PostgreSQL take turns, so only the
-    first migrates and seeds (db/migrate.py)."""
+    first migrates and seeds (db/migrate.py). Then the bin's expired journeys are purged."""
     engine = make_engine(url)
     with migration_lock(engine):
         upgrade(engine)
         with session_scope(engine) as session:
             demo.seed_on_first_start(session, with_demo=os.environ.get("JOURNEY_SEED_DEMO", "1") != "0")
+            journey_bin.purge_bin(session)  # journeys 30 days in the bin are deleted for good
     return engine
 
 

@@ -29,7 +29,7 @@ from sqlmodel import Session
 from db.models import Email, Journey, Stage
 from journey.core.access import Role, actor_of, require
 from journey.core.errors import NotFound
-from journey.measure.weeks import utc_now
+from journey.measure import weeks
 from journey.plan import journeys
 
 BIN_DAYS = 30
@@ -47,7 +47,7 @@ class BinItem:
 
 
 def _now(now: datetime | None) -> datetime:
-    return (now or utc_now()).replace(microsecond=0)
+    return (now or weeks.utc_now()).replace(microsecond=0)
 
 
 def bin_journey(session: Session, journey_id: int, *, now: datetime | None = None) -> None:

@@ -427,10 +427,16 @@ def _clean_stage(values: dict[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
+def _in_live_journey(session: Session, stage: Stage | None) -> bool:
+    """The stage exists and its journey is not in the bin (two primary-key reads, from the identity map
+    once loaded)."""
+    journey = session.get(Journey, stage.journey_id) if stage is not None else None
+    return journey is not None and journey.deleted_at is None
+
+
 def get_stage(session: Session, stage_id: int) -> Stage:
     stage = session.get(Stage, stage_id)
-    journey = session.get(Journey, stage.journey_id) if stage is not None else None
-    if journey is None or journey.deleted_at is not None:
+    if not _in_live_journey(session, stage):
         raise NotFound("That stage no longer exists: it may have been deleted by a teammate.")
     return stage
 
@@ -548,7 +554,7 @@ def _clean_email(values: dict[str, Any]) -> dict[str, Any]:
 
 def get_email(session: Session, email_id: int) -> Email:
     email = session.get(Email, email_id)
-    if email is None:
+    if email is None or not _in_live_journey(session, session.get(Stage, email.stage_id)):
         raise NotFound("That email no longer exists: it may have been deleted by a teammate.")
     return email
 

@@ -29,7 +29,7 @@ from sqlalchemy import delete, func, insert, literal, select
 from sqlmodel import Session
 
 from db.models import EMAIL_VERSION_FIELDS, Email, EmailVersion, Stage, utcnow
-from journey.core.access import actor_of
+from journey.core.access import Role, actor_of, require
 from journey.core.errors import NotFound
 
 KEEP_VERSIONS = 200
@@ -163,6 +163,7 @@ def restore_version(session: Session, email_id: int, version: int, expected_vers
     refused when a teammate saved since, like any save). The history keeps every version before it."""
     from journey.plan.journeys import update_email
 
+    require(session, Role.editor)
     old = get_version(session, email_id, version)
     values = {name: getattr(old, name) for name in EMAIL_VERSION_FIELDS}
     return update_email(session, email_id, expected_version, restored_from=version, **values)

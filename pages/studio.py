@@ -7,6 +7,7 @@ from journey.write import variants
 from ui.auth import can_edit, editing
 from ui.db import db_session
 from ui.gallery import gallery_import
+from ui.history import studio_history
 from ui.loaders import load_studio_render
 from ui.pickers import preview_persona_picker
 from ui.previews import studio_downloads, studio_findings, studio_side_by_side
@@ -75,7 +76,7 @@ def editor() -> None:
 
 
 # Only the open tab runs and is sent (the variants' previews are four more email documents to draw).
-edit_tab, variants_tab, send_tab = st.tabs(STUDIO_TABS, key="studio_tab", on_change="rerun")
+edit_tab, variants_tab, history_tab, send_tab = st.tabs(STUDIO_TABS, key="studio_tab", on_change="rerun")
 if edit_tab.open:
     with edit_tab:
         editor()
@@ -102,6 +103,10 @@ if variants_tab.open:
                     )
                     if shown.errors:
                         st.error(f"Variant {escape_markdown(row.label)}: {finding_markdown(shown.errors[0])}")
+
+if history_tab.open:
+    with history_tab:
+        studio_history(email, draft)
 
 if send_tab.open:
     with send_tab:

@@ -22,7 +22,7 @@ from ui.writes import attempt, run_write
 
 STUDIO_EMAIL = "studio_email_id"  # the email open in the studio (the journey editor sets it too)
 STUDIO_FIELDS = ("subject", "preheader", "mjml")
-STUDIO_TABS = ("Editor", "A/B variants", "Test send")  # only the open one runs (`studio_tab`)
+STUDIO_TABS = ("Editor", "A/B variants", "History", "Test send")  # only the open one runs (`studio_tab`)
 UNSAVED = "{} Your edits are still here, unsaved."
 
 

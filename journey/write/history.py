@@ -167,3 +167,20 @@ def restore_version(session: Session, email_id: int, version: int, expected_vers
     old = get_version(session, email_id, version)
     values = {name: getattr(old, name) for name in EMAIL_VERSION_FIELDS}
     return update_email(session, email_id, expected_version, restored_from=version, **values)
+
+
+def diff_against(old: EmailVersion, current: Email) -> list[tuple[str, str]]:
+    """(field label, unified diff from `current` to `old`) for each content field that differs: what a
+    restore of `old` would change. MJML is compared line by line, the other fields as one line each."""
+    import difflib
+
+    diffs = []
+    for name in EMAIL_VERSION_FIELDS:
+        then, now = str(getattr(old, name)), str(getattr(current, name))
+        if then == now:
+            continue
+        lines = difflib.unified_diff(
+            now.splitlines(), then.splitlines(), "current", f"version {old.number}", lineterm="", n=2
+        )
+        diffs.append((FIELD_LABELS[name], "\n".join(lines)))
+    return diffs

@@ -10,6 +10,7 @@ from ui.current import journey_query, set_current_journey
 from ui.db import db_session
 from ui.editor import new_journey_form
 from ui.empty import load_demo_button
+from ui.journey_bin import journey_bin_section
 from ui.navigation import page_path
 from ui.pickers import follow_journey
 from ui.widgets import journey_download, journeys_table
@@ -78,14 +79,17 @@ with manage_tab:
 
         st.markdown("**Delete**")
         st.caption(
-            f"Deletes “{escape_markdown(summary.name)}” with its {plural(summary.stages, 'stage')}, {plural(summary.emails, 'email')} "
-            "and their metrics."
+            f"Moves “{escape_markdown(summary.name)}” with its {plural(summary.stages, 'stage')}, "
+            f"{plural(summary.emails, 'email')} and their metrics to the bin: an owner can restore it for "
+            "30 days (the Bin, below)."
         )
         confirm = st.checkbox(
-            f"Yes, delete “{escape_markdown(summary.name)}” for good", key=f"journeys_confirm_delete_{chosen}"
+            f"Yes, move “{escape_markdown(summary.name)}” to the bin", key=f"journeys_confirm_delete_{chosen}"
         )
         if st.button("Delete journey", key="journeys_delete", disabled=not confirm, type="primary"):
-            run_write(journeys.delete_journey, chosen, success=f"Deleted “{summary.name}”.", rerun=True)
+            run_write(
+                journeys.delete_journey, chosen, success=f"Moved “{summary.name}” to the bin.", rerun=True
+            )
 
 with import_tab:
     st.caption("Import a journey file made with **Download as JSON** or `python -m journey export`.")
@@ -103,10 +107,14 @@ with import_tab:
             st.toast("Journey imported.", icon="✅")
             st.rerun()
 
+journey_bin_section()
+
 with st.expander("Workspace"):
     if not editing():
         st.stop()
-    st.caption("Start blank: remove every journey and persona, the demo included. This cannot be undone.")
+    st.caption(
+        "Start blank: remove every journey (the bin's too) and persona, the demo included. This cannot be undone."
+    )
     wipe = st.checkbox("Yes, remove everything", key="journeys_confirm_blank")
     if st.button("Start blank", key="journeys_start_blank", disabled=not wipe) and (
         (removed := run_write(demo.start_blank)) is not None

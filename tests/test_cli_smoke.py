@@ -92,6 +92,7 @@ def backup_file(workspace, db: str) -> str:
         pytest.param("user", ["list", "--json"], 0, "[]", id="user"),
         pytest.param("list", ["--json"], 0, f'"name": "{DEMO}"', id="list"),
         pytest.param("export", ["--journey", DEMO], 0, '"format": "email-journey/1"', id="export"),
+        pytest.param("bin", ["list"], 0, "The bin is empty.", id="bin"),
         pytest.param(
             "import-journey",
             ["{journey_file}", "--name", "Copy"],

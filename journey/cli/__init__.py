@@ -3,7 +3,7 @@
     workspace        init, demo
     backup           backup, restore                                (Settings)
     users            user add, list, remove, set-role, reset-password   (sign-in)
-    journeys         list, export, import-journey, check-journey   (the Journeys page)
+    journeys         list, export, import-journey, check-journey, bin   (the Journeys page)
     studio           render, check                                  (Email studio)
     review           report                                         (Weekly review)
     import_metrics   import-metrics                                 (Import metrics)

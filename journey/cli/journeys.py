@@ -43,6 +43,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     check.set_defaults(func=handle_check_journey)
 
+    binned = subparsers.add_parser(
+        "bin",
+        help="the journey bin: list, restore or purge deleted journeys (kept 30 days)",
+        description="A deleted journey is kept in the bin for 30 days, then deleted for good.",
+    )
+    actions = binned.add_subparsers(dest="bin_action", metavar="ACTION", required=True)
+    bin_list = actions.add_parser("list", help="the journeys in the bin, with who deleted them and days left")
+    bin_list.add_argument(
+        "--json", action="store_true", help='print [{"id", "name", "deleted_at", "deleted_by", "days_left"}]'
+    )
+    restore = actions.add_parser("restore", help="take a journey out of the bin")
+    restore.add_argument("id", type=int, metavar="ID", help="the journey's id (`bin list` shows it)")
+    actions.add_parser("purge", help="delete for good the journeys in the bin for 30 days or more")
+    binned.set_defaults(func=cmd_bin)
+
 
 def cmd_list(args: argparse.Namespace) -> int:
     from journey.cli.common import cli_session
@@ -64,6 +79,41 @@ def cmd_list(args: argparse.Namespace) -> int:
                 f"{s.id:>4}  {s.name}  ({journeys.MAP_TYPES[s.map_type]}, {plural(s.stages, 'stage')}, "
                 f"{plural(s.emails, 'email')})"
             )
+    return 0
+
+
+def cmd_bin(args: argparse.Namespace) -> int:
+    from journey.cli.common import cli_session
+    from journey.plan import bin as journey_bin
+
+    with cli_session(args) as session:
+        if args.bin_action == "restore":
+            journey = journey_bin.restore_journey(session, args.id)
+            print(f"Restored “{journey.name}” (id {journey.id}).")
+            return 0
+        if args.bin_action == "purge":
+            names = journey_bin.purge_bin(session)
+            print(f"Purged {plural(len(names), 'journey')}" + (f": {', '.join(names)}." if names else "."))
+            return 0
+        items = journey_bin.list_bin(session)
+    if args.json:
+        rows = [
+            {
+                "id": i.id,
+                "name": i.name,
+                "deleted_at": i.deleted_at.isoformat(),
+                "deleted_by": i.deleted_by,
+                "days_left": i.days_left,
+            }
+            for i in items
+        ]
+        print(json.dumps(rows, indent=2))
+    elif not items:
+        print("The bin is empty.")
+    for i in [] if args.json else items:
+        print(
+            f"{i.id:>4}  {i.name}  (deleted by {i.deleted_by} on {i.deleted_at:%Y-%m-%d}, {plural(i.days_left, 'day')} left)"
+        )
     return 0
 
 

@@ -161,6 +161,30 @@ def test_a_restore_into_an_empty_database_reproduces_every_export_byte_for_byte(
     assert after == before
 
 
+def test_a_restore_keeps_the_bin_and_every_emails_history(db_url, tmp_path, sqlite_template):
+    from journey.plan import bin as journey_bin
+    from journey.write import history
+
+    with database("sqlite", sqlite_template, tmp_path) as source_url:
+        with in_db(source_url) as session:
+            made = make_journey(
+                session, "Binned", stages={"Awareness": [{"name": "Welcome", "subject": "One"}]}
+            )
+            email_id = made.emails["Welcome"].id
+            journeys.update_email(session, email_id, 1, subject="Two")
+            versions = history.list_versions(session, email_id)
+            journeys.delete_journey(session, made.id)
+            binned = journey_bin.list_bin(session)
+        data = backup_of(source_url)
+    restore(db_url, data)
+    with in_db(db_url) as session:
+        assert journey_bin.list_bin(session) == binned
+        assert journeys.list_journeys(session) == []
+        journey_bin.restore_journey(session, made.id)
+        assert history.list_versions(session, email_id) == versions
+        assert journeys.get_email(session, email_id).subject == "Two"
+
+
 def test_the_manifest_names_the_schema_the_app_and_every_table(db_url):
     seed_workspace(db_url)
     manifest, first_section = lines(backup_of(db_url))[:2]

@@ -47,7 +47,7 @@ def test_the_history_lists_each_version_and_shows_a_diff_against_the_saved_email
     table = _history(at)
     assert list(table["Version"]) == [2, 1]
     assert list(table["By"]) == ["Sam", "Local user (no sign-in)"]
-    assert list(table["What changed"]) == ["subject, MJML body", "created"]
+    assert list(table["What changed"]) == ["subject, MJML body · the saved email", "created"]
     assert at.selectbox(key=f"studio_history_pick_{saved_twice['email']}").value == 1
     assert "**Subject:** First" in _text(at.markdown)
     diffs = _text(at.code)
@@ -69,7 +69,7 @@ def test_restore_needs_the_confirm_and_writes_a_new_version(saved_twice):
         assert [v.version for v in history.list_versions(session, email_id)] == [3, 2, 1]
     assert at.text_input(key="studio_subject").value == "First"  # the editor shows the restored email
     table = _history(at)
-    assert table["What changed"][0] == "restored version 1 (subject, MJML body)"
+    assert table["What changed"][0] == "restored version 1 (subject, MJML body) · the saved email"
 
 
 def test_a_restore_made_against_a_stale_email_is_refused(saved_twice):

@@ -35,7 +35,12 @@ def studio_history(email, draft: dict) -> None:
     )
     st.dataframe(
         [
-            {"Version": v.version, "Saved": _when(v.saved_at), "By": v.saved_by, "What changed": _what(v)}
+            {  # what changed first: on a phone the table scrolls sideways
+                "Version": v.version,
+                "What changed": _what(v) + (" · the saved email" if v.version == email.version else ""),
+                "By": v.saved_by,
+                "Saved": _when(v.saved_at),
+            }
             for v in versions
         ],
         hide_index=True,
@@ -63,8 +68,8 @@ def studio_history(email, draft: dict) -> None:
     if not diffs:
         st.success(f"Version {number} has the same content as the saved email.")
     for label, text in diffs:
-        st.markdown(f"**{label.capitalize()}** — saved email (−) → version {number} (+)")
-        st.code(text, language="diff")
+        st.markdown(f"**{label[0].upper()}{label[1:]}** — saved email (−) → version {number} (+)")
+        st.code(text, language="diff", wrap_lines=True)
     if not can_edit:
         st.caption("Viewers cannot restore a version.")
         return

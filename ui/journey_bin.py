@@ -45,7 +45,7 @@ def journey_bin_section() -> None:
                 f"{item.deleted_at.strftime('%d %b %Y, %H:%M UTC')} · "
                 f"{plural(item.days_left, 'day')} left"
             )
-            restore, forget, confirm = st.columns([2, 2, 3], vertical_alignment="center")
+            restore, confirm, forget = st.columns([2, 3, 2], vertical_alignment="center")
             if restore.button("Restore", key=f"bin_restore_{item.id}"):
                 _restore(item.id, item.name)
             sure = confirm.checkbox("Yes, delete it for good", key=f"bin_confirm_{item.id}")

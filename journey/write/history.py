@@ -179,8 +179,6 @@ def diff_against(old: EmailVersion, current: Email) -> list[tuple[str, str]]:
         then, now = str(getattr(old, name)), str(getattr(current, name))
         if then == now:
             continue
-        lines = difflib.unified_diff(
-            now.splitlines(), then.splitlines(), "current", f"version {old.number}", lineterm="", n=2
-        )
-        diffs.append((FIELD_LABELS[name], "\n".join(lines)))
+        lines = list(difflib.unified_diff(now.splitlines(), then.splitlines(), lineterm="", n=2))
+        diffs.append((FIELD_LABELS[name], "\n".join(lines[2:])))  # without the ---/+++ file header
     return diffs

@@ -425,6 +425,9 @@ ARGUMENTS = [
     ("user", "add", "ana@shop.example", "--role", "owner"),  # no password on standard input
     ("user", "set-role", "'; DROP TABLE user_account; --", "viewer"),
     ("user", "remove", "nobody@shop.example"),
+    ("bin", "restore", "999999999999999999999"),
+    ("bin", "restore", "'; DROP TABLE journey; --"),
+    ("bin", "list", "--json"),
     ("demo",),
     ("init",),
 ]

@@ -60,7 +60,8 @@ def bin_journey(session: Session, journey_id: int, *, now: datetime | None = Non
 
 
 def _binned(session: Session, journey_id: int) -> Journey:
-    journey = session.get(Journey, journey_id)
+    # An id no database column holds (the CLI's `bin restore 99999999999999999999`) is simply not there.
+    journey = session.get(Journey, journey_id) if 0 < journey_id < 2**63 else None
     if journey is None or journey.deleted_at is None:
         raise NotFound("That journey is not in the bin: it may have been restored or deleted meanwhile.")
     return journey

@@ -337,6 +337,7 @@ class EmailVersion(SQLModel, table=True):
     saved_at: datetime = Field(default_factory=utcnow, nullable=False)
     saved_by: str = Field(default="", max_length=200)
     restored_from: int | None = None  # the version this one restored, if it is a restore
+    changed: str = Field(default="", max_length=500)  # what differs from the version before, "created"…
     name: str = Field(max_length=MAX_NAME)
     purpose: str = Field(default="", sa_type=AutoString)
     trigger: str = Field(default="", max_length=32)

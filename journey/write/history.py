@@ -8,7 +8,8 @@
 
 A version is the email's content (EMAIL_VERSION_FIELDS: name, purpose, trigger and delay, subject,
 preheader, MJML, call to action, status), its version number, when and by whom (actor_of(session))
-it was saved. Every path that creates or saves an email calls `record`: journeys.add_email,
+it was saved, and what it changed against the version before (worked out once, on the save, so the
+list reads no MJML). Every path that creates or saves an email calls `record`: journeys.add_email,
 update_email, create_journey (starter and demo), duplicate_journey, the journey JSON import and the
 template gallery (through add_email), the metric importer's missing emails (through add_email).
 Moving an email, its A/B variants and its metrics are not versioned.
@@ -60,7 +61,7 @@ class VersionSummary:
     subject: str
 
 
-def _insert_from(session: Session, where, restored_from: int | None = None) -> None:
+def _insert_from(session: Session, where, *, changed: str, restored_from: int | None = None) -> None:
     """INSERT INTO email_version SELECT … FROM email WHERE `where`: the emails' current state, one statement."""
     saved_by = actor_of(session).label[:200]
     table = EmailVersion.__table__
@@ -71,27 +72,54 @@ def _insert_from(session: Session, where, restored_from: int | None = None) -> N
             literal(utcnow(), table.c.saved_at.type),
             literal(saved_by, table.c.saved_by.type),
             literal(restored_from, table.c.restored_from.type),
+            literal(changed[:500], table.c.changed.type),
             *(getattr(Email, name) for name in EMAIL_VERSION_FIELDS),
         )
         .select_from(Email)
         .where(where)
     )
-    columns = ["email_id", "number", "saved_at", "saved_by", "restored_from", *EMAIL_VERSION_FIELDS]
+    columns = [
+        "email_id",
+        "number",
+        "saved_at",
+        "saved_by",
+        "restored_from",
+        "changed",
+        *EMAIL_VERSION_FIELDS,
+    ]
     session.execute(insert(EmailVersion).from_select(columns, source))
 
 
+def _changes(session: Session, email_id: int) -> str:
+    """What the email's current state changes against its latest kept version ("created" when none)."""
+    before = session.execute(
+        select(*(getattr(EmailVersion, name) for name in EMAIL_VERSION_FIELDS))
+        .where(EmailVersion.email_id == email_id)
+        .order_by(EmailVersion.number.desc())
+        .limit(1)
+    ).first()
+    if before is None:
+        return "created"
+    now = session.execute(
+        select(*(getattr(Email, name) for name in EMAIL_VERSION_FIELDS)).where(Email.id == email_id)
+    ).one()
+    return ", ".join(
+        FIELD_LABELS[n] for n, a, b in zip(EMAIL_VERSION_FIELDS, before, now, strict=True) if a != b
+    )
+
+
 def record(session: Session, email_ids: Iterable[int], *, restored_from: int | None = None) -> None:
-    """Keep the current state of each email as a version, then drop what falls beyond the last
-    KEEP_VERSIONS. Call after the write, in its transaction."""
-    ids = list(dict.fromkeys(email_ids))
+    """Keep the current state of each email as a version, with what it changed against the one before,
+    then drop what falls beyond the last KEEP_VERSIONS. Call after the write, in its transaction (an
+    email at a time: the editor, the studio, a restore; a whole new journey goes through record_journey)."""
     session.flush()
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        _insert_from(session, Email.id.in_(chunk), restored_from)
-        current = select(Email.version).where(Email.id == EmailVersion.email_id).scalar_subquery()
+    for email_id in dict.fromkeys(email_ids):
+        changed = _changes(session, email_id)
+        _insert_from(session, Email.id == email_id, changed=changed, restored_from=restored_from)
+        current = select(Email.version).where(Email.id == email_id).scalar_subquery()
         session.execute(
             delete(EmailVersion)
-            .where(EmailVersion.email_id.in_(chunk), EmailVersion.number <= current - KEEP_VERSIONS)
+            .where(EmailVersion.email_id == email_id, EmailVersion.number <= current - KEEP_VERSIONS)
             .execution_options(synchronize_session=False)
         )
 
@@ -100,7 +128,8 @@ def record_journey(session: Session, journey_id: int) -> None:
     """Keep every email of a new journey (from a template, a copy or a file) as its first version: one
     statement, however many emails."""
     session.flush()
-    _insert_from(session, Email.stage_id.in_(select(Stage.id).where(Stage.journey_id == journey_id)))
+    in_journey = Email.stage_id.in_(select(Stage.id).where(Stage.journey_id == journey_id))
+    _insert_from(session, in_journey, changed="created")
 
 
 def _email(session: Session, email_id: int) -> Email:
@@ -109,33 +138,28 @@ def _email(session: Session, email_id: int) -> Email:
     return get_email(session, email_id)
 
 
-def _changed(before: EmailVersion | None, after: EmailVersion) -> tuple[str, ...]:
-    if before is None:
-        return ("created",)
-    return tuple(
-        FIELD_LABELS[name] for name in EMAIL_VERSION_FIELDS if getattr(before, name) != getattr(after, name)
-    )
-
-
 def list_versions(session: Session, email_id: int) -> list[VersionSummary]:
-    """The email's kept versions, newest first, each with the fields it changed against the one before."""
+    """The email's kept versions, newest first, each with the fields it changed against the one before
+    (read without their MJML: a long history stays a small read)."""
     _email(session, email_id)
-    rows = list(
-        session.execute(
-            select(EmailVersion).where(EmailVersion.email_id == email_id).order_by(EmailVersion.number)
-        ).scalars()
-    )
-    oldest_kept = rows[0].number if rows else 0
-    summaries = []
-    for index, row in enumerate(rows):
-        before = rows[index - 1] if index else None
-        changed = _changed(before, row)
-        if before is None and oldest_kept > 1:
-            changed = ("the oldest version kept",)
-        summaries.append(
-            VersionSummary(row.number, row.saved_at, row.saved_by, changed, row.restored_from, row.subject)
+    rows = session.execute(
+        select(
+            EmailVersion.number,
+            EmailVersion.saved_at,
+            EmailVersion.saved_by,
+            EmailVersion.changed,
+            EmailVersion.restored_from,
+            EmailVersion.subject,
         )
-    return summaries[::-1]
+        .where(EmailVersion.email_id == email_id)
+        .order_by(EmailVersion.number.desc())
+    ).all()
+    return [
+        VersionSummary(
+            number, saved_at, saved_by, tuple(changed.split(", ")) if changed else (), restored, subject
+        )
+        for number, saved_at, saved_by, changed, restored, subject in rows
+    ]
 
 
 def get_version(session: Session, email_id: int, version: int) -> EmailVersion:

@@ -53,6 +53,7 @@ def upgrade() -> None:
         sa.Column("saved_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         sa.Column("saved_by", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
         sa.Column("restored_from", sa.Integer(), nullable=True),
+        sa.Column("changed", sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
         sa.Column("name", sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
         sa.Column("purpose", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
         sa.Column("trigger", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
@@ -70,8 +71,9 @@ def upgrade() -> None:
     )
     columns = ", ".join(FIELDS)
     op.execute(
-        "INSERT INTO email_version (email_id, number, saved_at, saved_by, "
-        f"{columns}) SELECT id, version, updated_at, 'before history was kept', {columns} FROM email"
+        "INSERT INTO email_version (email_id, number, saved_at, saved_by, changed, "
+        f"{columns}) SELECT id, version, updated_at, 'before history was kept', 'first version kept', "
+        f"{columns} FROM email"
     )
 
 

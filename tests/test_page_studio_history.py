@@ -82,3 +82,14 @@ def test_a_restore_made_against_a_stale_email_is_refused(saved_twice):
     assert "changed by someone else" in _text(at.error)
     with in_db(saved_twice["url"]) as session:
         assert journeys.get_email(session, email_id).subject == "Theirs"
+
+
+def test_a_viewer_sees_the_history_but_no_restore(saved_twice, monkeypatch):
+    import ui.history
+
+    viewer = Actor(email="v@team.example", role=Role.viewer)
+    monkeypatch.setattr(ui.history, "actor_of", lambda session: viewer)
+    at = run_page("studio", studio_email_id=saved_twice["email"])
+    assert list(_history(at)["Version"]) == [2, 1]
+    assert "studio_history_restore" not in [b.key for b in at.button]
+    assert "Viewers cannot restore a version." in _text(at.caption)

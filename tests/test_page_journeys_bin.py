@@ -75,3 +75,21 @@ def test_an_editor_sees_how_many_journeys_the_bin_holds_but_cannot_restore(binne
     assert not at.exception
     assert "1 journey in the bin: an owner of the workspace can restore them." in texts(at)
     assert not [b for b in at.button if b.key and b.key.startswith("bin_")]
+
+
+def test_the_app_purges_the_bin_when_it_starts(app_db, monkeypatch):
+    """ui.db opens a database (once per URL per process) and deletes what has been 30 days in the bin."""
+    monkeypatch.setattr(weeks, "utc_now", lambda: DELETED)
+    with in_db(app_db) as session:
+        old = make_journey(session, "Old", stages=["Awareness"]).id
+        recent = make_journey(session, "Recent", stages=["Awareness"]).id
+        journeys.delete_journey(session, old)
+    monkeypatch.setattr(weeks, "utc_now", lambda: DELETED + timedelta(days=25))
+    with in_db(app_db) as session:
+        journeys.delete_journey(session, recent)
+    monkeypatch.setattr(weeks, "utc_now", lambda: DELETED + timedelta(days=31))
+    at = open_page("journeys")
+    assert not at.exception
+    with in_db(app_db) as session:
+        assert [item.name for item in journey_bin.list_bin(session)] == ["Recent"]
+    assert "Bin (1)" in [e.label for e in at.expander][-2]

@@ -66,12 +66,8 @@ def test_a_deleted_journeys_link_is_not_found(binned):
     assert "Spring" not in [o for s in at.selectbox for o in s.options]
 
 
-def test_an_editor_sees_how_many_journeys_the_bin_holds_but_cannot_restore(binned, monkeypatch):
-    import ui.journey_bin
-
-    editor = Actor(email="e@team.example", role=Role.editor)
-    monkeypatch.setattr(ui.journey_bin, "actor_of", lambda session: editor)
-    at = open_page("journeys")
+def test_an_editor_sees_how_many_journeys_the_bin_holds_but_cannot_restore(binned):
+    at = open_page("journeys", actor=Actor(email="e@team.example", role=Role.editor))
     assert not at.exception
     assert "1 journey in the bin: an owner of the workspace can restore them." in texts(at)
     assert not [b for b in at.button if b.key and b.key.startswith("bin_")]

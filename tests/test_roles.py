@@ -16,24 +16,26 @@ import io
 import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from metrics_import_support import FIXTURES, make_onboarding
-from sqlalchemy import insert, select, text, update
+from sqlalchemy import delete, insert, select, text, update
 from support import database_snapshot, make_persona
 
 import journey
 from db.crud import update_versioned
 from db.engine import session_scope
-from db.models import Email, Persona, Setting, Stage
-from journey.core.access import CLI, LOCAL, Actor, Role, act_as, writes
+from db.models import Email, EmailVersion, Persona, Setting, Stage
+from journey.core.access import CLI, LOCAL, Actor, Role, act_as, actor_of, writes
 from journey.core.errors import PermissionDenied
-from journey.measure import review, time_zone
+from journey.measure import review, time_zone, weeks
 from journey.measure.imports import importer, mappings
 from journey.measure.imports.formats import read_header
 from journey.plan import backup, demo, demo_metrics, journeys, map_export, personas, transfer, users
-from journey.write import brand, gallery, snippets, variants
+from journey.plan import bin as journey_bin
+from journey.write import brand, gallery, history, snippets, variants
 
 VIEWER = Actor("viewer@example.com", Role.viewer, "Vic Viewer")
 EDITOR = Actor("editor@example.com", Role.editor, "Eddie Editor")
@@ -67,6 +69,17 @@ class Workspace:
 # --- the write services, each with a call that writes ---------------------------------------------
 
 Call = Callable[..., object]
+
+
+def _binned_first(session, workspace, service):
+    """The workspace's journey binned (by an owner), then `service(session, its id)` as the session's actor."""
+    actor = actor_of(session)
+    act_as(session, OWNER)
+    journey_bin.bin_journey(session, workspace.journey_id)
+    act_as(session, actor)
+    return service(session, workspace.journey_id)
+
+
 WRITES: dict[str, Call] = {
     # personas
     "journey.plan.personas.create_persona": lambda s, w: personas.create_persona(s, name="Noor"),
@@ -101,6 +114,23 @@ WRITES: dict[str, Call] = {
     ),
     "journey.plan.transfer.import_journey": lambda s, w: transfer.import_journey(
         s, transfer.export_journey(s, w.journey_id), name="Imported"
+    ),
+    "journey.plan.journeys.erase_journey": lambda s, w: journeys.erase_journey(s, w.journey_id),
+    # the bin and each email's history
+    "journey.plan.bin.bin_journey": lambda s, w: journey_bin.bin_journey(s, w.journey_id),
+    "journey.plan.bin.restore_journey": lambda s, w: _binned_first(s, w, journey_bin.restore_journey),
+    "journey.plan.bin.delete_for_good": lambda s, w: _binned_first(s, w, journey_bin.delete_for_good),
+    "journey.plan.bin.purge_bin": lambda s, w: _binned_first(
+        s, w, lambda s, _: journey_bin.purge_bin(s, now=weeks.utc_now() + timedelta(days=31))
+    ),
+    "journey.write.history.restore_version": lambda s, w: history.restore_version(s, w.email_id, 1, 1),
+    "journey.write.history.record": lambda s, w: (
+        s.execute(update(Email).where(Email.id == w.email_id).values(version=Email.version + 1)),
+        history.record(s, [w.email_id]),
+    ),
+    "journey.write.history.record_journey": lambda s, w: (
+        s.execute(delete(EmailVersion)),
+        history.record_journey(s, w.journey_id),
     ),
     # the demo workspace
     "journey.plan.demo.load_demo": lambda s, w: demo.load_demo(s),
@@ -161,7 +191,11 @@ WRITES: dict[str, Call] = {
         engine, io.BytesIO(backup.backup_bytes(engine)), force=True, actor=actor
     ),
 }
-OWNER_ONLY = {name for name in WRITES if name.startswith(("journey.plan.users.", "journey.plan.backup."))}
+OWNER_ONLY = {name for name in WRITES if name.startswith(("journey.plan.users.", "journey.plan.backup."))} | {
+    "journey.plan.bin.restore_journey",
+    "journey.plan.bin.delete_for_good",
+    "journey.plan.bin.purge_bin",
+}
 ENGINE_CALLS = {"journey.plan.backup.restore_backup"}
 
 # Sign-in writes its own bookkeeping (failed attempts, a rehash) for anyone: nobody has a role before it.
@@ -169,6 +203,10 @@ SIGN_IN = {"journey.plan.users.authenticate"}
 
 # Services that only read (a backup is read, but only for owners: see test_a_backup_is_for_owners_only).
 READS = {
+    "journey.plan.bin.list_bin",
+    "journey.write.history.get_version",
+    "journey.write.history.list_versions",
+    "journey.write.history.version_count",
     "journey.core.access.actor_of",
     "journey.core.access.act_as",
     "journey.core.access.require",

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from journey.core.access import actor_of
 from journey.core.text import escape_markdown
 from journey.write import history
+from ui.auth import can_edit
 from ui.db import db_session
 from ui.studio import studio_drafts
 from ui.writes import run_write
@@ -28,7 +28,6 @@ def studio_history(email, draft: dict) -> None:
     """The History tab of the open email."""
     with db_session() as session:
         versions = history.list_versions(session, email.id)
-        can_edit = actor_of(session).can_edit
     st.caption(
         f"Every save of this email is kept (the last {history.KEEP_VERSIONS}). Restoring a version saves "
         "its content as a new version: nothing in the history is overwritten."
@@ -70,7 +69,7 @@ def studio_history(email, draft: dict) -> None:
     for label, text in diffs:
         st.markdown(f"**{label[0].upper()}{label[1:]}** — saved email (−) → version {number} (+)")
         st.code(text, language="diff", wrap_lines=True)
-    if not can_edit:
+    if not can_edit():  # the signed-in user's role (ui.auth); the service checks it again
         st.caption("Viewers cannot restore a version.")
         return
     unsaved = any(draft.get(f) != draft.get("saved", {}).get(f) for f in draft.get("saved", {}))

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from journey.core.access import Role, actor_of
 from journey.core.text import escape_markdown, plural
 from journey.plan import bin as journey_bin
+from ui.auth import is_owner
 from ui.current import set_current_journey
 from ui.db import db_session
 from ui.writes import run_write
@@ -23,7 +23,6 @@ def journey_bin_section() -> None:
     """The Bin expander (owners act on it; others see how many journeys it holds)."""
     with db_session() as session:
         items = journey_bin.list_bin(session)
-        is_owner = actor_of(session).role.allows(Role.owner)
     with st.expander(f":material/delete: Bin ({len(items)})", expanded=False):
         st.caption(
             f"A deleted journey stays here {journey_bin.BIN_DAYS} days, then it is deleted for good with its "
@@ -32,7 +31,7 @@ def journey_bin_section() -> None:
         if not items:
             st.caption("The bin is empty.")
             return
-        if not is_owner:
+        if not is_owner():  # the signed-in user's role (ui.auth); the services check it again
             st.caption(
                 f"{plural(len(items), 'journey')} in the bin: an owner of the workspace can restore them."
             )

@@ -4,7 +4,7 @@
     list_bin(session, now=None)        the binned journeys, newest first, with who, when and days left
     restore_journey(session, id)       back out of the bin, as it was (owners only)
     delete_for_good(session, id)       delete a binned journey now (owners only)
-    purge_bin(session, now=None)       delete for good what has been in the bin BIN_DAYS days or more
+    purge_bin(session, now=None)       delete for good what has been in the bin BIN_DAYS days or more (owners)
 
 A binned journey keeps its rows (stages, emails, variants, history, metrics, notes) and gains
 `deleted_at` and `deleted_by`; every read of journeys leaves it out (journeys.LIVE: the list, every
@@ -54,8 +54,15 @@ def bin_journey(session: Session, journey_id: int, *, now: datetime | None = Non
     """Move a live journey to the bin, saying who did it and when."""
     require(session, Role.editor)
     journey = journeys.get_journey(session, journey_id)
-    journey.deleted_at = _now(now)
-    journey.deleted_by = actor_of(session).label[:200]
+    _mark(session, journey, deleted_at=_now(now), deleted_by=actor_of(session).label[:200])
+
+
+def _mark(session: Session, journey: Journey, **values) -> None:
+    """Set the bin's columns, moving the journey's version on: a form opened before is stale after."""
+    for name, value in values.items():
+        setattr(journey, name, value)
+    journey.version += 1
+    journey.updated_at = _now(None)
     session.flush()
 
 
@@ -101,9 +108,7 @@ def restore_journey(session: Session, journey_id: int) -> Journey:
     """Take a journey out of the bin, with everything it had (owners only)."""
     require(session, Role.owner)
     journey = _binned(session, journey_id)
-    journey.deleted_at = None
-    journey.deleted_by = ""
-    session.flush()
+    _mark(session, journey, deleted_at=None, deleted_by="")
     return journey
 
 
@@ -116,7 +121,9 @@ def delete_for_good(session: Session, journey_id: int) -> str:
 
 
 def purge_bin(session: Session, now: datetime | None = None) -> list[str]:
-    """Delete for good every journey binned BIN_DAYS days ago or more; their names."""
+    """Delete for good every journey binned BIN_DAYS days ago or more; their names (an owner's task: the
+    app runs it at start, as the local owner, and the CLI)."""
+    require(session, Role.owner)
     cutoff = _now(now) - timedelta(days=BIN_DAYS)
     expired = list(
         session.execute(select(Journey).where(Journey.deleted_at.is_not(None), Journey.deleted_at <= cutoff))

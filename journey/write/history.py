@@ -129,7 +129,10 @@ def record_journey(session: Session, journey_id: int) -> None:
     statement, however many emails."""
     session.flush()
     in_journey = Email.stage_id.in_(select(Stage.id).where(Stage.journey_id == journey_id))
-    _insert_from(session, in_journey, changed="created")
+    kept = select(EmailVersion.id).where(
+        EmailVersion.email_id == Email.id, EmailVersion.number == Email.version
+    )  # an email whose current state is kept already is left as it is
+    _insert_from(session, in_journey & ~kept.exists(), changed="created")
 
 
 def _email(session: Session, email_id: int) -> Email:

@@ -125,3 +125,15 @@ def test_start_blank_empties_the_bin_too(session, clock):
     binned_journey(session)
     assert demo.start_blank(session) == 1
     assert journey_bin.list_bin(session) == []
+
+
+def test_the_activity_log_says_deleted_and_restored(session, clock):
+    from db.models import Activity
+
+    made = binned_journey(session)
+    journey_bin.restore_journey(session, made.id)
+    session.commit()
+    rows = session.execute(
+        select(Activity.action, Activity.summary).where(Activity.kind == "journey").order_by(Activity.id)
+    ).all()
+    assert [tuple(r) for r in rows][-2:] == [("deleted", ""), ("restored", "from the bin")]

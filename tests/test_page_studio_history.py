@@ -43,7 +43,7 @@ def _text(elements) -> str:
 
 
 def test_the_history_lists_each_version_and_shows_a_diff_against_the_saved_email(saved_twice):
-    at = run_page("studio", studio_email_id=saved_twice["email"])
+    at = run_page("studio", studio_email_id=saved_twice["email"], studio_tab="History")
     table = _history(at)
     assert list(table["Version"]) == [2, 1]
     assert list(table["By"]) == ["Sam", "Local user (no sign-in)"]
@@ -57,7 +57,7 @@ def test_the_history_lists_each_version_and_shows_a_diff_against_the_saved_email
 
 def test_restore_needs_the_confirm_and_writes_a_new_version(saved_twice):
     email_id = saved_twice["email"]
-    at = run_page("studio", studio_email_id=email_id)
+    at = run_page("studio", studio_email_id=email_id, studio_tab="History")
     assert at.button(key="studio_history_restore").disabled
     at.checkbox(key=f"studio_history_confirm_{email_id}_1").check().run()
     at.button(key="studio_history_restore").click().run()
@@ -67,26 +67,31 @@ def test_restore_needs_the_confirm_and_writes_a_new_version(saved_twice):
         email = journeys.get_email(session, email_id)
         assert (email.subject, email.version) == ("First", 3)
         assert [v.version for v in history.list_versions(session, email_id)] == [3, 2, 1]
-    assert at.text_input(key="studio_subject").value == "First"  # the editor shows the restored email
     table = _history(at)
     assert table["What changed"][0] == "restored version 1 (subject, MJML body) · the saved email"
+    at.session_state["studio_tab"] = "Editor"
+    at.run()
+    assert at.text_input(key="studio_subject").value == "First"  # the editor shows the restored email
 
 
 def test_a_restore_made_against_a_stale_email_is_refused(saved_twice):
     email_id = saved_twice["email"]
-    at = run_page("studio", studio_email_id=email_id)
+    at = run_page("studio", studio_email_id=email_id, studio_tab="History")
     at.checkbox(key=f"studio_history_confirm_{email_id}_1").check().run()
     with in_db(saved_twice["url"]) as session:  # a teammate saves meanwhile: the page shows version 2
         journeys.update_email(session, email_id, 2, subject="Theirs")
     at.button(key="studio_history_restore").click().run()
-    assert "changed by someone else" in _text(at.error)
+    assert "saved this email at" in _text(at.error)  # who saved first and when (journey.plan.activity)
+    assert "Nothing was restored." in _text(at.error)
     with in_db(saved_twice["url"]) as session:
         assert journeys.get_email(session, email_id).subject == "Theirs"
 
 
 def test_a_viewer_sees_the_history_but_no_restore(saved_twice):
     viewer = Actor(email="v@team.example", role=Role.viewer)
-    at = run_page("studio", studio_email_id=saved_twice["email"], actor=viewer)  # as ui.auth's gate sets it
+    at = run_page(
+        "studio", studio_email_id=saved_twice["email"], studio_tab="History", actor=viewer
+    )  # as ui.auth's gate sets it
     assert list(_history(at)["Version"]) == [2, 1]
     assert "studio_history_restore" not in [b.key for b in at.button]
     assert "Viewers cannot restore a version." in _text(at.caption)

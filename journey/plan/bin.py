@@ -23,9 +23,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlmodel import Session
 
+from db import audit
 from db.models import Email, Journey, Stage
 from journey.core.access import Role, actor_of, require
 from journey.core.errors import NotFound
@@ -54,16 +55,36 @@ def bin_journey(session: Session, journey_id: int, *, now: datetime | None = Non
     """Move a live journey to the bin, saying who did it and when."""
     require(session, Role.editor)
     journey = journeys.get_journey(session, journey_id)
-    _mark(session, journey, deleted_at=_now(now), deleted_by=actor_of(session).label[:200])
+    _mark(session, journey, "deleted", "", deleted_at=_now(now), deleted_by=actor_of(session).label[:200])
 
 
-def _mark(session: Session, journey: Journey, **values) -> None:
-    """Set the bin's columns, moving the journey's version on: a form opened before is stale after."""
-    for name, value in values.items():
-        setattr(journey, name, value)
-    journey.version += 1
-    journey.updated_at = _now(None)
+def _mark(session: Session, journey: Journey, action: str, summary: str, **values) -> None:
+    """Set the bin's columns, moving the journey's version on (a form opened before is stale after), and
+    log it in the activity log as `action` (db.audit): one UPDATE, not an edit of the journey's fields."""
     session.flush()
+    session.execute(
+        update(Journey)
+        .where(Journey.id == journey.id)
+        .values(
+            **values,
+            version=Journey.version + 1,
+            updated_at=_now(None),
+            updated_by=audit.actor_label(session),
+        )
+        .execution_options(synchronize_session="fetch")
+    )
+    session.refresh(journey)
+    audit.record(
+        session,
+        audit.Entry(
+            kind="journey",
+            action=action,
+            object_id=str(journey.id),
+            object_name=journey.name[:300],
+            journey_id=journey.id,
+            summary=summary,
+        ),
+    )
 
 
 def _binned(session: Session, journey_id: int) -> Journey:
@@ -108,7 +129,7 @@ def restore_journey(session: Session, journey_id: int) -> Journey:
     """Take a journey out of the bin, with everything it had (owners only)."""
     require(session, Role.owner)
     journey = _binned(session, journey_id)
-    _mark(session, journey, deleted_at=None, deleted_by="")
+    _mark(session, journey, "restored", "from the bin", deleted_at=None, deleted_by="")
     return journey
 
 

@@ -5,7 +5,7 @@ journey is moved to the bin (journey.plan.bin) for 30 days instead of being dele
 their current state as their first version, saved by "before history was kept".
 
 Revision ID: 0010
-Revises: 0008
+Revises: 0009
 Create Date: 2026-12-02
 """
 
@@ -14,7 +14,7 @@ import sqlmodel
 from alembic import op
 
 revision = "0010"
-down_revision = "0008"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 

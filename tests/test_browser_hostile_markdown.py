@@ -32,7 +32,7 @@ def test_no_page_turns_hostile_user_text_into_an_image_a_link_or_a_request(
     page.on("request", lambda request: requested.append(request.url))
     try:
         for spec in PAGES:
-            page.goto(f"{url}/{spec.key}")
+            page.goto(f"{url}/{spec.url_path}")
             wait_for_app(page)
             page.locator("[data-testid='stMainBlockContainer'] h1").first.wait_for()
             images_requested(page)

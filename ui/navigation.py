@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 
 class PageSpec(NamedTuple):
-    key: str  # also the URL path (/review) and the file name: pages/<key>.py
+    key: str  # the file name (pages/<key>.py) and, but for the default page, the URL path (/review)
     section: str
     title: str
     icon: str
@@ -25,6 +25,12 @@ class PageSpec(NamedTuple):
     @property
     def path(self) -> str:
         return f"pages/{self.key}.py"
+
+    @property
+    def url_path(self) -> str:
+        """Its address below the app's root: the key, but "" for the default page (Streamlit serves it
+        at the root, and /journeys is "page not found")."""
+        return "" if self.default else self.key
 
 
 PAGES: tuple[PageSpec, ...] = (

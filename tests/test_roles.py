@@ -251,6 +251,7 @@ READS = {
     "journey.plan.checks.check_loaded",
     "journey.plan.demo.demo_journey_id",
     "journey.plan.demo.is_first_start",
+    "journey.plan.journeys.journeys_with_counts",
     "journey.plan.journeys.list_journeys",
     "journey.plan.journeys.default_journey_id",
     "journey.plan.journeys.get_journey",

@@ -23,11 +23,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlmodel import Session
 
 from db import audit
-from db.models import Email, Journey, Stage
+from db.models import Journey
 from journey.core.access import Role, actor_of, require
 from journey.core.errors import NotFound
 from journey.measure import weeks
@@ -103,22 +103,9 @@ def days_left(deleted_at: datetime, now: datetime) -> int:
 def list_bin(session: Session, now: datetime | None = None) -> list[BinItem]:
     """The journeys in the bin, most recently deleted first."""
     now = _now(now)
-    stage_counts = (
-        select(Stage.journey_id, func.count(Stage.id).label("n")).group_by(Stage.journey_id).subquery()
+    rows = journeys.journeys_with_counts(
+        session, Journey.deleted_at.is_not(None), Journey.deleted_at.desc(), Journey.id.desc()
     )
-    email_counts = (
-        select(Stage.journey_id, func.count(Email.id).label("n"))
-        .join(Email, Email.stage_id == Stage.id)
-        .group_by(Stage.journey_id)
-        .subquery()
-    )
-    rows = session.execute(
-        select(Journey, func.coalesce(stage_counts.c.n, 0), func.coalesce(email_counts.c.n, 0))
-        .outerjoin(stage_counts, stage_counts.c.journey_id == Journey.id)
-        .outerjoin(email_counts, email_counts.c.journey_id == Journey.id)
-        .where(Journey.deleted_at.is_not(None))
-        .order_by(Journey.deleted_at.desc(), Journey.id.desc())
-    ).all()
     return [
         BinItem(j.id, j.name, j.deleted_at, j.deleted_by, days_left(j.deleted_at, now), stages, emails)
         for j, stages, emails in rows

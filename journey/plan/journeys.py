@@ -121,8 +121,8 @@ LIVE = Journey.deleted_at.is_(
 )  # a journey not in the bin (journey.plan.bin): every listing filters on it
 
 
-def list_journeys(session: Session) -> list[JourneySummary]:
-    """Every journey with its stage and email counts, by name (counted in SQL)."""
+def journeys_with_counts(session: Session, where, *order_by) -> list[tuple[Journey, int, int]]:
+    """(journey, stage count, email count) for the journeys `where` holds for, counted in SQL."""
     stage_counts = (
         select(Stage.journey_id, func.count(Stage.id).label("n")).group_by(Stage.journey_id).subquery()
     )
@@ -132,13 +132,18 @@ def list_journeys(session: Session) -> list[JourneySummary]:
         .group_by(Stage.journey_id)
         .subquery()
     )
-    rows = session.execute(
+    return session.execute(
         select(Journey, func.coalesce(stage_counts.c.n, 0), func.coalesce(email_counts.c.n, 0))
         .outerjoin(stage_counts, stage_counts.c.journey_id == Journey.id)
         .outerjoin(email_counts, email_counts.c.journey_id == Journey.id)
-        .where(LIVE)
-        .order_by(func.lower(Journey.name))
+        .where(where)
+        .order_by(*order_by)
     ).all()
+
+
+def list_journeys(session: Session) -> list[JourneySummary]:
+    """Every journey with its stage and email counts, by name (counted in SQL)."""
+    rows = journeys_with_counts(session, LIVE, func.lower(Journey.name))
     names: dict[int, list[str]] = {}
     for journey_id, persona_name in session.execute(
         select(JourneyPersona.journey_id, Persona.name)

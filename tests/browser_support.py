@@ -163,11 +163,16 @@ def page(browser_context, request):
     page = browser_context.new_page()
     page.set_default_timeout(30_000)
     yield page
+    screenshot_if_failed(page, request)
+    page.close()
+
+
+def screenshot_if_failed(page, request) -> None:
+    """A full-page screenshot in test-artifacts/, named after the test, when its call failed."""
     report = getattr(request.node, "rep_call", None)
     if report is not None and report.failed:
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
-    page.close()
 
 
 def wait_for_app(page) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from browser_support import ARTIFACTS, free_port, start_streamlit, stop_streamlit, wait_for_app
+from browser_support import free_port, screenshot_if_failed, start_streamlit, stop_streamlit, wait_for_app
 from oidc_support import start_provider, stop, write_secrets
 
 from db.engine import make_engine, session_scope
@@ -84,10 +84,7 @@ def page(browser, request):
     page = context.new_page()
     page.set_default_timeout(30_000)
     yield page
-    report = getattr(request.node, "rep_call", None)
-    if report is not None and report.failed:
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+    screenshot_if_failed(page, request)
     context.close()
 
 

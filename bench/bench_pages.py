@@ -39,23 +39,13 @@ sys.path.insert(0, str(ROOT))
 
 from machine import machine  # noqa: E402
 
+from ui.navigation import PAGES as APP_PAGES  # noqa: E402
+
 logging.disable(logging.WARNING)  # AppTest outside a server warns about every cache and every thread
 
 JOURNEYS, STAGES, EMAILS_PER_STAGE, AB_PER_STAGE, DAYS = 20, 5, 30, 20, 365
 EXPECTED_ROWS = JOURNEYS * STAGES * (EMAILS_PER_STAGE + AB_PER_STAGE) * DAYS
-PAGES = (
-    "journeys",
-    "editor",
-    "personas",
-    "journey_map",
-    "walkthrough",
-    "studio",
-    "snippets",
-    "review",
-    "dashboard",
-    "import_metrics",
-    "settings",
-)
+PAGES = tuple(page.key for page in APP_PAGES)  # every page of the registry (ui/navigation.py)
 WARM_TARGET_MS, RATIO_TARGET, FIRST_TARGET_MS = 300.0, 40.0, 1000.0
 TRIVIAL_PAGE = ROOT / "bench" / "trivial_page.py"
 

@@ -246,4 +246,4 @@ def _password_form() -> None:
         if actor:
             errors.clear()
             _signed_in_now(actor)
-    st.caption("Forgot your password? An owner resets it with `python -m journey user reset-password`.")
+    st.caption("Forgot your password? Ask an owner of this workspace to reset it.")

@@ -21,6 +21,7 @@ journey): its `label` (display name, else email) goes into `updated_by` and `act
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -275,21 +276,19 @@ def fold(entries: list[Entry]) -> list[Entry]:
     importing = [e for e in entries if e.absorbs_created]
     created_journeys = {e.journey_id: e for e in entries if e.kind == "journey" and e.action == "created"}
     out: list[Entry] = []
-    counts: dict[int, dict[str, int]] = {}
+    counts: dict[int, Counter[str]] = {}
     moved: dict[tuple[str, int | None], Entry] = {}
     changed: dict[tuple[str, str], Entry] = {}
     for entry in entries:
         if importing and entry.action == "created":
             first = importing[0]
             if (entry.kind, entry.object_id) != (first.kind, first.object_id):
-                counts.setdefault(id(first), {}).setdefault(entry.kind, 0)
-                counts[id(first)][entry.kind] += 1
+                counts.setdefault(id(first), Counter())[entry.kind] += 1
             continue
         parent = created_journeys.get(entry.journey_id) if entry.kind in CHILDREN else None
         if parent is not None and entry.action in ("created", "changed"):
             if entry.action == "created":
-                counts.setdefault(id(parent), {}).setdefault(entry.kind, 0)
-                counts[id(parent)][entry.kind] += 1
+                counts.setdefault(id(parent), Counter())[entry.kind] += 1
             continue
         if entry.kind == "journey" and entry.action == "changed" and entry.journey_id in created_journeys:
             continue  # a field set right after the journey was created: part of "created"

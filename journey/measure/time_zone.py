@@ -37,6 +37,11 @@ class TimeZone:
     name: str = DEFAULT_ZONE
     version: int = 0
 
+    @property
+    def zone(self) -> ZoneInfo:
+        """The zone itself, for times shown as the workspace reads them ("saved at 09:41")."""
+        return ZoneInfo(self.name)
+
     def today(self) -> date:
         """Today's date in this zone (the clock: journey.measure.weeks.utc_now)."""
         return today_in(self.name)

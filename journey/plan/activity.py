@@ -79,12 +79,7 @@ def record_import(
 def _zone(session: Session):
     from journey.measure.time_zone import load_time_zone  # the workspace's clock, for "at 09:41"
 
-    try:
-        from zoneinfo import ZoneInfo
-
-        return ZoneInfo(load_time_zone(session).name)
-    except Exception:  # noqa: BLE001 - an unreadable zone: say the time in UTC
-        return UTC
+    return load_time_zone(session).zone  # always a known zone: load_time_zone falls back to UTC
 
 
 def stale_edit(session: Session, model: type, row_id: Any, what: str) -> StaleEdit:
@@ -136,11 +131,18 @@ def count_activity(session: Session, filters: ActivityFilter = ActivityFilter())
 
 
 def activity_actors(session: Session) -> dict[str, str]:
-    """Everyone in the log: email → their latest label, for the "who" filter."""
-    rows = session.execute(
-        sa.select(Activity.actor, Activity.actor_name, Activity.id).order_by(Activity.id)
+    """Everyone in the log: email → their latest label, for the "who" filter (one row per person)."""
+    people = (
+        sa.select(sa.func.min(Activity.id).label("first"), sa.func.max(Activity.id).label("latest"))
+        .group_by(Activity.actor)
+        .subquery()
+    )
+    rows = session.execute(  # in the order they first appear in the log
+        sa.select(Activity.actor, Activity.actor_name)
+        .join(people, people.c.latest == Activity.id)
+        .order_by(people.c.first)
     ).all()
-    return {actor: name or actor for actor, name, _ in rows}
+    return {actor: name or actor for actor, name in rows}
 
 
 def activity_table(rows: list[Activity]) -> list[dict[str, Any]]:

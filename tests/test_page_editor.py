@@ -138,7 +138,8 @@ def test_a_bad_cta_url_is_flagged_beside_its_field_and_the_edit_is_kept(app_db, 
     assert tree(app_db, journey_id)[1].stages[0].emails[0].subject == "Hi"
 
 
-def test_a_stale_email_save_is_refused_and_the_edit_is_kept(app_db, journey_id):
+def _stale_email_save(app_db, journey_id):
+    """The editor with the first email open, saved as "Mine" after a teammate saved it: (at, email id)."""
     _, t = tree(app_db, journey_id)
     email_id = t.stages[0].emails[0].id
     at = open_editor(app_db, journey_id)
@@ -147,20 +148,18 @@ def test_a_stale_email_save_is_refused_and_the_edit_is_kept(app_db, journey_id):
         journeys.update_email(session, email_id, 1, subject="Teammate's subject")
     at.text_input(key=f"editor_e{email_id}_subject").input("Mine")
     click(at, "Save email")
+    return at, email_id
+
+
+def test_a_stale_email_save_is_refused_and_the_edit_is_kept(app_db, journey_id):
+    at, email_id = _stale_email_save(app_db, journey_id)
     assert "Local user (no sign-in) saved this email at" in texts(at)
     assert at.text_input(key=f"editor_e{email_id}_subject").value == "Mine"
     assert tree(app_db, journey_id)[1].stages[0].emails[0].subject == "Teammate's subject"
 
 
 def test_after_a_stale_save_the_form_compares_both_versions_and_reloads_theirs(app_db, journey_id):
-    _, t = tree(app_db, journey_id)
-    email_id = t.stages[0].emails[0].id
-    at = open_editor(app_db, journey_id)
-    at.toggle(key=f"editor_open_e{email_id}").set_value(True).run()
-    with in_db(app_db) as session:
-        journeys.update_email(session, email_id, 1, subject="Teammate's subject")
-    at.text_input(key=f"editor_e{email_id}_subject").input("Mine")
-    click(at, "Save email")
+    at, email_id = _stale_email_save(app_db, journey_id)
     at.button(key=f"stale_editor_e{email_id}__toggle").click().run()
     (table,) = at.table
     compared = table.value

@@ -9,6 +9,18 @@ from sqlmodel import Session
 from support import make_journey
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "metrics"
+SENDGRID = FIXTURES / "sendgrid_mc_stats.csv"  # a Marketing Campaigns stats export, imported with a mapping
+SENDGRID_MAPPING = {
+    "date": "Date",
+    "email": "Single Send Name",
+    "sent": "Requests",
+    "delivered": "Delivered",
+    "opens": "Unique Opens",
+    "clicks": "Unique Clicks",
+    "unsubscribes": "Unsubscribes",
+    "complaints": "Spam Reports",
+    "bounces": "Bounces",
+}
 JOURNEY = "Onboarding"
 METRIC_COLUMNS = (
     "sent, delivered, opens, machine_opens, clicks, conversions, unsubscribes, bounces, complaints, revenue"

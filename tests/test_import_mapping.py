@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from metrics_import_support import FIXTURES, counts, dump, make_onboarding
+from metrics_import_support import FIXTURES, SENDGRID, SENDGRID_MAPPING, counts, dump, make_onboarding
 
 from db.models import Setting
 from journey.core.errors import ImportRejected, StaleEdit
@@ -24,19 +24,6 @@ from journey.measure.imports.mappings import (
     parse_map_options,
     save_mapping,
 )
-
-SENDGRID = FIXTURES / "sendgrid_mc_stats.csv"
-SENDGRID_MAPPING = {
-    "date": "Date",
-    "email": "Single Send Name",
-    "sent": "Requests",
-    "delivered": "Delivered",
-    "opens": "Unique Opens",
-    "clicks": "Unique Clicks",
-    "unsubscribes": "Unsubscribes",
-    "complaints": "Spam Reports",
-    "bounces": "Bounces",
-}
 
 
 def test_every_field_has_plain_words_and_an_explanation():

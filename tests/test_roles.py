@@ -20,7 +20,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from metrics_import_support import FIXTURES, make_onboarding
+from metrics_import_support import FIXTURES, SENDGRID, SENDGRID_MAPPING, make_onboarding
 from sqlalchemy import delete, insert, select, text, update
 from support import database_snapshot, make_persona
 
@@ -42,15 +42,6 @@ EDITOR = Actor("editor@example.com", Role.editor, "Eddie Editor")
 OWNER = Actor("owner@example.com", Role.owner, "Olive Owner")
 PASSWORD = "correct horse battery"
 MJML = Path(__file__).parent / "fixtures" / "mjml" / "basic.mjml"
-SENDGRID = FIXTURES / "sendgrid_mc_stats.csv"
-SENDGRID_MAPPING = {
-    "date": "Date",
-    "email": "Single Send Name",
-    "sent": "Requests",
-    "delivered": "Delivered",
-    "opens": "Unique Opens",
-    "clicks": "Unique Clicks",
-}
 
 
 @dataclass
